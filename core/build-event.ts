@@ -1,0 +1,122 @@
+// Building a new event for a room version: the one place a PDU is assembled, so the
+// rest of the project never writes `depth`, `hashes`, `signatures` or ids by hand
+// (spec: server-server-api.md "Adding hashes and signatures"; rooms/v*.md "Event format").
+
+import { encodeBase64Url } from "./base64.ts";
+import { canonicalJsonBytes } from "./canonical-json.ts";
+import type { CryptoBackend } from "./crypto.ts";
+import { nobleCrypto } from "./crypto-noble.ts";
+import type { EventRef, Pdu } from "./events.ts";
+import { computeContentHash, computeEventId, computeRoomId } from "./hashes.ts";
+import type { EventId, RoomId } from "./ids.ts";
+import { parseEventId, parseRoomId, parseUserId, serverOfUser } from "./ids.ts";
+import type { JsonObject } from "./json.ts";
+import type { RoomVersionLike } from "./room-versions.ts";
+import { toRoomVersion } from "./room-versions.ts";
+import { signEvent } from "./signing.ts";
+
+export interface SigningKey {
+  serverName: string;
+  keyId: string;
+  /** The 32-byte ed25519 seed. */
+  seed: Uint8Array;
+}
+
+export interface PrevEvent {
+  eventId: EventId;
+  depth: number;
+}
+
+export interface BuildEventInput {
+  roomVersion: RoomVersionLike;
+  /** Required except for the room version 12 create event, whose id makes the room id. */
+  roomId?: RoomId | string;
+  sender: string;
+  type: string;
+  /** Present for state events (the empty string is a valid state key). */
+  stateKey?: string;
+  content: JsonObject;
+  prevEvents: readonly PrevEvent[];
+  authEvents: readonly (EventId | string)[];
+  /** The sending server's clock, in milliseconds (the simulation's clock, never Date.now). */
+  originServerTs: number;
+  /** For m.room.redaction: top-level `redacts` before v11, `content.redacts` from v11. */
+  redacts?: EventId | string;
+  key: SigningKey;
+  /** Versions 1-2 only: the local part of `$local:server`; derived from the content if omitted. */
+  eventIdLocalpart?: string;
+  unsigned?: JsonObject;
+  /** Leave `signatures` empty (sweeps may turn signing off; hashing always happens). */
+  skipSignature?: boolean;
+  crypto?: CryptoBackend;
+}
+
+export interface BuiltEvent {
+  eventId: EventId;
+  roomId: RoomId;
+  pdu: Pdu;
+}
+
+/** `max(depth of prev_events) + 1`, 1 for the create event, saturating at the version's cap. */
+export function depthAfter(prevEvents: readonly PrevEvent[], depthMax: number): number {
+  let max = 0;
+  for (const p of prevEvents) max = Math.max(max, p.depth);
+  return Math.min(max + 1, depthMax);
+}
+
+export function buildEvent(input: BuildEventInput): BuiltEvent {
+  const version = toRoomVersion(input.roomVersion);
+  const crypto = input.crypto ?? nobleCrypto;
+  const sender = parseUserId(input.sender);
+  if (serverOfUser(sender) !== input.key.serverName) {
+    throw new Error(`sender ${sender} does not belong to the signing server ${input.key.serverName}`);
+  }
+  const isV12Create = input.type === "m.room.create" && version.auth.roomIdFromCreateEvent;
+  if (isV12Create && input.roomId !== undefined) {
+    throw new Error(`room version ${version.id}: the create event carries no room_id (it is derived from the event)`);
+  }
+  if (!isV12Create && input.roomId === undefined) throw new Error("buildEvent: roomId is required");
+
+  const ref = (id: EventId | string): EventRef => {
+    parseEventId(id);
+    // v1-v2 only: references are pairs; like Synapse we send an empty hash object.
+    return version.eventRefsArePairs ? [id, {}] : id;
+  };
+  const content: JsonObject = { ...input.content };
+  const pdu: Pdu = {
+    ...(input.roomId !== undefined ? { room_id: parseRoomId(input.roomId) } : {}),
+    sender,
+    origin_server_ts: input.originServerTs,
+    type: input.type,
+    ...(input.stateKey !== undefined ? { state_key: input.stateKey } : {}),
+    content,
+    prev_events: input.prevEvents.map((p) => ref(p.eventId)),
+    auth_events: input.authEvents.map(ref),
+    depth: depthAfter(input.prevEvents, version.depthMax),
+    hashes: {},
+    signatures: {},
+    ...(input.unsigned !== undefined ? { unsigned: input.unsigned } : {}),
+  };
+  if (input.redacts !== undefined) {
+    parseEventId(input.redacts);
+    if (version.redactsInContent) content.redacts = input.redacts;
+    else pdu.redacts = input.redacts;
+  }
+  if (version.eventIdFormat === "opaque") {
+    const local = input.eventIdLocalpart ?? opaqueLocalpart(pdu, crypto);
+    pdu.event_id = parseEventId(`$${local}:${input.key.serverName}`);
+  }
+  pdu.hashes = { sha256: computeContentHash(pdu, crypto) };
+  const signed = input.skipSignature
+    ? pdu
+    : signEvent(pdu, version, input.key.serverName, input.key.keyId, input.key.seed, crypto);
+  const eventId = computeEventId(signed, version, crypto);
+  const roomId = isV12Create ? computeRoomId(signed, version, crypto) : (pdu.room_id as RoomId);
+  return { eventId, roomId, pdu: signed };
+}
+
+// A deterministic local part for v1-v2 ids: the same inputs give the same id, and
+// distinct events (distinct content, time, parents) get distinct ones.
+function opaqueLocalpart(pdu: Pdu, crypto: CryptoBackend): string {
+  return encodeBase64Url(crypto.sha256(canonicalJsonBytes(pdu))).slice(0, 18);
+}

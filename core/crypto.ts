@@ -1,0 +1,20 @@
+// The platform interfaces for hashing and ed25519. core/ computes over them and never
+// imports a platform module: Node hands in a node:crypto backend (cli/node-crypto.ts),
+// the browser uses the pure-JS one (core/crypto-noble.ts). Both give identical bytes.
+
+export interface Hasher {
+  readonly name: string;
+  sha256(data: Uint8Array): Uint8Array;
+}
+
+export interface Signer {
+  readonly name: string;
+  /** The 32-byte ed25519 public key of a 32-byte secret seed. */
+  publicKey(seed: Uint8Array): Uint8Array;
+  /** A 64-byte ed25519 signature of `message`. */
+  sign(message: Uint8Array, seed: Uint8Array): Uint8Array;
+  verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+}
+
+/** One backend that does both jobs. */
+export interface CryptoBackend extends Hasher, Signer {}

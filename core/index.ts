@@ -1,0 +1,67 @@
+// The public API of core/: the Matrix protocol as pure functions. Other folders and
+// outside test suites import from here, never from the files behind it.
+
+export type { JsonObject, JsonPrimitive, JsonValue } from "./json.ts";
+export { isJsonObject } from "./json.ts";
+export { CanonicalJsonError, canonicalJson, canonicalJsonBytes, compareCodePoints } from "./canonical-json.ts";
+export { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from "./base64.ts";
+export type { EventId, KeyId, RoomId, ServerName, UserId } from "./ids.ts";
+export {
+  IDENTIFIER_MAX_BYTES,
+  IdentifierError,
+  isStrictUserLocalpart,
+  parseEventId,
+  parseKeyId,
+  parseRoomId,
+  parseServerName,
+  parseUserId,
+  serverOfUser,
+} from "./ids.ts";
+export type {
+  AuthRules,
+  EventIdFormat,
+  RedactionRules,
+  RoomVersion,
+  RoomVersionLike,
+  RoomVersionOverrides,
+  StateResAlgorithm,
+} from "./room-versions.ts";
+export {
+  defineRoomVersion,
+  getRoomVersion,
+  IMPLICIT_ROOM_VERSION,
+  registerRoomVersion,
+  ROOM_VERSIONS,
+  toRoomVersion,
+  UnknownRoomVersionError,
+} from "./room-versions.ts";
+export type {
+  CreateContent,
+  EventRef,
+  JoinRule,
+  JoinRulesContent,
+  MemberContent,
+  Membership,
+  Pdu,
+  PowerLevelsContent,
+  PowerLevelValue,
+  StateContent,
+  StateContentByType,
+  ThirdPartyInviteContent,
+  TypedPdu,
+} from "./events.ts";
+export { authEventIds, contentOf, isStateEvent, prevEventIds, refId } from "./events.ts";
+export type { CryptoBackend, Hasher, Signer } from "./crypto.ts";
+export { nobleCrypto } from "./crypto-noble.ts";
+export { redactEvent, redactionContentKeys, redactionTopLevelKeys } from "./redaction.ts";
+export {
+  checkContentHash,
+  computeContentHash,
+  computeEventId,
+  computeReferenceHash,
+  computeRoomId,
+  roomVersionOfCreate,
+} from "./hashes.ts";
+export { signEvent, signJson, verifyEventSignature, verifyJson } from "./signing.ts";
+export type { BuildEventInput, BuiltEvent, PrevEvent, SigningKey } from "./build-event.ts";
+export { buildEvent, depthAfter } from "./build-event.ts";

@@ -1,0 +1,259 @@
+// The room versions 1-12 as records of named flags (spec: content/rooms/v1.md ... v12.md).
+// Every other module asks one of these flags — `rules.knocking`, never `version >= 7` —
+// so a researcher can define a custom version by changing flags of an existing one.
+
+export type EventIdFormat =
+  /** `$opaque:server`, chosen by the sender and carried in the `event_id` field (v1-v2). */
+  | "opaque"
+  /** `$` + reference hash, standard unpadded base64 (v3). */
+  | "base64"
+  /** `$` + reference hash, URL-safe unpadded base64 (v4+). */
+  | "base64url";
+
+export type StateResAlgorithm = "v1" | "v2" | "v2.1";
+
+/** Which keys the redaction algorithm keeps (spec: rooms/fragments/v*-redactions.md). */
+export interface RedactionRules {
+  /** Top-level `origin`, `membership`, `prev_state` survive redaction (v1-v10). */
+  keepsOriginMembershipPrevState: boolean;
+  /** `m.room.aliases` keeps `aliases` (v1-v5). */
+  aliasesKeepsAliases: boolean;
+  /** `m.room.join_rules` keeps `allow` (v8+). */
+  joinRulesKeepsAllow: boolean;
+  /** `m.room.member` keeps `join_authorised_via_users_server` (v9+). */
+  memberKeepsJoinAuthorisedVia: boolean;
+  /** `m.room.member` keeps `third_party_invite.signed` (v11+). */
+  memberKeepsThirdPartyInviteSigned: boolean;
+  /** `m.room.create` keeps all of its content, not only `creator` (v11+). */
+  createKeepsAllContent: boolean;
+  /** `m.room.power_levels` keeps `invite` (v11+). */
+  powerLevelsKeepsInvite: boolean;
+  /** `m.room.redaction` keeps `content.redacts` (v11+). */
+  redactionKeepsRedacts: boolean;
+}
+
+/** Variants of the authorization rules (spec: rooms/fragments/*-auth-rules.md). */
+export interface AuthRules {
+  /** The `m.room.aliases` special case (v1-v5). */
+  specialCaseAliases: boolean;
+  /** Redactions are an auth rule: redact level, or same server as the target (v1-v2). */
+  redactionAuthRule: boolean;
+  /** Events must also be signed by the server named in their event id (v1-v2). */
+  eventIdServerSigns: boolean;
+  /** Signing keys must be valid (`valid_until_ts`) at the event's origin_server_ts (v5+). */
+  enforceKeyValidity: boolean;
+  /** Power-level changes also check the `notifications` keys (v6+). */
+  notificationsPowerLevels: boolean;
+  /** The `knock` membership and join rule (v7+). */
+  knocking: boolean;
+  /** The `restricted` join rule and `join_authorised_via_users_server` (v8+). */
+  restrictedJoinRule: boolean;
+  /** The `knock_restricted` join rule (v10+). */
+  knockRestrictedJoinRule: boolean;
+  /** Power-level values must be JSON integers, not strings (v10+). */
+  integerPowerLevels: boolean;
+  /** The create event must carry `content.creator` (v1-v10); from v11 the sender is the creator. */
+  createRequiresCreator: boolean;
+  /** Creators (create sender + `additional_creators`) have infinite power (v12). */
+  privilegedCreators: boolean;
+  /** The room id is the create event's reference hash; the create event is never cited (v12). */
+  roomIdFromCreateEvent: boolean;
+}
+
+export interface RoomVersion {
+  readonly id: string;
+  /** Whether the spec lists this version as stable (custom versions are not). */
+  readonly stable: boolean;
+  readonly eventIdFormat: EventIdFormat;
+  /** `prev_events`/`auth_events` as `[id, {sha256}]` pairs, plus `event_id` (v1-v2). */
+  readonly eventRefsArePairs: boolean;
+  /** `redacts` lives in `content` rather than at the top level (v11+). */
+  readonly redactsInContent: boolean;
+  /** Canonical JSON is enforced on events (no floats, integers within ±2^53-1) (v6+). */
+  readonly strictCanonicalJson: boolean;
+  /** Highest allowed `depth`: 2^63-1 (v1-v5, beyond JS's safe range) or 2^53-1 (v6+). */
+  readonly depthMax: number;
+  readonly redaction: Readonly<RedactionRules>;
+  readonly auth: Readonly<AuthRules>;
+  readonly stateRes: StateResAlgorithm;
+}
+
+const v1: RoomVersion = {
+  id: "1",
+  stable: true,
+  eventIdFormat: "opaque",
+  eventRefsArePairs: true,
+  redactsInContent: false,
+  strictCanonicalJson: false,
+  // 2^63-1 is not representable in a double; Number.MAX_SAFE_INTEGER is the largest
+  // depth we can carry exactly, and no simulated room comes near it.
+  depthMax: Number.MAX_SAFE_INTEGER,
+  redaction: {
+    keepsOriginMembershipPrevState: true,
+    aliasesKeepsAliases: true,
+    joinRulesKeepsAllow: false,
+    memberKeepsJoinAuthorisedVia: false,
+    memberKeepsThirdPartyInviteSigned: false,
+    createKeepsAllContent: false,
+    powerLevelsKeepsInvite: false,
+    redactionKeepsRedacts: false,
+  },
+  auth: {
+    specialCaseAliases: true,
+    redactionAuthRule: true,
+    eventIdServerSigns: true,
+    enforceKeyValidity: false,
+    notificationsPowerLevels: false,
+    knocking: false,
+    restrictedJoinRule: false,
+    knockRestrictedJoinRule: false,
+    integerPowerLevels: false,
+    createRequiresCreator: true,
+    privilegedCreators: false,
+    roomIdFromCreateEvent: false,
+  },
+  stateRes: "v1",
+};
+
+// since v2: state resolution v2.
+const v2: RoomVersion = { ...v1, id: "2", stateRes: "v2" };
+// since v3: event ids are reference hashes; redaction is no longer an auth rule.
+const v3: RoomVersion = {
+  ...v2,
+  id: "3",
+  eventIdFormat: "base64",
+  eventRefsArePairs: false,
+  auth: { ...v2.auth, redactionAuthRule: false, eventIdServerSigns: false },
+};
+// since v4: URL-safe event ids.
+const v4: RoomVersion = { ...v3, id: "4", eventIdFormat: "base64url" };
+// since v5: signing-key validity enforced.
+const v5: RoomVersion = { ...v4, id: "5", auth: { ...v4.auth, enforceKeyValidity: true } };
+// since v6: strict canonical JSON, no aliases special case, `notifications` in PL checks.
+const v6: RoomVersion = {
+  ...v5,
+  id: "6",
+  strictCanonicalJson: true,
+  depthMax: Number.MAX_SAFE_INTEGER,
+  redaction: { ...v5.redaction, aliasesKeepsAliases: false },
+  auth: { ...v5.auth, specialCaseAliases: false, notificationsPowerLevels: true },
+};
+// since v7: knocking.
+const v7: RoomVersion = { ...v6, id: "7", auth: { ...v6.auth, knocking: true } };
+// since v8: restricted join rule.
+const v8: RoomVersion = {
+  ...v7,
+  id: "8",
+  redaction: { ...v7.redaction, joinRulesKeepsAllow: true },
+  auth: { ...v7.auth, restrictedJoinRule: true },
+};
+// since v9: redaction keeps join_authorised_via_users_server (fixes v8's split brain).
+const v9: RoomVersion = { ...v8, id: "9", redaction: { ...v8.redaction, memberKeepsJoinAuthorisedVia: true } };
+// since v10: knock_restricted, integer-only power levels.
+const v10: RoomVersion = {
+  ...v9,
+  id: "10",
+  auth: { ...v9.auth, knockRestrictedJoinRule: true, integerPowerLevels: true },
+};
+// since v11: creator = sender, `redacts` in content, new redaction rules.
+const v11: RoomVersion = {
+  ...v10,
+  id: "11",
+  redactsInContent: true,
+  redaction: {
+    ...v10.redaction,
+    keepsOriginMembershipPrevState: false,
+    memberKeepsThirdPartyInviteSigned: true,
+    createKeepsAllContent: true,
+    powerLevelsKeepsInvite: true,
+    redactionKeepsRedacts: true,
+  },
+  auth: { ...v10.auth, createRequiresCreator: false },
+};
+// since v12: privileged creators, room id from the create event, state resolution v2.1.
+const v12: RoomVersion = {
+  ...v11,
+  id: "12",
+  auth: { ...v11.auth, privilegedCreators: true, roomIdFromCreateEvent: true },
+  stateRes: "v2.1",
+};
+
+function deepFreeze<T extends object>(v: T): T {
+  for (const value of Object.values(v)) if (typeof value === "object" && value !== null) deepFreeze(value);
+  return Object.freeze(v);
+}
+
+/** The versions the spec defines, by id. */
+export const ROOM_VERSIONS: Readonly<Record<string, RoomVersion>> = deepFreeze({
+  "1": v1, "2": v2, "3": v3, "4": v4, "5": v5, "6": v6,
+  "7": v7, "8": v8, "9": v9, "10": v10, "11": v11, "12": v12,
+});
+
+/** Room versions with no `room_version` in their create event are version 1. */
+export const IMPLICIT_ROOM_VERSION = "1";
+
+const custom = new Map<string, RoomVersion>();
+
+export class UnknownRoomVersionError extends Error {
+  constructor(readonly roomVersion: string) {
+    super(
+      `unknown room version ${JSON.stringify(roomVersion)}: known are ` +
+        [...Object.keys(ROOM_VERSIONS), ...[...custom.keys()].sort()].join(", "),
+    );
+    this.name = "UnknownRoomVersionError";
+  }
+}
+
+export function getRoomVersion(id: string): RoomVersion {
+  const found = Object.hasOwn(ROOM_VERSIONS, id) ? ROOM_VERSIONS[id] : custom.get(id);
+  if (!found) throw new UnknownRoomVersionError(id);
+  return found;
+}
+
+export type RoomVersionLike = string | RoomVersion;
+
+/** Functions that take a room version accept its id or its record. */
+export function toRoomVersion(version: RoomVersionLike): RoomVersion {
+  return typeof version === "string" ? getRoomVersion(version) : version;
+}
+
+export interface RoomVersionOverrides {
+  eventIdFormat?: EventIdFormat;
+  eventRefsArePairs?: boolean;
+  redactsInContent?: boolean;
+  strictCanonicalJson?: boolean;
+  depthMax?: number;
+  redaction?: Partial<RedactionRules>;
+  auth?: Partial<AuthRules>;
+  stateRes?: StateResAlgorithm;
+}
+
+/**
+ * A custom room version: the flags of `base` with some changed, to prototype a spec
+ * change. It is not registered; pass the record wherever a room version is taken, or
+ * call registerRoomVersion to make it reachable by id (for fixtures and scenarios).
+ */
+export function defineRoomVersion(id: string, base: RoomVersionLike, overrides: RoomVersionOverrides): RoomVersion {
+  if (!/^[a-z0-9.-]{1,32}$/.test(id)) {
+    throw new Error(`room version id ${JSON.stringify(id)}: use 1-32 characters from a-z 0-9 . -`);
+  }
+  if (/^[0-9.]+$/.test(id)) {
+    throw new Error(`room version id ${JSON.stringify(id)}: ids of only digits and dots are reserved for the spec`);
+  }
+  const from = toRoomVersion(base);
+  return deepFreeze({
+    ...from,
+    ...overrides,
+    id,
+    stable: false,
+    redaction: { ...from.redaction, ...overrides.redaction },
+    auth: { ...from.auth, ...overrides.auth },
+  });
+}
+
+export function registerRoomVersion(version: RoomVersion): void {
+  if (Object.hasOwn(ROOM_VERSIONS, version.id)) {
+    throw new Error(`room version ${version.id} is defined by the spec and cannot be replaced`);
+  }
+  custom.set(version.id, version);
+}
