@@ -65,3 +65,7 @@ export {
 export { signEvent, signJson, verifyEventSignature, verifyJson } from "./signing.ts";
 export type { BuildEventInput, BuiltEvent, PrevEvent, SigningKey } from "./build-event.ts";
 export { buildEvent, depthAfter } from "./build-event.ts";
+export type { StateKey, StateMap } from "./state-map.ts";
+export { splitStateKey, stateKey, stateMapOf, stateMapToObject } from "./state-map.ts";
+export * from "./auth/index.ts";
+export * from "./state-res/index.ts";

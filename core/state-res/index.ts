@@ -1,0 +1,2 @@
+// State resolution: public names (re-exported by core/index.ts).
+export {};
