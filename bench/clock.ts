@@ -1,0 +1,32 @@
+// Wall-clock measurement for benchmarks only.
+import { performance } from "node:perf_hooks";
+
+/** Run `fn` repeatedly for about `budgetMs` (after a warm-up) and return operations per second. */
+export function opsPerSecond(fn: () => void, budgetMs = 1000): number {
+  const warmUntil = performance.now() + budgetMs / 5;
+  while (performance.now() < warmUntil) fn();
+  let count = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < budgetMs) {
+    for (let i = 0; i < 16; i++) fn();
+    count += 16;
+    now = performance.now();
+  }
+  return (count * 1000) / (now - start);
+}
+
+/** Milliseconds taken by one call of `fn` (best of `repeats`). */
+export function millisecondsFor(fn: () => void, repeats = 3): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
+export function formatRate(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}

@@ -1,0 +1,92 @@
+// House rules a machine can check: core/ and sim/ stay deterministic and platform-free,
+// and imports only point down the layers (ARCHITECTURE.md). Each finding names the
+// file, the line and what to use instead.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function sourceFiles(dir: string): string[] {
+  const abs = join(root, dir);
+  let names: string[];
+  try {
+    names = readdirSync(abs);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const path = join(abs, name);
+    if (statSync(path).isDirectory()) return sourceFiles(relative(root, path));
+    return /\.(ts|js|mjs)$/.test(name) ? [path] : [];
+  });
+}
+
+/** Source lines without comments, so that a comment may mention what the code may not use. */
+function codeLines(source: string): Array<{ line: number; text: string }> {
+  const text = source.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " "));
+  return text.split("\n").map((t, i) => ({ line: i + 1, text: t.replace(/(^|[^:"'`])\/\/.*$/, "$1") }));
+}
+
+const BANNED: ReadonlyArray<{ pattern: RegExp; instead: string }> = [
+  { pattern: /\bMath\.random\b/, instead: "a named random stream of the simulation (seeded)" },
+  { pattern: /\bDate\b/, instead: "the simulation's virtual clock" },
+  { pattern: /\bperformance\s*\.\s*now\b/, instead: "the simulation's virtual clock (wall clock only in bench/)" },
+  { pattern: /\b(setTimeout|setInterval|setImmediate|queueMicrotask|requestAnimationFrame)\b/, instead: "the simulation's scheduler" },
+  { pattern: /from\s+["']node:|require\(|import\(\s*["']node:/, instead: "an interface handed in by cli/ or viz/" },
+  { pattern: /\b(window|document|navigator|localStorage|fetch|XMLHttpRequest)\b/, instead: "an interface handed in by viz/" },
+  { pattern: /\bcrypto\s*\.\s*(getRandomValues|randomUUID|subtle)\b/, instead: "the CryptoBackend interface and seeded streams" },
+];
+
+const LAYERS: Record<string, readonly string[]> = {
+  core: ["sim", "scenarios", "cli", "viz", "test", "bench"],
+  sim: ["scenarios", "cli", "viz", "test", "bench"],
+  scenarios: ["cli", "viz", "test", "bench"],
+};
+
+function bannedUse(text: string): string | undefined {
+  const hit = BANNED.find((b) => b.pattern.test(text));
+  return hit ? `${text.trim()}  → use ${hit.instead}` : undefined;
+}
+
+function findings(dirs: readonly string[], check: (file: string, text: string) => string | undefined): string[] {
+  const out: string[] = [];
+  for (const dir of dirs) {
+    for (const file of sourceFiles(dir)) {
+      for (const { line, text } of codeLines(readFileSync(file, "utf8"))) {
+        const problem = check(file, text);
+        if (problem) out.push(`${relative(root, file)}:${line}: ${problem}`);
+      }
+    }
+  }
+  return out;
+}
+
+describe("tidy", () => {
+  it("core/ and sim/ use no wall clock, chance, timers, platform modules or DOM", () => {
+    const problems = findings(["core", "sim"], (_file, text) => bannedUse(text));
+    expect(problems).toEqual([]);
+  });
+
+  it("imports only point down the layers", () => {
+    const problems = findings(Object.keys(LAYERS), (file, text) => {
+      const m = /(?:from|import)\s*\(?\s*["'](\.[^"']*)["']/.exec(text);
+      if (!m) return undefined;
+      const layer = relative(root, file).split(/[\\/]/)[0]!;
+      const target = relative(root, join(file, "..", m[1]!)).split(/[\\/]/)[0]!;
+      return LAYERS[layer]!.includes(target) ? `${layer}/ imports ${target}/ (${m[1]})` : undefined;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("sees a planted violation in code but not in a comment (the checker itself works)", () => {
+    const planted = "const a = Math.random(); /* Date */\n// setTimeout is fine to mention\nimport { x } from 'node:fs';";
+    const hits = codeLines(planted).map(({ text }) => bannedUse(text));
+    expect(hits.map((h) => h?.split("→")[1]?.trim())).toEqual([
+      "use a named random stream of the simulation (seeded)",
+      undefined,
+      "use an interface handed in by cli/ or viz/",
+    ]);
+  });
+});
