@@ -1,0 +1,106 @@
+// The scheduler: a priority queue of actions ordered by virtual time, then by insertion
+// sequence, so that two actions due at the same millisecond always run in the order
+// they were scheduled. No Promises, no real timers: time only moves when step() runs.
+
+export interface ScheduledAction {
+  readonly atMs: number;
+  readonly seq: number;
+  /** Who owns it: a crashed server's actions are cancelled by owner. */
+  readonly owner: string | undefined;
+  readonly label: string;
+  readonly run: () => void;
+  cancelled: boolean;
+}
+
+export class Scheduler {
+  private heap: ScheduledAction[] = [];
+  private nextSeq = 0;
+  private live = 0;
+
+  /** Queue `run` at virtual time `atMs`. Returns a handle for cancel(). */
+  schedule(atMs: number, label: string, run: () => void, owner?: string): ScheduledAction {
+    if (!Number.isFinite(atMs)) throw new Error(`cannot schedule ${label} at ${atMs}`);
+    const action: ScheduledAction = { atMs, seq: this.nextSeq++, owner, label, run, cancelled: false };
+    this.push(action);
+    this.live++;
+    return action;
+  }
+
+  cancel(action: ScheduledAction): void {
+    if (!action.cancelled) {
+      action.cancelled = true;
+      this.live--;
+    }
+  }
+
+  /** Cancel every pending action of one owner (a crash loses all in-memory work). */
+  cancelOwner(owner: string): number {
+    let n = 0;
+    for (const a of this.heap) {
+      if (a.owner === owner && !a.cancelled) {
+        this.cancel(a);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Number of pending (not cancelled) actions. */
+  get size(): number {
+    return this.live;
+  }
+
+  /** The next action due, without removing it. */
+  peek(): ScheduledAction | undefined {
+    this.dropCancelledTop();
+    return this.heap[0];
+  }
+
+  /** Remove and return the next action due. */
+  pop(): ScheduledAction | undefined {
+    this.dropCancelledTop();
+    const top = this.heap[0];
+    if (!top) return undefined;
+    this.removeTop();
+    this.live--;
+    return top;
+  }
+
+  private dropCancelledTop(): void {
+    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.removeTop();
+  }
+
+  private static before(a: ScheduledAction, b: ScheduledAction): boolean {
+    return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
+  }
+
+  private push(action: ScheduledAction): void {
+    const heap = this.heap;
+    heap.push(action);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!Scheduler.before(heap[i]!, heap[parent]!)) break;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  private removeTop(): void {
+    const heap = this.heap;
+    const last = heap.pop()!;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let smallest = i;
+      if (l < heap.length && Scheduler.before(heap[l]!, heap[smallest]!)) smallest = l;
+      if (r < heap.length && Scheduler.before(heap[r]!, heap[smallest]!)) smallest = r;
+      if (smallest === i) return;
+      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+      i = smallest;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// The trace: typed records of everything observable in a run. It is the only contract
+// between sim/ and viz/ (and the CLI's --trace files): one discriminated union, every
+// record stamped with virtual time and a sequence number, serialised as JSON Lines of
+// canonical JSON. The trace hash is SHA-256 over those lines.
+
+import { canonicalJson, encodeBase64, type Hasher, nobleCrypto } from "../core/index.ts";
+
+/** Why a message did not arrive (or arrived late). */
+export type FaultKind = "partition" | "loss" | "held" | "duplicate" | "reorder" | "slow" | "crashed";
+
+export type TraceBody =
+  | { kind: "run.start"; seed: string; scenario: string; roomVersion: string; servers: string[] }
+  | { kind: "run.end"; reason: string; steps: number }
+  | { kind: "net.sent"; msg: number; from: string; to: string; what: string; /** null when the message is held. */ deliverAtMs: number | null }
+  | { kind: "net.delivered"; msg: number; from: string; to: string; what: string }
+  | { kind: "net.dropped"; msg: number; from: string; to: string; what: string; fault: FaultKind }
+  | { kind: "net.held"; msg: number; from: string; to: string; what: string }
+  | { kind: "net.released"; msg: number; from: string; to: string; deliverAtMs: number }
+  | { kind: "net.duplicated"; msg: number; copy: number; from: string; to: string }
+  | { kind: "net.delayed"; msg: number; from: string; to: string; fault: FaultKind; extraMs: number }
+  | { kind: "fault.partition"; cuts: Array<{ from: string; to: string }>; mode: CutMode }
+  | { kind: "fault.repair"; cuts: Array<{ from: string; to: string }> }
+  | { kind: "fault.release"; cuts: Array<{ from: string; to: string }>; released: number }
+  | { kind: "fault.link"; from: string; to: string; config: Record<string, number> }
+  | { kind: "rpc.request"; rpc: number; from: string; to: string; method: string; path: string }
+  | { kind: "rpc.response"; rpc: number; from: string; to: string; status: number }
+  | { kind: "rpc.failed"; rpc: number; from: string; to: string; error: "timeout" | "unreachable" }
+  | { kind: "server.crash"; server: string; lostActions: number }
+  | { kind: "server.restart"; server: string }
+  | { kind: "note"; text: string };
+
+export type CutMode = "drop" | "hold" | "slow";
+
+export type TraceRecord = TraceBody & { seq: number; atMs: number };
+
+export type TraceKind = TraceBody["kind"];
+
+/** Append-only log of a run; listeners see each record as it is added (the web view). */
+export class Trace {
+  private readonly records: TraceRecord[] = [];
+  private readonly listeners: Array<(record: TraceRecord) => void> = [];
+
+  constructor(private readonly now: () => number) {}
+
+  add(body: TraceBody): TraceRecord {
+    const record = { ...body, seq: this.records.length, atMs: this.now() } as TraceRecord;
+    this.records.push(record);
+    for (const listener of this.listeners) listener(record);
+    return record;
+  }
+
+  subscribe(listener: (record: TraceRecord) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  all(): readonly TraceRecord[] {
+    return this.records;
+  }
+
+  get length(): number {
+    return this.records.length;
+  }
+
+  count(kind: TraceKind): number {
+    let n = 0;
+    for (const r of this.records) if (r.kind === kind) n++;
+    return n;
+  }
+}
+
+/** One canonical-JSON line per record, each ending in a newline. */
+export function traceToJsonLines(records: readonly TraceRecord[]): string {
+  let out = "";
+  for (const r of records) out += canonicalJson(r) + "\n";
+  return out;
+}
+
+/** SHA-256 of the JSON Lines serialisation, unpadded base64: equal hashes, equal runs. */
+export function traceHash(records: readonly TraceRecord[], hasher: Hasher = nobleCrypto): string {
+  return encodeBase64(hasher.sha256(new TextEncoder().encode(traceToJsonLines(records))));
+}
+
+/** Parse JSON Lines back into records (for replaying a trace file); names the bad line. */
+export function parseTraceJsonLines(text: string): TraceRecord[] {
+  const out: TraceRecord[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw new Error(`trace line ${i + 1}: not JSON (${(e as Error).message})`);
+    }
+    const r = value as Partial<TraceRecord>;
+    if (typeof r !== "object" || r === null || typeof r.kind !== "string" || typeof r.seq !== "number" || typeof r.atMs !== "number") {
+      throw new Error(`trace line ${i + 1}: a record needs kind, seq and atMs`);
+    }
+    out.push(r as TraceRecord);
+  });
+  return out;
+}
