@@ -25,6 +25,11 @@ export type TraceBody =
   | { kind: "rpc.request"; rpc: number; from: string; to: string; method: string; path: string }
   | { kind: "rpc.response"; rpc: number; from: string; to: string; status: number }
   | { kind: "rpc.failed"; rpc: number; from: string; to: string; error: "timeout" | "unreachable" }
+  | { kind: "fed.txn.sent"; server: string; destination: string; txnId: string; pdus: string[]; catchUp: boolean }
+  | { kind: "fed.txn.ok"; server: string; destination: string; txnId: string }
+  | { kind: "fed.txn.failed"; server: string; destination: string; txnId: string; error: string }
+  | { kind: "fed.backoff"; server: string; destination: string; intervalMs: number; retryAtMs: number; catchUp: boolean }
+  | { kind: "fed.peer_up"; server: string; destination: string }
   | { kind: "server.crash"; server: string; lostActions: number }
   | { kind: "server.restart"; server: string }
   | { kind: "note"; text: string };

@@ -22,8 +22,11 @@ export interface RpcResponse {
 
 export type RpcOutcome = ({ ok: true } & RpcResponse) | { ok: false; error: "timeout" | "unreachable" };
 
-/** A server's request handler: synchronous, since a virtual server answers at once. */
-export type RpcHandler = (origin: string, request: RpcRequest) => RpcResponse;
+/**
+ * A server's request handler. It calls `respond` once, at once or later in virtual time
+ * (after fetching what it needs, say). A server that crashes before responding never does.
+ */
+export type RpcHandler = (origin: string, request: RpcRequest, respond: (response: RpcResponse) => void) => void;
 
 export const DEFAULT_RPC_TIMEOUT_MS = 60_000;
 
@@ -68,8 +71,13 @@ export class Rpc {
     this.network.send(from, to, `${request.method} ${request.path}`, () => {
       const handler = this.handlers.get(to);
       if (!handler) return; // nobody listening: the caller times out
-      const response = handler(from, request);
-      this.network.send(to, from, `${response.status} ${request.path}`, () => finish({ ok: true, ...response }));
+      const serverEpoch = this.epochs.get(to) ?? 0;
+      let responded = false;
+      handler(from, request, (response) => {
+        if (responded || (this.epochs.get(to) ?? 0) !== serverEpoch) return;
+        responded = true;
+        this.network.send(to, from, `${response.status} ${request.path}`, () => finish({ ok: true, ...response }));
+      });
     });
     return rpc;
   }

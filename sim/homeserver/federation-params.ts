@@ -1,0 +1,48 @@
+// Every number of the federation sender and receiver, as a researcher-tunable record.
+// Defaults model Synapse (synapse/federation/sender/, synapse/util/retryutils.py) as
+// the engine issue describes it.
+
+export interface FederationParams {
+  /** Spec: at most 50 PDUs and 100 EDUs per transaction. */
+  transactionPdusMax: number;
+  transactionEdusMax: number;
+  /** How long a sender waits for a /send (or any federation request) to answer. */
+  requestTimeoutMs: number;
+  /** First retry interval after a failure (Synapse: 10 minutes). */
+  backoffMsFirst: number;
+  /** Each further failure multiplies the interval by this... */
+  backoffMultiplier: number;
+  /** ...and by a seeded random factor in [jitterMin, jitterMax]. */
+  backoffJitterMin: number;
+  backoffJitterMax: number;
+  /** The interval never exceeds this (7 days). */
+  backoffMsMax: number;
+  /** Past this interval the queue is dropped and the destination must catch up (1 hour). */
+  catchUpAfterBackoffMs: number;
+  /** A queue never holds more PDUs than this; beyond it the destination catches up. */
+  queuePdusMax: number;
+  /** New events cite at most this many forward extremities (Synapse: 10). */
+  prevEventsMax: number;
+  /** Above this many forward extremities a server sends a dummy event to merge them. */
+  extremitiesBeforeDummyMax: number;
+  /** get_missing_events: events asked for per request and requests per gap. */
+  missingEventsLimit: number;
+  missingEventsRequestsMax: number;
+}
+
+export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
+  transactionPdusMax: 50,
+  transactionEdusMax: 100,
+  requestTimeoutMs: 60_000,
+  backoffMsFirst: 10 * 60_000,
+  backoffMultiplier: 2,
+  backoffJitterMin: 0.8,
+  backoffJitterMax: 1.4,
+  backoffMsMax: 7 * 24 * 3600_000,
+  catchUpAfterBackoffMs: 3600_000,
+  queuePdusMax: 100_000,
+  prevEventsMax: 10,
+  extremitiesBeforeDummyMax: 10,
+  missingEventsLimit: 10,
+  missingEventsRequestsMax: 5,
+});

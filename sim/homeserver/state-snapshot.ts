@@ -1,0 +1,77 @@
+// The state at an event as shared structure: each snapshot is its parent plus the few
+// keys that changed, so memory grows with what changed, not with events × room size.
+// Chains are cut short by flattening every FLATTEN_DEPTH levels, which keeps lookups
+// bounded and costs O(state size) once per FLATTEN_DEPTH state events.
+
+import type { EventId, StateKey, StateMap } from "../../core/index.ts";
+
+const FLATTEN_DEPTH = 32;
+
+export class StateSnapshot implements StateMap {
+  private constructor(
+    private readonly parent: StateSnapshot | undefined,
+    private readonly delta: ReadonlyMap<StateKey, EventId>,
+    private readonly depth: number,
+    readonly size: number,
+  ) {}
+
+  static readonly EMPTY = new StateSnapshot(undefined, new Map(), 0, 0);
+
+  static from(state: StateMap): StateSnapshot {
+    if (state instanceof StateSnapshot) return state;
+    return new StateSnapshot(undefined, new Map(state), 0, state.size);
+  }
+
+  /** A snapshot with `key` set to `eventId`; this one is unchanged. */
+  with(key: StateKey, eventId: EventId): StateSnapshot {
+    if (this.get(key) === eventId) return this;
+    const size = this.has(key) ? this.size : this.size + 1;
+    if (this.depth + 1 >= FLATTEN_DEPTH) {
+      const flat = this.toMap();
+      flat.set(key, eventId);
+      return new StateSnapshot(undefined, flat, 0, size);
+    }
+    return new StateSnapshot(this, new Map([[key, eventId]]), this.depth + 1, size);
+  }
+
+  get(key: StateKey): EventId | undefined {
+    for (let s: StateSnapshot | undefined = this; s; s = s.parent) {
+      const v = s.delta.get(key);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  has(key: StateKey): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** A plain mutable copy. */
+  toMap(): Map<StateKey, EventId> {
+    const chain: StateSnapshot[] = [];
+    for (let s: StateSnapshot | undefined = this; s; s = s.parent) chain.push(s);
+    const out = new Map<StateKey, EventId>();
+    for (let i = chain.length - 1; i >= 0; i--) for (const [k, v] of chain[i]!.delta) out.set(k, v);
+    return out;
+  }
+
+  entries(): MapIterator<[StateKey, EventId]> {
+    return this.toMap().entries();
+  }
+
+  keys(): MapIterator<StateKey> {
+    return this.toMap().keys();
+  }
+
+  values(): MapIterator<EventId> {
+    return this.toMap().values();
+  }
+
+  forEach(fn: (value: EventId, key: StateKey, map: ReadonlyMap<StateKey, EventId>) => void): void {
+    for (const [k, v] of this.toMap()) fn(v, k, this);
+  }
+
+  [Symbol.iterator](): MapIterator<[StateKey, EventId]> {
+    return this.entries();
+  }
+}
