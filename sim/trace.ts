@@ -30,6 +30,16 @@ export type TraceBody =
   | { kind: "fed.txn.failed"; server: string; destination: string; txnId: string; error: string }
   | { kind: "fed.backoff"; server: string; destination: string; intervalMs: number; retryAtMs: number; catchUp: boolean }
   | { kind: "fed.peer_up"; server: string; destination: string }
+  | { kind: "pdu.created"; server: string; room: string; event: string; type: string; stateKey?: string; sender: string; prevEvents: string[]; depth: number }
+  | { kind: "pdu.received"; server: string; origin: string; room: string; event: string }
+  | { kind: "pdu.accepted"; server: string; room: string; event: string; type: string; stateKey?: string; sender: string; prevEvents: string[]; depth: number }
+  | { kind: "pdu.rejected"; server: string; room: string; event: string; reason: string }
+  | { kind: "pdu.soft_failed"; server: string; room: string; event: string; reason: string }
+  | { kind: "pdu.outlier"; server: string; room: string; event: string }
+  | { kind: "pdu.dropped"; server: string; origin: string; room: string; event?: string; reason: string }
+  | { kind: "state.resolved"; server: string; room: string; extremities: string[]; changed: Array<{ type: string; stateKey: string; before: string | null; after: string | null }> }
+  | { kind: "client.action"; server: string; user: string; action: string; room?: string; ok: boolean; result?: string; error?: string }
+  | { kind: "client.sync"; server: string; user: string; since: number; nextBatch: number; events: number; limited: boolean }
   | { kind: "server.crash"; server: string; lostActions: number }
   | { kind: "server.restart"; server: string }
   | { kind: "note"; text: string };

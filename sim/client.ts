@@ -1,0 +1,269 @@
+// A simulated Matrix client: one user on one homeserver, with methods shaped like the
+// Client-Server API (content/client-server-api). Calls never throw for Matrix reasons:
+// each returns a Pending that settles — at once for local work, later in virtual time
+// when federation is involved — with a value or a Matrix error (M_FORBIDDEN, …).
+
+import {
+  serverOfUser,
+  stateKey,
+  stateMapToObject,
+  type EventId,
+  type JsonObject,
+  type Pdu,
+  type RoomId,
+  type UserId,
+} from "../core/index.ts";
+import type { Homeserver } from "./homeserver/homeserver.ts";
+import { inviteRemoteUser, joinRemoteRoom } from "./homeserver/remote-membership.ts";
+import type { RoomStore } from "./homeserver/room-store.ts";
+import { fail, ok, type Result } from "./matrix-error.ts";
+import { createRoomEvents, type CreateRoomOptions } from "./room-presets.ts";
+
+/** The settled-or-not result of a client call. */
+export class Pending<T> {
+  result: Result<T> | undefined;
+  private waiters: Array<(r: Result<T>) => void> = [];
+
+  get done(): boolean {
+    return this.result !== undefined;
+  }
+
+  settle(result: Result<T>): void {
+    if (this.result) return;
+    this.result = result;
+    for (const w of this.waiters) w(result);
+    this.waiters = [];
+  }
+
+  then(fn: (r: Result<T>) => void): void {
+    if (this.result) fn(this.result);
+    else this.waiters.push(fn);
+  }
+
+  /** The value, or throws with the Matrix error (for tests and scenarios that expect success). */
+  value(): T {
+    if (!this.result) throw new Error("the call has not completed yet");
+    if (!this.result.ok) throw new Error(`${this.result.error.errcode}: ${this.result.error.error}`);
+    return this.result.value;
+  }
+
+  static of<T>(result: Result<T>): Pending<T> {
+    const p = new Pending<T>();
+    p.settle(result);
+    return p;
+  }
+}
+
+export interface SyncRoom {
+  timeline: Array<{ eventId: EventId; type: string; sender: string; stateKey?: string; content: JsonObject; originServerTs: number }>;
+  /** `{type: {state_key: event id}}`: the state after the timeline (the spec's use_state_after). */
+  stateAfter: Record<string, Record<string, EventId>>;
+  limited: boolean;
+}
+
+export interface SyncResponse {
+  nextBatch: number;
+  join: Record<string, SyncRoom>;
+  invite: Record<string, { inviter: string; eventId: EventId }>;
+  leave: string[];
+}
+
+/** At most this many timeline events per room per sync; more sets `limited`. */
+export const SYNC_TIMELINE_MAX = 100;
+
+export class Client {
+  constructor(
+    readonly hs: Homeserver,
+    readonly userId: UserId,
+  ) {}
+
+  private record<T>(action: string, roomId: string | undefined, pending: Pending<T>): Pending<T> {
+    pending.then((r) =>
+      this.hs.trace.add({
+        kind: "client.action",
+        server: this.hs.name,
+        user: this.userId,
+        action,
+        ...(roomId ? { room: roomId } : {}),
+        ok: r.ok,
+        ...(r.ok ? (typeof r.value === "string" ? { result: r.value } : {}) : { error: `${r.error.errcode}: ${r.error.error}` }),
+      }),
+    );
+    return pending;
+  }
+
+  private joinedRoom(roomId: RoomId | string): Result<RoomStore> {
+    const room = this.hs.room(roomId);
+    if (!room) return fail("M_NOT_FOUND", `${this.hs.name} is not in room ${roomId}`);
+    return ok(room);
+  }
+
+  createRoom(options: CreateRoomOptions = {}): Pending<RoomId> {
+    const pending = new Pending<RoomId>();
+    const created = createRoomEvents(this.hs, this.userId, options);
+    if (!created.ok) pending.settle(created);
+    else {
+      const roomId = created.value;
+      const invites = (options.invite ?? []).map((u) => this.invite(roomId, u));
+      let left = invites.length;
+      if (left === 0) pending.settle(ok(roomId));
+      for (const inv of invites) inv.then(() => --left === 0 && pending.settle(ok(roomId)));
+    }
+    return this.record("createRoom", undefined, pending);
+  }
+
+  /** Send a message event (m.room.message, m.text unless `content` says otherwise). */
+  sendMessage(roomId: RoomId | string, body: string, content: JsonObject = {}): Pending<EventId> {
+    return this.record("sendMessage", roomId, Pending.of(this.send(roomId, "m.room.message", undefined, { msgtype: "m.text", body, ...content })));
+  }
+
+  sendEvent(roomId: RoomId | string, type: string, content: JsonObject): Pending<EventId> {
+    return this.record(`send ${type}`, roomId, Pending.of(this.send(roomId, type, undefined, content)));
+  }
+
+  setState(roomId: RoomId | string, type: string, stateKeyValue: string, content: JsonObject): Pending<EventId> {
+    return this.record(`setState ${type}`, roomId, Pending.of(this.send(roomId, type, stateKeyValue, content)));
+  }
+
+  setTopic(roomId: RoomId | string, topic: string): Pending<EventId> {
+    return this.setState(roomId, "m.room.topic", "", { topic });
+  }
+
+  /** Change one user's power level, keeping the rest of the current PL content. */
+  setPowerLevel(roomId: RoomId | string, userId: string, level: number): Pending<EventId> {
+    const room = this.joinedRoom(roomId);
+    if (!room.ok) return Pending.of(room);
+    const current = this.currentContent(room.value, "m.room.power_levels", "") ?? {};
+    const users = { ...((current.users as JsonObject | undefined) ?? {}), [userId]: level };
+    return this.setState(roomId, "m.room.power_levels", "", { ...current, users });
+  }
+
+  redact(roomId: RoomId | string, eventId: EventId, reason?: string): Pending<EventId> {
+    return this.record("redact", roomId, Pending.of(this.send(roomId, "m.room.redaction", undefined, reason ? { reason } : {}, eventId)));
+  }
+
+  invite(roomId: RoomId | string, userId: string): Pending<EventId> {
+    const pending = new Pending<EventId>();
+    const room = this.joinedRoom(roomId);
+    if (!room.ok) pending.settle(room);
+    else {
+      const prepared = this.hs.prepareLocalEvent(room.value, this.userId, "m.room.member", userId, { membership: "invite" });
+      if (!prepared.ok) pending.settle(prepared);
+      else if (serverOfUser(userId as UserId) === this.hs.name) pending.settle(ok(this.hs.commitLocalEvent(prepared.value).id));
+      else this.hs.run(inviteRemoteUser(this.hs, prepared.value, userId as UserId), (r) => pending.settle(r.ok ? ok(r.value.id) : r));
+    }
+    return this.record("invite", roomId, pending);
+  }
+
+  /** Join a room: locally when this server is in it, otherwise over federation through `via`. */
+  join(roomId: RoomId | string, via: readonly string[] = []): Pending<EventId> {
+    const pending = new Pending<EventId>();
+    const room = this.hs.room(roomId);
+    if (room && this.hs.serversInRoom(room).includes(this.hs.name)) {
+      pending.settle(this.membershipResult(this.hs.createLocalEvent(room, this.userId, "m.room.member", this.userId, { membership: "join" })));
+    } else {
+      const invite = this.hs.pendingInvites.get(this.userId)?.get(roomId as RoomId);
+      const servers = [...new Set([...(invite ? [serverOfUser(invite.pdu.sender as UserId)] : []), ...via, ...(roomServer(roomId))])];
+      this.hs.run(joinRemoteRoom(this.hs, this.userId, roomId as RoomId, servers), (r) => pending.settle(r));
+    }
+    return this.record("join", roomId, pending);
+  }
+
+  leave(roomId: RoomId | string): Pending<EventId> {
+    const pending = this.hs.pendingInvites.get(this.userId)?.get(roomId as RoomId) && !this.hs.room(roomId)
+      ? // Rejecting an invite to a room we are not in: forget it locally (make_leave/send_leave is not modelled).
+        Pending.of(this.forgetInvite(roomId as RoomId))
+      : Pending.of(this.membershipEvent(roomId, this.userId, "leave"));
+    return this.record("leave", roomId, pending);
+  }
+
+  kick(roomId: RoomId | string, userId: string, reason?: string): Pending<EventId> {
+    return this.record("kick", roomId, Pending.of(this.membershipEvent(roomId, userId, "leave", reason)));
+  }
+
+  ban(roomId: RoomId | string, userId: string, reason?: string): Pending<EventId> {
+    return this.record("ban", roomId, Pending.of(this.membershipEvent(roomId, userId, "ban", reason)));
+  }
+
+  unban(roomId: RoomId | string, userId: string): Pending<EventId> {
+    return this.record("unban", roomId, Pending.of(this.membershipEvent(roomId, userId, "leave")));
+  }
+
+  /**
+   * Everything since `since` (a stream position; 0 for an initial sync): per joined room
+   * the new timeline events in this server's arrival order and the state after them.
+   */
+  sync(since = 0): SyncResponse {
+    const response: SyncResponse = { nextBatch: this.hs.streamPosition, join: {}, invite: {}, leave: [] };
+    let total = 0;
+    let anyLimited = false;
+    for (const roomId of [...this.hs.rooms.keys()].sort()) {
+      const room = this.hs.rooms.get(roomId)!;
+      const membership = this.hs.membership(room, this.userId);
+      if (membership === "invite") {
+        const id = room.currentState.get(stateKey("m.room.member", this.userId))!;
+        response.invite[roomId] = { inviter: room.get(id)!.pdu.sender, eventId: id };
+        continue;
+      }
+      if (membership !== "join") {
+        if (membership !== undefined) response.leave.push(roomId);
+        continue;
+      }
+      const events = room.inStreamOrder().filter((e) => e.stream > since && e.status === "accepted");
+      const limited = events.length > SYNC_TIMELINE_MAX;
+      const timeline = events.slice(-SYNC_TIMELINE_MAX).map((e) => timelineEntry(e.id, e.pdu));
+      total += timeline.length;
+      anyLimited ||= limited;
+      response.join[roomId] = { timeline, stateAfter: stateMapToObject(room.currentState), limited };
+    }
+    for (const [roomId, inv] of [...(this.hs.pendingInvites.get(this.userId) ?? new Map()).entries()].sort()) {
+      if (!response.join[roomId]) response.invite[roomId] = { inviter: inv.pdu.sender, eventId: inv.eventId };
+    }
+    this.hs.trace.add({ kind: "client.sync", server: this.hs.name, user: this.userId, since, nextBatch: response.nextBatch, events: total, limited: anyLimited });
+    return response;
+  }
+
+  /** The current content of a state event in a room, as this client's server sees it. */
+  currentContent(room: RoomStore, type: string, key: string): JsonObject | undefined {
+    const id = room.currentState.get(stateKey(type, key));
+    return id ? (room.get(id)!.pdu.content as JsonObject) : undefined;
+  }
+
+  private send(roomId: RoomId | string, type: string, stateKeyValue: string | undefined, content: JsonObject, redacts?: EventId): Result<EventId> {
+    const room = this.joinedRoom(roomId);
+    if (!room.ok) return room;
+    const created = this.hs.createLocalEvent(room.value, this.userId, type, stateKeyValue, content, redacts);
+    return created.ok ? ok(created.value.id) : created;
+  }
+
+  private membershipEvent(roomId: RoomId | string, target: string, membership: string, reason?: string): Result<EventId> {
+    return this.send(roomId, "m.room.member", target, { membership, ...(reason ? { reason } : {}) });
+  }
+
+  private membershipResult(r: Result<{ id: EventId }>): Result<EventId> {
+    return r.ok ? ok(r.value.id) : r;
+  }
+
+  private forgetInvite(roomId: RoomId): Result<EventId> {
+    const inv = this.hs.pendingInvites.get(this.userId)?.get(roomId);
+    this.hs.pendingInvites.get(this.userId)?.delete(roomId);
+    return inv ? ok(inv.eventId) : fail("M_NOT_FOUND", `no invite to ${roomId}`);
+  }
+}
+
+/** Rooms ids of versions 1-11 name their creating server: a place to try joining through. */
+function roomServer(roomId: string): string[] {
+  const colon = roomId.indexOf(":");
+  return colon > 0 ? [roomId.slice(colon + 1)] : [];
+}
+
+function timelineEntry(eventId: EventId, pdu: Pdu): SyncRoom["timeline"][number] {
+  return {
+    eventId,
+    type: pdu.type,
+    sender: pdu.sender,
+    ...(typeof pdu.state_key === "string" ? { stateKey: pdu.state_key } : {}),
+    content: pdu.content,
+    originServerTs: pdu.origin_server_ts,
+  };
+}

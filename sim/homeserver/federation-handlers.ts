@@ -1,0 +1,270 @@
+// The federation endpoints a homeserver answers (spec: server-server-api.md and
+// data/api/server-server/*.yaml). Each handler reads the request, consults the
+// homeserver's stores and responds once; /send and /send_join respond after the PDUs
+// went through the receive pipeline, as Synapse does.
+
+import {
+  authEventIds,
+  computeEventId,
+  prevEventIds,
+  serverOfUser,
+  signEvent,
+  type EventId,
+  type JsonObject,
+  type Pdu,
+  type RoomId,
+  type UserId,
+} from "../../core/index.ts";
+import type { RpcRequest, RpcResponse } from "../network/rpc.ts";
+import type { Homeserver } from "./homeserver.ts";
+import { checkAuth, selectAuthEvents } from "./protocol.ts";
+import type { RoomStore } from "./room-store.ts";
+import { keyDocument } from "./signing-keys.ts";
+
+/** Limits on what one request may make a server walk or return. */
+export const HANDLER_LIMITS = { authChainEventsMax: 10_000, backfillLimitMax: 100, missingEventsLimitMax: 100 } as const;
+
+const KEY_VALIDITY_MS = 7 * 24 * 3600_000;
+
+type Respond = (response: RpcResponse) => void;
+
+const json = (status: number, body: JsonObject): RpcResponse => ({ status, body });
+const error = (status: number, errcode: string, message: string) => json(status, { errcode, error: message });
+
+export function handleFederation(hs: Homeserver, origin: string, request: RpcRequest, respond: Respond): void {
+  const [path = "", query = ""] = request.path.split("?");
+  const params = parseQuery(query);
+  const parts = path.split("/").map(decodeURIComponent);
+  // A request from a server shows it is up: stop backing off towards it.
+  if (origin !== hs.name) hs.heardFrom(origin);
+  if (path === "/_matrix/key/v2/server") return respond(json(200, keyDocument(hs.key, hs.crypto, hs.localNowMs() + KEY_VALIDITY_MS)));
+  const [, , , version, endpoint, a, b] = parts; // "", "_matrix", "federation", v1|v2, endpoint, …
+  const room = a ? hs.room(a) : undefined;
+  switch (`${version}/${endpoint}`) {
+    case "v1/send":
+      return handleSend(hs, origin, a ?? "", request.body as JsonObject, respond);
+    case "v1/make_join":
+      return respond(room ? makeJoin(hs, room, origin, b as UserId) : notFound(a));
+    case "v2/send_join":
+      return room ? sendJoin(hs, room, origin, request.body as Pdu, respond) : respond(notFound(a));
+    case "v2/invite":
+      return respond(invite(hs, origin, a as RoomId, request.body as JsonObject));
+    case "v1/get_missing_events":
+      return respond(room ? getMissingEvents(room, request.body as JsonObject) : notFound(a));
+    case "v1/state_ids":
+      return respond(room ? stateIds(room, params.get("event_id") as EventId) : notFound(a));
+    case "v1/event":
+      return respond(getEvent(hs, a as EventId));
+    case "v1/event_auth":
+      return respond(room ? json(200, { auth_chain: authChain(room, [b as EventId]).map((id) => room.get(id)!.pdu) as never }) : notFound(a));
+    case "v1/backfill":
+      return respond(room ? backfill(hs, room, params.getAll("v") as EventId[], Number(params.get("limit") ?? 10)) : notFound(a));
+    default:
+      return respond(error(404, "M_UNRECOGNIZED", `unknown endpoint ${request.method} ${path}`));
+  }
+}
+
+/** `a=1&v=x&v=y` → name → values (core/ and sim/ have no URL classes: no DOM, no node:). */
+function parseQuery(query: string): { get(name: string): string | null; getAll(name: string): string[] } {
+  const pairs = query
+    .split("&")
+    .filter((p) => p !== "")
+    .map((p) => {
+      const eq = p.indexOf("=");
+      return eq < 0 ? [decodeURIComponent(p), ""] : [decodeURIComponent(p.slice(0, eq)), decodeURIComponent(p.slice(eq + 1))];
+    });
+  return {
+    get: (name) => pairs.find(([k]) => k === name)?.[1] ?? null,
+    getAll: (name) => pairs.filter(([k]) => k === name).map(([, v]) => v!),
+  };
+}
+
+function notFound(roomId: string | undefined): RpcResponse {
+  return error(404, "M_NOT_FOUND", `unknown room ${roomId ?? ""}`);
+}
+
+/** PUT /send/{txnId}: every PDU through the pipeline, then one 200 with per-PDU results. */
+function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObject, respond: Respond): void {
+  const seen = hs.seenTransaction(origin, txnId);
+  if (seen) return respond(seen);
+  const pdus = (Array.isArray(body?.pdus) ? body.pdus : []) as Pdu[];
+  const results: Record<string, JsonObject> = {};
+  let pending = pdus.length;
+  const finish = () => {
+    const response = json(200, { pdus: results as never });
+    hs.rememberTransaction(origin, txnId, response as { status: number; body: JsonObject });
+    respond(response);
+  };
+  if (pending === 0) return finish();
+  for (const [i, pdu] of pdus.entries()) {
+    const room = typeof pdu?.room_id === "string" ? hs.room(pdu.room_id) : undefined;
+    const key = room ? safeEventId(room, pdu) : `#${i}`;
+    const done = (outcome: { outcome: string; reason?: string }) => {
+      results[key] = outcome.outcome === "accepted" || outcome.outcome === "softFailed" ? {} : { error: outcome.reason ?? outcome.outcome };
+      if (--pending === 0) finish();
+    };
+    if (!room) done({ outcome: "dropped", reason: "unknown room" });
+    else hs.enqueueInbound(room.roomId, { origin, pdu, done });
+  }
+}
+
+function safeEventId(room: RoomStore, pdu: Pdu): string {
+  try {
+    return computeEventId(pdu, room.version);
+  } catch {
+    return "?";
+  }
+}
+
+/** GET /make_join/{roomId}/{userId}: a join template built on our view of the room. */
+function makeJoin(hs: Homeserver, room: RoomStore, origin: string, userId: UserId): RpcResponse {
+  if (typeof userId !== "string" || serverOfUser(userId) !== origin) return error(403, "M_FORBIDDEN", "the joining user must belong to the requesting server");
+  const prevs = room
+    .extremityIds()
+    .map((id) => room.get(id)!)
+    .sort((a, b) => b.pdu.depth - a.pdu.depth || (a.id < b.id ? -1 : 1))
+    .slice(0, hs.params.prevEventsMax);
+  const skeleton = { type: "m.room.member", state_key: userId, sender: userId, content: { membership: "join" } };
+  const authEvents = selectAuthEvents(skeleton, room.currentState, room.version);
+  const template: Pdu = {
+    room_id: room.roomId,
+    ...skeleton,
+    origin_server_ts: hs.localNowMs(),
+    prev_events: prevs.map((e) => e.id),
+    auth_events: authEvents,
+    depth: Math.max(0, ...prevs.map((e) => e.pdu.depth)) + 1,
+    hashes: {},
+    signatures: {},
+  };
+  const create = room.createEvent();
+  const authPdus = authEvents.map((id) => room.get(id)!.pdu);
+  const allowed = checkAuth(template, create && !authEvents.includes(room.createId!) ? [create, ...authPdus] : authPdus, room.version);
+  if (!allowed.allowed) return error(403, "M_FORBIDDEN", `${allowed.rule}: ${allowed.reason}`);
+  return json(200, { room_version: room.version.id, event: template as unknown as JsonObject });
+}
+
+/** PUT /v2/send_join: accept the join, send it to the room, answer with the state before it. */
+function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: Pdu, respond: Respond): void {
+  if (pdu?.type !== "m.room.member" || (pdu.content as { membership?: string })?.membership !== "join" || pdu.state_key !== pdu.sender || serverOfUser(pdu.sender as UserId) !== origin) {
+    return respond(error(400, "M_INVALID_PARAM", "send_join needs a join of a user of the requesting server"));
+  }
+  hs.enqueueInbound(room.roomId, {
+    origin,
+    pdu,
+    done: (outcome) => {
+      if (outcome.outcome !== "accepted" || !outcome.eventId) {
+        return respond(error(403, "M_FORBIDDEN", `join not accepted: ${outcome.reason ?? outcome.outcome}`));
+      }
+      const join = room.get(outcome.eventId)!;
+      const state = [...join.stateBefore!.values()].sort();
+      hs.broadcast(room, [{ eventId: join.id, pdu: join.pdu }]);
+      respond(
+        json(200, {
+          state: state.map((id) => room.get(id)!.pdu) as never,
+          auth_chain: authChain(room, [join.id, ...state]).map((id) => room.get(id)!.pdu) as never,
+          event: join.pdu as never,
+        }),
+      );
+    },
+  });
+}
+
+/** PUT /v2/invite: countersign an invite for one of our users and remember it. */
+function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject): RpcResponse {
+  const pdu = body?.event as unknown as Pdu;
+  const roomVersion = body?.room_version;
+  if (typeof roomVersion !== "string" || !pdu || pdu.type !== "m.room.member" || (pdu.content as { membership?: string })?.membership !== "invite") {
+    return error(400, "M_INVALID_PARAM", "expected an m.room.member invite and a room_version");
+  }
+  const target = pdu.state_key as UserId;
+  if (!hs.users.has(target)) return error(404, "M_NOT_FOUND", `no user ${target} here`);
+  if (serverOfUser(pdu.sender as UserId) !== origin) return error(403, "M_FORBIDDEN", "the inviter must belong to the requesting server");
+  const signed = signEvent(pdu, roomVersion, hs.name, hs.key.keyId, hs.key.seed, hs.crypto);
+  const eventId = computeEventId(signed, roomVersion, hs.crypto);
+  const invites = hs.pendingInvites.get(target) ?? new Map();
+  invites.set(roomId, { eventId, pdu: signed, roomVersion });
+  hs.pendingInvites.set(target, invites);
+  return json(200, { event: signed as unknown as JsonObject });
+}
+
+/** POST /get_missing_events: breadth-first over prev_events from latest, not crossing earliest. */
+function getMissingEvents(room: RoomStore, body: JsonObject): RpcResponse {
+  const earliest = new Set((Array.isArray(body?.earliest_events) ? body.earliest_events : []) as EventId[]);
+  const latest = (Array.isArray(body?.latest_events) ? body.latest_events : []) as EventId[];
+  const limit = Math.min(Number(body?.limit ?? 10), HANDLER_LIMITS.missingEventsLimitMax);
+  const minDepth = Number(body?.min_depth ?? 0);
+  const out: Pdu[] = [];
+  const seen = new Set<EventId>(latest);
+  let frontier = latest.filter((id) => room.has(id));
+  while (frontier.length > 0 && out.length < limit) {
+    const next: EventId[] = [];
+    for (const id of frontier) {
+      for (const p of prevEventIds(room.get(id)!.pdu).sort()) {
+        if (seen.has(p) || earliest.has(p)) continue;
+        seen.add(p);
+        const e = room.get(p);
+        if (!e || e.pdu.depth < minDepth) continue;
+        if (out.length < limit) out.push(e.pdu);
+        next.push(p);
+      }
+    }
+    frontier = next;
+  }
+  return json(200, { events: out as never });
+}
+
+/** GET /state_ids: the state before an event and the auth chain of that state. */
+function stateIds(room: RoomStore, eventId: EventId): RpcResponse {
+  const e = eventId ? room.get(eventId) : undefined;
+  if (!e?.stateBefore) return error(404, "M_NOT_FOUND", `no state known at ${eventId}`);
+  const state = [...e.stateBefore.values()].sort();
+  return json(200, { pdu_ids: state, auth_chain_ids: authChain(room, state) });
+}
+
+function getEvent(hs: Homeserver, eventId: EventId): RpcResponse {
+  for (const roomId of [...hs.rooms.keys()].sort()) {
+    const e = hs.rooms.get(roomId)!.get(eventId);
+    if (e) return json(200, { origin: hs.name, origin_server_ts: hs.localNowMs(), pdus: [e.pdu as never] });
+  }
+  return error(404, "M_NOT_FOUND", `unknown event ${eventId}`);
+}
+
+/** GET /backfill: the given events and their predecessors, newest first, up to limit. */
+function backfill(hs: Homeserver, room: RoomStore, from: EventId[], limit: number): RpcResponse {
+  const max = Math.min(Math.max(1, limit), HANDLER_LIMITS.backfillLimitMax);
+  const out: Pdu[] = [];
+  const seen = new Set<EventId>();
+  let frontier = from.filter((id) => room.has(id)).sort();
+  while (frontier.length > 0 && out.length < max) {
+    const next: EventId[] = [];
+    for (const id of frontier) {
+      if (seen.has(id) || out.length >= max) continue;
+      seen.add(id);
+      const e = room.get(id)!;
+      out.push(e.pdu);
+      for (const p of prevEventIds(e.pdu)) if (room.has(p) && !seen.has(p)) next.push(p);
+    }
+    frontier = [...new Set(next)].sort();
+  }
+  return json(200, { origin: hs.name, origin_server_ts: hs.localNowMs(), pdus: out as never });
+}
+
+/** The auth chains of the given events (the events' own ids excluded unless reached), sorted. */
+export function authChain(room: RoomStore, ids: readonly EventId[]): EventId[] {
+  const seen = new Set<EventId>();
+  const stack: EventId[] = [];
+  for (const id of ids) {
+    const e = room.get(id);
+    if (e) stack.push(...authEventIds(e.pdu));
+  }
+  while (stack.length > 0 && seen.size < HANDLER_LIMITS.authChainEventsMax) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    const e = room.get(id);
+    if (!e) continue;
+    seen.add(id);
+    for (const a of authEventIds(e.pdu)) if (!seen.has(a)) stack.push(a);
+  }
+  return [...seen].sort();
+}
+

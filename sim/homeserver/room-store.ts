@@ -1,0 +1,154 @@
+// One homeserver's copy of one room: the event store (the DAG), each event's outcome,
+// the state before and after each event (shared structure), the forward extremities
+// and the current state. This is what a homeserver persists: a crash keeps it.
+
+import {
+  isStateEvent,
+  prevEventIds,
+  resolveState,
+  stateKey,
+  AuthChainIndex,
+  type EventId,
+  type Pdu,
+  type RoomId,
+  type RoomVersion,
+  type StateMap,
+} from "../../core/index.ts";
+import { StateSnapshot } from "./state-snapshot.ts";
+
+/**
+ * accepted: passed every check; rejected: failed auth against its auth events or the
+ * state before it; softFailed: passed those but failed against current state; outlier:
+ * held without knowing the state at it (auth chains, state fetched to fill a gap).
+ */
+export type EventStatus = "accepted" | "rejected" | "softFailed" | "outlier";
+
+export interface StoredEvent {
+  readonly id: EventId;
+  readonly pdu: Pdu;
+  status: EventStatus;
+  /** Why it was rejected or soft-failed (the failed rule). */
+  reason?: string;
+  /** Known for every non-outlier event. */
+  stateBefore?: StateSnapshot;
+  stateAfter?: StateSnapshot;
+  /** This server's arrival order, the stream ordering that /sync pages through. */
+  stream: number;
+}
+
+export class RoomStore {
+  readonly events = new Map<EventId, StoredEvent>();
+  /** Sorted list kept for determinism: see extremityIds(). */
+  private readonly extremities = new Set<EventId>();
+  /** Events some accepted event cites as a prev event: never extremities again. */
+  private readonly cited = new Set<EventId>();
+  currentState: StateSnapshot = StateSnapshot.EMPTY;
+  /** The id of the room's create event, once held. */
+  createId: EventId | undefined;
+  readonly authChains = new AuthChainIndex();
+
+  constructor(
+    readonly roomId: RoomId,
+    readonly version: RoomVersion,
+  ) {}
+
+  readonly fetch = (id: EventId): Pdu | undefined => this.events.get(id)?.pdu;
+  readonly isRejected = (id: EventId): boolean => this.events.get(id)?.status === "rejected";
+
+  has(id: EventId): boolean {
+    return this.events.has(id);
+  }
+
+  get(id: EventId): StoredEvent | undefined {
+    return this.events.get(id);
+  }
+
+  /** Forward extremities, sorted so that callers never see arrival order. */
+  extremityIds(): EventId[] {
+    return [...this.extremities].sort();
+  }
+
+  /** The state after an event whose state is known; undefined for outliers and unknown ids. */
+  stateAfter(id: EventId): StateSnapshot | undefined {
+    return this.events.get(id)?.stateAfter;
+  }
+
+  /** Resolve the states after the given events (the state before an event citing them). */
+  resolveAfter(ids: readonly EventId[]): StateSnapshot | undefined {
+    const states: StateMap[] = [];
+    for (const id of [...new Set(ids)].sort()) {
+      const s = this.stateAfter(id);
+      if (!s) return undefined;
+      states.push(s);
+    }
+    if (states.length === 0) return StateSnapshot.EMPTY;
+    if (states.length === 1) return states[0] as StateSnapshot;
+    return StateSnapshot.from(
+      resolveState(this.version, states, this.fetch, { isRejected: this.isRejected, authChains: this.authChains }),
+    );
+  }
+
+  /** The room's create event, once held (the auth rules always need it). */
+  createEvent(): Pdu | undefined {
+    return this.createId ? this.events.get(this.createId)?.pdu : undefined;
+  }
+
+  private remember(stored: StoredEvent): StoredEvent {
+    this.events.set(stored.id, stored);
+    if (stored.pdu.type === "m.room.create" && stored.pdu.state_key === "" && stored.status !== "rejected") this.createId ??= stored.id;
+    return stored;
+  }
+
+  /** Store an outlier: an event we hold without knowing the state at it. */
+  addOutlier(id: EventId, pdu: Pdu, stream: number): StoredEvent {
+    const existing = this.events.get(id);
+    if (existing) return existing;
+    return this.remember({ id, pdu, status: "outlier", stream });
+  }
+
+  /** An event that failed auth against its own auth events: kept (others may cite it), never state. */
+  addRejectedOutlier(id: EventId, pdu: Pdu, stream: number, reason: string): StoredEvent {
+    return this.remember({ id, pdu, status: "rejected", stream: this.events.get(id)?.stream ?? stream, reason });
+  }
+
+  /** An outlier whose state we learnt from another server (a gap we could not close). */
+  setOutlierState(id: EventId, stateAfter: StateSnapshot): void {
+    const e = this.events.get(id);
+    if (e && e.status === "outlier") e.stateAfter = stateAfter;
+  }
+
+  /**
+   * Store an event with the state before it and its outcome, and update the forward
+   * extremities and current state. Returns the stored record.
+   */
+  addWithState(id: EventId, pdu: Pdu, stateBefore: StateSnapshot, outcome: Exclude<EventStatus, "outlier">, stream: number, reason?: string): StoredEvent {
+    const stateAfter =
+      outcome !== "rejected" && isStateEvent(pdu) ? stateBefore.with(stateKey(pdu.type, pdu.state_key), id) : stateBefore;
+    const previous = this.events.get(id);
+    const stored = this.remember({ id, pdu, status: outcome, stateBefore, stateAfter, stream: previous?.stream ?? stream, ...(reason ? { reason } : {}) });
+    if (outcome === "accepted") this.advanceExtremities(id, pdu);
+    return stored;
+  }
+
+  private advanceExtremities(id: EventId, pdu: Pdu): void {
+    const prevs = prevEventIds(pdu);
+    const wasLinear = this.extremities.size === prevs.length && prevs.every((p) => this.extremities.has(p));
+    for (const p of prevs) {
+      this.extremities.delete(p);
+      this.cited.add(p);
+    }
+    // An event that an accepted event already cites (it arrived late) is not an extremity.
+    if (!this.cited.has(id)) this.extremities.add(id);
+    if (wasLinear && this.extremities.size === 1) {
+      // Fast path: the new event built on every extremity, so its state is the room's.
+      this.currentState = this.events.get(id)!.stateAfter!;
+    } else {
+      this.currentState = this.resolveAfter(this.extremityIds()) ?? this.currentState;
+    }
+  }
+
+  /** Every event in stream order (for /sync and the trace). */
+  inStreamOrder(): StoredEvent[] {
+    return [...this.events.values()].sort((a, b) => a.stream - b.stream);
+  }
+}

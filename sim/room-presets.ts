@@ -1,0 +1,115 @@
+// createRoom as the Client-Server API describes it (data/api/client-server/
+// create_room.yaml): the create event, the creator's join, power levels, the preset's
+// join rules / history visibility / guest access, initial_state, name and topic, in
+// that order. Invites are sent afterwards by the client.
+
+import { parseRoomId, toRoomVersion, type JsonObject, type RoomId, type UserId } from "../core/index.ts";
+import type { Homeserver } from "./homeserver/homeserver.ts";
+import { fail, ok, type Result } from "./matrix-error.ts";
+
+export type RoomPreset = "private_chat" | "trusted_private_chat" | "public_chat";
+
+export interface CreateRoomOptions {
+  roomVersion?: string;
+  preset?: RoomPreset;
+  visibility?: "public" | "private";
+  name?: string;
+  topic?: string;
+  invite?: string[];
+  creationContent?: JsonObject;
+  initialState?: Array<{ type: string; state_key?: string; content: JsonObject }>;
+  powerLevelContentOverride?: JsonObject;
+}
+
+/** Servers SHOULD create v12 rooms, keeping v11 for a transition (spec changelog v1.16). */
+export const DEFAULT_ROOM_VERSION = "11";
+
+const PRESETS: Record<RoomPreset, { join_rule: string; history_visibility: string; guest_access: string }> = {
+  private_chat: { join_rule: "invite", history_visibility: "shared", guest_access: "can_join" },
+  trusted_private_chat: { join_rule: "invite", history_visibility: "shared", guest_access: "can_join" },
+  public_chat: { join_rule: "public", history_visibility: "shared", guest_access: "forbidden" },
+};
+
+/** The power levels a new room starts with (the defaults Synapse uses). */
+export function defaultPowerLevels(creator: UserId, privilegedCreators: boolean, trustedInvitees: readonly string[]): JsonObject {
+  const users: JsonObject = {};
+  // since v12: creators are never listed; they outrank everyone anyway.
+  if (!privilegedCreators) {
+    users[creator] = 100;
+    for (const u of trustedInvitees) users[u] = 100;
+  }
+  return {
+    users,
+    users_default: 0,
+    events: {
+      "m.room.name": 50,
+      "m.room.power_levels": 100,
+      "m.room.history_visibility": 100,
+      "m.room.canonical_alias": 50,
+      "m.room.avatar": 50,
+      // since v12: above state_default, so that by default only creators can upgrade.
+      "m.room.tombstone": privilegedCreators ? 150 : 100,
+      "m.room.server_acl": 100,
+      "m.room.encryption": 100,
+    },
+    events_default: 0,
+    state_default: 50,
+    ban: 50,
+    kick: 50,
+    redact: 50,
+    invite: 0,
+  };
+}
+
+export function createRoomEvents(hs: Homeserver, creator: UserId, options: CreateRoomOptions): Result<RoomId> {
+  let version;
+  try {
+    version = toRoomVersion(options.roomVersion ?? DEFAULT_ROOM_VERSION);
+  } catch (e) {
+    return fail("M_UNSUPPORTED_ROOM_VERSION", (e as Error).message);
+  }
+  const preset = options.preset ?? (options.visibility === "public" ? "public_chat" : "private_chat");
+  const trusted = preset === "trusted_private_chat" ? (options.invite ?? []) : [];
+  const createContent: JsonObject = {
+    ...options.creationContent,
+    room_version: version.id,
+    ...(version.auth.createRequiresCreator ? { creator } : {}),
+    // since v12: trusted invitees become additional creators (MSC4289).
+    ...(version.auth.privilegedCreators && trusted.length > 0 ? { additional_creators: [...trusted] } : {}),
+  };
+  // v1-v11: the server names the room; v12: the create event's hash does.
+  const provisionalId = version.auth.roomIdFromCreateEvent ? undefined : hs.newRoomId();
+  const room = hs.addRoom(provisionalId ?? parseRoomId(`!${"A".repeat(43)}`), version);
+  const create = hs.prepareLocalEvent(room, creator, "m.room.create", "", createContent);
+  if (!create.ok) {
+    hs.rooms.delete(room.roomId);
+    return create;
+  }
+  let target = room;
+  if (!provisionalId) {
+    hs.rooms.delete(room.roomId);
+    target = hs.addRoom(create.value.pdu.room_id === undefined ? roomIdOf(create.value.eventId) : (create.value.pdu.room_id as RoomId), version);
+    create.value.room = target;
+  }
+  hs.commitLocalEvent(create.value);
+  const steps: Array<[string, string, JsonObject]> = [
+    ["m.room.member", creator, { membership: "join" }],
+    ["m.room.power_levels", "", { ...defaultPowerLevels(creator, version.auth.privilegedCreators, trusted), ...options.powerLevelContentOverride }],
+    ["m.room.join_rules", "", { join_rule: PRESETS[preset].join_rule }],
+    ["m.room.history_visibility", "", { history_visibility: PRESETS[preset].history_visibility }],
+    ["m.room.guest_access", "", { guest_access: PRESETS[preset].guest_access }],
+    ...(options.initialState ?? []).map((s): [string, string, JsonObject] => [s.type, s.state_key ?? "", s.content]),
+    ...(options.name !== undefined ? [["m.room.name", "", { name: options.name }] as [string, string, JsonObject]] : []),
+    ...(options.topic !== undefined ? [["m.room.topic", "", { topic: options.topic }] as [string, string, JsonObject]] : []),
+  ];
+  for (const [type, key, content] of steps) {
+    const r = hs.createLocalEvent(target, creator, type, key, content);
+    if (!r.ok) return fail("M_INVALID_ROOM_STATE", `${type}: ${r.error.error}`);
+  }
+  return ok(target.roomId);
+}
+
+/** since v12: the room id is the create event's id with `!` for `$`. */
+function roomIdOf(createEventId: string): RoomId {
+  return parseRoomId(`!${createEventId.slice(1)}`);
+}

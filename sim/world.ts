@@ -1,0 +1,110 @@
+// The public face of the engine: a Simulation with homeservers and clients on it, the
+// faults a scenario or a person applies, and the questions checkers ask (is the network
+// quiet, did the rooms converge). Scenarios, the CLI and the web view use this.
+
+import { nobleCrypto, parseUserId, type CryptoBackend, type RoomId, type UserId } from "../core/index.ts";
+import { Client } from "./client.ts";
+import { handleFederation } from "./homeserver/federation-handlers.ts";
+import { Homeserver, type HomeserverOptions } from "./homeserver/homeserver.ts";
+import { Simulation, type RunLimits, type RunResult } from "./simulation.ts";
+
+export interface WorldOptions {
+  seed: string | number;
+  /** Hashing and signing backend (node:crypto in Node, pure JS in the browser). */
+  crypto?: CryptoBackend;
+  /** Sign and verify events on every server (default true). */
+  signing?: boolean;
+}
+
+export class World {
+  readonly sim: Simulation;
+  readonly crypto: CryptoBackend;
+  private readonly servers = new Map<string, Homeserver>();
+  private readonly clients = new Map<UserId, Client>();
+
+  constructor(readonly options: WorldOptions) {
+    this.sim = new Simulation(options.seed);
+    this.crypto = options.crypto ?? nobleCrypto;
+    this.sim.network.isUp = (name) => this.servers.get(name)?.up ?? false;
+  }
+
+  get trace() {
+    return this.sim.trace;
+  }
+
+  addServer(name: string, options: Omit<HomeserverOptions, "crypto"> = {}): Homeserver {
+    if (this.servers.has(name)) throw new Error(`server ${name} already exists`);
+    const hs = new Homeserver(name, this.sim, { signing: this.options.signing ?? true, ...options, crypto: this.crypto });
+    this.servers.set(name, hs);
+    this.listen(hs);
+    return hs;
+  }
+
+  server(name: string): Homeserver {
+    const hs = this.servers.get(name);
+    if (!hs) throw new Error(`no server ${name}: known are ${this.serverNames().join(", ")}`);
+    return hs;
+  }
+
+  serverNames(): string[] {
+    return [...this.servers.keys()].sort();
+  }
+
+  /** Register a user on its server and return a client for it. */
+  addClient(userId: string): Client {
+    const id = parseUserId(userId);
+    const hs = this.server(id.slice(id.indexOf(":") + 1));
+    const registered = hs.registerUser(id.slice(1, id.indexOf(":")));
+    if (!registered.ok) throw new Error(registered.error.error);
+    const client = new Client(hs, id);
+    this.clients.set(id, client);
+    return client;
+  }
+
+  client(userId: string): Client {
+    const c = this.clients.get(userId as UserId);
+    if (!c) throw new Error(`no client for ${userId}`);
+    return c;
+  }
+
+  private listen(hs: Homeserver): void {
+    this.sim.rpc.listen(hs.name, (origin, request, respond) => handleFederation(hs, origin, request, respond));
+  }
+
+  // ---- faults -------------------------------------------------------------------------
+
+  crash(name: string): void {
+    this.server(name).crash();
+  }
+
+  restart(name: string): void {
+    const hs = this.server(name);
+    hs.restart(() => this.listen(hs));
+  }
+
+  // ---- running and checking ----------------------------------------------------------
+
+  run(done: () => boolean, limits?: RunLimits): RunResult {
+    return this.sim.runUntil(done, limits);
+  }
+
+  /**
+   * Quiet: no message in flight and every server's federation sender idle (nothing
+   * queued, nothing to retry). Retry timers of backed-off destinations count as work.
+   */
+  quiescent(): boolean {
+    for (const hs of this.servers.values()) if (hs.up && hs.federationSender.busyDestinations().length > 0) return false;
+    return this.sim.scheduler.size === 0;
+  }
+
+  /** The servers (up, in the room) whose current state of the room differs from the first's; empty when converged. */
+  divergentServers(roomId: RoomId | string): string[] {
+    const holders = this.serverNames()
+      .map((n) => this.servers.get(n)!)
+      .filter((hs) => hs.up && hs.room(roomId) && hs.serversInRoom(hs.room(roomId)!).includes(hs.name));
+    if (holders.length < 2) return [];
+    const fingerprint = (hs: Homeserver) => JSON.stringify([...hs.room(roomId)!.currentState.entries()].sort());
+    const reference = fingerprint(holders[0]!);
+    return holders.filter((hs) => fingerprint(hs) !== reference).map((hs) => hs.name);
+  }
+}
