@@ -10,6 +10,8 @@ export interface ScheduledAction {
   readonly label: string;
   readonly run: () => void;
   cancelled: boolean;
+  /** Set once popped to run: cancelling it then changes nothing. */
+  ran: boolean;
 }
 
 export class Scheduler {
@@ -20,14 +22,14 @@ export class Scheduler {
   /** Queue `run` at virtual time `atMs`. Returns a handle for cancel(). */
   schedule(atMs: number, label: string, run: () => void, owner?: string): ScheduledAction {
     if (!Number.isFinite(atMs)) throw new Error(`cannot schedule ${label} at ${atMs}`);
-    const action: ScheduledAction = { atMs, seq: this.nextSeq++, owner, label, run, cancelled: false };
+    const action: ScheduledAction = { atMs, seq: this.nextSeq++, owner, label, run, cancelled: false, ran: false };
     this.push(action);
     this.live++;
     return action;
   }
 
   cancel(action: ScheduledAction): void {
-    if (!action.cancelled) {
+    if (!action.cancelled && !action.ran) {
       action.cancelled = true;
       this.live--;
     }
@@ -63,6 +65,7 @@ export class Scheduler {
     if (!top) return undefined;
     this.removeTop();
     this.live--;
+    top.ran = true;
     return top;
   }
 

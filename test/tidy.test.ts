@@ -29,13 +29,14 @@ function codeLines(source: string): Array<{ line: number; text: string }> {
   return text.split("\n").map((t, i) => ({ line: i + 1, text: t.replace(/(^|[^:"'`])\/\/.*$/, "$1") }));
 }
 
-const BANNED: ReadonlyArray<{ pattern: RegExp; instead: string }> = [
+/** `raw` patterns look inside string literals too (import paths); the rest ignore strings. */
+const BANNED: ReadonlyArray<{ pattern: RegExp; instead: string; raw?: boolean }> = [
   { pattern: /\bMath\.random\b/, instead: "a named random stream of the simulation (seeded)" },
   { pattern: /\bDate\b/, instead: "the simulation's virtual clock" },
   { pattern: /\bperformance\s*\.\s*now\b/, instead: "the simulation's virtual clock (wall clock only in bench/)" },
   { pattern: /\b(setTimeout|setInterval|setImmediate|queueMicrotask|requestAnimationFrame)\b/, instead: "the simulation's scheduler" },
-  { pattern: /from\s+["']node:|require\(|import\(\s*["']node:/, instead: "an interface handed in by cli/ or viz/" },
-  { pattern: /\b(window|document|navigator|localStorage|fetch|XMLHttpRequest)\b/, instead: "an interface handed in by viz/" },
+  { pattern: /from\s+["']node:|\brequire\(|import\(\s*["']node:/, instead: "an interface handed in by cli/ or viz/", raw: true },
+  { pattern: /(?<![.\w])(window|document|navigator|localStorage|sessionStorage)\s*[.[]|(?<![.\w])fetch\s*\(|\bXMLHttpRequest\b/, instead: "an interface handed in by viz/" },
   { pattern: /\bcrypto\s*\.\s*(getRandomValues|randomUUID|subtle)\b/, instead: "the CryptoBackend interface and seeded streams" },
 ];
 
@@ -45,8 +46,14 @@ const LAYERS: Record<string, readonly string[]> = {
   scenarios: ["cli", "viz", "test", "bench"],
 };
 
+/** The line with the contents of its string literals blanked out. */
+function withoutStrings(text: string): string {
+  return text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, (s) => s[0] + " ".repeat(Math.max(0, s.length - 2)) + s[0]);
+}
+
 function bannedUse(text: string): string | undefined {
-  const hit = BANNED.find((b) => b.pattern.test(text));
+  const code = withoutStrings(text);
+  const hit = BANNED.find((b) => b.pattern.test(b.raw ? text : code));
   return hit ? `${text.trim()}  → use ${hit.instead}` : undefined;
 }
 

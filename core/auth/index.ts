@@ -8,3 +8,17 @@ export {
   requiredPowerLevel,
   userPowerLevel,
 } from "./power-levels.ts";
+export type { AuthResult } from "./result.ts";
+export { checkAuth, type CheckAuthOptions } from "./check-auth.ts";
+export { ruleNumbers, type RuleNumbers } from "./rule-numbers.ts";
+export { authStateKeysFor, selectAuthEvents, type EventSkeleton } from "./select-auth-events.ts";
+export {
+  checkAuthAgainstState,
+  checkAuthEventsList,
+  checkPduFormat,
+  checkPduSignaturesAndHash,
+  PDU_LIMITS,
+  requiredSigners,
+  type FormatResult,
+  type SignatureResult,
+} from "./receipt.ts";

@@ -249,9 +249,14 @@ function backfill(hs: Homeserver, room: RoomStore, from: EventId[], limit: numbe
   return json(200, { origin: hs.name, origin_server_ts: hs.localNowMs(), pdus: out as never });
 }
 
-/** The auth chains of the given events (the events' own ids excluded unless reached), sorted. */
+/**
+ * The auth chains of the given events (the events' own ids excluded unless reached),
+ * sorted. since v12 no event cites the create event, yet every receiver needs it: it is
+ * always included.
+ */
 export function authChain(room: RoomStore, ids: readonly EventId[]): EventId[] {
   const seen = new Set<EventId>();
+  if (room.version.auth.roomIdFromCreateEvent && room.createId) seen.add(room.createId);
   const stack: EventId[] = [];
   for (const id of ids) {
     const e = room.get(id);

@@ -80,7 +80,17 @@ export class FederationSender {
     if (d.retryTimer) this.host.cancel(d.retryTimer);
     d.retryTimer = undefined;
     d.backoffMs = 0;
-    this.transition(destination, d, { type: "PEER_UP" });
+    this.resume(destination, d, { type: "PEER_UP" });
+  }
+
+  /** Leave a backoff: resend the failed transaction as it was, or start the next one. */
+  private resume(name: string, d: Destination, event: DestinationEvent): void {
+    if (d.inFlight) {
+      d.state = nextDestinationState(d.state, event);
+      this.send(name, d); // spec: retry the same transaction id with the same contents
+    } else {
+      this.transition(name, d, event);
+    }
   }
 
   stateOf(destination: string): DestinationState {
@@ -184,12 +194,7 @@ export class FederationSender {
     this.transition(name, d, { type: catchUp ? "FAILED_LONG" : "FAILED" });
     d.retryTimer = this.host.schedule(d.backoffMs, `retry ${name}`, () => {
       d.retryTimer = undefined;
-      if (d.inFlight) {
-        d.state = "sending";
-        this.send(name, d); // spec: retry the same transaction id with the same contents
-      } else {
-        this.transition(name, d, { type: "RETRY" });
-      }
+      this.resume(name, d, { type: "RETRY" });
     });
   }
 }

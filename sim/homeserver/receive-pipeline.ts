@@ -84,7 +84,7 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   const cited = authEventIds(pdu).map((a) => room.get(a)?.pdu);
   if (cited.some((e) => e === undefined)) return reject(host, room, id, pdu, undefined, "auth events could not be fetched");
   const citedEvents = cited as Pdu[];
-  const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected);
+  const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, room.createEvent());
   if (!listCheck.allowed) return reject(host, room, id, pdu, undefined, `${listCheck.rule}: ${listCheck.reason}`);
   const ownAuth = checkAuth(pdu, withCreateEvent(room, citedEvents), version);
   if (!ownAuth.allowed) return reject(host, room, id, pdu, undefined, `${ownAuth.rule}: ${ownAuth.reason}`);

@@ -8,6 +8,7 @@ import {
   isStateEvent,
   serverOfUser,
   stateKey,
+  toRoomVersion,
   type EventId,
   type JsonObject,
   type Pdu,
@@ -19,7 +20,7 @@ import { fail, ok, type Result } from "../matrix-error.ts";
 import type { Homeserver, PreparedEvent } from "./homeserver.ts";
 import { checkAuthAgainstState } from "./protocol.ts";
 import { validateFetched } from "./receive-pipeline.ts";
-import type { StoredEvent } from "./room-store.ts";
+import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { rpc, type Task } from "./tasks.ts";
 
@@ -90,7 +91,9 @@ function* storeJoinedRoom(
   state: unknown[],
   authChain: unknown[],
 ): Task<Result<EventId>> {
-  const room = hs.room(roomId) ?? hs.addRoom(roomId, roomVersion);
+  // The room is only registered once its state is in place: until then, PDUs for it
+  // are refused (the sender's later events will lead back to them).
+  const room = hs.room(roomId) ?? new RoomStore(roomId, toRoomVersion(roomVersion));
   // Check every returned event's format and signature before trusting any of it.
   const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
   for (const raw of [...authChain, ...state]) {
@@ -110,6 +113,7 @@ function* storeJoinedRoom(
   if (!auth.allowed) return fail("M_FORBIDDEN", `our own join fails auth against the room's state: ${auth.rule}: ${auth.reason}`);
   const before = room.currentState;
   const stored = room.addWithState(joinId, joinPdu, stateBefore, "accepted", hs.nextStream());
+  hs.rooms.set(roomId, room);
   hs.trace.add({
     kind: "pdu.created",
     server: hs.name,

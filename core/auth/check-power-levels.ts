@@ -1,0 +1,117 @@
+// The m.room.power_levels rule (rule 10 in v1-v5 and v12, rule 9 in v6-v11): the types
+// of the values (strictly integers from v10), creators never listed (v12), and no one
+// may grant or take away more power than they hold. Spec: rooms/fragments/
+// v1-auth-rules.md 10, v8-auth-rules.md 9, rooms/v10.md, rooms/v12.md.
+
+import type { Pdu } from "../events.ts";
+import { parseUserId } from "../ids.ts";
+import { isJsonObject, type JsonObject } from "../json.ts";
+import type { RoomVersion } from "../room-versions.ts";
+import type { AuthEvents } from "./auth-events.ts";
+import { creatorsOf, parsePowerLevel } from "./power-levels.ts";
+import { ALLOW, deny, type AuthResult } from "./result.ts";
+import type { RuleNumbers } from "./rule-numbers.ts";
+
+const TOP_LEVEL = ["users_default", "events_default", "state_default", "ban", "redact", "kick", "invite"] as const;
+
+export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVersion, rules: RuleNumbers): AuthResult {
+  const r = rules.powerLevels;
+  const content = event.content;
+  const level = (v: unknown) => parsePowerLevel(v, version);
+
+  // since v10: every level is a JSON integer.
+  if (version.auth.integerPowerLevels) {
+    for (const key of TOP_LEVEL) {
+      if (content[key] !== undefined && level(content[key]) === undefined) return deny(r.notIntegers!, `${key} is not an integer`);
+    }
+    for (const key of ["events", "notifications"] as const) {
+      const map = content[key];
+      if (map !== undefined && !(isJsonObject(map) && Object.values(map).every((v) => level(v) !== undefined))) {
+        return deny(r.eventsNotIntegers!, `${key} is not an object of integers`);
+      }
+    }
+  }
+  const users = content.users;
+  if (users !== undefined) {
+    if (!isJsonObject(users)) return deny(r.users, "users is not an object");
+    for (const [userId, value] of Object.entries(users)) {
+      if (!isValidUserId(userId)) return deny(r.users, `users holds ${JSON.stringify(userId)}, not a valid user id`);
+      if (level(value) === undefined) return deny(r.users, `users[${JSON.stringify(userId)}] is not an integer`);
+    }
+  }
+  // since v12: creators are infinitely powerful and may not be listed.
+  if (version.auth.privilegedCreators && isJsonObject(users)) {
+    for (const creator of creatorsOf(auth.create, version)) {
+      if (Object.hasOwn(users, creator)) return deny(r.creatorInUsers!, `users names the creator ${creator}`);
+    }
+  }
+  const previous = auth.powerLevels;
+  if (!previous) return ALLOW;
+
+  const senderLevel = auth.powerLevel(event.sender);
+  const old = previous.content;
+  for (const key of TOP_LEVEL) {
+    const [before, after] = [old[key], content[key]];
+    if (sameLevel(before, after, version)) continue;
+    if (before !== undefined && (level(before) ?? 0) > senderLevel) return deny(r.topLevelChanged, `${key} was above the sender's level`);
+    if (after !== undefined && (level(after) ?? 0) > senderLevel) return deny(r.topLevelChanged, `${key} would be above the sender's level`);
+  }
+  // since v6: notifications are guarded like events.
+  const maps = version.auth.notificationsPowerLevels ? (["events", "notifications"] as const) : (["events"] as const);
+  for (const key of maps) {
+    const problem = checkEntries(objectOf(old[key]), objectOf(content[key]), senderLevel, version, undefined);
+    if (problem) return deny(problem.when === "old" ? r.eventsOld : r.eventsNew, `${key}[${JSON.stringify(problem.entry)}] ${problem.what}`);
+  }
+  const problem = checkEntries(objectOf(old.users), objectOf(users), senderLevel, version, event.sender);
+  if (problem) return deny(problem.when === "old" ? r.usersOld : r.usersNew, `users[${JSON.stringify(problem.entry)}] ${problem.what}`);
+  return ALLOW;
+}
+
+function objectOf(value: unknown): JsonObject {
+  return isJsonObject(value) ? value : {};
+}
+
+function sameLevel(a: unknown, b: unknown, version: RoomVersion): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const [x, y] = [parsePowerLevel(a, version), parsePowerLevel(b, version)];
+  return x !== undefined && x === y;
+}
+
+/**
+ * For each entry changed or removed, the old value may not exceed the sender's level
+ * (for users: may not reach it, except the sender's own entry); for each entry added
+ * or changed, the new value may not exceed it.
+ */
+function checkEntries(
+  before: JsonObject,
+  after: JsonObject,
+  senderLevel: number,
+  version: RoomVersion,
+  ownEntry: string | undefined,
+): { entry: string; when: "old" | "new"; what: string } | undefined {
+  const isUsers = ownEntry !== undefined;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  for (const key of keys) {
+    const [b, a] = [before[key], after[key]];
+    if (sameLevel(b, a, version)) continue;
+    if (b !== undefined && key !== ownEntry) {
+      const old = parsePowerLevel(b, version) ?? 0;
+      if (isUsers ? old >= senderLevel : old > senderLevel) {
+        return { entry: key, when: "old", what: isUsers ? "was at or above the sender's level" : "was above the sender's level" };
+      }
+    }
+    if (a !== undefined && (parsePowerLevel(a, version) ?? 0) > senderLevel) {
+      return { entry: key, when: "new", what: "would be above the sender's level" };
+    }
+  }
+  return undefined;
+}
+
+function isValidUserId(id: string): boolean {
+  try {
+    parseUserId(id);
+    return true;
+  } catch {
+    return false;
+  }
+}

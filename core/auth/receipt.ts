@@ -1,0 +1,192 @@
+// The checks a server runs on an incoming PDU, as separate steps for the engine to call
+// in order (server-server-api.md, "Checks performed on receipt of a PDU"):
+//   1. checkPduFormat                 format and size limits          → drop
+//   2. checkPduSignaturesAndHash      signatures, then content hash   → drop / redact
+//   3. checkAuthEventsList + checkAuth against its own auth events    → reject
+//   4. checkAuthAgainstState          against the state before it     → reject
+//   5. checkAuthAgainstState          against current state           → soft-fail
+
+import { canonicalJsonBytes } from "../canonical-json.ts";
+import type { CryptoBackend } from "../crypto.ts";
+import { nobleCrypto } from "../crypto-noble.ts";
+import { authEventIds, isStateEvent, refId, type Pdu } from "../events.ts";
+import { checkContentHash, computeRoomId } from "../hashes.ts";
+import { IDENTIFIER_MAX_BYTES, parseUserId, type EventId } from "../ids.ts";
+import { isJsonObject } from "../json.ts";
+import { redactEvent } from "../redaction.ts";
+import type { RoomVersionLike } from "../room-versions.ts";
+import { toRoomVersion } from "../room-versions.ts";
+import { stateKey, type StateKey, type StateMap } from "../state-map.ts";
+import { verifyEventSignature } from "../signing.ts";
+import { checkAuth, rulesOf, type CheckAuthOptions } from "./check-auth.ts";
+import { domainOf } from "./domains.ts";
+import { ALLOW, deny, type AuthResult } from "./result.ts";
+import { authStateKeysFor } from "./select-auth-events.ts";
+
+/** Size limits (client-server-api "Size limits"; PDU schemas). */
+export const PDU_LIMITS = { eventBytesMax: 65_536, fieldBytesMax: 255, prevEventsMax: 20, authEventsMax: 10 } as const;
+
+export type FormatResult = { ok: true; pdu: Pdu } | { ok: false; reason: string };
+
+const utf8 = new TextEncoder();
+
+/** Step 1: is this a PDU of the room version, within the size limits? */
+export function checkPduFormat(raw: unknown, roomVersion: RoomVersionLike, options: { skipCountLimits?: boolean } = {}): FormatResult {
+  const version = toRoomVersion(roomVersion);
+  if (!isJsonObject(raw)) return { ok: false, reason: "not a JSON object" };
+  const pdu = raw as unknown as Pdu;
+  const isCreate = pdu.type === "m.room.create";
+  for (const [field, type] of [["type", "string"], ["sender", "string"], ["origin_server_ts", "number"], ["depth", "number"]] as const) {
+    if (typeof pdu[field] !== type) return { ok: false, reason: `${field} must be a ${type}` };
+  }
+  if (!isJsonObject(pdu.content)) return { ok: false, reason: "content must be an object" };
+  if (!isJsonObject(pdu.hashes) || typeof pdu.hashes.sha256 !== "string") return { ok: false, reason: "hashes.sha256 must be a string" };
+  if (!isJsonObject(pdu.signatures)) return { ok: false, reason: "signatures must be an object" };
+  if (!(version.auth.roomIdFromCreateEvent && isCreate) && typeof pdu.room_id !== "string") return { ok: false, reason: "room_id must be a string" };
+  if (pdu.state_key !== undefined && typeof pdu.state_key !== "string") return { ok: false, reason: "state_key must be a string" };
+  if (version.eventRefsArePairs && typeof pdu.event_id !== "string") return { ok: false, reason: "event_id is required in this room version" };
+  for (const field of ["prev_events", "auth_events"] as const) {
+    const refs = pdu[field];
+    if (!Array.isArray(refs)) return { ok: false, reason: `${field} must be an array` };
+    // v1-v2: [id, {hashes}] pairs; v3+: plain ids.
+    const wellFormed = refs.every((r) => (version.eventRefsArePairs ? Array.isArray(r) && typeof r[0] === "string" && isJsonObject(r[1]) : typeof r === "string"));
+    if (!wellFormed) return { ok: false, reason: `${field} entries must be ${version.eventRefsArePairs ? "[event_id, hashes] pairs" : "event ids"}` };
+  }
+  if (!Number.isInteger(pdu.depth) || pdu.depth < 0 || pdu.depth > version.depthMax) return { ok: false, reason: "depth out of range" };
+  if (!options.skipCountLimits) {
+    if (pdu.prev_events.length > PDU_LIMITS.prevEventsMax) return { ok: false, reason: `more than ${PDU_LIMITS.prevEventsMax} prev_events` };
+    if (pdu.auth_events.length > PDU_LIMITS.authEventsMax) return { ok: false, reason: `more than ${PDU_LIMITS.authEventsMax} auth_events` };
+  }
+  try {
+    parseUserId(pdu.sender);
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+  for (const field of ["type", "state_key", "sender", "room_id", "event_id"] as const) {
+    const value = pdu[field];
+    if (typeof value === "string" && utf8.encode(value).length > (field === "type" || field === "state_key" ? PDU_LIMITS.fieldBytesMax : IDENTIFIER_MAX_BYTES)) {
+      return { ok: false, reason: `${field} longer than 255 bytes` };
+    }
+  }
+  let bytes: number;
+  try {
+    // Canonical JSON is strictly enforced from v6; we sign and hash with it in every version.
+    bytes = canonicalJsonBytes(pdu).length;
+  } catch (e) {
+    return { ok: false, reason: `not canonical JSON: ${(e as Error).message}` };
+  }
+  if (bytes > PDU_LIMITS.eventBytesMax) return { ok: false, reason: `${bytes} bytes, above the ${PDU_LIMITS.eventBytesMax}-byte limit` };
+  return { ok: true, pdu };
+}
+
+/**
+ * Servers that must have signed the event: the sender's; v1-v2 also the event id's;
+ * since v8 a restricted join's authorising server. (Third-party-invite events are a
+ * special case in the spec where the sending server may differ; we do not model it.)
+ */
+export function requiredSigners(pdu: Pdu, roomVersion: RoomVersionLike): string[] {
+  const version = toRoomVersion(roomVersion);
+  const servers = new Set([domainOf(pdu.sender)]);
+  if (version.auth.eventIdServerSigns && typeof pdu.event_id === "string") servers.add(domainOf(pdu.event_id));
+  const via = pdu.content?.join_authorised_via_users_server;
+  if (version.auth.restrictedJoinRule && pdu.type === "m.room.member" && pdu.content?.membership === "join" && typeof via === "string") {
+    servers.add(domainOf(via));
+  }
+  return [...servers].sort();
+}
+
+export type SignatureResult = { ok: true; pdu: Pdu; redacted: boolean } | { ok: false; reason: string };
+
+/**
+ * Step 2: each required server has a valid signature (by a key `lookupKey` knows);
+ * then the content hash: on a mismatch the event carries on redacted (spec).
+ */
+export function checkPduSignaturesAndHash(
+  pdu: Pdu,
+  roomVersion: RoomVersionLike,
+  lookupKey: (server: string, keyId: string) => Uint8Array | undefined,
+  crypto: CryptoBackend = nobleCrypto,
+  options: { skipSignatures?: boolean } = {},
+): SignatureResult {
+  const version = toRoomVersion(roomVersion);
+  if (!options.skipSignatures) {
+    for (const server of requiredSigners(pdu, version)) {
+      const byKey = pdu.signatures?.[server];
+      const keyIds = isJsonObject(byKey) ? Object.keys(byKey).filter((k) => k.startsWith("ed25519:")).sort() : [];
+      const valid = keyIds.some((keyId) => {
+        const key = lookupKey(server, keyId);
+        return key !== undefined && verifyEventSignature(pdu, version, server, keyId, key, crypto);
+      });
+      if (!valid) return { ok: false, reason: `no valid signature from ${server}` };
+    }
+  }
+  if (checkContentHash(pdu, crypto)) return { ok: true, pdu, redacted: false };
+  return { ok: true, pdu: redactEvent(pdu, version), redacted: true };
+}
+
+/**
+ * Step 3, first half: the rules about the event's own auth_events list. `cited[i]` is
+ * the event the i-th entry of `event.auth_events` names. In v12, `createEvent` is the
+ * room's create event, whose hash the room id must be.
+ */
+export function checkAuthEventsList(
+  event: Pdu,
+  cited: readonly Pdu[],
+  roomVersion: RoomVersionLike,
+  isRejected: (id: EventId) => boolean,
+  createEvent?: Pdu,
+): AuthResult {
+  const version = toRoomVersion(roomVersion);
+  const rules = rulesOf(version);
+  if (event.type === "m.room.create") return ALLOW;
+  // since v12: the room id must be the hash of the (accepted) create event.
+  if (version.auth.roomIdFromCreateEvent) {
+    const create = createEvent ?? cited.find((c) => c.type === "m.room.create");
+    if (!create || computeRoomId(create, version) !== event.room_id) {
+      return deny(rules.roomIdIsCreate!, "the room id does not name an accepted create event");
+    }
+  }
+  const ids = authEventIds(event);
+  const allowed = new Set<StateKey>(authStateKeysFor(event, version));
+  const seen = new Set<StateKey>();
+  let hasCreate = false;
+  for (let i = 0; i < cited.length; i++) {
+    const e = cited[i]!;
+    if (!isStateEvent(e)) return deny(rules.authEvents.unexpected, `auth event ${ids[i]} is not a state event`);
+    const key = stateKey(e.type, e.state_key);
+    if (seen.has(key)) return deny(rules.authEvents.duplicate, `two auth events for ${e.type} ${JSON.stringify(e.state_key)}`);
+    seen.add(key);
+    if (!allowed.has(key)) return deny(rules.authEvents.unexpected, `auth event ${ids[i]} (${e.type}) is not one the selection algorithm picks`);
+    if (isRejected(refId(event.auth_events[i]!))) return deny(rules.authEvents.rejected, `auth event ${ids[i]} was rejected`);
+    if (e.room_id !== undefined && event.room_id !== undefined && e.room_id !== event.room_id) {
+      return deny(rules.authEvents.wrongRoom, `auth event ${ids[i]} is in another room`);
+    }
+    if (e.type === "m.room.create") hasCreate = true;
+  }
+  // v1-v11: the create event must be cited.
+  if (!version.auth.roomIdFromCreateEvent && !hasCreate) return deny(rules.authEvents.missingCreate!, "no m.room.create among the auth events");
+  return ALLOW;
+}
+
+/**
+ * Steps 4 and 5: check the event against a state (the state before it, or the current
+ * state), using the entries the auth rules consult plus the create event.
+ */
+export function checkAuthAgainstState(
+  event: Pdu,
+  state: StateMap,
+  fetchEvent: (id: EventId) => Pdu | undefined,
+  roomVersion: RoomVersionLike,
+  options?: CheckAuthOptions,
+): AuthResult {
+  const version = toRoomVersion(roomVersion);
+  const keys = new Set<StateKey>(authStateKeysFor(event, version));
+  keys.add(stateKey("m.room.create", ""));
+  const events = new Map<StateKey, Pdu>();
+  for (const key of [...keys].sort()) {
+    const id = state.get(key);
+    const pdu = id === undefined ? undefined : fetchEvent(id);
+    if (pdu) events.set(key, pdu);
+  }
+  return checkAuth(event, events, version, options);
+}

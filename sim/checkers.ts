@@ -1,0 +1,62 @@
+// Checkers observe a world and report what is wrong; they never fix anything.
+
+import { authEventIds, prevEventIds } from "../core/index.ts";
+import { checkAuth } from "./homeserver/protocol.ts";
+import type { World } from "./world.ts";
+
+/** Safety: every accepted event passes auth against its own auth events (plus the create event). */
+export function checkAuthSafety(world: World): string[] {
+  const problems: string[] = [];
+  for (const name of world.serverNames()) {
+    const hs = world.server(name);
+    for (const roomId of [...hs.rooms.keys()].sort()) {
+      const room = hs.rooms.get(roomId)!;
+      for (const e of room.inStreamOrder()) {
+        if (e.status !== "accepted") continue;
+        const auth = authEventIds(e.pdu).map((id) => room.get(id)?.pdu);
+        if (auth.some((a) => a === undefined)) {
+          problems.push(`${name} ${e.id}: accepted without holding its auth events`);
+          continue;
+        }
+        const create = room.createEvent();
+        const events = create && e.pdu.type !== "m.room.create" && !authEventIds(e.pdu).includes(room.createId!) ? [create, ...auth] : auth;
+        const r = checkAuth(e.pdu, events as NonNullable<(typeof auth)[number]>[], room.version);
+        if (!r.allowed) problems.push(`${name} ${e.id}: accepted but fails ${r.rule}: ${r.reason}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** The DAG stays acyclic: every server's prev_events edges form no cycle. */
+export function checkAcyclic(world: World): string[] {
+  const problems: string[] = [];
+  for (const name of world.serverNames()) {
+    const hs = world.server(name);
+    for (const roomId of [...hs.rooms.keys()].sort()) {
+      const room = hs.rooms.get(roomId)!;
+      const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
+      for (const start of room.inStreamOrder()) {
+        if (state.has(start.id)) continue;
+        const stack: Array<{ id: string; children: string[] }> = [{ id: start.id, children: prevEventIds(start.pdu).slice() }];
+        state.set(start.id, 1);
+        while (stack.length > 0) {
+          const top = stack[stack.length - 1]!;
+          const next = top.children.pop();
+          if (next === undefined) {
+            state.set(top.id, 2);
+            stack.pop();
+            continue;
+          }
+          const seen = state.get(next);
+          if (seen === 1) problems.push(`${name} ${roomId}: cycle through ${next}`);
+          else if (seen === undefined && room.get(next as never)) {
+            state.set(next, 1);
+            stack.push({ id: next, children: prevEventIds(room.get(next as never)!.pdu).slice() });
+          }
+        }
+      }
+    }
+  }
+  return problems;
+}
