@@ -69,3 +69,4 @@ export type { StateKey, StateMap } from "./state-map.ts";
 export { splitStateKey, stateKey, stateMapOf, stateMapToObject } from "./state-map.ts";
 export * from "./auth/index.ts";
 export * from "./state-res/index.ts";
+export * from "./fixture/index.ts";

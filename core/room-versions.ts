@@ -2,6 +2,8 @@
 // Every other module asks one of these flags — `rules.knocking`, never `version >= 7` —
 // so a researcher can define a custom version by changing flags of an existing one.
 
+import type { CustomResolver } from "./state-res/types.ts";
+
 export type EventIdFormat =
   /** `$opaque:server`, chosen by the sender and carried in the `event_id` field (v1-v2). */
   | "opaque"
@@ -76,6 +78,8 @@ export interface RoomVersion {
   readonly redaction: Readonly<RedactionRules>;
   readonly auth: Readonly<AuthRules>;
   readonly stateRes: StateResAlgorithm;
+  /** A custom version's own state resolution, used instead of `stateRes` when set. */
+  readonly resolver?: CustomResolver;
 }
 
 const v1: RoomVersion = {
@@ -226,6 +230,7 @@ export interface RoomVersionOverrides {
   redaction?: Partial<RedactionRules>;
   auth?: Partial<AuthRules>;
   stateRes?: StateResAlgorithm;
+  resolver?: CustomResolver;
 }
 
 /**

@@ -258,7 +258,7 @@ describe("power levels", () => {
   });
 
   it("notifications are guarded from v6, not before", () => {
-    for (const [v, expected] of [["5", "allow"], ["6", "9.4"]]) {
+    for (const [v, expected] of [["5", "allow"], ["6", "9.4"]] as const) {
       const room = withState(baseRoom(v), powerLevels({ [ALICE]: 100, [BOB]: 50 }, { notifications: { room: 100 } }));
       expect(rule(state("m.room.power_levels", "", BOB, { users: { [ALICE]: 100, [BOB]: 50 }, notifications: { room: 0 } }), room, v)).toBe(expected);
     }

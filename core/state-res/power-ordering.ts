@@ -1,0 +1,106 @@
+// Step 1 of state resolution v2: the power events of the full conflicted set with their
+// auth chains inside it, in reverse topological power ordering (spec:
+// rooms/fragments/v2-state-res.md "Reverse topological power ordering"; rooms/v12.md
+// algorithm step 1).
+
+import { userPowerLevel } from "../auth/power-levels.ts";
+import type { Pdu } from "../events.ts";
+import type { EventId } from "../ids.ts";
+import type { RoomVersion } from "../room-versions.ts";
+import { BinaryHeap } from "./binary-heap.ts";
+import { compareEventIds, effectiveAuthEventIds, isCreateEvent, isPowerLevelsEvent, mustFetch, sortedIds } from "./event-lookup.ts";
+import type { FetchEvent } from "./types.ts";
+
+/**
+ * The power level of an event's sender "when looking at their respective auth_events":
+ * from the PL event the event cites (and the create event: cited, or since v12 implied
+ * by room_id). Without a cited PL event: the creator 100, others 0 (v1-v11); since v12
+ * creators are infinitely powerful either way (userPowerLevel, spec §11 of our digest).
+ */
+export function senderPowerLevel(pdu: Pdu, version: RoomVersion, fetchEvent: FetchEvent): number {
+  let powerLevels: Pdu | undefined;
+  let create: Pdu | undefined;
+  for (const authId of effectiveAuthEventIds(pdu, version)) {
+    const auth = mustFetch(fetchEvent, authId);
+    if (powerLevels === undefined && isPowerLevelsEvent(auth)) powerLevels = auth;
+    if (create === undefined && isCreateEvent(auth)) create = auth;
+  }
+  return userPowerLevel(pdu.sender, powerLevels, create, version);
+}
+
+/** The three keys of the comparison, smallest first: higher PL, then earlier ts, then id. */
+export interface PowerSortKey {
+  eventId: EventId;
+  senderPowerLevel: number;
+  originServerTs: number;
+}
+
+/** x < y in the reverse topological power ordering's comparison relation. */
+export function powerOrderLess(x: PowerSortKey, y: PowerSortKey): boolean {
+  if (x.senderPowerLevel !== y.senderPowerLevel) return x.senderPowerLevel > y.senderPowerLevel;
+  if (x.originServerTs !== y.originServerTs) return x.originServerTs < y.originServerTs;
+  return compareEventIds(x.eventId, y.eventId) < 0;
+}
+
+/**
+ * The set X of step 1 and its auth-event DAG: the power events of the full conflicted
+ * set, plus the events of their auth chains that are in the full conflicted set. Like
+ * Synapse (`_add_event_and_auth_chain_to_graph`) and ruma
+ * (`add_event_and_auth_chain_to_graph`), the walk follows auth edges only while they stay
+ * inside the full conflicted set, and the DAG keeps those direct edges.
+ */
+export function powerEventsWithAuthChains(
+  fullConflictedSet: ReadonlySet<EventId>,
+  isPower: (id: EventId) => boolean,
+  authEventsOf: (id: EventId) => readonly EventId[],
+): Map<EventId, EventId[]> {
+  const graph = new Map<EventId, EventId[]>();
+  // Sorted starts: the walk's order does not affect the result, but keep it reproducible.
+  const stack = sortedIds([...fullConflictedSet].filter(isPower));
+  // Each event enters the graph once, so the walk takes at most |full conflicted set| pops.
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (graph.has(id)) continue;
+    const inside = [...new Set(authEventsOf(id))].filter((a) => fullConflictedSet.has(a));
+    graph.set(id, inside);
+    for (const a of inside) if (!graph.has(a)) stack.push(a);
+  }
+  return graph;
+}
+
+/**
+ * Reverse topological power ordering: Kahn's algorithm over the DAG (event → its auth
+ * events within the set), taking at each step the smallest of *all* current candidates
+ * (a priority queue, not one wave at a time: matrix-org/matrix-spec#553). Auth events
+ * come before the events that cite them.
+ */
+export function reverseTopologicalPowerOrdering(
+  graph: ReadonlyMap<EventId, readonly EventId[]>,
+  sortKey: (id: EventId) => PowerSortKey,
+): EventId[] {
+  const remaining = new Map<EventId, number>();
+  const citedBy = new Map<EventId, EventId[]>();
+  const heap = new BinaryHeap<PowerSortKey>(powerOrderLess);
+  for (const [id, auth] of graph) {
+    remaining.set(id, auth.length);
+    for (const a of auth) {
+      if (!graph.has(a)) throw new Error(`reverseTopologicalPowerOrdering: ${id} cites ${a}, which is not in the set`);
+      let list = citedBy.get(a);
+      if (list === undefined) citedBy.set(a, (list = []));
+      list.push(id);
+    }
+    if (auth.length === 0) heap.push(sortKey(id));
+  }
+  const out: EventId[] = [];
+  // Each event is pushed and popped once: the loop runs |graph| times.
+  for (let next = heap.pop(); next !== undefined; next = heap.pop()) {
+    out.push(next.eventId);
+    for (const parent of citedBy.get(next.eventId) ?? []) {
+      const left = remaining.get(parent)! - 1;
+      remaining.set(parent, left);
+      if (left === 0) heap.push(sortKey(parent));
+    }
+  }
+  if (out.length !== graph.size) throw new Error("reverseTopologicalPowerOrdering: the auth events form a cycle");
+  return out;
+}

@@ -1,0 +1,77 @@
+// resolveState: the one entry point. It picks the room version's algorithm (v1, v2, v2.1,
+// or a custom version's own resolver), and is synchronous, pure and independent of the
+// order of the state sets: every step sorts where order could leak.
+
+import type { RoomVersionLike } from "../room-versions.ts";
+import { toRoomVersion } from "../room-versions.ts";
+import type { StateMap } from "../state-map.ts";
+import { AuthChainIndex } from "./auth-chain-index.ts";
+import { memoFetch } from "./event-lookup.ts";
+import { emptyExplanation, sortedStateMap } from "./explain.ts";
+import type { LazyOutcome } from "./explain.ts";
+import { resolveOptions } from "./options.ts";
+import type { FetchEvent, ResolutionExplanation, ResolutionOutcome, ResolveOptions } from "./types.ts";
+import { resolveV1 } from "./v1.ts";
+import { resolveV2 } from "./v2.ts";
+
+/**
+ * Resolve state sets into one state map (spec: rooms/v1.md, rooms/fragments/v2-state-res.md,
+ * rooms/v12.md). `fetchEvent` must know every event of the state sets and of their auth
+ * chains; a missing one throws an Error naming it. With `explain: true` the result also
+ * says what each step decided.
+ */
+export function resolveState(roomVersion: RoomVersionLike, stateSets: readonly StateMap[], fetchEvent: FetchEvent): StateMap;
+export function resolveState(
+  roomVersion: RoomVersionLike,
+  stateSets: readonly StateMap[],
+  fetchEvent: FetchEvent,
+  options: ResolveOptions & { explain: true },
+): { state: StateMap; explanation: ResolutionExplanation };
+export function resolveState(
+  roomVersion: RoomVersionLike,
+  stateSets: readonly StateMap[],
+  fetchEvent: FetchEvent,
+  options?: ResolveOptions,
+): StateMap;
+export function resolveState(
+  roomVersion: RoomVersionLike,
+  stateSets: readonly StateMap[],
+  fetchEvent: FetchEvent,
+  options: ResolveOptions = {},
+): StateMap | ResolutionOutcome {
+  const version = toRoomVersion(roomVersion);
+  let outcome: LazyOutcome;
+  if (version.resolver !== undefined) {
+    // A custom room version brings its own algorithm.
+    const custom = version.resolver(version, stateSets, fetchEvent, options);
+    if (isOutcome(custom)) return options.explain ? custom : custom.state;
+    const state = sortedStateMap(custom);
+    outcome = { state, explain: () => emptyExplanation("custom", version.id, stateSets.length, state) };
+  } else {
+    const resolved = resolveOptions(options);
+    const lookup = memoFetch(fetchEvent);
+    switch (version.stateRes) {
+      case "v1":
+        outcome = resolveV1(version, stateSets, lookup, resolved);
+        break;
+      case "v2":
+      case "v2.1": {
+        const index = options.authChains ?? new AuthChainIndex();
+        index.attach(version, fetchEvent); // it fetches each event once: no memo needed
+        outcome = resolveV2(version, stateSets, lookup, resolved, index);
+        break;
+      }
+      default:
+        return assertNever(version.stateRes);
+    }
+  }
+  return options.explain ? { state: outcome.state, explanation: outcome.explain() } : outcome.state;
+}
+
+function isOutcome(value: StateMap | ResolutionOutcome): value is ResolutionOutcome {
+  return !(value instanceof Map) && "state" in value && "explanation" in value;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`resolveState: unknown state resolution algorithm ${JSON.stringify(value)}`);
+}

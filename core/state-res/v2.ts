@@ -1,0 +1,122 @@
+// State resolution v2 (room versions 2-11) and v2.1 (room version 12). The body follows
+// the numbered steps of the spec's algorithm (rooms/fragments/v2-state-res.md,
+// rooms/v12.md "State resolution", MSC4297).
+
+import type { EventId } from "../ids.ts";
+import type { RoomVersion } from "../room-versions.ts";
+import type { StateKey, StateMap } from "../state-map.ts";
+import { stateMapToObject } from "../state-map.ts";
+import type { AuthChainIndex } from "./auth-chain-index.ts";
+import { effectiveAuthEventIds, isPowerEvent, mustFetch, POWER_LEVELS_KEY, sortedIds } from "./event-lookup.ts";
+import { conflictedKeysJson, emptyExplanation, positionJson, powerLevelJson, sortedStateMap } from "./explain.ts";
+import { authDifference, conflictedEventIds, conflictedStateSubgraph, fullConflictedSet } from "./full-conflicted-set.ts";
+import { iterativeAuthChecks } from "./iterative-auth-checks.ts";
+import type { AuthCheckContext } from "./iterative-auth-checks.ts";
+import { mainline, MainlinePositions, mainlineOrdering } from "./mainline.ts";
+import type { PowerSortKey } from "./power-ordering.ts";
+import { powerEventsWithAuthChains, reverseTopologicalPowerOrdering, senderPowerLevel } from "./power-ordering.ts";
+import { separateStateSets } from "./separate.ts";
+import type { FetchEvent, ResolvedOptions } from "./types.ts";
+import type { LazyOutcome } from "./explain.ts";
+
+export function resolveV2(
+  version: RoomVersion,
+  stateSets: readonly StateMap[],
+  fetchEvent: FetchEvent,
+  options: ResolvedOptions,
+  index: AuthChainIndex,
+): LazyOutcome {
+  const v21 = version.stateRes === "v2.1";
+  const algorithm = v21 ? "v2.1" : "v2";
+
+  // Definitions: the unconflicted state map and the conflicted state set.
+  const { unconflicted, conflicted } = separateStateSets(stateSets);
+  if (conflicted.size === 0) {
+    // Nothing to resolve (also the case of a single state set).
+    const state = sortedStateMap(unconflicted);
+    const explain = () => ({
+      ...emptyExplanation(algorithm, version.id, stateSets.length, state),
+      unconflictedState: stateMapToObject(unconflicted),
+    });
+    return { state, explain };
+  }
+  const conflictedIds = conflictedEventIds(conflicted);
+
+  // Definitions: the auth difference, and the full conflicted set (with it).
+  const authDiff = authDifference(stateSets, index, options);
+  // since v12 (v2.1): the conflicted state subgraph joins the full conflicted set
+  // (MSC4297 modification 2).
+  const subgraph = v21 ? conflictedStateSubgraph(conflictedIds, index) : [];
+  const full = fullConflictedSet(conflictedIds, authDiff, subgraph);
+
+  // 1. The power events of the full conflicted set, with the events of their auth chains
+  //    that are in the full conflicted set, in reverse topological power ordering.
+  const graph = powerEventsWithAuthChains(
+    full,
+    (id) => isPowerEvent(mustFetch(fetchEvent, id), options),
+    (id) => effectiveAuthEventIds(mustFetch(fetchEvent, id), version),
+  );
+  const powerKeys = new Map<EventId, PowerSortKey>();
+  const powerKey = (id: EventId): PowerSortKey => {
+    let key = powerKeys.get(id);
+    if (key === undefined) {
+      const pdu = mustFetch(fetchEvent, id);
+      key = { eventId: id, senderPowerLevel: senderPowerLevel(pdu, version, fetchEvent), originServerTs: pdu.origin_server_ts };
+      powerKeys.set(id, key);
+    }
+    return key;
+  };
+  const sortedPowerEvents = reverseTopologicalPowerOrdering(graph, powerKey);
+
+  // 2. Iterative auth checks over that list, starting from the unconflicted state map.
+  // since v12 (v2.1): starting from an empty state map (MSC4297 modification 1).
+  const ctx: AuthCheckContext = { version, fetchEvent, options };
+  const initial: StateMap = v21 ? new Map<StateKey, EventId>() : unconflicted;
+  const partial = iterativeAuthChecks(initial, sortedPowerEvents, ctx);
+
+  // 3. The remaining events of the full conflicted set, in mainline ordering based on
+  //    the power-levels event of the partially resolved state.
+  const remaining = sortedIds([...full].filter((id) => !graph.has(id)));
+  const mainlineEvents = mainline(partial.state.get(POWER_LEVELS_KEY), version, fetchEvent);
+  const positions = new MainlinePositions(mainlineEvents, version, fetchEvent);
+  const sortedRemaining = mainlineOrdering(remaining, positions, fetchEvent);
+
+  // 4. Iterative auth checks over that list, starting from the partially resolved state.
+  const final = iterativeAuthChecks(partial.state, sortedRemaining.map((k) => k.eventId), ctx);
+
+  // 5. Every key of the unconflicted state map takes the unconflicted event.
+  const resolved = new Map(final.state);
+  for (const [k, id] of unconflicted) resolved.set(k, id);
+  const state = sortedStateMap(resolved);
+
+  return {
+    state,
+    explain: () => ({
+      algorithm,
+      roomVersion: version.id,
+      stateSetCount: stateSets.length,
+      unconflictedState: stateMapToObject(unconflicted),
+      conflicted: conflictedKeysJson(conflicted),
+      conflictedStateSet: conflictedIds,
+      authDifference: authDiff,
+      ...(v21 ? { conflictedStateSubgraph: subgraph } : {}),
+      fullConflictedSet: sortedIds(full),
+      sortedPowerEvents: sortedPowerEvents.map((id) => {
+        const k = powerKey(id);
+        return { eventId: id, senderPowerLevel: powerLevelJson(k.senderPowerLevel), originServerTs: k.originServerTs };
+      }),
+      partialState: stateMapToObject(partial.state),
+      mainline: mainlineEvents,
+      sortedRemainingEvents: sortedRemaining.map((k) => ({
+        eventId: k.eventId,
+        mainlinePosition: positionJson(k.mainlinePosition),
+        originServerTs: k.originServerTs,
+      })),
+      authChecks: [
+        ...partial.records.map((r) => ({ ...r, step: 2 as const })),
+        ...final.records.map((r) => ({ ...r, step: 4 as const })),
+      ],
+      resolvedState: stateMapToObject(state),
+    }),
+  };
+}
