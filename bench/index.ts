@@ -3,9 +3,13 @@
 // real time is the point); they never assert on time.
 
 import { runCryptoBench } from "./crypto.bench.ts";
+import { runEngineBench } from "./engine.bench.ts";
+import { runStateResBench } from "./state-res.bench.ts";
 
 const SUITES: ReadonlyArray<{ name: string; run: () => void | Promise<void> }> = [
   { name: "event ids, signatures, verifications", run: runCryptoBench },
+  { name: "state resolution", run: runStateResBench },
+  { name: "engine throughput", run: runEngineBench },
 ];
 
 const only = process.argv.slice(2);
