@@ -1,7 +1,7 @@
 // Checkers observe a world and report what is wrong; they never fix anything.
 
 import { authEventIds, prevEventIds } from "../core/index.ts";
-import { checkAuth } from "./homeserver/protocol.ts";
+import { checkAuth, checkPduSignaturesAndHash } from "./homeserver/protocol.ts";
 import type { World } from "./world.ts";
 
 /** Safety: every accepted event passes auth against its own auth events (plus the create event). */
@@ -55,6 +55,39 @@ export function checkAcyclic(world: World): string[] {
             stack.push({ id: next, children: prevEventIds(room.get(next as never)!.pdu).slice() });
           }
         }
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Safety: no server holds an accepted event without a valid signature from each
+ * required server, nor with a content hash that does not match (redacted copies aside).
+ * Runs only when the world signs events.
+ */
+export function checkSignatureSafety(world: World): string[] {
+  if (world.options.signing === false) return [];
+  const problems: string[] = [];
+  const keyOf = (server: string) => {
+    try {
+      const hs = world.server(server);
+      return { keyId: hs.key.keyId, publicKey: world.crypto.publicKey(hs.key.seed) };
+    } catch {
+      return undefined;
+    }
+  };
+  for (const name of world.serverNames()) {
+    const hs = world.server(name);
+    for (const roomId of [...hs.rooms.keys()].sort()) {
+      const room = hs.rooms.get(roomId)!;
+      for (const e of room.inStreamOrder()) {
+        if (e.status !== "accepted") continue;
+        const result = checkPduSignaturesAndHash(e.pdu, room.version, (server, keyId) => {
+          const k = keyOf(server);
+          return k && k.keyId === keyId ? k.publicKey : undefined;
+        }, world.crypto);
+        if (!result.ok) problems.push(`${name} ${e.id}: accepted with ${result.reason}`);
       }
     }
   }

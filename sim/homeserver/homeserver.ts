@@ -32,6 +32,7 @@ import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { NO_SKEW, serverTimeMs, type ClockSkew } from "./server-clock.ts";
 import { KeyStore, makeSigningKey } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
+import { withVerificationCache, type CachingCrypto } from "./verification-cache.ts";
 import { runTask, type Task } from "./tasks.ts";
 
 export interface HomeserverOptions {
@@ -62,7 +63,8 @@ export class Homeserver implements PipelineHost {
   readonly key: SigningKey;
   readonly params: FederationParams;
   readonly skew: ClockSkew;
-  readonly crypto: CryptoBackend;
+  crypto: CachingCrypto;
+  private readonly baseCrypto: CryptoBackend;
   readonly verifySignatures: boolean;
 
   // ---- persisted: survives a crash --------------------------------------------------
@@ -87,7 +89,9 @@ export class Homeserver implements PipelineHost {
     private readonly sim: Simulation,
     options: HomeserverOptions,
   ) {
-    this.crypto = options.crypto;
+    // The cache is in memory, so a crash loses it (see crash()).
+    this.crypto = withVerificationCache(options.crypto);
+    this.baseCrypto = options.crypto;
     this.params = { ...DEFAULT_FEDERATION_PARAMS, ...options.params };
     this.skew = { ...NO_SKEW, ...options.skew };
     this.verifySignatures = options.signing ?? true;
@@ -348,6 +352,7 @@ export class Homeserver implements PipelineHost {
     this.up = false;
     this.inbound = new Map();
     this.seenTransactions = new Map();
+    this.crypto = withVerificationCache(this.baseCrypto);
     // Destinations with unsent events are marked in storage as the events are queued
     // (Synapse keeps destination_rooms); conservatively mark every known destination.
     for (const room of [...this.rooms.values()]) for (const s of this.serversInRoom(room)) if (s !== this.name) this.catchUpMarks.add(s);

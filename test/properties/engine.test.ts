@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { checkAuthSafety } from "../../sim/checkers.ts";
+import { checkAcyclic, checkAuthSafety, checkSignatureSafety } from "../../sim/checkers.ts";
 import { World } from "../../sim/world.ts";
 
 type Action =
@@ -90,6 +90,8 @@ describe("engine under random faults", () => {
         const { world, roomId, result } = runScenario(s);
         expect(result.reason, `did not converge: ${world.divergentServers(roomId).join(", ")}`).toBe("done");
         expect(checkAuthSafety(world)).toEqual([]);
+        expect(checkSignatureSafety(world)).toEqual([]);
+        expect(checkAcyclic(world)).toEqual([]);
       }),
       { seed: 424242, numRuns: 200 },
     );

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { stateKey } from "../../core/index.ts";
-import { checkAcyclic, checkAuthSafety } from "../../sim/checkers.ts";
+import { checkAcyclic, checkAuthSafety, checkSignatureSafety } from "../../sim/checkers.ts";
 import { traceHash } from "../../sim/trace.ts";
 import { World } from "../../sim/world.ts";
 
@@ -82,5 +82,6 @@ describe("a 2–1 partition heals and converges", () => {
     expect(world.trace.all().some((r) => r.kind === "state.resolved" && r.server === "hs3" && r.changed.some((c) => c.type === "m.room.topic"))).toBe(true);
     expect(checkAuthSafety(world)).toEqual([]);
     expect(checkAcyclic(world)).toEqual([]);
+    expect(checkSignatureSafety(world)).toEqual([]);
   });
 });

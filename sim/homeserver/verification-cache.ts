@@ -1,0 +1,37 @@
+// A homeserver never verifies the same signature twice: the same check on the same
+// bytes gives the same answer, so answers are kept, keyed by public key, signature and
+// the SHA-256 of the signed bytes (hashing is far cheaper than ed25519 verification).
+
+import { encodeBase64, type CryptoBackend } from "../../core/index.ts";
+
+/** Bounded so that a long run cannot grow it without limit; it is only a cache. */
+export const VERIFICATION_CACHE_MAX = 200_000;
+
+export interface CachingCrypto extends CryptoBackend {
+  readonly stats: { verifications: number; cacheHits: number };
+}
+
+export function withVerificationCache(inner: CryptoBackend): CachingCrypto {
+  const answers = new Map<string, boolean>();
+  const stats = { verifications: 0, cacheHits: 0 };
+  return {
+    name: `${inner.name} (verification cache)`,
+    stats,
+    sha256: (data) => inner.sha256(data),
+    publicKey: (seed) => inner.publicKey(seed),
+    sign: (message, seed) => inner.sign(message, seed),
+    verify: (signature, message, publicKey) => {
+      const key = `${encodeBase64(publicKey)}|${encodeBase64(signature)}|${encodeBase64(inner.sha256(message))}`;
+      const known = answers.get(key);
+      if (known !== undefined) {
+        stats.cacheHits++;
+        return known;
+      }
+      stats.verifications++;
+      const ok = inner.verify(signature, message, publicKey);
+      if (answers.size >= VERIFICATION_CACHE_MAX) answers.clear();
+      answers.set(key, ok);
+      return ok;
+    },
+  };
+}
