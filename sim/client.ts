@@ -14,6 +14,7 @@ import {
   type UserId,
 } from "../core/index.ts";
 import type { Homeserver } from "./homeserver/homeserver.ts";
+import { backfillRoom } from "./homeserver/backfill.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./homeserver/remote-membership.ts";
 import type { RoomStore } from "./homeserver/room-store.ts";
 import { fail, ok, type Result } from "./matrix-error.ts";
@@ -190,6 +191,29 @@ export class Client {
   }
 
   /**
+   * The room's history, newest first (GET /rooms/{roomId}/messages, dir=b): the events
+   * this server holds, and — when it has fewer than `limit` because it joined late —
+   * older ones backfilled from another server.
+   */
+  messages(roomId: RoomId | string, limit = 20): Pending<SyncRoom["timeline"]> {
+    const pending = new Pending<SyncRoom["timeline"]>();
+    const room = this.joinedRoom(roomId);
+    if (!room.ok) pending.settle(room);
+    else {
+      const history = () =>
+        room.value
+          .inStreamOrder()
+          .filter((e) => e.status === "accepted" || e.backfilled)
+          .sort((a, b) => b.pdu.depth - a.pdu.depth || (a.id < b.id ? -1 : 1))
+          .slice(0, limit)
+          .map((e) => timelineEntry(e.id, e.clientPdu ?? e.pdu));
+      if (history().length >= limit) pending.settle(ok(history()));
+      else this.hs.run(backfillRoom(this.hs, room.value, limit), () => pending.settle(ok(history())));
+    }
+    return this.record("messages", roomId, pending);
+  }
+
+  /**
    * Everything since `since` (a stream position; 0 for an initial sync): per joined room
    * the new timeline events in this server's arrival order and the state after them.
    */
@@ -211,7 +235,7 @@ export class Client {
       }
       const events = room.inStreamOrder().filter((e) => e.stream > since && e.status === "accepted");
       const limited = events.length > SYNC_TIMELINE_MAX;
-      const timeline = events.slice(-SYNC_TIMELINE_MAX).map((e) => timelineEntry(e.id, e.pdu));
+      const timeline = events.slice(-SYNC_TIMELINE_MAX).map((e) => timelineEntry(e.id, e.clientPdu ?? e.pdu));
       total += timeline.length;
       anyLimited ||= limited;
       response.join[roomId] = { timeline, stateAfter: stateMapToObject(room.currentState), limited };

@@ -27,6 +27,7 @@ import { fail, ok, type Result } from "../matrix-error.ts";
 import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-params.ts";
 import { FederationSender, type OutgoingPdu } from "./federation-sender.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
+import { applyRedactions } from "./redactions.ts";
 import { receivePdu, type PduOutcome, type PipelineHost } from "./receive-pipeline.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { NO_SKEW, serverTimeMs, type ClockSkew } from "./server-clock.ts";
@@ -124,6 +125,7 @@ export class Homeserver implements PipelineHost {
   }
 
   onAccepted(room: RoomStore, event: StoredEvent): void {
+    applyRedactions(room, event);
     for (const l of this.listeners) l(room, event);
   }
 

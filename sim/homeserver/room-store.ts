@@ -34,6 +34,11 @@ export interface StoredEvent {
   stateAfter?: StateSnapshot;
   /** This server's arrival order, the stream ordering that /sync pages through. */
   stream: number;
+  /** Fetched by backfill: history from before this server joined (held as an outlier). */
+  backfilled?: boolean;
+  /** The redaction applied to it, and the redacted copy clients see. */
+  redactedBy?: EventId;
+  clientPdu?: Pdu;
 }
 
 export class RoomStore {
@@ -43,6 +48,8 @@ export class RoomStore {
   /** Events some accepted event cites as a prev event: never extremities again. */
   private readonly cited = new Set<EventId>();
   currentState: StateSnapshot = StateSnapshot.EMPTY;
+  /** Redactions whose target has not arrived yet: target → redaction. */
+  readonly pendingRedactions = new Map<EventId, EventId>();
   /** The id of the room's create event, once held. */
   createId: EventId | undefined;
   readonly authChains = new AuthChainIndex();

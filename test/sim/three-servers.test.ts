@@ -85,3 +85,47 @@ describe("a 2–1 partition heals and converges", () => {
     expect(checkSignatureSafety(world)).toEqual([]);
   });
 });
+
+describe("a late joiner", () => {
+  it("backfills the history from before it joined", () => {
+    const world = new World({ seed: 5, crypto: nodeCrypto });
+    for (const name of ["hs1", "hs2"]) world.addServer(name);
+    const alice = world.addClient("@alice:hs1");
+    const roomId = alice.createRoom({ preset: "public_chat" }).value();
+    for (let i = 0; i < 5; i++) alice.sendMessage(roomId, `early ${i}`);
+    const late = world.addClient("@late:hs2");
+    late.join(roomId, ["hs1"]);
+    world.run(() => world.quiescent());
+    // hs2 holds the state and the join, not the messages before it.
+    expect(late.sync().join[roomId]!.timeline.filter((e) => e.type === "m.room.message")).toEqual([]);
+    const page = late.messages(roomId, 30);
+    world.run(() => page.done);
+    const bodies = page.value().filter((e) => e.type === "m.room.message").map((e) => e.content.body);
+    expect(bodies).toEqual(["early 4", "early 3", "early 2", "early 1", "early 0"]);
+    expect(world.trace.all().some((r) => r.kind === "rpc.request" && r.path.includes("/backfill/"))).toBe(true);
+  });
+});
+
+describe("redactions", () => {
+  it("reach every server and hide the content from clients, while the signed original stays", () => {
+    const { world, alice, bob, carol, roomId } = threeServers(9);
+    const id = bob.sendMessage(roomId, "oops, my password").value();
+    world.run(() => world.quiescent());
+    alice.redact(roomId, id, "password").value(); // Alice (100) ≥ redact level 50
+    world.run(() => world.quiescent());
+    for (const c of [alice, bob, carol]) {
+      const event = c.sync().join[roomId]!.timeline.find((e) => e.eventId === id)!;
+      expect(event.content).toEqual({});
+    }
+    expect(world.server("hs3").room(roomId)!.get(id)!.pdu.content.body).toBe("oops, my password");
+  });
+
+  it("are not applied when the sender may not redact (v3+: not an auth rule)", () => {
+    const { world, alice, carol, roomId } = threeServers(10);
+    const id = alice.sendMessage(roomId, "mine").value();
+    world.run(() => world.quiescent());
+    carol.redact(roomId, id).value(); // accepted as an event, but Carol has 0 < 50 and another server
+    world.run(() => world.quiescent());
+    expect(alice.sync().join[roomId]!.timeline.find((e) => e.eventId === id)!.content.body).toBe("mine");
+  });
+});
