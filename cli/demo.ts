@@ -12,6 +12,7 @@ import {
   type JsonObject,
   type PrevEvent,
 } from "../core/index.ts";
+import { runNetsplitDemo } from "./demo-netsplit.ts";
 import { nodeCrypto } from "./node-crypto.ts";
 
 const ROOM_VERSION = "12";
@@ -86,3 +87,5 @@ for (const { eventId, pdu } of events) {
 }
 console.log("\nThe message event as it travels over federation:\n");
 console.log(JSON.stringify(events.at(-1)!.pdu, null, 2));
+
+runNetsplitDemo();

@@ -93,3 +93,27 @@ export function checkSignatureSafety(world: World): string[] {
   }
   return problems;
 }
+
+export interface ConvergenceResult {
+  converged: boolean;
+  /** Virtual time from the call until the servers agreed and the network was quiet. */
+  virtualTimeToConvergeMs: number;
+  divergentServers: string[];
+  seed: string;
+}
+
+/**
+ * Liveness: after a heal, run until every server in the room holds the same current
+ * state and the network is quiet, within a virtual-time budget. A failure carries the
+ * seed that reproduces it.
+ */
+export function runToConvergence(world: World, roomId: string, budgetMs: number): ConvergenceResult {
+  const start = world.sim.nowMs;
+  const result = world.run(() => world.quiescent() && world.divergentServers(roomId).length === 0, { virtualTimeMsMax: start + budgetMs });
+  return {
+    converged: result.reason === "done",
+    virtualTimeToConvergeMs: world.sim.nowMs - start,
+    divergentServers: world.divergentServers(roomId),
+    seed: String(world.options.seed),
+  };
+}

@@ -135,7 +135,9 @@ export class Simulation {
   repair(groupA?: readonly string[], groupB?: readonly string[]): void {
     const pairs = groupA && groupB ? pairsBetween(groupA, groupB) : this.network.cuts.list();
     const removed = this.network.cuts.remove(pairs);
-    if (removed.length > 0) this.trace.add({ kind: "fault.repair", cuts: removed.map(({ from, to }) => ({ from, to })) });
+    if (removed.length > 0) {
+      this.trace.add({ kind: "fault.repair", cuts: removed.map(({ from, to }) => ({ from, to, ...this.network.takeCutEffects(from, to) })) });
+    }
     const released = this.network.releaseHeld(removed.filter((c) => c.mode === "hold"));
     if (released > 0) this.trace.add({ kind: "fault.release", cuts: removed.filter((c) => c.mode === "hold").map(({ from, to }) => ({ from, to })), released });
   }

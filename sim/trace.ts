@@ -19,7 +19,8 @@ export type TraceBody =
   | { kind: "net.duplicated"; msg: number; copy: number; from: string; to: string }
   | { kind: "net.delayed"; msg: number; from: string; to: string; fault: FaultKind; extraMs: number }
   | { kind: "fault.partition"; cuts: Array<{ from: string; to: string }>; mode: CutMode }
-  | { kind: "fault.repair"; cuts: Array<{ from: string; to: string }> }
+  /** Each repaired cut with what it did while it stood: a cut that did nothing is visible. */
+  | { kind: "fault.repair"; cuts: Array<{ from: string; to: string; dropped: number; held: number; slowed: number }> }
   | { kind: "fault.release"; cuts: Array<{ from: string; to: string }>; released: number }
   | { kind: "fault.link"; from: string; to: string; config: Record<string, number> }
   | { kind: "rpc.request"; rpc: number; from: string; to: string; method: string; path: string }

@@ -6,7 +6,22 @@ import { nobleCrypto, parseUserId, type CryptoBackend, type RoomId, type UserId 
 import { Client } from "./client.ts";
 import { handleFederation } from "./homeserver/federation-handlers.ts";
 import { Homeserver, type HomeserverOptions } from "./homeserver/homeserver.ts";
+import type { NetworkStats } from "./network/network.ts";
 import { Simulation, type RunLimits, type RunResult } from "./simulation.ts";
+
+export interface RunSummary {
+  seed: string;
+  virtualTimeMs: number;
+  steps: number;
+  servers: string[];
+  /** PDUs put in federation transactions (a retry counts again). */
+  pdusSent: number;
+  /** PDUs that entered a receive pipeline. */
+  pdusReceived: number;
+  pdus: { accepted: number; rejected: number; softFailed: number };
+  /** Messages sent, delivered, and what each kind of fault did to them. */
+  network: NetworkStats;
+}
 
 export interface WorldOptions {
   seed: string | number;
@@ -95,6 +110,32 @@ export class World {
   quiescent(): boolean {
     for (const hs of this.servers.values()) if (hs.up && hs.federationSender.busyDestinations().length > 0) return false;
     return this.sim.scheduler.size === 0;
+  }
+
+  /** What the run did so far: time, steps, PDUs and what every fault did. */
+  summary(): RunSummary {
+    let pdusSent = 0;
+    let pdusReceived = 0;
+    let accepted = 0;
+    let rejected = 0;
+    let softFailed = 0;
+    for (const r of this.trace.all()) {
+      if (r.kind === "fed.txn.sent") pdusSent += r.pdus.length;
+      else if (r.kind === "pdu.received") pdusReceived++;
+      else if (r.kind === "pdu.accepted") accepted++;
+      else if (r.kind === "pdu.rejected") rejected++;
+      else if (r.kind === "pdu.soft_failed") softFailed++;
+    }
+    return {
+      seed: String(this.options.seed),
+      virtualTimeMs: this.sim.nowMs,
+      steps: this.sim.steps,
+      servers: this.serverNames(),
+      pdusSent,
+      pdusReceived,
+      pdus: { accepted, rejected, softFailed },
+      network: structuredClone(this.sim.network.stats),
+    };
   }
 
   /** The servers (up, in the room) whose current state of the room differs from the first's; empty when converged. */

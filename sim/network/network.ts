@@ -54,6 +54,8 @@ export class Network {
   readonly links = new LinkConfigs();
   readonly cuts = new Cuts();
   readonly stats = emptyNetworkStats();
+  /** What each directed cut did while it stood: messages dropped, held or slowed. */
+  readonly cutEffects = new Map<string, { dropped: number; held: number; slowed: number }>();
   private readonly parked: Parked[] = [];
   private nextMsg = 0;
   /** Whether a server is up; messages to a down server are lost on arrival. */
@@ -100,6 +102,7 @@ export class Network {
     if (cut?.mode === "slow") {
       delay += link.slowDelayMs;
       this.stats.delayed.slow++;
+      this.countCut(from, to, "slowed");
       this.ctx.trace.add({ kind: "net.delayed", msg, from, to, fault: "slow", extraMs: link.slowDelayMs });
     }
     // Whole milliseconds keep the trace readable and identical across platforms.
@@ -121,8 +124,24 @@ export class Network {
     p.deliver();
   }
 
+  private countCut(from: string, to: string, effect: "dropped" | "held" | "slowed"): void {
+    const key = `${from}\u0000${to}`;
+    const e = this.cutEffects.get(key) ?? { dropped: 0, held: 0, slowed: 0 };
+    e[effect]++;
+    this.cutEffects.set(key, e);
+  }
+
+  /** Take (and reset) what the cut from→to did. */
+  takeCutEffects(from: string, to: string): { dropped: number; held: number; slowed: number } {
+    const key = `${from}\u0000${to}`;
+    const e = this.cutEffects.get(key) ?? { dropped: 0, held: 0, slowed: 0 };
+    this.cutEffects.delete(key);
+    return e;
+  }
+
   private drop(msg: number, from: string, to: string, what: string, fault: "partition" | "loss" | "crashed"): number {
     this.stats.dropped[fault]++;
+    if (fault === "partition") this.countCut(from, to, "dropped");
     this.ctx.trace.add({ kind: "net.dropped", msg, from, to, what, fault: fault satisfies FaultKind });
     return msg;
   }
@@ -130,6 +149,7 @@ export class Network {
   private park(p: Parked): number {
     if (this.parked.length >= NETWORK_LIMITS.heldMessagesMax) return this.drop(p.msg, p.from, p.to, p.what, "partition");
     this.stats.held++;
+    this.countCut(p.from, p.to, "held");
     this.parked.push(p);
     this.ctx.trace.add({ kind: "net.held", msg: p.msg, from: p.from, to: p.to, what: p.what });
     return p.msg;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { stateKey } from "../../core/index.ts";
-import { checkAcyclic, checkAuthSafety, checkSignatureSafety } from "../../sim/checkers.ts";
+import { checkAcyclic, checkAuthSafety, checkSignatureSafety, runToConvergence } from "../../sim/checkers.ts";
 import { traceHash } from "../../sim/trace.ts";
 import { World } from "../../sim/world.ts";
 
@@ -127,5 +127,35 @@ describe("redactions", () => {
     carol.redact(roomId, id).value(); // accepted as an event, but Carol has 0 < 50 and another server
     world.run(() => world.quiescent());
     expect(alice.sync().join[roomId]!.timeline.find((e) => e.eventId === id)!.content.body).toBe("mine");
+  });
+});
+
+describe("faults must fire, and clocks may disagree", () => {
+  it("a repair reports what each cut did; a cut that carried nothing reports zeros", () => {
+    const { world, alice, roomId } = threeServers(12);
+    world.sim.partition(["hs1"], ["hs3"]);
+    alice.sendMessage(roomId, "into the void");
+    world.sim.runFor(1_000);
+    world.sim.repair();
+    const repair = world.trace.all().find((r) => r.kind === "fault.repair");
+    expect(repair?.kind === "fault.repair" && repair.cuts).toEqual([
+      { from: "hs1", to: "hs3", dropped: 1, held: 0, slowed: 0 },
+      { from: "hs3", to: "hs1", dropped: 0, held: 0, slowed: 0 },
+    ]);
+    const convergence = runToConvergence(world, roomId, 24 * 3600_000);
+    expect(convergence).toMatchObject({ converged: true, divergentServers: [], seed: "12" });
+    const summary = world.summary();
+    expect(summary.network.dropped.partition).toBe(1);
+    expect(summary.pdusSent).toBeGreaterThan(summary.pdus.accepted / 2);
+  });
+
+  it("each server stamps origin_server_ts with its own skewed clock", () => {
+    const world = new World({ seed: 1, crypto: nodeCrypto });
+    world.addServer("slow", { skew: { offsetMs: -60_000, driftPpm: 0 } });
+    world.addServer("fast", { skew: { offsetMs: 3_600_000, driftPpm: 100_000 } });
+    world.sim.runFor(10_000);
+    expect(world.server("fast").localNowMs() - world.server("slow").localNowMs()).toBe(3_600_000 + 60_000 + 1_000);
+    const roomId = world.addClient("@a:fast").createRoom().value();
+    expect(world.server("fast").room(roomId)!.createEvent()!.origin_server_ts).toBe(world.server("fast").localNowMs());
   });
 });
