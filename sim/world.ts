@@ -134,7 +134,7 @@ export class World {
       pdusSent,
       pdusReceived,
       pdus: { accepted, rejected, softFailed },
-      network: structuredClone(this.sim.network.stats),
+      network: JSON.parse(JSON.stringify(this.sim.network.stats)) as NetworkStats,
     };
   }
 
