@@ -17,7 +17,7 @@ import type { Homeserver } from "./homeserver/homeserver.ts";
 import { backfillRoom } from "./homeserver/backfill.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./homeserver/remote-membership.ts";
 import type { RoomStore } from "./homeserver/room-store.ts";
-import { fail, ok, type Result } from "./matrix-error.ts";
+import { fail, matrixError, ok, type MatrixError, type Result } from "./matrix-error.ts";
 import { createRoomEvents, type CreateRoomOptions } from "./room-presets.ts";
 
 /** The settled-or-not result of a client call. */
@@ -67,6 +67,8 @@ export interface SyncResponse {
   join: Record<string, SyncRoom>;
   invite: Record<string, { inviter: string; eventId: EventId }>;
   leave: string[];
+  /** Set (and nothing else) when the request failed. */
+  error?: MatrixError;
 }
 
 /** At most this many timeline events per room per sync; more sets `limited`. */
@@ -76,7 +78,19 @@ export class Client {
   constructor(
     readonly hs: Homeserver,
     readonly userId: UserId,
+    private readonly accessToken: string,
   ) {}
+
+  /** M_UNKNOWN_TOKEN when the client's access token is no longer valid (after logout). */
+  private unauthenticated<T>(action: string, roomId: string | undefined): Pending<T> | undefined {
+    if (this.hs.userForToken(this.accessToken) === this.userId) return undefined;
+    return this.record(action, roomId, Pending.of<T>(fail("M_UNKNOWN_TOKEN", "the access token is not valid")));
+  }
+
+  /** POST /logout: the access token stops working. */
+  logout(): void {
+    this.hs.revokeToken(this.accessToken);
+  }
 
   private record<T>(action: string, roomId: string | undefined, pending: Pending<T>): Pending<T> {
     pending.then((r) =>
@@ -100,6 +114,8 @@ export class Client {
   }
 
   createRoom(options: CreateRoomOptions = {}): Pending<RoomId> {
+    const denied = this.unauthenticated<RoomId>("createRoom", undefined);
+    if (denied) return denied;
     const pending = new Pending<RoomId>();
     const created = createRoomEvents(this.hs, this.userId, options);
     if (!created.ok) pending.settle(created);
@@ -115,14 +131,20 @@ export class Client {
 
   /** Send a message event (m.room.message, m.text unless `content` says otherwise). */
   sendMessage(roomId: RoomId | string, body: string, content: JsonObject = {}): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>("sendMessage", roomId);
+    if (denied) return denied;
     return this.record("sendMessage", roomId, Pending.of(this.send(roomId, "m.room.message", undefined, { msgtype: "m.text", body, ...content })));
   }
 
   sendEvent(roomId: RoomId | string, type: string, content: JsonObject): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>(`send ${type}`, roomId);
+    if (denied) return denied;
     return this.record(`send ${type}`, roomId, Pending.of(this.send(roomId, type, undefined, content)));
   }
 
   setState(roomId: RoomId | string, type: string, stateKeyValue: string, content: JsonObject): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>(`setState ${type}`, roomId);
+    if (denied) return denied;
     return this.record(`setState ${type}`, roomId, Pending.of(this.send(roomId, type, stateKeyValue, content)));
   }
 
@@ -132,6 +154,8 @@ export class Client {
 
   /** Change one user's power level, keeping the rest of the current PL content. */
   setPowerLevel(roomId: RoomId | string, userId: string, level: number): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>("setPowerLevel", roomId);
+    if (denied) return denied;
     const room = this.joinedRoom(roomId);
     if (!room.ok) return Pending.of(room);
     const current = this.currentContent(room.value, "m.room.power_levels", "") ?? {};
@@ -140,10 +164,14 @@ export class Client {
   }
 
   redact(roomId: RoomId | string, eventId: EventId, reason?: string): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>("redact", roomId);
+    if (denied) return denied;
     return this.record("redact", roomId, Pending.of(this.send(roomId, "m.room.redaction", undefined, reason ? { reason } : {}, eventId)));
   }
 
   invite(roomId: RoomId | string, userId: string): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>("invite", roomId);
+    if (denied) return denied;
     const pending = new Pending<EventId>();
     const room = this.joinedRoom(roomId);
     if (!room.ok) pending.settle(room);
@@ -158,6 +186,8 @@ export class Client {
 
   /** Join a room: locally when this server is in it, otherwise over federation through `via`. */
   join(roomId: RoomId | string, via: readonly string[] = []): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>("join", roomId);
+    if (denied) return denied;
     const pending = new Pending<EventId>();
     const room = this.hs.room(roomId);
     if (room && this.hs.serversInRoom(room).includes(this.hs.name)) {
@@ -171,6 +201,8 @@ export class Client {
   }
 
   leave(roomId: RoomId | string): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>("leave", roomId);
+    if (denied) return denied;
     const pending = this.hs.pendingInvites.get(this.userId)?.get(roomId as RoomId) && !this.hs.room(roomId)
       ? // Rejecting an invite to a room we are not in: forget it locally (make_leave/send_leave is not modelled).
         Pending.of(this.forgetInvite(roomId as RoomId))
@@ -179,14 +211,20 @@ export class Client {
   }
 
   kick(roomId: RoomId | string, userId: string, reason?: string): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>("kick", roomId);
+    if (denied) return denied;
     return this.record("kick", roomId, Pending.of(this.membershipEvent(roomId, userId, "leave", reason)));
   }
 
   ban(roomId: RoomId | string, userId: string, reason?: string): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>("ban", roomId);
+    if (denied) return denied;
     return this.record("ban", roomId, Pending.of(this.membershipEvent(roomId, userId, "ban", reason)));
   }
 
   unban(roomId: RoomId | string, userId: string): Pending<EventId> {
+    const denied = this.unauthenticated<EventId>("unban", roomId);
+    if (denied) return denied;
     return this.record("unban", roomId, Pending.of(this.membershipEvent(roomId, userId, "leave")));
   }
 
@@ -196,6 +234,8 @@ export class Client {
    * older ones backfilled from another server.
    */
   messages(roomId: RoomId | string, limit = 20): Pending<SyncRoom["timeline"]> {
+    const denied = this.unauthenticated<SyncRoom["timeline"]>("messages", roomId);
+    if (denied) return denied;
     const pending = new Pending<SyncRoom["timeline"]>();
     const room = this.joinedRoom(roomId);
     if (!room.ok) pending.settle(room);
@@ -219,6 +259,9 @@ export class Client {
    */
   sync(since = 0): SyncResponse {
     const response: SyncResponse = { nextBatch: this.hs.streamPosition, join: {}, invite: {}, leave: [] };
+    if (this.hs.userForToken(this.accessToken) !== this.userId) {
+      return { ...response, nextBatch: since, error: matrixError("M_UNKNOWN_TOKEN", "the access token is not valid") };
+    }
     let total = 0;
     let anyLimited = false;
     for (const roomId of [...this.hs.rooms.keys()].sort()) {

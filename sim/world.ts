@@ -71,7 +71,7 @@ export class World {
     const hs = this.server(id.slice(id.indexOf(":") + 1));
     const registered = hs.registerUser(id.slice(1, id.indexOf(":")));
     if (!registered.ok) throw new Error(registered.error.error);
-    const client = new Client(hs, id);
+    const client = new Client(hs, id, hs.issueToken(id));
     this.clients.set(id, client);
     return client;
   }

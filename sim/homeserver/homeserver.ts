@@ -71,6 +71,8 @@ export class Homeserver implements PipelineHost {
   // ---- persisted: survives a crash --------------------------------------------------
   readonly rooms = new Map<RoomId, RoomStore>();
   readonly users = new Set<UserId>();
+  /** Access tokens of this server's users (persisted, as a database would). */
+  private readonly tokens = new Map<string, UserId>();
   readonly keys = new KeyStore();
   /** Invites for our users to rooms we are not in yet: user → room → invite event. */
   readonly pendingInvites = new Map<UserId, Map<RoomId, { eventId: EventId; pdu: Pdu; roomVersion: string }>>();
@@ -151,6 +153,21 @@ export class Homeserver implements PipelineHost {
     if (this.users.has(userId)) return fail("M_USER_IN_USE", `${userId} is already registered`);
     this.users.add(userId);
     return ok(userId);
+  }
+
+  /** Log a user in: a new access token (deterministic: drawn from the server's stream). */
+  issueToken(userId: UserId): string {
+    const token = `syt_${userId.slice(1, userId.indexOf(":"))}_${this.sim.stream(`tokens:${this.name}`).int(0, 0x7fffffff).toString(36)}`;
+    this.tokens.set(token, userId);
+    return token;
+  }
+
+  userForToken(token: string): UserId | undefined {
+    return this.tokens.get(token);
+  }
+
+  revokeToken(token: string): void {
+    this.tokens.delete(token);
   }
 
   room(roomId: RoomId | string): RoomStore | undefined {

@@ -47,5 +47,8 @@ describe("client errors", () => {
     expect(a.createRoom({ roomVersion: "99" }).result).toMatchObject({ ok: false, error: { errcode: "M_UNSUPPORTED_ROOM_VERSION" } });
     expect(b.ban(roomId, "@a:hs1").result).toMatchObject({ ok: false, error: { errcode: "M_FORBIDDEN" } });
     expect(world.server("hs1").registerUser("a").ok).toBe(false);
+    b.logout();
+    expect(b.sendMessage(roomId, "x").result).toMatchObject({ ok: false, error: { errcode: "M_UNKNOWN_TOKEN", status: 401 } });
+    expect(b.sync().error?.errcode).toBe("M_UNKNOWN_TOKEN");
   });
 });
