@@ -38,7 +38,7 @@ export interface BuildEventInput {
   content: JsonObject;
   prevEvents: readonly PrevEvent[];
   authEvents: readonly (EventId | string)[];
-  /** The sending server's clock, in milliseconds (the simulation's clock, never Date.now). */
+  /** The sending server's clock in milliseconds: the simulation's virtual clock, never the wall clock. */
   originServerTs: number;
   /** For m.room.redaction: top-level `redacts` before v11, `content.redacts` from v11. */
   redacts?: EventId | string;

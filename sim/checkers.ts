@@ -1,30 +1,34 @@
 // Checkers observe a world and report what is wrong; they never fix anything.
 
-import { authEventIds, prevEventIds } from "../core/index.ts";
+import { authEventIds, prevEventIds, type Pdu } from "../core/index.ts";
+import type { RoomStore, StoredEvent } from "./homeserver/room-store.ts";
 import { checkAuth, checkPduSignaturesAndHash } from "./homeserver/protocol.ts";
 import type { World } from "./world.ts";
 
-/** Safety: every accepted event passes auth against its own auth events (plus the create event). */
-export function checkAuthSafety(world: World): string[] {
-  const problems: string[] = [];
+/** Every accepted event on every server, in a fixed order. */
+function forEachAccepted(world: World, fn: (server: string, room: RoomStore, event: StoredEvent) => void): void {
   for (const name of world.serverNames()) {
     const hs = world.server(name);
     for (const roomId of [...hs.rooms.keys()].sort()) {
       const room = hs.rooms.get(roomId)!;
-      for (const e of room.inStreamOrder()) {
-        if (e.status !== "accepted") continue;
-        const auth = authEventIds(e.pdu).map((id) => room.get(id)?.pdu);
-        if (auth.some((a) => a === undefined)) {
-          problems.push(`${name} ${e.id}: accepted without holding its auth events`);
-          continue;
-        }
-        const create = room.createEvent();
-        const events = create && e.pdu.type !== "m.room.create" && !authEventIds(e.pdu).includes(room.createId!) ? [create, ...auth] : auth;
-        const r = checkAuth(e.pdu, events as NonNullable<(typeof auth)[number]>[], room.version);
-        if (!r.allowed) problems.push(`${name} ${e.id}: accepted but fails ${r.rule}: ${r.reason}`);
-      }
+      for (const e of room.inStreamOrder()) if (e.status === "accepted") fn(name, room, e);
     }
   }
+}
+
+/** Safety: every accepted event passes auth against its own auth events (plus the create event). */
+export function checkAuthSafety(world: World): string[] {
+  const problems: string[] = [];
+  forEachAccepted(world, (name, room, e) => {
+    const auth = authEventIds(e.pdu).map((id) => room.get(id)?.pdu);
+    if (auth.some((a) => a === undefined)) {
+      problems.push(`${name} ${e.id}: accepted without holding its auth events`);
+      return;
+    }
+    const events = auth as Pdu[];
+    const r = checkAuth(e.pdu, e.pdu.type === "m.room.create" ? events : room.withCreateEvent(events), room.version);
+    if (!r.allowed) problems.push(`${name} ${e.id}: accepted but fails ${r.rule}: ${r.reason}`);
+  });
   return problems;
 }
 
@@ -77,20 +81,13 @@ export function checkSignatureSafety(world: World): string[] {
       return undefined;
     }
   };
-  for (const name of world.serverNames()) {
-    const hs = world.server(name);
-    for (const roomId of [...hs.rooms.keys()].sort()) {
-      const room = hs.rooms.get(roomId)!;
-      for (const e of room.inStreamOrder()) {
-        if (e.status !== "accepted") continue;
-        const result = checkPduSignaturesAndHash(e.pdu, room.version, (server, keyId) => {
-          const k = keyOf(server);
-          return k && k.keyId === keyId ? k.publicKey : undefined;
-        }, world.crypto);
-        if (!result.ok) problems.push(`${name} ${e.id}: accepted with ${result.reason}`);
-      }
-    }
-  }
+  forEachAccepted(world, (name, room, e) => {
+    const result = checkPduSignaturesAndHash(e.pdu, room.version, (server, keyId) => {
+      const k = keyOf(server);
+      return k && k.keyId === keyId ? k.publicKey : undefined;
+    }, world.crypto);
+    if (!result.ok) problems.push(`${name} ${e.id}: accepted with ${result.reason}`);
+  });
   return problems;
 }
 

@@ -119,11 +119,7 @@ function safeEventId(room: RoomStore, pdu: Pdu): string {
 /** GET /make_join/{roomId}/{userId}: a join template built on our view of the room. */
 function makeJoin(hs: Homeserver, room: RoomStore, origin: string, userId: UserId): RpcResponse {
   if (typeof userId !== "string" || serverOfUser(userId) !== origin) return error(403, "M_FORBIDDEN", "the joining user must belong to the requesting server");
-  const prevs = room
-    .extremityIds()
-    .map((id) => room.get(id)!)
-    .sort((a, b) => b.pdu.depth - a.pdu.depth || (a.id < b.id ? -1 : 1))
-    .slice(0, hs.params.prevEventsMax);
+  const prevs = room.newestExtremities(hs.params.prevEventsMax);
   const skeleton = { type: "m.room.member", state_key: userId, sender: userId, content: { membership: "join" } };
   const authEvents = selectAuthEvents(skeleton, room.currentState, room.version);
   const template: Pdu = {
@@ -136,9 +132,7 @@ function makeJoin(hs: Homeserver, room: RoomStore, origin: string, userId: UserI
     hashes: {},
     signatures: {},
   };
-  const create = room.createEvent();
-  const authPdus = authEvents.map((id) => room.get(id)!.pdu);
-  const allowed = checkAuth(template, create && !authEvents.includes(room.createId!) ? [create, ...authPdus] : authPdus, room.version);
+  const allowed = checkAuth(template, room.withCreateEvent(authEvents.map((id) => room.get(id)!.pdu)), room.version);
   if (!allowed.allowed) return error(403, "M_FORBIDDEN", `${allowed.rule}: ${allowed.reason}`);
   return json(200, { room_version: room.version.id, event: template as unknown as JsonObject });
 }

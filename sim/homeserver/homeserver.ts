@@ -208,13 +208,9 @@ export class Homeserver implements PipelineHost {
     content: JsonObject,
     redacts?: EventId,
   ): Result<PreparedEvent> {
-    const extremities = room
-      .extremityIds()
-      .map((id) => room.get(id)!)
-      .sort((a, b) => b.pdu.depth - a.pdu.depth || (a.id < b.id ? -1 : 1));
-    const prevs = extremities.slice(0, this.params.prevEventsMax);
+    const prevs = room.newestExtremities(this.params.prevEventsMax);
     const stateBefore =
-      prevs.length === extremities.length ? room.currentState : (room.resolveAfter(prevs.map((e) => e.id)) ?? room.currentState);
+      prevs.length === room.extremityIds().length ? room.currentState : (room.resolveAfter(prevs.map((e) => e.id)) ?? room.currentState);
     const skeleton = { type, sender, content, ...(stateKeyValue !== undefined ? { state_key: stateKeyValue } : {}) };
     const isCreate = type === "m.room.create";
     const authEvents = isCreate ? [] : selectAuthEvents(skeleton, stateBefore, room.version);
@@ -234,8 +230,7 @@ export class Homeserver implements PipelineHost {
       skipSignature: !this.verifySignatures,
     });
     const authPdus = authEvents.map((id) => room.get(id)!.pdu);
-    const create = isCreate ? undefined : room.createEvent();
-    const auth = checkAuth(built.pdu, create && !authEvents.includes(room.createId!) ? [create, ...authPdus] : authPdus, room.version);
+    const auth = checkAuth(built.pdu, isCreate ? authPdus : room.withCreateEvent(authPdus), room.version);
     if (!auth.allowed) return fail("M_FORBIDDEN", `${auth.rule}: ${auth.reason}`);
     return ok({ room, eventId: built.eventId, pdu: built.pdu, stateBefore, prevEvents: prevs.map((e) => e.id) });
   }

@@ -86,7 +86,7 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   const citedEvents = cited as Pdu[];
   const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, room.createEvent());
   if (!listCheck.allowed) return reject(host, room, id, pdu, undefined, `${listCheck.rule}: ${listCheck.reason}`);
-  const ownAuth = checkAuth(pdu, withCreateEvent(room, citedEvents), version);
+  const ownAuth = checkAuth(pdu, room.withCreateEvent(citedEvents), version);
   if (!ownAuth.allowed) return reject(host, room, id, pdu, undefined, `${ownAuth.rule}: ${ownAuth.reason}`);
 
   // 5. auth against the state before the event: resolve the states after its prev events
@@ -133,13 +133,6 @@ function reject(host: PipelineHost, room: RoomStore, id: EventId, pdu: Pdu, stat
   else room.addRejectedOutlier(id, pdu, host.nextStream(), reason);
   host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason });
   return { outcome: "rejected", eventId: id, reason };
-}
-
-/** v12 events never cite the create event, but the auth rules need it: add it. */
-function withCreateEvent(room: RoomStore, events: Pdu[]): Pdu[] {
-  if (events.some((e) => e.type === "m.room.create")) return events;
-  const create = room.createEvent();
-  return create ? [create, ...events] : events;
 }
 
 function resolveStates(room: RoomStore, states: StateMap[]): StateSnapshot {
@@ -211,7 +204,7 @@ function storeOutliers(host: PipelineHost, room: RoomStore, events: Array<{ id: 
   for (const { id, pdu } of sorted) {
     if (room.has(id)) continue;
     const cited = authEventIds(pdu).map((a) => room.get(a)?.pdu);
-    const auth = cited.every((e) => e !== undefined) ? checkAuth(pdu, withCreateEvent(room, cited as Pdu[]), room.version) : undefined;
+    const auth = cited.every((e) => e !== undefined) ? checkAuth(pdu, room.withCreateEvent(cited as Pdu[]), room.version) : undefined;
     if (auth && !auth.allowed) {
       room.addRejectedOutlier(id, pdu, host.nextStream(), `${auth.rule}: ${auth.reason}`);
       host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason: `${auth.rule}: ${auth.reason}` });

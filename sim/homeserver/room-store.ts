@@ -75,6 +75,23 @@ export class RoomStore {
     return [...this.extremities].sort();
   }
 
+  /** The forward extremities a new event cites: at most `max`, the deepest first. */
+  newestExtremities(max: number): StoredEvent[] {
+    return this.extremityIds()
+      .map((id) => this.events.get(id)!)
+      .sort((a, b) => b.pdu.depth - a.pdu.depth || (a.id < b.id ? -1 : 1))
+      .slice(0, max);
+  }
+
+  /**
+   * The events to check an event against, with the create event added: v12 events
+   * never cite it, yet the auth rules always need it.
+   */
+  withCreateEvent(authEvents: readonly Pdu[]): Pdu[] {
+    const create = this.createEvent();
+    return create && !authEvents.includes(create) && !authEvents.some((e) => e.type === "m.room.create") ? [create, ...authEvents] : [...authEvents];
+  }
+
   /** The state after an event whose state is known; undefined for outliers and unknown ids. */
   stateAfter(id: EventId): StateSnapshot | undefined {
     return this.events.get(id)?.stateAfter;
