@@ -70,3 +70,4 @@ export { splitStateKey, stateKey, stateMapOf, stateMapToObject } from "./state-m
 export * from "./auth/index.ts";
 export * from "./state-res/index.ts";
 export * from "./fixture/index.ts";
+export { BinaryHeap } from "./binary-heap.ts";

@@ -2,6 +2,8 @@
 // sequence, so that two actions due at the same millisecond always run in the order
 // they were scheduled. No Promises, no real timers: time only moves when step() runs.
 
+import { BinaryHeap } from "../core/index.ts";
+
 export interface ScheduledAction {
   readonly atMs: number;
   readonly seq: number;
@@ -15,7 +17,7 @@ export interface ScheduledAction {
 }
 
 export class Scheduler {
-  private heap: ScheduledAction[] = [];
+  private readonly heap = new BinaryHeap<ScheduledAction>((a, b) => a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq));
   private nextSeq = 0;
   private live = 0;
 
@@ -23,7 +25,7 @@ export class Scheduler {
   schedule(atMs: number, label: string, run: () => void, owner?: string): ScheduledAction {
     if (!Number.isFinite(atMs)) throw new Error(`cannot schedule ${label} at ${atMs}`);
     const action: ScheduledAction = { atMs, seq: this.nextSeq++, owner, label, run, cancelled: false, ran: false };
-    this.push(action);
+    this.heap.push(action);
     this.live++;
     return action;
   }
@@ -38,7 +40,7 @@ export class Scheduler {
   /** Cancel every pending action of one owner (a crash loses all in-memory work). */
   cancelOwner(owner: string): number {
     let n = 0;
-    for (const a of this.heap) {
+    for (const a of this.heap.values()) {
       if (a.owner === owner && !a.cancelled) {
         this.cancel(a);
         n++;
@@ -55,55 +57,20 @@ export class Scheduler {
   /** The next action due, without removing it. */
   peek(): ScheduledAction | undefined {
     this.dropCancelledTop();
-    return this.heap[0];
+    return this.heap.peek();
   }
 
   /** Remove and return the next action due. */
   pop(): ScheduledAction | undefined {
     this.dropCancelledTop();
-    const top = this.heap[0];
+    const top = this.heap.pop();
     if (!top) return undefined;
-    this.removeTop();
     this.live--;
     top.ran = true;
     return top;
   }
 
   private dropCancelledTop(): void {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.removeTop();
-  }
-
-  private static before(a: ScheduledAction, b: ScheduledAction): boolean {
-    return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
-  }
-
-  private push(action: ScheduledAction): void {
-    const heap = this.heap;
-    heap.push(action);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!Scheduler.before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-
-  private removeTop(): void {
-    const heap = this.heap;
-    const last = heap.pop()!;
-    if (heap.length === 0) return;
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let smallest = i;
-      if (l < heap.length && Scheduler.before(heap[l]!, heap[smallest]!)) smallest = l;
-      if (r < heap.length && Scheduler.before(heap[r]!, heap[smallest]!)) smallest = r;
-      if (smallest === i) return;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
-    }
+    while (this.heap.peek()?.cancelled) this.heap.pop();
   }
 }

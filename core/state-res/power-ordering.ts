@@ -7,7 +7,7 @@ import { userPowerLevel } from "../auth/power-levels.ts";
 import type { Pdu } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
-import { BinaryHeap } from "./binary-heap.ts";
+import { BinaryHeap } from "../binary-heap.ts";
 import { compareEventIds, effectiveAuthEventIds, isCreateEvent, isPowerLevelsEvent, mustFetch, sortedIds } from "./event-lookup.ts";
 import type { FetchEvent } from "./types.ts";
 

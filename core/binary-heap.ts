@@ -1,5 +1,6 @@
-// A binary min-heap: Kahn's algorithm for the reverse topological power ordering takes
-// the smallest of all current candidates at each step (spec issue 553), in O(log n).
+// A binary min-heap. State resolution's Kahn ordering takes the smallest of all current
+// candidates at each step (spec issue 553); the simulation's scheduler takes the
+// earliest action. Both in O(log n).
 
 export class BinaryHeap<T> {
   private readonly items: T[] = [];
@@ -8,6 +9,16 @@ export class BinaryHeap<T> {
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** The smallest item, left in place. */
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  /** Every item, in no particular order (for scans such as cancelling by owner). */
+  values(): readonly T[] {
+    return this.items;
   }
 
   push(item: T): void {
