@@ -5,9 +5,10 @@ import type { RoomStore, StoredEvent } from "./homeserver/room-store.ts";
 import { checkAuth, checkPduSignaturesAndHash } from "./homeserver/protocol.ts";
 import type { World } from "./world.ts";
 
-/** Every accepted event on every server, in a fixed order. */
-function forEachAccepted(world: World, fn: (server: string, room: RoomStore, event: StoredEvent) => void): void {
+/** Every accepted event on every server (of `among`, when given), in a fixed order. */
+function forEachAccepted(world: World, among: readonly string[] | undefined, fn: (server: string, room: RoomStore, event: StoredEvent) => void): void {
   for (const name of world.serverNames()) {
+    if (among && !among.includes(name)) continue;
     const hs = world.server(name);
     for (const roomId of [...hs.rooms.keys()].sort()) {
       const room = hs.rooms.get(roomId)!;
@@ -17,9 +18,9 @@ function forEachAccepted(world: World, fn: (server: string, room: RoomStore, eve
 }
 
 /** Safety: every accepted event passes auth against its own auth events (plus the create event). */
-export function checkAuthSafety(world: World): string[] {
+export function checkAuthSafety(world: World, among?: readonly string[]): string[] {
   const problems: string[] = [];
-  forEachAccepted(world, (name, room, e) => {
+  forEachAccepted(world, among, (name, room, e) => {
     const auth = authEventIds(e.pdu).map((id) => room.get(id)?.pdu);
     if (auth.some((a) => a === undefined)) {
       problems.push(`${name} ${e.id}: accepted without holding its auth events`);
@@ -70,7 +71,7 @@ export function checkAcyclic(world: World): string[] {
  * required server, nor with a content hash that does not match (redacted copies aside).
  * Runs only when the world signs events.
  */
-export function checkSignatureSafety(world: World): string[] {
+export function checkSignatureSafety(world: World, among?: readonly string[]): string[] {
   if (world.options.signing === false) return [];
   const problems: string[] = [];
   const keyOf = (server: string) => {
@@ -81,7 +82,7 @@ export function checkSignatureSafety(world: World): string[] {
       return undefined;
     }
   };
-  forEachAccepted(world, (name, room, e) => {
+  forEachAccepted(world, among, (name, room, e) => {
     const result = checkPduSignaturesAndHash(e.pdu, room.version, (server, keyId) => {
       const k = keyOf(server);
       return k && k.keyId === keyId ? k.publicKey : undefined;

@@ -18,8 +18,13 @@ export interface Rng {
   exponential(mean: number): number;
 }
 
-function makeRng(seed: string): Rng {
-  const prng = alea(seed);
+/** An Rng whose generator can be swapped in place (holders of the stream keep it). */
+interface ReseedableRng extends Rng {
+  reseed(seed: string): void;
+}
+
+function makeRng(seed: string): ReseedableRng {
+  let prng = alea(seed);
   const next = () => prng.double();
   return {
     next,
@@ -31,23 +36,43 @@ function makeRng(seed: string): Rng {
       return items[Math.floor(next() * items.length)]!;
     },
     exponential: (mean) => (mean <= 0 ? 0 : -mean * Math.log(1 - next())),
+    reseed: (newSeed) => {
+      prng = alea(newSeed);
+    },
   };
 }
 
 export class RandomStreams {
-  private readonly streams = new Map<string, Rng>();
+  private readonly streams = new Map<string, ReseedableRng>();
+  /** The seed the streams draw from now (changed by fork()). */
+  private current: string;
 
   constructor(readonly seed: string | number) {
     if (seed === undefined || seed === null || seed === "") throw new Error("a simulation needs an explicit seed");
+    this.current = String(seed);
   }
 
   /** The stream with this name; the same name always gives the same sequence for a seed. */
   stream(name: string): Rng {
     let rng = this.streams.get(name);
     if (!rng) {
-      rng = makeRng(`netsplit/${String(this.seed)}/${name}`);
+      rng = makeRng(this.streamSeed(name));
       this.streams.set(name, rng);
     }
     return rng;
+  }
+
+  /**
+   * Fork: from now on every stream (existing and new) draws from `seed` instead. The
+   * web view's "fork from here" replays a run to a moment, then forks, to ask whether
+   * an outcome was luck.
+   */
+  fork(seed: string | number): void {
+    this.current = `${this.current}>${String(seed)}`;
+    for (const [name, rng] of [...this.streams.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) rng.reseed(this.streamSeed(name));
+  }
+
+  private streamSeed(name: string): string {
+    return `netsplit/${this.current}/${name}`;
   }
 }

@@ -16,6 +16,7 @@ import { Trace, type CutMode } from "./trace.ts";
 import { pairsBetween, pairsOneWay } from "./network/cuts.ts";
 import { Network } from "./network/network.ts";
 import { Rpc } from "./network/rpc.ts";
+import { partitionPairs, type Partition } from "./partitions.ts";
 
 export interface RunLimits {
   /** Stop when the clock would pass this virtual time. */
@@ -126,6 +127,16 @@ export class Simulation {
     this.partition([server], others.filter((s) => s !== server), mode);
   }
 
+  /** Apply a partition built from a spec (sim/partitions.ts): every directed cut in its map. */
+  applyPartition(p: Partition): void {
+    this.cut(partitionPairs(p), p.mode);
+  }
+
+  /** Repair exactly the cuts of a partition (held messages on them are delivered). */
+  repairPartition(p: Partition): void {
+    this.repairPairs(partitionPairs(p));
+  }
+
   /** Park messages between the groups (both ways) until release(). */
   hold(groupA: readonly string[], groupB: readonly string[]): void {
     this.partition(groupA, groupB, "hold");
@@ -133,7 +144,10 @@ export class Simulation {
 
   /** Repair the given groups' links (all cuts when called without groups). Held messages on them are delivered. */
   repair(groupA?: readonly string[], groupB?: readonly string[]): void {
-    const pairs = groupA && groupB ? pairsBetween(groupA, groupB) : this.network.cuts.list();
+    this.repairPairs(groupA && groupB ? pairsBetween(groupA, groupB) : this.network.cuts.list());
+  }
+
+  private repairPairs(pairs: ReadonlyArray<{ from: string; to: string }>): void {
     const removed = this.network.cuts.remove(pairs);
     if (removed.length > 0) {
       this.trace.add({ kind: "fault.repair", cuts: removed.map(({ from, to }) => ({ from, to, ...this.network.takeCutEffects(from, to) })) });

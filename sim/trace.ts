@@ -11,6 +11,14 @@ export type FaultKind = "partition" | "loss" | "held" | "duplicate" | "reorder" 
 export type TraceBody =
   | { kind: "run.start"; seed: string; scenario: string; roomVersion: string; servers: string[] }
   | { kind: "run.end"; reason: string; steps: number }
+  /** A run phase begins: the chaos phase, the heal, the convergence phase. */
+  | { kind: "run.phase"; phase: "chaos" | "heal" | "converging" | "done"; budgetMs?: number }
+  /** What a swarm seed drew (the run's header). */
+  | { kind: "run.swarm"; draw: Record<string, unknown> }
+  /** An action applied by hand between steps (the web view), recorded to replay the run. */
+  | { kind: "run.intervention"; afterStep: number; action: Record<string, unknown> }
+  /** From here on every random stream draws from a new seed ("fork from here"). */
+  | { kind: "run.fork"; afterStep: number; seed: string }
   | { kind: "net.sent"; msg: number; from: string; to: string; what: string; /** null when the message is held. */ deliverAtMs: number | null }
   | { kind: "net.delivered"; msg: number; from: string; to: string; what: string }
   | { kind: "net.dropped"; msg: number; from: string; to: string; what: string; fault: FaultKind }
@@ -87,6 +95,22 @@ export class Trace {
     return n;
   }
 }
+
+/**
+ * Canonical JSON has no floats, so probabilities go into the trace as whole parts per
+ * million (`loss: 0.05` → `lossPpm: 50000`) and every other number is rounded.
+ */
+export function traceNumbers(values: Record<string, number | null | undefined>, probabilities: readonly string[] = PROBABILITY_KEYS): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (typeof v !== "number") continue;
+    if (probabilities.includes(k)) out[`${k}Ppm`] = Math.round(v * 1_000_000);
+    else out[k] = Math.round(v);
+  }
+  return out;
+}
+
+const PROBABILITY_KEYS = ["loss", "duplication", "reorder"];
 
 /** One canonical-JSON line per record, each ending in a newline. */
 export function traceToJsonLines(records: readonly TraceRecord[]): string {

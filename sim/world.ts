@@ -138,9 +138,12 @@ export class World {
     };
   }
 
-  /** The servers (up, in the room) whose current state of the room differs from the first's; empty when converged. */
-  divergentServers(roomId: RoomId | string): string[] {
-    const holders = this.serverNames()
+  /**
+   * The servers (up, in the room; only those of `among` when given) whose current state
+   * of the room differs from the first's; empty when converged.
+   */
+  divergentServers(roomId: RoomId | string, among?: readonly string[]): string[] {
+    const holders = (among ? this.serverNames().filter((n) => among.includes(n)) : this.serverNames())
       .map((n) => this.servers.get(n)!)
       .filter((hs) => hs.up && hs.room(roomId) && hs.serversInRoom(hs.room(roomId)!).includes(hs.name));
     if (holders.length < 2) return [];

@@ -21,6 +21,7 @@ import {
   type SigningKey,
   type UserId,
 } from "../../core/index.ts";
+import { makeAdversary, type Adversary, type AdversarySpec } from "../adversary.ts";
 import type { RpcOutcome, RpcRequest } from "../network/rpc.ts";
 import type { Simulation } from "../simulation.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
@@ -42,6 +43,8 @@ export interface HomeserverOptions {
   /** Sign and verify events (default true). Sweeps may turn it off; hashes and auth stay. */
   signing?: boolean;
   crypto: CryptoBackend;
+  /** Make this server break the protocol on purpose (sim/adversary.ts). */
+  adversary?: AdversarySpec;
 }
 
 /** A local event built and checked but not yet stored. */
@@ -63,10 +66,11 @@ interface InboundItem {
 export class Homeserver implements PipelineHost {
   readonly key: SigningKey;
   readonly params: FederationParams;
-  readonly skew: ClockSkew;
+  skew: ClockSkew;
   crypto: CachingCrypto;
   private readonly baseCrypto: CryptoBackend;
   readonly verifySignatures: boolean;
+  readonly adversary: Adversary | undefined;
 
   // ---- persisted: survives a crash --------------------------------------------------
   readonly rooms = new Map<RoomId, RoomStore>();
@@ -99,6 +103,8 @@ export class Homeserver implements PipelineHost {
     this.skew = { ...NO_SKEW, ...options.skew };
     this.verifySignatures = options.signing ?? true;
     this.key = makeSigningKey(name, sim.stream(`key:${name}`));
+    this.adversary = options.adversary ? makeAdversary(options.adversary, this) : undefined;
+    if (this.adversary?.clockOffsetMs) this.skew = { ...this.skew, offsetMs: this.skew.offsetMs + this.adversary.clockOffsetMs };
     this.keys.add(name, new Map([[this.key.keyId, { publicKey: this.crypto.publicKey(this.key.seed), validUntilTs: Number.MAX_SAFE_INTEGER }]]));
     this.sender = this.makeSender();
   }
@@ -128,6 +134,7 @@ export class Homeserver implements PipelineHost {
 
   onAccepted(room: RoomStore, event: StoredEvent): void {
     applyRedactions(room, event);
+    this.adversary?.observed?.(room, this.sim.nowMs);
     for (const l of this.listeners) l(room, event);
   }
 
@@ -208,9 +215,11 @@ export class Homeserver implements PipelineHost {
     content: JsonObject,
     redacts?: EventId,
   ): Result<PreparedEvent> {
-    const prevs = room.newestExtremities(this.params.prevEventsMax);
-    const stateBefore =
-      prevs.length === room.extremityIds().length ? room.currentState : (room.resolveAfter(prevs.map((e) => e.id)) ?? room.currentState);
+    const newest = room.newestExtremities(this.params.prevEventsMax);
+    const prevs = this.adversary?.prevEvents?.(room, sender, newest) ?? newest;
+    const extremities = room.extremityIds();
+    const citesAll = prevs.length === extremities.length && prevs.every((e) => extremities.includes(e.id));
+    const stateBefore = citesAll ? room.currentState : (room.resolveAfter(prevs.map((e) => e.id)) ?? room.currentState);
     const skeleton = { type, sender, content, ...(stateKeyValue !== undefined ? { state_key: stateKeyValue } : {}) };
     const isCreate = type === "m.room.create";
     const authEvents = isCreate ? [] : selectAuthEvents(skeleton, stateBefore, room.version);
@@ -252,6 +261,7 @@ export class Homeserver implements PipelineHost {
       depth: pdu.depth,
     });
     this.onAccepted(room, stored);
+    this.adversary?.created?.(room, stored);
     if (room.currentState !== before) this.onStateChanged(room, before);
     this.broadcast(room, [{ eventId, pdu }], alsoSendTo);
     this.mergeExtremitiesIfWide(room, pdu.sender as UserId);
@@ -281,7 +291,10 @@ export class Homeserver implements PipelineHost {
   broadcast(room: RoomStore, pdus: OutgoingPdu[], extra: readonly string[] = []): void {
     const destinations = new Set([...this.serversInRoom(room), ...extra]);
     destinations.delete(this.name);
-    for (const d of [...destinations].sort()) this.sender.enqueue(d, pdus);
+    for (const d of [...destinations].sort()) {
+      const out = this.adversary?.outgoing ? this.adversary.outgoing(d, room, pdus) : pdus;
+      if (out.length > 0) this.sender.enqueue(d, out);
+    }
   }
 
   /** Make a new room store (for createRoom or a join). */

@@ -176,11 +176,22 @@ export function* fetchServerKey(host: PipelineHost, server: string): Task<boolea
 
 /** Check format and signatures of an event fetched to fill a gap; undefined if bad. */
 export function* validateFetched(host: PipelineHost, room: RoomStore, origin: string, raw: unknown): Task<{ id: EventId; pdu: Pdu } | undefined> {
+  const checked = yield* validateFetchedWithReason(host, room, origin, raw);
+  return "reason" in checked ? undefined : checked;
+}
+
+/** validateFetched, saying why an event was refused. */
+export function* validateFetchedWithReason(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  raw: unknown,
+): Task<{ id: EventId; pdu: Pdu } | { reason: string }> {
   const format = checkPduFormat(raw, room.version, { skipCountLimits: true });
-  if (!format.ok) return undefined;
+  if (!format.ok) return { reason: `bad format: ${format.reason}` };
   const id = computeEventId(format.pdu, room.version, host.crypto);
   const checked = yield* checkSignatures(host, room, origin, format.pdu, id);
-  return checked.ok ? { id, pdu: checked.pdu } : undefined;
+  return checked.ok ? { id, pdu: checked.pdu } : { reason: `${id}: ${checked.reason}` };
 }
 
 // ---- auth chains ------------------------------------------------------------------------
@@ -233,7 +244,8 @@ function* statesAfterPrevEvents(
     if (!state) return undefined;
     room.setOutlierState(p, state);
   }
-  return prevs.map((p) => room.stateAfter(p)!);
+  const states = prevs.map((p) => room.stateAfter(p));
+  return states.every((s) => s !== undefined) ? (states as StateMap[]) : undefined;
 }
 
 /**

@@ -19,7 +19,7 @@ import {
 import { fail, ok, type Result } from "../matrix-error.ts";
 import type { Homeserver, PreparedEvent } from "./homeserver.ts";
 import { checkAuthAgainstState } from "./protocol.ts";
-import { validateFetched } from "./receive-pipeline.ts";
+import { validateFetchedWithReason } from "./receive-pipeline.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { rpc, type Task } from "./tasks.ts";
@@ -97,8 +97,9 @@ function* storeJoinedRoom(
   // Check every returned event's format and signature before trusting any of it.
   const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
   for (const raw of [...authChain, ...state]) {
-    const valid = yield* validateFetched(hs, room, resident, raw);
-    if (!valid) return fail("M_UNKNOWN", `send_join from ${resident} returned an event with a bad format or signature`);
+    const valid = yield* validateFetchedWithReason(hs, room, resident, raw);
+    // A key that could not be fetched (its server unreachable) fails here too.
+    if ("reason" in valid) return fail("M_UNKNOWN", `send_join from ${resident} returned an event that could not be checked: ${valid.reason}`);
     fetched.push(valid);
   }
   fetched.sort((a, b) => a.pdu.depth - b.pdu.depth || (a.id < b.id ? -1 : 1));

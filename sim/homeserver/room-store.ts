@@ -135,10 +135,13 @@ export class RoomStore {
     return this.remember({ id, pdu, status: "rejected", stream: this.events.get(id)?.stream ?? stream, reason });
   }
 
-  /** An outlier whose state we learnt from another server (a gap we could not close). */
+  /**
+   * An outlier whose state we learnt from another server (a gap we could not close).
+   * A rejected event held without state gets one too: the state before it, unchanged.
+   */
   setOutlierState(id: EventId, stateAfter: StateSnapshot): void {
     const e = this.events.get(id);
-    if (e && e.status === "outlier") e.stateAfter = stateAfter;
+    if (e && (e.status === "outlier" || (e.status === "rejected" && !e.stateAfter))) e.stateAfter = stateAfter;
   }
 
   /**

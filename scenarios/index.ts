@@ -1,0 +1,20 @@
+// The scenarios that ship with netsplit, by name: `netsplit list`, `netsplit run <name>`
+// and the web view's picker all read this table. Each module's default export is a
+// Scenario (scenarios/types.ts); its description says what it demonstrates.
+
+import netsplitHeal from "./netsplit-heal.ts";
+import threeServers from "./three-servers.ts";
+import type { Scenario } from "./types.ts";
+
+export const SCENARIOS: readonly Scenario[] = [threeServers, netsplitHeal];
+
+export function findScenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name);
+}
+
+export function scenarioNames(): string[] {
+  return SCENARIOS.map((s) => s.name);
+}
+
+export type { Scenario } from "./types.ts";
+export { runScenario, ScenarioRun, type RunOptions, type RunReport, type Intervention } from "./run.ts";

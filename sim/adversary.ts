@@ -1,0 +1,149 @@
+// Adversaries: homeservers that break the protocol on purpose, so that a scenario can
+// show what the honest servers do about it. Each kind changes one thing a server does
+// and nothing else:
+//
+//   stale-prev-events  new events from its users cite the forward extremities it had
+//                      at `sinceMs`, with auth events from the state there: the ban /
+//                      join-rule evasion story. Honest receivers soft-fail them
+//                      (server-server-api.md, "Soft failure").
+//   forge-signature    every message its users send goes out with a twin claiming to
+//                      be from `impersonate`, signed with its own key only. Receivers
+//                      drop the twin: the sender's server did not sign it.
+//   bad-hash           messages go out with their content changed after hashing and
+//                      signing. Receivers find the content hash wrong and keep only the
+//                      redacted event ("Checks performed on receipt of a PDU", step 3).
+//   withhold           never pushes its events to the servers in `from`; they learn of
+//                      them only when another event cites them (get_missing_events).
+//   clock-ahead        its clock runs `offsetMs` ahead, so its origin_server_ts wins
+//                      (or loses) every timestamp tie-break.
+
+import {
+  computeContentHash,
+  computeEventId,
+  signEvent,
+  type CryptoBackend,
+  type EventId,
+  type Pdu,
+  type RoomVersion,
+  type SigningKey,
+} from "../core/index.ts";
+import type { OutgoingPdu } from "./homeserver/federation-sender.ts";
+import type { RoomStore, StoredEvent } from "./homeserver/room-store.ts";
+
+export type AdversarySpec =
+  | { kind: "stale-prev-events"; sinceMs: number; users?: string[] }
+  | { kind: "forge-signature"; impersonate: string }
+  | { kind: "bad-hash" }
+  | { kind: "withhold"; from: string[] }
+  | { kind: "clock-ahead"; offsetMs: number };
+
+export const ADVERSARY_KINDS = ["stale-prev-events", "forge-signature", "bad-hash", "withhold", "clock-ahead"] as const;
+
+/** What an adversary may change in its homeserver; every hook is optional. */
+export interface Adversary {
+  readonly spec: AdversarySpec;
+  /** Clock offset added to the server's skew. */
+  readonly clockOffsetMs?: number;
+  /** The extremities a new local event cites (given the honest choice). */
+  prevEvents?(room: RoomStore, sender: string, honest: StoredEvent[]): StoredEvent[];
+  /** A local event was stored. */
+  created?(room: RoomStore, event: StoredEvent): void;
+  /** Any event was accepted (local or received), at virtual time `nowMs`. */
+  observed?(room: RoomStore, nowMs: number): void;
+  /** What actually goes out to `destination`. */
+  outgoing?(destination: string, room: RoomStore, pdus: readonly OutgoingPdu[]): OutgoingPdu[];
+}
+
+export interface AdversaryHost {
+  readonly name: string;
+  readonly key: SigningKey;
+  readonly crypto: CryptoBackend;
+  readonly verifySignatures: boolean;
+}
+
+export function makeAdversary(spec: AdversarySpec, host: AdversaryHost): Adversary {
+  switch (spec.kind) {
+    case "stale-prev-events":
+      return stalePrevEvents(spec);
+    case "forge-signature":
+      return forgeSignature(spec, host);
+    case "bad-hash":
+      return badHash(spec);
+    case "withhold":
+      return { spec, outgoing: (destination, _room, pdus) => (spec.from.includes(destination) ? [] : [...pdus]) };
+    case "clock-ahead":
+      return { spec, clockOffsetMs: spec.offsetMs };
+    default:
+      throw new Error(`unknown adversary kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
+  }
+}
+
+function stalePrevEvents(spec: Extract<AdversarySpec, { kind: "stale-prev-events" }>): Adversary {
+  // Per room: the extremities as they were at sinceMs, then the tip of the stale fork.
+  const pinned = new Map<string, EventId[]>();
+  const forkTip = new Map<string, EventId>();
+  const onFork = (sender: string) => spec.users === undefined || spec.users.includes(sender);
+  return {
+    spec,
+    observed(room, nowMs) {
+      if (nowMs < spec.sinceMs) pinned.set(room.roomId, room.extremityIds());
+    },
+    prevEvents(room, sender, honest) {
+      if (!onFork(sender)) return honest;
+      const tip = forkTip.get(room.roomId);
+      const ids = tip ? [tip] : pinned.get(room.roomId);
+      if (!ids) return honest;
+      const events = ids.map((id) => room.get(id)).filter((e): e is StoredEvent => e !== undefined && e.stateAfter !== undefined);
+      return events.length > 0 ? events : honest;
+    },
+    created(room, event) {
+      if (pinned.has(room.roomId) && onFork(event.pdu.sender)) forkTip.set(room.roomId, event.id);
+    },
+  };
+}
+
+function forgeSignature(spec: Extract<AdversarySpec, { kind: "forge-signature" }>, host: AdversaryHost): Adversary {
+  const twins = new Map<EventId, OutgoingPdu>();
+  const twinOf = (room: RoomStore, p: OutgoingPdu): OutgoingPdu => {
+    let twin = twins.get(p.eventId);
+    if (!twin) {
+      const body = `[forged] ${String((p.pdu.content as { body?: unknown }).body ?? "")}`;
+      const unsigned: Pdu = {
+        ...p.pdu,
+        sender: spec.impersonate,
+        content: { ...p.pdu.content, body },
+        signatures: {},
+        // v1-v2: the sender names the event; the twin needs a name of its own.
+        ...(typeof p.pdu.event_id === "string" ? { event_id: `$forged-${p.pdu.event_id.slice(1)}` } : {}),
+      };
+      const pdu = rehashAndSign(unsigned, room.version, host);
+      twin = { eventId: computeEventId(pdu, room.version, host.crypto), pdu };
+      twins.set(p.eventId, twin);
+    }
+    return twin;
+  };
+  return {
+    spec,
+    outgoing: (_destination, room, pdus) =>
+      pdus.flatMap((p) => (p.pdu.type === "m.room.message" && p.pdu.sender !== spec.impersonate ? [p, twinOf(room, p)] : [p])),
+  };
+}
+
+function badHash(spec: AdversarySpec): Adversary {
+  return {
+    spec,
+    outgoing: (_destination, _room, pdus) =>
+      pdus.map((p) =>
+        p.pdu.type === "m.room.message"
+          ? { eventId: p.eventId, pdu: { ...p.pdu, content: { ...p.pdu.content, body: `[tampered] ${String((p.pdu.content as { body?: unknown }).body ?? "")}` } } }
+          : p,
+      ),
+  };
+}
+
+/** A new content hash and this server's signature only (a forger cannot sign for others). */
+function rehashAndSign(pdu: Pdu, version: RoomVersion, host: AdversaryHost): Pdu {
+  const { hashes: _hashes, ...rest } = pdu;
+  const hashed = { ...rest, hashes: { sha256: computeContentHash(rest as Pdu, host.crypto) } } as Pdu;
+  return host.verifySignatures ? (signEvent(hashed, version, host.name, host.key.keyId, host.key.seed, host.crypto) as Pdu) : hashed;
+}
