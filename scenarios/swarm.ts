@@ -67,7 +67,7 @@ export function planSwarm(
   spec: SwarmSpec,
   d: SwarmDraw,
   scenario: Scenario,
-  window: { startMs: number; endMs: number },
+  span: { startMs: number; endMs: number },
   rng: Rng,
 ): TimelineAction[] {
   const servers = scenario.servers.map((s) => s.name);
@@ -79,24 +79,24 @@ export function planSwarm(
   if (d.partitionEveryMs !== null) {
     const shapes = spec.shapes ?? DEFAULT_SHAPES;
     const modes: CutMode[] = spec.modes ?? ["drop"];
-    let t = window.startMs + rng.exponential(d.partitionEveryMs);
-    while (t < window.endMs) {
+    let t = span.startMs + rng.exponential(d.partitionEveryMs);
+    while (t < span.endMs) {
       const partition = { ...shapeSpec(rng.pick(shapes), servers, rng), mode: rng.pick(modes) } as PartitionSpec;
       const at = Math.round(t);
       push({ at, do: "partition", partition });
-      const end = Math.min(window.endMs, at + d.partitionForMs);
+      const end = Math.min(span.endMs, at + d.partitionForMs);
       push({ at: end, do: "repair" });
       t = end + rng.exponential(d.partitionEveryMs);
     }
   }
   if (d.crashEveryMs !== null) {
-    let t = window.startMs + rng.exponential(d.crashEveryMs);
+    let t = span.startMs + rng.exponential(d.crashEveryMs);
     const downUntil = new Map<string, number>();
-    while (t < window.endMs) {
+    while (t < span.endMs) {
       const server = rng.pick(servers);
       const at = Math.round(t);
       if ((downUntil.get(server) ?? -1) < at) {
-        const end = Math.min(window.endMs, at + d.crashForMs);
+        const end = Math.min(span.endMs, at + d.crashForMs);
         push({ at, do: "crash", server });
         push({ at: end, do: "restart", server });
         downUntil.set(server, end);
@@ -110,9 +110,9 @@ export function planSwarm(
       [d.topicEveryMs, "topic"],
     ] as const) {
       if (every === null) continue;
-      let t = window.startMs + rng.exponential(every);
+      let t = span.startMs + rng.exponential(every);
       let n = 0;
-      while (t < window.endMs) {
+      while (t < span.endMs) {
         const at = Math.round(t);
         n++;
         push(
