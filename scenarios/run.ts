@@ -132,6 +132,7 @@ export class ScenarioRun {
     for (const u of scenario.users) world.addClient(u);
     this.actions = this.actionContext();
     for (const link of scenario.network ?? []) runAction(this.actions, { at: 0, do: "link", ...link });
+    scenario.setup?.({ world, scenario, rooms: this.rooms, events: this.events });
 
     const lastAt = Math.max(0, ...scenario.timeline.map((a) => a.at), ...(scenario.annotations ?? []).map((a) => a.at));
     this.healAtMs = scenario.chaosMs ?? lastAt;

@@ -4,6 +4,7 @@
 // scenario can be a TypeScript module (scenarios/<name>.ts) or a JSON file validated by
 // parseScenario() (docs/scenarios.md is the schema).
 
+import type { EventId, RoomId } from "../core/index.ts";
 import type { AdversarySpec } from "../sim/adversary.ts";
 import type { FederationParams } from "../sim/homeserver/federation-params.ts";
 import type { ClockSkew } from "../sim/homeserver/server-clock.ts";
@@ -11,6 +12,7 @@ import type { LinkConfig } from "../sim/network/link-config.ts";
 import type { PartitionShapeName, PartitionSpec } from "../sim/partitions.ts";
 import type { RoomPreset } from "../sim/room-presets.ts";
 import type { CutMode } from "../sim/trace.ts";
+import type { World } from "../sim/world.ts";
 import type { CheckContext } from "./check-context.ts";
 
 export interface ServerSpec {
@@ -125,6 +127,16 @@ export interface Annotation {
   text: string;
 }
 
+/** What a module scenario's setup() may use: the world is built, the timeline not yet run. */
+export interface SetupContext {
+  world: World;
+  scenario: Scenario;
+  /** Room label → room id, filled as the timeline creates rooms. */
+  rooms: Map<string, RoomId>;
+  /** Event label → event id, filled as labelled actions complete. */
+  events: Map<string, EventId>;
+}
+
 export interface Scenario {
   name: string;
   /** What the scenario demonstrates: one paragraph, shown by `netsplit list` and the web view. */
@@ -146,6 +158,12 @@ export interface Scenario {
   heal?: boolean;
   checks?: Check[];
   customChecks?: CustomCheck[];
+  /**
+   * Module scenarios only: called once the servers and users exist, before the first
+   * step — to attach bots, application services or a simulated feed. Anything it
+   * schedules must go through world.sim (virtual time, seeded streams).
+   */
+  setup?(ctx: SetupContext): void;
   annotations?: Annotation[];
   /** Sign and verify events (default true; sweeps may turn it off). */
   signing?: boolean;
