@@ -148,6 +148,8 @@ function callFor(ctx: ActionContext, client: Client, a: Exclude<UserAction, { do
       return client.setPowerLevel(roomId, a.target, a.level);
     case "setState":
       return client.setState(roomId, a.type, a.stateKey ?? "", a.content as never);
+    case "messages":
+      return client.messages(roomId, a.limit ?? 50);
     case "redact": {
       const target = ctx.events.get(a.event);
       if (!target) {

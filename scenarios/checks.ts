@@ -2,6 +2,7 @@
 // world and returns its problems (empty when it holds); none changes anything.
 
 import { stateKey, type EventId, type JsonObject } from "../core/index.ts";
+import { localHistory, type SyncRoom } from "../sim/client.ts";
 import { serversFor, type CheckContext } from "./check-context.ts";
 import type { Check } from "./types.ts";
 
@@ -25,12 +26,14 @@ export function checkName(c: Check): string {
       return `${c.user} in ${c.room} is ${c.is ?? "not a member"}`;
     case "timeline":
       return `${c.user}'s timeline of ${c.room}${c.includes ? ` includes ${c.includes.length}` : ""}${c.excludes ? ` excludes ${c.excludes.length}` : ""}${c.order ? " in order" : ""}`;
+    case "history":
+      return `${c.user}'s history of ${c.room}${c.includes ? ` includes ${c.includes.length}` : ""}${c.excludes ? ` excludes ${c.excludes.length}` : ""}`;
     case "event":
       return `event ${c.event} is ${c.status}${c.servers ? ` on ${c.servers.join(", ")}` : ""}`;
     case "converged":
       return `converged${c.room ? ` (${c.room})` : ""}`;
     case "trace":
-      return `trace has ${c.atLeast !== undefined ? `≥${c.atLeast} ` : ""}${c.atMost !== undefined ? `≤${c.atMost} ` : ""}${c.kind}${c.server ? ` on ${c.server}` : ""}`;
+      return `trace has ${c.atLeast !== undefined ? `≥${c.atLeast} ` : ""}${c.atMost !== undefined ? `≤${c.atMost} ` : ""}${c.kind}${c.where ? ` ${JSON.stringify(c.where)}` : ""}${c.server ? ` on ${c.server}` : ""}`;
   }
 }
 
@@ -46,6 +49,8 @@ function problemsOf(ctx: CheckContext, c: Check): string[] {
       return checkMembership(ctx, c);
     case "timeline":
       return checkTimeline(ctx, c);
+    case "history":
+      return checkHistory(ctx, c);
     case "event":
       return checkEvent(ctx, c);
     case "converged":
@@ -100,14 +105,33 @@ function checkTimeline(ctx: CheckContext, c: Extract<Check, { check: "timeline" 
   const sync = ctx.world.client(c.user).sync(0, { quiet: true });
   const timeline = sync.join[roomId]?.timeline;
   if (!timeline) return [`${c.user} is not joined to ${c.room}`];
-  const bodies = timeline.filter((e) => e.type === "m.room.message").map((e) => String(e.content.body ?? ""));
-  const problems: string[] = [];
-  for (const b of c.includes ?? []) if (!bodies.includes(b)) problems.push(`${c.user} does not see "${b}"`);
-  for (const b of c.excludes ?? []) if (bodies.some((x) => x.includes(b))) problems.push(`${c.user} sees "${b}"`);
+  const problems = bodyProblems(c.user, messageBodies(timeline), c);
   if (c.order) {
+    const bodies = messageBodies(timeline);
     const seen = bodies.filter((b) => c.order!.includes(b));
     if (JSON.stringify(seen) !== JSON.stringify(c.order)) problems.push(`${c.user} sees ${JSON.stringify(seen)}, expected the order ${JSON.stringify(c.order)}`);
   }
+  return problems;
+}
+
+function checkHistory(ctx: CheckContext, c: Extract<Check, { check: "history" }>): string[] {
+  const roomId = roomOf(ctx, c.room);
+  if (!roomId) return [`room ${c.room} was never created`];
+  const client = ctx.world.client(c.user);
+  const room = client.hs.room(roomId);
+  if (!room) return [`${client.hs.name} does not hold ${c.room}`];
+  return bodyProblems(c.user, messageBodies(localHistory(room, c.limit ?? 50)), c);
+}
+
+function messageBodies(timeline: SyncRoom["timeline"]): string[] {
+  return timeline.filter((e) => e.type === "m.room.message").map((e) => String(e.content.body ?? ""));
+}
+
+/** `includes`: each body is seen exactly; `excludes`: no seen body contains it. */
+function bodyProblems(user: string, bodies: string[], c: { includes?: string[]; excludes?: string[] }): string[] {
+  const problems: string[] = [];
+  for (const b of c.includes ?? []) if (!bodies.includes(b)) problems.push(`${user} does not see "${b}"`);
+  for (const b of c.excludes ?? []) if (bodies.some((x) => x.includes(b))) problems.push(`${user} sees "${b}"`);
   return problems;
 }
 
@@ -146,7 +170,8 @@ export function checkConverged(ctx: CheckContext, roomLabel?: string): string[] 
 
 function checkTrace(ctx: CheckContext, c: Extract<Check, { check: "trace" }>): string[] {
   let n = 0;
-  for (const r of ctx.world.trace.all()) if (r.kind === c.kind && (!c.server || ("server" in r && r.server === c.server))) n++;
+  const matches = (r: Record<string, unknown>) => Object.entries(c.where ?? {}).every(([k, v]) => r[k] === v);
+  for (const r of ctx.world.trace.all()) if (r.kind === c.kind && (!c.server || ("server" in r && r.server === c.server)) && matches(r)) n++;
   const problems: string[] = [];
   if (c.atLeast !== undefined && n < c.atLeast) problems.push(`${n} ${c.kind} records, expected at least ${c.atLeast}`);
   if (c.atMost !== undefined && n > c.atMost) problems.push(`${n} ${c.kind} records, expected at most ${c.atMost}`);

@@ -2,11 +2,24 @@
 // and the web view's picker all read this table. Each module's default export is a
 // Scenario (scenarios/types.ts); its description says what it demonstrates.
 
+import banVsPowerLevels from "./ban-vs-power-levels.ts";
+import crashAndCatchUp from "./crash-and-catch-up.ts";
+import joinRuleEvasion from "./join-rule-evasion.ts";
+import lateJoinerBackfill from "./late-joiner-backfill.ts";
 import netsplitHeal from "./netsplit-heal.ts";
 import threeServers from "./three-servers.ts";
+import topicWar from "./topic-war.ts";
 import type { Scenario } from "./types.ts";
 
-export const SCENARIOS: readonly Scenario[] = [threeServers, netsplitHeal];
+export const SCENARIOS: readonly Scenario[] = [
+  threeServers,
+  netsplitHeal,
+  banVsPowerLevels,
+  joinRuleEvasion,
+  topicWar,
+  crashAndCatchUp,
+  lateJoinerBackfill,
+];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

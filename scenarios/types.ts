@@ -56,6 +56,8 @@ export type TimelineAction =
   | UserAction<"setState", { room: string; type: string; stateKey?: string; content: Record<string, unknown> }>
   | UserAction<"redact", { room: string; event: string; reason?: string }>
   | UserAction<"sync">
+  /** GET /messages: the newest `limit` events, backfilled from another server if this one joined late. */
+  | UserAction<"messages", { room: string; limit?: number }>
   | (At & { do: "partition"; partition: PartitionSpec })
   | (At & { do: "repair"; partition?: PartitionSpec })
   | (At & { do: "crash" | "restart"; server: string })
@@ -108,12 +110,14 @@ export type Check =
   | { check: "membership"; room: string; user: string; servers?: string[]; is: string | null }
   /** What a user's sync shows of the room's messages. */
   | { check: "timeline"; room: string; user: string; includes?: string[]; excludes?: string[]; order?: string[] }
+  /** What /messages shows a user without asking another server (newest `limit`, default 50), e.g. after backfill. */
+  | { check: "history"; room: string; user: string; limit?: number; includes?: string[]; excludes?: string[] }
   /** How each server holds a labelled event. */
   | { check: "event"; event: string; servers?: string[]; status: "accepted" | "rejected" | "softFailed" | "outlier" | "absent" | "redacted" | "dropped" }
   /** Every honest server in the room holds the same state (done by every run; listed to name it). */
   | { check: "converged"; room?: string }
   /** Trace counts: at least / at most this many records of a kind. */
-  | { check: "trace"; kind: string; atLeast?: number; atMost?: number; server?: string };
+  | { check: "trace"; kind: string; atLeast?: number; atMost?: number; server?: string; where?: Record<string, string | number | boolean> };
 
 /** A check written in TypeScript (module scenarios only): returns problems, empty when it holds. */
 export interface CustomCheck {

@@ -240,13 +240,7 @@ export class Client {
     const room = this.joinedRoom(roomId);
     if (!room.ok) pending.settle(room);
     else {
-      const history = () =>
-        room.value
-          .inStreamOrder()
-          .filter((e) => e.status === "accepted" || e.backfilled)
-          .sort((a, b) => b.pdu.depth - a.pdu.depth || (a.id < b.id ? -1 : 1))
-          .slice(0, limit)
-          .map((e) => timelineEntry(e.id, e.clientPdu ?? e.pdu));
+      const history = () => localHistory(room.value, limit);
       if (history().length >= limit) pending.settle(ok(history()));
       else this.hs.run(backfillRoom(this.hs, room.value, limit), () => pending.settle(ok(history())));
     }
@@ -325,6 +319,19 @@ export class Client {
 function roomServer(roomId: string): string[] {
   const colon = roomId.indexOf(":");
   return colon > 0 ? [roomId.slice(colon + 1)] : [];
+}
+
+/**
+ * The newest `limit` events a server holds of a room (accepted, or backfilled from
+ * before it joined), newest first: what /messages answers without asking anyone.
+ */
+export function localHistory(room: RoomStore, limit: number): SyncRoom["timeline"] {
+  return room
+    .inStreamOrder()
+    .filter((e) => e.status === "accepted" || e.backfilled)
+    .sort((a, b) => b.pdu.depth - a.pdu.depth || (a.id < b.id ? -1 : 1))
+    .slice(0, limit)
+    .map((e) => timelineEntry(e.id, e.clientPdu ?? e.pdu));
 }
 
 function timelineEntry(eventId: EventId, pdu: Pdu): SyncRoom["timeline"][number] {
