@@ -25,7 +25,8 @@ export type PartitionShape =
   | { shape: "majority"; minority?: number }
   /**
    * Servers on a ring (in the given order) reach only their neighbours within `reach`
-   * steps (default ⌊(n−1)/2⌋ … so each one sees a different majority that overlaps the next).
+   * steps either way. The default is the smallest reach whose 2·reach+1 servers are a
+   * majority, so each server sees a different bare majority, overlapping the next.
    */
   | { shape: "ring"; reach?: number }
   /** Two sides cut from each other, except `bridge`, which reaches both. */
@@ -75,7 +76,7 @@ export function buildPartition(spec: PartitionSpec, servers: readonly string[], 
     }
     case "ring": {
       const n = servers.length;
-      const reach = spec.reach ?? Math.max(1, Math.floor((n - 1) / 2));
+      const reach = spec.reach ?? Math.max(1, Math.ceil(Math.floor(n / 2) / 2));
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
           const d = Math.min((i - j + n) % n, (j - i + n) % n);
