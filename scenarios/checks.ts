@@ -171,7 +171,7 @@ export function checkConverged(ctx: CheckContext, roomLabel?: string): string[] 
 function checkTrace(ctx: CheckContext, c: Extract<Check, { check: "trace" }>): string[] {
   let n = 0;
   const matches = (r: Record<string, unknown>) => Object.entries(c.where ?? {}).every(([k, v]) => r[k] === v);
-  for (const r of ctx.world.trace.all()) if (r.kind === c.kind && (!c.server || ("server" in r && r.server === c.server)) && matches(r)) n++;
+  for (const r of ctx.world.trace.all()) if (r.kind === c.kind && (!c.server || ("server" in r && r.server === c.server)) && matches(r as unknown as Record<string, unknown>)) n++;
   const problems: string[] = [];
   if (c.atLeast !== undefined && n < c.atLeast) problems.push(`${n} ${c.kind} records, expected at least ${c.atLeast}`);
   if (c.atMost !== undefined && n > c.atMost) problems.push(`${n} ${c.kind} records, expected at most ${c.atMost}`);

@@ -3,7 +3,35 @@
 // record stamped with virtual time and a sequence number, serialised as JSON Lines of
 // canonical JSON. The trace hash is SHA-256 over those lines.
 
-import { canonicalJson, encodeBase64, type Hasher, nobleCrypto } from "../core/index.ts";
+import { authEventIds, canonicalJson, encodeBase64, isStateEvent, prevEventIds, type Hasher, type JsonObject, nobleCrypto, type Pdu } from "../core/index.ts";
+
+/**
+ * What a reader of the trace needs to draw, hover and re-resolve one event without the
+ * world: every record that stores an event on a server carries it.
+ */
+export interface PduSummary {
+  type: string;
+  stateKey?: string;
+  sender: string;
+  prevEvents: string[];
+  authEvents: string[];
+  depth: number;
+  originServerTs: number;
+  content: JsonObject;
+}
+
+export function pduSummary(pdu: Pdu): PduSummary {
+  return {
+    type: pdu.type,
+    ...(isStateEvent(pdu) ? { stateKey: pdu.state_key } : {}),
+    sender: pdu.sender,
+    prevEvents: prevEventIds(pdu),
+    authEvents: authEventIds(pdu),
+    depth: pdu.depth,
+    originServerTs: pdu.origin_server_ts,
+    content: pdu.content,
+  };
+}
 
 /** Why a message did not arrive (or arrived late). */
 export type FaultKind = "partition" | "loss" | "held" | "duplicate" | "reorder" | "slow" | "crashed";
@@ -39,16 +67,37 @@ export type TraceBody =
   | { kind: "fed.txn.failed"; server: string; destination: string; txnId: string; error: string }
   | { kind: "fed.backoff"; server: string; destination: string; intervalMs: number; retryAtMs: number; catchUp: boolean }
   | { kind: "fed.peer_up"; server: string; destination: string }
-  | { kind: "pdu.created"; server: string; room: string; event: string; type: string; stateKey?: string; sender: string; prevEvents: string[]; depth: number }
+  /** A local user's event, stored and sent. */
+  | ({ kind: "pdu.created"; server: string; room: string; event: string } & PduSummary)
   | { kind: "pdu.received"; server: string; origin: string; room: string; event: string }
-  | { kind: "pdu.accepted"; server: string; room: string; event: string; type: string; stateKey?: string; sender: string; prevEvents: string[]; depth: number }
-  | { kind: "pdu.rejected"; server: string; room: string; event: string; reason: string }
-  | { kind: "pdu.soft_failed"; server: string; room: string; event: string; reason: string }
-  | { kind: "pdu.outlier"; server: string; room: string; event: string }
+  | ({ kind: "pdu.accepted"; server: string; room: string; event: string } & PduSummary)
+  | ({ kind: "pdu.rejected"; server: string; room: string; event: string; reason: string } & PduSummary)
+  | ({ kind: "pdu.soft_failed"; server: string; room: string; event: string; reason: string } & PduSummary)
+  /** Held without the state at it: an auth chain, a state fetched to fill a gap, a join's state, or history backfilled. */
+  | ({ kind: "pdu.outlier"; server: string; room: string; event: string; backfilled?: boolean } & PduSummary)
+  /** A redaction was applied: clients now see the redacted copy. */
+  | { kind: "pdu.redacted"; server: string; room: string; event: string; by: string }
   | { kind: "pdu.dropped"; server: string; origin: string; room: string; event?: string; reason: string }
   | { kind: "state.resolved"; server: string; room: string; extremities: string[]; changed: Array<{ type: string; stateKey: string; before: string | null; after: string | null }> }
   | { kind: "client.action"; server: string; user: string; action: string; room?: string; ok: boolean; result?: string; error?: string }
   | { kind: "client.sync"; server: string; user: string; since: number; nextBatch: number; events: number; limited: boolean }
+  /** An application service was loaded on a homeserver; `url` is its node in the simulated network (null: nothing is pushed). */
+  | { kind: "as.registered"; server: string; service: string; url: string | null; sender: string; namespaces: Record<"users" | "aliases" | "rooms", Array<{ regex: string; exclusive: boolean }>>; protocols: string[] }
+  /** A homeserver pushed a transaction to a service (attempt 2, 3, … are retries: same txnId, same events). */
+  | { kind: "as.txn.sent"; server: string; service: string; node: string; txnId: string; events: string[]; attempt: number }
+  | { kind: "as.txn.ok"; server: string; service: string; txnId: string }
+  | { kind: "as.txn.failed"; server: string; service: string; txnId: string; error: string }
+  | { kind: "as.backoff"; server: string; service: string; intervalMs: number; retryAtMs: number }
+  /** An event refused because the service's queue was full (a visible loss). */
+  | { kind: "as.dropped"; server: string; service: string; event: string; reason: string }
+  /** The service side: a transaction arrived; a duplicate txnId is acknowledged and not processed again. */
+  | { kind: "as.txn.received"; server: string; service: string; txnId: string; events: number; duplicate: boolean; status: number }
+  /** A homeserver asked a service about a user or alias it does not know. */
+  | { kind: "as.query"; server: string; service: string; query: "user" | "alias"; subject: string; result: "exists" | "absent" | "failed"; attempts: number }
+  /** A service acted through the client-server API, as its sender or a user it masquerades as. */
+  | { kind: "as.action"; server: string; service: string; user: string; action: string; room?: string; ok: boolean; result?: string; error?: string }
+  | { kind: "as.crash"; server: string; service: string; node: string }
+  | { kind: "as.restart"; server: string; service: string; node: string }
   | { kind: "server.crash"; server: string; lostActions: number }
   | { kind: "server.restart"; server: string }
   | { kind: "note"; text: string };

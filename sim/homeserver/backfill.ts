@@ -4,6 +4,7 @@
 // does not have — and keeps them (as outliers: it does not know the state at them).
 
 import { prevEventIds, type EventId, type RoomId } from "../../core/index.ts";
+import { pduSummary } from "../trace.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { validateFetched } from "./receive-pipeline.ts";
 import type { RoomStore } from "./room-store.ts";
@@ -32,7 +33,7 @@ export function* backfillRoom(hs: Homeserver, room: RoomStore, limit: number): T
       const valid = yield* validateFetched(hs, room, server, raw);
       if (!valid || room.has(valid.id)) continue;
       room.addOutlier(valid.id, valid.pdu, hs.nextStream()).backfilled = true;
-      hs.trace.add({ kind: "pdu.outlier", server: hs.name, room: room.roomId, event: valid.id });
+      hs.trace.add({ kind: "pdu.outlier", server: hs.name, room: room.roomId, event: valid.id, backfilled: true, ...pduSummary(valid.pdu) });
       added++;
     }
     return added;

@@ -22,14 +22,17 @@ import {
   type UserId,
 } from "../../core/index.ts";
 import { makeAdversary, type Adversary, type AdversarySpec } from "../adversary.ts";
+import { AppServiceRegistry, type ServiceEntry } from "../appservice/registry.ts";
 import type { RpcOutcome, RpcRequest } from "../network/rpc.ts";
 import type { Simulation } from "../simulation.ts";
+import { pduSummary } from "../trace.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-params.ts";
 import { FederationSender, type OutgoingPdu } from "./federation-sender.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
 import { receivePdu, type PduOutcome, type PipelineHost } from "./receive-pipeline.ts";
+import { RoomDirectory } from "./room-directory.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { NO_SKEW, serverTimeMs, type ClockSkew } from "./server-clock.ts";
 import { KeyStore, makeSigningKey } from "./signing-keys.ts";
@@ -80,6 +83,10 @@ export class Homeserver implements PipelineHost {
   readonly keys = new KeyStore();
   /** Invites for our users to rooms we are not in yet: user → room → invite event. */
   readonly pendingInvites = new Map<UserId, Map<RoomId, { eventId: EventId; pdu: Pdu; roomVersion: string }>>();
+  /** Application services loaded from their registrations (configuration: survives a crash). */
+  readonly appServices: AppServiceRegistry;
+  /** Local room aliases. */
+  readonly directory = new RoomDirectory();
   private readonly catchUpMarks = new Set<string>();
   private stream = 0;
   private roomCounter = 0;
@@ -103,6 +110,7 @@ export class Homeserver implements PipelineHost {
     this.skew = { ...NO_SKEW, ...options.skew };
     this.verifySignatures = options.signing ?? true;
     this.key = makeSigningKey(name, sim.stream(`key:${name}`));
+    this.appServices = new AppServiceRegistry(name);
     this.adversary = options.adversary ? makeAdversary(options.adversary, this) : undefined;
     if (this.adversary?.clockOffsetMs) this.skew = { ...this.skew, offsetMs: this.skew.offsetMs + this.adversary.clockOffsetMs };
     this.keys.add(name, new Map([[this.key.keyId, { publicKey: this.crypto.publicKey(this.key.seed), validUntilTs: Number.MAX_SAFE_INTEGER }]]));
@@ -133,7 +141,7 @@ export class Homeserver implements PipelineHost {
   }
 
   onAccepted(room: RoomStore, event: StoredEvent): void {
-    applyRedactions(room, event);
+    for (const [target, by] of applyRedactions(room, event)) this.trace.add({ kind: "pdu.redacted", server: this.name, room: room.roomId, event: target, by });
     this.adversary?.observed?.(room, this.sim.nowMs);
     for (const l of this.listeners) l(room, event);
   }
@@ -150,13 +158,20 @@ export class Homeserver implements PipelineHost {
 
   // ---- users and rooms ------------------------------------------------------------------
 
-  registerUser(localpart: string): Result<UserId> {
+  /**
+   * POST /register. `appService`: registered by a service with m.login.application_service,
+   * which may only register users of its namespaces; nobody may register inside another
+   * service's exclusive namespace (M_EXCLUSIVE, sim/appservice/registry.ts).
+   */
+  registerUser(localpart: string, appService?: ServiceEntry): Result<UserId> {
     let userId: UserId;
     try {
       userId = parseUserId(`@${localpart}:${this.name}`);
     } catch (e) {
       return fail("M_INVALID_USERNAME", (e as Error).message);
     }
+    const allowed = this.appServices.mayRegister(userId, appService);
+    if (!allowed.ok) return allowed;
     if (this.users.has(userId)) return fail("M_USER_IN_USE", `${userId} is already registered`);
     this.users.add(userId);
     return ok(userId);
@@ -249,17 +264,7 @@ export class Homeserver implements PipelineHost {
     const { room, eventId, stateBefore } = prepared;
     const before = room.currentState;
     const stored = room.addWithState(eventId, pdu, stateBefore, "accepted", this.nextStream());
-    this.trace.add({
-      kind: "pdu.created",
-      server: this.name,
-      room: room.roomId,
-      event: eventId,
-      type: pdu.type,
-      ...(isStateEvent(pdu) ? { stateKey: pdu.state_key } : {}),
-      sender: pdu.sender,
-      prevEvents: prepared.prevEvents,
-      depth: pdu.depth,
-    });
+    this.trace.add({ kind: "pdu.created", server: this.name, room: room.roomId, event: eventId, ...pduSummary(pdu) });
     this.onAccepted(room, stored);
     this.adversary?.created?.(room, stored);
     if (room.currentState !== before) this.onStateChanged(room, before);

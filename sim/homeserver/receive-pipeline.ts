@@ -22,7 +22,7 @@ import {
   type Pdu,
   type StateMap,
 } from "../../core/index.ts";
-import type { Trace } from "../trace.ts";
+import { pduSummary, type Trace } from "../trace.ts";
 import type { FederationParams } from "./federation-params.ts";
 import {
   checkAuth,
@@ -103,21 +103,11 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   if (!currentCheck.allowed) {
     const reason = `${currentCheck.rule}: ${currentCheck.reason}`;
     room.addWithState(id, pdu, stateBefore, "softFailed", host.nextStream(), reason);
-    host.trace.add({ kind: "pdu.soft_failed", server: host.name, room: room.roomId, event: id, reason });
+    host.trace.add({ kind: "pdu.soft_failed", server: host.name, room: room.roomId, event: id, reason, ...pduSummary(pdu) });
     return { outcome: "softFailed", eventId: id, reason };
   }
   const stored = room.addWithState(id, pdu, stateBefore, "accepted", host.nextStream());
-  host.trace.add({
-    kind: "pdu.accepted",
-    server: host.name,
-    room: room.roomId,
-    event: id,
-    type: pdu.type,
-    ...(isStateEvent(pdu) ? { stateKey: pdu.state_key } : {}),
-    sender: pdu.sender,
-    prevEvents: prevEventIds(pdu),
-    depth: pdu.depth,
-  });
+  host.trace.add({ kind: "pdu.accepted", server: host.name, room: room.roomId, event: id, ...pduSummary(pdu) });
   host.onAccepted(room, stored);
   if (room.currentState !== stateBeforeUpdate) host.onStateChanged(room, stateBeforeUpdate);
   return { outcome: "accepted", eventId: id };
@@ -131,7 +121,7 @@ function dropped(host: PipelineHost, room: RoomStore, origin: string, eventId: E
 function reject(host: PipelineHost, room: RoomStore, id: EventId, pdu: Pdu, stateBefore: StateSnapshot | undefined, reason: string): PduOutcome {
   if (stateBefore) room.addWithState(id, pdu, stateBefore, "rejected", host.nextStream(), reason);
   else room.addRejectedOutlier(id, pdu, host.nextStream(), reason);
-  host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason });
+  host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason, ...pduSummary(pdu) });
   return { outcome: "rejected", eventId: id, reason };
 }
 
@@ -218,10 +208,10 @@ function storeOutliers(host: PipelineHost, room: RoomStore, events: Array<{ id: 
     const auth = cited.every((e) => e !== undefined) ? checkAuth(pdu, room.withCreateEvent(cited as Pdu[]), room.version) : undefined;
     if (auth && !auth.allowed) {
       room.addRejectedOutlier(id, pdu, host.nextStream(), `${auth.rule}: ${auth.reason}`);
-      host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason: `${auth.rule}: ${auth.reason}` });
+      host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason: `${auth.rule}: ${auth.reason}`, ...pduSummary(pdu) });
     } else {
       room.addOutlier(id, pdu, host.nextStream());
-      host.trace.add({ kind: "pdu.outlier", server: host.name, room: room.roomId, event: id });
+      host.trace.add({ kind: "pdu.outlier", server: host.name, room: room.roomId, event: id, ...pduSummary(pdu) });
     }
   }
 }

@@ -24,24 +24,31 @@ function mayRedact(room: RoomStore, redaction: Pdu, target: Pdu): boolean {
   return userPowerLevel(redaction.sender, pl, room.createEvent(), room.version) >= powerLevelField(pl?.content, "redact", room.version);
 }
 
-/** Called for every accepted event: applies it if it is a redaction, or applies redactions waiting for it. */
-export function applyRedactions(room: RoomStore, event: StoredEvent): void {
+/**
+ * Called for every accepted event: applies it if it is a redaction, or applies
+ * redactions waiting for it. Returns the redactions applied, as [target, redaction].
+ */
+export function applyRedactions(room: RoomStore, event: StoredEvent): Array<[EventId, EventId]> {
+  const applied: Array<[EventId, EventId]> = [];
   if (event.pdu.type === "m.room.redaction") {
     const targetId = redactedTarget(event.pdu, room);
-    if (!targetId) return;
-    const target = room.get(targetId);
-    if (!target) room.pendingRedactions.set(targetId, event.id);
-    else redact(room, event, target);
+    if (targetId) {
+      const target = room.get(targetId);
+      if (!target) room.pendingRedactions.set(targetId, event.id);
+      else if (redact(room, event, target)) applied.push([target.id, event.id]);
+    }
   }
   const waiting = room.pendingRedactions.get(event.id);
   if (waiting) {
     room.pendingRedactions.delete(event.id);
-    redact(room, room.get(waiting)!, event);
+    if (redact(room, room.get(waiting)!, event)) applied.push([event.id, waiting]);
   }
+  return applied;
 }
 
-function redact(room: RoomStore, redaction: StoredEvent, target: StoredEvent): void {
-  if (target.redactedBy || !mayRedact(room, redaction.pdu, target.pdu)) return;
+function redact(room: RoomStore, redaction: StoredEvent, target: StoredEvent): boolean {
+  if (target.redactedBy || !mayRedact(room, redaction.pdu, target.pdu)) return false;
   target.redactedBy = redaction.id;
   target.clientPdu = redactEvent(target.pdu, room.version);
+  return true;
 }

@@ -18,6 +18,7 @@ import {
 } from "../../core/index.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 import type { Homeserver, PreparedEvent } from "./homeserver.ts";
+import { pduSummary } from "../trace.ts";
 import { checkAuthAgainstState } from "./protocol.ts";
 import { validateFetchedWithReason } from "./receive-pipeline.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
@@ -103,7 +104,11 @@ function* storeJoinedRoom(
     fetched.push(valid);
   }
   fetched.sort((a, b) => a.pdu.depth - b.pdu.depth || (a.id < b.id ? -1 : 1));
-  for (const { id, pdu } of fetched) room.addOutlier(id, pdu, hs.nextStream());
+  for (const { id, pdu } of fetched) {
+    if (room.has(id)) continue;
+    room.addOutlier(id, pdu, hs.nextStream());
+    hs.trace.add({ kind: "pdu.outlier", server: hs.name, room: roomId, event: id, ...pduSummary(pdu) });
+  }
   let stateBefore = StateSnapshot.EMPTY;
   for (const raw of state) {
     const pdu = raw as Pdu;
@@ -115,17 +120,7 @@ function* storeJoinedRoom(
   const before = room.currentState;
   const stored = room.addWithState(joinId, joinPdu, stateBefore, "accepted", hs.nextStream());
   hs.rooms.set(roomId, room);
-  hs.trace.add({
-    kind: "pdu.created",
-    server: hs.name,
-    room: roomId,
-    event: joinId,
-    type: joinPdu.type,
-    stateKey: joinPdu.state_key!,
-    sender: joinPdu.sender,
-    prevEvents: (joinPdu.prev_events as string[]).slice(),
-    depth: joinPdu.depth,
-  });
+  hs.trace.add({ kind: "pdu.created", server: hs.name, room: roomId, event: joinId, ...pduSummary(joinPdu) });
   hs.onAccepted(room, stored);
   hs.onStateChanged(room, before);
   hs.pendingInvites.get(joinPdu.sender as UserId)?.delete(roomId);
