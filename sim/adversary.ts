@@ -16,11 +16,21 @@
 //                      them only when another event cites them (get_missing_events).
 //   clock-ahead        its clock runs `offsetMs` ahead, so its origin_server_ts wins
 //                      (or loses) every timestamp tie-break.
+//   stale-state        whenever it serves room state (send_join's `state` and /state_ids'
+//                      `pdu_ids`, with the auth chain of what it serves), it reports the
+//                      previous event of (`type`, `stateKey`, default "") instead of the
+//                      current one: the event that held the key in the state before the
+//                      current one. Its own view stays honest. Receivers cannot tell (each
+//                      event is genuine, only out of date): a server that joins through it,
+//                      or fills a gap from it, holds a state set with older state than the
+//                      auth chains imply, the faulty state set behind MSC4297's problems A
+//                      and B (scenarios/v2-vs-v21.ts).
 
 import {
   computeContentHash,
   computeEventId,
   signEvent,
+  stateKey,
   type CryptoBackend,
   type EventId,
   type Pdu,
@@ -29,15 +39,17 @@ import {
 } from "../core/index.ts";
 import type { OutgoingPdu } from "./homeserver/federation-sender.ts";
 import type { RoomStore, StoredEvent } from "./homeserver/room-store.ts";
+import type { StateSnapshot } from "./homeserver/state-snapshot.ts";
 
 export type AdversarySpec =
   | { kind: "stale-prev-events"; sinceMs: number; users?: string[] }
   | { kind: "forge-signature"; impersonate: string }
   | { kind: "bad-hash" }
   | { kind: "withhold"; from: string[] }
-  | { kind: "clock-ahead"; offsetMs: number };
+  | { kind: "clock-ahead"; offsetMs: number }
+  | { kind: "stale-state"; type: string; stateKey?: string };
 
-export const ADVERSARY_KINDS = ["stale-prev-events", "forge-signature", "bad-hash", "withhold", "clock-ahead"] as const;
+export const ADVERSARY_KINDS = ["stale-prev-events", "forge-signature", "bad-hash", "withhold", "clock-ahead", "stale-state"] as const;
 
 /** What an adversary may change in its homeserver; every hook is optional. */
 export interface Adversary {
@@ -52,6 +64,8 @@ export interface Adversary {
   observed?(room: RoomStore, nowMs: number): void;
   /** What actually goes out to `destination`. */
   outgoing?(destination: string, room: RoomStore, pdus: readonly OutgoingPdu[]): OutgoingPdu[];
+  /** The room state it reports to other servers (send_join, /state_ids), given the true state. */
+  servedState?(room: RoomStore, state: StateSnapshot): StateSnapshot;
 }
 
 export interface AdversaryHost {
@@ -73,6 +87,8 @@ export function makeAdversary(spec: AdversarySpec, host: AdversaryHost): Adversa
       return { spec, outgoing: (destination, _room, pdus) => (spec.from.includes(destination) ? [] : [...pdus]) };
     case "clock-ahead":
       return { spec, clockOffsetMs: spec.offsetMs };
+    case "stale-state":
+      return staleState(spec);
     default:
       throw new Error(`unknown adversary kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
   }
@@ -98,6 +114,23 @@ function stalePrevEvents(spec: Extract<AdversarySpec, { kind: "stale-prev-events
     },
     created(room, event) {
       if (pinned.has(room.roomId) && onFork(event.pdu.sender)) forkTip.set(room.roomId, event.id);
+    },
+  };
+}
+
+/**
+ * Serve the key's previous value: the event in the state before the current event of
+ * that key. When the current event is the key's first (nothing older) or its state is
+ * unknown (an outlier), the state is served as it is: there is nothing older to report.
+ */
+function staleState(spec: Extract<AdversarySpec, { kind: "stale-state" }>): Adversary {
+  const key = stateKey(spec.type, spec.stateKey ?? "");
+  return {
+    spec,
+    servedState(room, state) {
+      const current = state.get(key);
+      const previous = current === undefined ? undefined : room.get(current)?.stateBefore?.get(key);
+      return previous === undefined ? state : state.with(key, previous);
     },
   };
 }

@@ -20,6 +20,7 @@ import type { Homeserver } from "./homeserver.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import type { RoomStore } from "./room-store.ts";
 import { keyDocument } from "./signing-keys.ts";
+import type { StateSnapshot } from "./state-snapshot.ts";
 
 /** Limits on what one request may make a server walk or return. */
 export const HANDLER_LIMITS = { authChainEventsMax: 10_000, backfillLimitMax: 100, missingEventsLimitMax: 100 } as const;
@@ -52,7 +53,7 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
     case "v1/get_missing_events":
       return respond(room ? getMissingEvents(room, request.body as JsonObject) : notFound(a));
     case "v1/state_ids":
-      return respond(room ? stateIds(room, params.get("event_id") as EventId) : notFound(a));
+      return respond(room ? stateIds(hs, room, params.get("event_id") as EventId) : notFound(a));
     case "v1/event":
       return respond(getEvent(hs, a as EventId));
     case "v1/event_auth":
@@ -150,7 +151,7 @@ function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: Pdu, res
         return respond(error(403, "M_FORBIDDEN", `join not accepted: ${outcome.reason ?? outcome.outcome}`));
       }
       const join = room.get(outcome.eventId)!;
-      const state = [...join.stateBefore!.values()].sort();
+      const state = [...servedState(hs, room, join.stateBefore!).values()].sort();
       hs.broadcast(room, [{ eventId: join.id, pdu: join.pdu }]);
       respond(
         json(200, {
@@ -208,11 +209,16 @@ function getMissingEvents(room: RoomStore, body: JsonObject): RpcResponse {
 }
 
 /** GET /state_ids: the state before an event and the auth chain of that state. */
-function stateIds(room: RoomStore, eventId: EventId): RpcResponse {
+function stateIds(hs: Homeserver, room: RoomStore, eventId: EventId): RpcResponse {
   const e = eventId ? room.get(eventId) : undefined;
   if (!e?.stateBefore) return error(404, "M_NOT_FOUND", `no state known at ${eventId}`);
-  const state = [...e.stateBefore.values()].sort();
+  const state = [...servedState(hs, room, e.stateBefore).values()].sort();
   return json(200, { pdu_ids: state, auth_chain_ids: authChain(room, state) });
+}
+
+/** The state we report to others: the true state, unless an adversary changes it (sim/adversary.ts). */
+function servedState(hs: Homeserver, room: RoomStore, state: StateSnapshot): StateSnapshot {
+  return hs.adversary?.servedState?.(room, state) ?? state;
 }
 
 function getEvent(hs: Homeserver, eventId: EventId): RpcResponse {
