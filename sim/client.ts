@@ -19,6 +19,9 @@ import { inviteRemoteUser, joinRemoteRoom } from "./homeserver/remote-membership
 import type { RoomStore } from "./homeserver/room-store.ts";
 import { fail, matrixError, ok, type MatrixError, type Result } from "./matrix-error.ts";
 import { createRoomEvents, type CreateRoomOptions } from "./room-presets.ts";
+import { ensureAliasKnown, ensureUserKnown } from "./appservice/queries.ts";
+import type { ServiceEntry } from "./appservice/registry.ts";
+import { parseRoomAlias } from "./homeserver/room-directory.ts";
 
 /** The settled-or-not result of a client call. */
 export class Pending<T> {
@@ -78,13 +81,26 @@ export class Client {
   constructor(
     readonly hs: Homeserver,
     readonly userId: UserId,
-    private readonly accessToken: string,
+    protected readonly accessToken: string,
   ) {}
 
-  /** M_UNKNOWN_TOKEN when the client's access token is no longer valid (after logout). */
+  /**
+   * Why the request is refused before it runs, or undefined when it may: M_UNKNOWN_TOKEN
+   * when the access token is no longer valid (after logout). An application service's
+   * client checks its as_token and identity assertion instead (sim/appservice/as-client.ts).
+   */
+  protected authenticate(): MatrixError | undefined {
+    return this.hs.userForToken(this.accessToken) === this.userId ? undefined : matrixError("M_UNKNOWN_TOKEN", "the access token is not valid");
+  }
+
+  /** The application service making the request, when it is one (for M_EXCLUSIVE checks). */
+  protected actingService(): ServiceEntry | undefined {
+    return undefined;
+  }
+
   private unauthenticated<T>(action: string, roomId: string | undefined): Pending<T> | undefined {
-    if (this.hs.userForToken(this.accessToken) === this.userId) return undefined;
-    return this.record(action, roomId, Pending.of<T>(fail("M_UNKNOWN_TOKEN", "the access token is not valid")));
+    const refused = this.authenticate();
+    return refused ? this.record(action, roomId, Pending.of<T>({ ok: false, error: refused })) : undefined;
   }
 
   /** POST /logout: the access token stops working. */
@@ -94,10 +110,7 @@ export class Client {
 
   private record<T>(action: string, roomId: string | undefined, pending: Pending<T>): Pending<T> {
     pending.then((r) =>
-      this.hs.trace.add({
-        kind: "client.action",
-        server: this.hs.name,
-        user: this.userId,
+      this.traceAction({
         action,
         ...(roomId ? { room: roomId } : {}),
         ok: r.ok,
@@ -105,6 +118,11 @@ export class Client {
       }),
     );
     return pending;
+  }
+
+  /** One settled call in the trace: `client.action` here, `as.action` for a service's client. */
+  protected traceAction(fields: { action: string; room?: string; ok: boolean; result?: string; error?: string }): void {
+    this.hs.trace.add({ kind: "client.action", server: this.hs.name, user: this.userId, ...fields });
   }
 
   private joinedRoom(roomId: RoomId | string): Result<RoomStore> {
@@ -175,20 +193,75 @@ export class Client {
     const pending = new Pending<EventId>();
     const room = this.joinedRoom(roomId);
     if (!room.ok) pending.settle(room);
-    else {
-      const prepared = this.hs.prepareLocalEvent(room.value, this.userId, "m.room.member", userId, { membership: "invite" });
-      if (!prepared.ok) pending.settle(prepared);
-      else if (serverOfUser(userId as UserId) === this.hs.name) pending.settle(ok(this.hs.commitLocalEvent(prepared.value).id));
-      else this.hs.run(inviteRemoteUser(this.hs, prepared.value, userId as UserId), (r) => pending.settle(r.ok ? ok(r.value.id) : r));
-    }
+    else if (this.needsUserQuery(userId)) {
+      // An unknown user of a service's namespace: the service may create it (a ghost) first.
+      this.hs.run(ensureUserKnown(this.hs, userId as UserId), (known) => {
+        if (known === "exists") this.invitePrepared(room.value, userId, pending);
+        else pending.settle(known === "failed" ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${userId}`, 408) } : fail("M_NOT_FOUND", `no user ${userId}`));
+      });
+    } else this.invitePrepared(room.value, userId, pending);
     return this.record("invite", roomId, pending);
   }
 
-  /** Join a room: locally when this server is in it, otherwise over federation through `via`. */
+  private needsUserQuery(userId: string): boolean {
+    return userId.startsWith("@") && serverOfUser(userId as UserId) === this.hs.name && !this.hs.users.has(userId as UserId) && this.hs.appServices.queryTargets("users", userId).length > 0;
+  }
+
+  private invitePrepared(room: RoomStore, userId: string, pending: Pending<EventId>): void {
+    const prepared = this.hs.prepareLocalEvent(room, this.userId, "m.room.member", userId, { membership: "invite" });
+    if (!prepared.ok) pending.settle(prepared);
+    else if (serverOfUser(userId as UserId) === this.hs.name) pending.settle(ok(this.hs.commitLocalEvent(prepared.value).id));
+    else this.hs.run(inviteRemoteUser(this.hs, prepared.value, userId as UserId), (r) => pending.settle(r.ok ? ok(r.value.id) : r));
+  }
+
+  /**
+   * Join a room (POST /join/{roomIdOrAlias}): locally when this server is in it, otherwise
+   * over federation through `via`. An alias is looked up in this server's directory
+   * first; an unknown alias of a service's namespace is asked of the service.
+   */
   join(roomId: RoomId | string, via: readonly string[] = []): Pending<EventId> {
     const denied = this.unauthenticated<EventId>("join", roomId);
     if (denied) return denied;
     const pending = new Pending<EventId>();
+    if (roomId.startsWith("#")) this.joinAlias(roomId, via, pending);
+    else this.joinRoomId(roomId, via, pending);
+    return this.record("join", roomId, pending);
+  }
+
+  private joinAlias(alias: string, via: readonly string[], pending: Pending<EventId>): void {
+    const parsed = parseRoomAlias(alias);
+    if (!parsed) return pending.settle(fail("M_INVALID_PARAM", `${alias} is not a room alias (#localpart:server)`));
+    if (parsed.server !== this.hs.name) return pending.settle(fail("M_NOT_FOUND", `${alias}: resolving another server's alias over federation is not modelled`));
+    this.hs.run(ensureAliasKnown(this.hs, alias), ({ result, roomId }) => {
+      if (roomId) return this.joinRoomId(roomId, [...via, this.hs.name], pending);
+      pending.settle(result === "failed" ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${alias}`, 408) } : fail("M_NOT_FOUND", `no room alias ${alias}`));
+    });
+  }
+
+  /**
+   * PUT /directory/room/{roomAlias}: point a local alias at a room. Refused with
+   * M_EXCLUSIVE inside another service's exclusive alias namespace, or, for a service,
+   * outside its own.
+   */
+  createAlias(alias: string, roomId: RoomId | string): Pending<string> {
+    const denied = this.unauthenticated<string>("createAlias", roomId);
+    if (denied) return denied;
+    const parsed = parseRoomAlias(alias);
+    let result: Result<string>;
+    if (!parsed) result = fail("M_INVALID_PARAM", `${alias} is not a room alias (#localpart:server)`);
+    else if (parsed.server !== this.hs.name) result = fail("M_INVALID_PARAM", `${alias} does not belong to ${this.hs.name}`);
+    else if (!this.hs.room(roomId)) result = fail("M_NOT_FOUND", `${this.hs.name} is not in room ${roomId}`);
+    else if (this.hs.directory.has(alias)) result = { ok: false, error: matrixError("M_UNKNOWN", `${alias} already exists`, 409) };
+    else {
+      const allowed = this.hs.appServices.mayCreateAlias(alias, this.actingService());
+      if (!allowed.ok) result = allowed;
+      else if (!this.hs.directory.set(alias, roomId as RoomId, this.userId)) result = fail("M_LIMIT_EXCEEDED", `${this.hs.name}'s directory is full`);
+      else result = ok(alias);
+    }
+    return this.record("createAlias", roomId, Pending.of(result));
+  }
+
+  private joinRoomId(roomId: RoomId | string, via: readonly string[], pending: Pending<EventId>): void {
     const room = this.hs.room(roomId);
     if (room && this.hs.serversInRoom(room).includes(this.hs.name)) {
       pending.settle(this.membershipResult(this.hs.createLocalEvent(room, this.userId, "m.room.member", this.userId, { membership: "join" })));
@@ -197,7 +270,6 @@ export class Client {
       const servers = [...new Set([...(invite ? [serverOfUser(invite.pdu.sender as UserId)] : []), ...via, ...(roomServer(roomId))])];
       this.hs.run(joinRemoteRoom(this.hs, this.userId, roomId as RoomId, servers), (r) => pending.settle(r));
     }
-    return this.record("join", roomId, pending);
   }
 
   leave(roomId: RoomId | string): Pending<EventId> {
@@ -253,9 +325,8 @@ export class Client {
    */
   sync(since = 0, options: { quiet?: boolean } = {}): SyncResponse {
     const response: SyncResponse = { nextBatch: this.hs.streamPosition, join: {}, invite: {}, leave: [] };
-    if (this.hs.userForToken(this.accessToken) !== this.userId) {
-      return { ...response, nextBatch: since, error: matrixError("M_UNKNOWN_TOKEN", "the access token is not valid") };
-    }
+    const refused = this.authenticate();
+    if (refused) return { ...response, nextBatch: since, error: refused };
     let total = 0;
     let anyLimited = false;
     for (const roomId of [...this.hs.rooms.keys()].sort()) {

@@ -3,6 +3,9 @@
 // quiet, did the rooms converge). Scenarios, the CLI and the web view use this.
 
 import { nobleCrypto, parseUserId, type CryptoBackend, type RoomId, type UserId } from "../core/index.ts";
+import { attachAppService } from "./appservice/attach.ts";
+import type { AppServiceParams } from "./appservice/params.ts";
+import type { AppService, AppServiceBehaviour } from "./appservice/service.ts";
 import { Client } from "./client.ts";
 import { handleFederation } from "./homeserver/federation-handlers.ts";
 import { Homeserver, type HomeserverOptions } from "./homeserver/homeserver.ts";
@@ -36,11 +39,13 @@ export class World {
   readonly crypto: CryptoBackend;
   private readonly servers = new Map<string, Homeserver>();
   private readonly clients = new Map<UserId, Client>();
+  /** Application services by their node name (`server/id` for those without a url). */
+  private readonly services = new Map<string, AppService>();
 
   constructor(readonly options: WorldOptions) {
     this.sim = new Simulation(options.seed);
     this.crypto = options.crypto ?? nobleCrypto;
-    this.sim.network.isUp = (name) => this.servers.get(name)?.up ?? false;
+    this.sim.network.isUp = (name) => this.servers.get(name)?.up ?? this.services.get(name)?.up ?? false;
   }
 
   get trace() {
@@ -82,6 +87,36 @@ export class World {
     return c;
   }
 
+  /**
+   * Load an application service onto a server (sim/appservice/, docs/appservices.md).
+   * The registration is validated (a RegistrationError names every problem); its `url`
+   * becomes a node of the network, which partitions and cuts treat like any server.
+   */
+  addAppService(serverName: string, registration: unknown, behaviour: AppServiceBehaviour = {}, options: { params?: Partial<AppServiceParams> } = {}): AppService {
+    const hs = this.server(serverName);
+    const service = attachAppService({
+      sim: this.sim,
+      hs,
+      registration,
+      behaviour,
+      ...(options.params ? { params: options.params } : {}),
+      nodeTaken: (node) => this.servers.has(node) || this.services.has(node),
+    });
+    this.services.set(service.node ?? `${serverName}/${service.id}`, service);
+    return service;
+  }
+
+  /** A service by node name (its url), or by `server/id`. */
+  appService(name: string): AppService {
+    const s = this.services.get(name);
+    if (!s) throw new Error(`no application service ${name}: known are ${this.appServiceNames().join(", ") || "none"}`);
+    return s;
+  }
+
+  appServiceNames(): string[] {
+    return [...this.services.keys()].sort();
+  }
+
   private listen(hs: Homeserver): void {
     this.sim.rpc.listen(hs.name, (origin, request, respond) => handleFederation(hs, origin, request, respond));
   }
@@ -95,6 +130,8 @@ export class World {
   restart(name: string): void {
     const hs = this.server(name);
     hs.restart(() => this.listen(hs));
+    // The queues of pushes to its application services were persisted; their timers were not.
+    for (const s of this.appServiceNames().map((n) => this.services.get(n)!)) if (s.hs === hs) s.pushes?.restart();
   }
 
   // ---- running and checking ----------------------------------------------------------
@@ -109,6 +146,7 @@ export class World {
    */
   quiescent(): boolean {
     for (const hs of this.servers.values()) if (hs.up && hs.federationSender.busyDestinations().length > 0) return false;
+    for (const s of this.services.values()) if (s.hs.up && s.pushes?.busy()) return false;
     return this.sim.scheduler.size === 0;
   }
 

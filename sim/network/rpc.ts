@@ -13,6 +13,8 @@ export interface RpcRequest {
   /** The federation path, e.g. `/_matrix/federation/v1/send/{txnId}`. */
   path: string;
   body?: JsonValue;
+  /** HTTP headers that matter to the receiver: `Authorization` for application-service traffic. */
+  headers?: Record<string, string>;
 }
 
 export interface RpcResponse {
