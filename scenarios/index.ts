@@ -10,6 +10,7 @@ import netsplitHeal from "./netsplit-heal.ts";
 import threeServers from "./three-servers.ts";
 import topicWar from "./topic-war.ts";
 import type { Scenario } from "./types.ts";
+import v2VsV21 from "./v2-vs-v21.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
   threeServers,
@@ -19,6 +20,7 @@ export const SCENARIOS: readonly Scenario[] = [
   topicWar,
   crashAndCatchUp,
   lateJoinerBackfill,
+  v2VsV21,
 ];
 
 export function findScenario(name: string): Scenario | undefined {
