@@ -60,6 +60,14 @@ export interface AuthRules {
   privilegedCreators: boolean;
   /** The room id is the create event's reference hash; the create event is never cited (v12). */
   roomIdFromCreateEvent: boolean;
+  /**
+   * Not a spec change but a reading of it: the join rule when the room has no
+   * m.room.join_rules event (or its join_rule is not a string). The auth rules name no
+   * default; Synapse (event_auth.py) takes "invite", so invited users may still join.
+   * "none" is the literal reading: no rule lets anyone join. A custom room version may
+   * flip it to compare.
+   */
+  joinRuleWhenAbsent: "invite" | "none";
 }
 
 export interface RoomVersion {
@@ -115,6 +123,7 @@ const v1: RoomVersion = {
     createRequiresCreator: true,
     privilegedCreators: false,
     roomIdFromCreateEvent: false,
+    joinRuleWhenAbsent: "invite",
   },
   stateRes: "v1",
 };

@@ -43,9 +43,11 @@ export class AuthEvents {
     return typeof m === "string" ? m : "leave";
   }
 
+  /** The join rule, or the version's reading of a room without one (joinRuleWhenAbsent). */
   joinRule(): string | undefined {
     const rule = this.get("m.room.join_rules")?.content.join_rule;
-    return typeof rule === "string" ? rule : undefined;
+    if (typeof rule === "string") return rule;
+    return this.version.auth.joinRuleWhenAbsent === "invite" ? "invite" : undefined;
   }
 
   powerLevel(userId: string): number {

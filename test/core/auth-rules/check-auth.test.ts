@@ -3,7 +3,7 @@
 // content/rooms/fragments/v1-auth-rules.md, v8-auth-rules.md, rooms/v6.md, v7.md,
 // v10.md, v11.md, v12.md; shared/spec/README.md §4), never off our own output.
 import { describe, expect, it } from "vitest";
-import { checkAuth, computeEventId, decodeBase64, encodeBase64, nobleCrypto, signJson, type Pdu } from "../../../core/index.ts";
+import { checkAuth, computeEventId, defineRoomVersion, decodeBase64, encodeBase64, nobleCrypto, signJson, type Pdu } from "../../../core/index.ts";
 import { ALICE, baseRoom, BOB, CAROL, createEvent, ev, joinRules, member, powerLevels, state } from "./room.ts";
 
 const rule = (event: Pdu, auth: Pdu[], version: string) => {
@@ -84,6 +84,15 @@ describe("member: join", () => {
     expect(rule(member(CAROL, "join"), withState(room, member(CAROL, "ban", ALICE)), v)).toBe(`${j}.3`);
     expect(rule(member(CAROL, "join"), withState(room, member(CAROL, "invite", ALICE)), v)).toBe("allow");
     expect(rule(member(CAROL, "join"), baseRoom(v, "public"), v)).toBe("allow");
+  });
+
+  it("a room without join rules reads as invite (Synapse); joinRuleWhenAbsent: none lets nobody in", () => {
+    const room = baseRoom("11").filter((e) => e.type !== "m.room.join_rules");
+    const invited = withState(room, member(CAROL, "invite", ALICE));
+    expect(rule(member(CAROL, "join"), invited, "11")).toBe("allow");
+    expect(rule(member(CAROL, "join"), room, "11")).toBe("4.3.7");
+    const literal = defineRoomVersion("org.netsplit.literal-jr", "11", { auth: { joinRuleWhenAbsent: "none" } });
+    expect(checkAuth(member(CAROL, "join"), invited, literal)).toMatchObject({ allowed: false, rule: "4.3.7" });
   });
 
   it("knock join rule behaves like invite for joins from v7", () => {
