@@ -98,6 +98,8 @@ export type TraceBody =
   | { kind: "as.action"; server: string; service: string; user: string; action: string; room?: string; ok: boolean; result?: string; error?: string }
   | { kind: "as.crash"; server: string; service: string; node: string }
   | { kind: "as.restart"; server: string; service: string; node: string }
+  /** A user was registered on a server and got a client (who the web view can act as). */
+  | { kind: "server.user"; server: string; user: string }
   | { kind: "server.crash"; server: string; lostActions: number }
   | { kind: "server.restart"; server: string }
   | { kind: "note"; text: string };
