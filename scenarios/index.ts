@@ -3,9 +3,12 @@
 // Scenario (scenarios/types.ts); its description says what it demonstrates.
 
 import banVsPowerLevels from "./ban-vs-power-levels.ts";
+import bridge from "./bridge.ts";
 import crashAndCatchUp from "./crash-and-catch-up.ts";
+import feedBot from "./feed-bot.ts";
 import joinRuleEvasion from "./join-rule-evasion.ts";
 import lateJoinerBackfill from "./late-joiner-backfill.ts";
+import moderation from "./moderation.ts";
 import netsplitHeal from "./netsplit-heal.ts";
 import threeServers from "./three-servers.ts";
 import topicWar from "./topic-war.ts";
@@ -21,6 +24,9 @@ export const SCENARIOS: readonly Scenario[] = [
   crashAndCatchUp,
   lateJoinerBackfill,
   v2VsV21,
+  feedBot,
+  bridge,
+  moderation,
 ];
 
 export function findScenario(name: string): Scenario | undefined {
