@@ -21,6 +21,9 @@ const runs = new WeakMap<World, BridgeRun>();
 
 const SPLIT_AT = 10_000;
 const HEAL_AT = 5 * 60_000;
+/** Later, once federation has caught up, the bridge itself loses its link to hs1 for five minutes. */
+const BRIDGE_CUT_AT = 20 * 60_000;
+const BRIDGE_BACK_AT = 25 * 60_000;
 
 /** What happens on the platform, at virtual times: [at, action]. */
 const PLATFORM_SCRIPT: Array<[number, (p: ChatPlatform) => void]> = [
@@ -30,6 +33,7 @@ const PLATFORM_SCRIPT: Array<[number, (p: ChatPlatform) => void]> = [
   [25_000, (p) => p.post("general", "frank", "frank joined during the split")],
   [40_000, (p) => p.leave("general", "erin")],
   [HEAL_AT + 60_000, (p) => p.post("general", "dave", "dave, after the heal")],
+  [BRIDGE_CUT_AT + 30_000, (p) => p.post("general", "dave", "dave, while the bridge is cut off")],
 ];
 
 const MATRIX_MESSAGES = {
@@ -38,6 +42,7 @@ const MATRIX_MESSAGES = {
   bob1: "bob, during the split, before leaving",
   carol1: "carol, on the bridge's own server, during the split",
   alice3: "alice, after the heal",
+  alice4: "alice, while the bridge is cut off",
 };
 
 const message = (at: number, user: string, body: string): TimelineAction => ({ at, do: "message", user, room: "portal", body });
@@ -56,16 +61,21 @@ const scenario: Scenario = {
     "joins #_chat_general:hs1; hs1 does not know the alias, so it asks the bridge (the alias query), which creates the portal room, " +
     "points the alias at it and brings dave and erin in as ghosts (@_chat_dave:hs1, users of its exclusive namespace that it " +
     "registers and masquerades as) before answering. Alice (hs2) and Bob (hs3) join; on the platform they appear as puppets. " +
+    "Alice invites @_chat_gina:hs1, a ghost that does not exist yet: hs1 asks the bridge (the user query), which knows gina from the " +
+    "platform and registers her ghost, and only then does hs1 countersign the invite. " +
     "At 10 s the network splits hs1 from hs2 and hs3 for five minutes. Meanwhile both sides keep talking, frank joins the " +
     "platform, erin leaves it and Bob leaves the room: each change reaches the other side of the bridge at once when it stays on " +
-    "hs1's side, and after the heal when it has to cross the split. Nothing is lost or doubled: hs1 pushed the bridge every event " +
-    "of the portal in order, each transaction once, and every message appears exactly once on the other side.",
+    "hs1's side, and after the heal when it has to cross the split. At 20 min the bridge's own link to hs1 is cut for five minutes: hs1 " +
+    "retries the same transaction with backoff (2 s, 4 s, 8 s, …, as Synapse does) and the bridge keeps the platform's news in an " +
+    "outbox. Nothing is lost or doubled: hs1 pushed the bridge every event of the portal in order, each transaction processed once, " +
+    "and every message appears exactly once on the other side.",
   roomVersion: "11",
   servers: [{ name: "hs1" }, { name: "hs2" }, { name: "hs3" }],
   users: ["@carol:hs1", "@alice:hs2", "@bob:hs3"],
   setup({ world, rooms }) {
     const platform = new ChatPlatform("chat", world.sim);
     platform.addChannel("general", ["dave", "erin"]);
+    platform.addChannel("random", ["gina"]);
     const bridge = new ChatBridge(world, platform, { server: "hs1", node: "chat-bridge", onPortal: (channel, roomId) => rooms.set(channel === "general" ? "portal" : channel, roomId) });
     const state: BridgeRun = { platform, bridge, carolJoin: { done: false } };
     runs.set(world, state);
@@ -73,11 +83,16 @@ const scenario: Scenario = {
       world.client("@carol:hs1").join(bridge.aliasOf("general")).then((r) => Object.assign(state.carolJoin, { done: true, result: r }));
     });
     for (const [at, act] of PLATFORM_SCRIPT) world.sim.at(at, "chat platform", () => act(platform), "chat");
+    // The timeline's partitions name homeservers; the bridge's own link is cut here.
+    world.sim.at(BRIDGE_CUT_AT, "cut the bridge off from hs1", () => world.sim.partition(["hs1"], ["chat-bridge"]));
+    world.sim.at(BRIDGE_BACK_AT, "reconnect the bridge", () => world.sim.repair(["hs1"], ["chat-bridge"]));
   },
   timeline: [
     { at: 3_000, do: "join", user: "@alice:hs2", room: "portal", via: ["hs1"], expect: "ok" },
     { at: 3_500, do: "join", user: "@bob:hs3", room: "portal", via: ["hs1"], expect: "ok" },
     message(6_000, "@alice:hs2", MATRIX_MESSAGES.alice1),
+    // Gina is on the platform, not in #general, and has no ghost yet: hs1 asks the bridge (the user query).
+    { at: 7_000, do: "invite", user: "@alice:hs2", room: "portal", target: "@_chat_gina:hs1", expect: "ok" },
     { at: SPLIT_AT, do: "partition", partition: { shape: "split", sides: [["hs1"], ["hs2", "hs3"]] } },
     message(13_000, "@alice:hs2", MATRIX_MESSAGES.alice2),
     message(14_000, "@bob:hs3", MATRIX_MESSAGES.bob1),
@@ -85,14 +100,18 @@ const scenario: Scenario = {
     message(16_000, "@carol:hs1", MATRIX_MESSAGES.carol1),
     { at: HEAL_AT, do: "repair" },
     message(HEAL_AT + 30_000, "@alice:hs2", MATRIX_MESSAGES.alice3),
+    message(BRIDGE_CUT_AT + 60_000, "@alice:hs2", MATRIX_MESSAGES.alice4),
   ],
-  chaosMs: HEAL_AT + 2 * 60_000,
+  chaosMs: BRIDGE_BACK_AT + 2 * 60_000,
   annotations: [
     { at: 1_000, text: "Carol joins an alias nobody created: hs1 asks the bridge, which creates the portal and its ghosts first." },
+    { at: 7_000, text: "Alice (hs2) invites a ghost nobody registered yet: hs1 asks the bridge before answering hs2's /invite." },
     { at: SPLIT_AT, text: "hs1 — and with it the bridge — is split from hs2 and hs3." },
     { at: 12_000, text: "Dave speaks on the platform: his ghost's message waits on hs1 for the heal." },
     { at: 13_000, text: "Alice speaks on hs2: the bridge cannot see it until hs1 hears from hs2 again." },
-    { at: HEAL_AT, text: "The split heals: the federation queues drain, hs1 pushes what it learns to the bridge, in order." },
+    { at: HEAL_AT, text: "The split heals. After their backoff the federation senders retry, the queues drain, and hs1 pushes what it learns to the bridge, in order." },
+    { at: BRIDGE_CUT_AT, text: "Now the bridge itself is cut off from hs1: hs1 retries its pushes with backoff (2 s, 4 s, 8 s…); the bridge holds the platform's news in its outbox." },
+    { at: BRIDGE_BACK_AT, text: "The bridge is back: the retried transaction and the outbox deliver what waited, once each." },
   ],
   checks: [
     { check: "converged" },
@@ -101,16 +120,18 @@ const scenario: Scenario = {
     { check: "membership", room: "portal", user: "@_chat_erin:hs1", is: "leave" },
     { check: "membership", room: "portal", user: "@bob:hs3", is: "leave" },
     { check: "membership", room: "portal", user: "@alice:hs2", is: "join" },
+    { check: "membership", room: "portal", user: "@_chat_gina:hs1", is: "invite" },
     {
       check: "timeline",
       room: "portal",
       user: "@alice:hs2",
-      order: ["hello from the chat platform", "dave, during the split", "frank joined during the split", "dave, after the heal"],
+      order: ["hello from the chat platform", "dave, during the split", "frank joined during the split", "dave, after the heal", "dave, while the bridge is cut off"],
       includes: [MATRIX_MESSAGES.carol1, MATRIX_MESSAGES.bob1],
     },
     { check: "timeline", room: "portal", user: "@carol:hs1", includes: [MATRIX_MESSAGES.alice1, MATRIX_MESSAGES.alice2, MATRIX_MESSAGES.bob1, MATRIX_MESSAGES.alice3, "dave, after the heal"] },
     { check: "trace", kind: "as.query", where: { query: "alias", result: "exists" }, atLeast: 1, atMost: 1 },
-    { check: "trace", kind: "as.txn.received", where: { duplicate: true }, atMost: 0 },
+    { check: "trace", kind: "as.query", where: { query: "user", subject: "@_chat_gina:hs1", result: "exists" }, atLeast: 1, atMost: 1 },
+    { check: "trace", kind: "as.backoff", where: { service: "chat-bridge" }, atLeast: 3 },
   ],
   customChecks: [
     {
@@ -129,7 +150,7 @@ const scenario: Scenario = {
         const onPlatform = platform.messages("general").filter((m) => m.origin);
         const problems: string[] = [];
         const expected: Array<[string, string[]]> = [
-          ["@alice:hs2", [MATRIX_MESSAGES.alice1, MATRIX_MESSAGES.alice2, MATRIX_MESSAGES.alice3]],
+          ["@alice:hs2", [MATRIX_MESSAGES.alice1, MATRIX_MESSAGES.alice2, MATRIX_MESSAGES.alice3, MATRIX_MESSAGES.alice4]],
           ["@bob:hs3", [MATRIX_MESSAGES.bob1]],
           ["@carol:hs1", [MATRIX_MESSAGES.carol1]],
         ];

@@ -7,8 +7,9 @@
 //     the bridge's exclusive namespace that it registers and masquerades as;
 //   - Matrix users appear on the platform as puppets (`matrix/@alice:hs2`);
 //   - messages, joins and leaves flow both ways; each side ignores its own echoes.
-// The bridge keeps no queue of its own: the homeserver's transaction queue is what
-// makes a Matrix event reach the platform once, however long its server was cut off.
+// Matrix → platform, the homeserver's transaction queue is what makes an event reach the
+// platform once, however long its server was cut off; platform → Matrix, the bridge's
+// own outbox holds what it cannot relay while it cannot reach its homeserver.
 
 import type { EventId, RoomId, UserId } from "../../core/index.ts";
 import type { ClientEvent } from "../../sim/appservice/client-event.ts";
@@ -29,6 +30,9 @@ export interface ChatBridgeOptions {
 
 const PUPPET = "matrix/";
 
+/** Limits on the bridge's own outbox (platform → Matrix). */
+export const BRIDGE_LIMITS = { outboxMax: 10_000, outboxRetryMs: 5_000, outboxRetriesMax: 720 } as const;
+
 export class ChatBridge {
   readonly service: AppService;
   readonly prefix: string;
@@ -38,6 +42,9 @@ export class ChatBridge {
   readonly relayedToMatrix = new Map<string, EventId>();
   /** Relays that failed (none expected in the shipped scenario). */
   readonly problems: string[] = [];
+  private readonly outbox: PlatformEvent[] = [];
+  private retryScheduled = false;
+  private retries = 0;
 
   constructor(
     world: World,
@@ -108,8 +115,36 @@ export class ChatBridge {
 
   // ---- platform → Matrix --------------------------------------------------------------
 
+  /**
+   * The platform does not wait for Matrix: what it tells the bridge goes to an outbox,
+   * relayed in order, and kept while the bridge cannot reach its homeserver (a retry every
+   * OUTBOX_RETRY_MS, at most OUTBOX_RETRIES_MAX in a row).
+   */
   private fromPlatform(e: PlatformEvent): void {
     if (e.user.startsWith(PUPPET)) return; // our own echo
+    if (this.outbox.length >= BRIDGE_LIMITS.outboxMax) return void this.problems.push(`outbox full: dropped ${e.kind} of ${e.user}`);
+    this.outbox.push(e);
+    this.drain();
+  }
+
+  private drain(): void {
+    if (this.retryScheduled) return;
+    while (this.outbox.length > 0) {
+      if (!this.service.reachable()) {
+        if (++this.retries > BRIDGE_LIMITS.outboxRetriesMax) return void this.problems.push(`gave up relaying ${this.outbox.length} platform events`);
+        this.retryScheduled = true;
+        this.service.after(BRIDGE_LIMITS.outboxRetryMs, "bridge outbox retry", () => {
+          this.retryScheduled = false;
+          this.drain();
+        });
+        return;
+      }
+      this.retries = 0;
+      this.relay(this.outbox.shift()!);
+    }
+  }
+
+  private relay(e: PlatformEvent): void {
     const portal = this.portals.get(e.channel);
     if (!portal) return; // nobody in Matrix opened this channel yet
     const ghost = this.ensureGhost(e.user);
@@ -153,8 +188,7 @@ export class ChatBridge {
   private createGhost(userId: UserId): boolean {
     const localpart = userId.slice(1, userId.indexOf(":"));
     const person = localpart.slice(this.prefix.length);
-    const known = [...this.portals.keys()].sort().some((c) => this.platform.members(c).includes(person));
-    return known && this.service.ensureUser(localpart).ok;
+    return localpart.startsWith(this.prefix) && this.platform.knows(person) && this.service.ensureUser(localpart).ok;
   }
 
   private ensureGhost(person: string): UserId | undefined {

@@ -36,6 +36,11 @@ export class ChatPlatform {
     return this.channels.has(channel);
   }
 
+  /** Whether the person is in some channel of the platform now. */
+  knows(user: string): boolean {
+    return [...this.channels.keys()].sort().some((c) => this.channels.get(c)!.has(user));
+  }
+
   /** Everyone in the channel now, sorted. */
   members(channel: string): string[] {
     return [...(this.channels.get(channel) ?? [])].sort();

@@ -15,6 +15,7 @@ import {
   type RoomId,
   type UserId,
 } from "../../core/index.ts";
+import { ensureUserKnown } from "../appservice/queries.ts";
 import type { RpcRequest, RpcResponse } from "../network/rpc.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
@@ -49,7 +50,7 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
     case "v2/send_join":
       return room ? sendJoin(hs, room, origin, request.body as Pdu, respond) : respond(notFound(a));
     case "v2/invite":
-      return respond(invite(hs, origin, a as RoomId, request.body as JsonObject));
+      return inviteAfterUserQuery(hs, origin, a as RoomId, request.body as JsonObject, respond);
     case "v1/get_missing_events":
       return respond(room ? getMissingEvents(room, request.body as JsonObject) : notFound(a));
     case "v1/state_ids":
@@ -165,6 +166,18 @@ function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: Pdu, res
 }
 
 /** PUT /v2/invite: countersign an invite for one of our users and remember it. */
+/**
+ * An invite for an unknown user of an application service's namespace waits until the
+ * service was asked about it (the user query, sim/appservice/queries.ts): the service may
+ * create the user — a bridge's ghost — so that the invite can land.
+ */
+function inviteAfterUserQuery(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject, respond: Respond): void {
+  const target = (body?.event as { state_key?: unknown } | undefined)?.state_key;
+  const ask = typeof target === "string" && target.startsWith("@") && serverOfUser(target as UserId) === hs.name && !hs.users.has(target as UserId) && hs.appServices.queryTargets("users", target).length > 0;
+  if (!ask) return respond(invite(hs, origin, roomId, body));
+  hs.run(ensureUserKnown(hs, target as UserId), () => respond(invite(hs, origin, roomId, body)));
+}
+
 function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject): RpcResponse {
   const pdu = body?.event as unknown as Pdu;
   const roomVersion = body?.room_version;

@@ -39,6 +39,20 @@ describe("user and alias queries", () => {
     expect(queries(world)).toHaveLength(1);
   });
 
+  it("an invite from another server waits for the user query too: the ghost is created, the invite lands", () => {
+    const { world, hs1 } = worldWithService(ghostMaker);
+    const bob = world.addClient("@bob:hs2");
+    const room = bob.createRoom({ preset: "private_chat" }).value();
+    const invite = bob.invite(room, "@_irc_erin:hs1");
+    world.run(() => invite.done);
+    expect(invite.result).toMatchObject({ ok: true });
+    expect(hs1.users.has("@_irc_erin:hs1" as UserId)).toBe(true);
+    expect(queries(world)).toEqual([{ query: "user", subject: "@_irc_erin:hs1", result: "exists", attempts: 1 }]);
+    const refused = bob.invite(room, "@_irc_nobody:hs1");
+    world.run(() => refused.done);
+    expect(refused.result).toMatchObject({ ok: false, error: { errcode: "M_FORBIDDEN", error: expect.stringContaining("no user @_irc_nobody:hs1") } });
+  });
+
   it("an unknown user the service does not know is M_NOT_FOUND; a user of no namespace is not asked about", () => {
     const { world, alice } = worldWithService(ghostMaker);
     const room = alice.createRoom({ preset: "private_chat" }).value();
