@@ -63,7 +63,7 @@ const scenario: Scenario = {
     "registers and masquerades as) before answering. Alice (hs2) and Bob (hs3) join; on the platform they appear as puppets. " +
     "Alice invites @_chat_gina:hs1, a ghost that does not exist yet: hs1 asks the bridge (the user query), which knows gina from the " +
     "platform and registers her ghost, and only then does hs1 countersign the invite. " +
-    "At 10 s the network splits hs1 from hs2 and hs3 for five minutes. Meanwhile both sides keep talking, frank joins the " +
+    "From 10 s to 5 min the network splits hs1 from hs2 and hs3. Meanwhile both sides keep talking, frank joins the " +
     "platform, erin leaves it and Bob leaves the room: each change reaches the other side of the bridge at once when it stays on " +
     "hs1's side, and after the heal when it has to cross the split. At 20 min the bridge's own link to hs1 is cut for five minutes: hs1 " +
     "retries the same transaction with backoff (2 s, 4 s, 8 s, …, as Synapse does) and the bridge keeps the platform's news in an " +
