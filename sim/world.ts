@@ -143,8 +143,9 @@ export class World {
   }
 
   /**
-   * Quiet: no message in flight and every server's federation sender idle (nothing
-   * queued, nothing to retry). Retry timers of backed-off destinations count as work.
+   * Quiet: no message in flight and every server's federation sender and queue of pushes
+   * to its application services idle (nothing queued, nothing to retry). Retry timers of
+   * backed-off destinations and services count as work.
    */
   quiescent(): boolean {
     for (const hs of this.servers.values()) if (hs.up && hs.federationSender.busyDestinations().length > 0) return false;
