@@ -1,10 +1,17 @@
 // `netsplit <command> [args]`: dispatches to one module per command. Exit codes are
 // the same for every command: 0 success, 1 a check or expectation failed, 2 bad input.
 
+import { readFileSync } from "node:fs";
 import { EXIT, UsageError, type Command } from "./command.ts";
+import { checkCommand } from "./commands/check.ts";
+import { difftestCommand } from "./commands/difftest.ts";
+import { listCommand } from "./commands/list.ts";
+import { mergeCommand } from "./commands/merge.ts";
 import { resolveCommand } from "./commands/resolve.ts";
+import { runCommand } from "./commands/run.ts";
+import { sweepCommand } from "./commands/sweep.ts";
 
-const COMMANDS: readonly Command[] = [resolveCommand];
+const COMMANDS: readonly Command[] = [listCommand, runCommand, sweepCommand, mergeCommand, checkCommand, difftestCommand, resolveCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -14,19 +21,33 @@ function usage(): string {
     "commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
-    "Run `netsplit <command> --help` for a command's options.",
+    "Run `netsplit <command> --help` (or `netsplit help <command>`) for a command's options.",
+    "Scenarios: docs/scenarios.md; the command line, sweeps on Slurm and Kubernetes: docs/cli.md.",
+    "",
+    "exit codes: 0 ok, 1 a check failed, 2 bad input",
   ].join("\n");
 }
 
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...others] = argv;
+  if (first === "--version" || first === "-v") {
+    process.stdout.write(`netsplit ${version()}\n`);
+    return EXIT.ok;
+  }
+  // `netsplit help run` is `netsplit run --help`.
+  const [name, rest] = first === "help" && others[0] !== undefined ? [others[0], ["--help"]] : [first, others];
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(usage() + "\n");
+    (name === undefined ? process.stderr : process.stdout).write(usage() + "\n");
     return name === undefined ? EXIT.badInput : EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`netsplit: unknown command ${JSON.stringify(name)}\n\n${usage()}\n`);
+    process.stderr.write(`netsplit: unknown command ${JSON.stringify(name)}: the commands are ${COMMANDS.map((c) => c.name).join(", ")} (\`netsplit --help\`)\n`);
     return EXIT.badInput;
   }
   try {
@@ -40,4 +61,3 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));

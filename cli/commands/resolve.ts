@@ -1,8 +1,6 @@
 // `netsplit resolve <fixture.json>`: run state resolution on a fixture and print the
 // resolved state, the explanation, or the comparison with the fixture's expectation.
 
-import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import {
   diffStates,
   explainFixture,
@@ -15,8 +13,10 @@ import {
   type ResolutionExplanation,
   type StateMap,
 } from "../../core/index.ts";
+import { parseCommandArgs, roomVersionOption, seeHelp } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { formatExplanation, formatStateTable } from "../format-resolution.ts";
+import { readJsonFile } from "../read-json.ts";
 
 const HELP = `usage: netsplit resolve <fixture.json> [options]
 
@@ -37,28 +37,19 @@ export const resolveCommand: Command = {
   name: "resolve",
   summary: "resolve a state-resolution fixture (JSON) and print the state",
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        options: {
-          json: { type: "boolean" },
-          explain: { type: "boolean" },
-          expect: { type: "boolean" },
-          "room-version": { type: "string" },
-          help: { type: "boolean", short: "h" },
-        },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${HELP}`);
-    }
+    const parsed = parseCommandArgs(
+      args,
+      {
+        json: { type: "boolean" },
+        explain: { type: "boolean" },
+        expect: { type: "boolean" },
+        "room-version": { type: "string" },
+      },
+      HELP,
+    );
+    if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
-    if (values.help) {
-      process.stdout.write(HELP + "\n");
-      return EXIT.ok;
-    }
-    if (positionals.length !== 1) throw new UsageError(`expected one fixture file\n\n${HELP}`);
+    if (positionals.length !== 1) throw new UsageError(`expected one fixture file ${seeHelp(HELP)}`);
     const fixture = loadFixture(positionals[0]!, values["room-version"]);
 
     let state: StateMap;
@@ -87,20 +78,10 @@ export const resolveCommand: Command = {
 };
 
 function loadFixture(path: string, roomVersion: string | undefined): Fixture {
-  let text: string;
+  const json = readJsonFile(path);
+  const override = roomVersionOption(roomVersion);
   try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`${path}: not valid JSON (${(e as Error).message})`);
-  }
-  try {
-    return parseFixture(json, path, roomVersion === undefined ? undefined : getRoomVersion(roomVersion));
+    return parseFixture(json, path, override === undefined ? undefined : getRoomVersion(override));
   } catch (e) {
     if (e instanceof FixtureError) throw new UsageError(e.message);
     throw new UsageError(`${path}: ${(e as Error).message}`);

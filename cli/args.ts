@@ -1,0 +1,62 @@
+// Option parsing shared by every command: node:util's parseArgs, with `--help` handled
+// the same way everywhere and every mistake turned into a UsageError that ends with
+// the command's help (exit 2, no stack trace).
+
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { getRoomVersion } from "../core/index.ts";
+import { UsageError } from "./command.ts";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & { help: { type: "boolean"; short: "h" } }; allowPositionals: true; strict: true }>>;
+
+/**
+ * Parse a command's arguments. Returns undefined when --help was asked for (the help
+ * is printed already): the command then exits 0.
+ */
+export function parseCommandArgs<O extends Options>(args: readonly string[], options: O, help: string): Parsed<O> | undefined {
+  let parsed: Parsed<O>;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: { ...options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    }) as Parsed<O>;
+  } catch (e) {
+    // Node's message for an unknown option goes on about positionals; name the option only.
+    const unknown = /^Unknown option '([^']+)'/.exec((e as Error).message);
+    throw new UsageError(`${unknown ? `unknown option ${unknown[1]}` : (e as Error).message} ${seeHelp(help)}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(help + "\n");
+    return undefined;
+  }
+  return parsed;
+}
+
+/** "(`netsplit run --help` lists the options)", from the first line of a command's help. */
+export function seeHelp(help: string): string {
+  const command = /^usage: (netsplit \w+)/.exec(help)?.[1] ?? "netsplit";
+  return `(\`${command} --help\` lists the options)`;
+}
+
+/** A whole number option (≥ min), or the fallback when the option is absent. */
+export function intOption(value: string | undefined, name: string, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  if (!/^-?\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
+}
+
+/** A room version id the core knows (or undefined when the option is absent). */
+export function roomVersionOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    getRoomVersion(value);
+  } catch (e) {
+    throw new UsageError(`--room-version: ${(e as Error).message}`);
+  }
+  return value;
+}

@@ -1,0 +1,23 @@
+// Writing a whole file so that a crash leaves either the old file or the new one, never
+// half of one: write a temporary file beside it, flush it, then rename it over the target
+// (rename is atomic within a file system).
+
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+export function writeFileAtomic(path: string, data: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(temp, "w");
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (e) {
+    rmSync(temp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,61 @@
+// The seeds of a sweep: an inclusive range A..B, and the slice of it one machine runs
+// when a sweep is split into shards. Shards are contiguous and as equal as can be, so
+// shard I of N is the same seeds on every machine, and the shards together are the range.
+
+import { UsageError } from "../command.ts";
+
+export interface SeedRange {
+  first: number;
+  last: number;
+}
+
+export interface Shard {
+  index: number;
+  count: number;
+  /** Where the shard came from: "--shard" or an environment variable's name. */
+  from: string;
+}
+
+/** A sweep runs at most this many seeds (one machine or one shard). */
+export const SEEDS_MAX = 100_000_000;
+
+export function parseSeedRange(text: string | undefined): SeedRange {
+  if (text === undefined) throw new UsageError("--seeds A..B is required (e.g. --seeds 1..100)");
+  const m = /^(\d+)\.\.(\d+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--seeds must look like A..B (e.g. 1..100), got ${JSON.stringify(text)}`);
+  const first = Number(m[1]);
+  const last = Number(m[2]);
+  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) throw new UsageError(`--seeds: ${text} is out of range`);
+  if (first > last) throw new UsageError(`--seeds ${text}: the first seed is after the last (write ${last}..${first})`);
+  if (last - first + 1 > SEEDS_MAX) throw new UsageError(`--seeds ${text}: more than ${SEEDS_MAX} seeds; split the range with --shard`);
+  return { first, last };
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new UsageError(`--shard must look like I/N (e.g. 0/4), got ${JSON.stringify(text)}`);
+  return checkedShard(Number(m[1]), Number(m[2]), "--shard");
+}
+
+export function checkedShard(index: number, count: number, from: string): Shard {
+  if (!Number.isSafeInteger(count) || count < 1) throw new UsageError(`${from}: the number of shards must be at least 1, got ${count}`);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= count) throw new UsageError(`${from}: shard index ${index} is not in 0..${count - 1}`);
+  return { index, count, from };
+}
+
+/** Shard `index` of `count` equal contiguous slices of the range (empty when there are more shards than seeds). */
+export function shardRange(range: SeedRange, shard: Pick<Shard, "index" | "count">): SeedRange | null {
+  const size = range.last - range.first + 1;
+  const start = range.first + Math.floor((shard.index * size) / shard.count);
+  const end = range.first + Math.floor(((shard.index + 1) * size) / shard.count) - 1;
+  return end >= start ? { first: start, last: end } : null;
+}
+
+export function seedsOf(range: SeedRange | null): number[] {
+  if (!range) return [];
+  return Array.from({ length: range.last - range.first + 1 }, (_, i) => range.first + i);
+}
+
+export function formatRange(range: SeedRange): string {
+  return `${range.first}..${range.last}`;
+}

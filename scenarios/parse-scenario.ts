@@ -1,0 +1,385 @@
+// JSON scenarios (docs/scenarios.md): the same Scenario type as a TypeScript module,
+// minus what only code can say (customChecks, setup). parseScenario() checks the shape
+// of every field, then the names that must refer to something (servers, users, rooms,
+// labels), and throws a ScenarioError naming the source, the JSON path and the problem.
+//
+// The schema below is typed with Fields<…>/VariantFields<…>: when scenarios/types.ts
+// gains a field, a timeline verb or a check, this file stops compiling until the schema
+// (and docs/scenarios.md) describe it.
+
+import { getRoomVersion, parseServerName, parseUserId } from "../core/index.ts";
+import type { AdversarySpec } from "../sim/adversary.ts";
+import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "../sim/homeserver/federation-params.ts";
+import type { ClockSkew } from "../sim/homeserver/server-clock.ts";
+import { DEFAULT_LINK, validateLinkConfig, type LinkConfig } from "../sim/network/link-config.ts";
+import { buildPartition, CUT_MODES, PARTITION_SHAPES, type PartitionShapeName, type PartitionSpec } from "../sim/partitions.ts";
+import { RandomStreams } from "../sim/random.ts";
+import type { RoomPreset } from "../sim/room-presets.ts";
+import {
+  array,
+  boolean,
+  dictionary,
+  either,
+  fail,
+  jsonObject,
+  JsonPathError,
+  kindOf,
+  nonEmptyString,
+  nullable,
+  number,
+  object,
+  oneOf,
+  optional,
+  string,
+  tuple,
+  variants,
+  type Fields,
+  type Validator,
+} from "./json-validators.ts";
+import { ScenarioError } from "./scenario-error.ts";
+import type { Annotation, Check, LinkSpec, Range, Scenario, ServerSpec, SwarmSpec, TimelineAction } from "./types.ts";
+
+/** What a JSON scenario can hold: everything but the TypeScript-only fields. */
+export type JsonScenario = Omit<Scenario, "customChecks" | "setup">;
+
+/** Limits on a JSON scenario, so a mistaken file fails fast instead of running for ever. */
+export const SCENARIO_LIMITS = { serversMax: 100, usersMax: 1_000, timelineMax: 100_000, checksMax: 10_000 } as const;
+
+/** Validate a JSON value as a scenario. `source` names it in errors (a file path). */
+export function parseScenario(value: unknown, source: string): JsonScenario {
+  try {
+    const scenario = scenarioShape(value, "$");
+    checkReferences(scenario);
+    return scenario;
+  } catch (e) {
+    if (e instanceof JsonPathError) throw new ScenarioError(source, e.path, e.problem);
+    throw e;
+  }
+}
+
+/** Validate one check (its shape only: the names in it are checked against a scenario by parseScenario). */
+export function parseCheck(value: unknown, source: string): Check {
+  try {
+    return check(value, "$");
+  } catch (e) {
+    if (e instanceof JsonPathError) throw new ScenarioError(source, e.path, e.problem);
+    throw e;
+  }
+}
+
+// --- shapes -----------------------------------------------------------------------
+
+const time = number({ min: 0 });
+const duration = number({ above: 0 });
+const integer = number({ integer: true });
+const probability = number({ min: 0, max: 1 });
+const strings = array(string);
+
+/** Every key of a record type, from a value that lists them all (the compiler checks the list). */
+const keysOf = <K extends string>(all: Record<K, true>) => Object.keys(all) as K[];
+
+const ROOM_PRESETS = keysOf<RoomPreset>({ private_chat: true, trusted_private_chat: true, public_chat: true });
+type EventStatus = Extract<Check, { check: "event" }>["status"];
+const EVENT_STATUSES = keysOf<EventStatus>({ accepted: true, rejected: true, softFailed: true, outlier: true, absent: true, redacted: true, dropped: true });
+
+/** Numeric settings whose names come from their defaults, so a new setting is accepted at once. */
+function numericSettings<T>(defaults: Readonly<Record<keyof T & string, number>>, value: Validator<number>): Validator<Partial<T>> {
+  const fields = Object.fromEntries(Object.keys(defaults).map((k) => [k, optional(value)]));
+  return object(fields as unknown as Fields<Partial<T>>);
+}
+
+const linkConfig: Validator<Partial<LinkConfig>> = (v, path) => {
+  const config = numericSettings<LinkConfig>(DEFAULT_LINK, number({ min: 0 }))(v, path);
+  try {
+    validateLinkConfig(config, path);
+  } catch (e) {
+    fail(path, (e as Error).message.slice(path.length + 2));
+  }
+  return config;
+};
+
+const skew = object<Partial<ClockSkew>>({ offsetMs: optional(number()), driftPpm: optional(number()) });
+
+const adversary = variants<AdversarySpec, "kind">("kind", "adversary kind", {
+  "stale-prev-events": { sinceMs: time, users: optional(strings) },
+  "forge-signature": { impersonate: string },
+  "bad-hash": {},
+  withhold: { from: strings },
+  "clock-ahead": { offsetMs: number() },
+  "stale-state": { type: string, stateKey: optional(string) },
+});
+
+const server = object<ServerSpec>({
+  name: nonEmptyString,
+  skew: optional(skew),
+  params: optional(numericSettings<FederationParams>(DEFAULT_FEDERATION_PARAMS, number({ min: 0 }))),
+  adversary: optional(adversary),
+});
+
+const linkFields: Fields<LinkSpec> = { from: optional(string), to: optional(string), oneWay: optional(boolean), config: linkConfig };
+
+const sides = tuple(strings, strings);
+
+const partition = variants<PartitionSpec, "shape">("shape", "partition shape", {
+  isolate: { server: string, mode: optional(oneOf(CUT_MODES, "cut mode")) },
+  split: { sides, mode: optional(oneOf(CUT_MODES, "cut mode")) },
+  majority: { minority: optional(number({ integer: true, min: 1 })), mode: optional(oneOf(CUT_MODES, "cut mode")) },
+  ring: { reach: optional(number({ integer: true, min: 1 })), mode: optional(oneOf(CUT_MODES, "cut mode")) },
+  bridge: { bridge: string, sides: optional(sides), mode: optional(oneOf(CUT_MODES, "cut mode")) },
+  random: { mode: optional(oneOf(CUT_MODES, "cut mode")) },
+  oneWay: { from: strings, to: strings, mode: optional(oneOf(CUT_MODES, "cut mode")) },
+  map: { blocked: dictionary(strings), mode: optional(oneOf(CUT_MODES, "cut mode")) },
+});
+
+/** The fields every timeline entry has. */
+const at = { at: time, label: optional(nonEmptyString), expect: optional(nonEmptyString) };
+const by = { ...at, user: string };
+const targeted = { ...by, room: string, target: string, reason: optional(string) };
+
+const action = variants<TimelineAction, "do">("do", "timeline verb", {
+  createRoom: {
+    ...by,
+    room: nonEmptyString,
+    preset: optional(oneOf(ROOM_PRESETS, "room preset")),
+    name: optional(string),
+    topic: optional(string),
+    roomVersion: optional(string),
+    invite: optional(strings),
+    powerLevels: optional(jsonObject),
+  },
+  join: { ...by, room: string, via: optional(strings) },
+  leave: { ...by, room: string },
+  invite: targeted,
+  kick: targeted,
+  ban: targeted,
+  unban: targeted,
+  message: { ...by, room: string, body: string },
+  topic: { ...by, room: string, topic: string },
+  name: { ...by, room: string, name: string },
+  joinRules: { ...by, room: string, rule: string },
+  powerLevel: { ...by, room: string, target: string, level: integer },
+  setState: { ...by, room: string, type: string, stateKey: optional(string), content: jsonObject },
+  redact: { ...by, room: string, event: string, reason: optional(string) },
+  sync: by,
+  messages: { ...by, room: string, limit: optional(number({ integer: true, min: 1 })) },
+  partition: { ...at, partition },
+  repair: { ...at, partition: optional(partition) },
+  crash: { ...at, server: string },
+  restart: { ...at, server: string },
+  link: { ...at, ...linkFields },
+  heal: at,
+  note: { ...at, text: string },
+});
+
+function range(value: Validator<number>): Validator<Range> {
+  return (v, path) => {
+    if (!Array.isArray(v)) return typeof v === "number" ? value(v, path) : fail(path, `must be a number or a range [low, high], got ${kindOf(v)}`);
+    const [lo, hi] = tuple(value, value)(v, path);
+    return lo <= hi ? [lo, hi] : fail(path, `the range [${lo}, ${hi}] is empty (write [low, high])`);
+  };
+}
+
+const swarmShape = oneOf(
+  PARTITION_SHAPES.filter((s): s is Exclude<PartitionShapeName, "map"> => s !== "map"),
+  "partition shape a swarm can draw (map is for the timeline)",
+);
+
+const swarm = object<SwarmSpec>({
+  startMs: optional(time),
+  loss: optional(range(probability)),
+  duplication: optional(range(probability)),
+  reorder: optional(range(probability)),
+  partitionEveryMs: optional(range(duration)),
+  partitionForMs: optional(range(time)),
+  shapes: optional(array(swarmShape, { minLength: 1 })),
+  modes: optional(array(oneOf(CUT_MODES, "cut mode"), { minLength: 1 })),
+  crashEveryMs: optional(range(duration)),
+  crashForMs: optional(range(time)),
+  skewMs: optional(range(number())),
+  driftPpm: optional(range(number())),
+  messageEveryMs: optional(range(duration)),
+  topicEveryMs: optional(range(duration)),
+});
+
+const count = number({ integer: true, min: 0 });
+
+const check = variants<Check, "check">("check", "check", {
+  state: { room: string, type: string, stateKey: optional(string), servers: optional(strings), event: optional(nullable(string)), content: optional(jsonObject) },
+  membership: { room: string, user: string, servers: optional(strings), is: nullable(string) },
+  timeline: { room: string, user: string, includes: optional(strings), excludes: optional(strings), order: optional(strings) },
+  history: { room: string, user: string, limit: optional(number({ integer: true, min: 1 })), includes: optional(strings), excludes: optional(strings) },
+  event: { event: string, servers: optional(strings), status: oneOf(EVENT_STATUSES, "event status") },
+  converged: { room: optional(string) },
+  trace: {
+    kind: string,
+    atLeast: optional(count),
+    atMost: optional(count),
+    server: optional(string),
+    where: optional(dictionary(either(either(string, number(), "a string or number"), boolean, "a string, number or boolean"))),
+  },
+});
+
+const annotation = object<Annotation>({ at: time, text: string });
+
+const ONLY_IN_TYPESCRIPT = "only a TypeScript scenario module can have this (it is code)";
+
+const scenarioShape = object<JsonScenario>(
+  {
+    name: nonEmptyString,
+    description: string,
+    roomVersion: optional(string),
+    servers: array(server, { minLength: 1, maxLength: SCENARIO_LIMITS.serversMax }),
+    users: array(string, { maxLength: SCENARIO_LIMITS.usersMax }),
+    network: optional(array(object<LinkSpec>(linkFields))),
+    timeline: array(action, { maxLength: SCENARIO_LIMITS.timelineMax }),
+    swarm: optional(swarm),
+    chaosMs: optional(time),
+    convergenceBudgetMs: optional(duration),
+    heal: optional(boolean),
+    checks: optional(array(check, { maxLength: SCENARIO_LIMITS.checksMax })),
+    annotations: optional(array(annotation)),
+    signing: optional(boolean),
+  },
+  { refused: { customChecks: ONLY_IN_TYPESCRIPT, setup: ONLY_IN_TYPESCRIPT } },
+);
+
+// --- references -------------------------------------------------------------------
+
+/** Names that must refer to something the scenario declares. */
+function checkReferences(s: JsonScenario): void {
+  const servers = s.servers.map((x) => x.name);
+  const users = new Set<string>();
+  const serverSet = new Set<string>();
+  s.servers.forEach((x, i) => {
+    identifier(() => parseServerName(x.name), `$.servers[${i}].name`);
+    if (serverSet.has(x.name)) fail(`$.servers[${i}].name`, `server ${x.name} is listed twice`);
+    serverSet.add(x.name);
+  });
+  s.users.forEach((u, i) => {
+    identifier(() => parseUserId(u), `$.users[${i}]`);
+    const server = u.slice(u.indexOf(":") + 1);
+    if (!serverSet.has(server)) fail(`$.users[${i}]`, `${u} is on ${server}, which is not one of the servers (${servers.join(", ")})`);
+    if (users.has(u)) fail(`$.users[${i}]`, `${u} is listed twice`);
+    users.add(u);
+  });
+  const rooms = new Set<string>();
+  const labels = new Set<string>();
+  s.timeline.forEach((a, i) => {
+    if (a.do === "createRoom") {
+      if (rooms.has(a.room) || a.room === "*") fail(`$.timeline[${i}].room`, a.room === "*" ? `"*" means every room; name the room` : `room ${a.room} is created twice`);
+      rooms.add(a.room);
+    }
+    if (a.label !== undefined) {
+      if (labels.has(a.label)) fail(`$.timeline[${i}].label`, `label ${a.label} is used twice`);
+      labels.add(a.label);
+    }
+  });
+  const refs = new References(servers, users, rooms, labels);
+
+  if (s.roomVersion !== undefined) roomVersion(s.roomVersion, "$.roomVersion");
+  s.servers.forEach((x, i) => refs.adversary(x.adversary, `$.servers[${i}].adversary`));
+  (s.network ?? []).forEach((l, i) => refs.link(l, `$.network[${i}]`));
+  s.timeline.forEach((a, i) => refs.action(a, `$.timeline[${i}]`));
+  (s.checks ?? []).forEach((c, i) => refs.check(c, `$.checks[${i}]`));
+}
+
+function identifier(parse: () => unknown, path: string): void {
+  try {
+    parse();
+  } catch (e) {
+    fail(path, (e as Error).message);
+  }
+}
+
+function roomVersion(id: string, path: string): void {
+  identifier(() => getRoomVersion(id), path);
+}
+
+class References {
+  constructor(
+    private readonly servers: readonly string[],
+    private readonly users: ReadonlySet<string>,
+    private readonly rooms: ReadonlySet<string>,
+    private readonly labels: ReadonlySet<string>,
+  ) {}
+
+  server(name: string, path: string): void {
+    if (!this.servers.includes(name)) fail(path, `${JSON.stringify(name)} is not one of the servers (${this.servers.join(", ")})`);
+  }
+
+  user(name: string, path: string): void {
+    if (!this.users.has(name)) fail(path, `${JSON.stringify(name)} is not one of the users (list it in "users")`);
+  }
+
+  room(label: string, path: string, anyRoom: boolean): void {
+    if (anyRoom && label === "*") return;
+    if (!this.rooms.has(label)) fail(path, `no createRoom makes a room ${JSON.stringify(label)}${this.rooms.size ? ` (rooms: ${[...this.rooms].join(", ")})` : ""}`);
+  }
+
+  label(label: string, path: string): void {
+    if (!this.labels.has(label)) fail(path, `no timeline action has the label ${JSON.stringify(label)}`);
+  }
+
+  adversary(a: AdversarySpec | undefined, path: string): void {
+    if (!a) return;
+    if (a.kind === "withhold") a.from.forEach((s, j) => this.server(s, `${path}.from[${j}]`));
+    if (a.kind === "stale-prev-events") (a.users ?? []).forEach((u, j) => this.user(u, `${path}.users[${j}]`));
+    if (a.kind === "forge-signature") identifier(() => parseUserId(a.impersonate), `${path}.impersonate`);
+  }
+
+  link(l: LinkSpec, path: string): void {
+    if (l.from !== undefined) this.server(l.from, `${path}.from`);
+    if (l.to !== undefined) this.server(l.to, `${path}.to`);
+    if ((l.from === undefined) !== (l.to === undefined)) fail(path, "give both from and to (one link), or neither (the whole network)");
+    if (l.oneWay && l.from === undefined) fail(`${path}.oneWay`, "a one-way setting needs from and to");
+  }
+
+  partition(p: PartitionSpec, path: string): void {
+    // buildPartition is what the run will call: let it find unknown servers and bad sizes now.
+    try {
+      buildPartition(p, this.servers, new RandomStreams("parse-scenario").stream("partitions"));
+    } catch (e) {
+      fail(path, (e as Error).message);
+    }
+  }
+
+  action(a: TimelineAction, path: string): void {
+    if ("user" in a) this.user(a.user, `${path}.user`);
+    if ("room" in a) this.room(a.room, `${path}.room`, a.do !== "createRoom");
+    // Targets may be anyone (a ban before they ever join): only the grammar is checked.
+    if ("target" in a) identifier(() => parseUserId(a.target), `${path}.target`);
+    switch (a.do) {
+      case "createRoom":
+        if (a.roomVersion !== undefined) roomVersion(a.roomVersion, `${path}.roomVersion`);
+        (a.invite ?? []).forEach((u, j) => identifier(() => parseUserId(u), `${path}.invite[${j}]`));
+        return;
+      case "join":
+        (a.via ?? []).forEach((s, j) => this.server(s, `${path}.via[${j}]`));
+        return;
+      case "redact":
+        return this.label(a.event, `${path}.event`);
+      case "partition":
+        return this.partition(a.partition, `${path}.partition`);
+      case "repair":
+        return a.partition ? this.partition(a.partition, `${path}.partition`) : undefined;
+      case "crash":
+      case "restart":
+        return this.server(a.server, `${path}.server`);
+      case "link":
+        return this.link(a, path);
+      default:
+        return;
+    }
+  }
+
+  check(c: Check, path: string): void {
+    if ("room" in c && c.room !== undefined) this.room(c.room, `${path}.room`, false);
+    // A membership is read from room state (anyone); timelines and histories need the user's client.
+    if (c.check === "membership") identifier(() => parseUserId(c.user), `${path}.user`);
+    else if ("user" in c) this.user(c.user, `${path}.user`);
+    if ("servers" in c) (c.servers ?? []).forEach((s, j) => this.server(s, `${path}.servers[${j}]`));
+    if (c.check === "event") this.label(c.event, `${path}.event`);
+    if (c.check === "state" && typeof c.event === "string") this.label(c.event, `${path}.event`);
+    if (c.check === "trace" && c.server !== undefined) this.server(c.server, `${path}.server`);
+  }
+}
