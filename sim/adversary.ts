@@ -58,6 +58,8 @@ export interface Adversary {
   readonly clockOffsetMs?: number;
   /** The extremities a new local event cites (given the honest choice). */
   prevEvents?(room: RoomStore, sender: string, honest: StoredEvent[]): StoredEvent[];
+  /** Whether its users join a room it holds by building the join themselves, even when it thinks it has no member there. */
+  joinsLocally?(room: RoomStore): boolean;
   /** A local event was stored. */
   created?(room: RoomStore, event: StoredEvent): void;
   /** Any event was accepted (local or received), at virtual time `nowMs`. */
@@ -112,6 +114,8 @@ function stalePrevEvents(spec: Extract<AdversarySpec, { kind: "stale-prev-events
       const events = ids.map((id) => room.get(id)).filter((e): e is StoredEvent => e !== undefined && e.stateAfter !== undefined);
       return events.length > 0 ? events : honest;
     },
+    // A cheater does not ask a resident for a join template: it builds the join on its old state.
+    joinsLocally: (room) => pinned.has(room.roomId),
     created(room, event) {
       if (pinned.has(room.roomId) && onFork(event.pdu.sender)) forkTip.set(room.roomId, event.id);
     },

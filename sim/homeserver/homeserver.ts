@@ -201,10 +201,10 @@ export class Homeserver implements PipelineHost {
     return parseRoomId(`!r${++this.roomCounter}-${this.sim.stream(`ids:${this.name}`).int(0, 0xffffff).toString(16)}:${this.name}`);
   }
 
-  /** Servers with a joined member in the room's current state (the room's residents). */
-  serversInRoom(room: RoomStore): string[] {
+  /** Servers with a joined member in the room's current state (or the given state): the room's residents. */
+  serversInRoom(room: RoomStore, state: StateSnapshot = room.currentState): string[] {
     const servers = new Set<string>();
-    for (const [k, id] of room.currentState.entries()) {
+    for (const [k, id] of state.entries()) {
       const { type, stateKey: sk } = splitStateKey(k);
       if (type !== "m.room.member") continue;
       if ((room.get(id)?.pdu.content as { membership?: string }).membership === "join") servers.add(serverOfUser(sk as UserId));
@@ -268,7 +268,9 @@ export class Homeserver implements PipelineHost {
     this.onAccepted(room, stored);
     this.adversary?.created?.(room, stored);
     if (room.currentState !== before) this.onStateChanged(room, before);
-    this.broadcast(room, [{ eventId, pdu }], alsoSendTo);
+    // The residents before the event hear of it too (Synapse sends to the hosts at its
+    // prev events): a kick or ban of a server's last user must reach that server.
+    this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
     this.mergeExtremitiesIfWide(room, pdu.sender as UserId);
     return stored;
   }
