@@ -44,6 +44,8 @@ const LAYERS: Record<string, readonly string[]> = {
   core: ["sim", "scenarios", "cli", "viz", "test", "bench"],
   sim: ["scenarios", "cli", "viz", "test", "bench"],
   scenarios: ["cli", "viz", "test", "bench"],
+  // The web view is the CLI's sibling: it uses sim/, scenarios/ and core/, never cli/.
+  viz: ["cli", "test", "bench"],
 };
 
 /** The line with the contents of its string literals blanked out. */
@@ -74,6 +76,18 @@ describe("tidy", () => {
   // scenarios/ runs in the browser's worker as well as in Node: the same rules hold there.
   it("core/, sim/ and scenarios/ use no wall clock, chance, timers, platform modules or DOM", () => {
     const problems = findings(["core", "sim", "scenarios"], (_file, text) => bannedUse(text));
+    expect(problems).toEqual([]);
+  });
+
+  // The view model and the engine driver run in Node tests as well as in the browser, and
+  // the view model must be a pure function of the trace.
+  it("viz/model/ and viz/engine/ are as platform-free as sim/", () => {
+    const problems = findings(["viz/model", "viz/engine"], (_file, text) => bannedUse(text));
+    expect(problems).toEqual([]);
+  });
+
+  it("viz/ draws its layouts from seeded streams, never Math.random", () => {
+    const problems = findings(["viz"], (_file, text) => (/\bMath\.random\b/.test(withoutStrings(text)) ? `${text.trim()}  → use a seeded stream (sim/random.ts)` : undefined));
     expect(problems).toEqual([]);
   });
 

@@ -1,0 +1,37 @@
+// Permalinks: a run as a URL, and back.
+import { describe, expect, it } from "vitest";
+import { decodePermalink, encodePermalink, PermalinkError } from "../../viz/model/permalink.ts";
+
+describe("permalink", () => {
+  it("round-trips scenario, seed, interventions (forks included), room version and step", () => {
+    const p = {
+      scenario: "three-servers",
+      seed: "seed with spaces & signs",
+      interventions: [
+        { afterStep: 48, action: { at: 4073, do: "partition" as const, partition: { shape: "isolate" as const, server: "hs3" } } },
+        { afterStep: 50, fork: "2" },
+        { afterStep: 50, action: { at: 4100, do: "message" as const, user: "@alice:hs1", room: "room", body: "héllo ✓" } },
+      ],
+      roomVersion: "12",
+      step: 62,
+    };
+    const hash = encodePermalink(p);
+    expect(hash.startsWith("#scenario=three-servers&seed=")).toBe(true);
+    expect(decodePermalink(hash)).toEqual(p);
+  });
+
+  it("leaves out what is not there, and reads a bare link", () => {
+    expect(encodePermalink({ scenario: "topic-war", seed: "7", interventions: [] })).toBe("#scenario=topic-war&seed=7");
+    expect(decodePermalink("#scenario=topic-war")).toEqual({ scenario: "topic-war", seed: "1", interventions: [] });
+    expect(decodePermalink("")).toBeNull();
+  });
+
+  it("names what is wrong with a damaged link", () => {
+    expect(() => decodePermalink("#scenario=x&i=%%%")).toThrow(PermalinkError);
+    expect(() => decodePermalink("#scenario=x&step=-3")).toThrow(/step must be a whole number/);
+    const bad = (v: unknown) => `#scenario=x&i=${Buffer.from(JSON.stringify(v)).toString("base64url")}`;
+    expect(() => decodePermalink(bad({}))).toThrow(/must be a list/);
+    expect(() => decodePermalink(bad([{ afterStep: 1.5, fork: "s" }]))).toThrow(/intervention 0 needs a whole afterStep/);
+    expect(() => decodePermalink(bad([{ afterStep: 1, action: { at: 0 } }]))).toThrow(/needs an action with a "do" verb/);
+  });
+});

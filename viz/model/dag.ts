@@ -1,0 +1,149 @@
+// One server's copy of a room's DAG as it stood at a seq, laid out for drawing: a row
+// per distinct depth (empty depths are skipped, so a late joiner's backfilled history
+// does not leave a tall hole), a column per event within its row, ordered by where its
+// parents sit so that a fork's branches stay in their own columns. The forward
+// extremities are the accepted events that no accepted event cites as a prev event —
+// the same rule as the homeserver's store (sim/homeserver/room-store.ts).
+
+import type { JsonObject } from "../../core/index.ts";
+import { entriesUpTo, statusAt, type DagLog, type EventStatus } from "./dag-log.ts";
+
+export interface DagNode {
+  id: string;
+  /** A few characters of the id, for labels. */
+  short: string;
+  type: string;
+  stateKey?: string;
+  sender: string;
+  depth: number;
+  originServerTs: number;
+  status: EventStatus;
+  reason?: string;
+  backfilled: boolean;
+  /** Created by a user of this server. */
+  local: boolean;
+  redacted: boolean;
+  extremity: boolean;
+  row: number;
+  col: number;
+  prevEvents: string[];
+  authEvents: string[];
+  content: JsonObject;
+  /** The seq at which this server stored it. */
+  seq: number;
+}
+
+export interface DagEdge {
+  /** "child>parent" */
+  id: string;
+  from: string;
+  to: string;
+}
+
+export interface ServerDag {
+  server: string;
+  room: string;
+  nodes: DagNode[];
+  edges: DagEdge[];
+  /** Sorted ids of the forward extremities. */
+  extremities: string[];
+  /** The room's width on this server: how many forward extremities. */
+  width: number;
+  rows: number;
+  columns: number;
+  counts: Record<EventStatus, number>;
+}
+
+export function shortId(id: string): string {
+  return id.replace(/^\$/, "").slice(0, 5);
+}
+
+export function dagAt(log: DagLog, seq: number): ServerDag {
+  const n = entriesUpTo(log, seq);
+  const nodes: DagNode[] = [];
+  const byId = new Map<string, DagNode>();
+  const counts: Record<EventStatus, number> = { accepted: 0, soft_failed: 0, rejected: 0, outlier: 0 };
+  for (let i = 0; i < n; i++) {
+    const e = log.entries[i]!;
+    const st = statusAt(e, seq)!;
+    const s = e.summary;
+    const node: DagNode = {
+      id: e.id,
+      short: shortId(e.id),
+      type: s.type,
+      ...(s.stateKey !== undefined ? { stateKey: s.stateKey } : {}),
+      sender: s.sender,
+      depth: s.depth,
+      originServerTs: s.originServerTs,
+      status: st.status,
+      ...(st.reason ? { reason: st.reason } : {}),
+      backfilled: e.changes.some((c) => c.seq <= seq && c.backfilled === true),
+      local: e.local && e.changes.some((c) => c.seq <= seq && c.status === "accepted"),
+      redacted: e.redacted !== null && e.redacted.seq <= seq,
+      extremity: false,
+      row: 0,
+      col: 0,
+      prevEvents: s.prevEvents,
+      authEvents: s.authEvents,
+      content: s.content,
+      seq: e.seq,
+    };
+    counts[node.status]++;
+    nodes.push(node);
+    byId.set(node.id, node);
+  }
+  const cited = new Set<string>();
+  for (const node of nodes) if (node.status === "accepted") for (const p of node.prevEvents) cited.add(p);
+  const extremities: string[] = [];
+  for (const node of nodes) {
+    if (node.status === "accepted" && !cited.has(node.id)) {
+      node.extremity = true;
+      extremities.push(node.id);
+    }
+  }
+  extremities.sort();
+  const edges: DagEdge[] = [];
+  for (const node of nodes) for (const p of node.prevEvents) if (byId.has(p)) edges.push({ id: `${node.id}>${p}`, from: node.id, to: p });
+  const { rows, columns } = layout(nodes, byId);
+  return { server: log.server, room: log.room, nodes, edges, extremities, width: extremities.length, rows, columns, counts };
+}
+
+/** Rows by depth; within a row, ordered by the mean column of the parents already placed (then time, then id). */
+function layout(nodes: DagNode[], byId: Map<string, DagNode>): { rows: number; columns: number } {
+  const byDepth = new Map<number, DagNode[]>();
+  for (const node of nodes) {
+    const row = byDepth.get(node.depth);
+    if (row) row.push(node);
+    else byDepth.set(node.depth, [node]);
+  }
+  const depths = [...byDepth.keys()].sort((a, b) => a - b);
+  let columns = 0;
+  depths.forEach((depth, rowIndex) => {
+    const row = byDepth.get(depth)!;
+    const key = new Map<DagNode, number>();
+    for (const node of row) {
+      const placed = node.prevEvents.map((p) => byId.get(p)).filter((p): p is DagNode => p !== undefined && p.depth < depth);
+      key.set(node, placed.length ? placed.reduce((sum, p) => sum + p.col, 0) / placed.length : 0);
+    }
+    row.sort((a, b) => key.get(a)! - key.get(b)! || a.originServerTs - b.originServerTs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Each event takes its parents' column when it is free, so a branch stays straight.
+    let next = 0;
+    for (const node of row) {
+      node.row = rowIndex;
+      node.col = Math.max(next, Math.round(key.get(node)!));
+      next = node.col + 1;
+    }
+    columns = Math.max(columns, next);
+  });
+  return { rows: depths.length, columns };
+}
+
+/** The newest `rowsMax` rows of a DAG (all of it when smaller): what the view draws of a long room. */
+export function newestRows(dag: ServerDag, rowsMax: number): ServerDag {
+  if (dag.rows <= rowsMax) return dag;
+  const first = dag.rows - rowsMax;
+  const nodes = dag.nodes.filter((n) => n.row >= first).map((n) => ({ ...n, row: n.row - first }));
+  const kept = new Set(nodes.map((n) => n.id));
+  const edges = dag.edges.filter((e) => kept.has(e.from) && kept.has(e.to));
+  return { ...dag, nodes, edges, rows: rowsMax, columns: Math.max(1, ...nodes.map((n) => n.col + 1)) };
+}

@@ -1,0 +1,73 @@
+// A run as a URL: scenario, seed and every intervention (forks included), plus where the
+// cursor stood, in the location hash. Because a run is a pure function of those, the
+// link reopens exactly the same run — the same trace hash — in any browser.
+//
+//   #scenario=three-servers&seed=1&i=<base64url of the interventions' JSON>&step=48
+
+import { decodeBase64Url, encodeBase64Url } from "../../core/index.ts";
+import type { Intervention } from "../../scenarios/run.ts";
+import type { TimelineAction } from "../../scenarios/types.ts";
+
+export interface Permalink {
+  scenario: string;
+  seed: string;
+  interventions: Intervention[];
+  /** The step the cursor stood after (absent: the start). */
+  step?: number;
+  roomVersion?: string;
+}
+
+export class PermalinkError extends Error {}
+
+export function encodePermalink(p: Permalink): string {
+  const params = new URLSearchParams();
+  params.set("scenario", p.scenario);
+  params.set("seed", p.seed);
+  if (p.roomVersion) params.set("rv", p.roomVersion);
+  if (p.interventions.length > 0) params.set("i", encodeBase64Url(new TextEncoder().encode(JSON.stringify(p.interventions))));
+  if (p.step !== undefined) params.set("step", String(p.step));
+  return `#${params.toString()}`;
+}
+
+/** Read a location hash; null when it names no scenario. Throws PermalinkError on a damaged link. */
+export function decodePermalink(hash: string): Permalink | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ""));
+  const scenario = params.get("scenario");
+  if (!scenario) return null;
+  const seed = params.get("seed") ?? "1";
+  const out: Permalink = { scenario, seed, interventions: [] };
+  const rv = params.get("rv");
+  if (rv) out.roomVersion = rv;
+  const step = params.get("step");
+  if (step !== null) {
+    if (!/^\d+$/.test(step)) throw new PermalinkError(`permalink: step must be a whole number, got ${JSON.stringify(step)}`);
+    out.step = Number(step);
+  }
+  const i = params.get("i");
+  if (i) {
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(decodeBase64Url(i)));
+    } catch (e) {
+      throw new PermalinkError(`permalink: the interventions are not readable (${(e as Error).message})`);
+    }
+    out.interventions = parseInterventions(value);
+  }
+  return out;
+}
+
+export function parseInterventions(value: unknown): Intervention[] {
+  if (!Array.isArray(value)) throw new PermalinkError("permalink: interventions must be a list");
+  return value.map((v, n) => {
+    const o = v as Record<string, unknown>;
+    if (typeof o !== "object" || o === null || !Number.isInteger(o.afterStep) || (o.afterStep as number) < 0) {
+      throw new PermalinkError(`permalink: intervention ${n} needs a whole afterStep ≥ 0`);
+    }
+    if (typeof o.fork === "string") return { afterStep: o.afterStep as number, fork: o.fork };
+    const action = o.action as Record<string, unknown> | undefined;
+    if (typeof action !== "object" || action === null || typeof action.do !== "string") {
+      throw new PermalinkError(`permalink: intervention ${n} needs an action with a "do" verb, or a fork seed`);
+    }
+    return { afterStep: o.afterStep as number, action: action as unknown as TimelineAction };
+  });
+}

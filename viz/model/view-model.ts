@@ -1,0 +1,104 @@
+// What to draw at a point of the trace: the view model. A pure function of the records
+// up to `seq` and the virtual time `atMs` (which lies between record seq and the next:
+// it moves the messages in flight) and the room the reader selected. The D3 code only
+// binds what this returns.
+
+import type { DagLog } from "./dag-log.ts";
+import { dagAt, type ServerDag } from "./dag.ts";
+import type { LiveState, RunStart } from "./live-state.ts";
+import { networkAt, type NetworkVm } from "./network.ts";
+import { spaceTimeAt, type SpaceTimeVm } from "./space-time.ts";
+import { stateTableAt, type StateTable } from "./state-table.ts";
+import type { Note, TraceModel } from "./trace-model.ts";
+
+export interface Cursor {
+  /** The last record shown (-1: none yet). */
+  seq: number;
+  /** Virtual time shown, at or after that record's. */
+  atMs: number;
+}
+
+export interface ViewOptions {
+  /** The room whose DAG and state to show (default: the first room of the trace). */
+  room?: string | null;
+  /**
+   * A cache of the parts that depend only on (seq, room): the DAGs and the state table.
+   * Animation frames at the same seq reuse them; the result is the same either way.
+   */
+  memo?: ViewMemo;
+}
+
+export interface ViewMemo {
+  key?: string;
+  dags?: ServerDag[];
+  stateTable?: StateTable;
+}
+
+export interface ViewModel {
+  seq: number;
+  atMs: number;
+  run: RunStart | null;
+  phase: string | null;
+  end: { reason: string; steps: number } | null;
+  rooms: string[];
+  room: string | null;
+  network: NetworkVm;
+  /** One per server of the run, sorted (empty for a server that does not hold the room). */
+  dags: ServerDag[];
+  stateTable: StateTable;
+  spaceTime: SpaceTimeVm;
+  /** The walkthrough sentence in force: the latest note at or before the cursor. */
+  annotation: Note | null;
+  inFlight: { messages: number; pdus: number };
+}
+
+export function viewModelAt(model: TraceModel, cursor: Cursor, options: ViewOptions = {}): ViewModel {
+  const seq = Math.min(cursor.seq, model.length - 1);
+  const live = model.liveAt(seq);
+  const atMs = Math.max(cursor.atMs, live.atMs);
+  const room = pickRoom(live, options.room);
+  const servers = serversOf(live);
+  const key = `${model.generation}|${seq}|${room}`;
+  const memo = options.memo;
+  const fresh = !memo || memo.key !== key;
+  const dags = fresh ? dagsAt(model, room, servers, seq) : memo.dags!;
+  const stateTable = fresh ? stateTableAt(live, room, (id) => model.events.get(id)) : memo.stateTable!;
+  if (memo && fresh) Object.assign(memo, { key, dags, stateTable });
+  const widths = new Map(dags.filter((d) => d.nodes.length > 0).map((d) => [d.server, d.width] as const));
+  const network = networkAt(live, atMs, { widths, divergent: stateTable.divergent });
+  let pdus = 0;
+  for (const m of network.messages) pdus += m.pdus;
+  return {
+    seq,
+    atMs,
+    run: live.run,
+    phase: live.phase,
+    end: live.end,
+    rooms: [...live.rooms],
+    room,
+    network,
+    dags,
+    stateTable,
+    spaceTime: spaceTimeAt(model, seq, atMs, servers),
+    annotation: live.note,
+    inFlight: { messages: network.messages.length, pdus },
+  };
+}
+
+export function pickRoom(live: LiveState, wanted: string | null | undefined): string | null {
+  if (wanted && live.rooms.includes(wanted)) return wanted;
+  return live.rooms[0] ?? null;
+}
+
+/** The run's servers (from run.start), or every server the trace mentions. */
+export function serversOf(live: LiveState): string[] {
+  return live.run ? [...live.run.servers].sort() : [...live.servers.keys()].sort();
+}
+
+const EMPTY_LOG = (room: string, server: string): DagLog => ({ room, server, entries: [], byId: new Map() });
+
+export function dagsAt(model: TraceModel, room: string | null, servers: readonly string[], seq: number): ServerDag[] {
+  if (!room) return [];
+  const logs = model.dags.get(room);
+  return servers.map((s) => dagAt(logs?.get(s) ?? EMPTY_LOG(room, s), seq));
+}
