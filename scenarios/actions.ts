@@ -35,19 +35,20 @@ export function runAction(ctx: ActionContext, a: TimelineAction): void {
   const { world } = ctx;
   switch (a.do) {
     case "partition":
-      world.sim.applyPartition(buildPartition(a.partition, world.serverNames(), world.sim.stream("partitions")));
+      world.sim.applyPartition(buildPartition(a.partition, world.nodeNames(), world.sim.stream("partitions")));
       return;
     case "repair":
-      if (a.partition) world.sim.repairPartition(buildPartition(a.partition, world.serverNames(), world.sim.stream("partitions")));
+      if (a.partition) world.sim.repairPartition(buildPartition(a.partition, world.nodeNames(), world.sim.stream("partitions")));
       else world.sim.repair();
       return;
+    // Servers and application services alike: both are nodes of the network.
     case "crash":
-      if (!world.server(a.server).up) return;
+      if (!world.isNodeUp(a.server)) return;
       world.crash(a.server);
       ctx.crashed.add(a.server);
       return;
     case "restart":
-      if (world.server(a.server).up) return;
+      if (world.isNodeUp(a.server)) return;
       world.restart(a.server);
       ctx.crashed.delete(a.server);
       return;
@@ -68,7 +69,7 @@ export function runAction(ctx: ActionContext, a: TimelineAction): void {
 /** Repair every cut (delivering what was held) and restart every crashed server. */
 export function heal(ctx: ActionContext): void {
   ctx.world.sim.repair();
-  for (const name of ctx.world.serverNames()) if (!ctx.world.server(name).up) ctx.world.restart(name);
+  for (const name of ctx.world.nodeNames()) if (!ctx.world.isNodeUp(name)) ctx.world.restart(name);
   ctx.crashed.clear();
 }
 

@@ -53,6 +53,9 @@ function run(ctx: CheckContext): BridgeRun {
   return r;
 }
 
+/** The bridge's own link to its homeserver. */
+const BRIDGE_LINK = { shape: "split" as const, sides: [["hs1"], ["chat-bridge"]] as [string[], string[]] };
+
 const scenario: Scenario = {
   name: "bridge",
   description:
@@ -83,9 +86,6 @@ const scenario: Scenario = {
       world.client("@carol:hs1").join(bridge.aliasOf("general")).then((r) => Object.assign(state.carolJoin, { done: true, result: r }));
     });
     for (const [at, act] of PLATFORM_SCRIPT) world.sim.at(at, "chat platform", () => act(platform), "chat");
-    // The timeline's partitions name homeservers; the bridge's own link is cut here.
-    world.sim.at(BRIDGE_CUT_AT, "cut the bridge off from hs1", () => world.sim.partition(["hs1"], ["chat-bridge"]));
-    world.sim.at(BRIDGE_BACK_AT, "reconnect the bridge", () => world.sim.repair(["hs1"], ["chat-bridge"]));
   },
   timeline: [
     { at: 3_000, do: "join", user: "@alice:hs2", room: "portal", via: ["hs1"], expect: "ok" },
@@ -100,7 +100,10 @@ const scenario: Scenario = {
     message(16_000, "@carol:hs1", MATRIX_MESSAGES.carol1),
     { at: HEAL_AT, do: "repair" },
     message(HEAL_AT + 30_000, "@alice:hs2", MATRIX_MESSAGES.alice3),
+    // The bridge is a node of the network like a server: the timeline can cut its own link.
+    { at: BRIDGE_CUT_AT, do: "partition", partition: BRIDGE_LINK },
     message(BRIDGE_CUT_AT + 60_000, "@alice:hs2", MATRIX_MESSAGES.alice4),
+    { at: BRIDGE_BACK_AT, do: "repair", partition: BRIDGE_LINK },
   ],
   chaosMs: BRIDGE_BACK_AT + 2 * 60_000,
   annotations: [

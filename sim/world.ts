@@ -119,17 +119,32 @@ export class World {
     return [...this.services.keys()].sort();
   }
 
+  /** Every name in the network: servers and the nodes of application services (for partitions). */
+  nodeNames(): string[] {
+    const nodes = new Set(this.serverNames());
+    for (const s of this.services.values()) if (s.node) nodes.add(s.node);
+    return [...nodes].sort();
+  }
+
+  /** Whether a server, or the application service at that node, is up. */
+  isNodeUp(name: string): boolean {
+    return this.servers.has(name) ? this.servers.get(name)!.up : this.appService(name).up;
+  }
+
   private listen(hs: Homeserver): void {
     this.sim.rpc.listen(hs.name, (origin, request, respond) => handleFederation(hs, origin, request, respond));
   }
 
   // ---- faults -------------------------------------------------------------------------
 
+  /** Crash a server, or the application service at that node. */
   crash(name: string): void {
+    if (!this.servers.has(name) && this.services.has(name)) return this.appService(name).crash();
     this.server(name).crash();
   }
 
   restart(name: string): void {
+    if (!this.servers.has(name) && this.services.has(name)) return this.appService(name).restart();
     const hs = this.server(name);
     hs.restart(() => this.listen(hs));
     // The queues of pushes to its application services were persisted; their timers were not.
