@@ -1,4 +1,4 @@
-// Who hears of a new event: the servers in the room before it as well as after it.
+// Who hears of a new event (the servers in the room before it as well as after it), and registration.
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { World } from "../../sim/world.ts";
@@ -19,5 +19,21 @@ describe("broadcast", () => {
     expect(hs2.room(roomId)!.get(ban)?.status).toBe("accepted");
     expect(hs2.membership(hs2.room(roomId)!, "@bob:hs2")).toBe("ban");
     expect(world.divergentServers(roomId, ["hs1", "hs2"])).toEqual([]);
+  });
+});
+
+describe("registration", () => {
+  it("POST /register gives a logged-in client, or a Matrix error (never a throw)", () => {
+    const world = new World({ seed: 1, crypto: nodeCrypto });
+    world.addServer("hs1");
+    const first = world.register("hs1", "alice");
+    expect(first.ok).toBe(true);
+    expect(first.ok && first.value.userId).toBe("@alice:hs1");
+    const again = world.register("hs1", "alice");
+    expect(again.ok ? "ok" : again.error.errcode).toBe("M_USER_IN_USE");
+    const bad = world.register("hs1", "no spaces allowed");
+    expect(bad.ok ? "ok" : bad.error.errcode).toBe("M_INVALID_USERNAME");
+    // The new client works at once.
+    expect(first.ok && first.value.createRoom({ preset: "public_chat" }).done).toBe(true);
   });
 });
