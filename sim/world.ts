@@ -10,6 +10,7 @@ import { Client } from "./client.ts";
 import { handleFederation } from "./homeserver/federation-handlers.ts";
 import { Homeserver, type HomeserverOptions } from "./homeserver/homeserver.ts";
 import type { NetworkStats } from "./network/network.ts";
+import { ok, type Result } from "./matrix-error.ts";
 import { Simulation, type RunLimits, type RunResult } from "./simulation.ts";
 
 export interface RunSummary {
@@ -70,17 +71,29 @@ export class World {
     return [...this.servers.keys()].sort();
   }
 
-  /** Register a user on its server and return a client for it. */
-  addClient(userId: string): Client {
-    const id = parseUserId(userId);
-    const hs = this.server(id.slice(id.indexOf(":") + 1));
-    const registered = hs.registerUser(id.slice(1, id.indexOf(":")));
-    if (!registered.ok) throw new Error(registered.error.error);
+  /**
+   * POST /register on `server`: a new user and a logged-in client for it, or the Matrix
+   * error (M_USER_IN_USE, M_INVALID_USERNAME, M_EXCLUSIVE inside an application
+   * service's exclusive namespace).
+   */
+  register(server: string, localpart: string): Result<Client> {
+    const hs = this.server(server);
+    const registered = hs.registerUser(localpart);
+    if (!registered.ok) return registered;
+    const id = registered.value;
     const client = new Client(hs, id, hs.issueToken(id));
     this.clients.set(id, client);
     // The trace names who lives where, so a reader (the web view) can draw and act as them.
     this.trace.add({ kind: "server.user", server: hs.name, user: id });
-    return client;
+    return ok(client);
+  }
+
+  /** Register a user ("@alice:hs1") on its server and return a client for it; throws on a Matrix error. */
+  addClient(userId: string): Client {
+    const id = parseUserId(userId);
+    const registered = this.register(id.slice(id.indexOf(":") + 1), id.slice(1, id.indexOf(":")));
+    if (!registered.ok) throw new Error(`${registered.error.errcode}: ${registered.error.error}`);
+    return registered.value;
   }
 
   client(userId: string): Client {
