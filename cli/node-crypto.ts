@@ -14,8 +14,11 @@ const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
 const KEY_CACHE_MAX = 4096;
 const privateKeys = new Map<string, KeyObject>();
 const publicKeys = new Map<string, KeyObject>();
+// The raw public key of each seed: deriving it means exporting a DER structure, which
+// profiling showed costs more than a verification; checkers ask for it once per signature.
+const rawPublicKeys = new Map<string, Uint8Array>();
 
-function cached(map: Map<string, KeyObject>, raw: Uint8Array, make: () => KeyObject): KeyObject {
+function cached<V>(map: Map<string, V>, raw: Uint8Array, make: () => V): V {
   const id = Buffer.from(raw).toString("hex");
   let key = map.get(id);
   if (!key) {
@@ -42,8 +45,12 @@ export const nodeCrypto: CryptoBackend = {
   name: "node:crypto",
   sha256: (data) => new Uint8Array(createHash("sha256").update(data).digest()),
   publicKey: (seed) => {
-    const der = createPublicKey(privateKey(seed)).export({ format: "der", type: "spki" });
-    return new Uint8Array(der.subarray(der.length - 32));
+    const raw = cached(rawPublicKeys, seed, () => {
+      const der = createPublicKey(privateKey(seed)).export({ format: "der", type: "spki" });
+      return new Uint8Array(der.subarray(der.length - 32));
+    });
+    // A copy: callers own what they are given.
+    return new Uint8Array(raw);
   },
   sign: (message, seed) => new Uint8Array(sign(null, message, privateKey(seed))),
   verify: (signature, message, key) => {

@@ -15,6 +15,7 @@
 import { nobleCrypto, type CryptoBackend, type EventId, type RoomId } from "../core/index.ts";
 import { checkAcyclic, checkAuthSafety, checkSignatureSafety } from "../sim/checkers.ts";
 import type { NetworkStats } from "../sim/network/network.ts";
+import { withVerificationCache } from "../sim/homeserver/verification-cache.ts";
 import { DEFAULT_ROOM_VERSION } from "../sim/room-presets.ts";
 import { DEFAULT_RUN_LIMITS } from "../sim/simulation.ts";
 import { traceHash, traceNumbers } from "../sim/trace.ts";
@@ -115,7 +116,11 @@ export class ScenarioRun {
     this.stepsMax = options.stepsMax ?? DEFAULT_RUN_LIMITS.stepsMax;
     this.replay = [...(options.interventions ?? [])].sort((a, b) => a.afterStep - b.afterStep);
     this.honest = honestServers(scenario);
-    const world = new World({ seed: this.seed, crypto: options.crypto ?? nobleCrypto, signing: options.signing ?? scenario.signing ?? true });
+    // One verification cache for the whole run, under each server's own: every receiving
+    // server checks the same signature on the same bytes, and the end-of-run safety check
+    // checks them all again; a verification's answer never changes, so it is computed once.
+    const crypto = withVerificationCache(options.crypto ?? nobleCrypto);
+    const world = new World({ seed: this.seed, crypto, signing: options.signing ?? scenario.signing ?? true });
     this.world = world;
     const names = scenario.servers.map((s) => s.name);
     world.trace.add({ kind: "run.start", seed: this.seed, scenario: scenario.name, roomVersion: this.roomVersion, servers: [...names].sort() });
