@@ -1,0 +1,106 @@
+// Where the network's nodes sit: a seeded force layout. Servers are pulled towards a
+// circle (so a line drawn across it splits it in a readable way), their users and
+// application services gather around them. The simulation draws from a seeded stream
+// (the same picture every time for the same servers) and node objects are kept by id,
+// so positions survive every update; it is re-run only when the set of nodes or the
+// size of the drawing changes.
+
+import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type SimulationLinkDatum, type SimulationNodeDatum } from "d3";
+import { RandomStreams } from "../../sim/random.ts";
+import type { ServerVm } from "../model/network.ts";
+
+export type NodeKind = "server" | "user" | "service";
+
+export interface LayoutNode extends SimulationNodeDatum {
+  id: string;
+  kind: NodeKind;
+  label: string;
+  /** The server a user or service belongs to. */
+  server: string;
+  x: number;
+  y: number;
+  /** Where the layout pulls it (servers: their place on the circle). */
+  homeX: number;
+  homeY: number;
+}
+
+export const SERVER_R = 26;
+export const USER_R = 7;
+const TICKS = 300;
+
+export const userNodeId = (user: string) => `user:${user}`;
+export const serviceNodeId = (server: string, service: string) => `svc:${server}/${service}`;
+
+export class NetworkLayout {
+  readonly nodes = new Map<string, LayoutNode>();
+  /** Network node names (servers, service urls) → layout node ids. */
+  readonly byNetworkName = new Map<string, string>();
+  private shape = "";
+
+  /** Lay out again if the nodes or the size changed. True when positions moved. */
+  update(servers: readonly ServerVm[], width: number, height: number): boolean {
+    const shape = `${Math.round(width)}x${Math.round(height)}|${servers.map((s) => `${s.id}:${s.users.join(",")}:${s.services.map((x) => x.id).join(",")}`).join(";")}`;
+    if (shape === this.shape) return false;
+    this.shape = shape;
+    const cx = width / 2;
+    const cy = height / 2;
+    const radius = Math.max(60, Math.min(width, height) / 2 - 70);
+    const wanted = new Set<string>();
+    const links: Array<SimulationLinkDatum<LayoutNode>> = [];
+    servers.forEach((hs, i) => {
+      const angle = (i / Math.max(1, servers.length)) * 2 * Math.PI - Math.PI / 2;
+      const homeX = cx + radius * Math.cos(angle);
+      const homeY = cy + radius * Math.sin(angle);
+      const server = this.keep({ id: hs.id, kind: "server", label: hs.id, server: hs.id, homeX, homeY });
+      wanted.add(server.id);
+      this.byNetworkName.set(hs.id, hs.id);
+      const satellites = [...hs.users.map((u) => ({ id: userNodeId(u), kind: "user" as const, label: u.replace(/^@/, "").split(":")[0] ?? u })), ...hs.services.map((s) => ({ id: serviceNodeId(hs.id, s.id), kind: "service" as const, label: s.id, node: s.node }))];
+      satellites.forEach((sat, j) => {
+        // Outwards from the centre, fanned out.
+        const spread = (j - (satellites.length - 1) / 2) * 0.5;
+        const a = angle + spread;
+        const node = this.keep({ id: sat.id, kind: sat.kind, label: sat.label, server: hs.id, homeX: homeX + 52 * Math.cos(a), homeY: homeY + 52 * Math.sin(a) });
+        wanted.add(node.id);
+        links.push({ source: server, target: node });
+        if ("node" in sat && sat.node) this.byNetworkName.set(sat.node, node.id);
+      });
+    });
+    for (const id of [...this.nodes.keys()]) if (!wanted.has(id)) this.nodes.delete(id);
+    const nodes = [...this.nodes.values()];
+    const rng = new RandomStreams("netsplit-layout").stream("force");
+    const sim = forceSimulation(nodes)
+      .randomSource(() => rng.next())
+      .force("charge", forceManyBody<LayoutNode>().strength((n) => (n.kind === "server" ? -260 : -40)))
+      .force("links", forceLink<LayoutNode, SimulationLinkDatum<LayoutNode>>(links).distance(48).strength(0.9))
+      .force("collide", forceCollide<LayoutNode>((n) => (n.kind === "server" ? SERVER_R + 14 : USER_R + 10)))
+      .force("x", forceX<LayoutNode>((n) => n.homeX).strength((n) => (n.kind === "server" ? 0.6 : 0.08)))
+      .force("y", forceY<LayoutNode>((n) => n.homeY).strength((n) => (n.kind === "server" ? 0.6 : 0.08)))
+      .stop();
+    sim.tick(TICKS);
+    // Inside the drawing, with room above each node for its label.
+    for (const n of nodes) {
+      n.x = Math.min(width - 24, Math.max(24, n.x));
+      n.y = Math.min(height - 24, Math.max(n.kind === "server" ? SERVER_R + 6 : 24, n.y));
+    }
+    return true;
+  }
+
+  /** The layout node of a network name (a server, or a service's url). */
+  at(networkName: string): LayoutNode | undefined {
+    const id = this.byNetworkName.get(networkName);
+    return id ? this.nodes.get(id) : undefined;
+  }
+
+  private keep(n: Omit<LayoutNode, "x" | "y">): LayoutNode {
+    const old = this.nodes.get(n.id);
+    if (old) {
+      old.homeX = n.homeX;
+      old.homeY = n.homeY;
+      old.label = n.label;
+      return old;
+    }
+    const made: LayoutNode = { ...n, x: n.homeX, y: n.homeY };
+    this.nodes.set(n.id, made);
+    return made;
+  }
+}

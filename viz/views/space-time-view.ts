@@ -1,0 +1,313 @@
+// The space-time diagram, on a canvas so that no run is too long to draw: a lane per
+// server, time to the right (idle stretches shortened, model/time-axis.ts), each
+// federation transaction an arrow from its sender's lane to its destination's — green
+// once acknowledged, red when it failed, blue while in the air, ✕ where it was lost —
+// cuts, heals, crashes and interventions marked on the axis, created events as dots.
+// What lies past the cursor (after scrubbing back) is drawn faint. Arrows are culled to
+// the visible window and drawn in one path per style; arrowheads only when few.
+// Scroll to zoom, click to move the cursor there.
+
+import { arrowAt, type TxnArrow } from "../model/space-time-log.ts";
+import { arrowRange, type SpaceTimeVm } from "../model/space-time.ts";
+
+export interface SpaceTimeCallbacks {
+  seek(atMs: number): void;
+}
+
+const LEFT = 48;
+const RIGHT = 14;
+const TOP = 22;
+const BOTTOM = 10;
+const HEADS_MAX = 1_500;
+
+const STYLE = {
+  ok: "#3c8b5a",
+  failed: "#d64545",
+  flying: "#2f6fd6",
+  future: "rgba(60,60,60,0.13)",
+  lane: "#c9ced6",
+  crashed: "#d64545",
+  cut: "#d64545",
+  repair: "#2e9d5b",
+  intervention: "#1f4fd1",
+  fork: "#8b3fd1",
+  note: "#9aa3ad",
+};
+
+export class SpaceTimeView {
+  private readonly ctx: CanvasRenderingContext2D;
+  /** Width of the window in axis units; null: the whole run. */
+  private span: number | null = null;
+  private lastKey = "";
+  private window: [number, number] = [0, 1];
+  private vm: SpaceTimeVm | null = null;
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly callbacks: SpaceTimeCallbacks,
+  ) {
+    this.ctx = canvas.getContext("2d")!;
+    canvas.addEventListener("wheel", (e) => {
+      e.preventDefault();
+      const whole = this.window[1] - this.window[0];
+      const next = (this.span ?? whole) * (e.deltaY > 0 ? 1.25 : 0.8);
+      this.span = next >= this.wholeSpan() ? null : Math.max(50, next);
+      this.lastKey = "";
+    });
+    canvas.addEventListener("click", (e) => {
+      if (!this.vm) return;
+      const r = canvas.getBoundingClientRect();
+      const x = e.clientX - r.left;
+      const [a, b] = this.window;
+      const axisX = a + ((x - LEFT) / Math.max(1, r.width - LEFT - RIGHT)) * (b - a);
+      this.callbacks.seek(this.vm.axis.fromAxis(Math.max(0, axisX)));
+    });
+  }
+
+  /** Show the whole run again. */
+  resetZoom(): void {
+    this.span = null;
+    this.lastKey = "";
+  }
+
+  private wholeSpan(): number {
+    if (!this.vm) return 1;
+    return Math.max(1, this.vm.axis.toAxis(this.vm.headAtMs), this.vm.axis.toAxis(this.vm.cursorAtMs));
+  }
+
+  update(vm: SpaceTimeVm): void {
+    this.vm = vm;
+    const dpr = window.devicePixelRatio || 1;
+    const w = this.canvas.clientWidth;
+    const h = this.canvas.clientHeight;
+    const key = `${w}x${h}|${vm.seq}|${vm.cursorAtMs}|${vm.arrows.length}|${vm.lanes.length}|${this.span}`;
+    if (key === this.lastKey) return;
+    this.lastKey = key;
+    if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(h * dpr)) {
+      this.canvas.width = Math.round(w * dpr);
+      this.canvas.height = Math.round(h * dpr);
+    }
+    const ctx = this.ctx;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    this.draw(vm, w, h);
+  }
+
+  private draw(vm: SpaceTimeVm, w: number, h: number): void {
+    const ctx = this.ctx;
+    const axis = vm.axis;
+    const cursorAxis = axis.toAxis(vm.cursorAtMs);
+    const whole = this.wholeSpan();
+    const span = this.span ?? whole;
+    const right = this.span === null ? whole : Math.max(span, cursorAxis + span * 0.15);
+    const left = right - span;
+    this.window = [left, right];
+    const plotW = Math.max(1, w - LEFT - RIGHT);
+    const X = (atMs: number) => LEFT + ((axis.toAxis(atMs) - left) / (right - left)) * plotW;
+    const laneGap = Math.min(44, (h - TOP - BOTTOM) / Math.max(1, vm.lanes.length));
+    const laneY = new Map(vm.lanes.map((l, i) => [l, TOP + laneGap * (i + 0.5)] as const));
+    const fromMs = axis.fromAxis(Math.max(0, left));
+    const toMs = axis.fromAxis(right);
+
+    // Lanes and their names.
+    ctx.font = "11px system-ui, sans-serif";
+    ctx.textBaseline = "middle";
+    for (const [lane, y] of laneY) {
+      ctx.strokeStyle = STYLE.lane;
+      ctx.lineWidth = 1;
+      line(ctx, LEFT, y, w - RIGHT, y);
+      ctx.fillStyle = "#333";
+      ctx.fillText(lane, 4, y);
+    }
+    this.drawGaps(vm, X, fromMs, toMs, h);
+    this.drawCrashes(vm, X, laneY, w);
+    this.drawMarks(vm, X, fromMs, toMs, h);
+
+    // Arrows, batched by style.
+    const [start, end] = arrowRange(vm.arrows, vm.arrows.length, fromMs, toMs, axisSpanMs(vm));
+    const paths: Record<string, Path2D> = { ok: new Path2D(), failed: new Path2D(), flying: new Path2D(), future: new Path2D() };
+    const heads: Array<{ style: string; x1: number; y1: number; x2: number; y2: number }> = [];
+    const crosses: Array<{ x: number; y: number }> = [];
+    const drawHeads = end - start < HEADS_MAX;
+    for (let i = start; i < end; i++) {
+      const a = vm.arrows[i]!;
+      const y1 = laneY.get(a.from);
+      const yTo = laneY.get(a.to);
+      if (y1 === undefined || yTo === undefined) continue;
+      const g = geometry(a, i < vm.arrowCount, vm.seq, vm.cursorAtMs);
+      const x1 = X(a.sentAtMs);
+      const x2 = X(g.endAtMs);
+      const y2 = y1 + (yTo - y1) * g.fraction;
+      paths[g.style]!.moveTo(x1, y1);
+      paths[g.style]!.lineTo(x2, y2);
+      if (g.lost) crosses.push({ x: x2, y: y2 });
+      else if (drawHeads && g.style !== "future" && g.fraction === 1) heads.push({ style: g.style, x1, y1, x2, y2 });
+    }
+    ctx.lineWidth = 1.2;
+    for (const style of ["future", "ok", "failed", "flying"] as const) {
+      ctx.strokeStyle = STYLE[style];
+      ctx.stroke(paths[style]!);
+    }
+    for (const hd of heads) arrowHead(ctx, hd.x1, hd.y1, hd.x2, hd.y2, STYLE[hd.style as keyof typeof STYLE]);
+    ctx.strokeStyle = STYLE.failed;
+    ctx.lineWidth = 1.5;
+    for (const c of crosses) {
+      line(ctx, c.x - 3, c.y - 3, c.x + 3, c.y + 3);
+      line(ctx, c.x - 3, c.y + 3, c.x + 3, c.y - 3);
+    }
+
+    // Events created, as dots on their lanes.
+    ctx.fillStyle = "#555";
+    for (let i = 0; i < vm.dotCount; i++) {
+      const d = vm.dots[i]!;
+      if (d.atMs < fromMs || d.atMs > toMs) continue;
+      const y = laneY.get(d.server);
+      if (y === undefined) continue;
+      ctx.beginPath();
+      ctx.arc(X(d.atMs), y, 2.5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+
+    // The cursor, and what lies past it dimmed.
+    const cx = X(vm.cursorAtMs);
+    if (vm.headAtMs > vm.cursorAtMs) {
+      ctx.fillStyle = "rgba(255,255,255,0.55)";
+      ctx.fillRect(cx, TOP - 6, Math.max(0, X(vm.headAtMs) - cx), h - TOP);
+    }
+    ctx.strokeStyle = "#111";
+    ctx.lineWidth = 1.5;
+    line(ctx, cx, 4, cx, h - 2);
+    this.drawTicks(vm, left, right, plotW);
+  }
+
+  private drawGaps(vm: SpaceTimeVm, X: (t: number) => number, fromMs: number, toMs: number, h: number): void {
+    const ctx = this.ctx;
+    for (const g of vm.axis.gaps) {
+      if (g.toMs < fromMs || g.fromMs > toMs || g.fromMs > vm.headAtMs) continue;
+      const x1 = X(g.fromMs);
+      const x2 = X(g.toMs);
+      ctx.fillStyle = "rgba(120,130,150,0.08)";
+      ctx.fillRect(x1, TOP - 6, x2 - x1, h - TOP);
+      if (x2 - x1 < 44) continue; // too narrow to label without overlapping its neighbours
+      ctx.fillStyle = "#8a93a0";
+      ctx.textAlign = "center";
+      ctx.fillText(`≈ ${formatSpan(g.toMs - g.fromMs)}`, (x1 + x2) / 2, h - BOTTOM - 4);
+      ctx.textAlign = "start";
+    }
+  }
+
+  private drawCrashes(vm: SpaceTimeVm, X: (t: number) => number, laneY: Map<string, number>, w: number): void {
+    const ctx = this.ctx;
+    const downSince = new Map<string, number>();
+    const segments: Array<{ server: string; from: number; to: number | null }> = [];
+    for (let i = 0; i < vm.markCount; i++) {
+      const m = vm.marks[i]!;
+      if (m.kind === "crash" && m.server) downSince.set(m.server, m.atMs);
+      if (m.kind === "restart" && m.server && downSince.has(m.server)) {
+        segments.push({ server: m.server, from: downSince.get(m.server)!, to: m.atMs });
+        downSince.delete(m.server);
+      }
+    }
+    for (const [server, from] of downSince) segments.push({ server, from, to: null });
+    ctx.strokeStyle = STYLE.crashed;
+    ctx.lineWidth = 3;
+    ctx.setLineDash([4, 3]);
+    for (const s of segments) {
+      const y = laneY.get(s.server);
+      if (y === undefined) continue;
+      line(ctx, Math.max(LEFT, X(s.from)), y, Math.min(w - RIGHT, s.to === null ? X(vm.cursorAtMs) : X(s.to)), y);
+    }
+    ctx.setLineDash([]);
+  }
+
+  private drawMarks(vm: SpaceTimeVm, X: (t: number) => number, fromMs: number, toMs: number, h: number): void {
+    const ctx = this.ctx;
+    for (let i = 0; i < vm.markCount; i++) {
+      const m = vm.marks[i]!;
+      if (m.atMs < fromMs || m.atMs > toMs) continue;
+      const x = X(m.atMs);
+      const colour = m.kind === "cut" ? STYLE.cut : m.kind === "repair" || m.kind === "heal" || m.kind === "release" ? STYLE.repair : m.kind === "intervention" ? STYLE.intervention : m.kind === "fork" ? STYLE.fork : m.kind === "note" ? STYLE.note : STYLE.crashed;
+      ctx.strokeStyle = colour;
+      ctx.lineWidth = m.kind === "note" ? 1 : 1.5;
+      if (m.kind === "note") ctx.setLineDash([2, 3]);
+      line(ctx, x, TOP - 6, x, h - BOTTOM);
+      ctx.setLineDash([]);
+      if (m.kind === "intervention" || m.kind === "fork") {
+        ctx.fillStyle = colour;
+        ctx.beginPath();
+        ctx.moveTo(x - 4, TOP - 8);
+        ctx.lineTo(x + 4, TOP - 8);
+        ctx.lineTo(x, TOP - 2);
+        ctx.fill();
+      }
+    }
+  }
+
+  private drawTicks(vm: SpaceTimeVm, left: number, right: number, plotW: number): void {
+    const ctx = this.ctx;
+    ctx.fillStyle = "#666";
+    ctx.font = "10px system-ui, sans-serif";
+    const n = Math.max(2, Math.floor(plotW / 110));
+    for (let i = 0; i <= n; i++) {
+      const axisX = left + ((right - left) * i) / n;
+      if (axisX < 0) continue;
+      const x = LEFT + (plotW * i) / n;
+      ctx.fillText(formatTime(vm.axis.fromAxis(axisX)), Math.min(x, LEFT + plotW - 40), 8);
+    }
+  }
+}
+
+/** The longest an arrow may stretch (for culling), in virtual ms: the longest so far, or one still in the air. */
+function axisSpanMs(vm: SpaceTimeVm): number {
+  return Math.max(vm.spanMsMax, FLYING_SPAN_MS);
+}
+
+/** Arrows still in the air are drawn when sent up to this long before the window. */
+const FLYING_SPAN_MS = 60_000;
+
+interface Geometry {
+  style: "ok" | "failed" | "flying" | "future";
+  endAtMs: number;
+  /** How far towards the destination lane the arrow reaches (1: all the way). */
+  fraction: number;
+  lost: boolean;
+}
+
+function geometry(a: TxnArrow, exists: boolean, seq: number, cursorAtMs: number): Geometry {
+  const st = exists ? arrowAt(a, seq) : arrowAt(a, Number.MAX_SAFE_INTEGER);
+  const style: Geometry["style"] = !exists ? "future" : st.outcome === "failed" || st.state === "lost" ? "failed" : st.state === "flying" ? "flying" : "ok";
+  if (st.state === "arrived") return { style, endAtMs: st.endAtMs!, fraction: 1, lost: false };
+  if (st.state === "lost") return { style, endAtMs: st.endAtMs!, fraction: 0.5, lost: true };
+  // In the air at the cursor: as far as it has come.
+  if (a.deliverAtMs === null || a.deliverAtMs <= a.sentAtMs) return { style, endAtMs: Math.max(a.sentAtMs, cursorAtMs), fraction: 0.15, lost: false };
+  const f = Math.min(1, Math.max(0, (cursorAtMs - a.sentAtMs) / (a.deliverAtMs - a.sentAtMs)));
+  return { style, endAtMs: a.sentAtMs + (a.deliverAtMs - a.sentAtMs) * f, fraction: f, lost: false };
+}
+
+function line(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(x2, y2);
+  ctx.stroke();
+}
+
+function arrowHead(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number, colour: string): void {
+  const a = Math.atan2(y2 - y1, x2 - x1);
+  ctx.fillStyle = colour;
+  ctx.beginPath();
+  ctx.moveTo(x2, y2);
+  ctx.lineTo(x2 - 6 * Math.cos(a - 0.4), y2 - 6 * Math.sin(a - 0.4));
+  ctx.lineTo(x2 - 6 * Math.cos(a + 0.4), y2 - 6 * Math.sin(a + 0.4));
+  ctx.fill();
+}
+
+export function formatTime(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  if (ms < 2 * 3600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3600_000).toFixed(2)} h`;
+}
+
+function formatSpan(ms: number): string {
+  return formatTime(ms);
+}
