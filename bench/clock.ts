@@ -30,3 +30,10 @@ export function millisecondsFor(fn: () => void, repeats = 3): number {
 export function formatRate(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
+
+/** Milliseconds taken by one run of an asynchronous `fn` (worker threads, processes). */
+export async function millisecondsForAsync(fn: () => Promise<void>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}

@@ -5,11 +5,13 @@
 import { runCryptoBench } from "./crypto.bench.ts";
 import { runEngineBench } from "./engine.bench.ts";
 import { runStateResBench } from "./state-res.bench.ts";
+import { runSweepBench } from "./sweep.bench.ts";
 
 const SUITES: ReadonlyArray<{ name: string; run: () => void | Promise<void> }> = [
   { name: "event ids, signatures, verifications", run: runCryptoBench },
   { name: "state resolution", run: runStateResBench },
   { name: "engine throughput", run: runEngineBench },
+  { name: "sweep throughput", run: runSweepBench },
 ];
 
 const only = process.argv.slice(2);

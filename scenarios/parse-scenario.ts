@@ -35,6 +35,7 @@ import {
   variants,
   type Fields,
   type Validator,
+  type VariantFields,
 } from "./json-validators.ts";
 import { ScenarioError } from "./scenario-error.ts";
 import type { Annotation, Check, LinkSpec, Range, Scenario, ServerSpec, SwarmSpec, TimelineAction } from "./types.ts";
@@ -100,14 +101,15 @@ const linkConfig: Validator<Partial<LinkConfig>> = (v, path) => {
 
 const skew = object<Partial<ClockSkew>>({ offsetMs: optional(number()), driftPpm: optional(number()) });
 
-const adversary = variants<AdversarySpec, "kind">("kind", "adversary kind", {
+const adversaryShapes: VariantFields<AdversarySpec, "kind"> = {
   "stale-prev-events": { sinceMs: time, users: optional(strings) },
   "forge-signature": { impersonate: string },
   "bad-hash": {},
   withhold: { from: strings },
   "clock-ahead": { offsetMs: number() },
   "stale-state": { type: string, stateKey: optional(string) },
-});
+};
+const adversary = variants<AdversarySpec, "kind">("kind", "adversary kind", adversaryShapes);
 
 const server = object<ServerSpec>({
   name: nonEmptyString,
@@ -136,7 +138,7 @@ const at = { at: time, label: optional(nonEmptyString), expect: optional(nonEmpt
 const by = { ...at, user: string };
 const targeted = { ...by, room: string, target: string, reason: optional(string) };
 
-const action = variants<TimelineAction, "do">("do", "timeline verb", {
+const actionShapes: VariantFields<TimelineAction, "do"> = {
   createRoom: {
     ...by,
     room: nonEmptyString,
@@ -169,7 +171,8 @@ const action = variants<TimelineAction, "do">("do", "timeline verb", {
   link: { ...at, ...linkFields },
   heal: at,
   note: { ...at, text: string },
-});
+};
+const action = variants<TimelineAction, "do">("do", "timeline verb", actionShapes);
 
 function range(value: Validator<number>): Validator<Range> {
   return (v, path) => {
@@ -203,7 +206,7 @@ const swarm = object<SwarmSpec>({
 
 const count = number({ integer: true, min: 0 });
 
-const check = variants<Check, "check">("check", "check", {
+const checkShapes: VariantFields<Check, "check"> = {
   state: { room: string, type: string, stateKey: optional(string), servers: optional(strings), event: optional(nullable(string)), content: optional(jsonObject) },
   membership: { room: string, user: string, servers: optional(strings), is: nullable(string) },
   timeline: { room: string, user: string, includes: optional(strings), excludes: optional(strings), order: optional(strings) },
@@ -217,7 +220,8 @@ const check = variants<Check, "check">("check", "check", {
     server: optional(string),
     where: optional(dictionary(either(either(string, number(), "a string or number"), boolean, "a string, number or boolean"))),
   },
-});
+};
+const check = variants<Check, "check">("check", "check", checkShapes);
 
 const annotation = object<Annotation>({ at: time, text: string });
 
@@ -242,6 +246,15 @@ const scenarioShape = object<JsonScenario>(
   },
   { refused: { customChecks: ONLY_IN_TYPESCRIPT, setup: ONLY_IN_TYPESCRIPT } },
 );
+
+/** The names the schema knows, for documentation and its tests. */
+export const SCHEMA_NAMES = {
+  verbs: Object.keys(actionShapes),
+  checks: Object.keys(checkShapes),
+  adversaries: Object.keys(adversaryShapes),
+  shapes: [...PARTITION_SHAPES],
+  modes: [...CUT_MODES],
+} as const;
 
 // --- references -------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { scenarioArbitrary } from "../../scenarios/arbitraries.ts";
 import { findScenario, SCENARIOS } from "../../scenarios/index.ts";
-import { parseCheck, parseScenario } from "../../scenarios/parse-scenario.ts";
+import { parseCheck, parseScenario, SCHEMA_NAMES } from "../../scenarios/parse-scenario.ts";
 import { runScenario } from "../../scenarios/run.ts";
 import { ScenarioError } from "../../scenarios/scenario-error.ts";
 
@@ -120,5 +120,20 @@ describe("parseScenario", () => {
   it("parseCheck validates one check on its own", () => {
     expect(parseCheck({ check: "trace", kind: "server.crash", atMost: 0 }, "--require")).toEqual({ check: "trace", kind: "server.crash", atMost: 0 });
     expect(() => parseCheck({ check: "trace", kind: "x", atMost: -1 }, "--require")).toThrow("--require: $.atMost: must be at least 0, got -1");
+  });
+});
+
+describe("docs/scenarios.md", () => {
+  const doc = readFileSync(new URL("../../docs/scenarios.md", import.meta.url), "utf8");
+
+  it("documents every timeline verb, check, adversary, partition shape and cut mode the schema knows", () => {
+    const missing = Object.entries(SCHEMA_NAMES).flatMap(([what, names]) => names.filter((n) => !doc.includes(`| \`${n}\` |`)).map((n) => `${what}: ${n}`));
+    expect(missing).toEqual([]);
+  });
+
+  it("its example is a valid scenario whose checks hold", () => {
+    const example = /```json\n([\s\S]*?)```/.exec(doc)![1]!;
+    const report = runScenario(parseScenario(JSON.parse(example), "docs/scenarios.md"), { seed: 1, crypto: nodeCrypto });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
   });
 });
