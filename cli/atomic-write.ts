@@ -5,12 +5,13 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
-export function writeFileAtomic(path: string, data: string): void {
+/** `data` may come in pieces (lines of a large file), so it never has to be one string. */
+export function writeFileAtomic(path: string, data: string | Iterable<string>): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
     const fd = openSync(temp, "w");
     try {
-      writeFileSync(fd, data);
+      for (const piece of typeof data === "string" ? [data] : data) writeFileSync(fd, piece);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -9,7 +9,7 @@ import { EXIT, UsageError, type Command } from "../command.ts";
 import { loadScenario } from "../load-scenario.ts";
 import { runSeedsOnWorkers } from "../sweep/pool.ts";
 import { Progress } from "../sweep/progress.ts";
-import { readResultsIfAny, ResultsAppender, writeResultsSorted } from "../sweep/results-file.ts";
+import { readResultsIfAny, ResultsAppender, strictlyIncreasing, writeResultsSorted } from "../sweep/results-file.ts";
 import type { SweepOptions } from "../sweep/run-seed.ts";
 import { formatRange, parseSeedRange, parseShard, seedsOf, shardRange, type SeedRange } from "../sweep/seed-range.ts";
 import { shardFromEnv } from "../sweep/shard-env.ts";
@@ -106,7 +106,9 @@ export const sweepCommand: Command = {
       progress.finish();
       sink?.close();
     }
-    if (out !== undefined) writeResultsSorted(out, done.values());
+    // The file is in seed order unless a resumed sweep added seeds before those it held.
+    const fileOrder = [...(existing?.lines.keys() ?? []), ...todo];
+    if (out !== undefined && !strictlyIncreasing(fileOrder)) writeResultsSorted(out, done.values());
 
     const inRange = [...done.values()].filter((l) => range !== null && l.seed >= range.first && l.seed <= range.last);
     const summary = summarise(inRange, range);

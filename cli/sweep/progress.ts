@@ -1,6 +1,6 @@
 // The sweep's progress on stderr: a bar redrawn in place on a terminal, or a plain line
-// now and then (every tenth of the way, or every minute) when stderr is a file or a pipe
-// — batch systems keep those logs.
+// now and then (after the first seed, then every tenth of the way or every minute) when
+// stderr is a file or a pipe — batch systems keep those logs.
 
 const REDRAW_MS_MIN = 100;
 const PLAIN_LINE_MS_MAX = 60_000;

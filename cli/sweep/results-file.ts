@@ -17,26 +17,25 @@ export interface Results {
 
 /** Read a results file; a malformed line (other than a torn last one) is bad input. */
 export function readResults(path: string): Results {
-  const text = readFileSync(path, "utf8");
+  // Line by line from the bytes: a sweep's file can be larger than a string may be.
+  const bytes = readFileSync(path);
   const lines = new Map<number, SweepLine>();
-  const rows = text.split("\n");
-  const torn = !text.endsWith("\n") && text.length > 0;
-  let wholeBytes = 0;
-  rows.forEach((row, i) => {
-    const last = i === rows.length - 1;
-    if (last && torn) return; // cut off by a crash mid-write: run that seed again
-    if (row.trim() === "") {
-      wholeBytes += Buffer.byteLength(row) + (last ? 0 : 1);
-      return;
-    }
+  let start = 0;
+  let lineNumber = 0;
+  while (start < bytes.length) {
+    const end = bytes.indexOf(10, start);
+    if (end < 0) break; // a last line without its newline was cut off by a crash: run that seed again
+    lineNumber++;
+    const row = bytes.toString("utf8", start, end);
+    start = end + 1;
+    if (row.trim() === "") continue;
     const line = parseLine(row);
-    if (typeof line === "string") throw new UsageError(`${path}:${i + 1}: ${line}`);
+    if (typeof line === "string") throw new UsageError(`${path}:${lineNumber}: ${line}`);
     const earlier = lines.get(line.seed);
-    if (earlier && formatLine(earlier) !== formatLine(line)) throw new UsageError(`${path}:${i + 1}: seed ${line.seed} appears twice with different results`);
+    if (earlier && formatLine(earlier) !== formatLine(line)) throw new UsageError(`${path}:${lineNumber}: seed ${line.seed} appears twice with different results`);
     lines.set(line.seed, line);
-    wholeBytes += Buffer.byteLength(row) + 1;
-  });
-  return { lines, wholeBytes };
+  }
+  return { lines, wholeBytes: start };
 }
 
 export function readResultsIfAny(path: string): Results | undefined {
@@ -71,5 +70,12 @@ export function sortedLines(lines: Iterable<SweepLine>): SweepLine[] {
 }
 
 export function writeResultsSorted(path: string, lines: Iterable<SweepLine>): void {
-  writeFileAtomic(path, sortedLines(lines).map((l) => formatLine(l) + "\n").join(""));
+  writeFileAtomic(path, (function* () {
+    for (const l of sortedLines(lines)) yield formatLine(l) + "\n";
+  })());
+}
+
+/** Whether seeds in this order are already sorted, each once (then the file needs no rewrite). */
+export function strictlyIncreasing(seeds: readonly number[]): boolean {
+  return seeds.every((s, i) => i === 0 || seeds[i - 1]! < s);
 }

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { firstSentence } from "../../cli/commands/list.ts";
+import { describeDifference, firstTraceDifference } from "../../cli/determinism.ts";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { SCENARIOS } from "../../scenarios/index.ts";
 import { traceHash, parseTraceJsonLines } from "../../sim/trace.ts";
@@ -62,6 +63,16 @@ describe("netsplit run", () => {
     expect(r.stdout).toMatch(/✓ determinism: a second run gave the same \d+ records/);
     const json = JSON.parse((await cli("run", "three-servers", "--check-determinism", "--json")).stdout);
     expect(json.determinism).toEqual({ identical: true, firstDifference: null });
+  });
+
+  it("finds the first trace record where two runs differ", () => {
+    const record = (seq: number, text: string) => ({ kind: "note" as const, text, seq, atMs: seq * 10 });
+    const a = [record(0, "a"), record(1, "b"), record(2, "c")];
+    expect(firstTraceDifference(a, [...a])).toBeNull();
+    const d = firstTraceDifference(a, [record(0, "a"), record(1, "B"), record(2, "c")])!;
+    expect(d.index).toBe(1);
+    expect(describeDifference(d)).toBe('the two runs differ from trace record 1:\n  first:  {"atMs":10,"kind":"note","seq":1,"text":"b"}\n  second: {"atMs":10,"kind":"note","seq":1,"text":"B"}');
+    expect(firstTraceDifference(a, a.slice(0, 2))).toMatchObject({ index: 2, second: null });
   });
 
   it("bad input: exit 2 with one line saying what to do", async () => {

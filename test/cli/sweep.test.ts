@@ -5,6 +5,7 @@ import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inSeedOrder, reproduceCommand } from "../../cli/commands/sweep.ts";
+import { Progress } from "../../cli/sweep/progress.ts";
 import { parseSeedRange, seedsOf, shardRange } from "../../cli/sweep/seed-range.ts";
 import { shardFromEnv } from "../../cli/sweep/shard-env.ts";
 import { percentile, summarise } from "../../cli/sweep/summary.ts";
@@ -63,6 +64,11 @@ describe("netsplit sweep", () => {
     expect(r.stderr).toMatch(/three-servers: 1\/1 seeds/);
     expect(lines(file)).toHaveLength(4);
     expect(readFileSync(file, "utf8").startsWith(before)).toBe(true);
+    // Seeds before those the file holds: the finished file is sorted again.
+    const later = join(dir, "later.jsonl");
+    writeFileSync(later, lines(file).slice(2).join("\n") + "\n");
+    await cli("sweep", "three-servers", "--seeds", "1..4", "--workers", "1", "--out", later);
+    expect(readFileSync(later, "utf8")).toBe(readFileSync(file, "utf8"));
     expectOneLineError(await cli("sweep", "netsplit-heal", "--seeds", "1..2", "--out", file), /holds runs of three-servers \(room version 11, signing on\), not netsplit-heal .*: use another --out, or delete it/);
     expectOneLineError(await cli("sweep", "three-servers", "--seeds", "1..2", "--resume", "--out", join(dir, "none.jsonl")), /--resume: .*none\.jsonl does not exist/);
   });
@@ -138,5 +144,28 @@ describe("seed ranges and shards", () => {
     const s = summarise([line(1, []), line(2, ["liveness"]), line(3, [])], { first: 1, last: 4 });
     expect(s).toMatchObject({ seeds: 3, missing: [4], converged: 2, failedSeeds: [2], failedChecks: { liveness: 1 }, timeToConvergeMs: { p50: 1000, max: 3000 } });
     expect(reproduceCommand("netsplit-heal", 2, { roomVersion: "12", signing: false, checkDeterminism: true })).toBe("netsplit run netsplit-heal --seed 2 --room-version 12 --no-signing --check-determinism");
+  });
+
+  it("progress: a bar redrawn in place on a terminal (at most every 100 ms), plain lines otherwise", () => {
+    let nowMs = 0;
+    const tty = { text: "", isTTY: true, write(t: string) { this.text += t; } };
+    const bar = new Progress(4, tty, () => nowMs, "heal");
+    for (const step of [50, 50, 500, 500]) {
+      nowMs += step;
+      bar.tick();
+    }
+    bar.finish();
+    const frames = tty.text.split("\r\x1b[2K").filter(Boolean);
+    expect(frames).toEqual([
+      "heal ██████░░░░░░░░░░░░░░░░░░ 1/4 seeds, 20.0 seeds/s, ETA 1 s",
+      "heal ██████████████████░░░░░░ 3/4 seeds, 5.00 seeds/s, ETA 1 s",
+      "heal ████████████████████████ 4/4 seeds, 3.64 seeds/s, ETA 0 s",
+    ]);
+    const log = { text: "", write(t: string) { this.text += t; } };
+    const plain = new Progress(20, log, () => (nowMs += 1000), "heal");
+    for (let i = 0; i < 20; i++) plain.tick();
+    // The first seed (an early rate), then every tenth of the way.
+    expect(log.text.split("\n").filter(Boolean).map((l) => l.split(" ")[1])).toEqual(["1/20", "2/20", "4/20", "6/20", "8/20", "10/20", "12/20", "14/20", "16/20", "18/20", "20/20"]);
+    expect(log.text).toMatch(/^heal: 1\/20 seeds, 1\.00 seeds\/s, ETA 19 s\n/);
   });
 });
