@@ -73,13 +73,14 @@ describe("netsplit sweep", () => {
     expectOneLineError(await cli("sweep", "three-servers", "--seeds", "1..2", "--resume", "--out", join(dir, "none.jsonl")), /--resume: .*none\.jsonl does not exist/);
   });
 
-  it("--check-determinism passes on a shipped scenario; without --out the lines go to stdout", async () => {
-    const r = await cli("sweep", "three-servers", "--seeds", "3..4", "--check-determinism", "--workers", "1");
+  it("--check-determinism passes on a shipped scenario (here its JSON twin, which workers load from the parsed file); without --out the lines go to stdout", async () => {
+    const twin = new URL("../../scenarios/json/three-servers.json", import.meta.url).pathname;
+    const r = await cli("sweep", twin, "--seeds", "3..4", "--check-determinism", "--workers", "1");
     expect(r.status).toBe(0);
     const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as SweepLine);
-    expect(out.map((l) => [l.seed, l.firstDifference])).toEqual([
-      [3, null],
-      [4, null],
+    expect(out.map((l) => [l.seed, l.scenario, l.firstDifference])).toEqual([
+      [3, "three-servers", null],
+      [4, "three-servers", null],
     ]);
     expect(r.stderr).toContain("passed:      2/2");
   });
