@@ -24,6 +24,8 @@ describe("netsplit sweep", () => {
     expect(readFileSync(join(dir, "two.jsonl"), "utf8")).toBe(whole);
     const parsed = lines(join(dir, "one.jsonl")).map((l) => JSON.parse(l) as SweepLine);
     expect(parsed.map((l) => l.seed)).toEqual([1, 2, 3, 4]);
+    // `netsplit run --seed 3` is the same run as the sweep's seed 3.
+    expect(JSON.parse((await cli("run", "three-servers", "--seed", "3", "--json")).stdout).traceHash).toBe(parsed[2]!.traceHash);
     expect(Object.keys(parsed[0]!)).toEqual(["seed", "scenario", "roomVersion", "signing", "outcome", "converged", "passed", "failed", "timeToConvergeMs", "virtualTimeMs", "traceHash", "pdusSent", "pdusDelivered", "swarm"]);
     expect(two.stdout).toMatch(/^three-servers \(room version 11, signing on\): 4 seeds of 1\.\.4\n  converged: +4\/4 \(100\.0%\)\n  time to converge after the heal: p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms\n  passed: +4\/4\n$/);
     // Without a terminal, progress is a plain line now and then.
