@@ -2,13 +2,11 @@
 // the index (one per room). Spec: rooms/fragments/v2-state-res.md "Auth chain", "Auth
 // difference"; rooms/v12.md "Conflicted state subgraph".
 //
-// Representation: a chain cover. Every event gets an index (its auth events always have
-// smaller ones) and a place (chain, seq) on a chain: a run of events where each one cites
-// the one before it directly, so an event reaches every lower seq of its own chain. We
-// extend a chain when an event cites the chain's tip with the same (type, state_key) —
-// the histories of the PL event, the join rules, each user's membership — and otherwise
-// start a new one. For each event we store, once, per chain the highest seq it reaches
-// (`reach`, sorted by chain). An auth chain is then "seqs 1..max on each chain", so:
+// Representation: a chain cover (chain-cover.ts). Every event gets an index (its auth
+// events always have smaller ones) and a place (chain, seq) on a chain of events of one
+// (type, state_key), each having the one before in its auth chain; per event we store,
+// once, per chain the highest seq it reaches (`reach`, sorted by chain). An auth chain is
+// then "seqs 1..max on each chain", so:
 //   - a set's full auth chain is one maximum per chain (merge of its events' `reach`);
 //   - the auth difference is, per chain, the seqs between the smallest and the largest
 //     of those maxima: work proportional to the answer, not to the room's history;
@@ -21,6 +19,7 @@ import type { EventId } from "../ids.ts";
 import type { RoomVersion, RoomVersionLike } from "../room-versions.ts";
 import { toRoomVersion } from "../room-versions.ts";
 import { stateKey } from "../state-map.ts";
+import { ChainCover, NO_KEY } from "./chain-cover.ts";
 import { effectiveAuthEventIds, mustFetch, sortedIds } from "./event-lookup.ts";
 import type { FetchEvent } from "./types.ts";
 
@@ -34,6 +33,8 @@ export interface AuthChainIndexOptions {
   fetchEvent?: FetchEvent;
   /** Override AUTH_WALK_STEPS_MAX (tests use small values). */
   walkStepsMax?: number;
+  /** Integers per block of the reach store, RUN_BLOCK_LENGTH by default (tests use small values). */
+  reachBlockLength?: number;
 }
 
 /**
@@ -48,24 +49,15 @@ export class AuthChainIndex {
 
   private readonly ids: EventId[] = [];
   private readonly byId = new Map<EventId, number>();
-  /** Per index: indices of its (effective) auth events, deduplicated. */
+  /** Per index: indices of its (effective) auth events, deduplicated, ascending. */
   private readonly authOf: Int32Array[] = [];
-  private readonly chainOf: number[] = [];
-  /** 1-based position on its chain. */
-  private readonly seqOf: number[] = [];
-  /** Per chain: its events by seq - 1. */
-  private readonly chainMembers: number[][] = [];
-  /** Per chain: the (type, state_key) its events share ("" for non-state events). */
-  private readonly chainKey: string[] = [];
-  /** Per index: [chain, maxSeq, chain, maxSeq, ...], chains ascending, strict reach. */
-  private readonly reach: Int32Array[] = [];
-  /** Scratch for merging: per chain the best seq so far (0 = none). */
-  private scratch = new Int32Array(64);
+  private readonly cover: ChainCover;
 
   constructor(options: AuthChainIndexOptions = {}) {
     this.version = options.roomVersion === undefined ? undefined : toRoomVersion(options.roomVersion);
     this.fetchEvent = options.fetchEvent;
     this.walkStepsMax = options.walkStepsMax ?? AUTH_WALK_STEPS_MAX;
+    this.cover = new ChainCover(options.reachBlockLength);
   }
 
   /**
@@ -93,7 +85,12 @@ export class AuthChainIndex {
 
   /** How many chains the cover has (for benchmarks and --explain). */
   get chainCount(): number {
-    return this.chainMembers.length;
+    return this.cover.chainCount;
+  }
+
+  /** How many (chain, seq) entries the events' `reach` hold in all: the index's size. */
+  get reachEntryCount(): number {
+    return this.cover.reachEntryCount;
   }
 
   /** The index of an event, indexing it and its unindexed ancestors first. */
@@ -121,9 +118,10 @@ export class AuthChainIndex {
   /** The auth chain of one event as indices, ascending. */
   authChainIndices(index: number): number[] {
     const out: number[] = [];
-    const r = this.reach[index]!;
-    for (let i = 0; i < r.length; i += 2) {
-      const members = this.chainMembers[r[i]!]!;
+    const r = this.cover.reachBlock(index);
+    const end = this.cover.reachEnd(index);
+    for (let i = this.cover.reachStart(index); i < end; i += 2) {
+      const members = this.cover.members[r[i]!]!;
       for (let s = 0; s < r[i + 1]!; s++) out.push(members[s]!);
     }
     return out.sort((a, b) => a - b);
@@ -131,9 +129,10 @@ export class AuthChainIndex {
 
   /** Whether `to` is in the auth chain of `from` (strictly: an event does not reach itself). */
   reaches(from: number, to: number): boolean {
-    const chain = this.chainOf[to]!;
-    if (this.chainOf[from] === chain) return this.seqOf[from]! > this.seqOf[to]!;
-    return this.reachOnChain(from, chain) >= this.seqOf[to]!;
+    const { chainOf, seqOf } = this.cover;
+    const chain = chainOf[to]!;
+    if (chainOf[from] === chain) return seqOf[from]! > seqOf[to]!;
+    return this.cover.reachOnChain(from, chain) >= seqOf[to]!;
   }
 
   /**
@@ -147,20 +146,22 @@ export class AuthChainIndex {
 
   authDifferenceIndices(sets: ReadonlyArray<Iterable<EventId>>, options: { includeStateEvents: boolean }): number[] {
     if (sets.length === 0) return [];
-    const maxima = sets.map((set) => this.chainMaxima([...set].map((id) => this.indexOf(id)), options.includeStateEvents));
+    // Index every set first: indexing adds chains, and the maxima are arrays over them.
+    const indexed = sets.map((set) => [...set].map((id) => this.indexOf(id)));
+    const maxima = indexed.map((indices) => this.maximaOf(indices, options.includeStateEvents));
     const chains = new Set<number>();
-    for (const m of maxima) for (const c of m.keys()) chains.add(c);
+    for (const m of maxima) for (const c of m.chains) chains.add(c);
     const out: number[] = [];
     for (const c of chains) {
       let lo = Number.POSITIVE_INFINITY;
       let hi = 0;
       for (const m of maxima) {
-        const top = m.get(c) ?? 0;
+        const top = m.top[c]!;
         if (top < lo) lo = top;
         if (top > hi) hi = top;
       }
       // Seqs 1..lo are in every chain, lo+1..hi in some but not all.
-      const members = this.chainMembers[c]!;
+      const members = this.cover.members[c]!;
       for (let s = lo; s < hi; s++) out.push(members[s]!);
     }
     return out.sort((a, b) => a - b);
@@ -176,78 +177,77 @@ export class AuthChainIndex {
 
   conflictedSubgraphIndices(ids: Iterable<EventId>): number[] {
     const conflicted = [...new Set([...ids].map((id) => this.indexOf(id)))];
-    // Lowest seq of a conflicted event on each chain.
-    const lowestConflicted = new Map<number, number>();
+    const cover = this.cover;
+    const { chainOf, seqOf, members } = cover;
+    // Lowest seq of a conflicted event on each chain (0 = none). An array, not a Map:
+    // it is read once per reach entry of every event the binary searches below try.
+    const lowestConflicted = new Int32Array(cover.chainCount);
     for (const k of conflicted) {
-      const c = this.chainOf[k]!;
-      const s = this.seqOf[k]!;
-      const prev = lowestConflicted.get(c);
-      if (prev === undefined || s < prev) lowestConflicted.set(c, s);
+      const c = chainOf[k]!;
+      const s = seqOf[k]!;
+      if (lowestConflicted[c] === 0 || s < lowestConflicted[c]!) lowestConflicted[c] = s;
     }
     // Whether x has a conflicted event in its auth chain. Monotone along a chain: a
     // higher seq reaches everything a lower one does.
     const reachesConflicted = (x: number): boolean => {
-      const own = lowestConflicted.get(this.chainOf[x]!);
-      if (own !== undefined && own < this.seqOf[x]!) return true;
-      const r = this.reach[x]!;
-      for (let i = 0; i < r.length; i += 2) {
-        const lowest = lowestConflicted.get(r[i]!);
-        if (lowest !== undefined && lowest <= r[i + 1]!) return true;
+      const own = lowestConflicted[chainOf[x]!]!;
+      if (own !== 0 && own < seqOf[x]!) return true;
+      const r = cover.reachBlock(x);
+      const end = cover.reachEnd(x);
+      for (let i = cover.reachStart(x); i < end; i += 2) {
+        const lowest = lowestConflicted[r[i]!]!;
+        if (lowest !== 0 && lowest <= r[i + 1]!) return true;
       }
       return false;
     };
     // Below some conflicted event: seqs 1..top on each chain.
-    const below = this.chainMaxima(conflicted, false);
+    const below = this.maximaOf(conflicted, false);
     const out = new Set<number>();
-    for (const [c, top] of below) {
-      const members = this.chainMembers[c]!;
-      if (!reachesConflicted(members[top - 1]!)) continue;
+    for (const c of below.chains) {
+      const top = below.top[c]!;
+      const chain = members[c]!;
+      if (!reachesConflicted(chain[top - 1]!)) continue;
       // The lowest seq that reaches a conflicted event, by binary search.
       let lo = 1;
       let hi = top;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (reachesConflicted(members[mid - 1]!)) hi = mid;
+        if (reachesConflicted(chain[mid - 1]!)) hi = mid;
         else lo = mid + 1;
       }
-      for (let s = lo; s <= top; s++) out.add(members[s - 1]!);
+      for (let s = lo; s <= top; s++) out.add(chain[s - 1]!);
     }
     // Conflicted events are endpoints when another conflicted event reaches them or
     // they reach another.
     for (const k of conflicted) {
-      if (this.seqOf[k]! <= (below.get(this.chainOf[k]!) ?? 0) || reachesConflicted(k)) out.add(k);
+      if (seqOf[k]! <= below.top[chainOf[k]!]! || reachesConflicted(k)) out.add(k);
     }
     return [...out].sort((a, b) => a - b);
   }
 
   /** Per chain, the highest seq reached by some of `indices` (with them, if inclusive). */
   chainMaxima(indices: Iterable<number>, inclusive: boolean): Map<number, number> {
-    const maxima = new Map<number, number>();
-    const raise = (c: number, s: number): void => {
-      const prev = maxima.get(c);
-      if (prev === undefined || s > prev) maxima.set(c, s);
-    };
-    for (const x of indices) {
-      const r = this.reach[x]!;
-      for (let i = 0; i < r.length; i += 2) raise(r[i]!, r[i + 1]!);
-      if (inclusive) raise(this.chainOf[x]!, this.seqOf[x]!);
-    }
-    return maxima;
+    const { top, chains } = this.maximaOf([...indices], inclusive);
+    return new Map(chains.map((c) => [c, top[c]!]));
   }
 
-  /** The highest seq of `chain` that `from` reaches (0 for none), by binary search. */
-  private reachOnChain(from: number, chain: number): number {
-    const r = this.reach[from]!;
-    let lo = 0;
-    let hi = r.length / 2;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      const c = r[2 * mid]!;
-      if (c === chain) return r[2 * mid + 1]!;
-      if (c < chain) lo = mid + 1;
-      else hi = mid;
+  /** chainMaxima as an array over all chains (0 = none), and the chains it holds. */
+  private maximaOf(indices: readonly number[], inclusive: boolean): { top: Int32Array; chains: number[] } {
+    const cover = this.cover;
+    const { chainOf, seqOf } = cover;
+    const top = new Int32Array(cover.chainCount);
+    const chains: number[] = [];
+    const raise = (c: number, s: number): void => {
+      if (top[c] === 0) chains.push(c);
+      if (s > top[c]!) top[c] = s;
+    };
+    for (const x of indices) {
+      const r = cover.reachBlock(x);
+      const end = cover.reachEnd(x);
+      for (let i = cover.reachStart(x); i < end; i += 2) raise(r[i]!, r[i + 1]!);
+      if (inclusive) raise(chainOf[x]!, seqOf[x]!);
     }
-    return 0;
+    return { top, chains };
   }
 
   /** Index `id` and its unindexed ancestors, ancestors first. Explicit stack, no recursion. */
@@ -294,60 +294,11 @@ export class AuthChainIndex {
 
   /** Give an event whose auth events are all indexed its index, chain place and reach. */
   private assign(id: EventId, pdu: Pdu, auth: readonly EventId[]): void {
-    const index = this.ids.length;
     const authIndices = Int32Array.from(new Set(auth.map((a) => this.byId.get(a)!))).sort();
-    const key = isStateEvent(pdu) ? stateKey(pdu.type, pdu.state_key) : "";
-
-    // Extend the chain of a cited tip with the same (type, state_key), else start one.
-    let chain = -1;
-    for (const a of authIndices) {
-      const c = this.chainOf[a]!;
-      if (key !== "" && this.chainKey[c] === key && this.chainMembers[c]!.length === this.seqOf[a]) {
-        chain = c;
-        break; // authIndices is ascending: the lowest such index wins, deterministically
-      }
-    }
-    if (chain === -1) {
-      chain = this.chainMembers.length;
-      this.chainMembers.push([]);
-      this.chainKey.push(key);
-    }
-    const members = this.chainMembers[chain]!;
-    members.push(index);
-
+    const index = this.cover.add(authIndices, isStateEvent(pdu) ? stateKey(pdu.type, pdu.state_key) : NO_KEY);
+    if (index !== this.ids.length) throw new Error(`AuthChainIndex: the chain cover is out of step (${index} ≠ ${this.ids.length})`);
     this.ids.push(id);
     this.byId.set(id, index);
     this.authOf.push(authIndices);
-    this.chainOf.push(chain);
-    this.seqOf.push(members.length);
-    this.reach.push(this.mergeReach(authIndices));
-  }
-
-  /** reach(e) = max per chain over e's auth events of their own place and their reach. */
-  private mergeReach(authIndices: Int32Array): Int32Array {
-    if (this.scratch.length < this.chainMembers.length) {
-      const grown = new Int32Array(Math.max(this.chainMembers.length, this.scratch.length * 2));
-      grown.set(this.scratch);
-      this.scratch = grown;
-    }
-    const best = this.scratch;
-    const touched: number[] = [];
-    const raise = (c: number, s: number): void => {
-      if (best[c] === 0) touched.push(c);
-      if (s > best[c]!) best[c] = s;
-    };
-    for (const a of authIndices) {
-      raise(this.chainOf[a]!, this.seqOf[a]!);
-      const r = this.reach[a]!;
-      for (let i = 0; i < r.length; i += 2) raise(r[i]!, r[i + 1]!);
-    }
-    touched.sort((x, y) => x - y);
-    const out = new Int32Array(touched.length * 2);
-    touched.forEach((c, i) => {
-      out[2 * i] = c;
-      out[2 * i + 1] = best[c]!;
-      best[c] = 0;
-    });
-    return out;
   }
 }

@@ -163,28 +163,31 @@ describe("AuthChainIndex agrees with the definitions on random DAGs", () => {
           dag.add({ id: `$e${i}`, type: "m.room.member", stateKey: s.key, sender: ALICE, auth });
         });
         const chains = naiveChains(dag);
-        const index = indexOf(dag);
-        // Ask in reverse order so indexing does not simply follow insertion order.
-        for (let i = specs.length - 1; i >= 0; i--) {
-          expect(index.authChain(`$e${i}` as EventId)).toEqual(sorted(chains.get(`$e${i}`)!));
+        // Tiny reach blocks too: runs then share blocks, overflow and outgrow them.
+        for (const reachBlockLength of [undefined, 3]) {
+          const index = new AuthChainIndex({ roomVersion: dag.version, fetchEvent: dag.fetch, ...(reachBlockLength ? { reachBlockLength } : {}) });
+          // Ask in reverse order so indexing does not simply follow insertion order.
+          for (let i = specs.length - 1; i >= 0; i--) {
+            expect(index.authChain(`$e${i}` as EventId)).toEqual(sorted(chains.get(`$e${i}`)!));
+          }
+          const setIds = sets.map((s) => s.map((i) => `$e${i}` as EventId));
+          for (const includeStateEvents of [true, false]) {
+            const full = setIds.map((s) => {
+              const c = new Set<string>(includeStateEvents ? s : []);
+              for (const e of s) for (const x of chains.get(e)!) c.add(x);
+              return c;
+            });
+            const union = new Set(full.flatMap((c) => [...c]));
+            const expected = sorted([...union].filter((x) => !full.every((c) => c.has(x))));
+            expect(index.authDifference(setIds, { includeStateEvents })).toEqual(expected);
+          }
+          const cIds = [...new Set(conflicted.map((i) => `$e${i}`))];
+          const reachesOrIs = (from: string, to: string) => from === to || chains.get(from)!.has(to);
+          const subgraph = [...dag.events.keys()].filter((x) =>
+            cIds.some((c1) => cIds.some((c2) => c1 !== c2 && reachesOrIs(c1, x) && reachesOrIs(x, c2))),
+          );
+          expect(index.conflictedSubgraph(cIds as EventId[])).toEqual(sorted(subgraph));
         }
-        const setIds = sets.map((s) => s.map((i) => `$e${i}` as EventId));
-        for (const includeStateEvents of [true, false]) {
-          const full = setIds.map((s) => {
-            const c = new Set<string>(includeStateEvents ? s : []);
-            for (const e of s) for (const x of chains.get(e)!) c.add(x);
-            return c;
-          });
-          const union = new Set(full.flatMap((c) => [...c]));
-          const expected = sorted([...union].filter((x) => !full.every((c) => c.has(x))));
-          expect(index.authDifference(setIds, { includeStateEvents })).toEqual(expected);
-        }
-        const cIds = [...new Set(conflicted.map((i) => `$e${i}`))];
-        const reachesOrIs = (from: string, to: string) => from === to || chains.get(from)!.has(to);
-        const subgraph = [...dag.events.keys()].filter((x) =>
-          cIds.some((c1) => cIds.some((c2) => c1 !== c2 && reachesOrIs(c1, x) && reachesOrIs(x, c2))),
-        );
-        expect(index.conflictedSubgraph(cIds as EventId[])).toEqual(sorted(subgraph));
       }),
       { seed: 42, numRuns: 300 },
     );
