@@ -102,10 +102,12 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
     const room = typeof pdu?.room_id === "string" ? hs.room(pdu.room_id) : undefined;
     const key = room ? safeEventId(room, pdu) : `#${i}`;
     const done = (outcome: { outcome: string; reason?: string }) => {
-      results[key] = outcome.outcome === "accepted" || outcome.outcome === "softFailed" ? {} : { error: outcome.reason ?? outcome.outcome };
+      results[key] = outcome.outcome === "accepted" || outcome.outcome === "softFailed" || outcome.outcome === "held" ? {} : { error: outcome.reason ?? outcome.outcome };
       if (--pending === 0) finish();
     };
-    if (!room) done({ outcome: "dropped", reason: "unknown room" });
+    // A room we are still joining: the PDU waits for the join (and is acknowledged).
+    if (!room && typeof pdu?.room_id === "string" && hs.holdForJoin(pdu.room_id, origin, pdu)) done({ outcome: "held" });
+    else if (!room) done({ outcome: "dropped", reason: "unknown room" });
     else hs.enqueueInbound(room.roomId, { origin, pdu, done });
   }
 }

@@ -50,6 +50,9 @@ export interface HomeserverOptions {
   adversary?: AdversarySpec;
 }
 
+/** Bounds on what a homeserver holds in memory. */
+export const HOMESERVER_LIMITS = { heldForJoinMax: 1_000 } as const;
+
 /** A local event built and checked but not yet stored. */
 export interface PreparedEvent {
   room: RoomStore;
@@ -94,6 +97,11 @@ export class Homeserver implements PipelineHost {
   // ---- in memory: a crash loses it ---------------------------------------------------
   private sender: FederationSender;
   private inbound = new Map<RoomId, { queue: InboundItem[]; busy: boolean }>();
+  /**
+   * Rooms a join is under way for (how many joins) and the PDUs that arrived for them
+   * meanwhile: processed once the room's state is in place (Synapse's room_queues).
+   */
+  private joining = new Map<RoomId, { joins: number; queue: Array<{ origin: string; pdu: unknown }> }>();
   private seenTransactions = new Map<string, { status: number; body: JsonObject }>();
   private listeners: Array<(room: RoomStore, event: StoredEvent) => void> = [];
   up = true;
@@ -332,6 +340,29 @@ export class Homeserver implements PipelineHost {
     );
   }
 
+  /** A join of `roomId` starts: PDUs for it are held until it ends. */
+  beginJoin(roomId: RoomId): void {
+    const j = this.joining.get(roomId) ?? { joins: 0, queue: [] };
+    j.joins++;
+    this.joining.set(roomId, j);
+  }
+
+  /** A join ends; when the last one does, what arrived meanwhile is processed (if we are in the room now) or dropped. */
+  endJoin(roomId: RoomId): void {
+    const j = this.joining.get(roomId);
+    if (!j || --j.joins > 0) return;
+    this.joining.delete(roomId);
+    for (const { origin, pdu } of j.queue) this.enqueueInbound(roomId, { origin, pdu, done: () => {} });
+  }
+
+  /** Hold a PDU for a room being joined. False when no join is under way (or the hold is full). */
+  holdForJoin(roomId: string, origin: string, pdu: unknown): boolean {
+    const j = this.joining.get(roomId as RoomId);
+    if (!j || j.queue.length >= HOMESERVER_LIMITS.heldForJoinMax) return false;
+    j.queue.push({ origin, pdu });
+    return true;
+  }
+
   /** Queue an incoming PDU for its room; rooms process one PDU at a time, in arrival order. */
   enqueueInbound(roomId: RoomId, item: InboundItem): void {
     const room = this.rooms.get(roomId);
@@ -385,6 +416,7 @@ export class Homeserver implements PipelineHost {
     this.sim.rpc.forget(this.name);
     this.up = false;
     this.inbound = new Map();
+    this.joining = new Map();
     this.seenTransactions = new Map();
     this.crypto = withVerificationCache(this.baseCrypto);
     // Destinations with unsent events are marked in storage as the events are queued

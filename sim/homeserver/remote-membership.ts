@@ -33,6 +33,14 @@ const FEDERATION = "/_matrix/federation";
  * outliers and the join on top of that state.
  */
 export function* joinRemoteRoom(hs: Homeserver, userId: UserId, roomId: RoomId, via: readonly string[]): Task<Result<EventId>> {
+  // Events for the room may arrive before our send_join returns: hold them until then.
+  hs.beginJoin(roomId);
+  const result = yield* joinThrough(hs, userId, roomId, via);
+  hs.endJoin(roomId);
+  return result;
+}
+
+function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: readonly string[]): Task<Result<EventId>> {
   let lastError = "no server to join through";
   for (const resident of via) {
     if (resident === hs.name) continue;

@@ -37,3 +37,19 @@ describe("registration", () => {
     expect(first.ok && first.value.createRoom({ preset: "public_chat" }).done).toBe(true);
   });
 });
+
+describe("events for a room still being joined", () => {
+  it("are held until the join completes, not dropped (five servers joining 200 ms apart)", () => {
+    const world = new World({ seed: 0, crypto: nodeCrypto });
+    const names = ["hs1", "hs2", "hs3", "hs4", "hs5"];
+    for (const n of names) world.addServer(n);
+    const clients = names.map((n) => world.addClient(`@u:${n}`));
+    const roomId = clients[0]!.createRoom({ preset: "public_chat" }).value();
+    clients.slice(1).forEach((c, i) => world.sim.at(200 * (i + 1), "join", () => void c.join(roomId, ["hs1"])));
+    world.run(() => world.sim.nowMs > 1_000 && world.quiescent());
+    for (const n of names) {
+      const hs = world.server(n);
+      for (const other of names) expect(`${n}: ${other} ${hs.membership(hs.room(roomId)!, `@u:${other}`)}`).toBe(`${n}: ${other} join`);
+    }
+  });
+});
