@@ -35,6 +35,8 @@ export interface SenderHost {
   catchUpPdus(destination: string): OutgoingPdu[];
   /** Persisted marks: which destinations must be caught up (survives a crash). */
   markCatchUp(destination: string, needed: boolean): void;
+  /** Everything queued for the destination has been delivered (it is owed nothing now). */
+  drained(destination: string): void;
 }
 
 interface Destination {
@@ -164,6 +166,7 @@ export class FederationSender {
       if (d.inFlight.catchUp) this.host.markCatchUp(name, false);
       d.inFlight = undefined;
       d.backoffMs = 0;
+      if (d.queue.length === 0) this.host.drained(name);
       this.transition(name, d, { type: d.queue.length > 0 ? "SENT_MORE" : "SENT" });
       return;
     }

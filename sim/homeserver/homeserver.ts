@@ -91,6 +91,12 @@ export class Homeserver implements PipelineHost {
   /** Local room aliases. */
   readonly directory = new RoomDirectory();
   private readonly catchUpMarks = new Set<string>();
+  /**
+   * Per destination, the rooms it has been sent events in since it last had everything
+   * (Synapse persists this as destination_rooms when it queues an event): what a
+   * catch-up must cover, even in a room the destination has since left or been kicked from.
+   */
+  private readonly owed = new Map<string, Set<RoomId>>();
   private stream = 0;
   private roomCounter = 0;
 
@@ -308,7 +314,11 @@ export class Homeserver implements PipelineHost {
     destinations.delete(this.name);
     for (const d of [...destinations].sort()) {
       const out = this.adversary?.outgoing ? this.adversary.outgoing(d, room, pdus) : pdus;
-      if (out.length > 0) this.sender.enqueue(d, out);
+      if (out.length === 0) continue;
+      const rooms = this.owed.get(d) ?? new Set<RoomId>();
+      rooms.add(room.roomId);
+      this.owed.set(d, rooms);
+      this.sender.enqueue(d, out);
     }
   }
 
@@ -419,9 +429,8 @@ export class Homeserver implements PipelineHost {
     this.joining = new Map();
     this.seenTransactions = new Map();
     this.crypto = withVerificationCache(this.baseCrypto);
-    // Destinations with unsent events are marked in storage as the events are queued
-    // (Synapse keeps destination_rooms); conservatively mark every known destination.
-    for (const room of [...this.rooms.values()]) for (const s of this.serversInRoom(room)) if (s !== this.name) this.catchUpMarks.add(s);
+    // What was queued in memory is gone; what each destination is owed was persisted.
+    for (const d of [...this.owed.keys()].sort()) this.catchUpMarks.add(d);
     this.sender = this.makeSender();
     this.trace.add({ kind: "server.crash", server: this.name, lostActions });
   }
@@ -447,15 +456,17 @@ export class Homeserver implements PipelineHost {
       request: (to, req, onOutcome) => this.request(to, req, onOutcome),
       catchUpPdus: (destination) => this.catchUpPdus(destination),
       markCatchUp: (destination, needed) => void (needed ? this.catchUpMarks.add(destination) : this.catchUpMarks.delete(destination)),
+      drained: (destination) => void this.owed.delete(destination),
     });
   }
 
-  /** Catch-up: the forward extremities of every room the destination is in. */
+  /** Catch-up: the forward extremities of every room the destination is owed events in, or is in. */
   private catchUpPdus(destination: string): OutgoingPdu[] {
     const out: OutgoingPdu[] = [];
+    const owed = this.owed.get(destination);
     for (const roomId of [...this.rooms.keys()].sort()) {
       const room = this.rooms.get(roomId)!;
-      if (!this.serversInRoom(room).includes(destination)) continue;
+      if (!owed?.has(roomId) && !this.serversInRoom(room).includes(destination)) continue;
       for (const id of room.extremityIds()) out.push({ eventId: id, pdu: room.get(id)!.pdu });
     }
     return out;

@@ -29,6 +29,7 @@ function setup(seed = 1) {
     request: (to, req, onOutcome) => sim.rpc.request("hs1", to, req, onOutcome, DEFAULT_FEDERATION_PARAMS.requestTimeoutMs),
     catchUpPdus: () => [pdu(999)],
     markCatchUp: (d, needed) => void (needed ? marks.add(d) : marks.delete(d)),
+    drained: () => {},
   });
   return { sim, sender, received, marks };
 }
