@@ -198,9 +198,14 @@ export class Client {
       this.hs.run(ensureUserKnown(this.hs, userId as UserId), (known) => {
         if (known === "exists") this.invitePrepared(room.value, userId, pending);
         else pending.settle(known === "failed" ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${userId}`, 408) } : fail("M_NOT_FOUND", `no user ${userId}`));
-      });
+      }, this.lost(pending));
     } else this.invitePrepared(room.value, userId, pending);
     return this.record("invite", roomId, pending);
+  }
+
+  /** The answer a client gets when its server crashes during the call: the connection drops. */
+  private lost<T>(pending: Pending<T>): () => void {
+    return () => pending.settle({ ok: false, error: matrixError("M_UNKNOWN", `${this.hs.name} went down before answering`, 502) });
   }
 
   private needsUserQuery(userId: string): boolean {
@@ -211,7 +216,7 @@ export class Client {
     const prepared = this.hs.prepareLocalEvent(room, this.userId, "m.room.member", userId, { membership: "invite" });
     if (!prepared.ok) pending.settle(prepared);
     else if (serverOfUser(userId as UserId) === this.hs.name) pending.settle(ok(this.hs.commitLocalEvent(prepared.value).id));
-    else this.hs.run(inviteRemoteUser(this.hs, prepared.value, userId as UserId), (r) => pending.settle(r.ok ? ok(r.value.id) : r));
+    else this.hs.run(inviteRemoteUser(this.hs, prepared.value, userId as UserId), (r) => pending.settle(r.ok ? ok(r.value.id) : r), this.lost(pending));
   }
 
   /**
@@ -235,7 +240,7 @@ export class Client {
     this.hs.run(ensureAliasKnown(this.hs, alias), ({ result, roomId }) => {
       if (roomId) return this.joinRoomId(roomId, [...via, this.hs.name], pending);
       pending.settle(result === "failed" ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${alias}`, 408) } : fail("M_NOT_FOUND", `no room alias ${alias}`));
-    });
+    }, this.lost(pending));
   }
 
   /**
@@ -268,7 +273,7 @@ export class Client {
     } else {
       const invite = this.hs.pendingInvites.get(this.userId)?.get(roomId as RoomId);
       const servers = [...new Set([...(invite ? [serverOfUser(invite.pdu.sender as UserId)] : []), ...via, ...(roomServer(roomId))])];
-      this.hs.run(joinRemoteRoom(this.hs, this.userId, roomId as RoomId, servers), (r) => pending.settle(r));
+      this.hs.run(joinRemoteRoom(this.hs, this.userId, roomId as RoomId, servers), (r) => pending.settle(r), this.lost(pending));
     }
   }
 
@@ -314,7 +319,7 @@ export class Client {
     else {
       const history = () => localHistory(room.value, limit);
       if (history().length >= limit) pending.settle(ok(history()));
-      else this.hs.run(backfillRoom(this.hs, room.value, limit), () => pending.settle(ok(history())));
+      else this.hs.run(backfillRoom(this.hs, room.value, limit), () => pending.settle(ok(history())), this.lost(pending));
     }
     return this.record("messages", roomId, pending);
   }

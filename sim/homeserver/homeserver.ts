@@ -110,6 +110,8 @@ export class Homeserver implements PipelineHost {
   private joining = new Map<RoomId, { joins: number; queue: Array<{ origin: string; pdu: unknown }> }>();
   private seenTransactions = new Map<string, { status: number; body: JsonObject }>();
   private listeners: Array<(room: RoomStore, event: StoredEvent) => void> = [];
+  /** What to tell the clients waiting on tasks in flight, should the server crash. */
+  private lostOnCrash = new Set<() => void>();
   up = true;
 
   constructor(
@@ -337,11 +339,17 @@ export class Homeserver implements PipelineHost {
   }
 
   /** Run a network-waiting task owned by this server. */
-  run<T>(task: Task<T>, onDone: (result: T) => void): void {
+  /**
+   * `onLost` is called instead of `onDone` if the server crashes first: a client waiting
+   * on the task gets an answer (its connection drops), where a server's own work just stops.
+   */
+  run<T>(task: Task<T>, onDone: (result: T) => void, onLost?: () => void): void {
+    if (onLost) this.lostOnCrash.add(onLost);
     runTask(
       task,
       (to, req, onOutcome) => this.request(to, req, onOutcome),
       (result) => {
+        if (onLost) this.lostOnCrash.delete(onLost);
         if (this.up) onDone(result);
       },
       (error) => {
@@ -427,12 +435,15 @@ export class Homeserver implements PipelineHost {
     this.up = false;
     this.inbound = new Map();
     this.joining = new Map();
+    const lost = [...this.lostOnCrash];
+    this.lostOnCrash = new Set();
     this.seenTransactions = new Map();
     this.crypto = withVerificationCache(this.baseCrypto);
     // What was queued in memory is gone; what each destination is owed was persisted.
     for (const d of [...this.owed.keys()].sort()) this.catchUpMarks.add(d);
     this.sender = this.makeSender();
     this.trace.add({ kind: "server.crash", server: this.name, lostActions });
+    for (const tell of lost) tell();
   }
 
   /** Come back with what was persisted, and catch up every destination marked for it. */
