@@ -144,7 +144,7 @@ export function heads(page: Page): Promise<Record<string, string[]>> {
     for (const panel of document.querySelectorAll('[data-testid^="dag-hs"]')) {
       if (!(panel as HTMLElement).classList.contains("dag-panel")) continue;
       const server = ((panel as HTMLElement).dataset.testid ?? "").slice("dag-".length);
-      out[server] = [...panel.querySelectorAll('g.dag-node[data-extremity="true"]')].map((n) => (n as SVGElement).dataset.event ?? "").sort();
+      out[server] = [...panel.querySelectorAll('circle.dag-node[data-extremity="true"]')].map((n) => (n as SVGElement).dataset.event ?? "").sort();
     }
     return out;
   });

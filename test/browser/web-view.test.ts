@@ -143,6 +143,10 @@ describe("the web view", () => {
     expect(healed.disagree).toEqual([]);
     expect(healed.rows["m.room.topic|"]).toEqual({ hs1: "“north side”", hs2: "“north side”", hs3: "“north side”" });
     expect(await divergentBadges(page)).toEqual([]);
+    // The resolver explains hs1's state: two forward extremities, two state sets.
+    await page.click('[data-testid="explain-hs1"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="explanation"] h3')?.textContent === "hs1: why this state");
+    expect(await page.textContent('[data-testid="explanation"]')).toContain("over 2 state sets");
     await screenshot(page, "04-two-heads-converged");
 
     // A new event cites both heads: the fork is merged.

@@ -112,3 +112,32 @@ describe("dagAt", () => {
     expect(svg).toContain('stroke="#1f4fd1"');
   });
 });
+
+describe("newestRows", () => {
+  /** A room of `rows` rows, `width` events per row. */
+  function wide(rows: number, width: number) {
+    const r = new Records().start(["hs1"]);
+    let prev: string[] = [];
+    for (let d = 1; d <= rows; d++) {
+      const ids = Array.from({ length: width }, (_, i) => `$r${d}c${i}`);
+      for (const id of ids) r.add(stored("pdu.created", "hs1", id, summary({ prevEvents: prev, depth: d })));
+      prev = ids;
+    }
+    return dagAt(new TraceModel(r.list).dags.get("!r:hs1")!.get("hs1")!, 1e9);
+  }
+
+  it("keeps to an event budget, and moves its window on in steps", () => {
+    const shownRows = (rows: number) => newestRows(wide(rows, 12), 160, 20, 200).rows;
+    // 200 events of 12 per row: 16 rows at most; steps of 8 rows (half of that) at most.
+    for (const rows of [17, 20, 24, 25, 31, 40]) {
+      const n = shownRows(rows);
+      expect(n, `${rows} rows`).toBeLessThanOrEqual(16);
+      expect(n, `${rows} rows`).toBeGreaterThan(8);
+    }
+    // Between steps the window keeps its first row: new rows add, nothing moves.
+    expect(20 - shownRows(20)).toBe(23 - shownRows(23));
+    expect(25 - shownRows(25)).toBeGreaterThan(23 - shownRows(23));
+    expect(newestRows(wide(10, 12), 160, 20, 200).rows).toBe(10);
+    expect(newestRows(wide(3, 500), 160, 20, 200).rows).toBe(1);
+  });
+});

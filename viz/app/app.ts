@@ -13,7 +13,7 @@ import { playFrame } from "../model/playback.ts";
 import { lastSeqOfStep, nextEventSeq, previousEventSeq, stepAtSeq } from "../model/steps.ts";
 import { firstDifference, recipeOf } from "../model/trace-file.ts";
 import { TraceModel } from "../model/trace-model.ts";
-import { viewModelAt, type Cursor, type ViewMemo, type ViewModel } from "../model/view-model.ts";
+import { motionAt, viewModelAt, type Cursor, type ViewMemo, type ViewModel } from "../model/view-model.ts";
 import { EngineClient, type RecordsMessage } from "../worker/client.ts";
 import type { Head, RunInfo, ScenarioSource } from "../worker/protocol.ts";
 import { FrameStats } from "./frame-stats.ts";
@@ -34,6 +34,9 @@ export interface AppListener {
   loaded(app: App): void;
   explained(result: ExplainResult): void;
 }
+
+/** While playing, the DAGs and the state table are derived again at most this often (ms of wall time). */
+export const DETAIL_EVERY_MS = 200;
 
 const EMPTY_HEAD: Head = { steps: 0, nowMs: 0, nextAtMs: null, records: 0, scenarioDone: true, interventions: [], rooms: {} };
 
@@ -60,6 +63,8 @@ export class App {
   private busy = false;
   private dirty = true;
   private lastFrameMs: number | null = null;
+  private lastDetailMs = -Infinity;
+  private detailKey = "";
   private readonly memo: ViewMemo = {};
   private vm: ViewModel | null = null;
 
@@ -211,6 +216,16 @@ export class App {
     this.settled++;
   }
 
+  /** Run the engine until virtual time `atMs` and put the cursor there (the benchmark's set-up). */
+  async runUntil(atMs: number): Promise<void> {
+    if (this.viewOnly) return;
+    this.playing = false;
+    await this.client().advance({ untilMs: atMs });
+    this.cursor = { seq: this.model.length - 1, atMs: Math.max(atMs, this.model.records[this.model.length - 1]?.atMs ?? 0) };
+    this.dirty = true;
+    this.settled++;
+  }
+
   // ---- acting -----------------------------------------------------------------------
 
   async intervene(action: TimelineAction): Promise<void> {
@@ -264,6 +279,11 @@ export class App {
     return traceHash(this.model.records);
   }
 
+  /** Draw again on the next frame (a view has work left). */
+  requestFrame(): void {
+    this.dirty = true;
+  }
+
   get viewModel(): ViewModel | null {
     return this.vm;
   }
@@ -277,9 +297,20 @@ export class App {
     if (this.playing) this.play(wallMs);
     if (!this.dirty && !this.playing) return;
     this.dirty = false;
-    this.vm = viewModelAt(this.model, this.cursor, { room: this.room, memo: this.memo });
+    const began = performance.now();
+    // Playing: the moving parts every frame, the rest a few times a second. At rest: all of it.
+    const key = `${this.model.generation}|${this.room}|${this.selectedEvent?.event}`;
+    const fresh = !this.playing || !this.vm || key !== this.detailKey || nowMs - this.lastDetailMs >= DETAIL_EVERY_MS;
+    if (fresh) {
+      this.vm = viewModelAt(this.model, this.cursor, { room: this.room, memo: this.memo });
+      this.lastDetailMs = nowMs;
+      this.detailKey = key;
+    } else {
+      this.vm = motionAt(this.model, this.cursor, this.vm!);
+    }
     this.busy = this.vm.network.messages.length > 0 || this.vm.network.drops.length > 0;
     this.listener.render(this.vm, this);
+    this.frames.work(performance.now() - began);
   }
 
   private play(wallMs: number): void {

@@ -7,15 +7,19 @@ export interface FrameSummary {
   p95Ms: number;
   maxMs: number;
   fps: number;
+  /** The page's own work per frame (deriving the view model and binding it). */
+  work: { meanMs: number; p95Ms: number; maxMs: number };
 }
 
 export class FrameStats {
   private deltas: number[] = [];
+  private works: number[] = [];
   private recording = false;
   private last: number | null = null;
 
   start(): void {
     this.deltas = [];
+    this.works = [];
     this.last = null;
     this.recording = true;
   }
@@ -26,23 +30,30 @@ export class FrameStats {
     this.last = now;
   }
 
+  /** How long the frame's own work took. */
+  work(ms: number): void {
+    if (this.recording) this.works.push(ms);
+  }
+
   stop(): FrameSummary {
     this.recording = false;
-    return summarise(this.deltas);
+    return summarise(this.deltas, this.works);
   }
 }
 
-export function summarise(deltas: readonly number[]): FrameSummary {
-  if (deltas.length === 0) return { frames: 0, meanMs: 0, p95Ms: 0, maxMs: 0, fps: 0 };
-  const sorted = [...deltas].sort((a, b) => a - b);
-  const mean = deltas.reduce((a, b) => a + b, 0) / deltas.length;
+function stats(xs: readonly number[]): { meanMs: number; p95Ms: number; maxMs: number } {
+  if (xs.length === 0) return { meanMs: 0, p95Ms: 0, maxMs: 0 };
+  const sorted = [...xs].sort((a, b) => a - b);
   return {
-    frames: deltas.length,
-    meanMs: round(mean),
+    meanMs: round(xs.reduce((a, b) => a + b, 0) / xs.length),
     p95Ms: round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!),
     maxMs: round(sorted[sorted.length - 1]!),
-    fps: round(1000 / mean),
   };
+}
+
+export function summarise(deltas: readonly number[], works: readonly number[] = []): FrameSummary {
+  const d = stats(deltas);
+  return { frames: deltas.length, ...d, fps: d.meanMs > 0 ? round(1000 / d.meanMs) : 0, work: stats(works) };
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;

@@ -33,7 +33,7 @@ export class Ui implements AppListener {
   attach(app: App): void {
     this.app = app;
     const tooltip = new Tooltip(document.body);
-    this.network = new NetworkView(byId<HTMLElement>("network") as unknown as SVGSVGElement, {
+    this.network = new NetworkView(byId<HTMLElement>("network") as unknown as SVGSVGElement, byId<HTMLElement>("network-motion") as unknown as SVGSVGElement, {
       linkClicked: (link) => void app.intervene(linkClickAction(link, this.cutMode(), app.cursor.atMs)),
       lineDrawn: (a, b, servers) => {
         const action = splitAction(sidesOfLine(servers, a, b), this.cutMode(), app.cursor.atMs);
@@ -52,7 +52,7 @@ export class Ui implements AppListener {
         app.seek(app.cursor.seq);
       },
     });
-    this.spaceTime = new SpaceTimeView(byId<HTMLCanvasElement>("space-time"), { seek: (atMs) => app.seekTime(atMs) });
+    this.spaceTime = new SpaceTimeView(byId<HTMLCanvasElement>("space-time"), byId<HTMLCanvasElement>("space-time-cursor"), { seek: (atMs) => app.seekTime(atMs) });
     this.stateTable = new StateTableView(byId("state-table"), { explain: (server) => void app.explain({ server }) });
     this.wireControls();
     this.wireComposer();
@@ -214,17 +214,20 @@ export class Ui implements AppListener {
 
   render(vm: ViewModel, app: App): void {
     this.network.update(vm.network);
-    this.spaceTime.update(vm.spaceTime);
-    const changed = vm.seq !== this.lastSeq || app.model.generation !== this.lastGeneration || `${vm.room}|${app.selectedEvent?.event}` !== this.lastRoomKey;
+    this.spaceTime.update(vm.spaceTime, vm.detailSeq);
+    const changed = vm.detailSeq !== this.lastSeq || app.model.generation !== this.lastGeneration || `${vm.room}|${app.selectedEvent?.event}` !== this.lastRoomKey;
     if (changed) {
-      this.lastSeq = vm.seq;
+      this.lastSeq = vm.detailSeq;
       this.lastGeneration = app.model.generation;
       this.lastRoomKey = `${vm.room}|${app.selectedEvent?.event}`;
-      this.dags.update(vm.dags, app.selectedEvent);
       this.stateTable.update(vm.stateTable);
       this.renderPickers(vm, app);
       this.renderAnnotation(vm);
     }
+    // Every frame: the DAG view redraws a few stale panels per call until all are current.
+    // At rest (a seek, an intervention) it draws them all at once.
+    const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity);
+    if (left > 0) app.requestFrame();
     this.renderControls(vm, app);
   }
 

@@ -27,13 +27,13 @@ export const STATUS_LABELS: Record<EventStatus, string> = {
 
 export const EXTREMITY_COLOUR = "#1f4fd1";
 
-/** Newest at the top: the latest events are in view without scrolling. */
+/** Oldest at the top, as a room's history reads; a new event never moves the ones before it. */
 export function nodeX(n: Pick<DagNode, "col">): number {
   return DAG_PAD_PX + n.col * DAG_COL_PX;
 }
 
-export function nodeY(n: Pick<DagNode, "row">, dag: Pick<ServerDag, "rows">): number {
-  return DAG_PAD_PX + (dag.rows - 1 - n.row) * DAG_ROW_PX;
+export function nodeY(n: Pick<DagNode, "row">): number {
+  return DAG_PAD_PX + n.row * DAG_ROW_PX;
 }
 
 export function dagWidthPx(dag: Pick<ServerDag, "columns">): number {
@@ -56,7 +56,7 @@ export function extremityLabels(dag: Pick<ServerDag, "nodes" | "columns" | "rows
     .map(([row, nodes]) => ({
       row,
       x: DAG_PAD_PX + Math.max(1, dag.columns) * DAG_COL_PX - DAG_COL_PX / 2 + DAG_NODE_R + 2,
-      y: nodeY({ row }, dag),
+      y: nodeY({ row }),
       text: nodes
         .sort((a, b) => a.col - b.col)
         .map((n) => `${n.short} ${n.type.replace(/^m\.room\./, "")}`)

@@ -32,6 +32,8 @@ export interface DagLog {
   /** In the order stored (ascending seq). */
   entries: DagEntry[];
   byId: Map<string, DagEntry>;
+  /** The seq of every record that changed this log, ascending: how many are ≤ a seq is the log's version there. */
+  touches: number[];
 }
 
 /** room → server → log. */
@@ -45,7 +47,7 @@ function logFor(logs: DagLogs, room: string, server: string): DagLog {
   }
   let log = byServer.get(server);
   if (!log) {
-    log = { room, server, entries: [], byId: new Map() };
+    log = { room, server, entries: [], byId: new Map(), touches: [] };
     byServer.set(server, log);
   }
   return log;
@@ -77,7 +79,10 @@ export function logRecord(logs: DagLogs, r: TraceRecord): DagLog | undefined {
   if (r.kind === "pdu.redacted") {
     const log = logFor(logs, r.room, r.server);
     const entry = log.byId.get(r.event);
-    if (entry && !entry.redacted) entry.redacted = { seq: r.seq, by: r.by };
+    if (entry && !entry.redacted) {
+      entry.redacted = { seq: r.seq, by: r.by };
+      log.touches.push(r.seq);
+    }
     return log;
   }
   if (r.kind !== "pdu.created" && r.kind !== "pdu.accepted" && r.kind !== "pdu.soft_failed" && r.kind !== "pdu.rejected" && r.kind !== "pdu.outlier") return undefined;
@@ -85,6 +90,7 @@ export function logRecord(logs: DagLogs, r: TraceRecord): DagLog | undefined {
   const change: StatusChange = { seq: r.seq, status: STATUS_OF[r.kind] };
   if ("reason" in r) change.reason = r.reason;
   if (r.kind === "pdu.outlier" && r.backfilled) change.backfilled = true;
+  log.touches.push(r.seq);
   const entry = log.byId.get(r.event);
   if (entry) {
     entry.changes.push(change);
@@ -114,6 +120,18 @@ export function entriesUpTo(log: DagLog, seq: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (log.entries[mid]!.seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The log's version at `seq`: equal versions, equal DAGs (dagAt can be reused). */
+export function versionAt(log: DagLog, seq: number): number {
+  let lo = 0;
+  let hi = log.touches.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (log.touches[mid]! <= seq) lo = mid + 1;
     else hi = mid;
   }
   return lo;

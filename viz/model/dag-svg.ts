@@ -21,7 +21,7 @@ export function dagsToSvg(dags: readonly ServerDag[], title: string): string {
     const w = dagWidthPx(dag);
     const h = dagHeightPx(dag) + HEADER_PX;
     height = Math.max(height, h);
-    const pos = new Map(dag.nodes.map((n) => [n.id, { x: nodeX(n), y: nodeY(n, dag) + HEADER_PX }] as const));
+    const pos = new Map(dag.nodes.map((n) => [n.id, { x: nodeX(n), y: nodeY(n) + HEADER_PX }] as const));
     const parts: string[] = [];
     parts.push(`<text x="4" y="18" font-weight="bold">${esc(dag.server)} · width ${dag.width}</text>`);
     for (const e of dag.edges) {

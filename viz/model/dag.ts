@@ -138,12 +138,30 @@ function layout(nodes: DagNode[], byId: Map<string, DagNode>): { rows: number; c
   return { rows: depths.length, columns };
 }
 
-/** The newest `rowsMax` rows of a DAG (all of it when smaller): what the view draws of a long room. */
-export function newestRows(dag: ServerDag, rowsMax: number): ServerDag {
-  if (dag.rows <= rowsMax) return dag;
-  const first = dag.rows - rowsMax;
+/**
+ * The newest rows of a DAG, at most `rowsMax` and at most about `nodesMax` events (all of
+ * it when smaller): what the view draws of a long or wide room. The window moves on in
+ * steps of `stepRows`, so that a new event shifts the drawing only now and then.
+ */
+export function newestRows(dag: ServerDag, rowsMax: number, stepRows = 1, nodesMax = Infinity): ServerDag {
+  let keep = Math.min(rowsMax, dag.rows);
+  if (nodesMax < dag.nodes.length) {
+    const perRow = new Array<number>(dag.rows).fill(0);
+    for (const n of dag.nodes) perRow[n.row]!++;
+    let nodes = 0;
+    let rows = 0;
+    for (let r = dag.rows - 1; r >= 0 && rows < keep && nodes + perRow[r]! <= nodesMax; r--) {
+      nodes += perRow[r]!;
+      rows++;
+    }
+    keep = Math.max(1, rows);
+  }
+  if (keep >= dag.rows) return dag;
+  // Steps of at most half the window, so that a step never leaves less than half of it.
+  const step = Math.max(1, Math.min(stepRows, Math.ceil(keep / 2)));
+  const first = Math.ceil((dag.rows - keep) / step) * step;
   const nodes = dag.nodes.filter((n) => n.row >= first).map((n) => ({ ...n, row: n.row - first }));
   const kept = new Set(nodes.map((n) => n.id));
   const edges = dag.edges.filter((e) => kept.has(e.from) && kept.has(e.to));
-  return { ...dag, nodes, edges, rows: rowsMax, columns: Math.max(1, ...nodes.map((n) => n.col + 1)) };
+  return { ...dag, nodes, edges, rows: dag.rows - first, columns: Math.max(1, ...nodes.map((n) => n.col + 1)) };
 }

@@ -3,7 +3,7 @@
 // it moves the messages in flight) and the room the reader selected. The D3 code only
 // binds what this returns.
 
-import type { DagLog } from "./dag-log.ts";
+import { versionAt, type DagLog } from "./dag-log.ts";
 import { dagAt, type ServerDag } from "./dag.ts";
 import type { LiveState, RunStart } from "./live-state.ts";
 import { networkAt, type NetworkVm } from "./network.ts";
@@ -32,11 +32,15 @@ export interface ViewMemo {
   key?: string;
   dags?: ServerDag[];
   stateTable?: StateTable;
+  /** Each server's DAG by "generation|room|server|version": a server whose log did not change keeps its DAG. */
+  dagByVersion?: Map<string, ServerDag>;
 }
 
 export interface ViewModel {
   seq: number;
   atMs: number;
+  /** The seq the DAGs and the state table were derived at (= seq, except in motionAt). */
+  detailSeq: number;
   run: RunStart | null;
   phase: string | null;
   end: { reason: string; steps: number } | null;
@@ -61,7 +65,7 @@ export function viewModelAt(model: TraceModel, cursor: Cursor, options: ViewOpti
   const key = `${model.generation}|${seq}|${room}`;
   const memo = options.memo;
   const fresh = !memo || memo.key !== key;
-  const dags = fresh ? dagsAt(model, room, servers, seq) : memo.dags!;
+  const dags = fresh ? dagsAt(model, room, servers, seq, memo) : memo.dags!;
   const stateTable = fresh ? stateTableAt(live, room, (id) => model.events.get(id)) : memo.stateTable!;
   if (memo && fresh) Object.assign(memo, { key, dags, stateTable });
   const widths = new Map(dags.filter((d) => d.nodes.length > 0).map((d) => [d.server, d.width] as const));
@@ -71,6 +75,7 @@ export function viewModelAt(model: TraceModel, cursor: Cursor, options: ViewOpti
   return {
     seq,
     atMs,
+    detailSeq: seq,
     run: live.run,
     phase: live.phase,
     end: live.end,
@@ -95,10 +100,52 @@ export function serversOf(live: LiveState): string[] {
   return live.run ? [...live.run.servers].sort() : [...live.servers.keys()].sort();
 }
 
-const EMPTY_LOG = (room: string, server: string): DagLog => ({ room, server, entries: [], byId: new Map() });
+const EMPTY_LOG = (room: string, server: string): DagLog => ({ room, server, entries: [], byId: new Map(), touches: [] });
 
-export function dagsAt(model: TraceModel, room: string | null, servers: readonly string[], seq: number): ServerDag[] {
+export function dagsAt(model: TraceModel, room: string | null, servers: readonly string[], seq: number, memo?: ViewMemo): ServerDag[] {
   if (!room) return [];
   const logs = model.dags.get(room);
-  return servers.map((s) => dagAt(logs?.get(s) ?? EMPTY_LOG(room, s), seq));
+  const cache = memo ? (memo.dagByVersion ??= new Map()) : undefined;
+  const kept = new Map<string, ServerDag>();
+  const out = servers.map((s) => {
+    const log = logs?.get(s) ?? EMPTY_LOG(room, s);
+    const key = `${model.generation}|${room}|${s}|${versionAt(log, seq)}`;
+    const dag = cache?.get(key) ?? dagAt(log, seq);
+    kept.set(key, dag);
+    return dag;
+  });
+  // Keep only what the next frame may ask for again.
+  if (cache) {
+    cache.clear();
+    for (const [k, v] of kept) cache.set(k, v);
+  }
+  return out;
+}
+
+/**
+ * Between two full view models, the parts that move every animation frame: the network
+ * (messages, losses, backoff timers, cuts) and the space-time cursor at the new cursor,
+ * with the DAGs and the state table (and the widths and badges drawn from them) kept
+ * from `base`. The page refreshes those a few times a second while playing: no reader
+ * follows a DAG at 60 frames per second, and they are most of a frame's work.
+ */
+export function motionAt(model: TraceModel, cursor: Cursor, base: ViewModel): ViewModel {
+  const seq = Math.min(cursor.seq, model.length - 1);
+  const live = model.liveAt(seq);
+  const atMs = Math.max(cursor.atMs, live.atMs);
+  const widths = new Map(base.dags.filter((d) => d.nodes.length > 0).map((d) => [d.server, d.width] as const));
+  const network = networkAt(live, atMs, { widths, divergent: base.stateTable.divergent });
+  let pdus = 0;
+  for (const m of network.messages) pdus += m.pdus;
+  return {
+    ...base,
+    seq,
+    atMs,
+    phase: live.phase,
+    end: live.end,
+    network,
+    spaceTime: spaceTimeAt(model, seq, atMs, base.spaceTime.lanes),
+    annotation: live.note,
+    inFlight: { messages: network.messages.length, pdus },
+  };
 }

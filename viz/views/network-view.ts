@@ -10,6 +10,7 @@ import { select, type Selection } from "d3";
 import type { BackoffVm, DropVm, LinkVm, MessageVm, NetworkVm, ServerVm } from "../model/network.ts";
 import type { Point } from "../model/split-line.ts";
 import { NetworkLayout, SERVER_R, USER_R, type LayoutNode } from "./network-layout.ts";
+import { setAttr, setClass, setText } from "./dom-writes.ts";
 import { stepTransition } from "./transitions.ts";
 
 export interface NetworkCallbacks {
@@ -46,29 +47,41 @@ export class NetworkView {
   private dragFrom: Point | null = null;
   private width = 0;
   private height = 0;
+  /** Bumped when the layout moves: only then are the static parts re-positioned. */
+  private layoutVersion = 0;
+  /** The servers as last bound: a child element's datum is the one of its creation. */
+  private readonly serversNow = new Map<string, ServerVm>();
 
   constructor(
     svgElement: SVGSVGElement,
+    motionElement: SVGSVGElement,
     private readonly callbacks: NetworkCallbacks,
   ) {
     this.svg = select(svgElement);
+    const motion = select(motionElement);
     this.svg.append("rect").attr("class", "background").attr("width", "100%").attr("height", "100%");
     this.gLanes = this.svg.append("g").attr("class", "lanes");
     this.gHits = this.svg.append("g").attr("class", "hits");
     this.gSatellites = this.svg.append("g").attr("class", "satellites");
-    this.gBackoff = this.svg.append("g").attr("class", "backoffs");
     this.gServers = this.svg.append("g").attr("class", "servers");
-    this.gMessages = this.svg.append("g").attr("class", "messages");
-    this.gDrops = this.svg.append("g").attr("class", "drops");
-    this.drawLine = this.svg.append("line").attr("class", "split-line").attr("visibility", "hidden");
+    this.gBackoff = motion.append("g").attr("class", "backoffs");
+    this.gMessages = motion.append("g").attr("class", "messages");
+    this.gDrops = motion.append("g").attr("class", "drops");
+    this.drawLine = motion.append("line").attr("class", "split-line").attr("visibility", "hidden");
     this.listenForSplit(svgElement);
+    // The size is watched, not read each frame: a read after the frame's first writes
+    // would force the browser to lay the page out again.
+    this.width = svgElement.clientWidth || 640;
+    this.height = svgElement.clientHeight || 420;
+    new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      this.width = entry.contentRect.width || this.width;
+      this.height = entry.contentRect.height || this.height;
+    }).observe(svgElement);
   }
 
   update(vm: NetworkVm): void {
-    const el = this.svg.node()!;
-    this.width = el.clientWidth || 640;
-    this.height = el.clientHeight || 420;
-    this.layout.update(vm.servers, this.width, this.height);
+    if (this.layout.update(vm.servers, this.width, this.height)) this.layoutVersion++;
     this.bindLanes(vm.links);
     this.bindSatellites(vm.servers);
     this.bindServers(vm.servers);
@@ -92,25 +105,46 @@ export class NetworkView {
     return { x: a.x + dx * p + (-dy / len) * LANE_PX * side, y: a.y + dy * p + (dx / len) * LANE_PX * side };
   }
 
+  /** Whether an element was placed for the current layout (and mark it so). */
+  private placed(el: Element): boolean {
+    const v = String(this.layoutVersion);
+    if ((el as HTMLElement).dataset.layout === v) return true;
+    (el as HTMLElement).dataset.layout = v;
+    return false;
+  }
+
   private bindLanes(links: readonly LinkVm[]): void {
     const lanes: Lane[] = links.flatMap((l) => [
       { id: `${l.a}>${l.b}`, from: l.a, to: l.b, cut: l.cutAB, service: l.service },
       { id: `${l.b}>${l.a}`, from: l.b, to: l.a, cut: l.cutBA, service: l.service },
     ]);
-    const t = stepTransition(STATE);
+    const changed: SVGLineElement[] = [];
     this.gLanes
       .selectAll<SVGLineElement, Lane>("line")
       .data(lanes, (d) => d.id)
-      .join((enter) => enter.append("line"))
-      .attr("class", (d) => `lane ${d.cut ? `cut cut-${d.cut}` : "open"}${d.service ? " service" : ""}`)
-      .attr("data-testid", (d) => `lane-${d.from}-${d.to}`)
+      .join((enter) => enter.append("line").attr("data-testid", (d) => `lane-${d.from}-${d.to}`))
       .each((d, i, nodes) => {
+        const el = nodes[i]!;
+        const cls = `lane ${d.cut ? `cut cut-${d.cut}` : "open"}${d.service ? " service" : ""}`;
+        if (el.getAttribute("class") !== cls) {
+          el.setAttribute("class", cls);
+          changed.push(el);
+        }
+        if (this.placed(el)) return;
         const a = this.along(d.from, d.to, 0);
         const b = this.along(d.from, d.to, 1);
-        if (a && b) select(nodes[i]!).attr("x1", a.x).attr("y1", a.y).attr("x2", b.x).attr("y2", b.y);
-      })
-      .transition(t)
-      .attr("stroke-opacity", (d) => (d.cut ? 1 : 0.55));
+        if (a && b) select(el).attr("x1", a.x).attr("y1", a.y).attr("x2", b.x).attr("y2", b.y);
+      });
+    // A cut or a heal fades in on the shared "state" transition; untouched lanes take none.
+    if (changed.length) {
+      const t = stepTransition(STATE);
+      select(this.gLanes.node())
+        .selectAll<SVGLineElement, Lane>("line")
+        .filter((_d, i, nodes) => changed.includes(nodes[i] as SVGLineElement))
+        .attr("stroke-opacity", 0.2)
+        .transition(t)
+        .attr("stroke-opacity", (d) => (d.cut ? 1 : 0.55));
+    }
     this.gHits
       .selectAll<SVGLineElement, LinkVm>("line")
       .data(
@@ -118,7 +152,7 @@ export class NetworkView {
         (d) => d.id,
       )
       .join((enter) => {
-        const e = enter.append("line").attr("class", "link-hit");
+        const e = enter.append("line").attr("class", "link-hit").attr("data-testid", (d) => `link-${d.a}-${d.b}`);
         e.append("title");
         e.on("click", (event: MouseEvent, d) => {
           event.stopPropagation();
@@ -127,25 +161,29 @@ export class NetworkView {
         e.on("pointerdown", (event: PointerEvent) => event.stopPropagation());
         return e;
       })
-      .attr("data-testid", (d) => `link-${d.a}-${d.b}`)
-      .attr("data-cut", (d) => (d.cutAB || d.cutBA ? "true" : "false"))
       .each((d, i, nodes) => {
+        const el = nodes[i]!;
+        const cut = d.cutAB || d.cutBA ? "true" : "false";
+        setAttr(el, "data-cut", cut);
+        setText(el.firstElementChild!, cut === "true" ? `${d.a} – ${d.b}: cut — click to heal` : `${d.a} – ${d.b}: click to cut`);
+        if (this.placed(el)) return;
         const a = this.layout.at(d.a);
         const b = this.layout.at(d.b);
-        if (a && b) select(nodes[i]!).attr("x1", a.x).attr("y1", a.y).attr("x2", b.x).attr("y2", b.y);
-      })
-      .select("title")
-      .text((d) => (d.cutAB || d.cutBA ? `${d.a} – ${d.b}: cut — click to heal` : `${d.a} – ${d.b}: click to cut`));
+        if (a && b) select(el).attr("x1", a.x).attr("y1", a.y).attr("x2", b.x).attr("y2", b.y);
+      });
   }
 
   private bindSatellites(servers: readonly ServerVm[]): void {
     const nodes = [...this.layout.nodes.values()].filter((n) => n.kind !== "server");
     const up = new Map(servers.map((s) => [s.id, s.up]));
-    const g = this.gSatellites
+    this.gSatellites
       .selectAll<SVGGElement, LayoutNode>("g.satellite")
       .data(nodes, (d) => d.id)
       .join((enter) => {
-        const e = enter.append("g").attr("class", (d) => `satellite ${d.kind}`);
+        const e = enter
+          .append("g")
+          .attr("class", (d) => `satellite ${d.kind}`)
+          .attr("data-testid", (d) => d.id);
         e.append("line").attr("class", "tether");
         e.filter((d) => d.kind === "user").append("circle").attr("r", USER_R);
         e.filter((d) => d.kind === "service")
@@ -158,66 +196,92 @@ export class NetworkView {
         e.filter((d) => d.kind === "user").on("click", (_event, d) => this.callbacks.userClicked(d.id.slice("user:".length)));
         return e;
       })
-      .attr("data-testid", (d) => d.id)
-      .attr("transform", (d) => `translate(${d.x},${d.y})`)
-      .classed("down", (d) => up.get(d.server) === false);
-    g.select("text").text((d) => d.label);
-    g.select<SVGLineElement>("line.tether").each((d, i, els) => {
-      const hs = this.layout.nodes.get(d.server);
-      if (hs) select(els[i]!).attr("x1", 0).attr("y1", 0).attr("x2", hs.x - d.x).attr("y2", hs.y - d.y);
-    });
+      .each((d, i, els) => {
+        const el = els[i]!;
+        setClass(el, `satellite ${d.kind}${up.get(d.server) === false ? " down" : ""}`);
+        setText(el.querySelector("text")!, d.label);
+        if (this.placed(el)) return;
+        el.setAttribute("transform", `translate(${d.x},${d.y})`);
+        const hs = this.layout.nodes.get(d.server);
+        if (hs) select(el.querySelector("line.tether")).attr("x1", 0).attr("y1", 0).attr("x2", hs.x - d.x).attr("y2", hs.y - d.y);
+      });
   }
 
   private bindServers(servers: readonly ServerVm[]): void {
-    const t = stepTransition(STATE);
-    const g = this.gServers
+    this.serversNow.clear();
+    for (const s of servers) this.serversNow.set(s.id, s);
+    const widened: SVGCircleElement[] = [];
+    this.gServers
       .selectAll<SVGGElement, ServerVm>("g.server")
       .data(servers, (d) => d.id)
       .join((enter) => {
-        const e = enter.append("g").attr("class", "server");
+        const e = enter
+          .append("g")
+          .attr("class", "server")
+          .attr("data-testid", (d) => `server-${d.id}`);
         e.append("circle").attr("class", "body").attr("r", SERVER_R);
         e.append("text").attr("class", "name").attr("dy", 4).attr("text-anchor", "middle");
-        e.append("text").attr("class", "width").attr("dy", SERVER_R + 13).attr("text-anchor", "middle");
-        const badge = e.append("g").attr("class", "divergent").attr("transform", `translate(${SERVER_R - 4},${-SERVER_R + 4})`);
+        e.append("text")
+          .attr("class", "width")
+          .attr("dy", SERVER_R + 13)
+          .attr("text-anchor", "middle")
+          .attr("data-testid", (d) => `width-${d.id}`);
+        const badge = e
+          .append("g")
+          .attr("class", "divergent")
+          .attr("data-testid", (d) => `divergent-${d.id}`)
+          .attr("transform", `translate(${SERVER_R - 4},${-SERVER_R + 4})`);
         badge.append("circle").attr("r", 8);
         badge.append("text").attr("dy", 4).attr("text-anchor", "middle").text("≠");
         badge.append("title");
-        const power = e.append("g").attr("class", "power").attr("transform", `translate(${-SERVER_R + 2},${-SERVER_R + 2})`);
+        const power = e
+          .append("g")
+          .attr("class", "power")
+          .attr("data-testid", (d) => `power-${d.id}`)
+          .attr("transform", `translate(${-SERVER_R + 2},${-SERVER_R + 2})`);
         power.append("circle").attr("r", 8);
         // A power symbol drawn, not typed: not every machine has a font with ⏻.
         power.append("path").attr("class", "glyph").attr("d", "M -2.6 -2.9 A 3.9 3.9 0 1 0 2.6 -2.9 M 0 -4.6 L 0 -0.6");
         power.append("title");
         power.on("click", (event: MouseEvent, d) => {
           event.stopPropagation();
-          this.callbacks.powerClicked(d);
+          this.callbacks.powerClicked(this.serversNow.get(d.id) ?? d);
         });
         power.on("pointerdown", (event: PointerEvent) => event.stopPropagation());
         return e;
       })
-      .attr("data-testid", (d) => `server-${d.id}`)
-      .attr("data-up", (d) => String(d.up))
-      .attr("transform", (d) => {
+      .each((d, i, els) => {
+        const el = els[i]!;
+        setAttr(el, "data-up", String(d.up));
+        const body = el.querySelector<SVGCircleElement>("circle.body")!;
+        setClass(body, `body ${d.up ? "up" : "crashed"}`);
+        const ring = d.divergentFrom.length ? "3.5" : "2";
+        if (body.dataset.ring !== ring) {
+          body.dataset.ring = ring;
+          widened.push(body);
+        }
+        setText(el.querySelector("text.name")!, d.up ? d.id : `${d.id} ✕`);
+        setText(el.querySelector("text.width")!, d.width === null ? "" : `width ${d.width}`);
+        const badge = el.querySelector("g.divergent")!;
+        setAttr(badge, "visibility", d.divergentFrom.length ? "visible" : "hidden");
+        setText(badge.querySelector("title")!, `state differs from ${d.divergentFrom.join(", ")}`);
+        setText(el.querySelector("g.power title")!, d.up ? `crash ${d.id}` : `restart ${d.id}`);
+        if (this.placed(el)) return;
         const n = this.layout.nodes.get(d.id);
-        return n ? `translate(${n.x},${n.y})` : "";
+        if (n) el.setAttribute("transform", `translate(${n.x},${n.y})`);
       });
-    // The fill eases through CSS; the ring's width takes the shared "state" transition.
-    g.select("circle.body")
-      .attr("class", (d) => `body ${d.up ? "up" : "crashed"}`)
-      .transition(t)
-      .attr("stroke-width", (d) => (d.divergentFrom.length ? 3.5 : 2));
-    g.select("text.name").text((d) => (d.up ? d.id : `${d.id} ✕`));
-    g.select("text.width")
-      .attr("data-testid", (d) => `width-${d.id}`)
-      .text((d) => (d.width === null ? "" : `width ${d.width}`));
-    g.select("g.divergent")
-      .attr("data-testid", (d) => `divergent-${d.id}`)
-      .attr("visibility", (d) => (d.divergentFrom.length ? "visible" : "hidden"))
-      .select("title")
-      .text((d) => `state differs from ${d.divergentFrom.join(", ")}`);
-    g.select("g.power")
-      .attr("data-testid", (d) => `power-${d.id}`)
-      .select("title")
-      .text((d) => (d.up ? `crash ${d.id}` : `restart ${d.id}`));
+    // The fill eases through CSS; a server whose state starts or stops differing gets a
+    // thicker ring on the shared "state" transition.
+    if (widened.length) {
+      const t = stepTransition(STATE);
+      select(this.gServers.node())
+        .selectAll<SVGCircleElement, unknown>("circle.body")
+        .filter((_d, i, nodes) => widened.includes(nodes[i] as SVGCircleElement))
+        .transition(t)
+        .attr("stroke-width", function () {
+          return (this as SVGCircleElement).dataset.ring!;
+        });
+    }
   }
 
   private bindBackoffs(servers: readonly ServerVm[]): void {
@@ -225,15 +289,15 @@ export class NetworkView {
     this.gBackoff
       .selectAll<SVGTextElement, BackoffVm & { server: string; id: string }>("text")
       .data(rows, (d) => d.id)
-      .join("text")
-      .attr("class", (d) => `backoff${d.catchUp ? " catch-up" : ""}`)
-      .attr("data-testid", (d) => `backoff-${d.id}`)
-      .attr("text-anchor", "middle")
+      .join((enter) => enter.append("text").attr("text-anchor", "middle").attr("data-testid", (d) => `backoff-${d.id}`))
       .each((d, i, els) => {
+        const el = els[i]!;
+        setClass(el, `backoff${d.catchUp ? " catch-up" : ""}`);
+        setText(el, `↻ ${d.inMs > 0 ? formatWait(d.inMs) : "now"}${d.failures ? ` ×${d.failures}` : ""}`);
+        if (this.placed(el)) return;
         const p = this.along(d.server, d.destination, 0.22);
-        if (p) select(els[i]!).attr("x", p.x).attr("y", p.y - 6);
-      })
-      .text((d) => `↻ ${d.inMs > 0 ? formatWait(d.inMs) : "now"}${d.failures ? ` ×${d.failures}` : ""}`);
+        if (p) select(el).attr("x", p.x).attr("y", p.y - 6);
+      });
   }
 
   private bindMessages(messages: readonly MessageVm[]): void {
@@ -241,11 +305,16 @@ export class NetworkView {
       .selectAll<SVGCircleElement, MessageVm>("circle")
       .data(messages, (d) => d.id)
       .join((enter) => enter.append("circle"))
-      .attr("class", (d) => `message ${d.kind}${d.held ? " held" : ""}`)
-      .attr("r", (d) => (d.kind === "txn" || d.kind === "as-txn" ? 4 + Math.min(5, d.pdus) : d.kind === "response" ? 2.5 : 3.2))
       .each((d, i, els) => {
+        const el = els[i]!;
+        setClass(el, `message ${d.kind}${d.held ? " held" : ""}`);
+        setAttr(el, "r", String(d.kind === "txn" || d.kind === "as-txn" ? 4 + Math.min(5, d.pdus) : d.kind === "response" ? 2.5 : 3.2));
+        // cx/cy, not a transform: see the DAG view (a transform per element costs compositing).
         const p = this.along(d.from, d.to, d.progress);
-        if (p) els[i]!.setAttribute("transform", `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
+        if (p) {
+          el.setAttribute("cx", p.x.toFixed(1));
+          el.setAttribute("cy", p.y.toFixed(1));
+        }
       });
   }
 
@@ -254,10 +323,14 @@ export class NetworkView {
       .selectAll<SVGTextElement, DropVm>("text")
       .data(drops, (d) => d.id)
       .join((enter) => enter.append("text").attr("class", "drop").attr("text-anchor", "middle").attr("dy", 4).text("✕"))
-      .attr("opacity", (d) => (1 - d.fade).toFixed(2))
       .each((d, i, els) => {
+        const el = els[i]!;
+        el.setAttribute("opacity", (1 - d.fade).toFixed(2));
         const p = this.along(d.from, d.to, d.progress);
-        if (p) els[i]!.setAttribute("transform", `translate(${p.x.toFixed(1)},${p.y.toFixed(1)})`);
+        if (p) {
+          setAttr(el, "x", p.x.toFixed(1));
+          setAttr(el, "y", p.y.toFixed(1));
+        }
       });
   }
 

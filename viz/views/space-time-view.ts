@@ -4,8 +4,9 @@
 // once acknowledged, red when it failed, blue while in the air, ✕ where it was lost —
 // cuts, heals, crashes and interventions marked on the axis, created events as dots.
 // What lies past the cursor (after scrubbing back) is drawn faint. Arrows are culled to
-// the visible window and drawn in one path per style; arrowheads only when few.
-// Scroll to zoom, click to move the cursor there.
+// the visible window and drawn in one path per style; arrowheads only when few. The
+// cursor is drawn on a canvas of its own, every frame; the diagram only when the
+// records or the window changed. Scroll to zoom, click to move the cursor there.
 
 import { arrowAt, type TxnArrow } from "../model/space-time-log.ts";
 import { arrowRange, type SpaceTimeVm } from "../model/space-time.ts";
@@ -36,17 +37,29 @@ const STYLE = {
 
 export class SpaceTimeView {
   private readonly ctx: CanvasRenderingContext2D;
+  private readonly cursorCtx: CanvasRenderingContext2D;
+  private lastCursorKey = "";
+  /** How the last diagram mapped time to x (for the cursor layer). */
+  private xOf: ((atMs: number) => number) | null = null;
   /** Width of the window in axis units; null: the whole run. */
   private span: number | null = null;
   private lastKey = "";
   private window: [number, number] = [0, 1];
   private vm: SpaceTimeVm | null = null;
+  /** Watched, not read per frame (a read after other writes forces a layout). */
+  private size = { w: 0, h: 0 };
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
+    private readonly cursorCanvas: HTMLCanvasElement,
     private readonly callbacks: SpaceTimeCallbacks,
   ) {
     this.ctx = canvas.getContext("2d")!;
+    this.cursorCtx = cursorCanvas.getContext("2d")!;
+    this.size = { w: canvas.clientWidth, h: canvas.clientHeight };
+    new ResizeObserver(([entry]) => {
+      if (entry) this.size = { w: entry.contentRect.width, h: entry.contentRect.height };
+    }).observe(canvas);
     canvas.addEventListener("wheel", (e) => {
       e.preventDefault();
       const whole = this.window[1] - this.window[0];
@@ -75,22 +88,38 @@ export class SpaceTimeView {
     return Math.max(1, this.vm.axis.toAxis(this.vm.headAtMs), this.vm.axis.toAxis(this.vm.cursorAtMs));
   }
 
-  update(vm: SpaceTimeVm): void {
+  /** Draw the cursor now; the diagram again when `detailSeq` (the records shown) or the window changed. */
+  update(vm: SpaceTimeVm, detailSeq: number): void {
     this.vm = vm;
     const dpr = window.devicePixelRatio || 1;
-    const w = this.canvas.clientWidth;
-    const h = this.canvas.clientHeight;
-    const key = `${w}x${h}|${vm.seq}|${vm.cursorAtMs}|${vm.arrows.length}|${vm.lanes.length}|${this.span}`;
-    if (key === this.lastKey) return;
-    this.lastKey = key;
-    if (this.canvas.width !== Math.round(w * dpr) || this.canvas.height !== Math.round(h * dpr)) {
-      this.canvas.width = Math.round(w * dpr);
-      this.canvas.height = Math.round(h * dpr);
+    const { w, h } = this.size;
+    // The diagram follows the records and the window; in "follow" mode the window moves
+    // with the cursor, in steps of a tenth of it, so it is not redrawn every frame.
+    const step = this.span === null ? 0 : Math.floor(vm.axis.toAxis(vm.cursorAtMs) / (this.span / 10));
+    const key = `${w}x${h}|${detailSeq}|${vm.arrows.length}|${vm.lanes.length}|${this.span}|${step}`;
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      fit(this.canvas, w, h, dpr);
+      this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      this.ctx.clearRect(0, 0, w, h);
+      this.draw(vm, w, h);
     }
-    const ctx = this.ctx;
+    const cursorKey = `${key}|${vm.cursorAtMs}`;
+    if (cursorKey === this.lastCursorKey || !this.xOf) return;
+    this.lastCursorKey = cursorKey;
+    fit(this.cursorCanvas, w, h, dpr);
+    const ctx = this.cursorCtx;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    this.draw(vm, w, h);
+    // The cursor, and what lies past it dimmed.
+    const cx = this.xOf(vm.cursorAtMs);
+    if (vm.headAtMs > vm.cursorAtMs) {
+      ctx.fillStyle = "rgba(255,255,255,0.55)";
+      ctx.fillRect(cx, TOP - 6, Math.max(0, this.xOf(vm.headAtMs) - cx), h - TOP);
+    }
+    ctx.strokeStyle = "#111";
+    ctx.lineWidth = 1.5;
+    line(ctx, cx, 4, cx, h - 2);
   }
 
   private draw(vm: SpaceTimeVm, w: number, h: number): void {
@@ -104,6 +133,7 @@ export class SpaceTimeView {
     this.window = [left, right];
     const plotW = Math.max(1, w - LEFT - RIGHT);
     const X = (atMs: number) => LEFT + ((axis.toAxis(atMs) - left) / (right - left)) * plotW;
+    this.xOf = X;
     const laneGap = Math.min(44, (h - TOP - BOTTOM) / Math.max(1, vm.lanes.length));
     const laneY = new Map(vm.lanes.map((l, i) => [l, TOP + laneGap * (i + 0.5)] as const));
     const fromMs = axis.fromAxis(Math.max(0, left));
@@ -168,15 +198,6 @@ export class SpaceTimeView {
       ctx.fill();
     }
 
-    // The cursor, and what lies past it dimmed.
-    const cx = X(vm.cursorAtMs);
-    if (vm.headAtMs > vm.cursorAtMs) {
-      ctx.fillStyle = "rgba(255,255,255,0.55)";
-      ctx.fillRect(cx, TOP - 6, Math.max(0, X(vm.headAtMs) - cx), h - TOP);
-    }
-    ctx.strokeStyle = "#111";
-    ctx.lineWidth = 1.5;
-    line(ctx, cx, 4, cx, h - 2);
     this.drawTicks(vm, left, right, plotW);
   }
 
@@ -282,6 +303,13 @@ function geometry(a: TxnArrow, exists: boolean, seq: number, cursorAtMs: number)
   if (a.deliverAtMs === null || a.deliverAtMs <= a.sentAtMs) return { style, endAtMs: Math.max(a.sentAtMs, cursorAtMs), fraction: 0.15, lost: false };
   const f = Math.min(1, Math.max(0, (cursorAtMs - a.sentAtMs) / (a.deliverAtMs - a.sentAtMs)));
   return { style, endAtMs: a.sentAtMs + (a.deliverAtMs - a.sentAtMs) * f, fraction: f, lost: false };
+}
+
+function fit(canvas: HTMLCanvasElement, w: number, h: number, dpr: number): void {
+  if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
+    canvas.width = Math.round(w * dpr);
+    canvas.height = Math.round(h * dpr);
+  }
 }
 
 function line(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number): void {

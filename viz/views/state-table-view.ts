@@ -12,6 +12,8 @@ export interface StateTableCallbacks {
 
 export class StateTableView {
   private readonly table;
+  /** What was drawn last: the table changes only when some server's state does. */
+  private drawn = "";
 
   constructor(
     container: HTMLElement,
@@ -23,6 +25,9 @@ export class StateTableView {
   }
 
   update(t: StateTable): void {
+    const sig = `${t.room}|${t.servers.join(",")}|${t.rows.map((r) => `${r.key}=${t.servers.map((s) => r.cells[s]?.eventId ?? "").join(",")}`).join(";")}`;
+    if (sig === this.drawn) return;
+    this.drawn = sig;
     const head = this.table.select("thead tr");
     head
       .selectAll<HTMLTableCellElement, string>("th")
