@@ -6,7 +6,7 @@ import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { findScenario } from "../../scenarios/index.ts";
 import { LiveRun } from "../../viz/engine/live-run.ts";
 import { CHECKPOINT_EVERY, TraceModel } from "../../viz/model/trace-model.ts";
-import { viewModelAt, type ViewMemo } from "../../viz/model/view-model.ts";
+import { motionAt, viewModelAt, type ViewMemo } from "../../viz/model/view-model.ts";
 
 function threeServers(): LiveRun {
   const live = new LiveRun(findScenario("three-servers")!, { seed: "1", crypto: nodeCrypto });
@@ -73,6 +73,35 @@ describe("viewModelAt on three-servers", () => {
       const fresh = viewModelAt(new TraceModel(model.records.slice(0, seq + 1)), cursor);
       expect(plain(viewModelAt(model, cursor, { memo })), `seq ${seq}`).toEqual(plain(fresh));
     }
+  });
+});
+
+describe("motionAt", () => {
+  const model = new TraceModel(threeServers().records);
+
+  it("is viewModelAt when its base is the same moment, and moves only the moving parts otherwise", () => {
+    const join = model.records.find((r) => r.kind === "net.sent" && r.what.includes("send_join"))!;
+    const cursor = { seq: join.seq, atMs: join.atMs + 5 };
+    expect(plain(motionAt(model, cursor, viewModelAt(model, cursor)))).toEqual(plain(viewModelAt(model, cursor)));
+    const base = viewModelAt(model, { seq: 10, atMs: 0 });
+    const moved = motionAt(model, cursor, base);
+    const now = viewModelAt(model, cursor).network;
+    expect([moved.network.messages, moved.network.links, moved.network.drops]).toEqual([now.messages, now.links, now.drops]);
+    // The widths and badges come with the DAGs and the state they were derived from.
+    expect(moved.network.servers.map((s) => s.width)).toEqual(base.network.servers.map((s) => s.width));
+    expect(moved.dags).toBe(base.dags);
+    expect(moved.stateTable).toBe(base.stateTable);
+    expect(moved.detailSeq).toBe(10);
+    expect(moved.seq).toBe(join.seq);
+  });
+
+  it("reuses a server's DAG while its log has not changed (the memo by version)", () => {
+    const memo: ViewMemo = {};
+    const sent = model.records.findIndex((r, i) => i > 100 && r.kind === "net.sent");
+    const a = viewModelAt(model, { seq: sent, atMs: 0 }, { memo });
+    const b = viewModelAt(model, { seq: sent + 1, atMs: 0 }, { memo });
+    expect(b.dags.filter((d, i) => d === a.dags[i]).length).toBe(3); // a network record changes no DAG
+    expect(b.dags).toEqual(viewModelAt(model, { seq: sent + 1, atMs: 0 }).dags);
   });
 });
 
