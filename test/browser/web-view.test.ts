@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { findScenario, runScenario } from "../../scenarios/index.ts";
+import { findScenario, runScenario, SCENARIOS } from "../../scenarios/index.ts";
 import { traceHash } from "../../sim/trace.ts";
 import { LiveRun } from "../../viz/engine/live-run.ts";
 import { decodePermalink } from "../../viz/model/permalink.ts";
@@ -243,5 +243,19 @@ describe("the web view", () => {
     await scrubTo(page, end.records - 1);
     expect((await stateTable(page)).disagree).toEqual([]);
     await screenshot(page, "07-trace-file-view-only");
+  });
+
+  it("runs every shipped scenario to its end, picked from the picker, with the trace hash Node computes", async () => {
+    await freshPage();
+    for (const scenario of SCENARIOS) {
+      await page.selectOption('[data-testid="scenario-select"]', scenario.name);
+      await page.fill('[data-testid="seed-input"]', "2");
+      await settle(page, () => page.click('[data-testid="load"]'));
+      const end = await runToEnd(page);
+      const node = runScenario(scenario, { seed: "2", crypto: nodeCrypto });
+      expect(end.outcome, scenario.name).toBe(node.outcome);
+      expect((await page.textContent('[data-testid="trace-hash"]'))!.trim(), scenario.name).toBe(node.traceHash);
+      if (scenario.name === "bridge" || scenario.name === "crash-and-catch-up") await screenshot(page, `08-${scenario.name}`);
+    }
   });
 });
