@@ -99,7 +99,8 @@ export type TraceBody =
   | { kind: "as.crash"; server: string; service: string; node: string }
   | { kind: "as.restart"; server: string; service: string; node: string }
   /** A user was registered on a server and got a client (who the web view can act as). */
-  | { kind: "server.user"; server: string; user: string }
+  /** A user registered on a server (`service`: by an application service — its sender or a ghost). */
+  | { kind: "server.user"; server: string; user: string; service?: string }
   | { kind: "server.crash"; server: string; lostActions: number }
   | { kind: "server.restart"; server: string }
   | { kind: "note"; text: string };

@@ -83,8 +83,6 @@ export class World {
     const id = registered.value;
     const client = new Client(hs, id, hs.issueToken(id));
     this.clients.set(id, client);
-    // The trace names who lives where, so a reader (the web view) can draw and act as them.
-    this.trace.add({ kind: "server.user", server: hs.name, user: id });
     return ok(client);
   }
 

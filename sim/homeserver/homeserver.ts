@@ -190,6 +190,9 @@ export class Homeserver implements PipelineHost {
     if (!allowed.ok) return allowed;
     if (this.users.has(userId)) return fail("M_USER_IN_USE", `${userId} is already registered`);
     this.users.add(userId);
+    // The trace names who lives where (people, bots, a service's ghosts), so that a
+    // reader such as the web view can draw and act as them.
+    this.trace.add({ kind: "server.user", server: this.name, user: userId, ...(appService ? { service: appService.id } : {}) });
     return ok(userId);
   }
 

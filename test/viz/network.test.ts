@@ -90,12 +90,13 @@ describe("networkAt", () => {
     const r = new Records().start(["hs1", "hs2"]);
     r.add({ kind: "server.user", server: "hs1", user: "@alice:hs1" });
     r.add({ kind: "as.registered", server: "hs2", service: "bridge", url: "bridge.hs2", sender: "@bot:hs2", namespaces: { users: [], aliases: [], rooms: [] }, protocols: [] });
+    r.add({ kind: "server.user", server: "hs2", user: "@_chat_dave:hs2", service: "bridge" });
     r.add({ kind: "fed.backoff", server: "hs2", destination: "hs1", intervalMs: 1, retryAtMs: 2, catchUp: false });
     r.add({ kind: "server.crash", server: "hs2", lostActions: 3 });
-    const vm = networkAt(new TraceModel(r.list).liveAt(4), 0, { widths: new Map([["hs1", 2]]), divergent: { hs1: ["hs2"] } });
+    const vm = networkAt(new TraceModel(r.list).liveAt(5), 0, { widths: new Map([["hs1", 2]]), divergent: { hs1: ["hs2"] } });
     expect(vm.servers).toEqual([
-      { id: "hs1", up: true, users: ["@alice:hs1"], services: [], backoff: [], width: 2, divergentFrom: ["hs2"] },
-      { id: "hs2", up: false, users: [], services: [{ id: "bridge", node: "bridge.hs2", up: true }], backoff: [], width: null, divergentFrom: [] },
+      { id: "hs1", up: true, users: ["@alice:hs1"], serviceUsers: [], services: [], backoff: [], width: 2, divergentFrom: ["hs2"] },
+      { id: "hs2", up: false, users: [], serviceUsers: ["@_chat_dave:hs2"], services: [{ id: "bridge", node: "bridge.hs2", up: true }], backoff: [], width: null, divergentFrom: [] },
     ]);
     expect(vm.links.map((l) => [l.id, l.service])).toEqual([
       ["hs1|hs2", false],

@@ -57,7 +57,10 @@ export interface ServiceLive {
 export interface ServerLive {
   name: string;
   up: boolean;
+  /** People and bots with a client of their own. */
   users: string[];
+  /** Users an application service registered: its sender and its ghosts (drawn, not acted as). */
+  serviceUsers: string[];
   services: ServiceLive[];
   /** Destinations this server's federation sender is waiting to retry. */
   backoff: Map<string, Backoff>;
@@ -120,7 +123,7 @@ export function emptyLiveState(): LiveState {
 export function cloneLiveState(s: LiveState): LiveState {
   const servers = new Map<string, ServerLive>();
   for (const [name, hs] of s.servers) {
-    servers.set(name, { ...hs, users: [...hs.users], services: hs.services.map((x) => ({ ...x })), backoff: new Map(hs.backoff), failures: new Map(hs.failures) });
+    servers.set(name, { ...hs, users: [...hs.users], serviceUsers: [...hs.serviceUsers], services: hs.services.map((x) => ({ ...x })), backoff: new Map(hs.backoff), failures: new Map(hs.failures) });
   }
   const state = new Map<string, Map<string, Map<string, string>>>();
   for (const [room, byServer] of s.state) {
@@ -150,7 +153,7 @@ export const cutKey = (from: string, to: string) => `${from}>${to}`;
 function server(s: LiveState, name: string): ServerLive {
   let hs = s.servers.get(name);
   if (!hs) {
-    hs = { name, up: true, users: [], services: [], backoff: new Map(), failures: new Map() };
+    hs = { name, up: true, users: [], serviceUsers: [], services: [], backoff: new Map(), failures: new Map() };
     s.servers.set(name, hs);
   }
   return hs;
@@ -206,7 +209,8 @@ export function applyRecord(s: LiveState, r: TraceRecord): void {
       return;
     case "server.user": {
       const hs = server(s, r.server);
-      if (!hs.users.includes(r.user)) hs.users.push(r.user);
+      const list = r.service ? hs.serviceUsers : hs.users;
+      if (!list.includes(r.user)) list.push(r.user);
       return;
     }
     case "server.crash": {

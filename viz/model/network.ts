@@ -24,7 +24,10 @@ export interface BackoffVm {
 export interface ServerVm {
   id: string;
   up: boolean;
+  /** People and bots with a client: the composer acts as them. */
   users: string[];
+  /** An application service's sender and ghosts: drawn around the server, not acted as. */
+  serviceUsers: string[];
   services: Array<{ id: string; node: string | null; up: boolean }>;
   backoff: BackoffVm[];
   /** Forward extremities of the selected room on this server (null: it does not hold the room). */
@@ -90,6 +93,7 @@ export function networkAt(live: LiveState, atMs: number, inputs: NetworkInputs):
       id: name,
       up: hs.up,
       users: [...hs.users].sort(),
+      serviceUsers: [...hs.serviceUsers].sort(),
       services: hs.services.map((s) => ({ ...s })),
       backoff: destinations.map((d) => {
         const b = hs.backoff.get(d);

@@ -39,7 +39,7 @@ export class NetworkLayout {
 
   /** Lay out again if the nodes or the size changed. True when positions moved. */
   update(servers: readonly ServerVm[], width: number, height: number): boolean {
-    const shape = `${Math.round(width)}x${Math.round(height)}|${servers.map((s) => `${s.id}:${s.users.join(",")}:${s.services.map((x) => x.id).join(",")}`).join(";")}`;
+    const shape = `${Math.round(width)}x${Math.round(height)}|${servers.map((s) => `${s.id}:${[...s.users, ...s.serviceUsers].join(",")}:${s.services.map((x) => x.id).join(",")}`).join(";")}`;
     if (shape === this.shape) return false;
     this.shape = shape;
     const cx = width / 2;
@@ -54,7 +54,7 @@ export class NetworkLayout {
       const server = this.keep({ id: hs.id, kind: "server", label: hs.id, server: hs.id, homeX, homeY });
       wanted.add(server.id);
       this.byNetworkName.set(hs.id, hs.id);
-      const satellites = [...hs.users.map((u) => ({ id: userNodeId(u), kind: "user" as const, label: u.replace(/^@/, "").split(":")[0] ?? u })), ...hs.services.map((s) => ({ id: serviceNodeId(hs.id, s.id), kind: "service" as const, label: s.id, node: s.node }))];
+      const satellites = [...[...hs.users, ...hs.serviceUsers].map((u) => ({ id: userNodeId(u), kind: "user" as const, label: u.replace(/^@/, "").split(":")[0] ?? u })), ...hs.services.map((s) => ({ id: serviceNodeId(hs.id, s.id), kind: "service" as const, label: s.id, node: s.node }))];
       satellites.forEach((sat, j) => {
         // Outwards from the centre, fanned out.
         const spread = (j - (satellites.length - 1) / 2) * 0.5;
