@@ -62,7 +62,9 @@ function outcome(r: RunReport): string {
     case "converged":
       return `converged ${formatDuration(r.timeToConvergeMs ?? 0)} after the heal at ${formatDuration(r.healAtMs)} (${time})`;
     case "liveness-failure":
-      return `did not converge within the budget after the heal at ${formatDuration(r.healAtMs)} (${time})`;
+      return r.stalled
+        ? `stalled: the network went quiet after the heal at ${formatDuration(r.healAtMs)} while servers held different forward extremities (${time})`
+        : `did not converge within the budget after the heal at ${formatDuration(r.healAtMs)} (${time})`;
     case "safety-failure":
       return `diverged: nothing left to do while servers disagree (${time})`;
     case "step-limit":

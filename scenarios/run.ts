@@ -54,6 +54,8 @@ export interface RunReport {
   /** Every honest server agreed on every room, with the network quiet, within the budget. */
   converged: boolean;
   outcome: Outcome;
+  /** A liveness failure where nothing was left to do: servers held different forward extremities, and nobody spoke. */
+  stalled: boolean;
   /** Every check held. */
   passed: boolean;
   checks: CheckResult[];
@@ -100,6 +102,8 @@ export class ScenarioRun {
   readonly interventions: Intervention[] = [];
   phase: Phase = "chaos";
   private outcome: Outcome | undefined;
+  /** Quiet, yet some servers lack events the others hold (see checkConvergence). */
+  private stalled = false;
   private convergedAtMs: number | null = null;
   private readonly problems: string[] = [];
   private readonly unsettled = new Set<TimelineAction>();
@@ -218,6 +222,7 @@ export class ScenarioRun {
       roomVersion: this.roomVersion,
       converged: this.outcome === "converged",
       outcome: this.outcome ?? (this.phase === "done" ? "converged" : "step-limit"),
+      stalled: this.stalled,
       passed: checks.every((c) => c.ok),
       checks,
       traceHash: traceHash(trace, world.crypto),
@@ -245,7 +250,12 @@ export class ScenarioRun {
     const checks: CheckResult[] = [
       result(
         `liveness: converged within ${budget}`,
-        this.outcome === "converged" ? [] : [`${this.outcome ?? "still running"}${divergence.length ? `: ${divergence.join("; ")}` : ""} (seed ${this.seed})`],
+        this.outcome === "converged"
+          ? []
+          : [
+              `${this.stalled ? "stalled: the network is quiet but servers hold different forward extremities" : (this.outcome ?? "still running")}` +
+                `${divergence.length ? `: ${divergence.join("; ")}` : ""} (seed ${this.seed})`,
+            ],
       ),
       result("safety: no divergence once the network is quiet", this.outcome === "safety-failure" ? divergence : []),
       result("safety: every accepted event passes auth against its auth events", checkAuthSafety(world, this.honest)),
@@ -294,8 +304,31 @@ export class ScenarioRun {
       this.convergedAtMs = world.sim.nowMs;
       this.finish("converged");
     } else if (!stepped || world.sim.scheduler.size === 0) {
-      this.finish("safety-failure");
+      // Nothing is left to do. Servers with the same forward extremities but different
+      // states would be a resolver bug: a safety failure. Servers with different
+      // extremities lack events others hold, and Matrix sends nothing to close that gap
+      // until someone speaks (no server forwards another's events): the run is stalled,
+      // a liveness failure.
+      this.stalled = !this.sameHeadsDifferentState();
+      this.finish(this.stalled ? "liveness-failure" : "safety-failure");
     }
+  }
+
+  /** Whether two honest residents of some room hold the same forward extremities yet different states. */
+  private sameHeadsDifferentState(): boolean {
+    for (const roomId of this.rooms.values()) {
+      const seen = new Map<string, string>();
+      for (const name of this.honest) {
+        const hs = this.world.server(name);
+        const room = hs.room(roomId);
+        if (!hs.up || !room || !hs.serversInRoom(room).includes(name)) continue;
+        const heads = room.extremityIds().join(",");
+        const state = JSON.stringify([...room.currentState.entries()].sort());
+        if (seen.has(heads) && seen.get(heads) !== state) return true;
+        seen.set(heads, state);
+      }
+    }
+    return false;
   }
 
   private finish(outcome: Outcome): false {
