@@ -4,7 +4,11 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const path = fileURLToPath(new URL("../../shared/spec/test-vectors.json", import.meta.url));
+// The repository carries its own copy (a clean checkout must test without ../shared);
+// when the shared folder is there, a test checks the copy has not drifted from it.
+const path = fileURLToPath(new URL("./vectors/spec-test-vectors.json", import.meta.url));
+export const SHARED_VECTORS_PATH = fileURLToPath(new URL("../../shared/spec/test-vectors.json", import.meta.url));
+export const VECTORS_PATH = path;
 
 export interface SpecVectors {
   signingKey: { seedBase64: string; serverName: string; keyId: string };

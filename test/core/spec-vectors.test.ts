@@ -1,4 +1,5 @@
 // Every test vector of the spec's appendices, with both crypto backends.
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   canonicalJson,
@@ -13,13 +14,26 @@ import {
   type Pdu,
 } from "../../core/index.ts";
 import { BACKENDS } from "../backends.ts";
-import { loadSpecVectors } from "../spec-vectors.ts";
+import { loadSpecVectors, SHARED_VECTORS_PATH, VECTORS_PATH } from "../spec-vectors.ts";
 
 const vectors = loadSpecVectors();
 const seed = decodeBase64(vectors.signingKey.seedBase64);
 const { serverName, keyId } = vectors.signingKey;
 // The event vectors were made with the redaction rules of room versions 1-10.
 const PRE_V11 = "10";
+
+describe("the vectors themselves", () => {
+  // The copy in test/vectors/ is what CI reads; the shared spec notes are the source.
+  it("the repository's copy equals ../shared/spec/test-vectors.json wherever that folder is checked out", () => {
+    const shared = existsSync(SHARED_VECTORS_PATH) ? readFileSync(SHARED_VECTORS_PATH, "utf8") : readFileSync(VECTORS_PATH, "utf8");
+    expect(readFileSync(VECTORS_PATH, "utf8")).toBe(shared);
+  });
+  it("hold every kind of vector", () => {
+    expect(vectors.canonicalJson.length).toBeGreaterThan(0);
+    expect(vectors.jsonSigning.length).toBeGreaterThan(0);
+    expect(vectors.eventSigning.length).toBeGreaterThan(0);
+  });
+});
 
 describe("canonical JSON vectors", () => {
   it.each(vectors.canonicalJson.map((v, i) => [i, v] as const))("vector %i", (_i, v) => {
