@@ -6,10 +6,12 @@
 // trace. Screenshots go to test-artifacts/browser/.
 
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { findScenario, runScenario, SCENARIOS } from "../../scenarios/index.ts";
+import { parseScenario } from "../../scenarios/parse-scenario.ts";
 import { traceHash } from "../../sim/trace.ts";
 import { LiveRun } from "../../viz/engine/live-run.ts";
 import { decodePermalink } from "../../viz/model/permalink.ts";
@@ -243,6 +245,21 @@ describe("the web view", () => {
     await scrubTo(page, end.records - 1);
     expect((await stateTable(page)).disagree).toEqual([]);
     await screenshot(page, "07-trace-file-view-only");
+  });
+
+  it("opens a JSON scenario file (as netsplit check writes them) and runs it as Node does, its permalink carrying it", async () => {
+    const path = new URL("../../scenarios/json/held-then-released.json", import.meta.url);
+    const json = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    await freshPage();
+    await page.fill('[data-testid="seed-input"]', "4");
+    await settle(page, () => page.setInputFiles('[data-testid="open-scenario"]', fileURLToPath(path)));
+    const end = await runToEnd(page);
+    const node = runScenario(parseScenario(json, "held-then-released.json"), { seed: "4", crypto: nodeCrypto });
+    expect(end.outcome).toBe(node.outcome);
+    expect(await pageHash(page)).toBe(node.traceHash);
+    const link = decodePermalink(new URL(page.url()).hash);
+    expect(link?.scenarioJson).toEqual(json);
+    expect(link?.seed).toBe("4");
   });
 
   it("runs every shipped scenario to its end, picked from the picker, with the trace hash Node computes", async () => {

@@ -1,4 +1,5 @@
 // Permalinks: a run as a URL, and back.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { decodePermalink, encodePermalink, PermalinkError } from "../../viz/model/permalink.ts";
 
@@ -18,6 +19,15 @@ describe("permalink", () => {
     const hash = encodePermalink(p);
     expect(hash.startsWith("#scenario=three-servers&seed=")).toBe(true);
     expect(decodePermalink(hash)).toEqual(p);
+  });
+
+  it("carries a scenario that does not ship (a JSON file) in the link itself", () => {
+    const json = JSON.parse(readFileSync(new URL("../../scenarios/json/held-then-released.json", import.meta.url), "utf8")) as { name: string };
+    const p = { scenario: json.name, scenarioJson: json, seed: "3", interventions: [] };
+    const hash = encodePermalink(p);
+    expect(hash).toMatch(/&sj=/);
+    expect(decodePermalink(hash)).toEqual(p);
+    expect(() => decodePermalink("#scenario=x&sj=%%%")).toThrow(/the scenario is not readable/);
   });
 
   it("leaves out what is not there, and reads a bare link", () => {

@@ -265,9 +265,11 @@ export class App {
   // ---- what the page shares -----------------------------------------------------------
 
   permalink(): string {
-    if (!this.request || this.viewOnly || !("name" in this.request.source)) return "#";
+    if (!this.request || this.viewOnly) return "#";
+    const source = this.request.source;
     return encodePermalink({
-      scenario: this.request.source.name,
+      scenario: "name" in source ? source.name : (this.info?.scenario ?? "scenario"),
+      ...("json" in source ? { scenarioJson: source.json } : {}),
       seed: this.request.seed,
       interventions: this.head.interventions,
       step: this.cursorStep,

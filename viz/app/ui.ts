@@ -3,11 +3,13 @@
 // explanations. Interventions are made here from clicks (model/interventions.ts) and
 // handed to the app, which records them through the engine.
 
+import { parseScenario } from "../../scenarios/parse-scenario.ts";
 import type { CutMode } from "../../sim/trace.ts";
 import { traceToJsonLines } from "../../sim/trace.ts";
 import type { ExplainResult } from "../engine/explain.ts";
 import { describeContent } from "../model/describe.ts";
 import { dagsToSvg } from "../model/dag-svg.ts";
+import { encodePermalink } from "../model/permalink.ts";
 import { composerAction, linkClickAction, powerAction, splitAction, type ComposerVerb } from "../model/interventions.ts";
 import { sidesOfLine } from "../model/split-line.ts";
 import type { ViewModel } from "../model/view-model.ts";
@@ -147,6 +149,21 @@ export class Ui implements AppListener {
   }
 
   private wireFiles(): void {
+    // A JSON scenario opens through the URL, like every run, so the link that results reopens it.
+    byId<HTMLInputElement>("open-scenario").addEventListener("change", async (e) => {
+      const input = e.target as HTMLInputElement;
+      const file = input.files?.[0];
+      if (!file) return;
+      try {
+        const json = JSON.parse(await file.text()) as unknown;
+        const scenario = parseScenario(json, file.name);
+        const seed = byId<HTMLInputElement>("seed-input").value.trim() || "1";
+        location.hash = encodePermalink({ scenario: scenario.name, scenarioJson: json, seed, interventions: [] });
+      } catch (err) {
+        this.status(`cannot open ${file.name}: ${(err as Error).message}`, "error");
+      }
+      input.value = "";
+    });
     byId<HTMLInputElement>("load-trace").addEventListener("change", async (e) => {
       const input = e.target as HTMLInputElement;
       const file = input.files?.[0];

@@ -3,6 +3,9 @@
 // link reopens exactly the same run — the same trace hash — in any browser.
 //
 //   #scenario=three-servers&seed=1&i=<base64url of the interventions' JSON>&step=48
+//
+// A scenario that does not ship (a JSON file, such as the minimal one `netsplit check`
+// writes) travels in the link itself: sj=<base64url of its JSON>.
 
 import { decodeBase64Url, encodeBase64Url } from "../../core/index.ts";
 import type { Intervention } from "../../scenarios/run.ts";
@@ -15,6 +18,8 @@ export interface Permalink {
   /** The step the cursor stood after (absent: the start). */
   step?: number;
   roomVersion?: string;
+  /** The scenario itself, as JSON, when it is not one that ships (then `scenario` is its name). */
+  scenarioJson?: unknown;
 }
 
 export class PermalinkError extends Error {}
@@ -23,8 +28,9 @@ export function encodePermalink(p: Permalink): string {
   const params = new URLSearchParams();
   params.set("scenario", p.scenario);
   params.set("seed", p.seed);
+  if (p.scenarioJson !== undefined) params.set("sj", toBase64Url(p.scenarioJson));
   if (p.roomVersion) params.set("rv", p.roomVersion);
-  if (p.interventions.length > 0) params.set("i", encodeBase64Url(new TextEncoder().encode(JSON.stringify(p.interventions))));
+  if (p.interventions.length > 0) params.set("i", toBase64Url(p.interventions));
   if (p.step !== undefined) params.set("step", String(p.step));
   return `#${params.toString()}`;
 }
@@ -43,17 +49,23 @@ export function decodePermalink(hash: string): Permalink | null {
     if (!/^\d+$/.test(step)) throw new PermalinkError(`permalink: step must be a whole number, got ${JSON.stringify(step)}`);
     out.step = Number(step);
   }
+  const sj = params.get("sj");
+  if (sj) out.scenarioJson = fromBase64Url(sj, "the scenario");
   const i = params.get("i");
-  if (i) {
-    let value: unknown;
-    try {
-      value = JSON.parse(new TextDecoder().decode(decodeBase64Url(i)));
-    } catch (e) {
-      throw new PermalinkError(`permalink: the interventions are not readable (${(e as Error).message})`);
-    }
-    out.interventions = parseInterventions(value);
-  }
+  if (i) out.interventions = parseInterventions(fromBase64Url(i, "the interventions"));
   return out;
+}
+
+function toBase64Url(value: unknown): string {
+  return encodeBase64Url(new TextEncoder().encode(JSON.stringify(value)));
+}
+
+function fromBase64Url(text: string, what: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(decodeBase64Url(text)));
+  } catch (e) {
+    throw new PermalinkError(`permalink: ${what} is not readable (${(e as Error).message})`);
+  }
 }
 
 export function parseInterventions(value: unknown): Intervention[] {
