@@ -8,7 +8,7 @@
 // valid scenario (indices are taken modulo the number of servers).
 
 import fc from "fast-check";
-import type { PartitionSpec } from "../sim/partitions.ts";
+import { CUT_MODES, PARTITION_SHAPES, type PartitionShapeName, type PartitionSpec } from "../sim/partitions.ts";
 import type { CutMode } from "../sim/trace.ts";
 import type { JsonScenario } from "./parse-scenario.ts";
 import type { TimelineAction } from "./types.ts";
@@ -29,10 +29,11 @@ const USER_NAMES = ["alice", "bob", "carol", "dan", "erin", "frank", "grace", "h
 const VERBS = ["message", "topic", "name", "powerLevel", "kick", "ban", "unban", "leave", "join", "joinRules"] as const;
 type Verb = (typeof VERBS)[number];
 
-const SHAPES = ["isolate", "split", "majority", "ring", "bridge", "random", "oneWay"] as const;
+// Every named shape but a literal map, and every cut mode (sim/partitions.ts).
+const SHAPES = PARTITION_SHAPES.filter((s): s is Exclude<PartitionShapeName, "map"> => s !== "map");
 type Shape = (typeof SHAPES)[number];
 
-const MODES: readonly CutMode[] = ["drop", "hold", "slow"];
+const MODES: readonly CutMode[] = CUT_MODES;
 
 /** Faults and actions start once every user has had time to join. */
 const CHAOS_START_MS = 5_000;

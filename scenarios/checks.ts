@@ -17,6 +17,11 @@ export function result(name: string, problems: string[]): CheckResult {
   return { name, ok: problems.length === 0, problems };
 }
 
+/** The checks that failed, one line each: "name: problem; problem" (what a test or a log wants to see). */
+export function failedChecks(checks: readonly CheckResult[]): string[] {
+  return checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.problems.join("; ")}`);
+}
+
 /** A readable name for a data check, used in summaries and JSON output. */
 export function checkName(c: Check): string {
   switch (c.check) {

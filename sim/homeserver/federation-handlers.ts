@@ -100,23 +100,15 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
   if (pending === 0) return finish();
   for (const [i, pdu] of pdus.entries()) {
     const room = typeof pdu?.room_id === "string" ? hs.room(pdu.room_id) : undefined;
-    const key = room ? safeEventId(room, pdu) : `#${i}`;
-    const done = (outcome: { outcome: string; reason?: string }) => {
-      results[key] = outcome.outcome === "accepted" || outcome.outcome === "softFailed" || outcome.outcome === "held" ? {} : { error: outcome.reason ?? outcome.outcome };
+    // The pipeline computes the event id once and reports it; a PDU it could not read is named by position.
+    const done = (outcome: { outcome: string; eventId?: string; reason?: string }) => {
+      results[outcome.eventId ?? `#${i}`] = outcome.outcome === "accepted" || outcome.outcome === "softFailed" || outcome.outcome === "held" ? {} : { error: outcome.reason ?? outcome.outcome };
       if (--pending === 0) finish();
     };
     // A room we are still joining: the PDU waits for the join (and is acknowledged).
     if (!room && typeof pdu?.room_id === "string" && hs.holdForJoin(pdu.room_id, origin, pdu)) done({ outcome: "held" });
     else if (!room) done({ outcome: "dropped", reason: "unknown room" });
     else hs.enqueueInbound(room.roomId, { origin, pdu, done });
-  }
-}
-
-function safeEventId(room: RoomStore, pdu: Pdu): string {
-  try {
-    return computeEventId(pdu, room.version);
-  } catch {
-    return "?";
   }
 }
 

@@ -1,6 +1,7 @@
 // Each adversary kind, played against honest servers: what it does, and what the
 // honest servers do about it.
 import { describe, expect, it } from "vitest";
+import { failedChecks } from "../../scenarios/checks.ts";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import type { AdversarySpec } from "../../sim/adversary.ts";
 import { runScenario, ScenarioRun } from "../../scenarios/run.ts";
@@ -26,7 +27,7 @@ function withAdversary(adversary: AdversarySpec, timeline: TimelineAction[], che
 
 function failures(s: Scenario, seed = 1) {
   const report = runScenario(s, { seed, crypto: nodeCrypto });
-  return { report, failed: report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.problems.join("; ")}`) };
+  return { report, failed: failedChecks(report.checks) };
 }
 
 describe("adversaries", () => {

@@ -2,6 +2,7 @@
 // the same trace hash; the README's paragraph on each scenario is its description.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { failedChecks } from "../../scenarios/checks.ts";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { SCENARIOS } from "../../scenarios/index.ts";
 import { runScenario } from "../../scenarios/run.ts";
@@ -11,7 +12,7 @@ const SEEDS = [1, 2, 3];
 describe.each(SCENARIOS.map((s) => [s.name, s] as const))("scenario %s", (_name, scenario) => {
   it.each(SEEDS)("passes every check with seed %i", (seed) => {
     const report = runScenario(scenario, { seed, crypto: nodeCrypto });
-    const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.problems.join("; ")}`);
+    const failed = failedChecks(report.checks);
     expect(failed).toEqual([]);
     expect(report.passed).toBe(true);
     expect(report.converged).toBe(true);

@@ -3,6 +3,7 @@
 // without the final repair the v11 room never converges, and without the faulty server
 // neither room resets.
 import { describe, expect, it } from "vitest";
+import { failedChecks } from "../../scenarios/checks.ts";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { stateKey } from "../../core/index.ts";
 import { runScenario, ScenarioRun } from "../../scenarios/run.ts";
@@ -28,7 +29,7 @@ function run(s: Scenario, seed = 1) {
 describe("scenario v2-vs-v21", () => {
   it.each(SEEDS)("passes every check with seed %i", (seed) => {
     const report = runScenario(scenario, { seed, crypto: nodeCrypto });
-    const failed = report.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.problems.join("; ")}`);
+    const failed = failedChecks(report.checks);
     expect(failed).toEqual([]);
     expect(report.passed).toBe(true);
     expect(report.converged).toBe(true);
