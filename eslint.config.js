@@ -46,7 +46,7 @@ export default defineConfig(
     extends: [tseslint.configs.disableTypeChecked],
   },
   {
-    files: ["cli/**", "test/**", "bench/**", "*.js", "*.ts"],
+    files: ["cli/**", "test/**", "bench/**", "examples/**", "*.js", "*.ts"],
     languageOptions: { globals: globals.node },
   },
   {
