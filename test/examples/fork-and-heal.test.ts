@@ -8,7 +8,10 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 describe("examples/fork-and-heal.ts", () => {
   it("forks the room in the split and heals it to one state", () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", "examples/fork-and-heal.ts"], { cwd: root, encoding: "utf8" });
+    const run = spawnSync(process.execPath, ["--import", "tsx", "examples/fork-and-heal.ts"], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     const lines = run.stdout.split("\n");
