@@ -77,51 +77,15 @@ function describeAction(action: Record<string, unknown>): string {
   return `✋ ${verb}${who}`;
 }
 
+type RecordOf<K extends TraceRecord["kind"]> = Extract<TraceRecord, { kind: K }>;
+
 export function logSpaceTime(log: SpaceTimeLog, r: TraceRecord): void {
-  const mark = (kind: MarkKind, label: string, serverName?: string): void => {
-    log.marks.push({ seq: r.seq, atMs: r.atMs, kind, label, ...(serverName ? { server: serverName } : {}) });
-  };
   switch (r.kind) {
-    case "fed.txn.sent": {
-      const arrow: TxnArrow = {
-        id: r.seq,
-        from: r.server,
-        to: r.destination,
-        txnId: r.txnId,
-        pdus: r.pdus.length,
-        catchUp: r.catchUp,
-        sentAtMs: r.atMs,
-        seq: r.seq,
-        msg: null,
-        deliverAtMs: null,
-        arrived: null,
-        lost: null,
-        outcome: null,
-      };
-      log.arrows.push(arrow);
-      log.latest.set(`${r.server}|${r.txnId}`, arrow);
-      log.awaiting.set(`${r.server}|PUT /_matrix/federation/v1/send/${r.txnId}`, arrow);
-      return;
-    }
+    case "fed.txn.sent":
+      return startArrow(log, r);
     case "net.sent":
-    case "net.dropped": {
-      const key = `${r.from}|${r.what}`;
-      const waiting = messageKind(r.what) === "txn" ? log.awaiting.get(key) : undefined;
-      if (waiting) {
-        log.awaiting.delete(key);
-        waiting.msg = r.msg;
-        if (r.kind === "net.sent") waiting.deliverAtMs = r.deliverAtMs;
-        log.byMsg.set(r.msg, waiting);
-      }
-      if (r.kind === "net.dropped") {
-        const arrow = log.byMsg.get(r.msg);
-        if (arrow && !arrow.arrived && !arrow.lost) {
-          arrow.lost = { atMs: r.atMs, seq: r.seq, fault: r.fault };
-          log.spanMsMax = Math.max(log.spanMsMax, r.atMs - arrow.sentAtMs);
-        }
-      }
-      return;
-    }
+    case "net.dropped":
+      return matchMessage(log, r);
     case "net.released": {
       const arrow = log.byMsg.get(r.msg);
       if (arrow) arrow.deliverAtMs = r.deliverAtMs;
@@ -136,38 +100,91 @@ export function logSpaceTime(log: SpaceTimeLog, r: TraceRecord): void {
       return;
     }
     case "fed.txn.ok":
-    case "fed.txn.failed": {
-      const arrow = log.latest.get(`${r.server}|${r.txnId}`);
-      if (arrow && !arrow.outcome) {
-        arrow.outcome = { ok: r.kind === "fed.txn.ok", atMs: r.atMs, seq: r.seq, ...(r.kind === "fed.txn.failed" ? { error: r.error } : {}) };
-        log.spanMsMax = Math.max(log.spanMsMax, r.atMs - arrow.sentAtMs);
-      }
-      return;
-    }
+    case "fed.txn.failed":
+      return settleArrow(log, r);
     case "pdu.created":
       log.dots.push({ seq: r.seq, atMs: r.atMs, server: r.server, type: r.type });
       return;
+    default: {
+      const mark = markOf(r);
+      if (mark) log.marks.push({ seq: r.seq, atMs: r.atMs, kind: mark.kind, label: mark.label, ...(mark.server ? { server: mark.server } : {}) });
+    }
+  }
+}
+
+/** A transaction attempt: a new arrow, waiting for the network message that carries it. */
+function startArrow(log: SpaceTimeLog, r: RecordOf<"fed.txn.sent">): void {
+  const arrow: TxnArrow = {
+    id: r.seq,
+    from: r.server,
+    to: r.destination,
+    txnId: r.txnId,
+    pdus: r.pdus.length,
+    catchUp: r.catchUp,
+    sentAtMs: r.atMs,
+    seq: r.seq,
+    msg: null,
+    deliverAtMs: null,
+    arrived: null,
+    lost: null,
+    outcome: null,
+  };
+  log.arrows.push(arrow);
+  log.latest.set(`${r.server}|${r.txnId}`, arrow);
+  log.awaiting.set(`${r.server}|PUT /_matrix/federation/v1/send/${r.txnId}`, arrow);
+}
+
+/** A network message sent (or lost as it was sent): matched to the arrow awaiting it; a loss ends the arrow. */
+function matchMessage(log: SpaceTimeLog, r: RecordOf<"net.sent" | "net.dropped">): void {
+  const key = `${r.from}|${r.what}`;
+  const waiting = messageKind(r.what) === "txn" ? log.awaiting.get(key) : undefined;
+  if (waiting) {
+    log.awaiting.delete(key);
+    waiting.msg = r.msg;
+    if (r.kind === "net.sent") waiting.deliverAtMs = r.deliverAtMs;
+    log.byMsg.set(r.msg, waiting);
+  }
+  if (r.kind === "net.dropped") {
+    const arrow = log.byMsg.get(r.msg);
+    if (arrow && !arrow.arrived && !arrow.lost) {
+      arrow.lost = { atMs: r.atMs, seq: r.seq, fault: r.fault };
+      log.spanMsMax = Math.max(log.spanMsMax, r.atMs - arrow.sentAtMs);
+    }
+  }
+}
+
+/** The sender learns how its latest attempt of a transaction went. */
+function settleArrow(log: SpaceTimeLog, r: RecordOf<"fed.txn.ok" | "fed.txn.failed">): void {
+  const arrow = log.latest.get(`${r.server}|${r.txnId}`);
+  if (arrow && !arrow.outcome) {
+    arrow.outcome = { ok: r.kind === "fed.txn.ok", atMs: r.atMs, seq: r.seq, ...(r.kind === "fed.txn.failed" ? { error: r.error } : {}) };
+    log.spanMsMax = Math.max(log.spanMsMax, r.atMs - arrow.sentAtMs);
+  }
+}
+
+/** The mark a record puts on the time axis, if any (crashes and restarts on their server's lane). */
+function markOf(r: TraceRecord): { kind: MarkKind; label: string; server?: string } | null {
+  switch (r.kind) {
     case "fault.partition":
-      return mark("cut", `cut ${cutsLabel(r.cuts, r.mode)}`);
+      return { kind: "cut", label: `cut ${cutsLabel(r.cuts, r.mode)}` };
     case "fault.repair":
-      return mark("repair", `repaired ${r.cuts.map((c) => `${c.from}→${c.to}`).join(" ")}`);
+      return { kind: "repair", label: `repaired ${r.cuts.map((c) => `${c.from}→${c.to}`).join(" ")}` };
     case "fault.release":
-      return mark("release", `released ${r.released} held`);
+      return { kind: "release", label: `released ${r.released} held` };
     case "server.crash":
-      return mark("crash", `${r.server} crashed`, r.server);
+      return { kind: "crash", label: `${r.server} crashed`, server: r.server };
     case "server.restart":
-      return mark("restart", `${r.server} restarted`, r.server);
+      return { kind: "restart", label: `${r.server} restarted`, server: r.server };
     case "run.intervention":
-      return mark("intervention", describeAction(r.action));
+      return { kind: "intervention", label: describeAction(r.action) };
     case "run.fork":
-      return mark("fork", `fork: seed ${r.seed}`);
+      return { kind: "fork", label: `fork: seed ${r.seed}` };
     case "run.phase":
-      if (r.phase === "heal") mark("heal", "heal");
-      return;
+      return r.phase === "heal" ? { kind: "heal", label: "heal" } : null;
     case "note":
-      return mark("note", r.text);
+      return { kind: "note", label: r.text };
     default:
-      return;
+      return null;
   }
 }
 

@@ -10,13 +10,13 @@
 // canvas: measured in headless Chromium with software compositing, a dozen canvases
 // redrawn as events stream in cost more per frame than the SVG they replaced.
 
-import { select } from "d3";
+import { select, type Selection } from "d3";
 import { DAG_NODE_R, dagHeightPx, dagWidthPx, EXTREMITY_COLOUR, extremityLabels, nodeX, nodeY, STATUS_COLOURS, STATUS_LABELS } from "../model/dag-geometry.ts";
 import { newestRows, type DagEdge, type DagNode, type ServerDag } from "../model/dag.ts";
 import { describeContent } from "../model/describe.ts";
 import { setAttr, setClass } from "./dom-writes.ts";
 import type { Tooltip } from "./tooltip.ts";
-import { stepTransition } from "./transitions.ts";
+import { stepTransition, type SharedTransition } from "./transitions.ts";
 
 /** Rows and events drawn per server at most; older rows are left to the export. */
 export const DAG_ROWS_SHOWN = 160;
@@ -120,38 +120,25 @@ export class DagView {
   private draw(panel: HTMLDivElement, full: ServerDag, chosen: string | null): boolean {
     const t = stepTransition("dag");
     const dag = newestRows(full, DAG_ROWS_SHOWN, DAG_ROWS_STEP, DAG_NODES_SHOWN);
-    const el = select(panel);
-    setAttr(panel, "data-width", String(full.width));
-    el.select(".dag-server").text(full.server);
-    const width = panel.querySelector(".dag-width")!;
-    setClass(width, `dag-width${full.width > 1 ? " wide" : ""}`);
-    width.textContent = full.nodes.length ? `width ${full.width}` : "not in the room";
-    el.select(".dag-counts").text(countsText(full) + (dag.rows < full.rows ? ` · newest ${dag.rows} of ${full.rows} rows` : ""));
+    drawHeader(panel, full, dag);
 
     const scroller = panel.querySelector<HTMLDivElement>(".dag-scroll")!;
     const previousRows = Number(panel.dataset.rows ?? "0");
     panel.dataset.rows = String(dag.rows);
-    const svg = el.select<SVGSVGElement>("svg").attr("width", dagWidthPx(dag)).attr("height", dagHeightPx(dag));
-    const pos = new Map(dag.nodes.map((n) => [n.id, { x: nodeX(n), y: nodeY(n) }] as const));
+    const svg = select(panel).select<SVGSVGElement>("svg").attr("width", dagWidthPx(dag)).attr("height", dagHeightPx(dag));
+    const pos: Positions = new Map(dag.nodes.map((n) => [n.id, { x: nodeX(n), y: nodeY(n) }] as const));
 
     const moved: Element[] = [];
-    svg
-      .select("g.edges")
-      .selectAll<SVGLineElement, DagEdge>("line")
-      .data(dag.edges, (e) => e.id)
-      .join((enter) => enter.append("line"))
-      .each((e, i, els) => {
-        const line = els[i]!;
-        const a = pos.get(e.from)!;
-        const b = pos.get(e.to)!;
-        const key = `${a.x},${a.y},${b.x},${b.y}`;
-        if (line.dataset.at === key) return;
-        const fresh = line.dataset.at === undefined;
-        line.dataset.at = key;
-        if (fresh) select(line).attr("x1", a.x).attr("y1", a.y).attr("x2", b.x).attr("y2", b.y);
-        else moved.push(line);
-      });
+    bindEdges(svg, dag, pos, moved);
+    this.bindNodes(svg, dag, full, chosen, pos, moved);
+    bindHeadLabels(svg, dag);
+    moveToPlace(svg, moved, pos, t);
+    // Follow the newest events, unless the reader scrolled up to look at older ones.
+    return dag.rows > previousRows && (this.following.get(scroller) ?? true);
+  }
 
+  /** The events as circles, coloured by outcome; new ones placed at once, moved ones added to `moved`. */
+  private bindNodes(svg: SvgSelection, dag: ServerDag, full: ServerDag, chosen: string | null, pos: Positions, moved: Element[]): void {
     // Circles placed by cx/cy, not by a transform per event: a transform per element
     // multiplies the browser's paint chunks, and compositing them costs every frame.
     const server = full.server;
@@ -176,14 +163,7 @@ export class DagView {
         const at = `${p.x},${p.y}`;
         if (c.dataset.look === look && c.dataset.at === at) return;
         c.dataset.look = look;
-        setAttr(c, "data-event", n.id);
-        setAttr(c, "data-status", n.status);
-        setAttr(c, "data-extremity", String(n.extremity));
-        setClass(c, `dag-node${n.extremity ? " extremity" : ""}${n.redacted ? " redacted" : ""}${n.local ? " local" : ""}${chosen === n.id ? " selected" : ""}`);
-        setAttr(c, "fill", n.status === "outlier" ? "white" : STATUS_COLOURS[n.status]);
-        setAttr(c, "stroke", n.extremity ? EXTREMITY_COLOUR : STATUS_COLOURS[n.status]);
-        setAttr(c, "stroke-width", n.extremity ? "3" : "1.5");
-        setAttr(c, "opacity", n.redacted ? "0.45" : "1");
+        paintNode(c, n, chosen);
         if (c.dataset.at === at) return;
         const fresh = c.dataset.at === undefined;
         c.dataset.at = at;
@@ -192,44 +172,93 @@ export class DagView {
           c.setAttribute("cy", String(p.y));
         } else moved.push(c);
       });
+  }
+}
 
-    svg
-      .select("g.head-labels")
-      .selectAll<SVGTextElement, { row: number; x: number; y: number; text: string }>("text")
-      .data(extremityLabels(dag), (l) => String(l.row))
-      .join("text")
-      .attr("class", "label")
-      .attr("dy", 4)
-      .attr("x", (l) => l.x)
-      .attr("y", (l) => l.y)
-      .text((l) => l.text);
+type Positions = Map<string, { x: number; y: number }>;
+type SvgSelection = Selection<SVGSVGElement, unknown, null, undefined>;
 
-    // Only what moved (a window step, a column re-ordered) eases to its new place.
-    if (moved.length > DAG_EASE_MAX) {
-      for (const el of moved) {
-        const d = select(el).datum() as DagNode | DagEdge;
-        if ("from" in d) select(el).attr("x1", pos.get(d.from)!.x).attr("y1", pos.get(d.from)!.y).attr("x2", pos.get(d.to)!.x).attr("y2", pos.get(d.to)!.y);
-        else select(el).attr("cx", pos.get(d.id)!.x).attr("cy", pos.get(d.id)!.y);
-      }
-    } else if (moved.length) {
-      const movedSet = new Set(moved);
-      svg
-        .selectAll<SVGCircleElement, DagNode>("circle.dag-node")
-        .filter((_n, i, els) => movedSet.has(els[i] as Element))
-        .transition(t)
-        .attr("cx", (n) => pos.get(n.id)!.x)
-        .attr("cy", (n) => pos.get(n.id)!.y);
-      svg
-        .selectAll<SVGLineElement, DagEdge>("g.edges line")
-        .filter((_e, i, els) => movedSet.has(els[i] as Element))
-        .transition(t)
-        .attr("x1", (e) => pos.get(e.from)!.x)
-        .attr("y1", (e) => pos.get(e.from)!.y)
-        .attr("x2", (e) => pos.get(e.to)!.x)
-        .attr("y2", (e) => pos.get(e.to)!.y);
+/** The panel's header: the server, the room's width, the counts by outcome. */
+function drawHeader(panel: HTMLDivElement, full: ServerDag, dag: ServerDag): void {
+  const el = select(panel);
+  setAttr(panel, "data-width", String(full.width));
+  el.select(".dag-server").text(full.server);
+  const width = panel.querySelector(".dag-width")!;
+  setClass(width, `dag-width${full.width > 1 ? " wide" : ""}`);
+  width.textContent = full.nodes.length ? `width ${full.width}` : "not in the room";
+  el.select(".dag-counts").text(countsText(full) + (dag.rows < full.rows ? ` · newest ${dag.rows} of ${full.rows} rows` : ""));
+}
+
+/** Prev-event edges as lines; new ones placed at once, moved ones added to `moved`. */
+function bindEdges(svg: SvgSelection, dag: ServerDag, pos: Positions, moved: Element[]): void {
+  svg
+    .select("g.edges")
+    .selectAll<SVGLineElement, DagEdge>("line")
+    .data(dag.edges, (e) => e.id)
+    .join((enter) => enter.append("line"))
+    .each((e, i, els) => {
+      const line = els[i]!;
+      const a = pos.get(e.from)!;
+      const b = pos.get(e.to)!;
+      const key = `${a.x},${a.y},${b.x},${b.y}`;
+      if (line.dataset.at === key) return;
+      const fresh = line.dataset.at === undefined;
+      line.dataset.at = key;
+      if (fresh) select(line).attr("x1", a.x).attr("y1", a.y).attr("x2", b.x).attr("y2", b.y);
+      else moved.push(line);
+    });
+}
+
+/** One event's circle: its outcome's colour, the extremity ring, redacted, local, selected. */
+function paintNode(c: SVGCircleElement, n: DagNode, chosen: string | null): void {
+  setAttr(c, "data-event", n.id);
+  setAttr(c, "data-status", n.status);
+  setAttr(c, "data-extremity", String(n.extremity));
+  setClass(c, `dag-node${n.extremity ? " extremity" : ""}${n.redacted ? " redacted" : ""}${n.local ? " local" : ""}${chosen === n.id ? " selected" : ""}`);
+  setAttr(c, "fill", n.status === "outlier" ? "white" : STATUS_COLOURS[n.status]);
+  setAttr(c, "stroke", n.extremity ? EXTREMITY_COLOUR : STATUS_COLOURS[n.status]);
+  setAttr(c, "stroke-width", n.extremity ? "3" : "1.5");
+  setAttr(c, "opacity", n.redacted ? "0.45" : "1");
+}
+
+/** The labels next to the forward extremities. */
+function bindHeadLabels(svg: SvgSelection, dag: ServerDag): void {
+  svg
+    .select("g.head-labels")
+    .selectAll<SVGTextElement, { row: number; x: number; y: number; text: string }>("text")
+    .data(extremityLabels(dag), (l) => String(l.row))
+    .join("text")
+    .attr("class", "label")
+    .attr("dy", 4)
+    .attr("x", (l) => l.x)
+    .attr("y", (l) => l.y)
+    .text((l) => l.text);
+}
+
+/** Only what moved (a window step, a column re-ordered) eases to its new place; too many jump. */
+function moveToPlace(svg: SvgSelection, moved: Element[], pos: Positions, t: SharedTransition): void {
+  if (moved.length > DAG_EASE_MAX) {
+    for (const el of moved) {
+      const d = select(el).datum() as DagNode | DagEdge;
+      if ("from" in d) select(el).attr("x1", pos.get(d.from)!.x).attr("y1", pos.get(d.from)!.y).attr("x2", pos.get(d.to)!.x).attr("y2", pos.get(d.to)!.y);
+      else select(el).attr("cx", pos.get(d.id)!.x).attr("cy", pos.get(d.id)!.y);
     }
-    // Follow the newest events, unless the reader scrolled up to look at older ones.
-    return dag.rows > previousRows && (this.following.get(scroller) ?? true);
+  } else if (moved.length) {
+    const movedSet = new Set(moved);
+    svg
+      .selectAll<SVGCircleElement, DagNode>("circle.dag-node")
+      .filter((_n, i, els) => movedSet.has(els[i] as Element))
+      .transition(t)
+      .attr("cx", (n) => pos.get(n.id)!.x)
+      .attr("cy", (n) => pos.get(n.id)!.y);
+    svg
+      .selectAll<SVGLineElement, DagEdge>("g.edges line")
+      .filter((_e, i, els) => movedSet.has(els[i] as Element))
+      .transition(t)
+      .attr("x1", (e) => pos.get(e.from)!.x)
+      .attr("y1", (e) => pos.get(e.from)!.y)
+      .attr("x2", (e) => pos.get(e.to)!.x)
+      .attr("y2", (e) => pos.get(e.to)!.y);
   }
 }
 

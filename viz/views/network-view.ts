@@ -6,7 +6,7 @@
 // drawing and the power button on a server become callbacks (the app turns them into
 // interventions).
 
-import { select, type Selection } from "d3";
+import { select, type EnterElement, type Selection } from "d3";
 import type { BackoffVm, DropVm, LinkVm, MessageVm, NetworkVm, ServerVm } from "../model/network.ts";
 import type { Point } from "../model/split-line.ts";
 import { NetworkLayout, SERVER_R, USER_R, type LayoutNode } from "./network-layout.ts";
@@ -214,74 +214,84 @@ export class NetworkView {
     this.gServers
       .selectAll<SVGGElement, ServerVm>("g.server")
       .data(servers, (d) => d.id)
-      .join((enter) => {
-        const e = enter
-          .append("g")
-          .attr("class", "server")
-          .attr("data-testid", (d) => `server-${d.id}`);
-        e.append("circle").attr("class", "body").attr("r", SERVER_R);
-        e.append("text").attr("class", "name").attr("dy", 4).attr("text-anchor", "middle");
-        e.append("text")
-          .attr("class", "width")
-          .attr("dy", SERVER_R + 13)
-          .attr("text-anchor", "middle")
-          .attr("data-testid", (d) => `width-${d.id}`);
-        const badge = e
-          .append("g")
-          .attr("class", "divergent")
-          .attr("data-testid", (d) => `divergent-${d.id}`)
-          .attr("transform", `translate(${SERVER_R - 4},${-SERVER_R + 4})`);
-        badge.append("circle").attr("r", 8);
-        badge.append("text").attr("dy", 4).attr("text-anchor", "middle").text("≠");
-        badge.append("title");
-        const power = e
-          .append("g")
-          .attr("class", "power")
-          .attr("data-testid", (d) => `power-${d.id}`)
-          .attr("transform", `translate(${-SERVER_R + 2},${-SERVER_R + 2})`);
-        power.append("circle").attr("r", 8);
-        // A power symbol drawn, not typed: not every machine has a font with ⏻.
-        power.append("path").attr("class", "glyph").attr("d", "M -2.6 -2.9 A 3.9 3.9 0 1 0 2.6 -2.9 M 0 -4.6 L 0 -0.6");
-        power.append("title");
-        power.on("click", (event: MouseEvent, d) => {
-          event.stopPropagation();
-          this.callbacks.powerClicked(this.serversNow.get(d.id) ?? d);
-        });
-        power.on("pointerdown", (event: PointerEvent) => event.stopPropagation());
-        return e;
-      })
-      .each((d, i, els) => {
-        const el = els[i]!;
-        setAttr(el, "data-up", String(d.up));
-        const body = el.querySelector<SVGCircleElement>("circle.body")!;
-        setClass(body, `body ${d.up ? "up" : "crashed"}`);
-        const ring = d.divergentFrom.length ? "3.5" : "2";
-        if (body.dataset.ring !== ring) {
-          body.dataset.ring = ring;
-          widened.push(body);
-        }
-        setText(el.querySelector("text.name")!, d.up ? d.id : `${d.id} ✕`);
-        setText(el.querySelector("text.width")!, d.width === null ? "" : `width ${d.width}`);
-        const badge = el.querySelector("g.divergent")!;
-        setAttr(badge, "visibility", d.divergentFrom.length ? "visible" : "hidden");
-        setText(badge.querySelector("title")!, `state differs from ${d.divergentFrom.join(", ")}`);
-        setText(el.querySelector("g.power title")!, d.up ? `crash ${d.id}` : `restart ${d.id}`);
-        if (this.placed(el)) return;
-        const n = this.layout.nodes.get(d.id);
-        if (n) el.setAttribute("transform", `translate(${n.x},${n.y})`);
-      });
-    // The fill eases through CSS; a server whose state starts or stops differing gets a
-    // thicker ring on the shared "state" transition.
-    if (widened.length) {
-      const t = stepTransition(STATE);
-      select(this.gServers.node())
-        .selectAll<SVGCircleElement, unknown>("circle.body")
-        .filter((_d, i, nodes) => widened.includes(nodes[i] as SVGCircleElement))
-        .transition(t)
-        .attr("stroke-width", function () {
-          return (this as SVGCircleElement).dataset.ring!;
-        });
+      .join((enter) => this.appendServers(enter))
+      .each((d, i, els) => this.updateServer(els[i]!, d, widened));
+    this.widenRings(widened);
+  }
+
+  /** A new server's group: its body, name, width, the ≠ badge and the power button. */
+  private appendServers(enter: Selection<EnterElement, ServerVm, SVGGElement, unknown>): Selection<SVGGElement, ServerVm, SVGGElement, unknown> {
+    const e = enter
+      .append("g")
+      .attr("class", "server")
+      .attr("data-testid", (d) => `server-${d.id}`);
+    e.append("circle").attr("class", "body").attr("r", SERVER_R);
+    e.append("text").attr("class", "name").attr("dy", 4).attr("text-anchor", "middle");
+    e.append("text")
+      .attr("class", "width")
+      .attr("dy", SERVER_R + 13)
+      .attr("text-anchor", "middle")
+      .attr("data-testid", (d) => `width-${d.id}`);
+    const badge = e
+      .append("g")
+      .attr("class", "divergent")
+      .attr("data-testid", (d) => `divergent-${d.id}`)
+      .attr("transform", `translate(${SERVER_R - 4},${-SERVER_R + 4})`);
+    badge.append("circle").attr("r", 8);
+    badge.append("text").attr("dy", 4).attr("text-anchor", "middle").text("≠");
+    badge.append("title");
+    const power = e
+      .append("g")
+      .attr("class", "power")
+      .attr("data-testid", (d) => `power-${d.id}`)
+      .attr("transform", `translate(${-SERVER_R + 2},${-SERVER_R + 2})`);
+    power.append("circle").attr("r", 8);
+    // A power symbol drawn, not typed: not every machine has a font with ⏻.
+    power.append("path").attr("class", "glyph").attr("d", "M -2.6 -2.9 A 3.9 3.9 0 1 0 2.6 -2.9 M 0 -4.6 L 0 -0.6");
+    power.append("title");
+    power.on("click", (event: MouseEvent, d) => {
+      event.stopPropagation();
+      this.callbacks.powerClicked(this.serversNow.get(d.id) ?? d);
+    });
+    power.on("pointerdown", (event: PointerEvent) => event.stopPropagation());
+    return e;
+  }
+
+  /** One server as it is now: up or crashed, its labels, the badge; a changed ring goes to `widened`. */
+  private updateServer(el: SVGGElement, d: ServerVm, widened: SVGCircleElement[]): void {
+    setAttr(el, "data-up", String(d.up));
+    const body = el.querySelector<SVGCircleElement>("circle.body")!;
+    setClass(body, `body ${d.up ? "up" : "crashed"}`);
+    const ring = d.divergentFrom.length ? "3.5" : "2";
+    if (body.dataset.ring !== ring) {
+      body.dataset.ring = ring;
+      widened.push(body);
     }
+    setText(el.querySelector("text.name")!, d.up ? d.id : `${d.id} ✕`);
+    setText(el.querySelector("text.width")!, d.width === null ? "" : `width ${d.width}`);
+    const badge = el.querySelector("g.divergent")!;
+    setAttr(badge, "visibility", d.divergentFrom.length ? "visible" : "hidden");
+    setText(badge.querySelector("title")!, `state differs from ${d.divergentFrom.join(", ")}`);
+    setText(el.querySelector("g.power title")!, d.up ? `crash ${d.id}` : `restart ${d.id}`);
+    if (this.placed(el)) return;
+    const n = this.layout.nodes.get(d.id);
+    if (n) el.setAttribute("transform", `translate(${n.x},${n.y})`);
+  }
+
+  /**
+   * The fill eases through CSS; a server whose state starts or stops differing gets a
+   * thicker ring on the shared "state" transition.
+   */
+  private widenRings(widened: SVGCircleElement[]): void {
+    if (!widened.length) return;
+    const t = stepTransition(STATE);
+    select(this.gServers.node())
+      .selectAll<SVGCircleElement, unknown>("circle.body")
+      .filter((_d, i, nodes) => widened.includes(nodes[i] as SVGCircleElement))
+      .transition(t)
+      .attr("stroke-width", function () {
+        return (this as SVGCircleElement).dataset.ring!;
+      });
   }
 
   private bindBackoffs(servers: readonly ServerVm[]): void {

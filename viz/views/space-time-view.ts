@@ -123,7 +123,6 @@ export class SpaceTimeView {
   }
 
   private draw(vm: SpaceTimeVm, w: number, h: number): void {
-    const ctx = this.ctx;
     const axis = vm.axis;
     const cursorAxis = axis.toAxis(vm.cursorAtMs);
     const whole = this.wholeSpan();
@@ -139,7 +138,18 @@ export class SpaceTimeView {
     const fromMs = axis.fromAxis(Math.max(0, left));
     const toMs = axis.fromAxis(right);
 
-    // Lanes and their names.
+    this.drawLanes(laneY, w);
+    this.drawGaps(vm, X, fromMs, toMs, h);
+    this.drawCrashes(vm, X, laneY, w);
+    this.drawMarks(vm, X, fromMs, toMs, h);
+    this.drawArrows(vm, X, laneY, fromMs, toMs);
+    this.drawDots(vm, X, laneY, fromMs, toMs);
+    this.drawTicks(vm, left, right, plotW);
+  }
+
+  /** Lanes and their names. */
+  private drawLanes(laneY: Map<string, number>, w: number): void {
+    const ctx = this.ctx;
     ctx.font = "11px system-ui, sans-serif";
     ctx.textBaseline = "middle";
     for (const [lane, y] of laneY) {
@@ -149,11 +159,11 @@ export class SpaceTimeView {
       ctx.fillStyle = "#333";
       ctx.fillText(lane, 4, y);
     }
-    this.drawGaps(vm, X, fromMs, toMs, h);
-    this.drawCrashes(vm, X, laneY, w);
-    this.drawMarks(vm, X, fromMs, toMs, h);
+  }
 
-    // Arrows, batched by style.
+  /** Transactions as arrows between lanes, batched by style; lost ones end in a cross. */
+  private drawArrows(vm: SpaceTimeVm, X: (t: number) => number, laneY: Map<string, number>, fromMs: number, toMs: number): void {
+    const ctx = this.ctx;
     const [start, end] = arrowRange(vm.arrows, vm.arrows.length, fromMs, toMs, axisSpanMs(vm));
     const paths: Record<string, Path2D> = { ok: new Path2D(), failed: new Path2D(), flying: new Path2D(), future: new Path2D() };
     const heads: Array<{ style: string; x1: number; y1: number; x2: number; y2: number }> = [];
@@ -185,8 +195,11 @@ export class SpaceTimeView {
       line(ctx, c.x - 3, c.y - 3, c.x + 3, c.y + 3);
       line(ctx, c.x - 3, c.y + 3, c.x + 3, c.y - 3);
     }
+  }
 
-    // Events created, as dots on their lanes.
+  /** Events created, as dots on their lanes. */
+  private drawDots(vm: SpaceTimeVm, X: (t: number) => number, laneY: Map<string, number>, fromMs: number, toMs: number): void {
+    const ctx = this.ctx;
     ctx.fillStyle = "#555";
     for (let i = 0; i < vm.dotCount; i++) {
       const d = vm.dots[i]!;
@@ -197,8 +210,6 @@ export class SpaceTimeView {
       ctx.arc(X(d.atMs), y, 2.5, 0, 2 * Math.PI);
       ctx.fill();
     }
-
-    this.drawTicks(vm, left, right, plotW);
   }
 
   private drawGaps(vm: SpaceTimeVm, X: (t: number) => number, fromMs: number, toMs: number, h: number): void {
