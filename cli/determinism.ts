@@ -5,7 +5,7 @@
 import { canonicalJson } from "../core/index.ts";
 import { ScenarioRun, type RunOptions, type RunReport } from "../scenarios/run.ts";
 import type { Scenario } from "../scenarios/types.ts";
-import type { TraceRecord } from "../sim/trace.ts";
+import type { TraceRecord } from "../sim/index.ts";
 
 export interface TraceDifference {
   /** Index (seq) of the first record that differs. */

@@ -4,11 +4,7 @@
 // `expect` when it settles.
 
 import type { EventId, RoomId } from "../core/index.ts";
-import type { Client } from "../sim/client.ts";
-import type { Result } from "../sim/matrix-error.ts";
-import { buildPartition } from "../sim/partitions.ts";
-import { traceNumbers } from "../sim/trace.ts";
-import type { World } from "../sim/world.ts";
+import { buildPartition, traceNumbers, type Client, type Result, type World } from "../sim/index.ts";
 import type { TimelineAction } from "./types.ts";
 
 /** A client call's result, settled now or later (sim/client.ts Pending of any type). */

@@ -3,7 +3,7 @@
 // whom on each side, and whether anything was lost or doubled.
 
 import type { EventId, RoomId } from "../core/index.ts";
-import type { World } from "../sim/world.ts";
+import type { World } from "../sim/index.ts";
 import type { CheckContext } from "./check-context.ts";
 import { ChatBridge } from "./support/chat-bridge.ts";
 import { ChatPlatform } from "./support/chat-platform.ts";

@@ -2,7 +2,7 @@
 // scenario gave to rooms and events (labels) mapped to their real ids.
 
 import type { EventId, RoomId } from "../core/index.ts";
-import type { World } from "../sim/world.ts";
+import type { World } from "../sim/index.ts";
 import type { Scenario } from "./types.ts";
 
 export interface CheckContext {

@@ -3,7 +3,7 @@
 // events alone.
 
 import type { EventId } from "../core/index.ts";
-import type { World } from "../sim/world.ts";
+import type { World } from "../sim/index.ts";
 import type { CheckContext } from "./check-context.ts";
 import { ModerationService } from "./support/moderation.ts";
 import type { Check, Scenario, TimelineAction } from "./types.ts";

@@ -13,13 +13,18 @@
 // a run replays exactly from (scenario, seed, interventions).
 
 import { nobleCrypto, type CryptoBackend, type EventId, type RoomId } from "../core/index.ts";
-import { checkAcyclic, checkAuthSafety, checkSignatureSafety } from "../sim/checkers.ts";
-import type { NetworkStats } from "../sim/network/network.ts";
-import { withVerificationCache } from "../sim/homeserver/verification-cache.ts";
-import { DEFAULT_ROOM_VERSION } from "../sim/room-presets.ts";
-import { DEFAULT_RUN_LIMITS } from "../sim/simulation.ts";
-import { traceHash, traceNumbers } from "../sim/trace.ts";
-import { World } from "../sim/world.ts";
+import {
+  checkAcyclic,
+  checkAuthSafety,
+  checkSignatureSafety,
+  DEFAULT_ROOM_VERSION,
+  DEFAULT_RUN_LIMITS,
+  traceHash,
+  traceNumbers,
+  withVerificationCache,
+  World,
+  type NetworkStats,
+} from "../sim/index.ts";
 import { heal, runAction, type ActionContext, type Settling } from "./actions.ts";
 import type { CheckContext } from "./check-context.ts";
 import { checkConverged, evaluateCheck, result, type CheckResult } from "./checks.ts";

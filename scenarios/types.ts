@@ -5,14 +5,7 @@
 // parseScenario() (docs/scenarios.md is the schema).
 
 import type { EventId, RoomId } from "../core/index.ts";
-import type { AdversarySpec } from "../sim/adversary.ts";
-import type { FederationParams } from "../sim/homeserver/federation-params.ts";
-import type { ClockSkew } from "../sim/homeserver/server-clock.ts";
-import type { LinkConfig } from "../sim/network/link-config.ts";
-import type { PartitionShapeName, PartitionSpec } from "../sim/partitions.ts";
-import type { RoomPreset } from "../sim/room-presets.ts";
-import type { CutMode } from "../sim/trace.ts";
-import type { World } from "../sim/world.ts";
+import type { AdversarySpec, ClockSkew, CutMode, FederationParams, LinkConfig, PartitionShapeName, PartitionSpec, RoomPreset, World } from "../sim/index.ts";
 import type { CheckContext } from "./check-context.ts";
 
 export interface ServerSpec {

@@ -5,7 +5,7 @@
 
 import { parseScenario } from "../../scenarios/parse-scenario.ts";
 import type { CutMode } from "../../sim/trace.ts";
-import { traceToJsonLines } from "../../sim/trace.ts";
+import { traceToJsonLines } from "../../sim/index.ts";
 import type { ExplainResult } from "../engine/explain.ts";
 import { describeContent } from "../model/describe.ts";
 import { dagsToSvg } from "../model/dag-svg.ts";

@@ -5,7 +5,7 @@
 // Arrows are filled in as later records arrive; readers ask arrowAt(arrow, seq) for how
 // an arrow looked at their seq, so nothing has to be copied when the cursor moves.
 
-import { describePartition, type BlockedMap } from "../../sim/partitions.ts";
+import { describePartition, type BlockedMap } from "../../sim/index.ts";
 import type { TraceRecord } from "../../sim/trace.ts";
 import { messageKind } from "./messages.ts";
 
