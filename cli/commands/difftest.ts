@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diffStates, parseFixture, resolveFixture, type StateDifference, type StateMap } from "../../core/index.ts";
-import { buildFixture, fixtureArbitrary, type FixtureJson } from "../../scenarios/fixture-arbitraries.ts";
+import { buildFixture, fixtureArbitrary, type FixtureJson } from "../../scenarios/generators/fixture-arbitraries.ts";
 import { intOption, parseCommandArgs, seeHelp, roomVersionOption } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { runResolver, COMMAND_NOT_FOUND } from "../external-resolver.ts";

@@ -1,6 +1,6 @@
 // One seed of a sweep, as a worker runs it: never throws (a crash is a line of its own).
 
-import type { Scenario } from "../../scenarios/types.ts";
+import type { Scenario } from "../../scenarios/runner/types.ts";
 import { DEFAULT_ROOM_VERSION } from "../../sim/index.ts";
 import { runTwice, runWithTrace } from "../determinism.ts";
 import { nodeCrypto } from "../node-crypto.ts";

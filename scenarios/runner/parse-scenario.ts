@@ -3,11 +3,11 @@
 // of every field, then the names that must refer to something (servers, users, rooms,
 // labels), and throws a ScenarioError naming the source, the JSON path and the problem.
 //
-// The schema below is typed with Fields<…>/VariantFields<…>: when scenarios/types.ts
+// The schema below is typed with Fields<…>/VariantFields<…>: when scenarios/runner/types.ts
 // gains a field, a timeline verb or a check, this file stops compiling until the schema
 // (and docs/scenarios.md) describe it.
 
-import { getRoomVersion, parseServerName, parseUserId } from "../core/index.ts";
+import { getRoomVersion, parseServerName, parseUserId } from "../../core/index.ts";
 import {
   buildPartition,
   CUT_MODES,
@@ -23,7 +23,7 @@ import {
   type PartitionShapeName,
   type PartitionSpec,
   type RoomPreset,
-} from "../sim/index.ts";
+} from "../../sim/index.ts";
 import {
   array,
   boolean,

@@ -3,8 +3,8 @@
 // involved; `track` records labels and checks each outcome against the action's
 // `expect` when it settles.
 
-import type { EventId, RoomId } from "../core/index.ts";
-import { buildPartition, traceNumbers, type Client, type Result, type World } from "../sim/index.ts";
+import type { EventId, RoomId } from "../../core/index.ts";
+import { buildPartition, traceNumbers, type Client, type Result, type World } from "../../sim/index.ts";
 import type { TimelineAction } from "./types.ts";
 
 /** A client call's result, settled now or later (sim/client.ts Pending of any type). */

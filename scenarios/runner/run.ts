@@ -12,7 +12,7 @@
 // intervene between steps. Interventions are recorded with the step they followed, so
 // a run replays exactly from (scenario, seed, interventions).
 
-import { nobleCrypto, type CryptoBackend, type EventId, type RoomId } from "../core/index.ts";
+import { nobleCrypto, type CryptoBackend, type EventId, type RoomId } from "../../core/index.ts";
 import {
   checkAcyclic,
   checkAuthSafety,
@@ -24,7 +24,7 @@ import {
   withVerificationCache,
   World,
   type NetworkStats,
-} from "../sim/index.ts";
+} from "../../sim/index.ts";
 import { heal, runAction, type ActionContext, type Settling } from "./actions.ts";
 import type { CheckContext } from "./check-context.ts";
 import { checkConverged, evaluateCheck, result, type CheckResult } from "./checks.ts";

@@ -29,7 +29,7 @@ import {
   type Pdu,
   type RoomVersion,
   type StateKey,
-} from "../core/index.ts";
+} from "../../core/index.ts";
 
 /** A fixture as JSON, in the format parseFixture() reads. */
 export interface FixtureJson {

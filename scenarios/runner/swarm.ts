@@ -4,7 +4,7 @@
 // users are. The draw is printed as the run's header; the faults it implies become
 // ordinary timeline entries of the chaos phase, so a swarm run replays like any other.
 
-import type { CutMode, PartitionShapeName, PartitionSpec, Rng } from "../sim/index.ts";
+import type { CutMode, PartitionShapeName, PartitionSpec, Rng } from "../../sim/index.ts";
 import type { Range, Scenario, SwarmSpec, TimelineAction } from "./types.ts";
 
 /** What one seed drew: the run's header. */

@@ -4,8 +4,8 @@
 // scenario can be a TypeScript module (scenarios/<name>.ts) or a JSON file validated by
 // parseScenario() (docs/scenarios.md is the schema).
 
-import type { EventId, RoomId } from "../core/index.ts";
-import type { AdversarySpec, ClockSkew, CutMode, FederationParams, LinkConfig, PartitionShapeName, PartitionSpec, RoomPreset, World } from "../sim/index.ts";
+import type { EventId, RoomId } from "../../core/index.ts";
+import type { AdversarySpec, ClockSkew, CutMode, FederationParams, LinkConfig, PartitionShapeName, PartitionSpec, RoomPreset, World } from "../../sim/index.ts";
 import type { CheckContext } from "./check-context.ts";
 
 export interface ServerSpec {
