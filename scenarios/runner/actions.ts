@@ -96,7 +96,7 @@ function runUserAction(ctx: ActionContext, a: UserAction): void {
       ...(a.preset ? { preset: a.preset } : {}),
       ...(a.name ? { name: a.name } : {}),
       ...(a.topic ? { topic: a.topic } : {}),
-      ...(a.powerLevels ? { powerLevelContentOverride: a.powerLevels as never } : {}),
+      ...(a.powerLevels ? { powerLevelContentOverride: a.powerLevels } : {}),
     });
     // Without invites createRoom is local and settles at once; invites follow as calls of their own.
     ctx.issued(a, created);
@@ -144,7 +144,7 @@ function callFor(ctx: ActionContext, client: Client, a: Exclude<UserAction, { do
     case "powerLevel":
       return client.setPowerLevel(roomId, a.target, a.level);
     case "setState":
-      return client.setState(roomId, a.type, a.stateKey ?? "", a.content as never);
+      return client.setState(roomId, a.type, a.stateKey ?? "", a.content);
     case "messages":
       return client.messages(roomId, a.limit ?? 50);
     case "redact": {

@@ -197,7 +197,8 @@ export class ScenarioRun {
   intervene(action: TimelineAction): void {
     const afterStep = this.world.sim.steps;
     this.interventions.push({ afterStep, action });
-    this.world.trace.add({ kind: "run.intervention", afterStep, action: action as never });
+    // A copy with the same fields: the trace, which sim/ owns, holds actions as plain records.
+    this.world.trace.add({ kind: "run.intervention", afterStep, action: { ...action } });
     this.apply(action);
   }
 
