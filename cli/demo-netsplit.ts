@@ -1,4 +1,4 @@
-// The second half of `npm start`: three homeservers, one room, a netsplit and a heal.
+// The second half of `npm run demo`: three homeservers, one room, a netsplit and a heal.
 
 import { stateKey } from "../core/index.ts";
 import { runToConvergence, traceHash, World } from "../sim/index.ts";

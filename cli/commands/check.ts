@@ -1,5 +1,5 @@
-// `netsplit check`: random scenarios (scenarios/generators/arbitraries.ts) run one after the other;
-// each must pass its checks (liveness, safety, and any --require'd ones). A failure is
+// `netsplit check`: random scenarios (scenarios/generators/arbitraries.ts) run one after
+// the other; each must pass its checks (liveness, safety, and any --require'd ones). A failure is
 // shrunk by fast-check to a minimal scenario, saved as a JSON scenario file, and the
 // `netsplit run` command that replays it is printed.
 

@@ -1,6 +1,6 @@
 // `netsplit difftest --resolver "<command>"`: differential testing of another
-// implementation's state resolution. Random forked-room fixtures (scenarios/fixture-
-// arbitraries.ts) go to the external command and to netsplit's own resolver; the first
+// implementation's state resolution. Random forked-room fixtures (scenarios/generators/
+// fixture-arbitraries.ts) go to the external command and to netsplit's own resolver; the first
 // fixture on which they differ is shrunk to a minimal one and saved, with netsplit's
 // answer as its "expected" state, so `netsplit resolve --expect` and the other
 // implementation's test suite can both replay it.

@@ -1,7 +1,7 @@
 // What a scenario is: servers, users, rooms, a timeline of client actions and network
 // faults at virtual times, the room version, open fault rates for swarm runs, and the
 // checks that must hold at the end. Everything but `customChecks` is plain JSON, so a
-// scenario can be a TypeScript module (scenarios/<name>.ts) or a JSON file validated by
+// scenario can be a TypeScript module (scenarios/shipped/<name>.ts) or a JSON file validated by
 // parseScenario() (docs/scenarios.md is the schema).
 
 import type { EventId, JsonObject, RoomId } from "../../core/index.ts";
