@@ -48,6 +48,16 @@ const LAYERS: Record<string, readonly string[]> = {
   viz: ["cli", "test", "bench"],
 };
 
+/**
+ * Inside scenarios/: the runner knows no particular scenario and no generator; the
+ * shipped scenarios and the generators build on the runner, not on each other.
+ */
+const SCENARIO_PARTS: Record<string, readonly string[]> = {
+  "scenarios/runner": ["scenarios/shipped", "scenarios/generators"],
+  "scenarios/shipped": ["scenarios/generators"],
+  "scenarios/generators": ["scenarios/shipped"],
+};
+
 /** The line with the contents of its string literals blanked out. */
 function withoutStrings(text: string): string {
   return text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, (s) => s[0] + " ".repeat(Math.max(0, s.length - 2)) + s[0]);
@@ -140,6 +150,17 @@ describe("tidy", () => {
       const layer = relative(root, file).split(/[\\/]/)[0]!;
       const target = relative(root, join(file, "..", m[1]!)).split(/[\\/]/)[0]!;
       return LAYERS[layer]!.includes(target) ? `${layer}/ imports ${target}/ (${m[1]})` : undefined;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("scenarios/'s runner, shipped scenarios and generators import only what they build on", () => {
+    const problems = findings(Object.keys(SCENARIO_PARTS), (file, text) => {
+      const m = /(?:from|import)\s*\(?\s*["'](\.[^"']*)["']/.exec(text);
+      if (!m) return undefined;
+      const part = relative(root, file).split(/[\\/]/).slice(0, 2).join("/");
+      const target = relative(root, join(file, "..", m[1]!)).split(/[\\/]/).slice(0, 2).join("/");
+      return SCENARIO_PARTS[part]!.includes(target) ? `${part}/ imports ${target}/ (${m[1]})` : undefined;
     });
     expect(problems).toEqual([]);
   });
