@@ -3,7 +3,7 @@
 // (virtual seconds simulated per wall second).
 
 import { nodeCrypto } from "../cli/node-crypto.ts";
-import { World } from "../sim/world.ts";
+import { World } from "../sim/index.ts";
 import { formatRate, millisecondsFor } from "./clock.ts";
 
 const SERVERS = 10;

@@ -17,7 +17,7 @@
 // ratios measured n × users, not n.)
 
 import { AuthChainIndex, resolveState } from "../core/index.ts";
-import { generateForkedRoom, mulberry32 } from "../test/gen/forked-room.ts";
+import { generateForkedRoom, mulberry32 } from "../scenarios/generators/forked-room.ts";
 import { millisecondsFor } from "./clock.ts";
 
 /** The sizes of the full conflicted set the first table aims at. */

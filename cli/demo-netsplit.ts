@@ -1,9 +1,7 @@
-// The second half of `npm start`: three homeservers, one room, a netsplit and a heal.
+// The second half of `npm run demo`: three homeservers, one room, a netsplit and a heal.
 
 import { stateKey } from "../core/index.ts";
-import { runToConvergence } from "../sim/checkers.ts";
-import { traceHash } from "../sim/trace.ts";
-import { World } from "../sim/world.ts";
+import { runToConvergence, traceHash, World } from "../sim/index.ts";
 import { nodeCrypto } from "./node-crypto.ts";
 
 export function runNetsplitDemo(seed = 1): void {

@@ -1,4 +1,4 @@
-// `npm start` (for now): build a room's first events as a homeserver would — create,
+// `npm run demo`: build a room's first events as a homeserver would — create,
 // the creator's join, power levels, join rules, a message — sign them, then verify each
 // with both crypto backends and print them.
 

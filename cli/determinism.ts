@@ -3,9 +3,9 @@
 // are not is where some state leaked between runs or something unseeded crept in.
 
 import { canonicalJson } from "../core/index.ts";
-import { ScenarioRun, type RunOptions, type RunReport } from "../scenarios/run.ts";
-import type { Scenario } from "../scenarios/types.ts";
-import type { TraceRecord } from "../sim/trace.ts";
+import { ScenarioRun, type RunOptions, type RunReport } from "../scenarios/runner/run.ts";
+import type { Scenario } from "../scenarios/runner/types.ts";
+import type { TraceRecord } from "../sim/index.ts";
 
 export interface TraceDifference {
   /** Index (seq) of the first record that differs. */

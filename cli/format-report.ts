@@ -1,8 +1,8 @@
 // The readable summary `netsplit run` prints: what was simulated, what the faults did,
 // whether and how fast the servers agreed, and each check with its problems.
 
-import { formatDuration, type RunReport } from "../scenarios/run.ts";
-import type { SwarmDraw } from "../scenarios/swarm.ts";
+import { formatDuration, type RunReport } from "../scenarios/runner/run.ts";
+import type { SwarmDraw } from "../scenarios/runner/swarm.ts";
 
 const n = (x: number) => x.toLocaleString("en-US");
 const plural = (count: number, one: string, many = `${one}s`) => `${n(count)} ${count === 1 ? one : many}`;

@@ -2,9 +2,9 @@
 // scenario file (docs/scenarios.md). Anything else is bad input naming what exists.
 
 import { findScenario, scenarioNames } from "../scenarios/index.ts";
-import { parseScenario } from "../scenarios/parse-scenario.ts";
-import { ScenarioError } from "../scenarios/scenario-error.ts";
-import type { Scenario } from "../scenarios/types.ts";
+import { parseScenario } from "../scenarios/runner/parse-scenario.ts";
+import { ScenarioError } from "../scenarios/runner/scenario-error.ts";
+import type { Scenario } from "../scenarios/runner/types.ts";
 import { UsageError } from "./command.ts";
 import { readJsonFile } from "./read-json.ts";
 

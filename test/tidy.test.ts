@@ -48,6 +48,16 @@ const LAYERS: Record<string, readonly string[]> = {
   viz: ["cli", "test", "bench"],
 };
 
+/**
+ * Inside scenarios/: the runner knows no particular scenario and no generator; the
+ * shipped scenarios and the generators build on the runner, not on each other.
+ */
+const SCENARIO_PARTS: Record<string, readonly string[]> = {
+  "scenarios/runner": ["scenarios/shipped", "scenarios/generators"],
+  "scenarios/shipped": ["scenarios/generators"],
+  "scenarios/generators": ["scenarios/shipped"],
+};
+
 /** The line with the contents of its string literals blanked out. */
 function withoutStrings(text: string): string {
   return text.replace(/(["'`])(?:\\.|(?!\1).)*\1/g, (s) => s[0] + " ".repeat(Math.max(0, s.length - 2)) + s[0]);
@@ -70,6 +80,48 @@ function findings(dirs: readonly string[], check: (file: string, text: string) =
     }
   }
   return out;
+}
+
+/**
+ * Each layer's front door (ARCHITECTURE.md): code outside a layer imports only this file
+ * of it. sim/trace.ts is the one exception, for `import type` only: the trace's records
+ * are the contract viz/'s view model reads without pulling in the engine.
+ */
+const FRONT_DOORS: Record<string, { door: string; typesAlsoFrom?: string }> = {
+  core: { door: "core/index.ts" },
+  sim: { door: "sim/index.ts", typesAlsoFrom: "sim/trace.ts" },
+};
+/** Folders held to the front doors; test/ may import anything. */
+const OUTSIDE_DIRS = ["core", "sim", "scenarios", "cli", "viz", "bench"];
+
+/** Every relative import or re-export in a file (multi-line ones too), with its line and whether it is type-only. */
+function importsOf(source: string): Array<{ line: number; spec: string; typeOnly: boolean }> {
+  const code = codeLines(source)
+    .map((l) => l.text)
+    .join("\n");
+  const out: Array<{ line: number; spec: string; typeOnly: boolean }> = [];
+  const statement = /\b(?:import|export)\s+(type\s+)?([^;"'`]*?)\bfrom\s*["'](\.[^"']*)["']|\bimport\(\s*["'](\.[^"']*)["']/g;
+  for (const m of code.matchAll(statement)) {
+    const names = m[2] ?? "";
+    const allInlineTypes = /^\{[^}]*\}$/.test(names.trim()) && names.replace(/[{}\s]/g, "").split(",").filter(Boolean).every((n) => n.startsWith("type"));
+    out.push({ line: code.slice(0, m.index).split("\n").length, spec: (m[3] ?? m[4])!, typeOnly: m[1] !== undefined || (m[3] !== undefined && allInlineTypes) });
+  }
+  return out;
+}
+
+/** What is wrong with `file`'s imports of other layers' files, each with what to import instead. */
+function frontDoorProblems(file: string, source: string): string[] {
+  const from = relative(root, file);
+  const layer = from.split(/[\\/]/)[0]!;
+  return importsOf(source).flatMap(({ line, spec, typeOnly }) => {
+    const target = relative(root, join(file, "..", spec)).split(/[\\/]/).join("/");
+    const targetLayer = target.split("/")[0]!;
+    const rule = FRONT_DOORS[targetLayer];
+    if (!rule || targetLayer === layer || target === rule.door) return [];
+    if (typeOnly && target === rule.typesAlsoFrom) return [];
+    const door = relative(join(file, ".."), join(root, rule.door)).split(/[\\/]/).join("/");
+    return [`${from}:${line}: imports ${target} → import it from "${door.startsWith(".") ? door : `./${door}`}"`];
+  });
 }
 
 describe("tidy", () => {
@@ -100,6 +152,41 @@ describe("tidy", () => {
       return LAYERS[layer]!.includes(target) ? `${layer}/ imports ${target}/ (${m[1]})` : undefined;
     });
     expect(problems).toEqual([]);
+  });
+
+  it("scenarios/'s runner, shipped scenarios and generators import only what they build on", () => {
+    const problems = findings(Object.keys(SCENARIO_PARTS), (file, text) => {
+      const m = /(?:from|import)\s*\(?\s*["'](\.[^"']*)["']/.exec(text);
+      if (!m) return undefined;
+      const part = relative(root, file).split(/[\\/]/).slice(0, 2).join("/");
+      const target = relative(root, join(file, "..", m[1]!)).split(/[\\/]/).slice(0, 2).join("/");
+      return SCENARIO_PARTS[part]!.includes(target) ? `${part}/ imports ${target}/ (${m[1]})` : undefined;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it("code outside core/ and sim/ enters them only by their front doors (core/index.ts, sim/index.ts)", () => {
+    const problems = OUTSIDE_DIRS.flatMap((dir) => sourceFiles(dir).flatMap((file) => frontDoorProblems(file, readFileSync(file, "utf8"))));
+    expect(problems).toEqual([]);
+  });
+
+  it("sees a back-door import, multi-line or not, but lets trace types through (the checker itself works)", () => {
+    const file = join(root, "scenarios", "planted.ts");
+    const planted = [
+      'import { World } from "../sim/index.ts";',
+      'import type { TraceRecord } from "../sim/trace.ts";',
+      "import {",
+      "  buildPartition,",
+      '} from "../sim/partitions.ts";',
+      'import { traceHash } from "../sim/trace.ts";',
+      '// import { x } from "../core/auth/check-auth.ts";',
+      'export { stateKey } from "../core/events/state-key.ts";',
+    ].join("\n");
+    expect(frontDoorProblems(file, planted)).toEqual([
+      'scenarios/planted.ts:3: imports sim/partitions.ts → import it from "../sim/index.ts"',
+      'scenarios/planted.ts:6: imports sim/trace.ts → import it from "../sim/index.ts"',
+      'scenarios/planted.ts:8: imports core/events/state-key.ts → import it from "../core/index.ts"',
+    ]);
   });
 
   it("sees a planted violation in code but not in a comment (the checker itself works)", () => {

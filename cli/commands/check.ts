@@ -1,17 +1,17 @@
-// `netsplit check`: random scenarios (scenarios/arbitraries.ts) run one after the other;
-// each must pass its checks (liveness, safety, and any --require'd ones). A failure is
+// `netsplit check`: random scenarios (scenarios/generators/arbitraries.ts) run one after
+// the other; each must pass its checks (liveness, safety, and any --require'd ones). A failure is
 // shrunk by fast-check to a minimal scenario, saved as a JSON scenario file, and the
 // `netsplit run` command that replays it is printed.
 
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { scenarioArbitrary } from "../../scenarios/arbitraries.ts";
-import { result as checkResult, type CheckResult } from "../../scenarios/checks.ts";
-import { parseCheck, type JsonScenario } from "../../scenarios/parse-scenario.ts";
-import { runScenario } from "../../scenarios/run.ts";
-import { ScenarioError } from "../../scenarios/scenario-error.ts";
-import type { Check } from "../../scenarios/types.ts";
+import { scenarioArbitrary } from "../../scenarios/generators/arbitraries.ts";
+import { result as checkResult, type CheckResult } from "../../scenarios/runner/checks.ts";
+import { parseCheck, type JsonScenario } from "../../scenarios/runner/parse-scenario.ts";
+import { runScenario } from "../../scenarios/runner/run.ts";
+import { ScenarioError } from "../../scenarios/runner/scenario-error.ts";
+import type { Check } from "../../scenarios/runner/types.ts";
 import { intOption, parseCommandArgs, seeHelp, roomVersionOption } from "../args.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";

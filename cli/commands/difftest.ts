@@ -1,6 +1,6 @@
 // `netsplit difftest --resolver "<command>"`: differential testing of another
-// implementation's state resolution. Random forked-room fixtures (scenarios/fixture-
-// arbitraries.ts) go to the external command and to netsplit's own resolver; the first
+// implementation's state resolution. Random forked-room fixtures (scenarios/generators/
+// fixture-arbitraries.ts) go to the external command and to netsplit's own resolver; the first
 // fixture on which they differ is shrunk to a minimal one and saved, with netsplit's
 // answer as its "expected" state, so `netsplit resolve --expect` and the other
 // implementation's test suite can both replay it.
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diffStates, parseFixture, resolveFixture, type StateDifference, type StateMap } from "../../core/index.ts";
-import { buildFixture, fixtureArbitrary, type FixtureJson } from "../../scenarios/fixture-arbitraries.ts";
+import { buildFixture, fixtureArbitrary, type FixtureJson } from "../../scenarios/generators/fixture-arbitraries.ts";
 import { intOption, parseCommandArgs, seeHelp, roomVersionOption } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { runResolver, COMMAND_NOT_FOUND } from "../external-resolver.ts";

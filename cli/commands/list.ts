@@ -8,7 +8,7 @@ const HELP = `usage: netsplit list [options]
 
 The scenarios that ship with netsplit, with the first sentence of each description.
 Run one with \`netsplit run <name>\`; JSON scenario files (docs/scenarios.md) run the
-same way by path, e.g. \`netsplit run scenarios/json/three-servers.json\`.
+same way by path, e.g. \`netsplit run scenarios/shipped/json/three-servers.json\`.
 
 options:
   --json        print [{"name", "summary", "description"}, …]

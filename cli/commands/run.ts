@@ -2,7 +2,7 @@
 // summary or one JSON object, the trace as JSON Lines on request, and optionally a second
 // run of the same seed to check that the two traces are identical.
 
-import { traceToJsonLines } from "../../sim/trace.ts";
+import { traceToJsonLines } from "../../sim/index.ts";
 import { parseCommandArgs, roomVersionOption, seeHelp } from "../args.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";

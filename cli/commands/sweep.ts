@@ -3,7 +3,7 @@
 // a re-run with the same --out skips what is there), then a summary.
 
 import { availableParallelism } from "node:os";
-import { DEFAULT_ROOM_VERSION } from "../../sim/room-presets.ts";
+import { DEFAULT_ROOM_VERSION } from "../../sim/index.ts";
 import { intOption, parseCommandArgs, seeHelp, roomVersionOption } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { loadScenario } from "../load-scenario.ts";

@@ -1,7 +1,7 @@
 // One seed of a sweep, as a worker runs it: never throws (a crash is a line of its own).
 
-import type { Scenario } from "../../scenarios/types.ts";
-import { DEFAULT_ROOM_VERSION } from "../../sim/room-presets.ts";
+import type { Scenario } from "../../scenarios/runner/types.ts";
+import { DEFAULT_ROOM_VERSION } from "../../sim/index.ts";
 import { runTwice, runWithTrace } from "../determinism.ts";
 import { nodeCrypto } from "../node-crypto.ts";
 import { lineOfCrash, lineOfReport, type SweepLine } from "./sweep-line.ts";

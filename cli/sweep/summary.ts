@@ -2,7 +2,7 @@
 // that took (percentiles over the converged seeds), and which seeds failed, with the
 // command that replays one.
 
-import { formatDuration } from "../../scenarios/run.ts";
+import { formatDuration } from "../../scenarios/runner/run.ts";
 import { formatRange, type SeedRange } from "./seed-range.ts";
 import { sweepKind, type SweepLine } from "./sweep-line.ts";
 

@@ -2,8 +2,8 @@
 // its keys always in the same order, so that the same seeds give the same bytes
 // whatever the number of workers, the machine or the shard that ran them.
 
-import type { Outcome, RunReport } from "../../scenarios/run.ts";
-import type { SwarmDraw } from "../../scenarios/swarm.ts";
+import type { Outcome, RunReport } from "../../scenarios/runner/run.ts";
+import type { SwarmDraw } from "../../scenarios/runner/swarm.ts";
 import type { TraceDifference } from "../determinism.ts";
 
 export interface SweepLine {

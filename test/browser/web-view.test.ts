@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { findScenario, runScenario, SCENARIOS } from "../../scenarios/index.ts";
-import { parseScenario } from "../../scenarios/parse-scenario.ts";
+import { parseScenario } from "../../scenarios/runner/parse-scenario.ts";
 import { traceHash } from "../../sim/trace.ts";
 import { LiveRun } from "../../viz/engine/live-run.ts";
 import { decodePermalink } from "../../viz/model/permalink.ts";
@@ -248,7 +248,7 @@ describe("the web view", () => {
   });
 
   it("opens a JSON scenario file (as netsplit check writes them) and runs it as Node does, its permalink carrying it", async () => {
-    const path = new URL("../../scenarios/json/held-then-released.json", import.meta.url);
+    const path = new URL("../../scenarios/shipped/json/held-then-released.json", import.meta.url);
     const json = JSON.parse(readFileSync(path, "utf8")) as unknown;
     await freshPage();
     await page.fill('[data-testid="seed-input"]', "4");

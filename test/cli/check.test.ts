@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "../../scenarios/parse-scenario.ts";
+import { parseScenario } from "../../scenarios/runner/parse-scenario.ts";
 import { cli, expectOneLineError, tempDir } from "./cli.ts";
 
 describe("netsplit check", () => {

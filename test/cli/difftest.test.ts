@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAnswer } from "../../cli/external-resolver.ts";
 import { parseFixture } from "../../core/index.ts";
-import { buildFixture } from "../../scenarios/fixture-arbitraries.ts";
+import { buildFixture } from "../../scenarios/generators/fixture-arbitraries.ts";
 import { bin, cli, expectOneLineError, tempDir } from "./cli.ts";
 
 const lastWriterWins = new URL("./resolvers/last-writer-wins.mjs", import.meta.url).pathname;

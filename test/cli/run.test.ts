@@ -10,7 +10,7 @@ import { SCENARIOS } from "../../scenarios/index.ts";
 import { traceHash, parseTraceJsonLines } from "../../sim/trace.ts";
 import { cli, expectOneLineError, spawnCli, tempDir } from "./cli.ts";
 
-const twin = new URL("../../scenarios/json/three-servers.json", import.meta.url).pathname;
+const twin = new URL("../../scenarios/shipped/json/three-servers.json", import.meta.url).pathname;
 
 describe("netsplit run", () => {
   it("prints a readable summary and exits 0 when every check holds", async () => {

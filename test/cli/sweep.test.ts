@@ -76,7 +76,7 @@ describe("netsplit sweep", () => {
   });
 
   it("--check-determinism passes on a shipped scenario (here its JSON twin, which workers load from the parsed file); without --out the lines go to stdout", async () => {
-    const twin = new URL("../../scenarios/json/three-servers.json", import.meta.url).pathname;
+    const twin = new URL("../../scenarios/shipped/json/three-servers.json", import.meta.url).pathname;
     const r = await cli("sweep", twin, "--seeds", "3..4", "--check-determinism", "--workers", "1");
     expect(r.status).toBe(0);
     const out = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as SweepLine);

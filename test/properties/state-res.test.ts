@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { authEventIds, resolveState, stateMapToObject, type EventId, type StateMap } from "../../core/index.ts";
-import { generateForkedRoom, mulberry32 } from "../gen/forked-room.ts";
+import { generateForkedRoom, mulberry32 } from "../../scenarios/generators/forked-room.ts";
 
 const SEED = 4297;
 

@@ -1,11 +1,11 @@
 // Each adversary kind, played against honest servers: what it does, and what the
 // honest servers do about it.
 import { describe, expect, it } from "vitest";
-import { failedChecks } from "../../scenarios/checks.ts";
+import { failedChecks } from "../../scenarios/runner/checks.ts";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import type { AdversarySpec } from "../../sim/adversary.ts";
-import { runScenario, ScenarioRun } from "../../scenarios/run.ts";
-import type { Check, Scenario, TimelineAction } from "../../scenarios/types.ts";
+import { runScenario, ScenarioRun } from "../../scenarios/runner/run.ts";
+import type { Check, Scenario, TimelineAction } from "../../scenarios/runner/types.ts";
 
 /** Alice (hs1) and Bob (hs2) honest; Mallory on hs3 with the given adversary. */
 function withAdversary(adversary: AdversarySpec, timeline: TimelineAction[], checks: Check[]): Scenario {

@@ -2,14 +2,14 @@
 // every check holds for several seeds, the checks say what reached whom, and they fail
 // when what they assert does not happen.
 import { describe, expect, it } from "vitest";
-import { failedChecks } from "../../scenarios/checks.ts";
+import { failedChecks } from "../../scenarios/runner/checks.ts";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import bridge from "../../scenarios/bridge.ts";
-import feedBot from "../../scenarios/feed-bot.ts";
+import bridge from "../../scenarios/shipped/bridge.ts";
+import feedBot from "../../scenarios/shipped/feed-bot.ts";
 import { SCENARIOS } from "../../scenarios/index.ts";
-import moderation from "../../scenarios/moderation.ts";
-import { runScenario, ScenarioRun } from "../../scenarios/run.ts";
-import type { Scenario } from "../../scenarios/types.ts";
+import moderation from "../../scenarios/shipped/moderation.ts";
+import { runScenario, ScenarioRun } from "../../scenarios/runner/run.ts";
+import type { Scenario } from "../../scenarios/runner/types.ts";
 
 const SEEDS = [1, 2, 3, 4];
 const failures = (s: Scenario, seed: number) =>

@@ -3,8 +3,8 @@
 // another server's events, so it learns of them only when a later event cites them.
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { runScenario } from "../../scenarios/run.ts";
-import type { Scenario, TimelineAction } from "../../scenarios/types.ts";
+import { runScenario } from "../../scenarios/runner/run.ts";
+import type { Scenario, TimelineAction } from "../../scenarios/runner/types.ts";
 
 const names = Array.from({ length: 12 }, (_, i) => `hs${i + 1}`);
 const users = names.map((n) => `@u:${n}`);

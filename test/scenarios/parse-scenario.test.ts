@@ -5,13 +5,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { scenarioArbitrary } from "../../scenarios/arbitraries.ts";
+import { scenarioArbitrary } from "../../scenarios/generators/arbitraries.ts";
 import { findScenario, SCENARIOS } from "../../scenarios/index.ts";
-import { parseCheck, parseScenario, SCHEMA_NAMES } from "../../scenarios/parse-scenario.ts";
-import { runScenario } from "../../scenarios/run.ts";
-import { ScenarioError } from "../../scenarios/scenario-error.ts";
+import { parseCheck, parseScenario, SCHEMA_NAMES } from "../../scenarios/runner/parse-scenario.ts";
+import { runScenario } from "../../scenarios/runner/run.ts";
+import { ScenarioError } from "../../scenarios/runner/scenario-error.ts";
 
-const jsonDir = new URL("../../scenarios/json/", import.meta.url);
+const jsonDir = new URL("../../scenarios/shipped/json/", import.meta.url);
 
 const minimal = () => ({
   name: "tiny",
@@ -48,7 +48,7 @@ describe("parseScenario", () => {
     }
   });
 
-  it("accepts the example files in scenarios/json/", () => {
+  it("accepts the example files in scenarios/shipped/json/", () => {
     const files = readdirSync(jsonDir).filter((f) => f.endsWith(".json"));
     expect(files.length).toBeGreaterThanOrEqual(2);
     for (const f of files) parseScenario(JSON.parse(readFileSync(new URL(f, jsonDir), "utf8")), f);
@@ -62,7 +62,7 @@ describe("parseScenario", () => {
     expect(a.traceHash).toBe(b.traceHash);
   });
 
-  it("accepts every random scenario of scenarios/arbitraries.ts", () => {
+  it("accepts every random scenario of scenarios/generators/arbitraries.ts", () => {
     fc.assert(
       fc.property(scenarioArbitrary(), (s) => {
         parseScenario(JSON.parse(JSON.stringify(s)), "random");

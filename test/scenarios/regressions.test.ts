@@ -2,10 +2,10 @@
 // engine was fixed: each must now pass every check, for the seed it failed with and two more.
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { failedChecks } from "../../scenarios/checks.ts";
+import { failedChecks } from "../../scenarios/runner/checks.ts";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { parseScenario } from "../../scenarios/parse-scenario.ts";
-import { runScenario } from "../../scenarios/run.ts";
+import { parseScenario } from "../../scenarios/runner/parse-scenario.ts";
+import { runScenario } from "../../scenarios/runner/run.ts";
 
 const dir = new URL("./regressions/", import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();

@@ -2,10 +2,10 @@
 // the same trace hash; docs/scenarios.md's paragraph on each scenario is its description.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { failedChecks } from "../../scenarios/checks.ts";
+import { failedChecks } from "../../scenarios/runner/checks.ts";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { SCENARIOS } from "../../scenarios/index.ts";
-import { runScenario } from "../../scenarios/run.ts";
+import { runScenario } from "../../scenarios/runner/run.ts";
 
 const SEEDS = [1, 2, 3];
 

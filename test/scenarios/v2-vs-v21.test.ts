@@ -3,12 +3,12 @@
 // without the final repair the v11 room never converges, and without the faulty server
 // neither room resets.
 import { describe, expect, it } from "vitest";
-import { failedChecks } from "../../scenarios/checks.ts";
+import { failedChecks } from "../../scenarios/runner/checks.ts";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { stateKey } from "../../core/index.ts";
-import { runScenario, ScenarioRun } from "../../scenarios/run.ts";
-import type { Scenario } from "../../scenarios/types.ts";
-import scenario from "../../scenarios/v2-vs-v21.ts";
+import { runScenario, ScenarioRun } from "../../scenarios/runner/run.ts";
+import type { Scenario } from "../../scenarios/runner/types.ts";
+import scenario from "../../scenarios/shipped/v2-vs-v21.ts";
 
 const SEEDS = [1, 2, 3, 4];
 const JOIN_RULES = stateKey("m.room.join_rules", "");

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { findScenario, runScenario } from "../../scenarios/index.ts";
-import type { Intervention } from "../../scenarios/run.ts";
+import type { Intervention } from "../../scenarios/runner/run.ts";
 import { traceHash, traceToJsonLines, type TraceRecord } from "../../sim/trace.ts";
 import { LiveRun } from "../../viz/engine/live-run.ts";
 import { EngineSession } from "../../viz/engine/session.ts";

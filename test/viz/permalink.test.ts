@@ -22,7 +22,7 @@ describe("permalink", () => {
   });
 
   it("carries a scenario that does not ship (a JSON file) in the link itself", () => {
-    const json = JSON.parse(readFileSync(new URL("../../scenarios/json/held-then-released.json", import.meta.url), "utf8")) as { name: string };
+    const json = JSON.parse(readFileSync(new URL("../../scenarios/shipped/json/held-then-released.json", import.meta.url), "utf8")) as { name: string };
     const p = { scenario: json.name, scenarioJson: json, seed: "3", interventions: [] };
     const hash = encodePermalink(p);
     expect(hash).toMatch(/&sj=/);

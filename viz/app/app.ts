@@ -4,9 +4,9 @@
 // and hands it to the views. Nothing here draws: the views bind, the model derives.
 
 import { canonicalJson } from "../../core/index.ts";
-import type { Intervention } from "../../scenarios/run.ts";
-import type { TimelineAction } from "../../scenarios/types.ts";
-import { parseTraceJsonLines, traceHash, type TraceRecord } from "../../sim/trace.ts";
+import type { Intervention } from "../../scenarios/runner/run.ts";
+import type { TimelineAction } from "../../scenarios/runner/types.ts";
+import { parseTraceJsonLines, traceHash, type TraceRecord } from "../../sim/index.ts";
 import type { ExplainRequest, ExplainResult } from "../engine/explain.ts";
 import { encodePermalink } from "../model/permalink.ts";
 import { playFrame } from "../model/playback.ts";

@@ -3,9 +3,9 @@
 // explanations. Interventions are made here from clicks (model/interventions.ts) and
 // handed to the app, which records them through the engine.
 
-import { parseScenario } from "../../scenarios/parse-scenario.ts";
+import { parseScenario } from "../../scenarios/runner/parse-scenario.ts";
 import type { CutMode } from "../../sim/trace.ts";
-import { traceToJsonLines } from "../../sim/trace.ts";
+import { traceToJsonLines } from "../../sim/index.ts";
 import type { ExplainResult } from "../engine/explain.ts";
 import { describeContent } from "../model/describe.ts";
 import { dagsToSvg } from "../model/dag-svg.ts";

@@ -4,7 +4,7 @@
 // merge), with the same options the homeserver's store resolves with.
 
 import { prevEventIds, resolveState, type EventId, type ResolutionExplanation } from "../../core/index.ts";
-import type { World } from "../../sim/world.ts";
+import type { World } from "../../sim/index.ts";
 
 export interface ExplainRequest {
   room: string;

@@ -5,13 +5,13 @@
 //
 // The recipe is (scenario, seed, interventions): each intervention is applied before the
 // first step after `afterStep` steps, exactly as ScenarioRun applies the ones it is given
-// (scenarios/run.ts), so a run without free-play interventions gives ScenarioRun's trace
+// (scenarios/runner/run.ts), so a run without free-play interventions gives ScenarioRun's trace
 // byte for byte, and any run replays from its recipe. Platform-free: the worker runs it
 // in the browser, the tests in Node.
 
 import type { CryptoBackend } from "../../core/index.ts";
-import { ScenarioRun, type Intervention } from "../../scenarios/run.ts";
-import type { Scenario, TimelineAction } from "../../scenarios/types.ts";
+import { ScenarioRun, type Intervention } from "../../scenarios/runner/run.ts";
+import type { Scenario, TimelineAction } from "../../scenarios/runner/types.ts";
 import type { TraceRecord } from "../../sim/trace.ts";
 
 export interface LiveRunOptions {

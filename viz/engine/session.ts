@@ -5,10 +5,10 @@
 // logic here lets the tests drive it in Node.
 
 import { nobleCrypto, type CryptoBackend } from "../../core/index.ts";
-import { parseScenario } from "../../scenarios/parse-scenario.ts";
+import { parseScenario } from "../../scenarios/runner/parse-scenario.ts";
 import { findScenario, SCENARIOS } from "../../scenarios/index.ts";
-import type { Intervention } from "../../scenarios/run.ts";
-import type { Scenario } from "../../scenarios/types.ts";
+import type { Intervention } from "../../scenarios/runner/run.ts";
+import type { Scenario } from "../../scenarios/runner/types.ts";
 import type { Advance, FromWorker, Head, RunInfo, ScenarioSource } from "../worker/protocol.ts";
 import { explainState, type ExplainRequest, type ExplainResult } from "./explain.ts";
 import { LiveRun } from "./live-run.ts";

@@ -1,9 +1,9 @@
 // The actions a person's clicks become: the same timeline actions and PartitionSpec
-// objects a scenario file uses (scenarios/types.ts, sim/partitions.ts), stamped with the
+// objects a scenario file uses (scenarios/runner/types.ts, sim/partitions.ts), stamped with the
 // virtual time they were taken at. The worker records each one as an intervention.
 
 import type { CutMode } from "../../sim/trace.ts";
-import type { TimelineAction } from "../../scenarios/types.ts";
+import type { TimelineAction } from "../../scenarios/runner/types.ts";
 import type { LinkVm } from "./network.ts";
 
 /** Click on a link: heal it when either direction is cut, otherwise cut it both ways. */

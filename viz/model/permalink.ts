@@ -8,8 +8,8 @@
 // writes) travels in the link itself: sj=<base64url of its JSON>.
 
 import { decodeBase64Url, encodeBase64Url } from "../../core/index.ts";
-import type { Intervention } from "../../scenarios/run.ts";
-import type { TimelineAction } from "../../scenarios/types.ts";
+import type { Intervention } from "../../scenarios/runner/run.ts";
+import type { TimelineAction } from "../../scenarios/runner/types.ts";
 
 export interface Permalink {
   scenario: string;

@@ -5,8 +5,8 @@
 // Arrows are filled in as later records arrive; readers ask arrowAt(arrow, seq) for how
 // an arrow looked at their seq, so nothing has to be copied when the cursor moves.
 
-import { describePartition, type BlockedMap } from "../../sim/partitions.ts";
-import type { TraceRecord } from "../../sim/trace.ts";
+import { describePartition, type BlockedMap } from "../../sim/index.ts";
+import type { CutMode, TraceRecord } from "../../sim/trace.ts";
 import { messageKind } from "./messages.ts";
 
 export interface TxnArrow {
@@ -64,11 +64,11 @@ export function emptySpaceTimeLog(): SpaceTimeLog {
   return { arrows: [], marks: [], dots: [], awaiting: new Map(), byMsg: new Map(), latest: new Map(), spanMsMax: 0 };
 }
 
-function cutsLabel(cuts: ReadonlyArray<{ from: string; to: string }>, mode: string): string {
+function cutsLabel(cuts: ReadonlyArray<{ from: string; to: string }>, mode: CutMode): string {
   const blocked: BlockedMap = {};
   for (const c of cuts) (blocked[c.from] ??= []).push(c.to);
   // The same one-line description the CLI prints (sim/partitions.ts).
-  return describePartition({ blocked, mode: mode as never });
+  return describePartition({ blocked, mode });
 }
 
 function describeAction(action: Record<string, unknown>): string {

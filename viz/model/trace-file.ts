@@ -4,8 +4,8 @@
 // With a known scenario the view re-runs it live and checks that the trace comes out the
 // same; otherwise (or when it does not) it replays the file as it is, view only.
 
-import type { Intervention } from "../../scenarios/run.ts";
-import type { TimelineAction } from "../../scenarios/types.ts";
+import type { Intervention } from "../../scenarios/runner/run.ts";
+import type { TimelineAction } from "../../scenarios/runner/types.ts";
 import type { TraceRecord } from "../../sim/trace.ts";
 
 export interface TraceRecipe {

@@ -6,7 +6,7 @@
 // size of the drawing changes.
 
 import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type SimulationLinkDatum, type SimulationNodeDatum } from "d3";
-import { RandomStreams } from "../../sim/random.ts";
+import { RandomStreams } from "../../sim/index.ts";
 import type { ServerVm } from "../model/network.ts";
 
 export type NodeKind = "server" | "user" | "service";

@@ -1,8 +1,8 @@
 // The page's side of the worker protocol: one promise per request, and a callback for
 // the records the engine streams.
 
-import type { TimelineAction } from "../../scenarios/types.ts";
-import type { Intervention } from "../../scenarios/run.ts";
+import type { TimelineAction } from "../../scenarios/runner/types.ts";
+import type { Intervention } from "../../scenarios/runner/run.ts";
 import type { ExplainRequest } from "../engine/explain.ts";
 import type { Advance, FromWorker, ScenarioSource, ToWorker } from "./protocol.ts";
 

@@ -2,8 +2,8 @@
 // get exactly one reply with that id ("ok" with a head, or "error"); trace records
 // stream separately, in order, as "records" messages, each with the head it reached.
 
-import type { Intervention } from "../../scenarios/run.ts";
-import type { Annotation, TimelineAction } from "../../scenarios/types.ts";
+import type { Intervention } from "../../scenarios/runner/run.ts";
+import type { Annotation, TimelineAction } from "../../scenarios/runner/types.ts";
 import type { TraceRecord } from "../../sim/trace.ts";
 import type { ExplainRequest, ExplainResult } from "../engine/explain.ts";
 

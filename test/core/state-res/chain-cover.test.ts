@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { EventId } from "../../../core/index.ts";
 import { AuthChainIndex } from "../../../core/index.ts";
-import { generateForkedRoom, mulberry32 } from "../../gen/forked-room.ts";
+import { generateForkedRoom, mulberry32 } from "../../../scenarios/generators/forked-room.ts";
 import { ALICE, BOB, Dag } from "./dag.ts";
 
 const ids = (...names: string[]) => names as EventId[];

@@ -3,18 +3,27 @@
 // of every field, then the names that must refer to something (servers, users, rooms,
 // labels), and throws a ScenarioError naming the source, the JSON path and the problem.
 //
-// The schema below is typed with Fields<…>/VariantFields<…>: when scenarios/types.ts
+// The schema below is typed with Fields<…>/VariantFields<…>: when scenarios/runner/types.ts
 // gains a field, a timeline verb or a check, this file stops compiling until the schema
 // (and docs/scenarios.md) describe it.
 
-import { getRoomVersion, parseServerName, parseUserId } from "../core/index.ts";
-import type { AdversarySpec } from "../sim/adversary.ts";
-import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "../sim/homeserver/federation-params.ts";
-import type { ClockSkew } from "../sim/homeserver/server-clock.ts";
-import { DEFAULT_LINK, validateLinkConfig, type LinkConfig } from "../sim/network/link-config.ts";
-import { buildPartition, CUT_MODES, PARTITION_SHAPES, type PartitionShapeName, type PartitionSpec } from "../sim/partitions.ts";
-import { RandomStreams } from "../sim/random.ts";
-import type { RoomPreset } from "../sim/room-presets.ts";
+import { getRoomVersion, parseServerName, parseUserId } from "../../core/index.ts";
+import {
+  buildPartition,
+  CUT_MODES,
+  DEFAULT_FEDERATION_PARAMS,
+  DEFAULT_LINK,
+  PARTITION_SHAPES,
+  RandomStreams,
+  validateLinkConfig,
+  type AdversarySpec,
+  type ClockSkew,
+  type FederationParams,
+  type LinkConfig,
+  type PartitionShapeName,
+  type PartitionSpec,
+  type RoomPreset,
+} from "../../sim/index.ts";
 import {
   array,
   boolean,

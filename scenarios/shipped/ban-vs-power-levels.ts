@@ -1,7 +1,7 @@
 // A ban racing a power-level change, across a netsplit (the fixture
 // test/fixtures/ban-vs-power-levels.json, played out by real servers).
 
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../runner/types.ts";
 
 const scenario: Scenario = {
   name: "ban-vs-power-levels",

@@ -1,18 +1,11 @@
 // What a scenario is: servers, users, rooms, a timeline of client actions and network
 // faults at virtual times, the room version, open fault rates for swarm runs, and the
 // checks that must hold at the end. Everything but `customChecks` is plain JSON, so a
-// scenario can be a TypeScript module (scenarios/<name>.ts) or a JSON file validated by
+// scenario can be a TypeScript module (scenarios/shipped/<name>.ts) or a JSON file validated by
 // parseScenario() (docs/scenarios.md is the schema).
 
-import type { EventId, RoomId } from "../core/index.ts";
-import type { AdversarySpec } from "../sim/adversary.ts";
-import type { FederationParams } from "../sim/homeserver/federation-params.ts";
-import type { ClockSkew } from "../sim/homeserver/server-clock.ts";
-import type { LinkConfig } from "../sim/network/link-config.ts";
-import type { PartitionShapeName, PartitionSpec } from "../sim/partitions.ts";
-import type { RoomPreset } from "../sim/room-presets.ts";
-import type { CutMode } from "../sim/trace.ts";
-import type { World } from "../sim/world.ts";
+import type { EventId, JsonObject, RoomId } from "../../core/index.ts";
+import type { AdversarySpec, ClockSkew, CutMode, FederationParams, LinkConfig, PartitionShapeName, PartitionSpec, RoomPreset, World } from "../../sim/index.ts";
 import type { CheckContext } from "./check-context.ts";
 
 export interface ServerSpec {
@@ -44,7 +37,7 @@ interface At {
 type UserAction<D extends string, F = object> = At & { do: D; user: string } & F;
 
 export type TimelineAction =
-  | UserAction<"createRoom", { room: string; preset?: RoomPreset; name?: string; topic?: string; roomVersion?: string; invite?: string[]; powerLevels?: Record<string, unknown> }>
+  | UserAction<"createRoom", { room: string; preset?: RoomPreset; name?: string; topic?: string; roomVersion?: string; invite?: string[]; powerLevels?: JsonObject }>
   | UserAction<"join", { room: string; via?: string[] }>
   | UserAction<"leave", { room: string }>
   | UserAction<"invite" | "kick" | "ban" | "unban", { room: string; target: string; reason?: string }>
@@ -53,7 +46,7 @@ export type TimelineAction =
   | UserAction<"name", { room: string; name: string }>
   | UserAction<"joinRules", { room: string; rule: string }>
   | UserAction<"powerLevel", { room: string; target: string; level: number }>
-  | UserAction<"setState", { room: string; type: string; stateKey?: string; content: Record<string, unknown> }>
+  | UserAction<"setState", { room: string; type: string; stateKey?: string; content: JsonObject }>
   | UserAction<"redact", { room: string; event: string; reason?: string }>
   | UserAction<"sync">
   /** GET /messages: the newest `limit` events, backfilled from another server if this one joined late. */

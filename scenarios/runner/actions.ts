@@ -3,12 +3,8 @@
 // involved; `track` records labels and checks each outcome against the action's
 // `expect` when it settles.
 
-import type { EventId, RoomId } from "../core/index.ts";
-import type { Client } from "../sim/client.ts";
-import type { Result } from "../sim/matrix-error.ts";
-import { buildPartition } from "../sim/partitions.ts";
-import { traceNumbers } from "../sim/trace.ts";
-import type { World } from "../sim/world.ts";
+import type { EventId, RoomId } from "../../core/index.ts";
+import { buildPartition, traceNumbers, type Client, type Result, type World } from "../../sim/index.ts";
 import type { TimelineAction } from "./types.ts";
 
 /** A client call's result, settled now or later (sim/client.ts Pending of any type). */
@@ -100,7 +96,7 @@ function runUserAction(ctx: ActionContext, a: UserAction): void {
       ...(a.preset ? { preset: a.preset } : {}),
       ...(a.name ? { name: a.name } : {}),
       ...(a.topic ? { topic: a.topic } : {}),
-      ...(a.powerLevels ? { powerLevelContentOverride: a.powerLevels as never } : {}),
+      ...(a.powerLevels ? { powerLevelContentOverride: a.powerLevels } : {}),
     });
     // Without invites createRoom is local and settles at once; invites follow as calls of their own.
     ctx.issued(a, created);
@@ -148,7 +144,7 @@ function callFor(ctx: ActionContext, client: Client, a: Exclude<UserAction, { do
     case "powerLevel":
       return client.setPowerLevel(roomId, a.target, a.level);
     case "setState":
-      return client.setState(roomId, a.type, a.stateKey ?? "", a.content as never);
+      return client.setState(roomId, a.type, a.stateKey ?? "", a.content);
     case "messages":
       return client.messages(roomId, a.limit ?? 50);
     case "redact": {

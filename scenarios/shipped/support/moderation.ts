@@ -8,10 +8,8 @@
 // the power to redact and ban), reads nothing it cannot (m.room.encrypted), and leaves
 // private rooms alone even though their events are pushed to it too.
 
-import type { EventId, RoomId } from "../../core/index.ts";
-import type { ClientEvent } from "../../sim/appservice/client-event.ts";
-import type { AppService, AppServiceBehaviour } from "../../sim/appservice/service.ts";
-import type { World } from "../../sim/world.ts";
+import type { EventId, RoomId } from "../../../core/index.ts";
+import type { AppService, AppServiceBehaviour, ClientEvent, World } from "../../../sim/index.ts";
 
 export interface ModerationOptions {
   server: string;

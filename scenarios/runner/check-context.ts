@@ -1,8 +1,8 @@
 // What a check sees at the end of a run: the world, the scenario, and the names the
 // scenario gave to rooms and events (labels) mapped to their real ids.
 
-import type { EventId, RoomId } from "../core/index.ts";
-import type { World } from "../sim/world.ts";
+import type { EventId, RoomId } from "../../core/index.ts";
+import type { World } from "../../sim/index.ts";
 import type { Scenario } from "./types.ts";
 
 export interface CheckContext {

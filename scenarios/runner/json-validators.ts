@@ -4,6 +4,8 @@
 // an object type a compile-time mirror of the type: every key must be described, and
 // a key is optional in the schema exactly when it is optional in the type.
 
+import { isJsonObject, type JsonObject } from "../../core/index.ts";
+
 /** What is wrong with a JSON value, and where. */
 export class JsonPathError extends Error {
   constructor(
@@ -120,8 +122,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Any JSON object (event content, power levels): kept as it is. */
-export const jsonObject: Validator<Record<string, unknown>> = (v, path) => (isPlainObject(v) ? { ...v } : expected(path, "an object", v));
+/** Any JSON object (event content, power levels): kept as it is. Its members came out of a JSON parser, so they are JSON too. */
+export const jsonObject: Validator<JsonObject> = (v, path) => (isJsonObject(v) ? { ...v } : expected(path, "an object", v));
 
 /** An object with string keys of one kind of value. */
 export function dictionary<T>(value: Validator<T>): Validator<Record<string, T>> {

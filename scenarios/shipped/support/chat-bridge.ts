@@ -11,10 +11,8 @@
 // platform once, however long its server was cut off; platform → Matrix, the bridge's
 // own outbox holds what it cannot relay while it cannot reach its homeserver.
 
-import type { EventId, RoomId, UserId } from "../../core/index.ts";
-import type { ClientEvent } from "../../sim/appservice/client-event.ts";
-import type { AppService, AppServiceBehaviour } from "../../sim/appservice/service.ts";
-import type { World } from "../../sim/world.ts";
+import type { EventId, RoomId, UserId } from "../../../core/index.ts";
+import type { AppService, AppServiceBehaviour, ClientEvent, World } from "../../../sim/index.ts";
 import type { ChatPlatform, PlatformEvent } from "./chat-platform.ts";
 
 export interface ChatBridgeOptions {

@@ -2,7 +2,7 @@
 // survives, its peers give up queueing for it and switch to catch-up, and after the
 // restart the gap is filled from the forward extremities.
 
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../runner/types.ts";
 
 const chatter = Array.from({ length: 60 }, (_, i) => ({
   at: 10_000 + i * 60_000,

@@ -7,10 +7,10 @@
 // the state at an event from its prev_events, so a lie only leaks where a server trusts
 // state it is told — here send_join's answer to hs4.
 
-import { stateKey, type EventId, type RoomId } from "../core/index.ts";
-import type { CheckContext } from "./check-context.ts";
-import { labelOf } from "./checks.ts";
-import type { CustomCheck, Scenario, TimelineAction } from "./types.ts";
+import { stateKey, type EventId, type RoomId } from "../../core/index.ts";
+import type { CheckContext } from "../runner/check-context.ts";
+import { labelOf } from "../runner/checks.ts";
+import type { CustomCheck, Scenario, TimelineAction } from "../runner/types.ts";
 
 const ROOMS = [
   { room: "v11", roomVersion: "11" },

@@ -4,9 +4,7 @@
 // users are. The draw is printed as the run's header; the faults it implies become
 // ordinary timeline entries of the chaos phase, so a swarm run replays like any other.
 
-import type { Rng } from "../sim/random.ts";
-import type { PartitionShapeName, PartitionSpec } from "../sim/partitions.ts";
-import type { CutMode } from "../sim/trace.ts";
+import type { CutMode, PartitionShapeName, PartitionSpec, Rng } from "../../sim/index.ts";
 import type { Range, Scenario, SwarmSpec, TimelineAction } from "./types.ts";
 
 /** What one seed drew: the run's header. */

@@ -3,7 +3,7 @@
 // to its channels and posts into them. Deliveries to subscribers take a little time, on
 // the simulation's clock. Everything it saw is kept, so a check can ask what reached whom.
 
-import type { Simulation } from "../../sim/simulation.ts";
+import type { Simulation } from "../../../sim/index.ts";
 
 export type PlatformEvent =
   | { kind: "join"; channel: string; user: string; atMs: number }

@@ -1,7 +1,7 @@
 // A server that joins a room late receives its state, not its history: the history
 // comes on demand, through backfill, when a client scrolls back.
 
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../runner/types.ts";
 
 const history = Array.from({ length: 30 }, (_, i) => ({
   at: 2_000 + i * 1_000,

@@ -3,9 +3,8 @@
 // what a bot is; the application-service path is for what a bot cannot do (act as many
 // users, be told of events without syncing, own a namespace).
 
-import type { EventId, RoomId } from "../../core/index.ts";
-import type { Client } from "../../sim/client.ts";
-import type { Simulation } from "../../sim/simulation.ts";
+import type { EventId, RoomId } from "../../../core/index.ts";
+import type { Client, Simulation } from "../../../sim/index.ts";
 import type { FeedItem, SimulatedFeed } from "./feed.ts";
 
 export interface FeedBotOptions {

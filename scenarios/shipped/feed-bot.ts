@@ -1,11 +1,11 @@
 // A feed bot: an ordinary client that posts each new item of a simulated feed to a
 // room, while one of the readers' servers is cut off for two minutes.
 
-import type { World } from "../sim/world.ts";
-import type { CheckContext } from "./check-context.ts";
+import type { World } from "../../sim/index.ts";
+import type { CheckContext } from "../runner/check-context.ts";
 import { SimulatedFeed, type FeedItem } from "./support/feed.ts";
 import { FeedBot } from "./support/feed-bot.ts";
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../runner/types.ts";
 
 const POLL_EVERY_MS = 30_000;
 

@@ -2,7 +2,7 @@
 // and a minority, both sides carry on, and then the swarm takes over with faults drawn
 // from the seed. After the heal every server must agree again.
 
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../runner/types.ts";
 
 const servers = ["hs1", "hs2", "hs3", "hs4", "hs5"];
 const users = ["@alice:hs1", "@bob:hs2", "@carol:hs3", "@dan:hs4", "@erin:hs5"];

@@ -12,14 +12,19 @@
 // intervene between steps. Interventions are recorded with the step they followed, so
 // a run replays exactly from (scenario, seed, interventions).
 
-import { nobleCrypto, type CryptoBackend, type EventId, type RoomId } from "../core/index.ts";
-import { checkAcyclic, checkAuthSafety, checkSignatureSafety } from "../sim/checkers.ts";
-import type { NetworkStats } from "../sim/network/network.ts";
-import { withVerificationCache } from "../sim/homeserver/verification-cache.ts";
-import { DEFAULT_ROOM_VERSION } from "../sim/room-presets.ts";
-import { DEFAULT_RUN_LIMITS } from "../sim/simulation.ts";
-import { traceHash, traceNumbers } from "../sim/trace.ts";
-import { World } from "../sim/world.ts";
+import { nobleCrypto, type CryptoBackend, type EventId, type RoomId } from "../../core/index.ts";
+import {
+  checkAcyclic,
+  checkAuthSafety,
+  checkSignatureSafety,
+  DEFAULT_ROOM_VERSION,
+  DEFAULT_RUN_LIMITS,
+  traceHash,
+  traceNumbers,
+  withVerificationCache,
+  World,
+  type NetworkStats,
+} from "../../sim/index.ts";
 import { heal, runAction, type ActionContext, type Settling } from "./actions.ts";
 import type { CheckContext } from "./check-context.ts";
 import { checkConverged, evaluateCheck, result, type CheckResult } from "./checks.ts";
@@ -192,7 +197,8 @@ export class ScenarioRun {
   intervene(action: TimelineAction): void {
     const afterStep = this.world.sim.steps;
     this.interventions.push({ afterStep, action });
-    this.world.trace.add({ kind: "run.intervention", afterStep, action: action as never });
+    // A copy with the same fields: the trace, which sim/ owns, holds actions as plain records.
+    this.world.trace.add({ kind: "run.intervention", afterStep, action: { ...action } });
     this.apply(action);
   }
 

@@ -1,8 +1,8 @@
 // The checks a scenario lists, evaluated at the end of a run. Each one observes the
 // world and returns its problems (empty when it holds); none changes anything.
 
-import { stateKey, type EventId, type JsonObject } from "../core/index.ts";
-import { localHistory, type SyncRoom } from "../sim/client.ts";
+import { stateKey, type EventId, type JsonObject } from "../../core/index.ts";
+import { localHistory, type SyncRoom } from "../../sim/index.ts";
 import { serversFor, type CheckContext } from "./check-context.ts";
 import type { Check } from "./types.ts";
 

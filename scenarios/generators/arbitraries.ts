@@ -8,10 +8,9 @@
 // valid scenario (indices are taken modulo the number of servers).
 
 import fc from "fast-check";
-import { CUT_MODES, PARTITION_SHAPES, type PartitionShapeName, type PartitionSpec } from "../sim/partitions.ts";
-import type { CutMode } from "../sim/trace.ts";
-import type { JsonScenario } from "./parse-scenario.ts";
-import type { TimelineAction } from "./types.ts";
+import { CUT_MODES, PARTITION_SHAPES, type CutMode, type PartitionShapeName, type PartitionSpec } from "../../sim/index.ts";
+import type { JsonScenario } from "../runner/parse-scenario.ts";
+import type { TimelineAction } from "../runner/types.ts";
 
 export interface ScenarioArbitraryOptions {
   serversMin?: number;

@@ -2,12 +2,12 @@
 // between the bridge's homeserver and the others. Scenario checks ask what reached
 // whom on each side, and whether anything was lost or doubled.
 
-import type { EventId, RoomId } from "../core/index.ts";
-import type { World } from "../sim/world.ts";
-import type { CheckContext } from "./check-context.ts";
+import type { EventId, RoomId } from "../../core/index.ts";
+import type { World } from "../../sim/index.ts";
+import type { CheckContext } from "../runner/check-context.ts";
 import { ChatBridge } from "./support/chat-bridge.ts";
 import { ChatPlatform } from "./support/chat-platform.ts";
-import type { Scenario, TimelineAction } from "./types.ts";
+import type { Scenario, TimelineAction } from "../runner/types.ts";
 
 interface BridgeRun {
   platform: ChatPlatform;

@@ -1,7 +1,7 @@
 // A topic war across a three-way split: when no power event is in conflict, the latest
 // origin_server_ts wins — and a server whose clock runs ahead wins with it.
 
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../runner/types.ts";
 
 const scenario: Scenario = {
   name: "topic-war",

@@ -2,7 +2,7 @@
 // three share. Every message reaches every server, and every client sees the same
 // messages in the same causal order.
 
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../runner/types.ts";
 
 const scenario: Scenario = {
   name: "three-servers",

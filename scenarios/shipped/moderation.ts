@@ -2,11 +2,11 @@
 // spam and floods and bans their senders, and leaves private rooms and encrypted
 // events alone.
 
-import type { EventId } from "../core/index.ts";
-import type { World } from "../sim/world.ts";
-import type { CheckContext } from "./check-context.ts";
+import type { EventId } from "../../core/index.ts";
+import type { World } from "../../sim/index.ts";
+import type { CheckContext } from "../runner/check-context.ts";
 import { ModerationService } from "./support/moderation.ts";
-import type { Check, Scenario, TimelineAction } from "./types.ts";
+import type { Check, Scenario, TimelineAction } from "../runner/types.ts";
 
 interface ModerationRun {
   mod: ModerationService;

@@ -12,8 +12,9 @@
 // of small integers that fast-check shrinks; every shrunk plan still builds a valid
 // fixture. Timestamps advance by 0–3 per event, so ties (and the event-id tiebreak) occur.
 //
-// Unlike test/gen/forked-room.ts (bulk rooms for benchmarks, no auth checks, no
-// resolution while building), this builder checks and resolves as it goes and is small.
+// Unlike forked-room.ts (bulk rooms for benchmarks, no auth checks, no resolution while
+// building), this builder checks and resolves as it goes and is small; both start from
+// the same power levels (power-levels.ts).
 
 import fc from "fast-check";
 import {
@@ -29,7 +30,8 @@ import {
   type Pdu,
   type RoomVersion,
   type StateKey,
-} from "../core/index.ts";
+} from "../../core/index.ts";
+import { generatedPowerLevels } from "./power-levels.ts";
 
 /** A fixture as JSON, in the format parseFixture() reads. */
 export interface FixtureJson {
@@ -259,19 +261,10 @@ class FixtureBuilder {
     const current = id ? (this.events.get(id)!.content as JsonObject) : undefined;
     // since v12: creators are never listed in users (they outrank everyone).
     const creator = this.users[0]!;
-    const base: JsonObject = current ?? {
-      users: this.version.auth.privilegedCreators ? {} : { [creator]: 100 },
-      users_default: 0,
-      events_default: 0,
-      state_default: 50,
-      ban: 50,
-      kick: 50,
-      redact: 50,
-      invite: 0,
-      events: { "m.room.power_levels": 100 },
-    };
+    const privilegedCreators = this.version.auth.privilegedCreators;
+    const base: JsonObject = current ?? generatedPowerLevels({ creator, privilegedCreators, levels: {}, extra: { events: { "m.room.power_levels": 100 } } });
     const users = { ...(base.users as JsonObject) };
-    for (const [u, level] of Object.entries(changes)) if (!(this.version.auth.privilegedCreators && u === creator)) users[u] = level;
+    for (const [u, level] of Object.entries(changes)) if (!(privilegedCreators && u === creator)) users[u] = level;
     return { ...base, users };
   }
 }

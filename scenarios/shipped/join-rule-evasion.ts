@@ -1,7 +1,7 @@
 // Evading a ban and an invite-only room by pointing prev_events at old state: the
 // story behind soft failure (server-server-api.md, "Soft failure").
 
-import type { Scenario } from "./types.ts";
+import type { Scenario } from "../runner/types.ts";
 
 const scenario: Scenario = {
   name: "join-rule-evasion",
