@@ -1,13 +1,12 @@
 // netsplit as a library: three homeservers share a room, the network splits, each side
 // changes the topic, and the room forks; the network heals, state resolution runs on
 // every server, and they agree again. Run it with `npx tsx examples/fork-and-heal.ts`;
-// test/examples.test.ts runs it too, so that it keeps working.
+// test/examples/fork-and-heal.test.ts runs it too, so that it keeps working.
 //
 // Everything here goes through the simulated Client-Server API (`Client`) and the
 // network's fault verbs (`world.sim`), the same calls a scenario's timeline makes.
 
-import { World } from "../sim/world.ts";
-import type { Client } from "../sim/client.ts";
+import { World, type Client } from "../sim/index.ts";
 
 const SERVERS = ["hs1", "hs2", "hs3"];
 

@@ -92,7 +92,7 @@ const FRONT_DOORS: Record<string, { door: string; typesAlsoFrom?: string }> = {
   sim: { door: "sim/index.ts", typesAlsoFrom: "sim/trace.ts" },
 };
 /** Folders held to the front doors; test/ may import anything. */
-const OUTSIDE_DIRS = ["core", "sim", "scenarios", "cli", "viz", "bench"];
+const OUTSIDE_DIRS = ["core", "sim", "scenarios", "cli", "viz", "bench", "examples"];
 
 /** Every relative import or re-export in a file (multi-line ones too), with its line and whether it is type-only. */
 function importsOf(source: string): Array<{ line: number; spec: string; typeOnly: boolean }> {
