@@ -9,7 +9,7 @@
 
 import type { RoomId, UserId } from "../../core/index.ts";
 import type { Homeserver } from "../homeserver/homeserver.ts";
-import { rpc, type Task } from "../homeserver/tasks.ts";
+import { rpc, type Task } from "../tasks.ts";
 import type { ServiceEntry } from "./registry.ts";
 
 export type QueryResult = "exists" | "absent" | "failed";

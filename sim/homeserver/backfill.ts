@@ -8,7 +8,7 @@ import { pduSummary } from "../trace.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { validateFetched } from "./receive-pipeline.ts";
 import type { RoomStore } from "./room-store.ts";
-import { rpc, type Task } from "./tasks.ts";
+import { rpc, type Task } from "../tasks.ts";
 
 /** Prev events the server cites but does not hold: where history continues. */
 export function backwardExtremities(room: RoomStore): EventId[] {

@@ -38,7 +38,7 @@ import { NO_SKEW, serverTimeMs, type ClockSkew } from "./server-clock.ts";
 import { KeyStore, makeSigningKey } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { withVerificationCache, type CachingCrypto } from "./verification-cache.ts";
-import { runTask, type Task } from "./tasks.ts";
+import { runTask, type Task } from "../tasks.ts";
 
 export interface HomeserverOptions {
   skew?: Partial<ClockSkew>;

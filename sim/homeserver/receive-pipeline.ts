@@ -35,7 +35,7 @@ import {
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { acceptKeyDocument, type KeyStore } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
-import { rpc, type Task } from "./tasks.ts";
+import { rpc, type Task } from "../tasks.ts";
 
 export interface PipelineHost {
   readonly name: string;

@@ -23,7 +23,7 @@ import { checkAuthAgainstState } from "./protocol.ts";
 import { validateFetchedWithReason } from "./receive-pipeline.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
-import { rpc, type Task } from "./tasks.ts";
+import { rpc, type Task } from "../tasks.ts";
 
 const FEDERATION = "/_matrix/federation";
 
