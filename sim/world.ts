@@ -3,12 +3,14 @@
 // quiet, did the rooms converge). Scenarios, the CLI and the web view use this.
 
 import { nobleCrypto, parseUserId, type CryptoBackend, type RoomId, type UserId } from "../core/index.ts";
+import { makeAdversary, type AdversarySpec } from "./adversary.ts";
 import { attachAppService } from "./appservice/attach.ts";
 import type { AppServiceParams } from "./appservice/params.ts";
 import type { AppService, AppServiceBehaviour } from "./appservice/service.ts";
 import { Client } from "./client.ts";
 import { handleFederation } from "./homeserver/federation-handlers.ts";
 import { Homeserver, type HomeserverOptions } from "./homeserver/homeserver.ts";
+import type { MisbehaviourHost } from "./homeserver/misbehaviour.ts";
 import type { NetworkStats } from "./network/network.ts";
 import { ok, type Result } from "./matrix-error.ts";
 import { Simulation, type RunLimits, type RunResult } from "./simulation.ts";
@@ -26,6 +28,9 @@ export interface RunSummary {
   /** Messages sent, delivered, and what each kind of fault did to them. */
   network: NetworkStats;
 }
+
+/** A server's options as a scenario gives them: an adversary by its spec. */
+export type ServerOptions = Omit<HomeserverOptions, "crypto" | "misbehaviour"> & { adversary?: AdversarySpec };
 
 export interface WorldOptions {
   seed: string | number;
@@ -53,9 +58,11 @@ export class World {
     return this.sim.trace;
   }
 
-  addServer(name: string, options: Omit<HomeserverOptions, "crypto"> = {}): Homeserver {
+  addServer(name: string, options: ServerOptions = {}): Homeserver {
     if (this.servers.has(name)) throw new Error(`server ${name} already exists`);
-    const hs = new Homeserver(name, this.sim, { signing: this.options.signing ?? true, ...options, crypto: this.crypto });
+    const { adversary, ...rest } = options;
+    const misbehaviour = adversary ? { misbehaviour: (host: MisbehaviourHost) => makeAdversary(adversary, host) } : {};
+    const hs = new Homeserver(name, this.sim, { signing: this.options.signing ?? true, ...rest, ...misbehaviour, crypto: this.crypto });
     this.servers.set(name, hs);
     this.listen(hs);
     return hs;
