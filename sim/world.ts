@@ -4,6 +4,7 @@
 
 import { nobleCrypto, parseUserId, type CryptoBackend, type RoomId, type UserId } from "../core/index.ts";
 import { makeAdversary, type AdversarySpec } from "./adversary.ts";
+import { AppServiceClient } from "./appservice/as-client.ts";
 import { attachAppService } from "./appservice/attach.ts";
 import type { AppServiceParams } from "./appservice/params.ts";
 import type { AppService, AppServiceBehaviour } from "./appservice/service.ts";
@@ -117,6 +118,7 @@ export class World {
     const service = attachAppService({
       sim: this.sim,
       hs,
+      newClient: (entry, userId, reachable) => new AppServiceClient(hs, entry, entry.registration.as_token, userId, reachable),
       registration,
       behaviour,
       ...(options.params ? { params: options.params } : {}),
