@@ -116,7 +116,7 @@ function forgeSignature(spec: Extract<AdversarySpec, { kind: "forge-signature" }
   const twinOf = (room: RoomStore, p: OutgoingPdu): OutgoingPdu => {
     let twin = twins.get(p.eventId);
     if (!twin) {
-      const body = `[forged] ${String((p.pdu.content as { body?: unknown }).body ?? "")}`;
+      const body = `[forged] ${String(p.pdu.content.body ?? "")}`;
       const unsigned: Pdu = {
         ...p.pdu,
         sender: spec.impersonate,
@@ -144,7 +144,7 @@ function badHash(spec: AdversarySpec): Adversary {
     outgoing: (_destination, _room, pdus) =>
       pdus.map((p) =>
         p.pdu.type === "m.room.message"
-          ? { eventId: p.eventId, pdu: { ...p.pdu, content: { ...p.pdu.content, body: `[tampered] ${String((p.pdu.content as { body?: unknown }).body ?? "")}` } } }
+          ? { eventId: p.eventId, pdu: { ...p.pdu, content: { ...p.pdu.content, body: `[tampered] ${String(p.pdu.content.body ?? "")}` } } }
           : p,
       ),
   };

@@ -3,7 +3,7 @@
 // each returns a Pending that settles — at once for local work, later in virtual time
 // when federation is involved — with a value or a Matrix error (M_FORBIDDEN, …).
 
-import type { EventId, JsonObject, RoomId, UserId } from "../core/index.ts";
+import { isJsonObject, type EventId, type JsonObject, type RoomId, type UserId } from "../core/index.ts";
 import * as api from "./homeserver/client-server-api.ts";
 import type { Session, SyncResponse, SyncRoom } from "./homeserver/client-server-api.ts";
 import type { Homeserver } from "./homeserver/homeserver.ts";
@@ -142,7 +142,7 @@ export class Client {
     const current = api.stateContent(this.hs, session.value, roomId, "m.room.power_levels", "");
     if (!current.ok) return Pending.of(current);
     const pl = current.value ?? {};
-    const users = { ...((pl.users as JsonObject | undefined) ?? {}), [userId]: level };
+    const users = { ...(isJsonObject(pl.users) ? pl.users : {}), [userId]: level };
     return this.setState(roomId, "m.room.power_levels", "", { ...pl, users });
   }
 

@@ -2,7 +2,7 @@
 // faults a scenario or a person applies, and the questions checkers ask (is the network
 // quiet, did the rooms converge). Scenarios, the CLI and the web view use this.
 
-import { nobleCrypto, parseUserId, type CryptoBackend, type RoomId, type UserId } from "../core/index.ts";
+import { nobleCrypto, parseUserId, type CryptoBackend, type RoomId } from "../core/index.ts";
 import { makeAdversary, type AdversarySpec } from "./adversary.ts";
 import { AppServiceClient } from "./appservice/as-client.ts";
 import { attachAppService } from "./appservice/attach.ts";
@@ -45,7 +45,8 @@ export class World {
   readonly sim: Simulation;
   readonly crypto: CryptoBackend;
   private readonly servers = new Map<string, Homeserver>();
-  private readonly clients = new Map<UserId, Client>();
+  /** By user id (looked up by any string: one that is no user id finds nothing). */
+  private readonly clients = new Map<string, Client>();
   /** Application services by their node name (`server/id` for those without a url). */
   private readonly services = new Map<string, AppService>();
 
@@ -103,7 +104,7 @@ export class World {
   }
 
   client(userId: string): Client {
-    const c = this.clients.get(userId as UserId);
+    const c = this.clients.get(userId);
     if (!c) throw new Error(`no client for ${userId}`);
     return c;
   }

@@ -7,8 +7,6 @@
 // time, when federation or an application service is involved.
 
 import {
-  parseRoomId,
-  parseUserId,
   serverOfUser,
   stateKey,
   stateMapToObject,
@@ -27,6 +25,7 @@ import type { Homeserver } from "./homeserver.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./remote-membership.ts";
 import { parseRoomAlias } from "./room-directory.ts";
 import type { RoomStore } from "./room-store.ts";
+import { roomIdOrUndefined, serverPart, userIdOrUndefined } from "./wire.ts";
 
 /** Who makes a request, once authenticated: a user, or an application service acting as one. */
 export interface Session {
@@ -129,7 +128,7 @@ export function stateContent(hs: Homeserver, _session: Session, roomId: string, 
 
 /** POST /rooms/{roomId}/leave; an invite to a room we are not in is forgotten locally (make_leave/send_leave is not modelled). */
 export function leave(hs: Homeserver, session: Session, roomId: string): Result<EventId> {
-  const id = tryParse(parseRoomId, roomId);
+  const id = roomIdOrUndefined(roomId);
   const invite = id && hs.pendingInvites.get(session.userId)?.get(id);
   if (id && invite && !hs.room(id)) {
     hs.pendingInvites.get(session.userId)!.delete(id);
@@ -145,7 +144,7 @@ export function leave(hs: Homeserver, session: Session, roomId: string): Result<
 export function invite(hs: Homeserver, session: Session, roomId: string, userId: string, reply: Reply<EventId>): void {
   const room = joinedRoom(hs, roomId);
   if (!room.ok) return reply(room);
-  const target = tryParse(parseUserId, userId);
+  const target = userIdOrUndefined(userId);
   if (!target) return reply(fail("M_INVALID_PARAM", `${userId} is not a user id`));
   if (!unknownServiceUser(hs, target)) return invitePrepared(hs, session, room.value, target, reply);
   hs.run(
@@ -172,7 +171,7 @@ function invitePrepared(hs: Homeserver, session: Session, room: RoomStore, targe
  */
 export function join(hs: Homeserver, session: Session, roomIdOrAlias: string, via: readonly string[], reply: Reply<EventId>): void {
   if (roomIdOrAlias.startsWith("#")) return joinAlias(hs, session, roomIdOrAlias, via, reply);
-  const roomId = tryParse(parseRoomId, roomIdOrAlias);
+  const roomId = roomIdOrUndefined(roomIdOrAlias);
   if (!roomId) return reply(fail("M_INVALID_PARAM", `${roomIdOrAlias} is not a room id or alias`));
   joinRoomId(hs, session, roomId, via, reply);
 }
@@ -199,7 +198,7 @@ function joinRoomId(hs: Homeserver, session: Session, roomId: RoomId, via: reado
     return reply(joined.ok ? ok(joined.value.id) : joined);
   }
   const invite = hs.pendingInvites.get(userId)?.get(roomId);
-  const inviter = invite ? [senderServer(invite.pdu)] : [];
+  const inviter = invite ? [serverPart(invite.pdu.sender)] : [];
   const servers = [...new Set([...inviter, ...via, ...roomServer(roomId)])];
   hs.run(joinRemoteRoom(hs, userId, roomId, servers), reply, lost(hs, reply));
 }
@@ -312,22 +311,8 @@ function lost<T>(hs: Homeserver, reply: Reply<T>): () => void {
   return () => reply({ ok: false, error: matrixError("M_UNKNOWN", `${hs.name} went down before answering`, 502) });
 }
 
-/** The server of a PDU's sender (a stored PDU's sender passed the format check). */
-function senderServer(pdu: Pdu): string {
-  return pdu.sender.slice(pdu.sender.indexOf(":") + 1);
-}
-
 /** Room ids of versions 1-11 name their creating server: a place to try joining through. */
 function roomServer(roomId: string): string[] {
   const colon = roomId.indexOf(":");
   return colon > 0 ? [roomId.slice(colon + 1)] : [];
-}
-
-/** An id parsed at the boundary, or undefined when it does not follow the grammar. */
-function tryParse<T>(parse: (value: string) => T, value: string): T | undefined {
-  try {
-    return parse(value);
-  } catch {
-    return undefined;
-  }
 }

@@ -7,10 +7,10 @@
 import {
   authEventIds,
   buildEvent,
+  contentOf,
   isStateEvent,
   parseRoomId,
   parseUserId,
-  serverOfUser,
   splitStateKey,
   stateKey,
   toRoomVersion,
@@ -25,7 +25,7 @@ import {
 } from "../../core/index.ts";
 import type { ServiceEntry } from "../appservice/registry.ts";
 import { assert } from "../assert.ts";
-import type { RpcOutcome, RpcRequest } from "../network/rpc.ts";
+import type { RpcOutcome, RpcRequest, RpcResponse } from "../network/rpc.ts";
 import type { Simulation } from "../simulation.ts";
 import { pduSummary } from "../trace.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
@@ -41,6 +41,7 @@ import { emptyPersistedState, freshMemoryState, memoryIsIdle, type InboundItem, 
 import { makeSigningKey } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { withVerificationCache, type CachingCrypto } from "./verification-cache.ts";
+import { serverPart } from "./wire.ts";
 import { runTask, type Task } from "../tasks.ts";
 
 export interface HomeserverOptions {
@@ -59,6 +60,7 @@ export const HOMESERVER_LIMITS = { heldForJoinMax: 1_000 } as const;
 /** A local event built and checked but not yet stored. */
 export interface PreparedEvent {
   room: RoomStore;
+  sender: UserId;
   eventId: EventId;
   pdu: Pdu;
   stateBefore: StateSnapshot;
@@ -208,6 +210,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   room(roomId: RoomId | string): RoomStore | undefined {
+    // A lookup by any string is safe (one that is no room id finds nothing): callers need not parse first.
     return this.rooms.get(roomId as RoomId);
   }
 
@@ -222,14 +225,16 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     for (const [k, id] of state.entries()) {
       const { type, stateKey: sk } = splitStateKey(k);
       if (type !== "m.room.member") continue;
-      if ((room.get(id)?.pdu.content as { membership?: string }).membership === "join") servers.add(serverOfUser(sk as UserId));
+      const pdu = room.get(id)?.pdu;
+      if (pdu && contentOf(pdu, "m.room.member")?.membership === "join") servers.add(serverPart(sk));
     }
     return [...servers].sort();
   }
 
   membership(room: RoomStore, userId: string): string | undefined {
     const id = room.currentState.get(stateKey("m.room.member", userId));
-    return id ? ((room.get(id)?.pdu.content as { membership?: string }).membership ?? undefined) : undefined;
+    const pdu = id ? room.get(id)?.pdu : undefined;
+    return pdu ? (contentOf(pdu, "m.room.member")?.membership ?? undefined) : undefined;
   }
 
   /**
@@ -271,7 +276,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     const authPdus = authEvents.map((id) => room.get(id)!.pdu);
     const auth = checkAuth(built.pdu, isCreate ? authPdus : room.withCreateEvent(authPdus), room.version);
     if (!auth.allowed) return fail("M_FORBIDDEN", `${auth.rule}: ${auth.reason}`);
-    return ok({ room, eventId: built.eventId, pdu: built.pdu, stateBefore, prevEvents: prevs.map((e) => e.id) });
+    return ok({ room, sender, eventId: built.eventId, pdu: built.pdu, stateBefore, prevEvents: prevs.map((e) => e.id) });
   }
 
   /** Store a prepared event (the PDU may carry more signatures now) and send it out. */
@@ -286,7 +291,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     // The residents before the event hear of it too (Synapse sends to the hosts at its
     // prev events): a kick or ban of a server's last user must reach that server.
     this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
-    this.mergeExtremitiesIfWide(room, pdu.sender as UserId);
+    this.mergeExtremitiesIfWide(room, prepared.sender);
     return stored;
   }
 
@@ -374,8 +379,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   /** Hold a PDU for a room being joined. False when no join is under way (or the hold is full). */
-  holdForJoin(roomId: string, origin: string, pdu: unknown): boolean {
-    const j = this.memory.joining.get(roomId as RoomId);
+  holdForJoin(roomId: RoomId, origin: string, pdu: unknown): boolean {
+    const j = this.memory.joining.get(roomId);
     if (!j || j.queue.length >= HOMESERVER_LIMITS.heldForJoinMax) return false;
     j.queue.push({ origin, pdu });
     return true;
@@ -414,11 +419,11 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.memory.sender.peerUp(origin);
   }
 
-  seenTransaction(origin: string, txnId: string): { status: number; body: JsonObject } | undefined {
+  seenTransaction(origin: string, txnId: string): RpcResponse | undefined {
     return this.memory.seenTransactions.get(`${origin}\u0000${txnId}`);
   }
 
-  rememberTransaction(origin: string, txnId: string, response: { status: number; body: JsonObject }): void {
+  rememberTransaction(origin: string, txnId: string, response: RpcResponse): void {
     this.memory.seenTransactions.set(`${origin}\u0000${txnId}`, response);
   }
 

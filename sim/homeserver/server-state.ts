@@ -3,7 +3,8 @@
 // from a fresh one). Keeping them apart means a new in-memory field cannot be forgotten
 // by crash(): it is in the memory record, and the record is replaced in one line.
 
-import type { EventId, JsonObject, Pdu, RoomId, UserId } from "../../core/index.ts";
+import type { EventId, Pdu, RoomId, UserId } from "../../core/index.ts";
+import type { RpcResponse } from "../network/rpc.ts";
 import { AppServiceRegistry } from "../appservice/registry.ts";
 import type { FederationSender } from "./federation-sender.ts";
 import type { PduOutcome } from "./receive-pipeline.ts";
@@ -67,7 +68,7 @@ export interface MemoryState {
    */
   readonly joining: Map<RoomId, { joins: number; queue: Array<{ origin: string; pdu: unknown }> }>;
   /** Answers to federation transactions already processed, by origin and txn id. */
-  readonly seenTransactions: Map<string, { status: number; body: JsonObject }>;
+  readonly seenTransactions: Map<string, RpcResponse>;
   /** What to tell the clients waiting on tasks in flight, should the server crash. */
   readonly lostOnCrash: Set<() => void>;
 }
