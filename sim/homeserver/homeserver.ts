@@ -8,7 +8,6 @@ import {
   authEventIds,
   buildEvent,
   contentOf,
-  isStateEvent,
   parseRoomId,
   parseUserId,
   splitStateKey,
@@ -488,13 +487,5 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       for (const id of room.extremityIds()) out.push({ eventId: id, pdu: room.get(id)!.pdu });
     }
     return out;
-  }
-
-  /** State events of the current state, for invite_room_state and joins. */
-  stateEvents(state: StateSnapshot, room: RoomStore): Pdu[] {
-    return [...state.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, id]) => room.get(id)!.pdu)
-      .filter((p) => isStateEvent(p));
   }
 }
