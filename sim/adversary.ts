@@ -1,6 +1,7 @@
 // Adversaries: homeservers that break the protocol on purpose, so that a scenario can
 // show what the honest servers do about it. Each kind changes one thing a server does
-// and nothing else:
+// and nothing else. An adversary plugs into its homeserver through the hooks of
+// sim/homeserver/misbehaviour.ts (World.addServer makes it from the spec):
 //
 //   stale-prev-events  new events from its users cite the forward extremities it had
 //                      at `sinceMs`, with auth events from the state there: the ban /
@@ -26,20 +27,10 @@
 //                      auth chains imply, the faulty state set behind MSC4297's problems A
 //                      and B (scenarios/v2-vs-v21.ts).
 
-import {
-  computeContentHash,
-  computeEventId,
-  signEvent,
-  stateKey,
-  type CryptoBackend,
-  type EventId,
-  type Pdu,
-  type RoomVersion,
-  type SigningKey,
-} from "../core/index.ts";
+import { computeContentHash, computeEventId, signEvent, stateKey, type EventId, type Pdu, type RoomVersion } from "../core/index.ts";
 import type { OutgoingPdu } from "./homeserver/federation-sender.ts";
+import type { Misbehaviour, MisbehaviourHost } from "./homeserver/misbehaviour.ts";
 import type { RoomStore, StoredEvent } from "./homeserver/room-store.ts";
-import type { StateSnapshot } from "./homeserver/state-snapshot.ts";
 
 export type AdversarySpec =
   | { kind: "stale-prev-events"; sinceMs: number; users?: string[] }
@@ -51,31 +42,12 @@ export type AdversarySpec =
 
 export const ADVERSARY_KINDS = ["stale-prev-events", "forge-signature", "bad-hash", "withhold", "clock-ahead", "stale-state"] as const;
 
-/** What an adversary may change in its homeserver; every hook is optional. */
-export interface Adversary {
+/** An adversary: the misbehaviour hooks of its homeserver, and the spec it was made from. */
+export interface Adversary extends Misbehaviour {
   readonly spec: AdversarySpec;
-  /** Clock offset added to the server's skew. */
-  readonly clockOffsetMs?: number;
-  /** The extremities a new local event cites (given the honest choice). */
-  prevEvents?(room: RoomStore, sender: string, honest: StoredEvent[]): StoredEvent[];
-  /** Whether its users join a room it holds by building the join themselves, even when it thinks it has no member there. */
-  joinsLocally?(room: RoomStore): boolean;
-  /** A local event was stored. */
-  created?(room: RoomStore, event: StoredEvent): void;
-  /** Any event was accepted (local or received), at virtual time `nowMs`. */
-  observed?(room: RoomStore, nowMs: number): void;
-  /** What actually goes out to `destination`. */
-  outgoing?(destination: string, room: RoomStore, pdus: readonly OutgoingPdu[]): OutgoingPdu[];
-  /** The room state it reports to other servers (send_join, /state_ids), given the true state. */
-  servedState?(room: RoomStore, state: StateSnapshot): StateSnapshot;
 }
 
-export interface AdversaryHost {
-  readonly name: string;
-  readonly key: SigningKey;
-  readonly crypto: CryptoBackend;
-  readonly verifySignatures: boolean;
-}
+export type AdversaryHost = MisbehaviourHost;
 
 export function makeAdversary(spec: AdversarySpec, host: AdversaryHost): Adversary {
   switch (spec.kind) {
@@ -144,7 +116,7 @@ function forgeSignature(spec: Extract<AdversarySpec, { kind: "forge-signature" }
   const twinOf = (room: RoomStore, p: OutgoingPdu): OutgoingPdu => {
     let twin = twins.get(p.eventId);
     if (!twin) {
-      const body = `[forged] ${String((p.pdu.content as { body?: unknown }).body ?? "")}`;
+      const body = `[forged] ${String(p.pdu.content.body ?? "")}`;
       const unsigned: Pdu = {
         ...p.pdu,
         sender: spec.impersonate,
@@ -172,7 +144,7 @@ function badHash(spec: AdversarySpec): Adversary {
     outgoing: (_destination, _room, pdus) =>
       pdus.map((p) =>
         p.pdu.type === "m.room.message"
-          ? { eventId: p.eventId, pdu: { ...p.pdu, content: { ...p.pdu.content, body: `[tampered] ${String((p.pdu.content as { body?: unknown }).body ?? "")}` } } }
+          ? { eventId: p.eventId, pdu: { ...p.pdu, content: { ...p.pdu.content, body: `[tampered] ${String(p.pdu.content.body ?? "")}` } } }
           : p,
       ),
   };

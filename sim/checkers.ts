@@ -1,6 +1,6 @@
 // Checkers observe a world and report what is wrong; they never fix anything.
 
-import { authEventIds, prevEventIds, type Pdu } from "../core/index.ts";
+import { authEventIds, prevEventIds, type EventId, type Pdu } from "../core/index.ts";
 import type { RoomStore, StoredEvent } from "./homeserver/room-store.ts";
 import { checkAuth, checkPduSignaturesAndHash } from "./homeserver/protocol.ts";
 import type { World } from "./world.ts";
@@ -40,10 +40,10 @@ export function checkAcyclic(world: World): string[] {
     const hs = world.server(name);
     for (const roomId of [...hs.rooms.keys()].sort()) {
       const room = hs.rooms.get(roomId)!;
-      const state = new Map<string, 1 | 2>(); // 1 = on the stack, 2 = done
+      const state = new Map<EventId, 1 | 2>(); // 1 = on the stack, 2 = done
       for (const start of room.inStreamOrder()) {
         if (state.has(start.id)) continue;
-        const stack: Array<{ id: string; children: string[] }> = [{ id: start.id, children: prevEventIds(start.pdu).slice() }];
+        const stack: Array<{ id: EventId; children: EventId[] }> = [{ id: start.id, children: prevEventIds(start.pdu) }];
         state.set(start.id, 1);
         while (stack.length > 0) {
           const top = stack[stack.length - 1]!;
@@ -55,9 +55,11 @@ export function checkAcyclic(world: World): string[] {
           }
           const seen = state.get(next);
           if (seen === 1) problems.push(`${name} ${roomId}: cycle through ${next}`);
-          else if (seen === undefined && room.get(next as never)) {
+          else if (seen === undefined) {
+            const prev = room.get(next);
+            if (!prev) continue;
             state.set(next, 1);
-            stack.push({ id: next, children: prevEventIds(room.get(next as never)!.pdu).slice() });
+            stack.push({ id: next, children: prevEventIds(prev.pdu) });
           }
         }
       }

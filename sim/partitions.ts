@@ -74,17 +74,9 @@ export function buildPartition(spec: PartitionSpec, servers: readonly string[], 
       between(servers.slice(0, minority), servers.slice(minority));
       break;
     }
-    case "ring": {
-      const n = servers.length;
-      const reach = spec.reach ?? Math.max(1, Math.ceil(Math.floor(n / 2) / 2));
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const d = Math.min((i - j + n) % n, (j - i + n) % n);
-          if (d > reach) cut(servers[i]!, servers[j]!);
-        }
-      }
+    case "ring":
+      for (const [from, to] of ringCuts(servers, spec.reach)) cut(from, to);
       break;
-    }
     case "bridge": {
       check([spec.bridge], "bridge");
       const others = servers.filter((s) => s !== spec.bridge);
@@ -93,15 +85,9 @@ export function buildPartition(spec: PartitionSpec, servers: readonly string[], 
       between(sides[0].filter((s) => s !== spec.bridge), sides[1].filter((s) => s !== spec.bridge));
       break;
     }
-    case "random": {
-      if (!rng) throw new Error("partition random: needs a random stream");
-      if (servers.length < 2) throw new Error("partition random: needs at least two servers");
-      // Each server picks a side; a draw with an empty side moves one server over.
-      const side = servers.map(() => rng.chance(0.5));
-      if (side.every((s) => s) || side.every((s) => !s)) side[rng.int(0, servers.length - 1)] = !side[0];
-      between(servers.filter((_, i) => side[i]), servers.filter((_, i) => !side[i]));
+    case "random":
+      between(...randomSides(servers, rng));
       break;
-    }
     case "oneWay":
       check([...spec.from, ...spec.to], "oneWay");
       for (const f of spec.from) for (const t of spec.to) cut(f, t);
@@ -116,6 +102,30 @@ export function buildPartition(spec: PartitionSpec, servers: readonly string[], 
       return assertNever(spec);
   }
   return { blocked: normalise(blocked), mode: spec.mode ?? "drop" };
+}
+
+/** The ring shape: pairs further apart than `reach` steps either way round the ring. */
+function ringCuts(servers: readonly string[], reachOption: number | undefined): Array<[string, string]> {
+  const n = servers.length;
+  const reach = reachOption ?? Math.max(1, Math.ceil(Math.floor(n / 2) / 2));
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const d = Math.min((i - j + n) % n, (j - i + n) % n);
+      if (d > reach) pairs.push([servers[i]!, servers[j]!]);
+    }
+  }
+  return pairs;
+}
+
+/** The random shape: two non-empty sides drawn from `rng`. */
+function randomSides(servers: readonly string[], rng: Rng | undefined): [string[], string[]] {
+  if (!rng) throw new Error("partition random: needs a random stream");
+  if (servers.length < 2) throw new Error("partition random: needs at least two servers");
+  // Each server picks a side; a draw with an empty side moves one server over.
+  const side = servers.map(() => rng.chance(0.5));
+  if (side.every((s) => s) || side.every((s) => !s)) side[rng.int(0, servers.length - 1)] = !side[0];
+  return [servers.filter((_, i) => side[i]), servers.filter((_, i) => !side[i])];
 }
 
 /** The directed pairs of a partition, sorted by from then to. */

@@ -88,7 +88,7 @@ export function createRoomEvents(hs: Homeserver, creator: UserId, options: Creat
   let target = room;
   if (!provisionalId) {
     hs.rooms.delete(room.roomId);
-    target = hs.addRoom(create.value.pdu.room_id === undefined ? roomIdOf(create.value.eventId) : (create.value.pdu.room_id as RoomId), version);
+    target = hs.addRoom(create.value.pdu.room_id === undefined ? roomIdOf(create.value.eventId) : parseRoomId(create.value.pdu.room_id), version);
     create.value.room = target;
   }
   hs.commitLocalEvent(create.value);

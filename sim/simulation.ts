@@ -10,6 +10,7 @@
 // Interventions between steps (partition, repair, client actions) run "now", in the
 // order they are called, and are recorded in the trace like everything else.
 
+import { assert } from "./assert.ts";
 import { RandomStreams, type Rng } from "./random.ts";
 import { Scheduler } from "./scheduler.ts";
 import { Trace, type CutMode } from "./trace.ts";
@@ -78,6 +79,7 @@ export class Simulation {
   step(): boolean {
     const action = this.scheduler.pop();
     if (!action) return false;
+    assert(action.atMs >= this.clockMs, () => `the scheduler never goes back in time (${action.label} due at ${action.atMs} ms, clock at ${this.clockMs} ms)`);
     this.clockMs = Math.max(this.clockMs, action.atMs);
     action.run();
     this.stepCount++;

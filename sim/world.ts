@@ -2,13 +2,16 @@
 // faults a scenario or a person applies, and the questions checkers ask (is the network
 // quiet, did the rooms converge). Scenarios, the CLI and the web view use this.
 
-import { nobleCrypto, parseUserId, type CryptoBackend, type RoomId, type UserId } from "../core/index.ts";
+import { nobleCrypto, parseUserId, type CryptoBackend, type RoomId } from "../core/index.ts";
+import { makeAdversary, type AdversarySpec } from "./adversary.ts";
+import { AppServiceClient } from "./appservice/as-client.ts";
 import { attachAppService } from "./appservice/attach.ts";
 import type { AppServiceParams } from "./appservice/params.ts";
 import type { AppService, AppServiceBehaviour } from "./appservice/service.ts";
 import { Client } from "./client.ts";
 import { handleFederation } from "./homeserver/federation-handlers.ts";
 import { Homeserver, type HomeserverOptions } from "./homeserver/homeserver.ts";
+import type { MisbehaviourHost } from "./homeserver/misbehaviour.ts";
 import type { NetworkStats } from "./network/network.ts";
 import { ok, type Result } from "./matrix-error.ts";
 import { Simulation, type RunLimits, type RunResult } from "./simulation.ts";
@@ -27,6 +30,9 @@ export interface RunSummary {
   network: NetworkStats;
 }
 
+/** A server's options as a scenario gives them: an adversary by its spec. */
+export type ServerOptions = Omit<HomeserverOptions, "crypto" | "misbehaviour"> & { adversary?: AdversarySpec };
+
 export interface WorldOptions {
   seed: string | number;
   /** Hashing and signing backend (node:crypto in Node, pure JS in the browser). */
@@ -39,7 +45,8 @@ export class World {
   readonly sim: Simulation;
   readonly crypto: CryptoBackend;
   private readonly servers = new Map<string, Homeserver>();
-  private readonly clients = new Map<UserId, Client>();
+  /** By user id (looked up by any string: one that is no user id finds nothing). */
+  private readonly clients = new Map<string, Client>();
   /** Application services by their node name (`server/id` for those without a url). */
   private readonly services = new Map<string, AppService>();
 
@@ -53,9 +60,11 @@ export class World {
     return this.sim.trace;
   }
 
-  addServer(name: string, options: Omit<HomeserverOptions, "crypto"> = {}): Homeserver {
+  addServer(name: string, options: ServerOptions = {}): Homeserver {
     if (this.servers.has(name)) throw new Error(`server ${name} already exists`);
-    const hs = new Homeserver(name, this.sim, { signing: this.options.signing ?? true, ...options, crypto: this.crypto });
+    const { adversary, ...rest } = options;
+    const misbehaviour = adversary ? { misbehaviour: (host: MisbehaviourHost) => makeAdversary(adversary, host) } : {};
+    const hs = new Homeserver(name, this.sim, { signing: this.options.signing ?? true, ...rest, ...misbehaviour, crypto: this.crypto });
     this.servers.set(name, hs);
     this.listen(hs);
     return hs;
@@ -95,7 +104,7 @@ export class World {
   }
 
   client(userId: string): Client {
-    const c = this.clients.get(userId as UserId);
+    const c = this.clients.get(userId);
     if (!c) throw new Error(`no client for ${userId}`);
     return c;
   }
@@ -110,6 +119,7 @@ export class World {
     const service = attachAppService({
       sim: this.sim,
       hs,
+      newClient: (entry, userId, reachable) => new AppServiceClient(hs, entry, entry.registration.as_token, userId, reachable),
       registration,
       behaviour,
       ...(options.params ? { params: options.params } : {}),

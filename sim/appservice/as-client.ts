@@ -13,15 +13,17 @@
 //   - the service cut off from its homeserver, or the homeserver down: M_UNKNOWN (502).
 // Calls are direct, as a Client's are: no latency, but no way round a cut either.
 
-import { serverOfUser, stateKey, type JsonObject, type RoomId, type UserId } from "../../core/index.ts";
-import { Client } from "../client.ts";
-import type { Homeserver } from "../homeserver/homeserver.ts";
-import { matrixError, type MatrixError } from "../matrix-error.ts";
+import type { UserId } from "../../core/index.ts";
+import { Client, type Session } from "../client.ts";
+import { matrixError, type Result } from "../matrix-error.ts";
 import type { ServiceEntry } from "./registry.ts";
+
+/** The homeserver a Client talks to (typed through Client, so that appservice/ does not import homeserver/). */
+type ClientHomeserver = ConstructorParameters<typeof Client>[0];
 
 export class AppServiceClient extends Client {
   constructor(
-    hs: Homeserver,
+    hs: ClientHomeserver,
     private readonly entry: ServiceEntry,
     asToken: string,
     userId: UserId,
@@ -36,33 +38,13 @@ export class AppServiceClient extends Client {
     return this.userId !== this.entry.senderUserId;
   }
 
-  protected override authenticate(): MatrixError | undefined {
-    if (!this.reachable()) return matrixError("M_UNKNOWN", `application service ${this.entry.id} cannot reach ${this.hs.name}`, 502);
-    const entry = this.hs.appServices.byToken(this.accessToken);
-    if (!entry) return matrixError("M_UNKNOWN_TOKEN", "unknown application service token");
-    if (this.userId === entry.senderUserId) return undefined;
-    if (!entry.namespaces.matches("users", this.userId)) {
-      return matrixError("M_EXCLUSIVE", `application service ${entry.id} cannot act as ${this.userId}: outside its user namespaces`);
-    }
-    if (serverOfUser(this.userId) !== this.hs.name || !this.hs.users.has(this.userId)) {
-      return matrixError("M_FORBIDDEN", `application service ${entry.id} has not registered ${this.userId}`);
-    }
-    return undefined;
-  }
-
-  protected override actingService(): ServiceEntry | undefined {
-    return this.hs.appServices.byToken(this.accessToken);
+  /** The as_token and identity assertion (sim/homeserver/client-server-api.ts), once the request can reach the homeserver. */
+  protected override authenticate(): Result<Session> {
+    if (!this.reachable()) return { ok: false, error: matrixError("M_UNKNOWN", `application service ${this.entry.id} cannot reach ${this.hs.name}`, 502) };
+    return this.authenticateService();
   }
 
   protected override traceAction(fields: { action: string; room?: string; ok: boolean; result?: string; error?: string }): void {
     this.hs.trace.add({ kind: "as.action", server: this.hs.name, service: this.entry.id, user: this.userId, ...fields });
-  }
-
-  /** GET /rooms/{roomId}/state/{type}/{stateKey}: the current content, as the homeserver holds it. */
-  stateContent(roomId: RoomId | string, type: string, key = ""): JsonObject | undefined {
-    if (this.authenticate()) return undefined;
-    const room = this.hs.room(roomId);
-    const id = room?.currentState.get(stateKey(type, key));
-    return id ? (room!.get(id)!.pdu.content as JsonObject) : undefined;
   }
 }

@@ -1,21 +1,26 @@
 // Loading an application service onto a homeserver: validate the registration, add it
 // to the homeserver's registry, create its sender user, start the homeserver's queue of
 // pushes to it, listen at its node, and hand every accepted event the service is
-// interested in to that queue. World.addAppService calls this.
+// interested in to that queue. World.addAppService calls this, handing over the
+// homeserver as the narrow ServiceHomeserver of host.ts.
 
-import { parseUserId } from "../../core/index.ts";
-import type { Homeserver } from "../homeserver/homeserver.ts";
+import { parseUserId, type UserId } from "../../core/index.ts";
 import type { Simulation } from "../simulation.ts";
+import type { AppServiceClient } from "./as-client.ts";
 import { toClientEvent } from "./client-event.ts";
+import type { ServiceHomeserver } from "./host.ts";
 import { canonicalAliases, interestIn } from "./namespaces.ts";
 import type { AppServiceParams } from "./params.ts";
+import type { ServiceEntry } from "./registry.ts";
 import { RegistrationError, validateRegistration } from "./registration.ts";
 import { AppService, type AppServiceBehaviour } from "./service.ts";
 import { AppServiceSender } from "./txn-sender.ts";
 
 export interface AttachOptions {
   sim: Simulation;
-  hs: Homeserver;
+  hs: ServiceHomeserver;
+  /** A client of the homeserver for the service, acting as `userId` (World makes it: it holds the homeserver itself). */
+  newClient(entry: ServiceEntry, userId: UserId, reachable: () => boolean): AppServiceClient;
   /** The registration as loaded (a parsed YAML or JSON file, or an object literal). */
   registration: unknown;
   behaviour?: AppServiceBehaviour;
@@ -55,7 +60,7 @@ export function attachAppService(o: AttachOptions): AppService {
         request: (to, request, onOutcome) => hs.request(to, request, onOutcome),
       })
     : undefined;
-  const service = new AppService({ sim, hs, entry, pushes }, o.behaviour);
+  const service = new AppService({ sim, hs, entry, pushes, newClient: (userId, reachable) => o.newClient(entry, userId, reachable) }, o.behaviour);
   service.listen();
   if (pushes) {
     hs.onEvent((room, event) => {

@@ -9,8 +9,8 @@
 // reading that makes a namespace mean exactly what it says, and a registration written
 // for start-anchoring usually ends in `.*` and means the same.
 
-import { serverOfUser, splitStateKey, stateKey, type Pdu, type UserId } from "../../core/index.ts";
-import type { RoomStore } from "../homeserver/room-store.ts";
+import { contentOf, splitStateKey, stateKey, type Pdu, type UserId } from "../../core/index.ts";
+import type { RoomView } from "./host.ts";
 import { NAMESPACE_KINDS, type NamespaceEntry, type NamespaceKind, type Registration } from "./registration.ts";
 
 export interface CompiledNamespace extends NamespaceEntry {
@@ -68,7 +68,8 @@ export type InterestReason = "sender" | "target" | "room id" | "room alias" | "j
  * homeserver can only vouch for its own users (the spec's note under "Registration").
  */
 export function isInterestedInUser(subject: InterestSubject, userId: string): boolean {
-  if (!userId.startsWith("@") || serverOfUser(userId as UserId) !== subject.serverName) return false;
+  // The server part of a user id (a string here: any sender or state key may be asked about).
+  if (!userId.startsWith("@") || userId.slice(userId.indexOf(":") + 1) !== subject.serverName) return false;
   return userId === subject.senderUserId || subject.namespaces.matches("users", userId);
 }
 
@@ -80,7 +81,7 @@ export function isInterestedInUser(subject: InterestSubject, userId: string): bo
  *
  * Counting the sender is what implementations do (Synapse) beyond the spec's wording.
  */
-export function interestIn(subject: InterestSubject, room: RoomStore, pdu: Pdu, aliases: readonly string[]): InterestReason | undefined {
+export function interestIn(subject: InterestSubject, room: RoomView, pdu: Pdu, aliases: readonly string[]): InterestReason | undefined {
   if (isInterestedInUser(subject, pdu.sender)) return "sender";
   if (pdu.type === "m.room.member" && typeof pdu.state_key === "string" && isInterestedInUser(subject, pdu.state_key)) return "target";
   if (subject.namespaces.matches("rooms", room.roomId)) return "room id";
@@ -90,20 +91,22 @@ export function interestIn(subject: InterestSubject, room: RoomStore, pdu: Pdu, 
 }
 
 /** The users joined to the room in its current state, sorted. */
-export function joinedMembers(room: RoomStore): string[] {
+export function joinedMembers(room: RoomView): string[] {
   const out: string[] = [];
   for (const [key, id] of room.currentState.entries()) {
     const { type, stateKey } = splitStateKey(key);
     if (type !== "m.room.member") continue;
-    if ((room.get(id)?.pdu.content as { membership?: unknown } | undefined)?.membership === "join") out.push(stateKey);
+    const pdu = room.get(id)?.pdu;
+    if (pdu && contentOf(pdu, "m.room.member")?.membership === "join") out.push(stateKey);
   }
   return out.sort();
 }
 
 /** The aliases a room advertises in its state: m.room.canonical_alias's alias and alt_aliases. */
-export function canonicalAliases(room: RoomStore): string[] {
+export function canonicalAliases(room: RoomView): string[] {
   const id = room.currentState.get(stateKey("m.room.canonical_alias", ""));
-  const content = id ? (room.get(id)?.pdu.content as { alias?: unknown; alt_aliases?: unknown }) : undefined;
+  const pdu = id ? room.get(id)?.pdu : undefined;
+  const content = pdu ? contentOf(pdu, "m.room.canonical_alias") : undefined;
   if (!content) return [];
   const out = typeof content.alias === "string" ? [content.alias] : [];
   if (Array.isArray(content.alt_aliases)) for (const a of content.alt_aliases) if (typeof a === "string") out.push(a);

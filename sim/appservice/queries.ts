@@ -7,21 +7,35 @@
 //
 // Services are asked in id order until one says yes (Synapse does the same).
 
-import type { RoomId, UserId } from "../../core/index.ts";
-import type { Homeserver } from "../homeserver/homeserver.ts";
-import { rpc, type Task } from "../homeserver/tasks.ts";
-import type { ServiceEntry } from "./registry.ts";
+import { serverOfUser, type RoomId, type UserId } from "../../core/index.ts";
+import { rpc, type Task } from "../tasks.ts";
+import type { Trace } from "../trace.ts";
+import type { AppServiceRegistry, ServiceEntry } from "./registry.ts";
+
+/** What a query needs of the homeserver asking (sim/homeserver's Homeserver has this shape). */
+export interface QueryHost {
+  readonly name: string;
+  readonly trace: Trace;
+  readonly users: ReadonlySet<UserId>;
+  readonly appServices: AppServiceRegistry;
+  readonly directory: { get(alias: string): RoomId | undefined };
+}
 
 export type QueryResult = "exists" | "absent" | "failed";
 
 export const USERS_PATH = "/_matrix/app/v1/users/";
 export const ROOMS_PATH = "/_matrix/app/v1/rooms/";
 
+/** Whether the services should be asked about a user: ours, not registered, in a namespace of a service with a url. */
+export function unknownServiceUser(hs: QueryHost, userId: UserId): boolean {
+  return serverOfUser(userId) === hs.name && !hs.users.has(userId) && hs.appServices.queryTargets("users", userId).length > 0;
+}
+
 /**
  * Whether a local user exists, asking the services whose user namespace covers it when
  * it is not registered yet. "failed" when a service that was asked never answered.
  */
-export function* ensureUserKnown(hs: Homeserver, userId: UserId): Task<QueryResult> {
+export function* ensureUserKnown(hs: QueryHost, userId: UserId): Task<QueryResult> {
   if (hs.users.has(userId)) return "exists";
   let result: QueryResult = "absent";
   for (const entry of hs.appServices.queryTargets("users", userId)) {
@@ -34,7 +48,7 @@ export function* ensureUserKnown(hs: Homeserver, userId: UserId): Task<QueryResu
 }
 
 /** The room a local alias points to, asking the services whose alias namespace covers it when the directory has none. */
-export function* ensureAliasKnown(hs: Homeserver, alias: string): Task<{ result: QueryResult; roomId?: RoomId }> {
+export function* ensureAliasKnown(hs: QueryHost, alias: string): Task<{ result: QueryResult; roomId?: RoomId }> {
   const known = hs.directory.get(alias);
   if (known) return { result: "exists", roomId: known };
   let result: QueryResult = "absent";
@@ -47,7 +61,7 @@ export function* ensureAliasKnown(hs: Homeserver, alias: string): Task<{ result:
   return { result };
 }
 
-function* query(hs: Homeserver, entry: ServiceEntry, kind: "user" | "alias", subject: string, path: string): Task<QueryResult> {
+function* query(hs: QueryHost, entry: ServiceEntry, kind: "user" | "alias", subject: string, path: string): Task<QueryResult> {
   const attemptsMax = Math.max(1, entry.params.queryAttemptsMax);
   let result: QueryResult = "failed";
   let attempts = 0;

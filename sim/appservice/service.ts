@@ -10,13 +10,13 @@
 // What the service does with events and queries is its behaviour: a bridge, a bot, a
 // moderation tool (scenarios/). It acts back through AppServiceClient.
 
-import type { UserId } from "../../core/index.ts";
-import type { Homeserver } from "../homeserver/homeserver.ts";
+import { parseUserId, type UserId } from "../../core/index.ts";
 import { fail, matrixError, type Result } from "../matrix-error.ts";
 import type { RpcRequest, RpcResponse } from "../network/rpc.ts";
 import type { Simulation } from "../simulation.ts";
-import { AppServiceClient } from "./as-client.ts";
+import type { AppServiceClient } from "./as-client.ts";
 import type { ClientEvent } from "./client-event.ts";
+import type { ServiceHomeserver } from "./host.ts";
 import { ROOMS_PATH, USERS_PATH } from "./queries.ts";
 import type { ServiceEntry } from "./registry.ts";
 import { TRANSACTIONS_PATH, type AppServiceSender } from "./txn-sender.ts";
@@ -41,15 +41,17 @@ export const APPSERVICE_LIMITS = {
 
 export interface AppServiceHost {
   readonly sim: Simulation;
-  readonly hs: Homeserver;
+  readonly hs: ServiceHomeserver;
   readonly entry: ServiceEntry;
   /** The homeserver's side: its queue of pushes to this service (none when url is null). */
   readonly pushes: AppServiceSender | undefined;
+  /** A client of the homeserver acting as `userId` with the service's as_token. */
+  newClient(userId: UserId, reachable: () => boolean): AppServiceClient;
 }
 
 export class AppService {
   readonly id: string;
-  readonly hs: Homeserver;
+  readonly hs: ServiceHomeserver;
   readonly entry: ServiceEntry;
   /** The node name in the simulated network (the registration's url); null: nothing is pushed. */
   readonly node: string | null;
@@ -65,6 +67,7 @@ export class AppService {
   private readonly seenOrder: string[] = [];
   private readonly clients = new Map<string, AppServiceClient>();
   private readonly sim: Simulation;
+  private readonly newClient: AppServiceHost["newClient"];
 
   constructor(
     host: AppServiceHost,
@@ -76,6 +79,7 @@ export class AppService {
     this.id = host.entry.id;
     this.node = host.entry.node;
     this.pushes = host.pushes;
+    this.newClient = host.newClient;
   }
 
   get senderUserId(): UserId {
@@ -84,6 +88,7 @@ export class AppService {
 
   /** The user id of a localpart on the service's homeserver. */
   userId(localpart: string): UserId {
+    // Not parsed: registering a bad localpart answers M_INVALID_USERNAME, and the trace names the id asked for.
     return `@${localpart}:${this.hs.name}` as UserId;
   }
 
@@ -94,10 +99,10 @@ export class AppService {
 
   /** A client acting as the sender user, or (identity assertion) as `userId`. */
   client(userId?: string): AppServiceClient {
-    const id = (userId ?? this.senderUserId) as UserId;
+    const id = userId === undefined ? this.senderUserId : parseUserId(userId);
     let c = this.clients.get(id);
     if (!c) {
-      c = new AppServiceClient(this.hs, this.entry, this.entry.registration.as_token, id, () => this.reachable());
+      c = this.newClient(id, () => this.reachable());
       this.clients.set(id, c);
     }
     return c;
@@ -176,7 +181,8 @@ export class AppService {
     if (isTxn) return request.method === "PUT" ? this.transaction(decodeURIComponent(path.slice(TRANSACTIONS_PATH.length)), request.body) : unsupportedMethod(request);
     if (path.startsWith(USERS_PATH)) {
       if (request.method !== "GET") return unsupportedMethod(request);
-      const userId = decodeURIComponent(path.slice(USERS_PATH.length)) as UserId;
+      const userId = parseIdOrUndefined(decodeURIComponent(path.slice(USERS_PATH.length)));
+      if (!userId) return errorResponse(400, "M_INVALID_PARAM", "not a user id");
       return this.behaviour.onUserQuery?.(userId, this) ? { status: 200, body: {} } : errorResponse(404, "M_NOT_FOUND", `no user ${userId}`);
     }
     if (path.startsWith(ROOMS_PATH)) {
@@ -212,6 +218,14 @@ export class AppService {
 
   private traceTxn(txnId: string, events: number, duplicate: boolean, status: number): void {
     this.hs.trace.add({ kind: "as.txn.received", server: this.hs.name, service: this.id, txnId, events, duplicate, status });
+  }
+}
+
+function parseIdOrUndefined(value: string): UserId | undefined {
+  try {
+    return parseUserId(value);
+  } catch {
+    return undefined;
   }
 }
 

@@ -109,7 +109,7 @@ export class AppServiceSender {
       method: "PUT",
       path: `${TRANSACTIONS_PATH}${encodeURIComponent(txn.txnId)}`,
       headers: { Authorization: `Bearer ${this.host.hsToken}` },
-      body: { events: txn.events as never },
+      body: { events: txn.events },
     };
     this.host.request(node, request, (outcome) => this.onOutcome(txn, attempt, outcome));
   }

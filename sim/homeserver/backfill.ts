@@ -3,12 +3,12 @@
 // resident server for the events before its backward extremities — the prev events it
 // does not have — and keeps them (as outliers: it does not know the state at them).
 
-import { prevEventIds, type EventId, type RoomId } from "../../core/index.ts";
+import { prevEventIds, type EventId } from "../../core/index.ts";
 import { pduSummary } from "../trace.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { validateFetched } from "./receive-pipeline.ts";
 import type { RoomStore } from "./room-store.ts";
-import { rpc, type Task } from "./tasks.ts";
+import { rpc, type Task } from "../tasks.ts";
 
 /** Prev events the server cites but does not hold: where history continues. */
 export function backwardExtremities(room: RoomStore): EventId[] {
@@ -26,7 +26,7 @@ export function* backfillRoom(hs: Homeserver, room: RoomStore, limit: number): T
   if (from.length === 0) return 0;
   for (const server of hs.serversInRoom(room).filter((s) => s !== hs.name)) {
     const query = [...from.map((id) => `v=${encodeURIComponent(id)}`), `limit=${limit}`].join("&");
-    const outcome = yield* rpc(server, { method: "GET", path: `/_matrix/federation/v1/backfill/${encodeURIComponent(room.roomId as RoomId)}?${query}` });
+    const outcome = yield* rpc(server, { method: "GET", path: `/_matrix/federation/v1/backfill/${encodeURIComponent(room.roomId)}?${query}` });
     if (!outcome.ok || outcome.status !== 200) continue;
     let added = 0;
     for (const raw of (outcome.body as { pdus?: unknown[] }).pdus ?? []) {

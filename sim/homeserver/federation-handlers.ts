@@ -6,22 +6,24 @@
 import {
   authEventIds,
   computeEventId,
+  isJsonObject,
   prevEventIds,
-  serverOfUser,
   signEvent,
   type EventId,
   type JsonObject,
+  type JsonValue,
   type Pdu,
   type RoomId,
   type UserId,
 } from "../../core/index.ts";
-import { ensureUserKnown } from "../appservice/queries.ts";
+import { ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
 import type { RpcRequest, RpcResponse } from "../network/rpc.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import type { RoomStore } from "./room-store.ts";
 import { keyDocument } from "./signing-keys.ts";
 import type { StateSnapshot } from "./state-snapshot.ts";
+import { eventIdOrUndefined, eventIdsIn, objectIn, pduToJson, roomIdOrUndefined, serverPart, userIdOrUndefined } from "./wire.ts";
 
 /** Limits on what one request may make a server walk or return. */
 export const HANDLER_LIMITS = { authChainEventsMax: 10_000, backfillLimitMax: 100, missingEventsLimitMax: 100 } as const;
@@ -31,6 +33,7 @@ const KEY_VALIDITY_MS = 7 * 24 * 3600_000;
 type Respond = (response: RpcResponse) => void;
 
 const json = (status: number, body: JsonObject): RpcResponse => ({ status, body });
+const pdusOf = (room: RoomStore, ids: readonly EventId[]): JsonObject[] => ids.map((id) => pduToJson(room.get(id)!.pdu));
 const error = (status: number, errcode: string, message: string) => json(status, { errcode, error: message });
 
 export function handleFederation(hs: Homeserver, origin: string, request: RpcRequest, respond: Respond): void {
@@ -44,23 +47,23 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
   const room = a ? hs.room(a) : undefined;
   switch (`${version}/${endpoint}`) {
     case "v1/send":
-      return handleSend(hs, origin, a ?? "", request.body as JsonObject, respond);
+      return handleSend(hs, origin, a ?? "", objectIn(request.body), respond);
     case "v1/make_join":
-      return respond(room ? makeJoin(hs, room, origin, b as UserId) : notFound(a));
+      return respond(room ? makeJoin(hs, room, origin, userIdOrUndefined(b)) : notFound(a));
     case "v2/send_join":
-      return room ? sendJoin(hs, room, origin, request.body as Pdu, respond) : respond(notFound(a));
+      return room ? sendJoin(hs, room, origin, request.body, respond) : respond(notFound(a));
     case "v2/invite":
-      return inviteAfterUserQuery(hs, origin, a as RoomId, request.body as JsonObject, respond);
+      return inviteAfterUserQuery(hs, origin, a ?? "", objectIn(request.body), respond);
     case "v1/get_missing_events":
-      return respond(room ? getMissingEvents(room, request.body as JsonObject) : notFound(a));
+      return respond(room ? getMissingEvents(room, objectIn(request.body)) : notFound(a));
     case "v1/state_ids":
-      return respond(room ? stateIds(hs, room, params.get("event_id") as EventId) : notFound(a));
+      return respond(room ? stateIds(hs, room, params.get("event_id")) : notFound(a));
     case "v1/event":
-      return respond(getEvent(hs, a as EventId));
+      return respond(getEvent(hs, a ?? ""));
     case "v1/event_auth":
-      return respond(room ? json(200, { auth_chain: authChain(room, [b as EventId]).map((id) => room.get(id)!.pdu) as never }) : notFound(a));
+      return respond(room ? json(200, { auth_chain: pdusOf(room, authChain(room, eventIdsIn(b === undefined ? [] : [b]))) }) : notFound(a));
     case "v1/backfill":
-      return respond(room ? backfill(hs, room, params.getAll("v") as EventId[], Number(params.get("limit") ?? 10)) : notFound(a));
+      return respond(room ? backfill(hs, room, eventIdsIn(params.getAll("v")), Number(params.get("limit") ?? 10)) : notFound(a));
     default:
       return respond(error(404, "M_UNRECOGNIZED", `unknown endpoint ${request.method} ${path}`));
   }
@@ -89,32 +92,34 @@ function notFound(roomId: string | undefined): RpcResponse {
 function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObject, respond: Respond): void {
   const seen = hs.seenTransaction(origin, txnId);
   if (seen) return respond(seen);
-  const pdus = (Array.isArray(body?.pdus) ? body.pdus : []) as Pdu[];
+  const pdus = Array.isArray(body.pdus) ? body.pdus : [];
   const results: Record<string, JsonObject> = {};
   let pending = pdus.length;
   const finish = () => {
-    const response = json(200, { pdus: results as never });
-    hs.rememberTransaction(origin, txnId, response as { status: number; body: JsonObject });
+    const response = json(200, { pdus: results });
+    hs.rememberTransaction(origin, txnId, response);
     respond(response);
   };
   if (pending === 0) return finish();
   for (const [i, pdu] of pdus.entries()) {
-    const room = typeof pdu?.room_id === "string" ? hs.room(pdu.room_id) : undefined;
+    const roomId = isJsonObject(pdu) && typeof pdu.room_id === "string" ? pdu.room_id : undefined;
+    const room = roomId !== undefined ? hs.room(roomId) : undefined;
     // The pipeline computes the event id once and reports it; a PDU it could not read is named by position.
     const done = (outcome: { outcome: string; eventId?: string; reason?: string }) => {
       results[outcome.eventId ?? `#${i}`] = outcome.outcome === "accepted" || outcome.outcome === "softFailed" || outcome.outcome === "held" ? {} : { error: outcome.reason ?? outcome.outcome };
       if (--pending === 0) finish();
     };
     // A room we are still joining: the PDU waits for the join (and is acknowledged).
-    if (!room && typeof pdu?.room_id === "string" && hs.holdForJoin(pdu.room_id, origin, pdu)) done({ outcome: "held" });
+    const joining = !room ? roomIdOrUndefined(roomId) : undefined;
+    if (joining && hs.holdForJoin(joining, origin, pdu)) done({ outcome: "held" });
     else if (!room) done({ outcome: "dropped", reason: "unknown room" });
     else hs.enqueueInbound(room.roomId, { origin, pdu, done });
   }
 }
 
 /** GET /make_join/{roomId}/{userId}: a join template built on our view of the room. */
-function makeJoin(hs: Homeserver, room: RoomStore, origin: string, userId: UserId): RpcResponse {
-  if (typeof userId !== "string" || serverOfUser(userId) !== origin) return error(403, "M_FORBIDDEN", "the joining user must belong to the requesting server");
+function makeJoin(hs: Homeserver, room: RoomStore, origin: string, userId: UserId | undefined): RpcResponse {
+  if (userId === undefined || serverPart(userId) !== origin) return error(403, "M_FORBIDDEN", "the joining user must belong to the requesting server");
   const prevs = room.newestExtremities(hs.params.prevEventsMax);
   const skeleton = { type: "m.room.member", state_key: userId, sender: userId, content: { membership: "join" } };
   const authEvents = selectAuthEvents(skeleton, room.currentState, room.version);
@@ -130,12 +135,14 @@ function makeJoin(hs: Homeserver, room: RoomStore, origin: string, userId: UserI
   };
   const allowed = checkAuth(template, room.withCreateEvent(authEvents.map((id) => room.get(id)!.pdu)), room.version);
   if (!allowed.allowed) return error(403, "M_FORBIDDEN", `${allowed.rule}: ${allowed.reason}`);
-  return json(200, { room_version: room.version.id, event: template as unknown as JsonObject });
+  return json(200, { room_version: room.version.id, event: pduToJson(template) });
 }
 
 /** PUT /v2/send_join: accept the join, send it to the room, answer with the state before it. */
-function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: Pdu, respond: Respond): void {
-  if (pdu?.type !== "m.room.member" || (pdu.content as { membership?: string })?.membership !== "join" || pdu.state_key !== pdu.sender || serverOfUser(pdu.sender as UserId) !== origin) {
+function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: JsonValue | undefined, respond: Respond): void {
+  // The PDU itself is checked by the receive pipeline; here only that it is a join of the origin's user.
+  const isJoin = isJsonObject(pdu) && pdu.type === "m.room.member" && objectIn(pdu.content).membership === "join";
+  if (!isJoin || typeof pdu.sender !== "string" || pdu.state_key !== pdu.sender || serverPart(pdu.sender) !== origin) {
     return respond(error(400, "M_INVALID_PARAM", "send_join needs a join of a user of the requesting server"));
   }
   hs.enqueueInbound(room.roomId, {
@@ -148,13 +155,7 @@ function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: Pdu, res
       const join = room.get(outcome.eventId)!;
       const state = [...servedState(hs, room, join.stateBefore!).values()].sort();
       hs.broadcast(room, [{ eventId: join.id, pdu: join.pdu }]);
-      respond(
-        json(200, {
-          state: state.map((id) => room.get(id)!.pdu) as never,
-          auth_chain: authChain(room, [join.id, ...state]).map((id) => room.get(id)!.pdu) as never,
-          event: join.pdu as never,
-        }),
-      );
+      respond(json(200, { state: pdusOf(room, state), auth_chain: pdusOf(room, authChain(room, [join.id, ...state])), event: pduToJson(join.pdu) }));
     },
   });
 }
@@ -165,36 +166,40 @@ function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: Pdu, res
  * service was asked about it (the user query, sim/appservice/queries.ts): the service may
  * create the user — a bridge's ghost — so that the invite can land.
  */
-function inviteAfterUserQuery(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject, respond: Respond): void {
-  const target = (body?.event as { state_key?: unknown } | undefined)?.state_key;
-  const ask = typeof target === "string" && target.startsWith("@") && serverOfUser(target as UserId) === hs.name && !hs.users.has(target as UserId) && hs.appServices.queryTargets("users", target).length > 0;
-  if (!ask) return respond(invite(hs, origin, roomId, body));
-  hs.run(ensureUserKnown(hs, target as UserId), () => respond(invite(hs, origin, roomId, body)));
+function inviteAfterUserQuery(hs: Homeserver, origin: string, roomIdParam: string, body: JsonObject, respond: Respond): void {
+  const roomId = roomIdOrUndefined(roomIdParam);
+  if (!roomId) return respond(error(400, "M_INVALID_PARAM", `${roomIdParam} is not a room id`));
+  const target = userIdOrUndefined(objectIn(body.event).state_key);
+  if (!target || !unknownServiceUser(hs, target)) return respond(invite(hs, origin, roomId, body));
+  hs.run(ensureUserKnown(hs, target), () => respond(invite(hs, origin, roomId, body)));
 }
 
 function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject): RpcResponse {
-  const pdu = body?.event as unknown as Pdu;
-  const roomVersion = body?.room_version;
-  if (typeof roomVersion !== "string" || !pdu || pdu.type !== "m.room.member" || (pdu.content as { membership?: string })?.membership !== "invite") {
+  const event = objectIn(body.event);
+  const roomVersion = body.room_version;
+  if (typeof roomVersion !== "string" || event.type !== "m.room.member" || objectIn(event.content).membership !== "invite") {
     return error(400, "M_INVALID_PARAM", "expected an m.room.member invite and a room_version");
   }
-  const target = pdu.state_key as UserId;
-  if (!hs.users.has(target)) return error(404, "M_NOT_FOUND", `no user ${target} here`);
-  if (serverOfUser(pdu.sender as UserId) !== origin) return error(403, "M_FORBIDDEN", "the inviter must belong to the requesting server");
+  const target = userIdOrUndefined(event.state_key);
+  if (!target || !hs.users.has(target)) return error(404, "M_NOT_FOUND", `no user ${String(event.state_key)} here`);
+  if (typeof event.sender !== "string" || serverPart(event.sender) !== origin) return error(403, "M_FORBIDDEN", "the inviter must belong to the requesting server");
+  // Not format-checked here: the invitee's server countersigns what it is shown; the
+  // invite is checked like any PDU when it reaches the room.
+  const pdu = event as Pdu;
   const signed = signEvent(pdu, roomVersion, hs.name, hs.key.keyId, hs.key.seed, hs.crypto);
   const eventId = computeEventId(signed, roomVersion, hs.crypto);
   const invites = hs.pendingInvites.get(target) ?? new Map();
   invites.set(roomId, { eventId, pdu: signed, roomVersion });
   hs.pendingInvites.set(target, invites);
-  return json(200, { event: signed as unknown as JsonObject });
+  return json(200, { event: pduToJson(signed) });
 }
 
 /** POST /get_missing_events: breadth-first over prev_events from latest, not crossing earliest. */
 function getMissingEvents(room: RoomStore, body: JsonObject): RpcResponse {
-  const earliest = new Set((Array.isArray(body?.earliest_events) ? body.earliest_events : []) as EventId[]);
-  const latest = (Array.isArray(body?.latest_events) ? body.latest_events : []) as EventId[];
-  const limit = Math.min(Number(body?.limit ?? 10), HANDLER_LIMITS.missingEventsLimitMax);
-  const minDepth = Number(body?.min_depth ?? 0);
+  const earliest = new Set(eventIdsIn(body.earliest_events));
+  const latest = eventIdsIn(body.latest_events);
+  const limit = Math.min(Number(body.limit ?? 10), HANDLER_LIMITS.missingEventsLimitMax);
+  const minDepth = Number(body.min_depth ?? 0);
   const out: Pdu[] = [];
   const seen = new Set<EventId>(latest);
   let frontier = latest.filter((id) => room.has(id));
@@ -212,13 +217,14 @@ function getMissingEvents(room: RoomStore, body: JsonObject): RpcResponse {
     }
     frontier = next;
   }
-  return json(200, { events: out as never });
+  return json(200, { events: out.map(pduToJson) });
 }
 
 /** GET /state_ids: the state before an event and the auth chain of that state. */
-function stateIds(hs: Homeserver, room: RoomStore, eventId: EventId): RpcResponse {
+function stateIds(hs: Homeserver, room: RoomStore, eventIdParam: string | null): RpcResponse {
+  const eventId = eventIdOrUndefined(eventIdParam);
   const e = eventId ? room.get(eventId) : undefined;
-  if (!e?.stateBefore) return error(404, "M_NOT_FOUND", `no state known at ${eventId}`);
+  if (!e?.stateBefore) return error(404, "M_NOT_FOUND", `no state known at ${eventIdParam}`);
   const state = [...servedState(hs, room, e.stateBefore).values()].sort();
   return json(200, { pdu_ids: state, auth_chain_ids: authChain(room, state) });
 }
@@ -228,12 +234,13 @@ function servedState(hs: Homeserver, room: RoomStore, state: StateSnapshot): Sta
   return hs.adversary?.servedState?.(room, state) ?? state;
 }
 
-function getEvent(hs: Homeserver, eventId: EventId): RpcResponse {
-  for (const roomId of [...hs.rooms.keys()].sort()) {
-    const e = hs.rooms.get(roomId)!.get(eventId);
-    if (e) return json(200, { origin: hs.name, origin_server_ts: hs.localNowMs(), pdus: [e.pdu as never] });
+function getEvent(hs: Homeserver, eventIdParam: string): RpcResponse {
+  const eventId = eventIdOrUndefined(eventIdParam);
+  for (const roomId of eventId ? [...hs.rooms.keys()].sort() : []) {
+    const e = hs.rooms.get(roomId)!.get(eventId!);
+    if (e) return json(200, { origin: hs.name, origin_server_ts: hs.localNowMs(), pdus: [pduToJson(e.pdu)] });
   }
-  return error(404, "M_NOT_FOUND", `unknown event ${eventId}`);
+  return error(404, "M_NOT_FOUND", `unknown event ${eventIdParam}`);
 }
 
 /** GET /backfill: the given events and their predecessors, newest first, up to limit. */
@@ -253,7 +260,7 @@ function backfill(hs: Homeserver, room: RoomStore, from: EventId[], limit: numbe
     }
     frontier = [...new Set(next)].sort();
   }
-  return json(200, { origin: hs.name, origin_server_ts: hs.localNowMs(), pdus: out as never });
+  return json(200, { origin: hs.name, origin_server_ts: hs.localNowMs(), pdus: out.map(pduToJson) });
 }
 
 /**

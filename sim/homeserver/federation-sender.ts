@@ -11,6 +11,7 @@ import type { ScheduledAction } from "../scheduler.ts";
 import type { Trace } from "../trace.ts";
 import { nextDestinationState, type DestinationEvent, type DestinationState } from "./destination-machine.ts";
 import type { FederationParams } from "./federation-params.ts";
+import { pduToJson } from "./wire.ts";
 
 /** A PDU with its id (computed once by the homeserver that stores it). */
 export interface OutgoingPdu {
@@ -152,8 +153,8 @@ export class FederationSender {
       pdus: txn.pdus.map((p) => p.eventId),
       catchUp: txn.catchUp,
     });
-    const body = { origin: this.host.serverName, origin_server_ts: this.host.localNowMs(), pdus: txn.pdus.map((p) => p.pdu), edus: [] };
-    this.host.request(name, { method: "PUT", path: `/_matrix/federation/v1/send/${txn.txnId}`, body: body as never }, (outcome) =>
+    const body = { origin: this.host.serverName, origin_server_ts: this.host.localNowMs(), pdus: txn.pdus.map((p) => pduToJson(p.pdu)), edus: [] };
+    this.host.request(name, { method: "PUT", path: `/_matrix/federation/v1/send/${txn.txnId}`, body }, (outcome) =>
       this.onOutcome(name, d, txn.txnId, outcome),
     );
   }

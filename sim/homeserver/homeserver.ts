@@ -1,14 +1,15 @@
 // One virtual homeserver: its name, signing key and clock; its users and rooms (what it
 // persists); its federation sender and inbound queues (what it holds in memory and a
-// crash loses). Client actions create events here; federation requests arrive through
-// the simulated RPC layer and are answered by federation-handlers.ts.
+// crash loses): the two records of server-state.ts. Clients reach it through
+// client-server-api.ts; federation requests arrive through the simulated RPC layer and
+// are answered by federation-handlers.ts.
 
 import {
+  authEventIds,
   buildEvent,
-  isStateEvent,
+  contentOf,
   parseRoomId,
   parseUserId,
-  serverOfUser,
   splitStateKey,
   stateKey,
   toRoomVersion,
@@ -21,9 +22,9 @@ import {
   type SigningKey,
   type UserId,
 } from "../../core/index.ts";
-import { makeAdversary, type Adversary, type AdversarySpec } from "../adversary.ts";
-import { AppServiceRegistry, type ServiceEntry } from "../appservice/registry.ts";
-import type { RpcOutcome, RpcRequest } from "../network/rpc.ts";
+import type { ServiceEntry } from "../appservice/registry.ts";
+import { assert } from "../assert.ts";
+import type { RpcOutcome, RpcRequest, RpcResponse } from "../network/rpc.ts";
 import type { Simulation } from "../simulation.ts";
 import { pduSummary } from "../trace.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
@@ -31,14 +32,16 @@ import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-p
 import { FederationSender, type OutgoingPdu } from "./federation-sender.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
-import { receivePdu, type PduOutcome, type PipelineHost } from "./receive-pipeline.ts";
-import { RoomDirectory } from "./room-directory.ts";
+import { receivePdu, type PipelineHost } from "./receive-pipeline.ts";
+import type { Misbehaviour, MisbehaviourFactory, MisbehaviourHost } from "./misbehaviour.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { NO_SKEW, serverTimeMs, type ClockSkew } from "./server-clock.ts";
-import { KeyStore, makeSigningKey } from "./signing-keys.ts";
+import { emptyPersistedState, freshMemoryState, memoryIsIdle, type InboundItem, type MemoryState, type PersistedState } from "./server-state.ts";
+import { makeSigningKey } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { withVerificationCache, type CachingCrypto } from "./verification-cache.ts";
-import { runTask, type Task } from "./tasks.ts";
+import { serverPart } from "./wire.ts";
+import { runTask, type Task } from "../tasks.ts";
 
 export interface HomeserverOptions {
   skew?: Partial<ClockSkew>;
@@ -46,8 +49,8 @@ export interface HomeserverOptions {
   /** Sign and verify events (default true). Sweeps may turn it off; hashes and auth stay. */
   signing?: boolean;
   crypto: CryptoBackend;
-  /** Make this server break the protocol on purpose (sim/adversary.ts). */
-  adversary?: AdversarySpec;
+  /** Make this server break the protocol on purpose (sim/adversary.ts makes these hooks). */
+  misbehaviour?: MisbehaviourFactory;
 }
 
 /** Bounds on what a homeserver holds in memory. */
@@ -56,62 +59,27 @@ export const HOMESERVER_LIMITS = { heldForJoinMax: 1_000 } as const;
 /** A local event built and checked but not yet stored. */
 export interface PreparedEvent {
   room: RoomStore;
+  sender: UserId;
   eventId: EventId;
   pdu: Pdu;
   stateBefore: StateSnapshot;
   prevEvents: EventId[];
 }
 
-/** A PDU waiting in a room's inbound queue, with whom to tell when it is done. */
-interface InboundItem {
-  origin: string;
-  pdu: unknown;
-  done: (outcome: PduOutcome) => void;
-}
-
-export class Homeserver implements PipelineHost {
+export class Homeserver implements PipelineHost, MisbehaviourHost {
   readonly key: SigningKey;
   readonly params: FederationParams;
   skew: ClockSkew;
-  crypto: CachingCrypto;
   private readonly baseCrypto: CryptoBackend;
   readonly verifySignatures: boolean;
-  readonly adversary: Adversary | undefined;
-
-  // ---- persisted: survives a crash --------------------------------------------------
-  readonly rooms = new Map<RoomId, RoomStore>();
-  readonly users = new Set<UserId>();
-  /** Access tokens of this server's users (persisted, as a database would). */
-  private readonly tokens = new Map<string, UserId>();
-  readonly keys = new KeyStore();
-  /** Invites for our users to rooms we are not in yet: user → room → invite event. */
-  readonly pendingInvites = new Map<UserId, Map<RoomId, { eventId: EventId; pdu: Pdu; roomVersion: string }>>();
-  /** Application services loaded from their registrations (configuration: survives a crash). */
-  readonly appServices: AppServiceRegistry;
-  /** Local room aliases. */
-  readonly directory = new RoomDirectory();
-  private readonly catchUpMarks = new Set<string>();
-  /**
-   * Per destination, the rooms it has been sent events in since it last had everything
-   * (Synapse persists this as destination_rooms when it queues an event): what a
-   * catch-up must cover, even in a room the destination has since left or been kicked from.
-   */
-  private readonly owed = new Map<string, Set<RoomId>>();
-  private stream = 0;
-  private roomCounter = 0;
-
-  // ---- in memory: a crash loses it ---------------------------------------------------
-  private sender: FederationSender;
-  private inbound = new Map<RoomId, { queue: InboundItem[]; busy: boolean }>();
-  /**
-   * Rooms a join is under way for (how many joins) and the PDUs that arrived for them
-   * meanwhile: processed once the room's state is in place (Synapse's room_queues).
-   */
-  private joining = new Map<RoomId, { joins: number; queue: Array<{ origin: string; pdu: unknown }> }>();
-  private seenTransactions = new Map<string, { status: number; body: JsonObject }>();
-  private listeners: Array<(room: RoomStore, event: StoredEvent) => void> = [];
-  /** What to tell the clients waiting on tasks in flight, should the server crash. */
-  private lostOnCrash = new Set<() => void>();
+  /** The hooks of a server made to break the protocol (sim/adversary.ts); undefined when honest. */
+  readonly adversary: Misbehaviour | undefined;
+  /** What a crash keeps. */
+  private readonly persisted: PersistedState;
+  /** What a crash loses: crash() replaces the whole record. */
+  private memory: MemoryState;
+  /** Who is told of accepted events (clients' sync, application services): wiring set up once, not state. */
+  private readonly listeners: Array<(room: RoomStore, event: StoredEvent) => void> = [];
   up = true;
 
   constructor(
@@ -119,18 +87,45 @@ export class Homeserver implements PipelineHost {
     private readonly sim: Simulation,
     options: HomeserverOptions,
   ) {
-    // The cache is in memory, so a crash loses it (see crash()).
-    this.crypto = withVerificationCache(options.crypto);
     this.baseCrypto = options.crypto;
     this.params = { ...DEFAULT_FEDERATION_PARAMS, ...options.params };
     this.skew = { ...NO_SKEW, ...options.skew };
     this.verifySignatures = options.signing ?? true;
     this.key = makeSigningKey(name, sim.stream(`key:${name}`));
-    this.appServices = new AppServiceRegistry(name);
-    this.adversary = options.adversary ? makeAdversary(options.adversary, this) : undefined;
+    this.persisted = emptyPersistedState(name);
+    this.memory = this.freshMemory();
+    this.adversary = options.misbehaviour?.(this);
     if (this.adversary?.clockOffsetMs) this.skew = { ...this.skew, offsetMs: this.skew.offsetMs + this.adversary.clockOffsetMs };
     this.keys.add(name, new Map([[this.key.keyId, { publicKey: this.crypto.publicKey(this.key.seed), validUntilTs: Number.MAX_SAFE_INTEGER }]]));
-    this.sender = this.makeSender();
+  }
+
+  /** Hashing and signing, with the in-memory verification cache (a crash loses it). */
+  get crypto(): CachingCrypto {
+    return this.memory.crypto;
+  }
+
+  get rooms(): Map<RoomId, RoomStore> {
+    return this.persisted.rooms;
+  }
+
+  get users(): ReadonlySet<UserId> {
+    return this.persisted.users;
+  }
+
+  get keys(): PersistedState["keys"] {
+    return this.persisted.keys;
+  }
+
+  get pendingInvites(): PersistedState["pendingInvites"] {
+    return this.persisted.pendingInvites;
+  }
+
+  get appServices(): PersistedState["appServices"] {
+    return this.persisted.appServices;
+  }
+
+  get directory(): PersistedState["directory"] {
+    return this.persisted.directory;
   }
 
   get trace() {
@@ -143,11 +138,11 @@ export class Homeserver implements PipelineHost {
   }
 
   nextStream(): number {
-    return ++this.stream;
+    return ++this.persisted.stream;
   }
 
   get streamPosition(): number {
-    return this.stream;
+    return this.persisted.stream;
   }
 
   /** Be told of every accepted event (clients' sync, application services). */
@@ -157,6 +152,8 @@ export class Homeserver implements PipelineHost {
   }
 
   onAccepted(room: RoomStore, event: StoredEvent): void {
+    assert(room.extremityIds().length > 0, () => `${this.name}: a room holding an accepted event has forward extremities (${room.roomId})`);
+    assert(authEventIds(event.pdu).every((a) => room.has(a)), () => `${this.name}: an accepted event's auth events are stored (${event.id})`);
     for (const [target, by] of applyRedactions(room, event)) this.trace.add({ kind: "pdu.redacted", server: this.name, room: room.roomId, event: target, by });
     this.adversary?.observed?.(room, this.sim.nowMs);
     for (const l of this.listeners) l(room, event);
@@ -189,7 +186,7 @@ export class Homeserver implements PipelineHost {
     const allowed = this.appServices.mayRegister(userId, appService);
     if (!allowed.ok) return allowed;
     if (this.users.has(userId)) return fail("M_USER_IN_USE", `${userId} is already registered`);
-    this.users.add(userId);
+    this.persisted.users.add(userId);
     // The trace names who lives where (people, bots, a service's ghosts), so that a
     // reader such as the web view can draw and act as them.
     this.trace.add({ kind: "server.user", server: this.name, user: userId, ...(appService ? { service: appService.id } : {}) });
@@ -199,25 +196,26 @@ export class Homeserver implements PipelineHost {
   /** Log a user in: a new access token (deterministic: drawn from the server's stream). */
   issueToken(userId: UserId): string {
     const token = `syt_${userId.slice(1, userId.indexOf(":"))}_${this.sim.stream(`tokens:${this.name}`).int(0, 0x7fffffff).toString(36)}`;
-    this.tokens.set(token, userId);
+    this.persisted.tokens.set(token, userId);
     return token;
   }
 
   userForToken(token: string): UserId | undefined {
-    return this.tokens.get(token);
+    return this.persisted.tokens.get(token);
   }
 
   revokeToken(token: string): void {
-    this.tokens.delete(token);
+    this.persisted.tokens.delete(token);
   }
 
   room(roomId: RoomId | string): RoomStore | undefined {
+    // A lookup by any string is safe (one that is no room id finds nothing): callers need not parse first.
     return this.rooms.get(roomId as RoomId);
   }
 
   /** A fresh room id for versions 1-11 (`!opaque:server`), deterministic per server. */
   newRoomId(): RoomId {
-    return parseRoomId(`!r${++this.roomCounter}-${this.sim.stream(`ids:${this.name}`).int(0, 0xffffff).toString(16)}:${this.name}`);
+    return parseRoomId(`!r${++this.persisted.roomCounter}-${this.sim.stream(`ids:${this.name}`).int(0, 0xffffff).toString(16)}:${this.name}`);
   }
 
   /** Servers with a joined member in the room's current state (or the given state): the room's residents. */
@@ -226,14 +224,16 @@ export class Homeserver implements PipelineHost {
     for (const [k, id] of state.entries()) {
       const { type, stateKey: sk } = splitStateKey(k);
       if (type !== "m.room.member") continue;
-      if ((room.get(id)?.pdu.content as { membership?: string }).membership === "join") servers.add(serverOfUser(sk as UserId));
+      const pdu = room.get(id)?.pdu;
+      if (pdu && contentOf(pdu, "m.room.member")?.membership === "join") servers.add(serverPart(sk));
     }
     return [...servers].sort();
   }
 
   membership(room: RoomStore, userId: string): string | undefined {
     const id = room.currentState.get(stateKey("m.room.member", userId));
-    return id ? ((room.get(id)?.pdu.content as { membership?: string }).membership ?? undefined) : undefined;
+    const pdu = id ? room.get(id)?.pdu : undefined;
+    return pdu ? (contentOf(pdu, "m.room.member")?.membership ?? undefined) : undefined;
   }
 
   /**
@@ -275,7 +275,7 @@ export class Homeserver implements PipelineHost {
     const authPdus = authEvents.map((id) => room.get(id)!.pdu);
     const auth = checkAuth(built.pdu, isCreate ? authPdus : room.withCreateEvent(authPdus), room.version);
     if (!auth.allowed) return fail("M_FORBIDDEN", `${auth.rule}: ${auth.reason}`);
-    return ok({ room, eventId: built.eventId, pdu: built.pdu, stateBefore, prevEvents: prevs.map((e) => e.id) });
+    return ok({ room, sender, eventId: built.eventId, pdu: built.pdu, stateBefore, prevEvents: prevs.map((e) => e.id) });
   }
 
   /** Store a prepared event (the PDU may carry more signatures now) and send it out. */
@@ -290,7 +290,7 @@ export class Homeserver implements PipelineHost {
     // The residents before the event hear of it too (Synapse sends to the hosts at its
     // prev events): a kick or ban of a server's last user must reach that server.
     this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
-    this.mergeExtremitiesIfWide(room, pdu.sender as UserId);
+    this.mergeExtremitiesIfWide(room, prepared.sender);
     return stored;
   }
 
@@ -320,10 +320,10 @@ export class Homeserver implements PipelineHost {
     for (const d of [...destinations].sort()) {
       const out = this.adversary?.outgoing ? this.adversary.outgoing(d, room, pdus) : pdus;
       if (out.length === 0) continue;
-      const rooms = this.owed.get(d) ?? new Set<RoomId>();
+      const rooms = this.persisted.owed.get(d) ?? new Set<RoomId>();
       rooms.add(room.roomId);
-      this.owed.set(d, rooms);
-      this.sender.enqueue(d, out);
+      this.persisted.owed.set(d, rooms);
+      this.memory.sender.enqueue(d, out);
     }
   }
 
@@ -347,12 +347,13 @@ export class Homeserver implements PipelineHost {
    * on the task gets an answer (its connection drops), where a server's own work just stops.
    */
   run<T>(task: Task<T>, onDone: (result: T) => void, onLost?: () => void): void {
-    if (onLost) this.lostOnCrash.add(onLost);
+    const { lostOnCrash } = this.memory;
+    if (onLost) lostOnCrash.add(onLost);
     runTask(
       task,
       (to, req, onOutcome) => this.request(to, req, onOutcome),
       (result) => {
-        if (onLost) this.lostOnCrash.delete(onLost);
+        if (onLost) lostOnCrash.delete(onLost);
         if (this.up) onDone(result);
       },
       (error) => {
@@ -363,22 +364,22 @@ export class Homeserver implements PipelineHost {
 
   /** A join of `roomId` starts: PDUs for it are held until it ends. */
   beginJoin(roomId: RoomId): void {
-    const j = this.joining.get(roomId) ?? { joins: 0, queue: [] };
+    const j = this.memory.joining.get(roomId) ?? { joins: 0, queue: [] };
     j.joins++;
-    this.joining.set(roomId, j);
+    this.memory.joining.set(roomId, j);
   }
 
   /** A join ends; when the last one does, what arrived meanwhile is processed (if we are in the room now) or dropped. */
   endJoin(roomId: RoomId): void {
-    const j = this.joining.get(roomId);
+    const j = this.memory.joining.get(roomId);
     if (!j || --j.joins > 0) return;
-    this.joining.delete(roomId);
+    this.memory.joining.delete(roomId);
     for (const { origin, pdu } of j.queue) this.enqueueInbound(roomId, { origin, pdu, done: () => {} });
   }
 
   /** Hold a PDU for a room being joined. False when no join is under way (or the hold is full). */
-  holdForJoin(roomId: string, origin: string, pdu: unknown): boolean {
-    const j = this.joining.get(roomId as RoomId);
+  holdForJoin(roomId: RoomId, origin: string, pdu: unknown): boolean {
+    const j = this.memory.joining.get(roomId);
     if (!j || j.queue.length >= HOMESERVER_LIMITS.heldForJoinMax) return false;
     j.queue.push({ origin, pdu });
     return true;
@@ -391,10 +392,10 @@ export class Homeserver implements PipelineHost {
       item.done({ outcome: "dropped", reason: `not in room ${roomId}` });
       return;
     }
-    let q = this.inbound.get(roomId);
+    let q = this.memory.inbound.get(roomId);
     if (!q) {
       q = { queue: [], busy: false };
-      this.inbound.set(roomId, q);
+      this.memory.inbound.set(roomId, q);
     }
     q.queue.push(item);
     this.drainInbound(room, q);
@@ -414,19 +415,19 @@ export class Homeserver implements PipelineHost {
 
   /** A signed request from `origin` arrived: it is up (clears backoff towards it). */
   heardFrom(origin: string): void {
-    this.sender.peerUp(origin);
+    this.memory.sender.peerUp(origin);
   }
 
-  seenTransaction(origin: string, txnId: string): { status: number; body: JsonObject } | undefined {
-    return this.seenTransactions.get(`${origin}\u0000${txnId}`);
+  seenTransaction(origin: string, txnId: string): RpcResponse | undefined {
+    return this.memory.seenTransactions.get(`${origin}\u0000${txnId}`);
   }
 
-  rememberTransaction(origin: string, txnId: string, response: { status: number; body: JsonObject }): void {
-    this.seenTransactions.set(`${origin}\u0000${txnId}`, response);
+  rememberTransaction(origin: string, txnId: string, response: RpcResponse): void {
+    this.memory.seenTransactions.set(`${origin}\u0000${txnId}`, response);
   }
 
   get federationSender(): FederationSender {
-    return this.sender;
+    return this.memory.sender;
   }
 
   // ---- crash and restart -------------------------------------------------------------------
@@ -436,28 +437,30 @@ export class Homeserver implements PipelineHost {
     const lostActions = this.sim.scheduler.cancelOwner(this.name);
     this.sim.rpc.forget(this.name);
     this.up = false;
-    this.inbound = new Map();
-    this.joining = new Map();
-    const lost = [...this.lostOnCrash];
-    this.lostOnCrash = new Set();
-    this.seenTransactions = new Map();
-    this.crypto = withVerificationCache(this.baseCrypto);
+    const lost = [...this.memory.lostOnCrash];
     // What was queued in memory is gone; what each destination is owed was persisted.
-    for (const d of [...this.owed.keys()].sort()) this.catchUpMarks.add(d);
-    this.sender = this.makeSender();
+    for (const d of [...this.persisted.owed.keys()].sort()) this.persisted.catchUpMarks.add(d);
+    this.memory = this.freshMemory();
     this.trace.add({ kind: "server.crash", server: this.name, lostActions });
     for (const tell of lost) tell();
   }
 
   /** Come back with what was persisted, and catch up every destination marked for it. */
   restart(listen: () => void): void {
+    assert(memoryIsIdle(this.memory), () => `${this.name}: a server does no work while it is down (its memory record is fresh at restart)`);
     this.up = true;
     listen();
     this.trace.add({ kind: "server.restart", server: this.name });
-    for (const d of [...this.catchUpMarks].sort()) this.sender.startCatchUp(d);
+    for (const d of [...this.persisted.catchUpMarks].sort()) this.memory.sender.startCatchUp(d);
+  }
+
+  /** A new memory record: what the server holds when it starts, and again after a crash. */
+  private freshMemory(): MemoryState {
+    return freshMemoryState(this.makeSender(), withVerificationCache(this.baseCrypto));
   }
 
   private makeSender(): FederationSender {
+    const { catchUpMarks, owed } = this.persisted;
     return new FederationSender({
       serverName: this.name,
       params: this.params,
@@ -469,28 +472,20 @@ export class Homeserver implements PipelineHost {
       cancel: (action) => this.sim.scheduler.cancel(action),
       request: (to, req, onOutcome) => this.request(to, req, onOutcome),
       catchUpPdus: (destination) => this.catchUpPdus(destination),
-      markCatchUp: (destination, needed) => void (needed ? this.catchUpMarks.add(destination) : this.catchUpMarks.delete(destination)),
-      drained: (destination) => void this.owed.delete(destination),
+      markCatchUp: (destination, needed) => void (needed ? catchUpMarks.add(destination) : catchUpMarks.delete(destination)),
+      drained: (destination) => void owed.delete(destination),
     });
   }
 
   /** Catch-up: the forward extremities of every room the destination is owed events in, or is in. */
   private catchUpPdus(destination: string): OutgoingPdu[] {
     const out: OutgoingPdu[] = [];
-    const owed = this.owed.get(destination);
+    const owed = this.persisted.owed.get(destination);
     for (const roomId of [...this.rooms.keys()].sort()) {
       const room = this.rooms.get(roomId)!;
       if (!owed?.has(roomId) && !this.serversInRoom(room).includes(destination)) continue;
       for (const id of room.extremityIds()) out.push({ eventId: id, pdu: room.get(id)!.pdu });
     }
     return out;
-  }
-
-  /** State events of the current state, for invite_room_state and joins. */
-  stateEvents(state: StateSnapshot, room: RoomStore): Pdu[] {
-    return [...state.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, id]) => room.get(id)!.pdu)
-      .filter((p) => isStateEvent(p));
   }
 }

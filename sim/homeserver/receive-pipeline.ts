@@ -35,7 +35,8 @@ import {
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { acceptKeyDocument, type KeyStore } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
-import { rpc, type Task } from "./tasks.ts";
+import { rpc, type Task } from "../tasks.ts";
+import { eventIdsIn } from "./wire.ts";
 
 export interface PipelineHost {
   readonly name: string;
@@ -272,8 +273,8 @@ function* fetchStateAfter(host: PipelineHost, room: RoomStore, origin: string, p
   const outcome = yield* rpc(origin, { method: "GET", path: `${FEDERATION}/state_ids/${room.roomId}?event_id=${encodeURIComponent(p)}` });
   if (!outcome.ok || outcome.status !== 200) return undefined;
   const body = outcome.body as { pdu_ids?: string[]; auth_chain_ids?: string[] };
-  const stateIds = (body.pdu_ids ?? []) as EventId[];
-  const wanted = [...new Set([p, ...stateIds, ...((body.auth_chain_ids ?? []) as EventId[])])].filter((e) => !room.has(e)).sort();
+  const stateIds = eventIdsIn(body.pdu_ids);
+  const wanted = [...new Set([p, ...stateIds, ...eventIdsIn(body.auth_chain_ids)])].filter((e) => !room.has(e)).sort();
   if (wanted.length > PIPELINE_LIMITS.stateFetchEventsMax) return undefined;
   const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
   for (const e of wanted) {

@@ -7,6 +7,7 @@
 
 import { powerLevelField, redactEvent, stateKey, userPowerLevel, type EventId, type Pdu } from "../../core/index.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
+import { eventIdOrUndefined } from "./wire.ts";
 
 function domainOf(userId: string): string {
   return userId.slice(userId.indexOf(":") + 1);
@@ -14,7 +15,7 @@ function domainOf(userId: string): string {
 
 export function redactedTarget(pdu: Pdu, room: RoomStore): EventId | undefined {
   const target = room.version.redactsInContent ? pdu.content.redacts : pdu.redacts;
-  return typeof target === "string" ? (target as EventId) : undefined;
+  return typeof target === "string" ? eventIdOrUndefined(target) : undefined;
 }
 
 function mayRedact(room: RoomStore, redaction: Pdu, target: Pdu): boolean {

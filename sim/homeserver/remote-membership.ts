@@ -10,10 +10,8 @@ import {
   stateKey,
   toRoomVersion,
   type EventId,
-  type JsonObject,
   type Pdu,
   type RoomId,
-  type RoomVersion,
   type UserId,
 } from "../../core/index.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
@@ -23,7 +21,8 @@ import { checkAuthAgainstState } from "./protocol.ts";
 import { validateFetchedWithReason } from "./receive-pipeline.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
-import { rpc, type Task } from "./tasks.ts";
+import { eventIdsIn, objectIn, pduToJson } from "./wire.ts";
+import { rpc, type Task } from "../tasks.ts";
 
 const FEDERATION = "/_matrix/federation";
 
@@ -36,6 +35,8 @@ export function* joinRemoteRoom(hs: Homeserver, userId: UserId, roomId: RoomId, 
   // Events for the room may arrive before our send_join returns: hold them until then.
   hs.beginJoin(roomId);
   const result = yield* joinThrough(hs, userId, roomId, via);
+  // Joined: the invite that led here is spent.
+  if (result.ok) hs.pendingInvites.get(userId)?.delete(roomId);
   hs.endJoin(roomId);
   return result;
 }
@@ -54,9 +55,10 @@ function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: reado
       if (made.status === 403) return fail("M_FORBIDDEN", lastError);
       continue;
     }
-    const { room_version: roomVersion, event: template } = made.body as { room_version: string; event: Pdu };
+    const { room_version: roomVersion, event } = objectIn(made.body);
+    const template = objectIn(event);
     // The joining server checks the template names the room, the user and a join.
-    if (template.room_id !== roomId || template.sender !== userId || template.state_key !== userId || template.type !== "m.room.member") {
+    if (typeof roomVersion !== "string" || template.room_id !== roomId || template.sender !== userId || template.state_key !== userId || template.type !== "m.room.member") {
       lastError = `${resident}: make_join returned a template for something else`;
       continue;
     }
@@ -66,9 +68,9 @@ function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: reado
       sender: userId,
       type: "m.room.member",
       stateKey: userId,
-      content: { ...template.content, membership: "join" },
-      prevEvents: (template.prev_events as string[]).map((id) => ({ eventId: id as EventId, depth: template.depth - 1 })),
-      authEvents: template.auth_events as string[],
+      content: { ...objectIn(template.content), membership: "join" },
+      prevEvents: eventIdsIn(template.prev_events).map((id) => ({ eventId: id, depth: Number(template.depth) - 1 })),
+      authEvents: eventIdsIn(template.auth_events),
       originServerTs: hs.localNowMs(),
       key: hs.key,
       crypto: hs.crypto,
@@ -77,7 +79,7 @@ function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: reado
     const sent = yield* rpc(resident, {
       method: "PUT",
       path: `${FEDERATION}/v2/send_join/${encodeURIComponent(roomId)}/${encodeURIComponent(built.eventId)}`,
-      body: built.pdu as unknown as JsonObject,
+      body: pduToJson(built.pdu),
     });
     if (!sent.ok || sent.status !== 200) {
       lastError = `${resident}: send_join ${sent.ok ? ((sent.body as { error?: string }).error ?? sent.status) : sent.error}`;
@@ -111,6 +113,8 @@ function* storeJoinedRoom(
     if ("reason" in valid) return fail("M_UNKNOWN", `send_join from ${resident} returned an event that could not be checked: ${valid.reason}`);
     fetched.push(valid);
   }
+  // The state as checked (the auth chain came first); ids computed once, by the check.
+  const stateEvents = fetched.slice(authChain.length);
   fetched.sort((a, b) => a.pdu.depth - b.pdu.depth || (a.id < b.id ? -1 : 1));
   for (const { id, pdu } of fetched) {
     if (room.has(id)) continue;
@@ -118,10 +122,9 @@ function* storeJoinedRoom(
     hs.trace.add({ kind: "pdu.outlier", server: hs.name, room: roomId, event: id, ...pduSummary(pdu) });
   }
   let stateBefore = StateSnapshot.EMPTY;
-  for (const raw of state) {
-    const pdu = raw as Pdu;
+  for (const { id, pdu } of stateEvents) {
     if (!isStateEvent(pdu)) continue;
-    stateBefore = stateBefore.with(stateKey(pdu.type, pdu.state_key), idOf(hs, room.version, pdu));
+    stateBefore = stateBefore.with(stateKey(pdu.type, pdu.state_key), id);
   }
   const auth = checkAuthAgainstState(joinPdu, stateBefore, room.fetch, room.version);
   if (!auth.allowed) return fail("M_FORBIDDEN", `our own join fails auth against the room's state: ${auth.rule}: ${auth.reason}`);
@@ -131,12 +134,7 @@ function* storeJoinedRoom(
   hs.trace.add({ kind: "pdu.created", server: hs.name, room: roomId, event: joinId, ...pduSummary(joinPdu) });
   hs.onAccepted(room, stored);
   hs.onStateChanged(room, before);
-  hs.pendingInvites.get(joinPdu.sender as UserId)?.delete(roomId);
   return ok(joinId);
-}
-
-function idOf(hs: Homeserver, version: RoomVersion, pdu: Pdu): EventId {
-  return computeEventId(pdu, version, hs.crypto);
 }
 
 /**
@@ -153,7 +151,7 @@ export function* inviteRemoteUser(hs: Homeserver, prepared: PreparedEvent, targe
   const outcome = yield* rpc(destination, {
     method: "PUT",
     path: `${FEDERATION}/v2/invite/${encodeURIComponent(room.roomId)}/${encodeURIComponent(prepared.eventId)}`,
-    body: { room_version: room.version.id, event: prepared.pdu as unknown as JsonObject, invite_room_state: strippedState as unknown as JsonObject[] },
+    body: { room_version: room.version.id, event: pduToJson(prepared.pdu), invite_room_state: strippedState.map(pduToJson) },
   });
   if (!outcome.ok) return fail("M_UNKNOWN", `${destination} did not answer the invite: ${outcome.error}`);
   if (outcome.status !== 200) return fail("M_FORBIDDEN", `${destination} refused the invite: ${(outcome.body as { error?: string }).error ?? outcome.status}`);

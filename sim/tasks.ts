@@ -1,8 +1,10 @@
 // Work that waits on the network, written as generators: a task yields the federation
 // request it needs and is resumed with the outcome. No Promises (their microtasks would
 // run outside the scheduler's order); each resumption is an ordinary scheduled step.
+// It lives in sim/, not homeserver/: a homeserver's queries to its application services
+// are tasks too, and sim/appservice/ does not import sim/homeserver/.
 
-import type { RpcOutcome, RpcRequest } from "../network/rpc.ts";
+import type { RpcOutcome, RpcRequest } from "./network/rpc.ts";
 
 export interface RpcNeed {
   to: string;
@@ -18,7 +20,7 @@ export function runTask<T>(task: Task<T>, call: RpcCaller, onDone: (result: T) =
   const advance = (input: RpcOutcome | undefined) => {
     let step: IteratorResult<RpcNeed, T>;
     try {
-      step = input === undefined ? task.next(undefined as never) : task.next(input);
+      step = input === undefined ? task.next() : task.next(input);
     } catch (e) {
       onError(e);
       return;

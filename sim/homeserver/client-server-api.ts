@@ -1,0 +1,318 @@
+// The server side of the Client-Server API (spec: client-server-api): what a homeserver
+// does when a client asks. It exists so that the rules live with the homeserver and
+// every caller is thin: the simulated Client (sim/client.ts) and an HTTP front end call
+// these same functions. Each takes the homeserver, the authenticated session and a
+// request, and answers with a Result (a value, or a Matrix error such as M_FORBIDDEN):
+// returned at once for local work, or given to `reply` exactly once, later in virtual
+// time, when federation or an application service is involved.
+
+import {
+  serverOfUser,
+  stateKey,
+  stateMapToObject,
+  type EventId,
+  type JsonObject,
+  type Pdu,
+  type RoomId,
+  type UserId,
+} from "../../core/index.ts";
+import { ensureAliasKnown, ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
+import type { ServiceEntry } from "../appservice/registry.ts";
+import { fail, matrixError, ok, type MatrixError, type Result } from "../matrix-error.ts";
+import { createRoomEvents, type CreateRoomOptions } from "../room-presets.ts";
+import { backfillRoom } from "./backfill.ts";
+import type { Homeserver } from "./homeserver.ts";
+import { inviteRemoteUser, joinRemoteRoom } from "./remote-membership.ts";
+import { parseRoomAlias } from "./room-directory.ts";
+import type { RoomStore } from "./room-store.ts";
+import { roomIdOrUndefined, serverPart, userIdOrUndefined } from "./wire.ts";
+
+/** Who makes a request, once authenticated: a user, or an application service acting as one. */
+export interface Session {
+  readonly userId: UserId;
+  /** The application service making the request (as_token), for M_EXCLUSIVE checks. */
+  readonly service?: ServiceEntry;
+}
+
+/** Where an answer that takes virtual time goes; called exactly once. */
+export type Reply<T> = (result: Result<T>) => void;
+
+export interface SyncRoom {
+  timeline: Array<{ eventId: EventId; type: string; sender: string; stateKey?: string; content: JsonObject; originServerTs: number }>;
+  /** `{type: {state_key: event id}}`: the state after the timeline (the spec's use_state_after). */
+  stateAfter: Record<string, Record<string, EventId>>;
+  limited: boolean;
+}
+
+export interface SyncResponse {
+  nextBatch: number;
+  join: Record<string, SyncRoom>;
+  invite: Record<string, { inviter: string; eventId: EventId }>;
+  leave: string[];
+  /** Set (and nothing else) when the request failed. */
+  error?: MatrixError;
+}
+
+/** At most this many timeline events per room per sync; more sets `limited`. */
+export const SYNC_TIMELINE_MAX = 100;
+
+// ---- authentication -------------------------------------------------------------------
+
+/** An access token of one of our users, for that user (M_UNKNOWN_TOKEN after logout). */
+export function authenticateUser(hs: Homeserver, accessToken: string, userId: UserId): Result<Session> {
+  return hs.userForToken(accessToken) === userId ? ok({ userId }) : fail("M_UNKNOWN_TOKEN", "the access token is not valid");
+}
+
+/**
+ * An application service's as_token with identity assertion (spec: application-service-api
+ * "Identity assertion"): it acts as its sender user or as a registered user of its user
+ * namespaces. Outside them M_EXCLUSIVE (the spec's wording; Synapse answers 403
+ * M_FORBIDDEN); a user of the namespace never registered: M_FORBIDDEN (as Synapse).
+ */
+export function authenticateService(hs: Homeserver, asToken: string, userId: UserId): Result<Session> {
+  const service = hs.appServices.byToken(asToken);
+  if (!service) return fail("M_UNKNOWN_TOKEN", "unknown application service token");
+  if (userId === service.senderUserId) return ok({ userId, service });
+  if (!service.namespaces.matches("users", userId)) {
+    return fail("M_EXCLUSIVE", `application service ${service.id} cannot act as ${userId}: outside its user namespaces`);
+  }
+  if (serverOfUser(userId) !== hs.name || !hs.users.has(userId)) return fail("M_FORBIDDEN", `application service ${service.id} has not registered ${userId}`);
+  return ok({ userId, service });
+}
+
+/** POST /logout: the access token stops working. */
+export function logout(hs: Homeserver, accessToken: string): void {
+  hs.revokeToken(accessToken);
+}
+
+// ---- rooms and events ---------------------------------------------------------------------
+
+/** POST /createRoom, without its invites: the caller invites (each invite is a call of its own). */
+export function createRoom(hs: Homeserver, session: Session, options: CreateRoomOptions): Result<RoomId> {
+  return createRoomEvents(hs, session.userId, options);
+}
+
+export interface SendEventRequest {
+  roomId: string;
+  type: string;
+  /** Present for a state event (PUT /state/{type}/{stateKey}). */
+  stateKey?: string;
+  content: JsonObject;
+  /** For m.room.redaction (PUT /redact/{eventId}). */
+  redacts?: EventId;
+}
+
+/** PUT /rooms/{roomId}/send, /state and /redact: a new event from the user, if auth allows it. */
+export function sendEvent(hs: Homeserver, session: Session, request: SendEventRequest): Result<EventId> {
+  const room = joinedRoom(hs, request.roomId);
+  if (!room.ok) return room;
+  const created = hs.createLocalEvent(room.value, session.userId, request.type, request.stateKey, request.content, request.redacts);
+  return created.ok ? ok(created.value.id) : created;
+}
+
+/** kick, ban, unban and leave: a membership event about `target` (PUT /state/m.room.member/{target}). */
+export function setMembership(hs: Homeserver, session: Session, roomId: string, target: string, membership: string, reason?: string): Result<EventId> {
+  return sendEvent(hs, session, { roomId, type: "m.room.member", stateKey: target, content: { membership, ...(reason ? { reason } : {}) } });
+}
+
+/**
+ * GET /rooms/{roomId}/state/{type}/{stateKey}: the current content as this server holds
+ * it; undefined when the room has no such state (M_NOT_FOUND when we are not in the room).
+ */
+export function stateContent(hs: Homeserver, _session: Session, roomId: string, type: string, key: string): Result<JsonObject | undefined> {
+  const room = joinedRoom(hs, roomId);
+  if (!room.ok) return room;
+  const id = room.value.currentState.get(stateKey(type, key));
+  return ok(id ? room.value.get(id)?.pdu.content : undefined);
+}
+
+/** POST /rooms/{roomId}/leave; an invite to a room we are not in is forgotten locally (make_leave/send_leave is not modelled). */
+export function leave(hs: Homeserver, session: Session, roomId: string): Result<EventId> {
+  const id = roomIdOrUndefined(roomId);
+  const invite = id && hs.pendingInvites.get(session.userId)?.get(id);
+  if (id && invite && !hs.room(id)) {
+    hs.pendingInvites.get(session.userId)!.delete(id);
+    return ok(invite.eventId);
+  }
+  return setMembership(hs, session, roomId, session.userId, "leave");
+}
+
+/**
+ * POST /rooms/{roomId}/invite. An unknown user of a service's namespace is asked of the
+ * service first (it may create the user, a ghost); a remote user's server countersigns.
+ */
+export function invite(hs: Homeserver, session: Session, roomId: string, userId: string, reply: Reply<EventId>): void {
+  const room = joinedRoom(hs, roomId);
+  if (!room.ok) return reply(room);
+  const target = userIdOrUndefined(userId);
+  if (!target) return reply(fail("M_INVALID_PARAM", `${userId} is not a user id`));
+  if (!unknownServiceUser(hs, target)) return invitePrepared(hs, session, room.value, target, reply);
+  hs.run(
+    ensureUserKnown(hs, target),
+    (known) => {
+      if (known === "exists") invitePrepared(hs, session, room.value, target, reply);
+      else reply(known === "failed" ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${userId}`, 408) } : fail("M_NOT_FOUND", `no user ${userId}`));
+    },
+    lost(hs, reply),
+  );
+}
+
+function invitePrepared(hs: Homeserver, session: Session, room: RoomStore, target: UserId, reply: Reply<EventId>): void {
+  const prepared = hs.prepareLocalEvent(room, session.userId, "m.room.member", target, { membership: "invite" });
+  if (!prepared.ok) reply(prepared);
+  else if (serverOfUser(target) === hs.name) reply(ok(hs.commitLocalEvent(prepared.value).id));
+  else hs.run(inviteRemoteUser(hs, prepared.value, target), (r) => reply(r.ok ? ok(r.value.id) : r), lost(hs, reply));
+}
+
+/**
+ * POST /join/{roomIdOrAlias}: locally when this server is in the room, otherwise over
+ * federation through `via`. An alias is looked up in this server's directory first; an
+ * unknown alias of a service's namespace is asked of the service.
+ */
+export function join(hs: Homeserver, session: Session, roomIdOrAlias: string, via: readonly string[], reply: Reply<EventId>): void {
+  if (roomIdOrAlias.startsWith("#")) return joinAlias(hs, session, roomIdOrAlias, via, reply);
+  const roomId = roomIdOrUndefined(roomIdOrAlias);
+  if (!roomId) return reply(fail("M_INVALID_PARAM", `${roomIdOrAlias} is not a room id or alias`));
+  joinRoomId(hs, session, roomId, via, reply);
+}
+
+function joinAlias(hs: Homeserver, session: Session, alias: string, via: readonly string[], reply: Reply<EventId>): void {
+  const parsed = parseRoomAlias(alias);
+  if (!parsed) return reply(fail("M_INVALID_PARAM", `${alias} is not a room alias (#localpart:server)`));
+  if (parsed.server !== hs.name) return reply(fail("M_NOT_FOUND", `${alias}: resolving another server's alias over federation is not modelled`));
+  hs.run(
+    ensureAliasKnown(hs, alias),
+    ({ result, roomId }) => {
+      if (roomId) return joinRoomId(hs, session, roomId, [...via, hs.name], reply);
+      reply(result === "failed" ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${alias}`, 408) } : fail("M_NOT_FOUND", `no room alias ${alias}`));
+    },
+    lost(hs, reply),
+  );
+}
+
+function joinRoomId(hs: Homeserver, session: Session, roomId: RoomId, via: readonly string[], reply: Reply<EventId>): void {
+  const { userId } = session;
+  const room = hs.room(roomId);
+  if (room && (hs.serversInRoom(room).includes(hs.name) || hs.adversary?.joinsLocally?.(room))) {
+    const joined = hs.createLocalEvent(room, userId, "m.room.member", userId, { membership: "join" });
+    return reply(joined.ok ? ok(joined.value.id) : joined);
+  }
+  const invite = hs.pendingInvites.get(userId)?.get(roomId);
+  const inviter = invite ? [serverPart(invite.pdu.sender)] : [];
+  const servers = [...new Set([...inviter, ...via, ...roomServer(roomId)])];
+  hs.run(joinRemoteRoom(hs, userId, roomId, servers), reply, lost(hs, reply));
+}
+
+/**
+ * PUT /directory/room/{roomAlias}: point a local alias at a room. Refused with
+ * M_EXCLUSIVE inside another service's exclusive alias namespace, or, for a service,
+ * outside its own.
+ */
+export function createAlias(hs: Homeserver, session: Session, alias: string, roomId: string): Result<string> {
+  const parsed = parseRoomAlias(alias);
+  if (!parsed) return fail("M_INVALID_PARAM", `${alias} is not a room alias (#localpart:server)`);
+  if (parsed.server !== hs.name) return fail("M_INVALID_PARAM", `${alias} does not belong to ${hs.name}`);
+  const room = hs.room(roomId);
+  if (!room) return fail("M_NOT_FOUND", `${hs.name} is not in room ${roomId}`);
+  if (hs.directory.has(alias)) return { ok: false, error: matrixError("M_UNKNOWN", `${alias} already exists`, 409) };
+  const allowed = hs.appServices.mayCreateAlias(alias, session.service);
+  if (!allowed.ok) return allowed;
+  if (!hs.directory.set(alias, room.roomId, session.userId)) return fail("M_LIMIT_EXCEEDED", `${hs.name}'s directory is full`);
+  return ok(alias);
+}
+
+// ---- reading ------------------------------------------------------------------------------
+
+/**
+ * GET /rooms/{roomId}/messages (dir=b): the room's history, newest first: the events this
+ * server holds, and, when it has fewer than `limit` because it joined late, older ones
+ * backfilled from another server.
+ */
+export function messages(hs: Homeserver, _session: Session, roomId: string, limit: number, reply: Reply<SyncRoom["timeline"]>): void {
+  const room = joinedRoom(hs, roomId);
+  if (!room.ok) return reply(room);
+  const history = () => localHistory(room.value, limit);
+  if (history().length >= limit) return reply(ok(history()));
+  hs.run(backfillRoom(hs, room.value, limit), () => reply(ok(history())), lost(hs, reply));
+}
+
+/**
+ * GET /sync: everything since `since` (a stream position; 0 for an initial sync): per
+ * joined room the new timeline events in this server's arrival order and the state
+ * after them. `quiet`: a checker looking, not the user syncing; checkers leave no trace.
+ */
+export function sync(hs: Homeserver, session: Session, since: number, options: { quiet?: boolean } = {}): SyncResponse {
+  const { userId } = session;
+  const response: SyncResponse = { nextBatch: hs.streamPosition, join: {}, invite: {}, leave: [] };
+  let total = 0;
+  let anyLimited = false;
+  for (const roomId of [...hs.rooms.keys()].sort()) {
+    const room = hs.rooms.get(roomId)!;
+    const membership = hs.membership(room, userId);
+    if (membership === "invite") {
+      const id = room.currentState.get(stateKey("m.room.member", userId))!;
+      response.invite[roomId] = { inviter: room.get(id)!.pdu.sender, eventId: id };
+    } else if (membership === "join") {
+      const joined = syncRoom(room, since);
+      total += joined.timeline.length;
+      anyLimited ||= joined.limited;
+      response.join[roomId] = joined;
+    } else if (membership !== undefined) response.leave.push(roomId);
+  }
+  for (const [roomId, inv] of [...(hs.pendingInvites.get(userId) ?? new Map()).entries()].sort()) {
+    if (!response.join[roomId]) response.invite[roomId] = { inviter: inv.pdu.sender, eventId: inv.eventId };
+  }
+  if (!options.quiet) {
+    hs.trace.add({ kind: "client.sync", server: hs.name, user: userId, since, nextBatch: response.nextBatch, events: total, limited: anyLimited });
+  }
+  return response;
+}
+
+function syncRoom(room: RoomStore, since: number): SyncRoom {
+  const events = room.inStreamOrder().filter((e) => e.stream > since && e.status === "accepted");
+  const limited = events.length > SYNC_TIMELINE_MAX;
+  const timeline = events.slice(-SYNC_TIMELINE_MAX).map((e) => timelineEntry(e.id, e.clientPdu ?? e.pdu));
+  return { timeline, stateAfter: stateMapToObject(room.currentState), limited };
+}
+
+/**
+ * The newest `limit` events a server holds of a room (accepted, or backfilled from
+ * before it joined), newest first: what /messages answers without asking anyone.
+ */
+export function localHistory(room: RoomStore, limit: number): SyncRoom["timeline"] {
+  return room
+    .inStreamOrder()
+    .filter((e) => e.status === "accepted" || e.backfilled)
+    .sort((a, b) => b.pdu.depth - a.pdu.depth || (a.id < b.id ? -1 : 1))
+    .slice(0, limit)
+    .map((e) => timelineEntry(e.id, e.clientPdu ?? e.pdu));
+}
+
+function timelineEntry(eventId: EventId, pdu: Pdu): SyncRoom["timeline"][number] {
+  return {
+    eventId,
+    type: pdu.type,
+    sender: pdu.sender,
+    ...(typeof pdu.state_key === "string" ? { stateKey: pdu.state_key } : {}),
+    content: pdu.content,
+    originServerTs: pdu.origin_server_ts,
+  };
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+function joinedRoom(hs: Homeserver, roomId: string): Result<RoomStore> {
+  const room = hs.room(roomId);
+  return room ? ok(room) : fail("M_NOT_FOUND", `${hs.name} is not in room ${roomId}`);
+}
+
+/** The answer a client gets when its server crashes during the call: the connection drops. */
+function lost<T>(hs: Homeserver, reply: Reply<T>): () => void {
+  return () => reply({ ok: false, error: matrixError("M_UNKNOWN", `${hs.name} went down before answering`, 502) });
+}
+
+/** Room ids of versions 1-11 name their creating server: a place to try joining through. */
+function roomServer(roomId: string): string[] {
+  const colon = roomId.indexOf(":");
+  return colon > 0 ? [roomId.slice(colon + 1)] : [];
+}
