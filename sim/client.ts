@@ -8,7 +8,7 @@ import * as api from "./homeserver/client-server-api.ts";
 import type { Session, SyncResponse, SyncRoom } from "./homeserver/client-server-api.ts";
 import type { Homeserver } from "./homeserver/homeserver.ts";
 import { ok, type Result } from "./matrix-error.ts";
-import type { CreateRoomOptions } from "./room-presets.ts";
+import type { CreateRoomOptions } from "./homeserver/room-presets.ts";
 
 // The response shapes live with the API; they are re-exported for the Client's callers.
 export { localHistory, SYNC_TIMELINE_MAX, type Session, type SyncResponse, type SyncRoom } from "./homeserver/client-server-api.ts";

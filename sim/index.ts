@@ -17,7 +17,7 @@ export type { Result } from "./matrix-error.ts";
 
 // How a homeserver is set up: rooms, federation timing, clock skew, adversaries, and the
 // cache of signature verdicts that runs of one process share.
-export { DEFAULT_ROOM_VERSION, type RoomPreset } from "./room-presets.ts";
+export { DEFAULT_ROOM_VERSION, type RoomPreset } from "./homeserver/room-presets.ts";
 export { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./homeserver/federation-params.ts";
 export type { ClockSkew } from "./homeserver/server-clock.ts";
 export { withVerificationCache } from "./homeserver/verification-cache.ts";

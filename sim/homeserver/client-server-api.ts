@@ -19,7 +19,7 @@ import {
 import { ensureAliasKnown, ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
 import type { ServiceEntry } from "../appservice/registry.ts";
 import { fail, matrixError, ok, type MatrixError, type Result } from "../matrix-error.ts";
-import { createRoomEvents, type CreateRoomOptions } from "../room-presets.ts";
+import { createRoomEvents, type CreateRoomOptions } from "./room-presets.ts";
 import { backfillRoom } from "./backfill.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./remote-membership.ts";

@@ -3,9 +3,9 @@
 // join rules / history visibility / guest access, initial_state, name and topic, in
 // that order. Invites are sent afterwards by the client.
 
-import { parseRoomId, toRoomVersion, type JsonObject, type RoomId, type UserId } from "../core/index.ts";
-import type { Homeserver } from "./homeserver/homeserver.ts";
-import { fail, ok, type Result } from "./matrix-error.ts";
+import { parseRoomId, toRoomVersion, type JsonObject, type RoomId, type UserId } from "../../core/index.ts";
+import type { Homeserver } from "./homeserver.ts";
+import { fail, ok, type Result } from "../matrix-error.ts";
 
 export type RoomPreset = "private_chat" | "trusted_private_chat" | "public_chat";
 
