@@ -6,6 +6,7 @@
 import {
   authEventIds,
   computeEventId,
+  parseRoomVersion,
   prevEventIds,
   serverOfUser,
   signEvent,
@@ -13,6 +14,7 @@ import {
   type JsonObject,
   type Pdu,
   type RoomId,
+  type RoomVersion,
   type UserId,
 } from "../../core/index.ts";
 import { ensureUserKnown } from "../appservice/queries.ts";
@@ -174,17 +176,23 @@ function inviteAfterUserQuery(hs: Homeserver, origin: string, roomId: RoomId, bo
 
 function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject): RpcResponse {
   const pdu = body?.event as unknown as Pdu;
-  const roomVersion = body?.room_version;
-  if (typeof roomVersion !== "string" || !pdu || pdu.type !== "m.room.member" || (pdu.content as { membership?: string })?.membership !== "invite") {
+  const roomVersionId = body?.room_version;
+  if (typeof roomVersionId !== "string" || !pdu || pdu.type !== "m.room.member" || (pdu.content as { membership?: string })?.membership !== "invite") {
     return error(400, "M_INVALID_PARAM", "expected an m.room.member invite and a room_version");
   }
   const target = pdu.state_key as UserId;
   if (!hs.users.has(target)) return error(404, "M_NOT_FOUND", `no user ${target} here`);
   if (serverOfUser(pdu.sender as UserId) !== origin) return error(403, "M_FORBIDDEN", "the inviter must belong to the requesting server");
+  let roomVersion: RoomVersion;
+  try {
+    roomVersion = parseRoomVersion(roomVersionId);
+  } catch (e) {
+    return error(400, "M_INCOMPATIBLE_ROOM_VERSION", (e as Error).message);
+  }
   const signed = signEvent(pdu, roomVersion, hs.name, hs.key.keyId, hs.key.seed, hs.crypto);
   const eventId = computeEventId(signed, roomVersion, hs.crypto);
   const invites = hs.pendingInvites.get(target) ?? new Map();
-  invites.set(roomId, { eventId, pdu: signed, roomVersion });
+  invites.set(roomId, { eventId, pdu: signed, roomVersion: roomVersionId });
   hs.pendingInvites.set(target, invites);
   return json(200, { event: signed as unknown as JsonObject });
 }

@@ -7,8 +7,8 @@ import {
   computeEventId,
   isStateEvent,
   serverOfUser,
+  parseRoomVersion,
   stateKey,
-  toRoomVersion,
   type EventId,
   type JsonObject,
   type Pdu,
@@ -54,7 +54,14 @@ function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: reado
       if (made.status === 403) return fail("M_FORBIDDEN", lastError);
       continue;
     }
-    const { room_version: roomVersion, event: template } = made.body as { room_version: string; event: Pdu };
+    const { room_version: roomVersionId, event: template } = made.body as { room_version: string; event: Pdu };
+    let roomVersion: RoomVersion;
+    try {
+      roomVersion = parseRoomVersion(roomVersionId);
+    } catch (e) {
+      lastError = `${resident}: ${(e as Error).message}`;
+      continue;
+    }
     // The joining server checks the template names the room, the user and a join.
     if (template.room_id !== roomId || template.sender !== userId || template.state_key !== userId || template.type !== "m.room.member") {
       lastError = `${resident}: make_join returned a template for something else`;
@@ -94,7 +101,7 @@ function* storeJoinedRoom(
   hs: Homeserver,
   resident: string,
   roomId: RoomId,
-  roomVersion: string,
+  roomVersion: RoomVersion,
   joinId: EventId,
   joinPdu: Pdu,
   state: unknown[],
@@ -102,7 +109,7 @@ function* storeJoinedRoom(
 ): Task<Result<EventId>> {
   // The room is only registered once its state is in place: until then, PDUs for it
   // are refused (the sender's later events will lead back to them).
-  const room = hs.room(roomId) ?? new RoomStore(roomId, toRoomVersion(roomVersion));
+  const room = hs.room(roomId) ?? new RoomStore(roomId, roomVersion);
   // Check every returned event's format and signature before trusting any of it.
   const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
   for (const raw of [...authChain, ...state]) {

@@ -9,11 +9,10 @@
 import {
   selectAuthEvents,
   stateKey,
-  toRoomVersion,
   type EventId,
   type JsonObject,
   type Pdu,
-  type RoomVersionLike,
+  type RoomVersion,
   type StateKey,
 } from "../../core/index.ts";
 import { Roster } from "./roster.ts";
@@ -33,7 +32,7 @@ export function mulberry32(seed: number): Random {
 }
 
 export interface ForkedRoomOptions {
-  roomVersion: RoomVersionLike;
+  roomVersion: RoomVersion;
   random: Random;
   /** Users besides the creator who join before the fork. */
   users: number;
@@ -60,7 +59,7 @@ interface Branch {
 }
 
 export function generateForkedRoom(o: ForkedRoomOptions): ForkedRoom {
-  const version = toRoomVersion(o.roomVersion);
+  const version = o.roomVersion;
   const v12 = version.auth.privilegedCreators;
   const events = new Map<EventId, Pdu>();
   const creator = "@u0:hs0";
