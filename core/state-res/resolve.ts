@@ -1,6 +1,6 @@
 // resolveState: the one entry point. It picks the room version's algorithm (v1, v2 with
-// its v2.1 flags, or a custom version's own resolver), and is synchronous, pure and independent of the
-// order of the state sets: every step sorts where order could leak.
+// its v2.1 flags, or a custom version's own resolver), and is synchronous, pure and
+// independent of the order of the state sets: every step sorts where order could leak.
 
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateMap } from "../state-map.ts";
