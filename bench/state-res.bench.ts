@@ -16,7 +16,7 @@
 // first version of this benchmark scaled users with the conflict, users = n / 20, so its
 // ratios measured n × users, not n.)
 
-import { AuthChainIndex, resolveState } from "../core/index.ts";
+import { AuthChainIndex, parseRoomVersion, resolveState } from "../core/index.ts";
 import { generateForkedRoom, mulberry32 } from "../scenarios/generators/forked-room.ts";
 import { millisecondsFor } from "./clock.ts";
 
@@ -46,7 +46,8 @@ interface Row {
   cells: Record<string, string>;
 }
 
-function measure(roomVersion: string, conflicted: number, users: number): Row {
+function measure(roomVersionId: string, conflicted: number, users: number): Row {
+  const roomVersion = parseRoomVersion(roomVersionId);
   const room = generateForkedRoom({
     roomVersion,
     random: mulberry32(conflicted),

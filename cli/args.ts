@@ -3,7 +3,7 @@
 // the command's help (exit 2, no stack trace).
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { getRoomVersion } from "../core/index.ts";
+import { parseRoomVersion, type RoomVersion } from "../core/index.ts";
 import { UsageError } from "./command.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -50,13 +50,17 @@ export function intOption(value: string | undefined, name: string, fallback: num
   return Number(value);
 }
 
-/** A room version id the core knows (or undefined when the option is absent). */
-export function roomVersionOption(value: string | undefined): string | undefined {
+/** The room version an option names (or undefined when the option is absent). */
+export function roomVersionRecordOption(value: string | undefined): RoomVersion | undefined {
   if (value === undefined) return undefined;
   try {
-    getRoomVersion(value);
+    return parseRoomVersion(value);
   } catch (e) {
     throw new UsageError(`--room-version: ${(e as Error).message}`);
   }
-  return value;
+}
+
+/** A room version id the core knows, for scenarios, which name versions by id. */
+export function roomVersionOption(value: string | undefined): string | undefined {
+  return roomVersionRecordOption(value)?.id;
 }

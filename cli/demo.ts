@@ -7,6 +7,7 @@ import {
   checkContentHash,
   computeEventId,
   nobleCrypto,
+  parseRoomVersion,
   verifyEventSignature,
   type BuiltEvent,
   type JsonObject,
@@ -15,7 +16,7 @@ import {
 import { runNetsplitDemo } from "./demo-netsplit.ts";
 import { nodeCrypto } from "./node-crypto.ts";
 
-const ROOM_VERSION = "12";
+const ROOM_VERSION = parseRoomVersion("12");
 const SERVER = "hs1.example";
 const ALICE = `@alice:${SERVER}`;
 // A fixed seed keeps the demo's output identical from run to run.
@@ -28,7 +29,7 @@ interface Step {
 }
 
 const steps: Step[] = [
-  { type: "m.room.create", stateKey: "", content: { room_version: ROOM_VERSION } },
+  { type: "m.room.create", stateKey: "", content: { room_version: ROOM_VERSION.id } },
   { type: "m.room.member", stateKey: ALICE, content: { membership: "join", displayname: "Alice" } },
   {
     type: "m.room.power_levels",
@@ -72,7 +73,7 @@ function buildRoom(): BuiltEvent[] {
 
 const events = buildRoom();
 const publicKey = nodeCrypto.publicKey(key.seed);
-console.log(`netsplit demo: the first events of a room version ${ROOM_VERSION} room on ${SERVER}`);
+console.log(`netsplit demo: the first events of a room version ${ROOM_VERSION.id} room on ${SERVER}`);
 console.log(`room id: ${events[0]!.roomId}\n`);
 for (const { eventId, pdu } of events) {
   const checks = [nodeCrypto, nobleCrypto].map((backend) => {

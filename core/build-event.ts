@@ -11,8 +11,7 @@ import { computeContentHash, computeEventId, computeRoomId } from "./hashes.ts";
 import type { EventId, RoomId } from "./ids.ts";
 import { parseEventId, parseRoomId, parseUserId, serverOfUser } from "./ids.ts";
 import type { JsonObject } from "./json.ts";
-import type { RoomVersionLike } from "./room-versions.ts";
-import { toRoomVersion } from "./room-versions.ts";
+import type { RoomVersion } from "./room-versions.ts";
 import { signEvent } from "./signing.ts";
 
 export interface SigningKey {
@@ -28,7 +27,7 @@ export interface PrevEvent {
 }
 
 export interface BuildEventInput {
-  roomVersion: RoomVersionLike;
+  roomVersion: RoomVersion;
   /** Required except for the room version 12 create event, whose id makes the room id. */
   roomId?: RoomId | string;
   sender: string;
@@ -65,7 +64,7 @@ export function depthAfter(prevEvents: readonly PrevEvent[], depthMax: number): 
 }
 
 export function buildEvent(input: BuildEventInput): BuiltEvent {
-  const version = toRoomVersion(input.roomVersion);
+  const version = input.roomVersion;
   const crypto = input.crypto ?? nobleCrypto;
   const sender = parseUserId(input.sender);
   if (serverOfUser(sender) !== input.key.serverName) {

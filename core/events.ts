@@ -39,6 +39,9 @@ export function refId(ref: EventRef): EventId {
   return (typeof ref === "string" ? ref : ref[0]) as EventId;
 }
 
+/** How event lookups are handed in (state resolution, auth chains). `undefined`: not known. */
+export type FetchEvent = (id: EventId) => Pdu | undefined;
+
 export function prevEventIds(pdu: Pdu): EventId[] {
   return pdu.prev_events.map(refId);
 }

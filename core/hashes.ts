@@ -10,8 +10,8 @@ import type { Pdu } from "./events.ts";
 import type { EventId, RoomId } from "./ids.ts";
 import { parseEventId } from "./ids.ts";
 import { redactEvent } from "./redaction.ts";
-import type { RoomVersionLike } from "./room-versions.ts";
-import { IMPLICIT_ROOM_VERSION, toRoomVersion } from "./room-versions.ts";
+import type { RoomVersion } from "./room-versions.ts";
+import { IMPLICIT_ROOM_VERSION, parseRoomVersion } from "./room-versions.ts";
 
 function withoutKeys(pdu: Pdu, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -38,13 +38,13 @@ export function checkContentHash(pdu: Pdu, hasher: Hasher = nobleCrypto): boolea
   return encodeBase64(claimedBytes) === computeContentHash(pdu, hasher);
 }
 
-function referenceHashBytes(pdu: Pdu, roomVersion: RoomVersionLike, hasher: Hasher): Uint8Array {
+function referenceHashBytes(pdu: Pdu, roomVersion: RoomVersion, hasher: Hasher): Uint8Array {
   const redacted = redactEvent(pdu, roomVersion);
   return hasher.sha256(canonicalJsonBytes(withoutKeys(redacted, ["signatures", "unsigned"])));
 }
 
 /** SHA-256 of the redacted event without `signatures` and `unsigned`; unpadded standard base64. */
-export function computeReferenceHash(pdu: Pdu, roomVersion: RoomVersionLike, hasher: Hasher = nobleCrypto): string {
+export function computeReferenceHash(pdu: Pdu, roomVersion: RoomVersion, hasher: Hasher = nobleCrypto): string {
   return encodeBase64(referenceHashBytes(pdu, roomVersion, hasher));
 }
 
@@ -52,8 +52,7 @@ export function computeReferenceHash(pdu: Pdu, roomVersion: RoomVersionLike, has
  * The event id. From room version 3 it is derived from the reference hash; in versions
  * 1-2 the sender chose it and it travels in the `event_id` field, which must be present.
  */
-export function computeEventId(pdu: Pdu, roomVersion: RoomVersionLike, hasher: Hasher = nobleCrypto): EventId {
-  const version = toRoomVersion(roomVersion);
+export function computeEventId(pdu: Pdu, version: RoomVersion, hasher: Hasher = nobleCrypto): EventId {
   switch (version.eventIdFormat) {
     case "opaque":
       if (typeof pdu.event_id !== "string") {
@@ -67,10 +66,14 @@ export function computeEventId(pdu: Pdu, roomVersion: RoomVersionLike, hasher: H
   }
 }
 
-/** The room version a create event declares (version 1 when it declares none). */
-export function roomVersionOfCreate(createPdu: Pdu): string {
+/**
+ * The room version a create event declares (version 1 when it declares none): a create
+ * event is where a room's version enters. Throws UnknownRoomVersionError for an id the
+ * spec does not define.
+ */
+export function roomVersionOfCreate(createPdu: Pdu): RoomVersion {
   const declared = createPdu.content?.room_version;
-  return typeof declared === "string" ? declared : IMPLICIT_ROOM_VERSION;
+  return parseRoomVersion(typeof declared === "string" ? declared : IMPLICIT_ROOM_VERSION);
 }
 
 /**
@@ -79,10 +82,9 @@ export function roomVersionOfCreate(createPdu: Pdu): string {
  */
 export function computeRoomId(
   createPdu: Pdu,
-  roomVersion: RoomVersionLike = roomVersionOfCreate(createPdu),
+  version: RoomVersion = roomVersionOfCreate(createPdu),
   hasher: Hasher = nobleCrypto,
 ): RoomId {
-  const version = toRoomVersion(roomVersion);
   if (createPdu.type !== "m.room.create") throw new Error(`computeRoomId needs an m.room.create event, got ${createPdu.type}`);
   if (!version.auth.roomIdFromCreateEvent) {
     throw new Error(`room version ${version.id} does not derive room ids from the create event`);

@@ -1,5 +1,7 @@
 // The public API of core/: the Matrix protocol as pure functions. Other folders and
-// outside test suites import from here, never from the files behind it.
+// outside test suites import from here, never from the files behind it. It holds what
+// the layers above use, the types of those signatures, and the spec's named steps of
+// state resolution; helpers behind them stay in their files (docs/core.md).
 
 export type { JsonObject, JsonPrimitive, JsonValue } from "./json.ts";
 export { isJsonObject } from "./json.ts";
@@ -7,7 +9,6 @@ export { CanonicalJsonError, canonicalJson, canonicalJsonBytes, compareCodePoint
 export { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from "./base64.ts";
 export type { EventId, KeyId, RoomId, ServerName, UserId } from "./ids.ts";
 export {
-  IDENTIFIER_MAX_BYTES,
   IdentifierError,
   isStrictUserLocalpart,
   parseEventId,
@@ -19,22 +20,17 @@ export {
 } from "./ids.ts";
 export type {
   AuthRules,
+  CustomResolver,
+  CustomResolverContext,
   EventIdFormat,
   RedactionRules,
   RoomVersion,
-  RoomVersionLike,
   RoomVersionOverrides,
+  SpecRoomVersionId,
   StateResAlgorithm,
+  StateResRules,
 } from "./room-versions.ts";
-export {
-  defineRoomVersion,
-  getRoomVersion,
-  IMPLICIT_ROOM_VERSION,
-  registerRoomVersion,
-  ROOM_VERSIONS,
-  toRoomVersion,
-  UnknownRoomVersionError,
-} from "./room-versions.ts";
+export { defineRoomVersion, parseRoomVersion, ROOM_VERSIONS, UnknownRoomVersionError } from "./room-versions.ts";
 export type {
   CreateContent,
   EventRef,
@@ -64,7 +60,7 @@ export {
 } from "./hashes.ts";
 export { signEvent, signJson, verifyEventSignature, verifyJson } from "./signing.ts";
 export type { BuildEventInput, BuiltEvent, PrevEvent, SigningKey } from "./build-event.ts";
-export { buildEvent, depthAfter } from "./build-event.ts";
+export { buildEvent } from "./build-event.ts";
 export type { StateKey, StateMap } from "./state-map.ts";
 export { splitStateKey, stateKey, stateMapOf, stateMapToObject } from "./state-map.ts";
 export * from "./auth/index.ts";

@@ -5,8 +5,7 @@
 import type { Pdu } from "./events.ts";
 import type { JsonObject } from "./json.ts";
 import { isJsonObject } from "./json.ts";
-import type { RedactionRules, RoomVersionLike } from "./room-versions.ts";
-import { toRoomVersion } from "./room-versions.ts";
+import type { RedactionRules, RoomVersion } from "./room-versions.ts";
 
 const TOP_LEVEL_KEPT = [
   "event_id", "type", "room_id", "sender", "state_key", "content", "hashes",
@@ -79,8 +78,8 @@ export function structuredCloneJson<T>(value: T): T {
 }
 
 /** A new, redacted copy of the event; the input is not changed. Idempotent. */
-export function redactEvent(pdu: Pdu, roomVersion: RoomVersionLike): Pdu {
-  const rules = toRoomVersion(roomVersion).redaction;
+export function redactEvent(pdu: Pdu, roomVersion: RoomVersion): Pdu {
+  const rules = roomVersion.redaction;
   const out: Record<string, unknown> = {};
   for (const key of redactionTopLevelKeys(rules)) {
     if (Object.hasOwn(pdu, key) && pdu[key] !== undefined) out[key] = structuredCloneJson(pdu[key]);

@@ -1,8 +1,14 @@
 // The room versions 1-12 as records of named flags (spec: content/rooms/v1.md ... v12.md).
 // Every other module asks one of these flags — `rules.knocking`, never `version >= 7` —
 // so a researcher can define a custom version by changing flags of an existing one.
+// A room version is a value: it is resolved from its id once, where the id enters
+// (parseRoomVersion: a fixture, a scenario, a create event, a request, a CLI option), and
+// the record is passed everywhere after that. There is no registry of custom versions.
 
-import type { CustomResolver } from "./state-res/types.ts";
+import type { Signer } from "./crypto.ts";
+import type { FetchEvent } from "./events.ts";
+import type { EventId } from "./ids.ts";
+import type { StateMap } from "./state-map.ts";
 
 export type EventIdFormat =
   /** `$opaque:server`, chosen by the sender and carried in the `event_id` field (v1-v2). */
@@ -12,7 +18,30 @@ export type EventIdFormat =
   /** `$` + reference hash, URL-safe unpadded base64 (v4+). */
   | "base64url";
 
-export type StateResAlgorithm = "v1" | "v2" | "v2.1";
+/** The state resolution algorithm: v1 (rooms/v1.md) or v2 (rooms/fragments/v2-state-res.md). */
+export type StateResAlgorithm = "v1" | "v2";
+
+/**
+ * The two changes state resolution v2.1 (MSC4297, room version 12) makes to v2, one flag
+ * each, so that a custom version can take either alone. Both only matter with
+ * `stateRes: "v2"`; room version 12 sets both.
+ */
+export interface StateResRules {
+  /**
+   * Step 2's iterative auth checks (the power events) start from an empty state map
+   * instead of the unconflicted state map, so a key the replay has not produced yet is
+   * taken from the checked event's own auth events (spec: rooms/v12.md "State resolution",
+   * Algorithm step 2; MSC4297 "Problem A").
+   */
+  checksStartFromEmptyState: boolean;
+  /**
+   * The full conflicted set also holds the conflicted state subgraph: every event on an
+   * auth-event path from one conflicted event to another (spec: rooms/v12.md "State
+   * resolution", Definitions "Conflicted state subgraph" and "Full conflicted set";
+   * MSC4297 "Problem B").
+   */
+  fullConflictedSetIncludesSubgraph: boolean;
+}
 
 /** Which keys the redaction algorithm keeps (spec: rooms/fragments/v*-redactions.md). */
 export interface RedactionRules {
@@ -86,9 +115,31 @@ export interface RoomVersion {
   readonly redaction: Readonly<RedactionRules>;
   readonly auth: Readonly<AuthRules>;
   readonly stateRes: StateResAlgorithm;
+  /** v2.1's changes to v2, one flag each (v12 sets both). */
+  readonly stateResRules: Readonly<StateResRules>;
   /** A custom version's own state resolution, used instead of `stateRes` when set. */
   readonly resolver?: CustomResolver;
 }
+
+/** What resolveState hands a custom resolver besides the state sets. */
+export interface CustomResolverContext {
+  /** Events rejected earlier: never to be used as auth events (spec: v2 "Rejected events"). */
+  readonly isRejected: (id: EventId) => boolean;
+  /** For the authorization checks that need signatures; undefined when none are verified. */
+  readonly signer: Signer | undefined;
+}
+
+/**
+ * A custom room version's own resolution algorithm (set `resolver` on the RoomVersion).
+ * resolveState explains its answer as algorithm "custom", with the resolved state only.
+ * It lives here, not in state-res/, so that room versions stay at the base of core/.
+ */
+export type CustomResolver = (
+  roomVersion: RoomVersion,
+  stateSets: readonly StateMap[],
+  fetchEvent: FetchEvent,
+  context: CustomResolverContext,
+) => StateMap;
 
 const v1: RoomVersion = {
   id: "1",
@@ -126,6 +177,7 @@ const v1: RoomVersion = {
     joinRuleWhenAbsent: "invite",
   },
   stateRes: "v1",
+  stateResRules: { checksStartFromEmptyState: false, fullConflictedSetIncludesSubgraph: false },
 };
 
 // since v2: state resolution v2.
@@ -183,12 +235,13 @@ const v11: RoomVersion = {
   },
   auth: { ...v10.auth, createRequiresCreator: false },
 };
-// since v12: privileged creators, room id from the create event, state resolution v2.1.
+// since v12: privileged creators, room id from the create event, state resolution v2.1
+// (v2 with both of MSC4297's changes).
 const v12: RoomVersion = {
   ...v11,
   id: "12",
   auth: { ...v11.auth, privilegedCreators: true, roomIdFromCreateEvent: true },
-  stateRes: "v2.1",
+  stateResRules: { checksStartFromEmptyState: true, fullConflictedSetIncludesSubgraph: true },
 };
 
 function deepFreeze<T extends object>(v: T): T {
@@ -196,8 +249,11 @@ function deepFreeze<T extends object>(v: T): T {
   return Object.freeze(v);
 }
 
-/** The versions the spec defines, by id. */
-export const ROOM_VERSIONS: Readonly<Record<string, RoomVersion>> = deepFreeze({
+/** The ids of the versions the spec defines. */
+export type SpecRoomVersionId = "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10" | "11" | "12";
+
+/** The versions the spec defines, by id: `ROOM_VERSIONS["11"]` where the id is written in the code. */
+export const ROOM_VERSIONS: Readonly<Record<SpecRoomVersionId, RoomVersion>> = deepFreeze({
   "1": v1, "2": v2, "3": v3, "4": v4, "5": v5, "6": v6,
   "7": v7, "8": v8, "9": v9, "10": v10, "11": v11, "12": v12,
 });
@@ -205,29 +261,25 @@ export const ROOM_VERSIONS: Readonly<Record<string, RoomVersion>> = deepFreeze({
 /** Room versions with no `room_version` in their create event are version 1. */
 export const IMPLICIT_ROOM_VERSION = "1";
 
-const custom = new Map<string, RoomVersion>();
-
 export class UnknownRoomVersionError extends Error {
   constructor(readonly roomVersion: string) {
-    super(
-      `unknown room version ${JSON.stringify(roomVersion)}: known are ` +
-        [...Object.keys(ROOM_VERSIONS), ...[...custom.keys()].sort()].join(", "),
-    );
+    super(`unknown room version ${JSON.stringify(roomVersion)}: known are ${Object.keys(ROOM_VERSIONS).join(", ")}`);
     this.name = "UnknownRoomVersionError";
   }
 }
 
-export function getRoomVersion(id: string): RoomVersion {
-  const found = Object.hasOwn(ROOM_VERSIONS, id) ? ROOM_VERSIONS[id] : custom.get(id);
-  if (!found) throw new UnknownRoomVersionError(id);
-  return found;
+/**
+ * The room version named by `id`, where an id enters netsplit (a fixture, a scenario, a
+ * create event, a request, a CLI option); everything after takes the record. Throws
+ * UnknownRoomVersionError for an id the spec does not define.
+ */
+export function parseRoomVersion(id: string): RoomVersion {
+  if (!isSpecRoomVersionId(id)) throw new UnknownRoomVersionError(id);
+  return ROOM_VERSIONS[id];
 }
 
-export type RoomVersionLike = string | RoomVersion;
-
-/** Functions that take a room version accept its id or its record. */
-export function toRoomVersion(version: RoomVersionLike): RoomVersion {
-  return typeof version === "string" ? getRoomVersion(version) : version;
+function isSpecRoomVersionId(id: string): id is SpecRoomVersionId {
+  return Object.hasOwn(ROOM_VERSIONS, id);
 }
 
 export interface RoomVersionOverrides {
@@ -239,35 +291,33 @@ export interface RoomVersionOverrides {
   redaction?: Partial<RedactionRules>;
   auth?: Partial<AuthRules>;
   stateRes?: StateResAlgorithm;
+  stateResRules?: Partial<StateResRules>;
   resolver?: CustomResolver;
 }
 
 /**
  * A custom room version: the flags of `base` with some changed, to prototype a spec
- * change. It is not registered; pass the record wherever a room version is taken, or
- * call registerRoomVersion to make it reachable by id (for fixtures and scenarios).
+ * change. The record is the version: pass it wherever a room version is taken.
  */
-export function defineRoomVersion(id: string, base: RoomVersionLike, overrides: RoomVersionOverrides): RoomVersion {
+export function defineRoomVersion(id: string, base: RoomVersion, overrides: RoomVersionOverrides): RoomVersion {
   if (!/^[a-z0-9.-]{1,32}$/.test(id)) {
     throw new Error(`room version id ${JSON.stringify(id)}: use 1-32 characters from a-z 0-9 . -`);
   }
   if (/^[0-9.]+$/.test(id)) {
     throw new Error(`room version id ${JSON.stringify(id)}: ids of only digits and dots are reserved for the spec`);
   }
-  const from = toRoomVersion(base);
-  return deepFreeze({
-    ...from,
+  const version: RoomVersion = {
+    ...base,
     ...overrides,
     id,
     stable: false,
-    redaction: { ...from.redaction, ...overrides.redaction },
-    auth: { ...from.auth, ...overrides.auth },
-  });
-}
-
-export function registerRoomVersion(version: RoomVersion): void {
-  if (Object.hasOwn(ROOM_VERSIONS, version.id)) {
-    throw new Error(`room version ${version.id} is defined by the spec and cannot be replaced`);
+    redaction: { ...base.redaction, ...overrides.redaction },
+    auth: { ...base.auth, ...overrides.auth },
+    stateResRules: { ...base.stateResRules, ...overrides.stateResRules },
+  };
+  const { checksStartFromEmptyState, fullConflictedSetIncludesSubgraph } = version.stateResRules;
+  if (version.stateRes === "v1" && (checksStartFromEmptyState || fullConflictedSetIncludesSubgraph)) {
+    throw new Error(`room version ${id}: the v2.1 changes (stateResRules) apply to state resolution v2, not v1`);
   }
-  custom.set(version.id, version);
+  return deepFreeze(version);
 }

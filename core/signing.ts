@@ -11,7 +11,7 @@ import type { Pdu } from "./events.ts";
 import { computeContentHash } from "./hashes.ts";
 import { isJsonObject } from "./json.ts";
 import { redactEvent, structuredCloneJson } from "./redaction.ts";
-import type { RoomVersionLike } from "./room-versions.ts";
+import type { RoomVersion } from "./room-versions.ts";
 
 type Signatures = Record<string, Record<string, string>>;
 
@@ -84,7 +84,7 @@ function hasherOf(signer: Signer): Hasher {
  */
 export function signEvent(
   pdu: Pdu,
-  roomVersion: RoomVersionLike,
+  roomVersion: RoomVersion,
   serverName: string,
   keyId: string,
   secretKey: Uint8Array,
@@ -101,7 +101,7 @@ export function signEvent(
 /** Whether the event, redacted, carries a valid signature by `serverName`/`keyId`. */
 export function verifyEventSignature(
   pdu: Pdu,
-  roomVersion: RoomVersionLike,
+  roomVersion: RoomVersion,
   serverName: string,
   keyId: string,
   publicKey: Uint8Array,

@@ -124,6 +124,95 @@ function frontDoorProblems(file: string, source: string): string[] {
   });
 }
 
+/** The relative imports of each file under `dir` (type-only imports count: they tie files too). */
+function importGraph(dir: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of sourceFiles(dir)) {
+    const targets: string[] = [];
+    for (const { text } of codeLines(readFileSync(file, "utf8"))) {
+      const m = /(?:from|import)\s*\(?\s*["'](\.[^"']*)["']/.exec(text);
+      if (m) targets.push(relative(root, join(file, "..", m[1]!)));
+    }
+    graph.set(relative(root, file), targets);
+  }
+  return graph;
+}
+
+/**
+ * Every import cycle, one per strongly connected component (Tarjan's algorithm, with an
+ * explicit stack), each shown as a path through the cycle that ends where it starts.
+ */
+function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const components: string[][] = [];
+  const edges = (f: string) => (graph.get(f) ?? []).filter((t) => graph.has(t));
+  for (const start of [...graph.keys()].sort()) {
+    if (index.has(start)) continue;
+    const work: Array<{ file: string; next: number }> = [{ file: start, next: 0 }];
+    index.set(start, index.size);
+    low.set(start, index.get(start)!);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      const out = edges(top.file);
+      if (top.next < out.length) {
+        const to = out[top.next++]!;
+        if (!index.has(to)) {
+          index.set(to, index.size);
+          low.set(to, index.get(to)!);
+          stack.push(to);
+          onStack.add(to);
+          work.push({ file: to, next: 0 });
+        } else if (onStack.has(to)) low.set(top.file, Math.min(low.get(top.file)!, index.get(to)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1]!.file;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.file)!));
+      }
+      if (low.get(top.file) !== index.get(top.file)) continue;
+      const component: string[] = [];
+      let f: string;
+      do {
+        f = stack.pop()!;
+        onStack.delete(f);
+        component.push(f);
+      } while (f !== top.file);
+      const selfLoop = edges(top.file).includes(top.file);
+      if (component.length > 1 || selfLoop) components.push(component.sort());
+    }
+  }
+  return components.map((c) => cyclePath(c, edges));
+}
+
+/** A closed path from the component's first file back to itself (breadth-first). */
+function cyclePath(component: readonly string[], edges: (f: string) => string[]): string[] {
+  const inside = new Set(component);
+  const first = component[0]!;
+  const from = new Map<string, string>();
+  const queue = [first];
+  for (let i = 0; i < queue.length; i++) {
+    for (const to of edges(queue[i]!)) {
+      if (!inside.has(to)) continue;
+      if (to === first) {
+        const path = [first];
+        for (let at: string | undefined = queue[i]; at !== undefined && at !== first; at = from.get(at)) path.splice(1, 0, at);
+        return [...path, first];
+      }
+      if (!from.has(to)) {
+        from.set(to, queue[i]!);
+        queue.push(to);
+      }
+    }
+  }
+  return [...component];
+}
+
 describe("tidy", () => {
   // scenarios/ runs in the browser's worker as well as in Node: the same rules hold there.
   it("core/, sim/ and scenarios/ use no wall clock, chance, timers, platform modules or DOM", () => {
@@ -187,6 +276,25 @@ describe("tidy", () => {
       'scenarios/planted.ts:6: imports sim/trace.ts → import it from "../sim/index.ts"',
       'scenarios/planted.ts:8: imports core/events/state-key.ts → import it from "../core/index.ts"',
     ]);
+  });
+
+  // core/ is read bottom-up (ids, JSON, room versions, events, auth, state resolution):
+  // a cycle means a base file knows about a file built on it.
+  it("core/ has no import cycles", () => {
+    const cycles = importCycles(importGraph("core")).map((c) => c.join(" → "));
+    expect(cycles).toEqual([]);
+  });
+
+  it("finds a planted import cycle, and none in a chain (the cycle check itself works)", () => {
+    const planted = new Map([
+      ["a.ts", ["b.ts"]],
+      ["b.ts", ["c.ts", "d.ts"]],
+      ["c.ts", ["a.ts"]],
+      ["d.ts", ["d.ts"]],
+      ["e.ts", ["a.ts"]],
+    ]);
+    expect(importCycles(planted)).toEqual([["d.ts", "d.ts"], ["a.ts", "b.ts", "c.ts", "a.ts"]]);
+    expect(importCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", []]]))).toEqual([]);
   });
 
   it("sees a planted violation in code but not in a comment (the checker itself works)", () => {

@@ -5,7 +5,6 @@ import {
   diffStates,
   explainFixture,
   FixtureError,
-  getRoomVersion,
   parseFixture,
   resolveFixture,
   stateMapToObject,
@@ -13,7 +12,7 @@ import {
   type ResolutionExplanation,
   type StateMap,
 } from "../../core/index.ts";
-import { parseCommandArgs, roomVersionOption, seeHelp } from "../args.ts";
+import { parseCommandArgs, roomVersionRecordOption, seeHelp } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { formatExplanation, formatStateTable } from "../format-resolution.ts";
 import { readJsonFile } from "../read-json.ts";
@@ -79,9 +78,9 @@ export const resolveCommand: Command = {
 
 function loadFixture(path: string, roomVersion: string | undefined): Fixture {
   const json = readJsonFile(path);
-  const override = roomVersionOption(roomVersion);
+  const override = roomVersionRecordOption(roomVersion);
   try {
-    return parseFixture(json, path, override === undefined ? undefined : getRoomVersion(override));
+    return parseFixture(json, path, override);
   } catch (e) {
     if (e instanceof FixtureError) throw new UsageError(e.message);
     throw new UsageError(`${path}: ${(e as Error).message}`);

@@ -2,12 +2,12 @@
 // order (rooms/fragments/v1-auth-rules.md, v3-, v8-auth-rules.md; rooms/v6.md … v12.md).
 // The event is checked against the events it is given — its own auth events, or the
 // entries of some state; which, is the caller's choice (see receipt.ts). The rules about
-// the auth_events list itself (duplicates, rejected entries…) are in auth-events-list.ts.
+// the auth_events list itself (duplicates, rejected entries…) are checkAuthEventsList's,
+// in receipt.ts.
 
 import type { Signer } from "../crypto.ts";
 import type { Pdu } from "../events.ts";
-import type { RoomVersion, RoomVersionLike } from "../room-versions.ts";
-import { toRoomVersion } from "../room-versions.ts";
+import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey } from "../state-map.ts";
 import { AuthEvents } from "./auth-events.ts";
 import { checkCreate } from "./check-create.ts";
@@ -37,10 +37,9 @@ export function rulesOf(version: RoomVersion): RuleNumbers {
 export function checkAuth(
   event: Pdu,
   authEvents: readonly Pdu[] | ReadonlyMap<StateKey, Pdu>,
-  roomVersion: RoomVersionLike,
+  version: RoomVersion,
   options: CheckAuthOptions = {},
 ): AuthResult {
-  const version = toRoomVersion(roomVersion);
   const rules = rulesOf(version);
   if (event.type === "m.room.create") return checkCreate(event, version, rules);
 

@@ -4,7 +4,7 @@
 import type { Pdu } from "../events.ts";
 import { parseUserId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
-import { getRoomVersion } from "../room-versions.ts";
+import { parseRoomVersion } from "../room-versions.ts";
 import { domainOf } from "./domains.ts";
 import { ALLOW, deny, type AuthResult } from "./result.ts";
 import type { RuleNumbers } from "./rule-numbers.ts";
@@ -22,7 +22,8 @@ export function checkCreate(event: Pdu, version: RoomVersion, rules: RuleNumbers
   if (declared !== undefined) {
     try {
       if (typeof declared !== "string") throw new Error("not a string");
-      getRoomVersion(declared);
+      // A custom version (a record the caller holds) recognises its own id.
+      if (declared !== version.id) parseRoomVersion(declared);
     } catch {
       return deny(r.roomVersion, `room_version ${JSON.stringify(declared)} is not a recognised version`);
     }

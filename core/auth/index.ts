@@ -1,23 +1,13 @@
 // Authorization rules: public names (re-exported by core/index.ts).
-export {
-  CREATOR_POWER,
-  POWER_DEFAULTS,
-  creatorsOf,
-  parsePowerLevel,
-  powerLevelField,
-  requiredPowerLevel,
-  userPowerLevel,
-} from "./power-levels.ts";
+export { powerLevelField, userPowerLevel } from "./power-levels.ts";
 export type { AuthResult } from "./result.ts";
 export { checkAuth, type CheckAuthOptions } from "./check-auth.ts";
-export { ruleNumbers, type RuleNumbers } from "./rule-numbers.ts";
 export { authStateKeysFor, selectAuthEvents, type EventSkeleton } from "./select-auth-events.ts";
 export {
   checkAuthAgainstState,
   checkAuthEventsList,
   checkPduFormat,
   checkPduSignaturesAndHash,
-  PDU_LIMITS,
   requiredSigners,
   type FormatResult,
   type SignatureResult,

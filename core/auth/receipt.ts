@@ -14,8 +14,7 @@ import { checkContentHash, computeRoomId } from "../hashes.ts";
 import { IDENTIFIER_MAX_BYTES, parseUserId, type EventId } from "../ids.ts";
 import { isJsonObject } from "../json.ts";
 import { redactEvent } from "../redaction.ts";
-import type { RoomVersionLike } from "../room-versions.ts";
-import { toRoomVersion } from "../room-versions.ts";
+import type { RoomVersion } from "../room-versions.ts";
 import { stateKey, type StateKey, type StateMap } from "../state-map.ts";
 import { verifyEventSignature } from "../signing.ts";
 import { checkAuth, rulesOf, type CheckAuthOptions } from "./check-auth.ts";
@@ -31,8 +30,7 @@ export type FormatResult = { ok: true; pdu: Pdu } | { ok: false; reason: string 
 const utf8 = new TextEncoder();
 
 /** Step 1: is this a PDU of the room version, within the size limits? */
-export function checkPduFormat(raw: unknown, roomVersion: RoomVersionLike, options: { skipCountLimits?: boolean } = {}): FormatResult {
-  const version = toRoomVersion(roomVersion);
+export function checkPduFormat(raw: unknown, version: RoomVersion, options: { skipCountLimits?: boolean } = {}): FormatResult {
   if (!isJsonObject(raw)) return { ok: false, reason: "not a JSON object" };
   const pdu = raw as unknown as Pdu;
   const isCreate = pdu.type === "m.room.create";
@@ -84,8 +82,7 @@ export function checkPduFormat(raw: unknown, roomVersion: RoomVersionLike, optio
  * since v8 a restricted join's authorising server. (Third-party-invite events are a
  * special case in the spec where the sending server may differ; we do not model it.)
  */
-export function requiredSigners(pdu: Pdu, roomVersion: RoomVersionLike): string[] {
-  const version = toRoomVersion(roomVersion);
+export function requiredSigners(pdu: Pdu, version: RoomVersion): string[] {
   const servers = new Set([domainOf(pdu.sender)]);
   if (version.auth.eventIdServerSigns && typeof pdu.event_id === "string") servers.add(domainOf(pdu.event_id));
   const via = pdu.content?.join_authorised_via_users_server;
@@ -103,12 +100,11 @@ export type SignatureResult = { ok: true; pdu: Pdu; redacted: boolean } | { ok: 
  */
 export function checkPduSignaturesAndHash(
   pdu: Pdu,
-  roomVersion: RoomVersionLike,
+  version: RoomVersion,
   lookupKey: (server: string, keyId: string) => Uint8Array | undefined,
   crypto: CryptoBackend = nobleCrypto,
   options: { skipSignatures?: boolean } = {},
 ): SignatureResult {
-  const version = toRoomVersion(roomVersion);
   if (!options.skipSignatures) {
     for (const server of requiredSigners(pdu, version)) {
       const byKey = pdu.signatures?.[server];
@@ -132,11 +128,10 @@ export function checkPduSignaturesAndHash(
 export function checkAuthEventsList(
   event: Pdu,
   cited: readonly Pdu[],
-  roomVersion: RoomVersionLike,
+  version: RoomVersion,
   isRejected: (id: EventId) => boolean,
   createEvent?: Pdu,
 ): AuthResult {
-  const version = toRoomVersion(roomVersion);
   const rules = rulesOf(version);
   if (event.type === "m.room.create") return ALLOW;
   // since v12: the room id must be the hash of the (accepted) create event.
@@ -176,10 +171,9 @@ export function checkAuthAgainstState(
   event: Pdu,
   state: StateMap,
   fetchEvent: (id: EventId) => Pdu | undefined,
-  roomVersion: RoomVersionLike,
+  version: RoomVersion,
   options?: CheckAuthOptions,
 ): AuthResult {
-  const version = toRoomVersion(roomVersion);
   const keys = new Set<StateKey>(authStateKeysFor(event, version));
   keys.add(stateKey("m.room.create", ""));
   const events = new Map<StateKey, Pdu>();

@@ -5,8 +5,7 @@
 
 import type { EventId } from "../ids.ts";
 import { isJsonObject, type JsonObject } from "../json.ts";
-import type { RoomVersionLike } from "../room-versions.ts";
-import { toRoomVersion } from "../room-versions.ts";
+import type { RoomVersion } from "../room-versions.ts";
 import { stateKey, type StateKey, type StateMap } from "../state-map.ts";
 
 export interface EventSkeleton {
@@ -17,8 +16,7 @@ export interface EventSkeleton {
 }
 
 /** The (type, state_key) pairs the auth rules may consult for this event, sorted. */
-export function authStateKeysFor(event: EventSkeleton, roomVersion: RoomVersionLike): StateKey[] {
-  const version = toRoomVersion(roomVersion);
+export function authStateKeysFor(event: EventSkeleton, version: RoomVersion): StateKey[] {
   if (event.type === "m.room.create") return [];
   const keys = new Set<StateKey>();
   // v1-v11 only: v12 events never cite the create event (it is implied by room_id).
@@ -41,7 +39,7 @@ export function authStateKeysFor(event: EventSkeleton, roomVersion: RoomVersionL
 }
 
 /** The event ids a new event must cite, taken from the state it is built on (sorted). */
-export function selectAuthEvents(event: EventSkeleton, currentState: StateMap, roomVersion: RoomVersionLike): EventId[] {
+export function selectAuthEvents(event: EventSkeleton, currentState: StateMap, roomVersion: RoomVersion): EventId[] {
   const ids: EventId[] = [];
   for (const key of authStateKeysFor(event, roomVersion)) {
     const id = currentState.get(key);

@@ -13,22 +13,20 @@
 //   - "x reaches y" is one binary search in `reach(x)`.
 // No chain is ever walked twice: `reach` of a new event is merged from its auth events'.
 
-import type { Pdu } from "../events.ts";
+import type { FetchEvent, Pdu } from "../events.ts";
 import { isStateEvent } from "../events.ts";
 import type { EventId } from "../ids.ts";
-import type { RoomVersion, RoomVersionLike } from "../room-versions.ts";
-import { toRoomVersion } from "../room-versions.ts";
+import type { RoomVersion } from "../room-versions.ts";
 import { stateKey } from "../state-map.ts";
 import { ChainCover, NO_KEY } from "./chain-cover.ts";
 import { effectiveAuthEventIds, mustFetch, sortedIds } from "./event-lookup.ts";
-import type { FetchEvent } from "./types.ts";
 
 /** The most steps one indexing walk may take before we call the input broken. */
 export const AUTH_WALK_STEPS_MAX = 10_000_000;
 
 export interface AuthChainIndexOptions {
   /** The room's version (its flags decide the implied create edge of v12). */
-  roomVersion?: RoomVersionLike;
+  roomVersion?: RoomVersion;
   /** Where to find events not yet indexed. */
   fetchEvent?: FetchEvent;
   /** Override AUTH_WALK_STEPS_MAX (tests use small values). */
@@ -54,7 +52,7 @@ export class AuthChainIndex {
   private readonly cover: ChainCover;
 
   constructor(options: AuthChainIndexOptions = {}) {
-    this.version = options.roomVersion === undefined ? undefined : toRoomVersion(options.roomVersion);
+    this.version = options.roomVersion;
     this.fetchEvent = options.fetchEvent;
     this.walkStepsMax = options.walkStepsMax ?? AUTH_WALK_STEPS_MAX;
     this.cover = new ChainCover(options.reachBlockLength);
@@ -64,8 +62,7 @@ export class AuthChainIndex {
    * Set the event lookup for what follows, and the room version if not yet known. An index
    * belongs to one room: a different room version is an error.
    */
-  attach(roomVersion: RoomVersionLike, fetchEvent: FetchEvent): void {
-    const version = toRoomVersion(roomVersion);
+  attach(version: RoomVersion, fetchEvent: FetchEvent): void {
     if (this.version !== undefined && this.version.id !== version.id) {
       throw new Error(`AuthChainIndex: built for room version ${this.version.id}, used with ${version.id}`);
     }

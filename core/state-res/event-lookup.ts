@@ -3,13 +3,12 @@
 // that room version 12 implies), whether it is a power event, and id order.
 
 import { compareCodePoints } from "../canonical-json.ts";
-import type { Pdu } from "../events.ts";
+import type { FetchEvent, Pdu } from "../events.ts";
 import { authEventIds, isStateEvent } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey } from "../state-map.ts";
 import { stateKey } from "../state-map.ts";
-import type { FetchEvent } from "./types.ts";
 
 /** The event, or an Error naming the id: resolution cannot proceed without it. */
 export function mustFetch(fetchEvent: FetchEvent, id: EventId): Pdu {

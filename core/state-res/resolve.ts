@@ -1,9 +1,8 @@
-// resolveState: the one entry point. It picks the room version's algorithm (v1, v2, v2.1,
-// or a custom version's own resolver), and is synchronous, pure and independent of the
-// order of the state sets: every step sorts where order could leak.
+// resolveState: the one entry point. It picks the room version's algorithm (v1, v2 with
+// its v2.1 flags, or a custom version's own resolver), and is synchronous, pure and
+// independent of the order of the state sets: every step sorts where order could leak.
 
-import type { RoomVersionLike } from "../room-versions.ts";
-import { toRoomVersion } from "../room-versions.ts";
+import type { RoomVersion } from "../room-versions.ts";
 import type { StateMap } from "../state-map.ts";
 import { AuthChainIndex } from "./auth-chain-index.ts";
 import { memoFetch } from "./event-lookup.ts";
@@ -20,32 +19,30 @@ import { resolveV2 } from "./v2.ts";
  * chains; a missing one throws an Error naming it. With `explain: true` the result also
  * says what each step decided.
  */
-export function resolveState(roomVersion: RoomVersionLike, stateSets: readonly StateMap[], fetchEvent: FetchEvent): StateMap;
+export function resolveState(version: RoomVersion, stateSets: readonly StateMap[], fetchEvent: FetchEvent): StateMap;
 export function resolveState(
-  roomVersion: RoomVersionLike,
+  version: RoomVersion,
   stateSets: readonly StateMap[],
   fetchEvent: FetchEvent,
   options: ResolveOptions & { explain: true },
 ): { state: StateMap; explanation: ResolutionExplanation };
 export function resolveState(
-  roomVersion: RoomVersionLike,
+  version: RoomVersion,
   stateSets: readonly StateMap[],
   fetchEvent: FetchEvent,
   options?: ResolveOptions,
 ): StateMap;
 export function resolveState(
-  roomVersion: RoomVersionLike,
+  version: RoomVersion,
   stateSets: readonly StateMap[],
   fetchEvent: FetchEvent,
   options: ResolveOptions = {},
 ): StateMap | ResolutionOutcome {
-  const version = toRoomVersion(roomVersion);
   let outcome: LazyOutcome;
   if (version.resolver !== undefined) {
     // A custom room version brings its own algorithm.
-    const custom = version.resolver(version, stateSets, fetchEvent, options);
-    if (isOutcome(custom)) return options.explain ? custom : custom.state;
-    const state = sortedStateMap(custom);
+    const context = { isRejected: options.isRejected ?? (() => false), signer: options.signer };
+    const state = sortedStateMap(version.resolver(version, stateSets, fetchEvent, context));
     outcome = { state, explain: () => emptyExplanation("custom", version.id, stateSets.length, state) };
   } else {
     const resolved = resolveOptions(options);
@@ -54,8 +51,7 @@ export function resolveState(
       case "v1":
         outcome = resolveV1(version, stateSets, lookup, resolved);
         break;
-      case "v2":
-      case "v2.1": {
+      case "v2": {
         const index = options.authChains ?? new AuthChainIndex();
         index.attach(version, fetchEvent); // it fetches each event once: no memo needed
         outcome = resolveV2(version, stateSets, lookup, resolved, index);
@@ -66,10 +62,6 @@ export function resolveState(
     }
   }
   return options.explain ? { state: outcome.state, explanation: outcome.explain() } : outcome.state;
-}
-
-function isOutcome(value: StateMap | ResolutionOutcome): value is ResolutionOutcome {
-  return !(value instanceof Map) && "state" in value && "explanation" in value;
 }
 
 function assertNever(value: never): never {

@@ -1,16 +1,17 @@
 // The shapes state resolution takes and gives: the event lookup, the options that name
-// the spec's ambiguities, the explanation, and the hook for custom room versions.
+// the spec's ambiguities, and the explanation. (The hook for custom room versions,
+// CustomResolver, lives with the room versions in core/room-versions.ts.)
 
 import type { AuthResult } from "../auth/index.ts";
 import type { Signer } from "../crypto.ts";
-import type { Pdu } from "../events.ts";
+import type { FetchEvent, Pdu } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey, StateMap } from "../state-map.ts";
 import type { AuthChainIndex } from "./auth-chain-index.ts";
 
-/** How resolution looks events up. `undefined` means the caller does not have it. */
-export type FetchEvent = (id: EventId) => Pdu | undefined;
+/** How resolution looks events up (declared with the events, so auth-chain-index.ts needs not this file). */
+export type { FetchEvent };
 
 /**
  * The authorization rules as state resolution consumes them. The default is core/auth;
@@ -122,7 +123,8 @@ export interface V1Decision {
 
 /** Everything resolution decided, as plain data (ids sorted where the set is unordered). */
 export interface ResolutionExplanation {
-  algorithm: "v1" | "v2" | "v2.1" | "custom";
+  /** "v2.1-partial": v2 with one of v2.1's two changes (a custom version's stateResRules). */
+  algorithm: "v1" | "v2" | "v2.1" | "v2.1-partial" | "custom";
   roomVersion: string;
   stateSetCount: number;
   unconflictedState: StateObject;
@@ -151,14 +153,3 @@ export interface ResolutionOutcome {
   state: StateMap;
   explanation: ResolutionExplanation;
 }
-
-/**
- * A custom room version's own resolution algorithm (set `resolver` on the RoomVersion).
- * It may return the state alone; resolveState then builds a minimal explanation.
- */
-export type CustomResolver = (
-  roomVersion: RoomVersion,
-  stateSets: readonly StateMap[],
-  fetchEvent: FetchEvent,
-  options: ResolveOptions,
-) => StateMap | ResolutionOutcome;

@@ -26,8 +26,8 @@ export function resolveV2(
   options: ResolvedOptions,
   index: AuthChainIndex,
 ): LazyOutcome {
-  const v21 = version.stateRes === "v2.1";
-  const algorithm = v21 ? "v2.1" : "v2";
+  const { checksStartFromEmptyState, fullConflictedSetIncludesSubgraph } = version.stateResRules;
+  const algorithm = algorithmName(version);
 
   // Definitions: the unconflicted state map and the conflicted state set.
   const { unconflicted, conflicted } = separateStateSets(stateSets);
@@ -46,7 +46,7 @@ export function resolveV2(
   const authDiff = authDifference(stateSets, index, options);
   // since v12 (v2.1): the conflicted state subgraph joins the full conflicted set
   // (MSC4297 modification 2).
-  const subgraph = v21 ? conflictedStateSubgraph(conflictedIds, index) : [];
+  const subgraph = fullConflictedSetIncludesSubgraph ? conflictedStateSubgraph(conflictedIds, index) : [];
   const full = fullConflictedSet(conflictedIds, authDiff, subgraph);
 
   // 1. The power events of the full conflicted set, with the events of their auth chains
@@ -71,7 +71,7 @@ export function resolveV2(
   // 2. Iterative auth checks over that list, starting from the unconflicted state map.
   // since v12 (v2.1): starting from an empty state map (MSC4297 modification 1).
   const ctx: AuthCheckContext = { version, fetchEvent, options };
-  const initial: StateMap = v21 ? new Map<StateKey, EventId>() : unconflicted;
+  const initial: StateMap = checksStartFromEmptyState ? new Map<StateKey, EventId>() : unconflicted;
   const partial = iterativeAuthChecks(initial, sortedPowerEvents, ctx);
 
   // 3. The remaining events of the full conflicted set, in mainline ordering based on
@@ -99,7 +99,7 @@ export function resolveV2(
       conflicted: conflictedKeysJson(conflicted),
       conflictedStateSet: conflictedIds,
       authDifference: authDiff,
-      ...(v21 ? { conflictedStateSubgraph: subgraph } : {}),
+      ...(fullConflictedSetIncludesSubgraph ? { conflictedStateSubgraph: subgraph } : {}),
       fullConflictedSet: sortedIds(full),
       sortedPowerEvents: sortedPowerEvents.map((id) => {
         const k = powerKey(id);
@@ -119,4 +119,11 @@ export function resolveV2(
       resolvedState: stateMapToObject(state),
     }),
   };
+}
+
+/** v2.1 is v2 with both of MSC4297's changes; a custom version may take one alone. */
+function algorithmName(version: RoomVersion): "v2" | "v2.1" | "v2.1-partial" {
+  const { checksStartFromEmptyState, fullConflictedSetIncludesSubgraph } = version.stateResRules;
+  if (checksStartFromEmptyState && fullConflictedSetIncludesSubgraph) return "v2.1";
+  return checksStartFromEmptyState || fullConflictedSetIncludesSubgraph ? "v2.1-partial" : "v2";
 }

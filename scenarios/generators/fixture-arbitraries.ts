@@ -24,7 +24,7 @@ import {
   resolveState,
   selectAuthEvents,
   stateKey,
-  toRoomVersion,
+  parseRoomVersion,
   type EventId,
   type JsonObject,
   type Pdu,
@@ -122,7 +122,7 @@ class FixtureBuilder {
   private readonly fetch = (id: EventId) => this.events.get(id);
 
   constructor(private readonly plan: FixturePlan) {
-    this.version = toRoomVersion(plan.roomVersion);
+    this.version = parseRoomVersion(plan.roomVersion);
     this.users = NAMES.slice(0, plan.users + 1).map((n) => `@${n}:${n}.example`);
   }
 

@@ -9,12 +9,10 @@
 import {
   selectAuthEvents,
   stateKey,
-  toRoomVersion,
   type EventId,
   type JsonObject,
   type Pdu,
   type RoomVersion,
-  type RoomVersionLike,
   type StateKey,
 } from "../../core/index.ts";
 import { generatedPowerLevels } from "./power-levels.ts";
@@ -35,7 +33,7 @@ export function mulberry32(seed: number): Random {
 }
 
 export interface ForkedRoomOptions {
-  roomVersion: RoomVersionLike;
+  roomVersion: RoomVersion;
   random: Random;
   /** Users besides the creator who join before the fork. */
   users: number;
@@ -98,7 +96,7 @@ class ForkedRoomBuilder {
   private ts = 0;
 
   constructor(private readonly o: ForkedRoomOptions) {
-    this.version = toRoomVersion(o.roomVersion);
+    this.version = o.roomVersion;
     this.v12 = this.version.auth.privilegedCreators;
     this.random = o.random;
     this.users = Array.from({ length: o.users }, (_, i) => `@u${i + 1}:hs${(i % 5) + 1}`);

@@ -7,7 +7,7 @@
 // gains a field, a timeline verb or a check, this file stops compiling until the schema
 // (and docs/scenarios.md) describe it.
 
-import { getRoomVersion, parseServerName, parseUserId } from "../../core/index.ts";
+import { parseRoomVersion, parseServerName, parseUserId } from "../../core/index.ts";
 import {
   buildPartition,
   CUT_MODES,
@@ -314,7 +314,7 @@ function identifier(parse: () => unknown, path: string): void {
 }
 
 function roomVersion(id: string, path: string): void {
-  identifier(() => getRoomVersion(id), path);
+  identifier(() => parseRoomVersion(id), path);
 }
 
 class References {

@@ -7,6 +7,7 @@ import {
   authEventIds,
   computeEventId,
   isJsonObject,
+  parseRoomVersion,
   prevEventIds,
   signEvent,
   type EventId,
@@ -14,6 +15,7 @@ import {
   type JsonValue,
   type Pdu,
   type RoomId,
+  type RoomVersion,
   type UserId,
 } from "../../core/index.ts";
 import { ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
@@ -176,8 +178,8 @@ function inviteAfterUserQuery(hs: Homeserver, origin: string, roomIdParam: strin
 
 function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject): RpcResponse {
   const event = objectIn(body.event);
-  const roomVersion = body.room_version;
-  if (typeof roomVersion !== "string" || event.type !== "m.room.member" || objectIn(event.content).membership !== "invite") {
+  const roomVersionId = body.room_version;
+  if (typeof roomVersionId !== "string" || event.type !== "m.room.member" || objectIn(event.content).membership !== "invite") {
     return error(400, "M_INVALID_PARAM", "expected an m.room.member invite and a room_version");
   }
   const target = userIdOrUndefined(event.state_key);
@@ -186,10 +188,16 @@ function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject
   // Not format-checked here: the invitee's server countersigns what it is shown; the
   // invite is checked like any PDU when it reaches the room.
   const pdu = event as Pdu;
+  let roomVersion: RoomVersion;
+  try {
+    roomVersion = parseRoomVersion(roomVersionId);
+  } catch (e) {
+    return error(400, "M_INCOMPATIBLE_ROOM_VERSION", (e as Error).message);
+  }
   const signed = signEvent(pdu, roomVersion, hs.name, hs.key.keyId, hs.key.seed, hs.crypto);
   const eventId = computeEventId(signed, roomVersion, hs.crypto);
   const invites = hs.pendingInvites.get(target) ?? new Map();
-  invites.set(roomId, { eventId, pdu: signed, roomVersion });
+  invites.set(roomId, { eventId, pdu: signed, roomVersion: roomVersionId });
   hs.pendingInvites.set(target, invites);
   return json(200, { event: pduToJson(signed) });
 }

@@ -12,13 +12,12 @@ import {
   parseUserId,
   splitStateKey,
   stateKey,
-  toRoomVersion,
   type CryptoBackend,
   type EventId,
   type JsonObject,
   type Pdu,
   type RoomId,
-  type RoomVersionLike,
+  type RoomVersion,
   type SigningKey,
   type UserId,
 } from "../../core/index.ts";
@@ -328,8 +327,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   /** Make a new room store (for createRoom or a join). */
-  addRoom(roomId: RoomId, version: RoomVersionLike): RoomStore {
-    const room = new RoomStore(roomId, toRoomVersion(version));
+  addRoom(roomId: RoomId, version: RoomVersion): RoomStore {
+    const room = new RoomStore(roomId, version);
     this.rooms.set(roomId, room);
     return room;
   }

@@ -7,11 +7,12 @@ import {
   computeEventId,
   isStateEvent,
   serverOfUser,
+  parseRoomVersion,
   stateKey,
-  toRoomVersion,
   type EventId,
   type Pdu,
   type RoomId,
+  type RoomVersion,
   type UserId,
 } from "../../core/index.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
@@ -55,11 +56,18 @@ function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: reado
       if (made.status === 403) return fail("M_FORBIDDEN", lastError);
       continue;
     }
-    const { room_version: roomVersion, event } = objectIn(made.body);
+    const { room_version: roomVersionId, event } = objectIn(made.body);
     const template = objectIn(event);
     // The joining server checks the template names the room, the user and a join.
-    if (typeof roomVersion !== "string" || template.room_id !== roomId || template.sender !== userId || template.state_key !== userId || template.type !== "m.room.member") {
+    if (typeof roomVersionId !== "string" || template.room_id !== roomId || template.sender !== userId || template.state_key !== userId || template.type !== "m.room.member") {
       lastError = `${resident}: make_join returned a template for something else`;
+      continue;
+    }
+    let roomVersion: RoomVersion;
+    try {
+      roomVersion = parseRoomVersion(roomVersionId);
+    } catch (e) {
+      lastError = `${resident}: ${(e as Error).message}`;
       continue;
     }
     const built = buildEvent({
@@ -96,7 +104,7 @@ function* storeJoinedRoom(
   hs: Homeserver,
   resident: string,
   roomId: RoomId,
-  roomVersion: string,
+  roomVersion: RoomVersion,
   joinId: EventId,
   joinPdu: Pdu,
   state: unknown[],
@@ -104,7 +112,7 @@ function* storeJoinedRoom(
 ): Task<Result<EventId>> {
   // The room is only registered once its state is in place: until then, PDUs for it
   // are refused (the sender's later events will lead back to them).
-  const room = hs.room(roomId) ?? new RoomStore(roomId, toRoomVersion(roomVersion));
+  const room = hs.room(roomId) ?? new RoomStore(roomId, roomVersion);
   // Check every returned event's format and signature before trusting any of it.
   const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
   for (const raw of [...authChain, ...state]) {

@@ -3,7 +3,7 @@
 // join rules / history visibility / guest access, initial_state, name and topic, in
 // that order. Invites are sent afterwards by the client.
 
-import { parseRoomId, toRoomVersion, type JsonObject, type RoomId, type UserId } from "../../core/index.ts";
+import { parseRoomId, parseRoomVersion, type JsonObject, type RoomId, type UserId } from "../../core/index.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 
@@ -64,7 +64,7 @@ export function defaultPowerLevels(creator: UserId, privilegedCreators: boolean,
 export function createRoomEvents(hs: Homeserver, creator: UserId, options: CreateRoomOptions): Result<RoomId> {
   let version;
   try {
-    version = toRoomVersion(options.roomVersion ?? DEFAULT_ROOM_VERSION);
+    version = parseRoomVersion(options.roomVersion ?? DEFAULT_ROOM_VERSION);
   } catch (e) {
     return fail("M_UNSUPPORTED_ROOM_VERSION", (e as Error).message);
   }

@@ -7,7 +7,7 @@ import {
   computeReferenceHash,
   computeRoomId,
   decodeBase64,
-  getRoomVersion,
+  parseRoomVersion,
   verifyEventSignature,
   type Pdu,
 } from "../../core/index.ts";
@@ -36,11 +36,11 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))("with %s", (_name, back
   });
 
   it("event ids: standard base64 in v3, URL-safe from v4", () => {
-    expect(computeEventId(message(2), "3", backend)).toBe("$FZ2eNFSXJIQc16bVM6/fX6JrmqsqKPxdkoJO4bf21HU");
+    expect(computeEventId(message(2), parseRoomVersion("3"), backend)).toBe("$FZ2eNFSXJIQc16bVM6/fX6JrmqsqKPxdkoJO4bf21HU");
     for (const v of ["4", "10", "11", "12"]) {
-      expect(computeEventId(message(2), v, backend)).toBe("$FZ2eNFSXJIQc16bVM6_fX6JrmqsqKPxdkoJO4bf21HU");
+      expect(computeEventId(message(2), parseRoomVersion(v), backend)).toBe("$FZ2eNFSXJIQc16bVM6_fX6JrmqsqKPxdkoJO4bf21HU");
     }
-    expect(computeReferenceHash(message(2), "11", backend)).toBe("FZ2eNFSXJIQc16bVM6/fX6JrmqsqKPxdkoJO4bf21HU");
+    expect(computeReferenceHash(message(2), parseRoomVersion("11"), backend)).toBe("FZ2eNFSXJIQc16bVM6/fX6JrmqsqKPxdkoJO4bf21HU");
   });
 
   it("v12 room id is ! + the create event's reference hash", () => {
@@ -49,15 +49,15 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))("with %s", (_name, back
       content: { room_version: "12", additional_creators: ["@bob:hs2"], "m.federate": true },
       prev_events: [], auth_events: [], depth: 1, hashes: { sha256: "x" }, signatures: {},
     };
-    expect(computeRoomId(create, "12", backend)).toBe("!StFB7YMK0chyb5n_Nld_g1XmDjEDv93T6SPtfqrTQpU");
+    expect(computeRoomId(create, parseRoomVersion("12"), backend)).toBe("!StFB7YMK0chyb5n_Nld_g1XmDjEDv93T6SPtfqrTQpU");
     expect(computeRoomId(create, undefined, backend)).toBe("!StFB7YMK0chyb5n_Nld_g1XmDjEDv93T6SPtfqrTQpU");
-    expect(() => computeRoomId(create, "11", backend)).toThrow(/does not derive room ids/);
+    expect(() => computeRoomId(create, parseRoomVersion("11"), backend)).toThrow(/does not derive room ids/);
   });
 });
 
 it("v1-v2 event ids come from the event_id field", () => {
-  expect(computeEventId({ ...message(2), event_id: "$abc:hs1" }, "1")).toBe("$abc:hs1");
-  expect(() => computeEventId(message(2), "2")).toThrow(/no event_id/);
+  expect(computeEventId({ ...message(2), event_id: "$abc:hs1" }, parseRoomVersion("1"))).toBe("$abc:hs1");
+  expect(() => computeEventId(message(2), parseRoomVersion("2"))).toThrow(/no event_id/);
 });
 
 it("a content-hash mismatch is detected, an unchanged event passes", () => {
@@ -75,23 +75,23 @@ describe("buildEvent", () => {
 
   it("builds a v12 create event without room_id and derives the room id from it", () => {
     const built = buildEvent({
-      roomVersion: "12", sender: "@alice:hs1", type: "m.room.create", stateKey: "",
+      roomVersion: parseRoomVersion("12"), sender: "@alice:hs1", type: "m.room.create", stateKey: "",
       content: { room_version: "12" }, prevEvents: [], authEvents: [], originServerTs: 1000, key,
     });
     expect(built.pdu.room_id).toBeUndefined();
     expect(built.pdu.depth).toBe(1);
     expect(built.roomId).toBe(`!${built.eventId.slice(1)}`);
-    expect(verifyEventSignature(built.pdu, "12", "hs1", "ed25519:1", pub)).toBe(true);
+    expect(verifyEventSignature(built.pdu, parseRoomVersion("12"), "hs1", "ed25519:1", pub)).toBe(true);
     expect(checkContentHash(built.pdu)).toBe(true);
   });
 
   it("fills depth from the prev events and caps it at the version's maximum", () => {
     const base = {
-      roomVersion: "11", roomId: "!r:hs1", sender: "@alice:hs1", type: "m.room.message",
+      roomVersion: parseRoomVersion("11"), roomId: "!r:hs1", sender: "@alice:hs1", type: "m.room.message",
       content: { body: "x" }, authEvents: ["$a"], originServerTs: 1000, key,
     };
     expect(buildEvent({ ...base, prevEvents: [{ eventId: "$p" as never, depth: 4 }, { eventId: "$q" as never, depth: 9 }] }).pdu.depth).toBe(10);
-    const max = getRoomVersion("11").depthMax;
+    const max = parseRoomVersion("11").depthMax;
     expect(buildEvent({ ...base, prevEvents: [{ eventId: "$p" as never, depth: max }] }).pdu.depth).toBe(max);
   });
 
@@ -100,15 +100,15 @@ describe("buildEvent", () => {
       roomId: "!r:hs1", sender: "@alice:hs1", type: "m.room.redaction", content: {},
       prevEvents: [], authEvents: [], originServerTs: 1, key, redacts: "$target",
     };
-    const v10 = buildEvent({ ...base, roomVersion: "10" }).pdu;
-    const v11 = buildEvent({ ...base, roomVersion: "11" }).pdu;
+    const v10 = buildEvent({ ...base, roomVersion: parseRoomVersion("10") }).pdu;
+    const v11 = buildEvent({ ...base, roomVersion: parseRoomVersion("11") }).pdu;
     expect([v10.redacts, v10.content.redacts]).toEqual(["$target", undefined]);
     expect([v11.redacts, v11.content.redacts]).toEqual([undefined, "$target"]);
   });
 
   it("gives v1-v2 events a deterministic $local:server id and pair references", () => {
     const input = {
-      roomVersion: "1", roomId: "!r:hs1", sender: "@alice:hs1", type: "m.room.message", content: { body: "x" },
+      roomVersion: parseRoomVersion("1"), roomId: "!r:hs1", sender: "@alice:hs1", type: "m.room.message", content: { body: "x" },
       prevEvents: [{ eventId: "$p:hs1" as never, depth: 1 }], authEvents: ["$c:hs1"], originServerTs: 1, key,
     };
     const a = buildEvent(input);
@@ -120,7 +120,7 @@ describe("buildEvent", () => {
   });
 
   it("refuses a sender from another server, and a missing room id", () => {
-    const base = { roomVersion: "11", sender: "@bob:hs2", type: "m.room.message", content: {}, prevEvents: [], authEvents: [], originServerTs: 1, key };
+    const base = { roomVersion: parseRoomVersion("11"), sender: "@bob:hs2", type: "m.room.message", content: {}, prevEvents: [], authEvents: [], originServerTs: 1, key };
     expect(() => buildEvent({ ...base, roomId: "!r:hs1" })).toThrow(/does not belong/);
     expect(() => buildEvent({ ...base, sender: "@alice:hs1" })).toThrow(/roomId is required/);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defineRoomVersion, getRoomVersion, registerRoomVersion, ROOM_VERSIONS, toRoomVersion } from "../../core/index.ts";
+import { defineRoomVersion, parseRoomVersion, ROOM_VERSIONS, UnknownRoomVersionError } from "../../core/index.ts";
 
 // Expected values from the table in shared/spec/README.md §1.1, itself from
 // matrix-org/matrix-spec content/rooms/v1.md … v12.md.
@@ -17,35 +17,36 @@ describe("room version table", () => {
   };
 
   it("event id formats", () => {
-    const fmt = (id: string) => getRoomVersion(id).eventIdFormat;
+    const fmt = (id: string) => parseRoomVersion(id).eventIdFormat;
     expect(["1", "2"].map(fmt)).toEqual(["opaque", "opaque"]);
     expect(fmt("3")).toBe("base64");
     for (const id of ["4", "5", "6", "7", "8", "9", "10", "11", "12"]) expect(fmt(id)).toBe("base64url");
   });
 
-  it("state resolution algorithms", () => {
-    expect(getRoomVersion("1").stateRes).toBe("v1");
-    for (const id of ["2", "3", "4", "5", "6", "7", "8", "9", "10", "11"]) expect(getRoomVersion(id).stateRes).toBe("v2");
-    expect(getRoomVersion("12").stateRes).toBe("v2.1");
+  it("state resolution algorithms: v1, then v2; v12's v2.1 is v2 with both MSC4297 changes", () => {
+    expect(parseRoomVersion("1").stateRes).toBe("v1");
+    for (const id of ["2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]) expect(parseRoomVersion(id).stateRes).toBe("v2");
+    expectVersions((id) => parseRoomVersion(id).stateResRules.checksStartFromEmptyState, ["12"]);
+    expectVersions((id) => parseRoomVersion(id).stateResRules.fullConflictedSetIncludesSubgraph, ["12"]);
   });
 
   it("auth-rule variants", () => {
-    expectVersions((id) => getRoomVersion(id).auth.specialCaseAliases, ["1", "2", "3", "4", "5"]);
-    expectVersions((id) => getRoomVersion(id).auth.redactionAuthRule, ["1", "2"]);
-    expectVersions((id) => getRoomVersion(id).auth.enforceKeyValidity, ["5", "6", "7", "8", "9", "10", "11", "12"]);
-    expectVersions((id) => getRoomVersion(id).auth.knocking, ["7", "8", "9", "10", "11", "12"]);
-    expectVersions((id) => getRoomVersion(id).auth.restrictedJoinRule, ["8", "9", "10", "11", "12"]);
-    expectVersions((id) => getRoomVersion(id).auth.knockRestrictedJoinRule, ["10", "11", "12"]);
-    expectVersions((id) => getRoomVersion(id).auth.integerPowerLevels, ["10", "11", "12"]);
-    expectVersions((id) => getRoomVersion(id).auth.createRequiresCreator, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
-    expectVersions((id) => getRoomVersion(id).auth.privilegedCreators, ["12"]);
-    expectVersions((id) => getRoomVersion(id).auth.roomIdFromCreateEvent, ["12"]);
-    expectVersions((id) => getRoomVersion(id).redactsInContent, ["11", "12"]);
-    expectVersions((id) => getRoomVersion(id).strictCanonicalJson, ["6", "7", "8", "9", "10", "11", "12"]);
+    expectVersions((id) => parseRoomVersion(id).auth.specialCaseAliases, ["1", "2", "3", "4", "5"]);
+    expectVersions((id) => parseRoomVersion(id).auth.redactionAuthRule, ["1", "2"]);
+    expectVersions((id) => parseRoomVersion(id).auth.enforceKeyValidity, ["5", "6", "7", "8", "9", "10", "11", "12"]);
+    expectVersions((id) => parseRoomVersion(id).auth.knocking, ["7", "8", "9", "10", "11", "12"]);
+    expectVersions((id) => parseRoomVersion(id).auth.restrictedJoinRule, ["8", "9", "10", "11", "12"]);
+    expectVersions((id) => parseRoomVersion(id).auth.knockRestrictedJoinRule, ["10", "11", "12"]);
+    expectVersions((id) => parseRoomVersion(id).auth.integerPowerLevels, ["10", "11", "12"]);
+    expectVersions((id) => parseRoomVersion(id).auth.createRequiresCreator, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+    expectVersions((id) => parseRoomVersion(id).auth.privilegedCreators, ["12"]);
+    expectVersions((id) => parseRoomVersion(id).auth.roomIdFromCreateEvent, ["12"]);
+    expectVersions((id) => parseRoomVersion(id).redactsInContent, ["11", "12"]);
+    expectVersions((id) => parseRoomVersion(id).strictCanonicalJson, ["6", "7", "8", "9", "10", "11", "12"]);
   });
 
   it("redaction-rule variants", () => {
-    const r = (id: string) => getRoomVersion(id).redaction;
+    const r = (id: string) => parseRoomVersion(id).redaction;
     expectVersions((id) => r(id).keepsOriginMembershipPrevState, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
     expectVersions((id) => r(id).aliasesKeepsAliases, ["1", "2", "3", "4", "5"]);
     expectVersions((id) => r(id).joinRulesKeepsAllow, ["8", "9", "10", "11", "12"]);
@@ -54,30 +55,40 @@ describe("room version table", () => {
   });
 
   it("records are frozen so no caller can change the spec's versions", () => {
-    expect(Object.isFrozen(getRoomVersion("11"))).toBe(true);
-    expect(Object.isFrozen(getRoomVersion("11").auth)).toBe(true);
+    expect(Object.isFrozen(parseRoomVersion("11"))).toBe(true);
+    expect(Object.isFrozen(parseRoomVersion("11").auth)).toBe(true);
   });
 
   it("names the known versions when asked for an unknown one", () => {
-    expect(() => getRoomVersion("13")).toThrow(/unknown room version "13": known are 1, 2, .*12/);
+    expect(() => parseRoomVersion("13")).toThrow(/unknown room version "13": known are 1, 2, .*12/);
+    expect(() => parseRoomVersion("13")).toThrow(UnknownRoomVersionError);
   });
 });
 
 describe("custom room versions", () => {
   it("take the flags of a base version with some changed", () => {
-    const v = defineRoomVersion("org.example.nostring", "9", { auth: { integerPowerLevels: true } });
+    const v = defineRoomVersion("org.example.nostring", parseRoomVersion("9"), { auth: { integerPowerLevels: true } });
     expect(v.auth.integerPowerLevels).toBe(true);
     expect(v.auth.restrictedJoinRule).toBe(true);
     expect(v.stable).toBe(false);
-    expect(toRoomVersion(v)).toBe(v);
+    expect(Object.isFrozen(v.auth)).toBe(true);
   });
 
-  it("can be registered under a non-reserved id", () => {
-    const v = defineRoomVersion("test.v21-on-v11", "11", { stateRes: "v2.1" });
-    registerRoomVersion(v);
-    expect(getRoomVersion("test.v21-on-v11").stateRes).toBe("v2.1");
-    expect(() => defineRoomVersion("13", "11", {})).toThrow(/reserved/);
-    expect(() => defineRoomVersion("Bad Id", "11", {})).toThrow(/a-z 0-9/);
-    expect(() => registerRoomVersion({ ...getRoomVersion("11"), id: "11" })).toThrow(/defined by the spec/);
+  it("take either v2.1 change alone, on top of v2", () => {
+    const emptyStart = defineRoomVersion("test.empty-start", parseRoomVersion("11"), { stateResRules: { checksStartFromEmptyState: true } });
+    expect(emptyStart.stateResRules).toEqual({ checksStartFromEmptyState: true, fullConflictedSetIncludesSubgraph: false });
+    const subgraph = defineRoomVersion("test.subgraph", parseRoomVersion("11"), { stateResRules: { fullConflictedSetIncludesSubgraph: true } });
+    expect(subgraph.stateResRules).toEqual({ checksStartFromEmptyState: false, fullConflictedSetIncludesSubgraph: true });
+    expect(() => defineRoomVersion("test.v1-subgraph", parseRoomVersion("1"), { stateResRules: { fullConflictedSetIncludesSubgraph: true } })).toThrow(
+      /apply to state resolution v2, not v1/,
+    );
+  });
+
+  it("are values: no id outside the spec's resolves to one", () => {
+    const v = defineRoomVersion("test.v21-on-v11", parseRoomVersion("11"), { stateResRules: { checksStartFromEmptyState: true } });
+    expect(v.id).toBe("test.v21-on-v11");
+    expect(() => parseRoomVersion("test.v21-on-v11")).toThrow(UnknownRoomVersionError);
+    expect(() => defineRoomVersion("13", parseRoomVersion("11"), {})).toThrow(/reserved/);
+    expect(() => defineRoomVersion("Bad Id", parseRoomVersion("11"), {})).toThrow(/a-z 0-9/);
   });
 });

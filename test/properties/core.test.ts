@@ -6,8 +6,8 @@ import {
   canonicalJson,
   computeEventId,
   decodeBase64,
-  getRoomVersion,
   nobleCrypto,
+  parseRoomVersion,
   redactEvent,
   redactionContentKeys,
   redactionTopLevelKeys,
@@ -19,7 +19,7 @@ import { canonicalJsonValue, pdu, shuffleKeys } from "./arbitraries.ts";
 
 const SEED = 20261124;
 const VERSIONS = ["1", "3", "4", "6", "8", "9", "10", "11", "12"];
-const version = fc.constantFrom(...VERSIONS);
+const version = fc.constantFrom(...VERSIONS.map((id) => parseRoomVersion(id)));
 const keyOrder = fc.array(fc.nat(50), { minLength: 1, maxLength: 8 });
 
 describe("canonical JSON", () => {
@@ -67,7 +67,7 @@ describe("redaction", () => {
   it("is idempotent and keeps exactly the keys of its version's rules", () => {
     fc.assert(
       fc.property(pdu, version, (event, v) => {
-        const rules = getRoomVersion(v).redaction;
+        const rules = v.redaction;
         const once = redactEvent(event, v);
         expect(redactEvent(once, v)).toEqual(once);
         const allowedTop = new Set(redactionTopLevelKeys(rules));

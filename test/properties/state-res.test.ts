@@ -2,7 +2,7 @@
 // failure prints the seed and the shrunk room parameters to replay it).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { authEventIds, resolveState, stateMapToObject, type EventId, type StateMap } from "../../core/index.ts";
+import { authEventIds, parseRoomVersion, resolveState, stateMapToObject, type EventId, type StateMap } from "../../core/index.ts";
 import { generateForkedRoom, mulberry32 } from "../../scenarios/generators/forked-room.ts";
 
 const SEED = 4297;
@@ -19,7 +19,7 @@ const roomParams = fc.record({
 type RoomParams = { roomVersion: string; seed: number; users: number; historyEvents: number; branches: number; eventsPerBranch: number };
 
 function room(p: RoomParams) {
-  return generateForkedRoom({ ...p, random: mulberry32(p.seed) });
+  return generateForkedRoom({ ...p, roomVersion: parseRoomVersion(p.roomVersion), random: mulberry32(p.seed) });
 }
 
 const show = (s: StateMap) => JSON.stringify(stateMapToObject(s));
@@ -31,7 +31,7 @@ describe("state resolution laws", () => {
         const r = room(p);
         const rnd = mulberry32(shuffleSeed);
         const shuffled = [...r.stateSets].map((s) => ({ s, k: rnd() })).sort((a, b) => a.k - b.k).map((x) => x.s);
-        expect(show(resolveState(p.roomVersion, shuffled, r.fetch))).toBe(show(resolveState(p.roomVersion, r.stateSets, r.fetch)));
+        expect(show(resolveState(parseRoomVersion(p.roomVersion), shuffled, r.fetch))).toBe(show(resolveState(parseRoomVersion(p.roomVersion), r.stateSets, r.fetch)));
       }),
       { seed: SEED, numRuns: 60 },
     );
@@ -42,8 +42,8 @@ describe("state resolution laws", () => {
       fc.property(roomParams, (p) => {
         const r = room(p);
         const s = r.stateSets[0]!;
-        expect(show(resolveState(p.roomVersion, [s], r.fetch))).toBe(show(s));
-        expect(show(resolveState(p.roomVersion, [s, s], r.fetch))).toBe(show(s));
+        expect(show(resolveState(parseRoomVersion(p.roomVersion), [s], r.fetch))).toBe(show(s));
+        expect(show(resolveState(parseRoomVersion(p.roomVersion), [s, s], r.fetch))).toBe(show(s));
       }),
       { seed: SEED, numRuns: 40 },
     );
@@ -53,7 +53,7 @@ describe("state resolution laws", () => {
     fc.assert(
       fc.property(roomParams, (p) => {
         const r = room(p);
-        const resolved = resolveState(p.roomVersion, r.stateSets, r.fetch);
+        const resolved = resolveState(parseRoomVersion(p.roomVersion), r.stateSets, r.fetch);
         const [first, ...rest] = r.stateSets;
         for (const [k, id] of first!) if (rest.every((s) => s.get(k) === id)) expect(resolved.get(k)).toBe(id);
         // Everything reachable from the state sets through auth_events (explicit stack).
@@ -74,7 +74,7 @@ describe("state resolution laws", () => {
   it("is deterministic", () => {
     fc.assert(
       fc.property(roomParams, (p) => {
-        expect(show(resolveState(p.roomVersion, room(p).stateSets, room(p).fetch))).toBe(show(resolveState(p.roomVersion, room(p).stateSets, room(p).fetch)));
+        expect(show(resolveState(parseRoomVersion(p.roomVersion), room(p).stateSets, room(p).fetch))).toBe(show(resolveState(parseRoomVersion(p.roomVersion), room(p).stateSets, room(p).fetch)));
       }),
       { seed: SEED, numRuns: 30 },
     );

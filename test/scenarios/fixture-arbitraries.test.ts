@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { fixtureArbitrary, fixturePlanArbitrary, buildFixture, type FixtureJson } from "netsplit/fixture-arbitraries";
 import { describe, expect, it } from "vitest";
-import { checkAuth, DAG_STRATEGIES, diffStates, parseFixture, refId, resolveFixture, type EventId, type Pdu } from "../../core/index.ts";
+import { checkAuth, DAG_STRATEGIES, diffStates, parseFixture, parseRoomVersion, refId, resolveFixture, type EventId, type Pdu } from "../../core/index.ts";
 
 /** Every event but the create event and the creator's first join passes auth against the events it cites (and the create event). */
 function invalidEvents(json: FixtureJson): string[] {
@@ -12,7 +12,7 @@ function invalidEvents(json: FixtureJson): string[] {
   const create = json.events[0]!;
   return json.events.slice(2).filter((e) => {
     const cited = [...new Set([create, ...e.auth_events.map((a) => byId.get(refId(a))!)])];
-    return !checkAuth(e, cited, json.room_version).allowed;
+    return !checkAuth(e, cited, parseRoomVersion(json.room_version)).allowed;
   }).map((e) => e.event_id!);
 }
 

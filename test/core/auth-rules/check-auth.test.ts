@@ -3,11 +3,11 @@
 // content/rooms/fragments/v1-auth-rules.md, v8-auth-rules.md, rooms/v6.md, v7.md,
 // v10.md, v11.md, v12.md; shared/spec/README.md §4), never off our own output.
 import { describe, expect, it } from "vitest";
-import { checkAuth, computeEventId, defineRoomVersion, decodeBase64, encodeBase64, nobleCrypto, signJson, type Pdu } from "../../../core/index.ts";
+import { checkAuth, computeEventId, defineRoomVersion, decodeBase64, encodeBase64, nobleCrypto, parseRoomVersion, signJson, type Pdu } from "../../../core/index.ts";
 import { ALICE, baseRoom, BOB, CAROL, createEvent, ev, joinRules, member, powerLevels, state } from "./room.ts";
 
 const rule = (event: Pdu, auth: Pdu[], version: string) => {
-  const r = checkAuth(event, auth, version);
+  const r = checkAuth(event, auth, parseRoomVersion(version));
   return r.allowed ? "allow" : r.rule;
 };
 /** The room's events with later ones of the same key replacing earlier ones. */
@@ -69,7 +69,7 @@ describe("member: join", () => {
   it("the creator's first join right after the create event (v11: the create sender)", () => {
     for (const v of ["10", "11"]) {
       const create = createEvent(v);
-      const id = computeEventId(create, v);
+      const id = computeEventId(create, parseRoomVersion(v));
       const join = { ...member(ALICE, "join"), prev_events: [id] };
       expect(rule(join, [create], v)).toBe("allow");
       // Anyone else in the same position falls through to the join rules (none: reject).
@@ -91,7 +91,7 @@ describe("member: join", () => {
     const invited = withState(room, member(CAROL, "invite", ALICE));
     expect(rule(member(CAROL, "join"), invited, "11")).toBe("allow");
     expect(rule(member(CAROL, "join"), room, "11")).toBe("4.3.7");
-    const literal = defineRoomVersion("org.netsplit.literal-jr", "11", { auth: { joinRuleWhenAbsent: "none" } });
+    const literal = defineRoomVersion("org.netsplit.literal-jr", parseRoomVersion("11"), { auth: { joinRuleWhenAbsent: "none" } });
     expect(checkAuth(member(CAROL, "join"), invited, literal)).toMatchObject({ allowed: false, rule: "4.3.7" });
   });
 

@@ -5,12 +5,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EventId, Pdu } from "../../../core/index.ts";
-import { AuthChainIndex, getRoomVersion } from "../../../core/index.ts";
+import { AuthChainIndex, parseRoomVersion } from "../../../core/index.ts";
 import { ALICE, Dag } from "./dag.ts";
 
 /** A → B → C → D style chains: `links` maps an event to its auth events. */
 function dagOf(links: Record<string, string[]>, version = "10"): Dag {
-  const dag = new Dag(version);
+  const dag = new Dag(parseRoomVersion(version));
   for (const [id, auth] of Object.entries(links)) {
     dag.add({ id, type: "m.room.member", stateKey: id, sender: ALICE, auth });
   }
@@ -52,7 +52,7 @@ describe("auth chain", () => {
   });
 
   it("since v12 the create event implied by room_id is in every auth chain", () => {
-    const dag = new Dag("12");
+    const dag = new Dag(parseRoomVersion("12"));
     dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE });
     dag.add({ id: "$01-join", type: "m.room.member", stateKey: ALICE, sender: ALICE, auth: [], prev: ["$00-create"] });
     expect(indexOf(dag).authChain("$01-join" as EventId)).toEqual(["$00-create"]);
@@ -60,14 +60,14 @@ describe("auth chain", () => {
 
   it("a missing event is bad input: the error names it", () => {
     const dag = dagOf({ $A: [] });
-    const index = new AuthChainIndex({ roomVersion: "10", fetchEvent: (id) => (id === "$B" ? ({ ...dag.fetch("$A" as EventId)!, auth_events: ["$gone"] } as Pdu) : dag.fetch(id)) });
+    const index = new AuthChainIndex({ roomVersion: parseRoomVersion("10"), fetchEvent: (id) => (id === "$B" ? ({ ...dag.fetch("$A" as EventId)!, auth_events: ["$gone"] } as Pdu) : dag.fetch(id)) });
     expect(() => index.indexOf("$B" as EventId)).toThrow(/\$gone/);
   });
 
   it("a cycle of auth events is bad input", () => {
     const base = dagOf({ $A: [] }).fetch("$A" as EventId)!;
     const events: Record<string, Pdu> = { $X: { ...base, auth_events: ["$Y"] }, $Y: { ...base, auth_events: ["$X"] } };
-    const index = new AuthChainIndex({ roomVersion: "10", fetchEvent: (id) => events[id] });
+    const index = new AuthChainIndex({ roomVersion: parseRoomVersion("10"), fetchEvent: (id) => events[id] });
     expect(() => index.indexOf("$X" as EventId)).toThrow(/cycle/);
   });
 
@@ -75,14 +75,14 @@ describe("auth chain", () => {
     const links: Record<string, string[]> = { $e0: [] };
     for (let i = 1; i < 30; i++) links[`$e${i}`] = [`$e${i - 1}`];
     const dag = dagOf(links);
-    const index = new AuthChainIndex({ roomVersion: "10", fetchEvent: dag.fetch, walkStepsMax: 20 });
+    const index = new AuthChainIndex({ roomVersion: parseRoomVersion("10"), fetchEvent: dag.fetch, walkStepsMax: 20 });
     expect(() => index.indexOf("$e29" as EventId)).toThrow(/AUTH_WALK_STEPS_MAX/);
   });
 
   it("an index belongs to one room version", () => {
     const index = new AuthChainIndex();
-    index.attach("10", () => undefined);
-    expect(() => index.attach("11", () => undefined)).toThrow(/room version/);
+    index.attach(parseRoomVersion("10"), () => undefined);
+    expect(() => index.attach(parseRoomVersion("11"), () => undefined)).toThrow(/room version/);
   });
 });
 
@@ -157,7 +157,7 @@ describe("AuthChainIndex agrees with the definitions on random DAGs", () => {
   it("auth chains, auth difference (both readings) and conflicted subgraph", () => {
     fc.assert(
       fc.property(dagArb, ({ specs, sets, conflicted }) => {
-        const dag = new Dag("10");
+        const dag = new Dag(parseRoomVersion("10"));
         specs.forEach((s, i) => {
           const auth = i === 0 ? [] : [...new Set(s.auth.map((a) => `$e${a % i}`))];
           dag.add({ id: `$e${i}`, type: "m.room.member", stateKey: s.key, sender: ALICE, auth });

@@ -4,7 +4,7 @@
 // in auth-chain-index.test.ts; here we check the counts that keep the index linear.
 import { describe, expect, it } from "vitest";
 import type { EventId } from "../../../core/index.ts";
-import { AuthChainIndex } from "../../../core/index.ts";
+import { AuthChainIndex, parseRoomVersion } from "../../../core/index.ts";
 import { generateForkedRoom, mulberry32 } from "../../../scenarios/generators/forked-room.ts";
 import { ALICE, BOB, Dag } from "./dag.ts";
 
@@ -16,7 +16,7 @@ function indexOf(dag: Dag, reachBlockLength?: number): AuthChainIndex {
 
 /** Events that all share one state key, `links` giving each one's auth events. */
 function sameKey(links: Record<string, string[]>): Dag {
-  const dag = new Dag("10");
+  const dag = new Dag(parseRoomVersion("10"));
   for (const [id, auth] of Object.entries(links)) dag.add({ id, type: "m.room.member", stateKey: ALICE, sender: ALICE, auth });
   return dag;
 }
@@ -25,7 +25,7 @@ describe("chain cover", () => {
   it("a join-rules event continues the join-rules chain through its auth chain", () => {
     // The second join rules cite the PL event, not the first join rules; they reach them
     // through the PL event's sender's join.
-    const dag = new Dag("10");
+    const dag = new Dag(parseRoomVersion("10"));
     dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE });
     dag.add({ id: "$01-jr", type: "m.room.join_rules", stateKey: "", sender: ALICE, auth: ["$00-create"] });
     dag.add({ id: "$02-bob", type: "m.room.member", stateKey: BOB, sender: BOB, auth: ["$00-create", "$01-jr"] });
@@ -50,7 +50,7 @@ describe("chain cover", () => {
     // 40 chains; $few touches 3 of them (sorted), $all every one (scanned), $mix merges
     // $few's stored reach with two chains of its own. Small reach blocks make runs share
     // a block, overflow into the next, or take a block of their own.
-    const dag = new Dag("10");
+    const dag = new Dag(parseRoomVersion("10"));
     const singles = Array.from({ length: 40 }, (_, i) => `$s${String(i).padStart(2, "0")}`);
     for (const id of singles) dag.add({ id, type: "m.room.member", stateKey: id, sender: ALICE });
     dag.add({ id: "$few", type: "m.room.topic", stateKey: "", sender: ALICE, auth: ["$s30", "$s02", "$s17"] });
@@ -68,8 +68,8 @@ describe("chain cover", () => {
   it("does not grow with the room's join-rules history", () => {
     // Before chains followed auth chains, each join-rules event was a chain of its own
     // (447 chains here), and every later event held an entry for each.
-    const room = generateForkedRoom({ roomVersion: "11", random: mulberry32(7), users: 8, historyEvents: 8_000, branches: 2, eventsPerBranch: 50 });
-    const index = new AuthChainIndex({ roomVersion: "11", fetchEvent: room.fetch });
+    const room = generateForkedRoom({ roomVersion: parseRoomVersion("11"), random: mulberry32(7), users: 8, historyEvents: 8_000, branches: 2, eventsPerBranch: 50 });
+    const index = new AuthChainIndex({ roomVersion: parseRoomVersion("11"), fetchEvent: room.fetch });
     for (const set of room.stateSets) for (const id of set.values()) index.indexOf(id);
     let joinRules = 0;
     for (let i = 0; i < index.size; i++) if (room.fetch(index.idOf(i))!.type === "m.room.join_rules") joinRules++;

@@ -6,8 +6,8 @@
 //     before it (spec: server-server-api.md "Auth events selection"), and the state at
 //     every event computed with resolveState.
 
-import type { EventId, JsonObject, Pdu, RoomVersion, RoomVersionLike, StateKey, StateMap } from "../../../core/index.ts";
-import { computeEventId, computeRoomId, resolveState, stateKey, toRoomVersion } from "../../../core/index.ts";
+import type { EventId, JsonObject, Pdu, RoomVersion, StateKey, StateMap } from "../../../core/index.ts";
+import { computeEventId, computeRoomId, resolveState, stateKey } from "../../../core/index.ts";
 import type { ResolveOptions } from "../../../core/index.ts";
 
 export const ALICE = "@alice:example.com";
@@ -55,8 +55,8 @@ export class Dag {
   private readonly ids = new Map<Pdu, EventId>();
   private clock = 0;
 
-  constructor(version: RoomVersionLike, options: DagOptions = {}) {
-    this.version = toRoomVersion(version);
+  constructor(version: RoomVersion, options: DagOptions = {}) {
+    this.version = version;
     this.hashIds = (options.hashIds ?? false) && this.version.eventIdFormat !== "opaque";
     const createId = options.createId ?? CREATE_ID;
     // since v12 the room id is the create event's id with `!` for `$` (with hashIds it is
@@ -199,12 +199,11 @@ export interface BuiltRoom {
  * selection keys; the state before a node with several prev events is their resolution.
  */
 export function buildFromEdges(
-  version: RoomVersionLike,
+  v: RoomVersion,
   nodes: readonly NodeSpec[],
   edges: ReadonlyArray<readonly string[]>,
   options: ResolveOptions & { hashIds?: boolean } = {},
 ): BuiltRoom {
-  const v = toRoomVersion(version);
   const byName = new Map(nodes.map((n, i) => [n.name, { node: n, rank: i }] as const));
   const prevs = new Map<string, Set<string>>(nodes.map((n) => [n.name, new Set<string>()]));
   for (const chain of edges) {
@@ -247,8 +246,7 @@ export function buildFromEdges(
 }
 
 /** The initial events of Synapse's test_v2.py (INITIAL_EVENTS), in its order. */
-export function initialNodes(version: RoomVersionLike): NodeSpec[] {
-  const v = toRoomVersion(version);
+export function initialNodes(v: RoomVersion): NodeSpec[] {
   return [
     { name: "CREATE", type: "m.room.create", stateKey: "", sender: ALICE, content: v.auth.createRequiresCreator ? { creator: ALICE } : {} },
     { name: "IMA", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join") },

@@ -2,8 +2,9 @@
 // "Rejected events"), with stand-in rules so each test controls what passes.
 import { describe, expect, it } from "vitest";
 import type { EventId, StateKey } from "../../../core/index.ts";
-import { iterativeAuthChecks, resolveOptions, stateKey } from "../../../core/index.ts";
-import type { AuthCheckContext } from "../../../core/index.ts";
+import { parseRoomVersion, stateKey } from "../../../core/index.ts";
+import { iterativeAuthChecks, type AuthCheckContext } from "../../../core/state-res/iterative-auth-checks.ts";
+import { resolveOptions } from "../../../core/state-res/options.ts";
 import { ALICE, BOB, Dag, member } from "./dag.ts";
 import { fakeAuthRules } from "./fake-auth.ts";
 
@@ -12,7 +13,7 @@ const ALICE_KEY = stateKey("m.room.member", ALICE);
 const TOPIC = stateKey("m.room.topic", "");
 
 function room() {
-  const dag = new Dag("10");
+  const dag = new Dag(parseRoomVersion("10"));
   dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE, content: { creator: ALICE } });
   dag.add({ id: "$01-alice", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join"), auth: ["$00-create"] });
   dag.add({ id: "$02-pl", type: "m.room.power_levels", stateKey: "", sender: ALICE, auth: ["$00-create", "$01-alice"] });
@@ -105,7 +106,7 @@ describe("iterative auth checks", () => {
   });
 
   it("since v12 the create event comes from room_id when nothing else supplies it", () => {
-    const dag = new Dag("12");
+    const dag = new Dag(parseRoomVersion("12"));
     dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE });
     dag.add({ id: "$01-alice", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join"), prev: ["$00-create"] });
     dag.add({ id: "$02-bob", type: "m.room.member", stateKey: BOB, sender: BOB, content: member("join"), auth: ["$01-alice"] });

@@ -2,13 +2,14 @@
 // rooms/fragments/v2-state-res.md "Mainline ordering").
 import { describe, expect, it } from "vitest";
 import type { EventId } from "../../../core/index.ts";
-import { mainline, mainlineOrdering, MainlinePositions } from "../../../core/index.ts";
+import { mainline, parseRoomVersion } from "../../../core/index.ts";
+import { mainlineOrdering, MainlinePositions } from "../../../core/state-res/mainline.ts";
 import { ALICE, Dag } from "./dag.ts";
 
 // P1 ← P2 ← P3 is the mainline of P3. Q2 forks off P1 (Q2 → P1) and R3 cites Q2.
 // Events: a cites P3, b cites P2, c cites Q2 (→ P1), d cites R3 (→ Q2 → P1), e cites no PL.
 function setup() {
-  const dag = new Dag("10");
+  const dag = new Dag(parseRoomVersion("10"));
   dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE, content: { creator: ALICE } });
   const pl = (id: string, auth: string[], ts?: number) =>
     dag.add({ id, type: "m.room.power_levels", stateKey: "", sender: ALICE, auth: ["$00-create", ...auth], ...(ts ? { ts } : {}) });

@@ -3,13 +3,8 @@
 // the priority queue over all candidates).
 import { describe, expect, it } from "vitest";
 import type { EventId } from "../../../core/index.ts";
-import {
-  isPowerEvent,
-  powerEventsWithAuthChains,
-  reverseTopologicalPowerOrdering,
-  senderPowerLevel,
-} from "../../../core/index.ts";
-import type { PowerSortKey } from "../../../core/index.ts";
+import { isPowerEvent, parseRoomVersion, senderPowerLevel } from "../../../core/index.ts";
+import { powerEventsWithAuthChains, reverseTopologicalPowerOrdering, type PowerSortKey } from "../../../core/state-res/power-ordering.ts";
 import { ALICE, BOB, CHARLIE, Dag, member } from "./dag.ts";
 
 const ids = (...xs: string[]) => xs as EventId[];
@@ -83,7 +78,7 @@ describe("power events and their auth chains inside the full conflicted set (ste
 });
 
 describe("isPowerEvent (spec: v2 state resolution, Power events)", () => {
-  const dag = new Dag("10");
+  const dag = new Dag(parseRoomVersion("10"));
   const ev = (type: string, stateKey: string, sender: string, content = {}) =>
     dag.fetch(dag.add({ id: `$${dag.now}`, type, stateKey, sender, content }))!;
   const opts = { createIsPowerEvent: false };
@@ -107,7 +102,7 @@ describe("sender power level, from the event's own auth events", () => {
   // Synapse tests/state/test_v2.py test_get_power_level_for_sender, re-derived from the
   // power-level definitions (server-server-api.md, rooms/v11.md, rooms/v12.md).
   function room(version: string) {
-    const dag = new Dag(version);
+    const dag = new Dag(parseRoomVersion(version));
     const v = dag.version;
     const createContent = v.auth.createRequiresCreator ? { creator: ALICE, room_version: version } : { room_version: version };
     dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE, content: createContent });

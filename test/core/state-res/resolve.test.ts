@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CustomResolver, EventId, StateMap } from "../../../core/index.ts";
-import { AuthChainIndex, defineRoomVersion, resolveState, stateKey, stateMapToObject } from "../../../core/index.ts";
+import { AuthChainIndex, defineRoomVersion, parseRoomVersion, resolveState, stateKey, stateMapToObject } from "../../../core/index.ts";
 import { ALICE, Dag, member } from "./dag.ts";
 import { fakeAuthRules } from "./fake-auth.ts";
 
@@ -12,7 +12,7 @@ const TOPIC = stateKey("m.room.topic", "");
 
 /** create ← alice ← pl; two topics citing pl; names for the unconflicted part. */
 function room(version = "10") {
-  const dag = new Dag(version);
+  const dag = new Dag(parseRoomVersion(version));
   const cite = dag.version.auth.roomIdFromCreateEvent ? [] : ["$00-create"];
   dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE, content: { creator: ALICE } });
   dag.add({ id: "$01-alice", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join"), auth: cite, prev: ["$00-create"] });
@@ -28,9 +28,9 @@ describe("resolveState shortcuts", () => {
   it("no state sets: empty state; one set: that set", () => {
     const dag = room();
     const rules = fakeAuthRules(dag.idOf);
-    expect(resolveState("10", [], dag.fetch, { authRules: rules }).size).toBe(0);
+    expect(resolveState(parseRoomVersion("10"), [], dag.fetch, { authRules: rules }).size).toBe(0);
     const one = dag.state("$00-create", "$01-alice", "$03-topic");
-    expect(stateMapToObject(resolveState("10", [one], dag.fetch, { authRules: rules }))).toEqual(stateMapToObject(one));
+    expect(stateMapToObject(resolveState(parseRoomVersion("10"), [one], dag.fetch, { authRules: rules }))).toEqual(stateMapToObject(one));
     expect(rules.calls).toHaveLength(0);
   });
 
@@ -38,7 +38,7 @@ describe("resolveState shortcuts", () => {
     const dag = room();
     const rules = fakeAuthRules(dag.idOf);
     const s = dag.state("$00-create", "$01-alice", "$02-pl");
-    expect(stateMapToObject(resolveState("10", [s, new Map(s)], dag.fetch, { authRules: rules }))).toEqual(stateMapToObject(s));
+    expect(stateMapToObject(resolveState(parseRoomVersion("10"), [s, new Map(s)], dag.fetch, { authRules: rules }))).toEqual(stateMapToObject(s));
     expect(rules.calls).toHaveLength(0);
   });
 });
@@ -49,7 +49,7 @@ describe("resolveState explains itself", () => {
     const rules = fakeAuthRules(dag.idOf);
     const s1 = dag.state("$00-create", "$01-alice", "$02-pl", "$03-topic", "$05-name");
     const s2 = dag.state("$00-create", "$01-alice", "$02-pl", "$04-topic");
-    const { state, explanation } = resolveState("10", [s1, s2], dag.fetch, { explain: true, authRules: rules });
+    const { state, explanation } = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { explain: true, authRules: rules });
     // By hand: TOPIC conflicted {03, 04}; NAME missing from s2, so conflicted {05}. Full
     // chains (with the state events): s1's adds 03 and 05, s2's adds 04 → auth difference
     // {03, 04, 05}. No power events; mainline of 02-pl is [02]; all three cite 02 →
@@ -92,7 +92,7 @@ describe("resolveState explains itself", () => {
     dag.add({ id: "$06-pl", type: "m.room.power_levels", stateKey: "", sender: ALICE, auth: ["$01-alice", "$02-pl"] });
     const s1 = dag.state("$00-create", "$01-alice", "$02-pl");
     const s2 = dag.state("$00-create", "$01-alice", "$06-pl");
-    const { explanation } = resolveState("12", [s1, s2], dag.fetch, { explain: true, authRules: rules });
+    const { explanation } = resolveState(parseRoomVersion("12"), [s1, s2], dag.fetch, { explain: true, authRules: rules });
     expect(explanation.algorithm).toBe("v2.1");
     expect(explanation.conflictedStateSubgraph).toEqual(["$02-pl", "$06-pl"]);
     expect(explanation.sortedPowerEvents.map((p) => p.eventId)).toEqual(["$02-pl", "$06-pl"]);
@@ -141,8 +141,8 @@ describe("resolveState does not depend on the order of its inputs", () => {
             return chosen;
           });
           const opts = { explain: true as const, authRules: fakeAuthRules(dag.idOf) };
-          const forward = resolveState(version, sets, dag.fetch, opts);
-          const backward = resolveState(version, [...sets].reverse(), dag.fetch, { ...opts, authRules: fakeAuthRules(dag.idOf) });
+          const forward = resolveState(dag.version, sets, dag.fetch, opts);
+          const backward = resolveState(dag.version, [...sets].reverse(), dag.fetch, { ...opts, authRules: fakeAuthRules(dag.idOf) });
           expect([...backward.state]).toEqual([...forward.state]);
           expect(backward.explanation).toEqual(forward.explanation);
         },
@@ -162,8 +162,8 @@ describe("named options for the spec's ambiguities", () => {
     const s1 = dag.state("$00-create", "$01-alice", "$02-pl");
     const s2 = dag.state("$00-create", "$05-name");
     const opts = { explain: true as const, authRules: fakeAuthRules(dag.idOf) };
-    expect(resolveState("10", [s1, s2], dag.fetch, opts).explanation.authDifference).toEqual(["$05-name"]);
-    const literal = resolveState("10", [s1, s2], dag.fetch, { ...opts, fullAuthChainIncludesStateEvents: false });
+    expect(resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, opts).explanation.authDifference).toEqual(["$05-name"]);
+    const literal = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { ...opts, fullAuthChainIncludesStateEvents: false });
     expect(literal.explanation.authDifference).toEqual(["$02-pl"]);
   });
 
@@ -173,9 +173,9 @@ describe("named options for the spec's ambiguities", () => {
     const s1 = dag.state("$00-create", "$03-topic");
     const s2 = dag.state("$03-topic");
     const opts = { explain: true as const, authRules: fakeAuthRules(dag.idOf) };
-    const synapse = resolveState("10", [s1, s2], dag.fetch, opts).explanation;
+    const synapse = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, opts).explanation;
     expect(synapse.sortedPowerEvents.map((p) => p.eventId)).toEqual(["$00-create"]);
-    const spec = resolveState("10", [s1, s2], dag.fetch, { ...opts, createIsPowerEvent: false }).explanation;
+    const spec = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { ...opts, createIsPowerEvent: false }).explanation;
     expect(spec.sortedPowerEvents).toEqual([]);
     expect(spec.sortedRemainingEvents.map((p) => p.eventId)).toEqual(["$00-create"]);
   });
@@ -186,7 +186,7 @@ describe("resolveState and bad input", () => {
     const dag = room();
     const s1 = dag.state("$00-create", "$03-topic");
     const s2 = new Map([[TOPIC, "$nowhere" as EventId]]);
-    expect(() => resolveState("10", [s1, s2], dag.fetch, { authRules: fakeAuthRules(dag.idOf) })).toThrow(/\$nowhere/);
+    expect(() => resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { authRules: fakeAuthRules(dag.idOf) })).toThrow(/\$nowhere/);
   });
 
   it("an AuthChainIndex is reused across resolutions and belongs to one room version", () => {
@@ -195,12 +195,12 @@ describe("resolveState and bad input", () => {
     const s1 = dag.state("$00-create", "$03-topic");
     const s2 = dag.state("$00-create", "$04-topic");
     const rules = fakeAuthRules(dag.idOf);
-    resolveState("10", [s1, s2], dag.fetch, { authChains: index, authRules: rules });
+    resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { authChains: index, authRules: rules });
     const indexed = index.size;
     expect(indexed).toBeGreaterThan(0);
-    resolveState("10", [s2, s1], dag.fetch, { authChains: index, authRules: rules });
+    resolveState(parseRoomVersion("10"), [s2, s1], dag.fetch, { authChains: index, authRules: rules });
     expect(index.size).toBe(indexed);
-    expect(() => resolveState("11", [s1, s2], dag.fetch, { authChains: index, authRules: rules })).toThrow(/room version/);
+    expect(() => resolveState(parseRoomVersion("11"), [s1, s2], dag.fetch, { authChains: index, authRules: rules })).toThrow(/room version/);
   });
 });
 
@@ -214,7 +214,7 @@ describe("custom room versions", () => {
       for (const s of stateSets) for (const [k, v] of s) out.set(k, v);
       return out;
     };
-    const custom = defineRoomVersion("org.example.lww", "10", { resolver: lastWriterWins });
+    const custom = defineRoomVersion("org.example.lww", parseRoomVersion("10"), { resolver: lastWriterWins });
     const s1 = dag.state("$00-create", "$03-topic");
     const s2 = dag.state("$00-create", "$04-topic");
     const { state, explanation } = resolveState(custom, [s1, s2], dag.fetch, { explain: true });
@@ -230,7 +230,7 @@ describe("the v1 dispatch", () => {
     const rules = fakeAuthRules(dag.idOf);
     const s1 = dag.state("$00-create", "$05-name");
     const s2 = dag.state("$00-create");
-    const { state, explanation } = resolveState("1", [s1, s2], dag.fetch, { explain: true, authRules: rules });
+    const { state, explanation } = resolveState(parseRoomVersion("1"), [s1, s2], dag.fetch, { explain: true, authRules: rules });
     expect(explanation.algorithm).toBe("v1");
     expect(state.get(stateKey("m.room.name", ""))).toBe("$05-name");
     expect(rules.calls).toHaveLength(0);

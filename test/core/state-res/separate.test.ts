@@ -3,7 +3,8 @@
 // between states where those states have different event_ids for the same key").
 import { describe, expect, it } from "vitest";
 import type { EventId, StateKey } from "../../../core/index.ts";
-import { conflictedStateSet, separateV1, stateKey, unconflictedStateMap } from "../../../core/index.ts";
+import { conflictedStateSet, stateKey, unconflictedStateMap } from "../../../core/index.ts";
+import { separateV1 } from "../../../core/state-res/v1.ts";
 
 const NAME = stateKey("m.room.name", "");
 const TOPIC = stateKey("m.room.topic", "");

@@ -4,7 +4,8 @@
 // reading.
 import { describe, expect, it } from "vitest";
 import type { JsonObject, ResolveOptions } from "../../../core/index.ts";
-import { resolveState, sha1Hex, stateKey } from "../../../core/index.ts";
+import { parseRoomVersion, resolveState, stateKey } from "../../../core/index.ts";
+import { sha1Hex } from "../../../core/state-res/v1.ts";
 import { ALICE, BOB, CHARLIE, Dag, member, ZARA } from "./dag.ts";
 
 const PL = stateKey("m.room.power_levels", "");
@@ -15,7 +16,7 @@ const TOPIC = stateKey("m.room.topic", "");
  * ← Charlie joins(6); depths in brackets. Events named `$x:example.com` (v1 ids are opaque).
  */
 function room() {
-  const dag = new Dag("1", { createId: "$create:example.com" });
+  const dag = new Dag(parseRoomVersion("1"), { createId: "$create:example.com" });
   const base = ["$create:example.com"];
   const ev = (id: string, type: string, stateKey: string, sender: string, content: JsonObject, auth: string[], depth: number) =>
     dag.add({ id, type, stateKey, sender, content, auth: [...base, ...auth], depth, prev: [] });
@@ -49,7 +50,7 @@ describe("v1: power levels", () => {
     // Charlie's PL: Charlie's current 100 ≥ Bob's 50 → rejected, the pass stops.
     ev("$pc:example.com", "m.room.power_levels", "", CHARLIE, { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 100 } }, ["$pl0:example.com", "$mc:example.com"], 7);
     ev("$pb:example.com", "m.room.power_levels", "", BOB, { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 } }, ["$pl0:example.com", "$mb:example.com"], 8);
-    const { state, explanation } = resolveState("1", [stateWith("$pc:example.com"), stateWith("$pb:example.com")], dag.fetch, { explain: true });
+    const { state, explanation } = resolveState(parseRoomVersion("1"), [stateWith("$pc:example.com"), stateWith("$pb:example.com")], dag.fetch, { explain: true });
     expect(state.get(PL)).toBe("$pc:example.com");
     const decision = explanation.v1Decisions!.find((d) => d.pass === "power_levels")!;
     expect(decision.candidates).toEqual(["$pc:example.com", "$pb:example.com"]);
@@ -62,14 +63,14 @@ describe("v1: power levels", () => {
     // checked against Alice's: Bob now has 0 < 50 → rejected. Alice's stays.
     ev("$pa:example.com", "m.room.power_levels", "", ALICE, { users: { [ALICE]: 100, [BOB]: 0 } }, ["$pl0:example.com", "$ma:example.com"], 7);
     ev("$pb:example.com", "m.room.power_levels", "", BOB, { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 } }, ["$pl0:example.com", "$mb:example.com"], 8);
-    const forward = resolveState("1", [stateWith("$pa:example.com"), stateWith("$pb:example.com")], dag.fetch);
+    const forward = resolveState(parseRoomVersion("1"), [stateWith("$pa:example.com"), stateWith("$pb:example.com")], dag.fetch);
     expect(forward.get(PL)).toBe("$pa:example.com");
     // With Bob's change deeper in the DAG than Alice's, Bob's goes in first and Alice's
     // (she has 100 under it) replaces it.
     const { dag: dag2, ev: ev2, stateWith: stateWith2 } = room();
     ev2("$pb:example.com", "m.room.power_levels", "", BOB, { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 } }, ["$pl0:example.com", "$mb:example.com"], 7);
     ev2("$pa:example.com", "m.room.power_levels", "", ALICE, { users: { [ALICE]: 100, [BOB]: 0 } }, ["$pl0:example.com", "$ma:example.com"], 8);
-    expect(resolveState("1", [stateWith2("$pa:example.com"), stateWith2("$pb:example.com")], dag2.fetch).get(PL)).toBe("$pa:example.com");
+    expect(resolveState(parseRoomVersion("1"), [stateWith2("$pa:example.com"), stateWith2("$pb:example.com")], dag2.fetch).get(PL)).toBe("$pa:example.com");
   });
 });
 
@@ -79,7 +80,7 @@ describe("v1: other keys", () => {
     // Charlie (0 < state_default 50) at depth 10 fails; Alice's at depth 9 passes.
     ev("$t1:example.com", "m.room.topic", "", ALICE, { topic: "a" }, ["$pl0:example.com", "$ma:example.com"], 9);
     ev("$t2:example.com", "m.room.topic", "", CHARLIE, { topic: "c" }, ["$pl0:example.com", "$mc:example.com"], 10);
-    expect(resolveState("1", [stateWith("$t1:example.com"), stateWith("$t2:example.com")], dag.fetch).get(TOPIC)).toBe("$t1:example.com");
+    expect(resolveState(parseRoomVersion("1"), [stateWith("$t1:example.com"), stateWith("$t2:example.com")], dag.fetch).get(TOPIC)).toBe("$t1:example.com");
   });
 
   it("same depth: the lowest sha1(event_id)", () => {
@@ -87,7 +88,7 @@ describe("v1: other keys", () => {
     // sha1("$tb:example.com") = 29d1… < sha1("$ta:example.com") = 85e8…; both pass.
     ev("$ta:example.com", "m.room.topic", "", ALICE, { topic: "a" }, ["$pl0:example.com", "$ma:example.com"], 9);
     ev("$tb:example.com", "m.room.topic", "", ALICE, { topic: "b" }, ["$pl0:example.com", "$ma:example.com"], 9);
-    expect(resolveState("1", [stateWith("$ta:example.com"), stateWith("$tb:example.com")], dag.fetch).get(TOPIC)).toBe("$tb:example.com");
+    expect(resolveState(parseRoomVersion("1"), [stateWith("$ta:example.com"), stateWith("$tb:example.com")], dag.fetch).get(TOPIC)).toBe("$tb:example.com");
   });
 
   it("none passes: Synapse takes the lowest-depth one; v1WhenNoneAllowed: 'omit' takes none", () => {
@@ -95,9 +96,9 @@ describe("v1: other keys", () => {
     ev("$t1:example.com", "m.room.topic", "", CHARLIE, { topic: "1" }, ["$pl0:example.com", "$mc:example.com"], 9);
     ev("$t2:example.com", "m.room.topic", "", CHARLIE, { topic: "2" }, ["$pl0:example.com", "$mc:example.com"], 10);
     const sets = [stateWith("$t1:example.com"), stateWith("$t2:example.com")];
-    expect(resolveState("1", sets, dag.fetch).get(TOPIC)).toBe("$t1:example.com");
+    expect(resolveState(parseRoomVersion("1"), sets, dag.fetch).get(TOPIC)).toBe("$t1:example.com");
     const omit: ResolveOptions = { v1WhenNoneAllowed: "omit" };
-    expect(resolveState("1", sets, dag.fetch, omit).has(TOPIC)).toBe(false);
+    expect(resolveState(parseRoomVersion("1"), sets, dag.fetch, omit).has(TOPIC)).toBe(false);
   });
 });
 
@@ -115,7 +116,7 @@ describe("v1: memberships", () => {
 
   it("per key (Synapse): the kick passes after Bob's join; Zara's event fails after Charlie's", () => {
     const { dag, sets } = kicks();
-    const state = resolveState("1", sets, dag.fetch);
+    const state = resolveState(parseRoomVersion("1"), sets, dag.fetch);
     expect(state.get(stateKey("m.room.member", BOB))).toBe("$kb:example.com");
     expect(state.get(stateKey("m.room.member", CHARLIE))).toBe("$mc:example.com");
   });
@@ -124,7 +125,7 @@ describe("v1: memberships", () => {
     // By depth: Bob's join (5, unchecked), Charlie's join (6, allowed), Zara's (7,
     // rejected: stop). The kick (9) is never reached; Bob's join stays.
     const { dag, sets } = kicks();
-    const state = resolveState("1", sets, dag.fetch, { v1MemberConflicts: "single-list" });
+    const state = resolveState(parseRoomVersion("1"), sets, dag.fetch, { v1MemberConflicts: "single-list" });
     expect(state.get(stateKey("m.room.member", BOB))).toBe("$mb:example.com");
     expect(state.get(stateKey("m.room.member", CHARLIE))).toBe("$mc:example.com");
   });

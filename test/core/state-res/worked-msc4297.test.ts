@@ -6,12 +6,12 @@
 // v2.1 does not (and matches Synapse's expected v2.1 state).
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "../../../core/index.ts";
-import { resolveState, stateMapToObject } from "../../../core/index.ts";
+import { parseRoomVersion, resolveState, stateMapToObject } from "../../../core/index.ts";
 import { ALICE, BOB, CHARLIE, Dag, EVELYN, member, ZARA } from "./dag.ts";
 
 /** A room of the given version; `cite` adds the create event to auth events before v12. */
 function room(version: "11" | "12") {
-  const dag = new Dag(version, { createId: "$01-create", hashIds: true });
+  const dag = new Dag(parseRoomVersion(version), { createId: "$01-create", hashIds: true });
   const v12 = dag.version.auth.privilegedCreators;
   const ev = (id: string, type: string, stateKey: string, sender: string, content: JsonObject, auth: string[], prev: string[] = []) =>
     dag.add({ id, type, stateKey, sender, content, auth: v12 || type === "m.room.create" ? auth : ["$01-create", ...auth], prev });
@@ -44,7 +44,7 @@ describe("MSC4297 problem A: conflicted join rules over an unconflicted leave", 
     // state, where Alice has left: both fail "sender's membership is not join". The
     // join-rules key is in neither the partial state nor the unconflicted map: gone.
     const { dag, sets } = build("11");
-    const { state, explanation } = resolveState("11", sets, dag.fetch, { explain: true });
+    const { state, explanation } = resolveState(parseRoomVersion("11"), sets, dag.fetch, { explain: true });
     expect(dag.names(explanation.authDifference)).toEqual(["$06-jr2"]);
     expect(dag.names(stateMapToObject(state))).toEqual(
       dag.names(stateMapToObject(dag.state("$01-create", "$07-ma2", "$05-mb", "$03-pl"))),
@@ -60,7 +60,7 @@ describe("MSC4297 problem A: conflicted join rules over an unconflicted leave", 
     // auth events (MA1, join), so JR1 (ts 4) then JR2 (ts 6) pass → JR2. Synapse's
     // test_state_reset_start_empty_set expects the same.
     const { dag, sets } = build("12");
-    const { state, explanation } = resolveState("12", sets, dag.fetch, { explain: true });
+    const { state, explanation } = resolveState(parseRoomVersion("12"), sets, dag.fetch, { explain: true });
     expect(dag.names(explanation.conflictedStateSubgraph)).toEqual([]);
     expect(dag.names(stateMapToObject(state))).toEqual(
       dag.names(stateMapToObject(dag.state("$01-create", "$07-ma2", "$05-mb", "$03-pl", "$06-jr2"))),
@@ -99,7 +99,7 @@ describe("MSC4297 problem B: Alice promotes Bob, Bob promotes Charlie", () => {
     // P3 checked against P1, where Bob has 0 → rejected. Mainline [P1]: ME1 → P3 → P2 →
     // P1, ME2 → P1, MZ → P3 → P2 → P1: all position 0, by ts ME1, ME2, MZ, all allowed.
     const { dag, sets } = build("11");
-    const { state, explanation } = resolveState("11", sets, dag.fetch, { explain: true });
+    const { state, explanation } = resolveState(parseRoomVersion("11"), sets, dag.fetch, { explain: true });
     expect(dag.names(explanation.fullConflictedSet).sort()).toEqual(["$03-p1", "$08-p3", "$09-me1", "$10-me2", "$11-mz"]);
     expect(dag.names(stateMapToObject(state))).toEqual(
       dag.names(stateMapToObject(dag.state("$01-create", "$02-ma", "$05-mb", "$06-mc", "$10-me2", "$11-mz", "$03-p1", "$04-jr"))),
@@ -115,7 +115,7 @@ describe("MSC4297 problem B: Alice promotes Bob, Bob promotes Charlie", () => {
     // ME1 → P3 = 0, MZ → P3 = 0; order ME2, ME1 (ts 9), MZ (ts 11); all allowed, so ME1
     // is applied last for Evelyn. Synapse's test expects exactly this state.
     const { dag, sets } = build("12");
-    const { state, explanation } = resolveState("12", sets, dag.fetch, { explain: true });
+    const { state, explanation } = resolveState(parseRoomVersion("12"), sets, dag.fetch, { explain: true });
     expect(dag.names(explanation.conflictedStateSubgraph)!.sort()).toEqual(
       ["$03-p1", "$04-jr", "$05-mb", "$07-p2", "$08-p3", "$09-me1", "$10-me2", "$11-mz"],
     );

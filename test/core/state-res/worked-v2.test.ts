@@ -10,6 +10,7 @@
 // IMA [CREATE]; IPOWER and IJR [CREATE, IMA, (IPOWER)]; IMB/IMC/IMZ [CREATE, IPOWER, IJR].
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "../../../core/index.ts";
+import { parseRoomVersion } from "../../../core/index.ts";
 import { ALICE, BOB, buildFromEdges, CHARLIE, changedSinceStart, END, EVELYN, expectedState, INITIAL_EDGES, initialNodes, member, ZARA } from "./dag.ts";
 import type { NodeSpec } from "./dag.ts";
 
@@ -21,7 +22,8 @@ const power = (name: string, sender: string, content: JsonObject): NodeSpec => (
 for (const version of ["2", "11"]) {
   describe(`room version ${version}: Synapse test_v2.py scenarios`, () => {
     const check = (events: NodeSpec[], edges: string[][], expected: string[]) => {
-      const room = buildFromEdges(version, [...initialNodes(version), ...events, END], [[...INITIAL_EDGES], ...edges], { hashIds: true });
+      const v = parseRoomVersion(version);
+      const room = buildFromEdges(v, [...initialNodes(v), ...events, END], [[...INITIAL_EDGES], ...edges], { hashIds: true });
       expect(changedSinceStart(room, expected)).toEqual(expectedState(room, expected));
       return room;
     };
