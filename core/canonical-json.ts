@@ -14,6 +14,8 @@ export class CanonicalJsonError extends Error {
   }
 }
 
+import { countOp } from "./op-counts.ts";
+
 const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 2^53 - 1, the spec's bound
 
 /**
@@ -22,6 +24,7 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 2^53 - 1, the spec's bound
  * cannot express exactly throws a CanonicalJsonError naming the JSON path.
  */
 export function canonicalJson(value: unknown): string {
+  countOp("canonicalJson");
   const out: string[] = [];
   encodeValue(value, "$", out);
   return out.join("");

@@ -7,6 +7,7 @@
 import type { Signer } from "../crypto.ts";
 import type { Pdu } from "../events.ts";
 import type { RoomVersion, RoomVersionLike } from "../room-versions.ts";
+import { countOp } from "../op-counts.ts";
 import { toRoomVersion } from "../room-versions.ts";
 import type { StateKey } from "../state-map.ts";
 import { AuthEvents } from "./auth-events.ts";
@@ -40,6 +41,7 @@ export function checkAuth(
   roomVersion: RoomVersionLike,
   options: CheckAuthOptions = {},
 ): AuthResult {
+  countOp("checkAuth");
   const version = toRoomVersion(roomVersion);
   const rules = rulesOf(version);
   if (event.type === "m.room.create") return checkCreate(event, version, rules);

@@ -13,6 +13,7 @@ import { authEventIds, isStateEvent, refId, type Pdu } from "../events.ts";
 import { checkContentHash, computeRoomId } from "../hashes.ts";
 import { IDENTIFIER_MAX_BYTES, parseUserId, type EventId } from "../ids.ts";
 import { isJsonObject } from "../json.ts";
+import { countOp } from "../op-counts.ts";
 import { redactEvent } from "../redaction.ts";
 import type { RoomVersionLike } from "../room-versions.ts";
 import { toRoomVersion } from "../room-versions.ts";
@@ -179,6 +180,7 @@ export function checkAuthAgainstState(
   roomVersion: RoomVersionLike,
   options?: CheckAuthOptions,
 ): AuthResult {
+  countOp("checkAuthAgainstState");
   const version = toRoomVersion(roomVersion);
   const keys = new Set<StateKey>(authStateKeysFor(event, version));
   keys.add(stateKey("m.room.create", ""));

@@ -2,6 +2,7 @@
 // or a custom version's own resolver), and is synchronous, pure and independent of the
 // order of the state sets: every step sorts where order could leak.
 
+import { countOp } from "../op-counts.ts";
 import type { RoomVersionLike } from "../room-versions.ts";
 import { toRoomVersion } from "../room-versions.ts";
 import type { StateMap } from "../state-map.ts";
@@ -39,6 +40,7 @@ export function resolveState(
   fetchEvent: FetchEvent,
   options: ResolveOptions = {},
 ): StateMap | ResolutionOutcome {
+  countOp("resolveState");
   const version = toRoomVersion(roomVersion);
   let outcome: LazyOutcome;
   if (version.resolver !== undefined) {
