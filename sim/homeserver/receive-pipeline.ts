@@ -15,12 +15,10 @@ import {
   computeEventId,
   isStateEvent,
   prevEventIds,
-  resolveState,
   stateKey,
   type CryptoBackend,
   type EventId,
   type Pdu,
-  type StateMap,
 } from "../../core/index.ts";
 import { pduSummary, type Trace } from "../trace.ts";
 import type { FederationParams } from "./federation-params.ts";
@@ -92,13 +90,14 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   // 5. auth against the state before the event: resolve the states after its prev events
   const prevStates = yield* statesAfterPrevEvents(host, room, origin, pdu, id, fillGaps);
   if (!prevStates) return dropped(host, room, origin, id, "state at the prev events could not be fetched");
-  const stateBefore = resolveStates(room, prevStates);
+  const stateBefore = room.resolveStates(prevStates);
   const beforeCheck = checkAuthAgainstState(pdu, stateBefore, room.fetch, version);
   if (!beforeCheck.allowed) return reject(host, room, id, pdu, stateBefore, `${beforeCheck.rule}: ${beforeCheck.reason}`);
 
   // 6. auth against current state: the extremities' states together with this event's
-  const current = resolveStates(room, [...room.extremityIds().map((x) => room.stateAfter(x)!), stateBefore]);
-  const currentCheck = checkAuthAgainstState(pdu, current, room.fetch, version);
+  // (when that is the state before the event, the check of step 5 is this check)
+  const current = room.resolveStates([...room.extremityIds().map((x) => room.stateAfter(x)!), stateBefore]);
+  const currentCheck = current === stateBefore ? beforeCheck : checkAuthAgainstState(pdu, current, room.fetch, version);
   const stateBeforeUpdate = room.currentState;
   if (!currentCheck.allowed) {
     const reason = `${currentCheck.rule}: ${currentCheck.reason}`;
@@ -123,12 +122,6 @@ function reject(host: PipelineHost, room: RoomStore, id: EventId, pdu: Pdu, stat
   else room.addRejectedOutlier(id, pdu, host.nextStream(), reason);
   host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason, ...pduSummary(pdu) });
   return { outcome: "rejected", eventId: id, reason };
-}
-
-function resolveStates(room: RoomStore, states: StateMap[]): StateSnapshot {
-  if (states.length === 0) return StateSnapshot.EMPTY;
-  if (states.length === 1) return StateSnapshot.from(states[0]!);
-  return StateSnapshot.from(resolveState(room.version, states, room.fetch, { isRejected: room.isRejected, authChains: room.authChains }));
 }
 
 // ---- signatures and keys -------------------------------------------------------------
@@ -225,7 +218,7 @@ function* statesAfterPrevEvents(
   pdu: Pdu,
   id: EventId,
   fillGaps: boolean,
-): Task<StateMap[] | undefined> {
+): Task<StateSnapshot[] | undefined> {
   const prevs = [...new Set(prevEventIds(pdu))].sort();
   const missing = () => prevs.filter((p) => !room.stateAfter(p));
   if (fillGaps && missing().length > 0) yield* fetchMissingEvents(host, room, origin, id);
@@ -235,7 +228,7 @@ function* statesAfterPrevEvents(
     room.setOutlierState(p, state);
   }
   const states = prevs.map((p) => room.stateAfter(p));
-  return states.every((s) => s !== undefined) ? (states as StateMap[]) : undefined;
+  return states.every((s) => s !== undefined) ? (states as StateSnapshot[]) : undefined;
 }
 
 /**
