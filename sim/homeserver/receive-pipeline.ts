@@ -12,7 +12,6 @@
 
 import {
   authEventIds,
-  computeEventId,
   isStateEvent,
   prevEventIds,
   stateKey,
@@ -26,10 +25,9 @@ import {
   checkAuth,
   checkAuthAgainstState,
   checkAuthEventsList,
-  checkPduFormat,
-  checkPduSignaturesAndHash,
   requiredSigners,
 } from "./protocol.ts";
+import { pduEventId, pduFormat, pduSignaturesAndHash } from "./pdu-facts.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { acceptKeyDocument, type KeyStore } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
@@ -63,10 +61,10 @@ const FEDERATION = "/_matrix/federation/v1";
 export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string, raw: unknown, fillGaps = true): Task<PduOutcome> {
   const version = room.version;
   // 1. format and size limits
-  const format = checkPduFormat(raw, version);
+  const format = pduFormat(raw, version);
   if (!format.ok) return dropped(host, room, origin, undefined, `bad format: ${format.reason}`);
   let pdu = format.pdu;
-  const id = computeEventId(pdu, version, host.crypto);
+  const id = pduEventId(pdu, version, host.crypto);
   const existing = room.get(id);
   if (existing && existing.status !== "outlier") return { outcome: existing.status, eventId: id, duplicate: true };
   host.trace.add({ kind: "pdu.received", server: host.name, origin, room: room.roomId, event: id });
@@ -139,7 +137,7 @@ function* checkSignatures(
     }
   }
   const lookup = (server: string, keyId: string) => host.keys.get(server, keyId)?.publicKey;
-  const result = checkPduSignaturesAndHash(pdu, room.version, host.verifySignatures ? lookup : () => undefined, host.crypto, {
+  const result = pduSignaturesAndHash(pdu, room.version, host.verifySignatures ? lookup : () => undefined, host.crypto, {
     skipSignatures: !host.verifySignatures,
   });
   if (!result.ok) return { ok: false, reason: `signature: ${result.reason}` };
@@ -170,9 +168,9 @@ export function* validateFetchedWithReason(
   origin: string,
   raw: unknown,
 ): Task<{ id: EventId; pdu: Pdu } | { reason: string }> {
-  const format = checkPduFormat(raw, room.version, { skipCountLimits: true });
+  const format = pduFormat(raw, room.version, { skipCountLimits: true });
   if (!format.ok) return { reason: `bad format: ${format.reason}` };
-  const id = computeEventId(format.pdu, room.version, host.crypto);
+  const id = pduEventId(format.pdu, room.version, host.crypto);
   const checked = yield* checkSignatures(host, room, origin, format.pdu, id);
   return checked.ok ? { id, pdu: checked.pdu } : { reason: `${id}: ${checked.reason}` };
 }
