@@ -3,11 +3,13 @@
 // and the room version (and the public keys), every receiving server is handed the
 // same PDU object, and nothing mutates a PDU once it is built (a forger builds a new
 // one). So each fact is computed once per event object and version, not once per
-// receiving server: one ed25519 verification per signature in the whole world.
+// receiving server: one ed25519 verification per signature in the whole world. The
+// check against its own auth events is such a fact too, given the very objects it was
+// checked against (a server may hold a redacted copy of one) and which were rejected.
 // (Every hashing backend gives the same bytes, so the one a fact was computed with
 // does not matter.)
 
-import { computeEventId, encodeBase64, isJsonObject, type CryptoBackend, type EventId, type FormatResult, type Pdu, type RoomVersion, type SignatureResult } from "../../core/index.ts";
+import { computeEventId, encodeBase64, isJsonObject, type AuthResult, type CryptoBackend, type EventId, type FormatResult, type Pdu, type RoomVersion, type SignatureResult } from "../../core/index.ts";
 import { checkPduFormat, checkPduSignaturesAndHash, requiredSigners } from "./protocol.ts";
 
 interface Facts {
@@ -16,6 +18,8 @@ interface Facts {
   id: EventId | undefined;
   /** By the public keys the check used ("" when signatures were skipped). */
   signatures: Map<string, SignatureResult> | undefined;
+  /** By the auth events (objects) and their rejection: see pduOwnAuth. */
+  ownAuth: Map<string, AuthResult> | undefined;
 }
 
 const factsByEvent = new WeakMap<object, Map<RoomVersion, Facts>>();
@@ -28,7 +32,7 @@ function factsOf(pdu: object, version: RoomVersion): Facts {
   }
   let facts = byVersion.get(version);
   if (!facts) {
-    facts = { format: [undefined, undefined], id: undefined, signatures: undefined };
+    facts = { format: [undefined, undefined], id: undefined, signatures: undefined, ownAuth: undefined };
     byVersion.set(version, facts);
   }
   return facts;
@@ -82,4 +86,39 @@ function keysUsed(pdu: Pdu, version: RoomVersion, lookupKey: (server: string, ke
     }
   }
   return out;
+}
+
+/** Numbers for objects, to name a set of them in a cache key (never part of a result). */
+const serials = new WeakMap<object, number>();
+let nextSerial = 0;
+
+function serialOf(o: object): number {
+  let n = serials.get(o);
+  if (n === undefined) {
+    n = nextSerial++;
+    serials.set(o, n);
+  }
+  return n;
+}
+
+/**
+ * Step 4 of the receive pipeline (its auth_events list, then the auth rules against
+ * those events), once per event object and question: `check` runs only for a
+ * combination of auth event objects, create event and rejections not seen before.
+ */
+export function pduOwnAuth(
+  question: { pdu: Pdu; version: RoomVersion; cited: readonly Pdu[]; createEvent: Pdu | undefined; rejected: readonly boolean[] },
+  check: () => AuthResult,
+): AuthResult {
+  const facts = factsOf(question.pdu, question.version);
+  let key = question.createEvent ? String(serialOf(question.createEvent)) : "-";
+  for (const c of question.cited) key += `,${serialOf(c)}`;
+  for (const r of question.rejected) key += r ? "r" : ".";
+  facts.ownAuth ??= new Map();
+  let result = facts.ownAuth.get(key);
+  if (!result) {
+    result = check();
+    facts.ownAuth.set(key, result);
+  }
+  return result;
 }

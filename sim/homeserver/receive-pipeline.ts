@@ -27,7 +27,7 @@ import {
   checkAuthEventsList,
   requiredSigners,
 } from "./protocol.ts";
-import { pduEventId, pduFormat, pduSignaturesAndHash } from "./pdu-facts.ts";
+import { pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { acceptKeyDocument, type KeyStore } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
@@ -80,9 +80,11 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   const cited = authEventIds(pdu).map((a) => room.get(a)?.pdu);
   if (cited.some((e) => e === undefined)) return reject(host, room, id, pdu, undefined, "auth events could not be fetched");
   const citedEvents = cited as Pdu[];
-  const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, room.createEvent());
-  if (!listCheck.allowed) return reject(host, room, id, pdu, undefined, `${listCheck.rule}: ${listCheck.reason}`);
-  const ownAuth = checkAuth(pdu, room.withCreateEvent(citedEvents), version);
+  const createEvent = room.createEvent();
+  const ownAuth = pduOwnAuth({ pdu, version, cited: citedEvents, createEvent, rejected: authEventIds(pdu).map(room.isRejected) }, () => {
+    const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, createEvent);
+    return listCheck.allowed ? checkAuth(pdu, room.withCreateEvent(citedEvents), version) : listCheck;
+  });
   if (!ownAuth.allowed) return reject(host, room, id, pdu, undefined, `${ownAuth.rule}: ${ownAuth.reason}`);
 
   // 5. auth against the state before the event: resolve the states after its prev events
