@@ -1,17 +1,53 @@
-// Engine throughput: a 10-server room where every server's user talks; PDUs delivered
-// and processed per wall-clock second with signing on and off, and the time compression
-// (virtual seconds simulated per wall second).
+// Engine throughput: one busy room, every PDU delivery costed in CPU time. Each
+// measurement is a warm run of one phase: the servers, the room and the joins are set
+// up first (not measured), the JIT has been warmed by an earlier run of the same shape,
+// and only the talking phase — messages sent, delivered and accepted until the network
+// is quiet — is timed. A delivery is one PDU accepted by one server (pdu.accepted).
+// Beside each figure stands the goal of issue 12, met or not; per accepted PDU the
+// operations the issue names are counted (bench/op-counting.ts), so a regression shows
+// as a number and not only as a time.
 
 import { nodeCrypto } from "../cli/node-crypto.ts";
-import { World } from "../sim/index.ts";
-import { formatRate, millisecondsFor } from "./clock.ts";
+import { COUNTED_OPS, type RoomId } from "../core/index.ts";
+import { World, type Client } from "../sim/index.ts";
+import { cpuMicrosecondsOf, formatRate } from "./clock.ts";
+import { countingCrypto, countOpsDuring, type OpTotals } from "./op-counting.ts";
 
-const SERVERS = 10;
-const ROUNDS = 20;
+/** The issue's goals, printed beside the measurements. */
+const GOAL = {
+  deliveriesPerSecondUnsigned: 100_000,
+  /** Per accepted PDU, in a room where nobody changes state (so no state ever conflicts). */
+  opsPerPdu: {
+    resolveState: "0 (no conflicts)",
+    stateSnapshotToMap: "0",
+    stateSnapshotGet: "≈ auth keys",
+    structuredCloneJson: "0",
+    checkAuth: "≤ 2",
+    checkAuthAgainstState: "1",
+    canonicalJson: "≤ 1",
+    sha256: "≤ 1",
+    ed25519Verify: "1 per signature: 1/(servers-1)",
+    traceRecords: "lean",
+  } as Record<string, string>,
+};
 
-function tenServerRoom(signing: boolean) {
-  const world = new World({ seed: 1, crypto: nodeCrypto, signing });
-  const names = Array.from({ length: SERVERS }, (_, i) => `hs${i + 1}`);
+/** Virtual time between two rounds of messages: every round settles before the next. */
+const ROUND_MS = 200;
+/** Senders per round: at most this many concurrent messages, so extremities stay ≤ 10 and no dummy events are sent. */
+const SENDERS_PER_ROUND_MAX = 10;
+
+interface RoomSetup {
+  world: World;
+  clients: Client[];
+  roomId: RoomId;
+  counted: ReturnType<typeof countingCrypto>;
+}
+
+/** `servers` servers, one user each, all joined to one public room (set-up: not measured). */
+function busyRoom(servers: number, signing: boolean): RoomSetup {
+  const counted = countingCrypto(nodeCrypto);
+  const world = new World({ seed: 1, crypto: counted.crypto, signing });
+  const names = Array.from({ length: servers }, (_, i) => `hs${i + 1}`);
   for (const n of names) world.addServer(n);
   const clients = names.map((n) => world.addClient(`@user:${n}`));
   const roomId = clients[0]!.createRoom({ preset: "public_chat" }).value();
@@ -19,35 +55,131 @@ function tenServerRoom(signing: boolean) {
     c.join(roomId, ["hs1"]);
     world.run(() => world.quiescent());
   }
-  return { world, clients, roomId };
+  return { world, clients, roomId, counted };
+}
+
+/** The measured phase: `messages` messages, `sendersPerRound` at a time in rotation, then until quiet. */
+function talk({ world, clients, roomId }: RoomSetup, messages: number, sendersPerRound: number): void {
+  let sent = 0;
+  for (let round = 0; sent < messages; round++) {
+    for (let i = 0; i < sendersPerRound && sent < messages; i++, sent++) {
+      clients[(round * sendersPerRound + i) % clients.length]!.sendMessage(roomId, `message ${sent}`);
+    }
+    world.sim.runFor(ROUND_MS);
+  }
+  world.run(() => world.quiescent());
+}
+
+interface Measurement {
+  servers: number;
+  signing: boolean;
+  messages: number;
+  deliveries: number;
+  dummyEvents: number;
+  cpuUs: number;
+  ops: OpTotals;
+}
+
+/** One run on a fresh world. With `counting`, operations are counted too (which costs a little CPU). */
+function measure(servers: number, signing: boolean, messages: number, counting: boolean, sendersPerRound = Math.min(servers, SENDERS_PER_ROUND_MAX)): Measurement {
+  const setup = busyRoom(servers, signing);
+  const trace = setup.world.trace;
+  const before = { accepted: trace.count("pdu.accepted"), created: countDummies(setup.world), records: trace.length };
+  let cpuUs = 0;
+  // Collect the garbage of earlier runs now, so that it is not charged to this one
+  // (`npm run bench` runs node with --expose-gc).
+  (globalThis as { gc?: () => void }).gc?.();
+  const phase = () => {
+    cpuUs = cpuMicrosecondsOf(() => talk(setup, messages, sendersPerRound));
+  };
+  let ops: OpTotals = {};
+  if (counting) ops = countOpsDuring(setup.counted, phase);
+  else phase();
+  ops.traceRecords = trace.length - before.records;
+  return {
+    servers,
+    signing,
+    messages,
+    deliveries: trace.count("pdu.accepted") - before.accepted,
+    dummyEvents: countDummies(setup.world) - before.created,
+    cpuUs,
+    ops,
+  };
+}
+
+function countDummies(world: World): number {
+  let n = 0;
+  for (const r of world.trace.all()) if (r.kind === "pdu.created" && r.type === "org.matrix.dummy_event") n++;
+  return n;
+}
+
+/**
+ * The least CPU of `repeats` identical runs (each on a fresh world: same seed, same
+ * work). The first run counts operations; with more than one run, only uncounted runs
+ * are timed.
+ */
+function best(repeats: number, run: (counting: boolean) => Measurement): Measurement {
+  const counted = run(true);
+  let cpuUs = repeats > 1 ? Number.POSITIVE_INFINITY : counted.cpuUs;
+  for (let i = 1; i < repeats; i++) cpuUs = Math.min(cpuUs, run(false).cpuUs);
+  return { ...counted, cpuUs };
+}
+
+function row(label: string, m: Measurement, goalRate: number | undefined): Record<string, string> {
+  const usPer = m.cpuUs / m.deliveries;
+  const rate = 1e6 / usPer;
+  return {
+    run: label,
+    deliveries: formatRate(m.deliveries),
+    "dummy events": String(m.dummyEvents),
+    "CPU µs/delivery": usPer.toFixed(1),
+    "deliveries/s": formatRate(rate),
+    goal: goalRate ? `≥ ${formatRate(goalRate)}/s (${(1e6 / goalRate).toFixed(0)} µs) ${rate >= goalRate ? "met" : `×${(goalRate / rate).toFixed(1)} short`}` : "linear: flat µs/delivery",
+  };
+}
+
+function opsTable(measurements: ReadonlyArray<[string, Measurement]>): void {
+  const names = [...COUNTED_OPS, "sha256", "ed25519Verify", "traceRecords"];
+  const rows = names.map((op) => {
+    const r: Record<string, string> = { "per accepted PDU": op };
+    for (const [label, m] of measurements) r[label] = (m.ops[op]! / m.deliveries).toFixed(2);
+    r.goal = GOAL.opsPerPdu[op] ?? "";
+    return r;
+  });
+  console.table(rows);
+}
+
+function serverCounts(): number[] {
+  const env = process.env.BENCH_ENGINE_SERVERS;
+  return env ? env.split(",").map(Number) : [3, 10, 30, 100];
 }
 
 export function runEngineBench(): void {
-  const rows: Array<Record<string, string>> = [];
-  for (const signing of [true, false]) {
-    let delivered = 0;
-    let processed = 0;
-    let virtualMs = 0;
-    const ms = millisecondsFor(() => {
-      const { world, clients, roomId } = tenServerRoom(signing);
-      const start = { delivered: world.sim.network.stats.delivered, processed: world.trace.count("pdu.accepted"), at: world.sim.nowMs };
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const c of clients) c.sendMessage(roomId, `round ${round}`);
-        world.sim.runFor(200);
-      }
-      world.run(() => world.quiescent());
-      delivered = world.sim.network.stats.delivered - start.delivered;
-      processed = world.trace.count("pdu.accepted") - start.processed;
-      virtualMs = world.sim.nowMs - start.at;
-    }, 1);
-    rows.push({
-      signing: signing ? "on" : "off",
-      "messages delivered/s": formatRate((delivered * 1000) / ms),
-      "PDUs processed/s": formatRate((processed * 1000) / ms),
-      "virtual s per wall s": (virtualMs / ms).toFixed(1),
-      "wall ms (incl. room setup)": ms.toFixed(0),
-    });
-  }
-  console.log(`${SERVERS} servers, one room, ${ROUNDS} rounds of one message per server`);
-  console.table(rows);
+  const messages = Number(process.env.BENCH_ENGINE_MESSAGES ?? 1000);
+  // Warm the JIT on the shape measured first (not reported).
+  measure(10, false, 300, false);
+  measure(10, true, 100, false);
+
+  console.log(`10 servers, one busy room, ${messages} messages (10 senders a round, ${ROUND_MS} ms apart); CPU time, best of 3 warm runs (a 4th counts operations)`);
+  const unsigned = best(4, (counting) => measure(10, false, messages, counting));
+  const signed = best(4, (counting) => measure(10, true, messages, counting));
+  console.table([row("unsigned", unsigned, GOAL.deliveriesPerSecondUnsigned), { ...row("signed", signed, undefined), goal: "bounded by one native ed25519 verification per signature" }]);
+  opsTable([
+    ["10 unsigned", unsigned],
+    ["10 signed", signed],
+  ]);
+
+  console.log(`\nscaling: servers × ${messages} messages, unsigned (at most ${SENDERS_PER_ROUND_MAX} senders a round); best of 3 below 30 servers, else one run (which also counts)`);
+  const scaling: Array<[string, Measurement]> = serverCounts().map((n) => [`${n} servers`, best(n < 30 ? 4 : 1, (counting) => measure(n, false, messages, counting))]);
+  console.table(scaling.map(([label, m]) => row(label, m, undefined)));
+  opsTable(scaling);
+
+  // The dummy-event cascade (mergeExtremitiesIfWide): everyone speaks at once. Measured,
+  // not fixed here: fixing it changes trace hashes.
+  const everyone = measure(30, false, 90, false, 30);
+  console.log(
+    `\neveryone at once: 30 servers, 3 rounds of 30 messages: ${everyone.dummyEvents} dummy events, ` +
+      `${formatRate(everyone.deliveries)} deliveries (${formatRate(everyone.messages * 29)} without dummies), ` +
+      `${(everyone.cpuUs / everyone.deliveries).toFixed(1)} CPU µs/delivery; goal: no cascade, extremities bounded`,
+  );
 }

@@ -25,12 +25,14 @@ export class BinaryHeap<T> {
     const items = this.items;
     items.push(item);
     let i = items.length - 1;
+    // Move parents down until the item's place is found, then write it once.
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
+      if (!this.less(item, items[parent]!)) break;
+      items[i] = items[parent]!;
       i = parent;
     }
+    items[i] = item;
   }
 
   /** The smallest item, removed; undefined when empty. */
@@ -39,20 +41,34 @@ export class BinaryHeap<T> {
     if (items.length === 0) return undefined;
     const top = items[0]!;
     const last = items.pop()!;
-    if (items.length > 0) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let smallest = i;
-        if (left < items.length && this.less(items[left]!, items[smallest]!)) smallest = left;
-        if (right < items.length && this.less(items[right]!, items[smallest]!)) smallest = right;
-        if (smallest === i) break;
-        [items[i], items[smallest]] = [items[smallest]!, items[i]!];
-        i = smallest;
-      }
-    }
+    if (items.length > 0) this.siftDown(last, 0);
     return top;
+  }
+
+  /**
+   * Keep only the items `keep` accepts (one O(n) rebuild). Pops still come out in the
+   * same order, as long as `less` is a total order: the scheduler's is.
+   */
+  retain(keep: (item: T) => boolean): void {
+    const kept = this.items.filter(keep);
+    this.items.length = 0;
+    this.items.push(...kept);
+    for (let i = (kept.length >> 1) - 1; i >= 0; i--) this.siftDown(this.items[i]!, i);
+  }
+
+  /** Put `item` at `i` or below, moving smaller children up. */
+  private siftDown(item: T, i: number): void {
+    const items = this.items;
+    const n = items.length;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && this.less(items[right]!, items[left]!) ? right : left;
+      if (!this.less(items[child]!, item)) break;
+      items[i] = items[child]!;
+      i = child;
+    }
+    items[i] = item;
   }
 }

@@ -14,6 +14,8 @@ export class CanonicalJsonError extends Error {
   }
 }
 
+import { countOp } from "./op-counts.ts";
+
 const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 2^53 - 1, the spec's bound
 
 /**
@@ -22,9 +24,68 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 2^53 - 1, the spec's bound
  * cannot express exactly throws a CanonicalJsonError naming the JSON path.
  */
 export function canonicalJson(value: unknown): string {
+  countOp("canonicalJson");
+  // The happy path builds no JSON paths; only a value it refuses goes through the
+  // careful encoder, whose error names the path.
+  const fast = fastValue(value);
+  if (fast !== undefined) return fast;
   const out: string[] = [];
   encodeValue(value, "$", out);
   return out.join("");
+}
+
+// ---- the fast path: the same encoding, `undefined` for anything it does not accept ----
+
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+
+function fastValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case "string":
+      return ANY_SURROGATE.test(value) && LONE_SURROGATE.test(value) ? undefined : JSON.stringify(value);
+    case "number":
+      return Number.isInteger(value) && value <= MAX_SAFE && value >= -MAX_SAFE ? String(value) : undefined;
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      if (value === null) return "null";
+      return Array.isArray(value) ? fastArray(value) : fastObject(value);
+    default:
+      return undefined;
+  }
+}
+
+function fastArray(values: readonly unknown[]): string | undefined {
+  let out = "[";
+  for (let i = 0; i < values.length; i++) {
+    const item = values[i];
+    if (item === undefined) return undefined;
+    const encoded = fastValue(item);
+    if (encoded === undefined) return undefined;
+    out += i > 0 ? "," + encoded : encoded;
+  }
+  return out + "]";
+}
+
+function fastObject(obj: object): string | undefined {
+  const proto = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const record = obj as Record<string, unknown>;
+  const keys = Object.keys(record);
+  // Default sort orders UTF-16 code units, which is code-point order unless a key has
+  // a surrogate (see compareCodePoints).
+  if (keys.some((k) => ANY_SURROGATE.test(k))) keys.sort(compareCodePoints);
+  else keys.sort();
+  let out = "{";
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    const encoded = fastValue(item);
+    if (encoded === undefined || (ANY_SURROGATE.test(key) && LONE_SURROGATE.test(key))) return undefined;
+    out += (first ? "" : ",") + JSON.stringify(key) + ":" + encoded;
+    first = false;
+  }
+  return out + "}";
 }
 
 function encodeValue(value: unknown, path: string, out: string[]): void {

@@ -67,3 +67,4 @@ export * from "./auth/index.ts";
 export * from "./state-res/index.ts";
 export * from "./fixture/index.ts";
 export { BinaryHeap } from "./binary-heap.ts";
+export { COUNTED_OPS, countOp, installOpCounter, zeroOpCounts, type CountedOp, type OpCounts } from "./op-counts.ts";

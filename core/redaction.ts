@@ -5,6 +5,7 @@
 import type { Pdu } from "./events.ts";
 import type { JsonObject } from "./json.ts";
 import { isJsonObject } from "./json.ts";
+import { countOp } from "./op-counts.ts";
 import type { RedactionRules, RoomVersion } from "./room-versions.ts";
 
 const TOP_LEVEL_KEPT = [
@@ -70,10 +71,15 @@ function redactContent(type: string, content: JsonObject, rules: RedactionRules)
 
 /** Deep copy of JSON data (cheaper and more predictable than structuredClone here). */
 export function structuredCloneJson<T>(value: T): T {
+  countOp("structuredCloneJson");
+  return cloneJson(value);
+}
+
+function cloneJson<T>(value: T): T {
   if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map(structuredCloneJson) as T;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = structuredCloneJson(v);
+  for (const [k, v] of Object.entries(value)) out[k] = cloneJson(v);
   return out as T;
 }
 

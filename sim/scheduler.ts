@@ -16,6 +16,9 @@ export interface ScheduledAction {
   ran: boolean;
 }
 
+/** Cancelled actions tolerated in the heap before compacting (it is O(heap) each time). */
+const SCHEDULER_COMPACT_MIN = 1_024;
+
 export class Scheduler {
   private readonly heap = new BinaryHeap<ScheduledAction>((a, b) => a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq));
   private nextSeq = 0;
@@ -34,13 +37,25 @@ export class Scheduler {
     if (!action.cancelled && !action.ran) {
       action.cancelled = true;
       this.live--;
+      this.compactIfMostlyCancelled();
     }
+  }
+
+  /**
+   * Every RPC's timeout is cancelled when its answer comes, long before it is due, and
+   * would stay in the heap until then: once cancelled actions outnumber live ones, they
+   * are dropped in one pass (the order of the rest cannot change: it is total).
+   */
+  private compactIfMostlyCancelled(): void {
+    const cancelled = this.heap.size - this.live;
+    if (cancelled > SCHEDULER_COMPACT_MIN && cancelled > this.live) this.heap.retain((a) => !a.cancelled);
   }
 
   /** Cancel every pending action of one owner (a crash loses all in-memory work). */
   cancelOwner(owner: string): number {
     let n = 0;
-    for (const a of this.heap.values()) {
+    // A copy: cancelling may compact the heap under the loop.
+    for (const a of [...this.heap.values()]) {
       if (a.owner === owner && !a.cancelled) {
         this.cancel(a);
         n++;

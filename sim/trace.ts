@@ -118,8 +118,11 @@ export class Trace {
 
   constructor(private readonly now: () => number) {}
 
+  /** `body` becomes the record: every caller hands in a fresh literal, so it is stamped, not copied. */
   add(body: TraceBody): TraceRecord {
-    const record = { ...body, seq: this.records.length, atMs: this.now() } as TraceRecord;
+    const record = body as TraceRecord;
+    record.seq = this.records.length;
+    record.atMs = this.now();
     this.records.push(record);
     for (const listener of this.listeners) listener(record);
     return record;

@@ -7,6 +7,7 @@
 
 import type { Signer } from "../crypto.ts";
 import type { Pdu } from "../events.ts";
+import { countOp } from "../op-counts.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey } from "../state-map.ts";
 import { AuthEvents } from "./auth-events.ts";
@@ -40,6 +41,7 @@ export function checkAuth(
   version: RoomVersion,
   options: CheckAuthOptions = {},
 ): AuthResult {
+  countOp("checkAuth");
   const rules = rulesOf(version);
   if (event.type === "m.room.create") return checkCreate(event, version, rules);
 

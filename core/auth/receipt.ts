@@ -13,6 +13,7 @@ import { authEventIds, isStateEvent, refId, type Pdu } from "../events.ts";
 import { checkContentHash, computeRoomId } from "../hashes.ts";
 import { IDENTIFIER_MAX_BYTES, parseUserId, type EventId } from "../ids.ts";
 import { isJsonObject } from "../json.ts";
+import { countOp } from "../op-counts.ts";
 import { redactEvent } from "../redaction.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import { stateKey, type StateKey, type StateMap } from "../state-map.ts";
@@ -174,6 +175,7 @@ export function checkAuthAgainstState(
   version: RoomVersion,
   options?: CheckAuthOptions,
 ): AuthResult {
+  countOp("checkAuthAgainstState");
   const keys = new Set<StateKey>(authStateKeysFor(event, version));
   keys.add(stateKey("m.room.create", ""));
   const events = new Map<StateKey, Pdu>();

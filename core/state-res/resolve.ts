@@ -2,6 +2,7 @@
 // its v2.1 flags, or a custom version's own resolver), and is synchronous, pure and
 // independent of the order of the state sets: every step sorts where order could leak.
 
+import { countOp } from "../op-counts.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateMap } from "../state-map.ts";
 import { AuthChainIndex } from "./auth-chain-index.ts";
@@ -38,6 +39,7 @@ export function resolveState(
   fetchEvent: FetchEvent,
   options: ResolveOptions = {},
 ): StateMap | ResolutionOutcome {
+  countOp("resolveState");
   let outcome: LazyOutcome;
   if (version.resolver !== undefined) {
     // A custom room version brings its own algorithm.

@@ -38,7 +38,15 @@ const json = (status: number, body: JsonObject): RpcResponse => ({ status, body 
 const pdusOf = (room: RoomStore, ids: readonly EventId[]): JsonObject[] => ids.map((id) => pduToJson(room.get(id)!.pdu));
 const error = (status: number, errcode: string, message: string) => json(status, { errcode, error: message });
 
+/** PUT /send/{txnId}, nearly every request of a run: routed without splitting its path. */
+const SEND_PREFIX = "/_matrix/federation/v1/send/";
+
 export function handleFederation(hs: Homeserver, origin: string, request: RpcRequest, respond: Respond): void {
+  const txnId = sendTxnId(request.path);
+  if (txnId !== undefined) {
+    if (origin !== hs.name) hs.heardFrom(origin);
+    return handleSend(hs, origin, txnId, request.body as JsonObject, respond);
+  }
   const [path = "", query = ""] = request.path.split("?");
   const params = parseQuery(query);
   const parts = path.split("/").map(decodeURIComponent);
@@ -69,6 +77,13 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
     default:
       return respond(error(404, "M_UNRECOGNIZED", `unknown endpoint ${request.method} ${path}`));
   }
+}
+
+/** The txnId of a plain `/send/{txnId}` path (what the general route would read), else undefined. */
+function sendTxnId(path: string): string | undefined {
+  if (!path.startsWith(SEND_PREFIX)) return undefined;
+  const rest = path.slice(SEND_PREFIX.length);
+  return rest.includes("/") || rest.includes("?") ? undefined : decodeURIComponent(rest);
 }
 
 /** `a=1&v=x&v=y` → name → values (core/ and sim/ have no URL classes: no DOM, no node:). */

@@ -12,15 +12,12 @@
 
 import {
   authEventIds,
-  computeEventId,
   isStateEvent,
   prevEventIds,
-  resolveState,
   stateKey,
   type CryptoBackend,
   type EventId,
   type Pdu,
-  type StateMap,
 } from "../../core/index.ts";
 import { pduSummary, type Trace } from "../trace.ts";
 import type { FederationParams } from "./federation-params.ts";
@@ -28,10 +25,9 @@ import {
   checkAuth,
   checkAuthAgainstState,
   checkAuthEventsList,
-  checkPduFormat,
-  checkPduSignaturesAndHash,
   requiredSigners,
 } from "./protocol.ts";
+import { pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { acceptKeyDocument, type KeyStore } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
@@ -66,10 +62,10 @@ const FEDERATION = "/_matrix/federation/v1";
 export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string, raw: unknown, fillGaps = true): Task<PduOutcome> {
   const version = room.version;
   // 1. format and size limits
-  const format = checkPduFormat(raw, version);
+  const format = pduFormat(raw, version);
   if (!format.ok) return dropped(host, room, origin, undefined, `bad format: ${format.reason}`);
   let pdu = format.pdu;
-  const id = computeEventId(pdu, version, host.crypto);
+  const id = pduEventId(pdu, version, host.crypto);
   const existing = room.get(id);
   if (existing && existing.status !== "outlier") return { outcome: existing.status, eventId: id, duplicate: true };
   host.trace.add({ kind: "pdu.received", server: host.name, origin, room: room.roomId, event: id });
@@ -85,21 +81,24 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   const cited = authEventIds(pdu).map((a) => room.get(a)?.pdu);
   if (cited.some((e) => e === undefined)) return reject(host, room, id, pdu, undefined, "auth events could not be fetched");
   const citedEvents = cited as Pdu[];
-  const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, room.createEvent());
-  if (!listCheck.allowed) return reject(host, room, id, pdu, undefined, `${listCheck.rule}: ${listCheck.reason}`);
-  const ownAuth = checkAuth(pdu, room.withCreateEvent(citedEvents), version);
+  const createEvent = room.createEvent();
+  const ownAuth = pduOwnAuth({ pdu, version, cited: citedEvents, createEvent, rejected: authEventIds(pdu).map(room.isRejected) }, () => {
+    const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, createEvent);
+    return listCheck.allowed ? checkAuth(pdu, room.withCreateEvent(citedEvents), version) : listCheck;
+  });
   if (!ownAuth.allowed) return reject(host, room, id, pdu, undefined, `${ownAuth.rule}: ${ownAuth.reason}`);
 
   // 5. auth against the state before the event: resolve the states after its prev events
   const prevStates = yield* statesAfterPrevEvents(host, room, origin, pdu, id, fillGaps);
   if (!prevStates) return dropped(host, room, origin, id, "state at the prev events could not be fetched");
-  const stateBefore = resolveStates(room, prevStates);
+  const stateBefore = room.resolveStates(prevStates);
   const beforeCheck = checkAuthAgainstState(pdu, stateBefore, room.fetch, version);
   if (!beforeCheck.allowed) return reject(host, room, id, pdu, stateBefore, `${beforeCheck.rule}: ${beforeCheck.reason}`);
 
   // 6. auth against current state: the extremities' states together with this event's
-  const current = resolveStates(room, [...room.extremityIds().map((x) => room.stateAfter(x)!), stateBefore]);
-  const currentCheck = checkAuthAgainstState(pdu, current, room.fetch, version);
+  // (when that is the state before the event, the check of step 5 is this check)
+  const current = room.resolveStates([...room.extremityIds().map((x) => room.stateAfter(x)!), stateBefore]);
+  const currentCheck = current === stateBefore ? beforeCheck : checkAuthAgainstState(pdu, current, room.fetch, version);
   const stateBeforeUpdate = room.currentState;
   if (!currentCheck.allowed) {
     const reason = `${currentCheck.rule}: ${currentCheck.reason}`;
@@ -126,12 +125,6 @@ function reject(host: PipelineHost, room: RoomStore, id: EventId, pdu: Pdu, stat
   return { outcome: "rejected", eventId: id, reason };
 }
 
-function resolveStates(room: RoomStore, states: StateMap[]): StateSnapshot {
-  if (states.length === 0) return StateSnapshot.EMPTY;
-  if (states.length === 1) return StateSnapshot.from(states[0]!);
-  return StateSnapshot.from(resolveState(room.version, states, room.fetch, { isRejected: room.isRejected, authChains: room.authChains }));
-}
-
 // ---- signatures and keys -------------------------------------------------------------
 
 function* checkSignatures(
@@ -147,7 +140,7 @@ function* checkSignatures(
     }
   }
   const lookup = (server: string, keyId: string) => host.keys.get(server, keyId)?.publicKey;
-  const result = checkPduSignaturesAndHash(pdu, room.version, host.verifySignatures ? lookup : () => undefined, host.crypto, {
+  const result = pduSignaturesAndHash(pdu, room.version, host.verifySignatures ? lookup : () => undefined, host.crypto, {
     skipSignatures: !host.verifySignatures,
   });
   if (!result.ok) return { ok: false, reason: `signature: ${result.reason}` };
@@ -178,9 +171,9 @@ export function* validateFetchedWithReason(
   origin: string,
   raw: unknown,
 ): Task<{ id: EventId; pdu: Pdu } | { reason: string }> {
-  const format = checkPduFormat(raw, room.version, { skipCountLimits: true });
+  const format = pduFormat(raw, room.version, { skipCountLimits: true });
   if (!format.ok) return { reason: `bad format: ${format.reason}` };
-  const id = computeEventId(format.pdu, room.version, host.crypto);
+  const id = pduEventId(format.pdu, room.version, host.crypto);
   const checked = yield* checkSignatures(host, room, origin, format.pdu, id);
   return checked.ok ? { id, pdu: checked.pdu } : { reason: `${id}: ${checked.reason}` };
 }
@@ -226,7 +219,7 @@ function* statesAfterPrevEvents(
   pdu: Pdu,
   id: EventId,
   fillGaps: boolean,
-): Task<StateMap[] | undefined> {
+): Task<StateSnapshot[] | undefined> {
   const prevs = [...new Set(prevEventIds(pdu))].sort();
   const missing = () => prevs.filter((p) => !room.stateAfter(p));
   if (fillGaps && missing().length > 0) yield* fetchMissingEvents(host, room, origin, id);
@@ -236,7 +229,7 @@ function* statesAfterPrevEvents(
     room.setOutlierState(p, state);
   }
   const states = prevs.map((p) => room.stateAfter(p));
-  return states.every((s) => s !== undefined) ? (states as StateMap[]) : undefined;
+  return states.every((s) => s !== undefined) ? (states as StateSnapshot[]) : undefined;
 }
 
 /**

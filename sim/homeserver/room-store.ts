@@ -12,8 +12,8 @@ import {
   type Pdu,
   type RoomId,
   type RoomVersion,
-  type StateMap,
 } from "../../core/index.ts";
+import { StateResolver } from "./state-resolver.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 
 /**
@@ -45,6 +45,8 @@ export class RoomStore {
   readonly events = new Map<EventId, StoredEvent>();
   /** Sorted list kept for determinism: see extremityIds(). */
   private readonly extremities = new Set<EventId>();
+  /** extremityIds(), kept until the extremities change (frozen: callers share it). */
+  private sortedExtremities: EventId[] | undefined;
   /** Events some accepted event cites as a prev event: never extremities again. */
   private readonly cited = new Set<EventId>();
   currentState: StateSnapshot = StateSnapshot.EMPTY;
@@ -53,6 +55,9 @@ export class RoomStore {
   /** The id of the room's create event, once held. */
   createId: EventId | undefined;
   readonly authChains = new AuthChainIndex();
+  private readonly resolver = new StateResolver((states) =>
+    resolveState(this.version, states, this.fetch, { isRejected: this.isRejected, authChains: this.authChains }),
+  );
 
   constructor(
     readonly roomId: RoomId,
@@ -72,7 +77,7 @@ export class RoomStore {
 
   /** Forward extremities, sorted so that callers never see arrival order. */
   extremityIds(): EventId[] {
-    return [...this.extremities].sort();
+    return (this.sortedExtremities ??= Object.freeze([...this.extremities].sort()) as EventId[]);
   }
 
   /** The forward extremities a new event cites: at most `max`, the deepest first. */
@@ -99,17 +104,18 @@ export class RoomStore {
 
   /** Resolve the states after the given events (the state before an event citing them). */
   resolveAfter(ids: readonly EventId[]): StateSnapshot | undefined {
-    const states: StateMap[] = [];
-    for (const id of [...new Set(ids)].sort()) {
+    const states: StateSnapshot[] = [];
+    for (const id of ids) {
       const s = this.stateAfter(id);
       if (!s) return undefined;
       states.push(s);
     }
-    if (states.length === 0) return StateSnapshot.EMPTY;
-    if (states.length === 1) return states[0] as StateSnapshot;
-    return StateSnapshot.from(
-      resolveState(this.version, states, this.fetch, { isRejected: this.isRejected, authChains: this.authChains }),
-    );
+    return this.resolveStates(states);
+  }
+
+  /** Resolve states of this room (resolution runs only where distinct states meet: state-resolver.ts). */
+  resolveStates(states: readonly StateSnapshot[]): StateSnapshot {
+    return this.resolver.resolve(states);
   }
 
   /** The room's create event, once held (the auth rules always need it). */
@@ -119,6 +125,7 @@ export class RoomStore {
 
   private remember(stored: StoredEvent): StoredEvent {
     this.events.set(stored.id, stored);
+    if (stored.status === "rejected") this.resolver.forget();
     if (stored.pdu.type === "m.room.create" && stored.pdu.state_key === "" && stored.status !== "rejected") this.createId ??= stored.id;
     return stored;
   }
@@ -166,6 +173,7 @@ export class RoomStore {
     }
     // An event that an accepted event already cites (it arrived late) is not an extremity.
     if (!this.cited.has(id)) this.extremities.add(id);
+    this.sortedExtremities = undefined;
     if (wasLinear && this.extremities.size === 1) {
       // Fast path: the new event built on every extremity, so its state is the room's.
       this.currentState = this.events.get(id)!.stateAfter!;

@@ -3,7 +3,7 @@
 // Chains are cut short by flattening every FLATTEN_DEPTH levels, which keeps lookups
 // bounded and costs O(state size) once per FLATTEN_DEPTH state events.
 
-import type { EventId, StateKey, StateMap } from "../../core/index.ts";
+import { countOp, type EventId, type StateKey, type StateMap } from "../../core/index.ts";
 
 const FLATTEN_DEPTH = 32;
 
@@ -35,6 +35,7 @@ export class StateSnapshot implements StateMap {
   }
 
   get(key: StateKey): EventId | undefined {
+    countOp("stateSnapshotGet");
     for (let s: StateSnapshot | undefined = this; s; s = s.parent) {
       const v = s.delta.get(key);
       if (v !== undefined) return v;
@@ -48,6 +49,7 @@ export class StateSnapshot implements StateMap {
 
   /** A plain mutable copy. */
   toMap(): Map<StateKey, EventId> {
+    countOp("stateSnapshotToMap");
     const chain: StateSnapshot[] = [];
     for (let s: StateSnapshot | undefined = this; s; s = s.parent) chain.push(s);
     const out = new Map<StateKey, EventId>();

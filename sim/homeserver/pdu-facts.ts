@@ -1,0 +1,124 @@
+// An event's pure facts: its format verdict, its id, whether its signatures verify
+// under given keys and whether its content hash matches. They depend only on the event
+// and the room version (and the public keys), every receiving server is handed the
+// same PDU object, and nothing mutates a PDU once it is built (a forger builds a new
+// one). So each fact is computed once per event object and version, not once per
+// receiving server: one ed25519 verification per signature in the whole world. The
+// check against its own auth events is such a fact too, given the very objects it was
+// checked against (a server may hold a redacted copy of one) and which were rejected.
+// (Every hashing backend gives the same bytes, so the one a fact was computed with
+// does not matter.)
+
+import { computeEventId, encodeBase64, isJsonObject, type AuthResult, type CryptoBackend, type EventId, type FormatResult, type Pdu, type RoomVersion, type SignatureResult } from "../../core/index.ts";
+import { checkPduFormat, checkPduSignaturesAndHash, requiredSigners } from "./protocol.ts";
+
+interface Facts {
+  /** By skipCountLimits. */
+  format: [FormatResult | undefined, FormatResult | undefined];
+  id: EventId | undefined;
+  /** By the public keys the check used ("" when signatures were skipped). */
+  signatures: Map<string, SignatureResult> | undefined;
+  /** By the auth events (objects) and their rejection: see pduOwnAuth. */
+  ownAuth: Map<string, AuthResult> | undefined;
+}
+
+const factsByEvent = new WeakMap<object, Map<RoomVersion, Facts>>();
+
+function factsOf(pdu: object, version: RoomVersion): Facts {
+  let byVersion = factsByEvent.get(pdu);
+  if (!byVersion) {
+    byVersion = new Map();
+    factsByEvent.set(pdu, byVersion);
+  }
+  let facts = byVersion.get(version);
+  if (!facts) {
+    facts = { format: [undefined, undefined], id: undefined, signatures: undefined, ownAuth: undefined };
+    byVersion.set(version, facts);
+  }
+  return facts;
+}
+
+/** checkPduFormat, once per event object. */
+export function pduFormat(raw: unknown, version: RoomVersion, options: { skipCountLimits?: boolean } = {}): FormatResult {
+  if (!isJsonObject(raw)) return checkPduFormat(raw, version, options);
+  const slot = options.skipCountLimits ? 1 : 0;
+  const facts = factsOf(raw, version);
+  return (facts.format[slot] ??= checkPduFormat(raw, version, options));
+}
+
+/** computeEventId, once per event object. */
+export function pduEventId(pdu: Pdu, version: RoomVersion, hasher: CryptoBackend): EventId {
+  const facts = factsOf(pdu, version);
+  return (facts.id ??= computeEventId(pdu, version, hasher));
+}
+
+/**
+ * checkPduSignaturesAndHash, once per event object and set of public keys: the keys
+ * `lookupKey` gives for the signatures the event carries are part of the question.
+ */
+export function pduSignaturesAndHash(
+  pdu: Pdu,
+  version: RoomVersion,
+  lookupKey: (server: string, keyId: string) => Uint8Array | undefined,
+  crypto: CryptoBackend,
+  options: { skipSignatures?: boolean },
+): SignatureResult {
+  const facts = factsOf(pdu, version);
+  const keys = options.skipSignatures ? "" : keysUsed(pdu, version, lookupKey);
+  facts.signatures ??= new Map();
+  let result = facts.signatures.get(keys);
+  if (!result) {
+    result = checkPduSignaturesAndHash(pdu, version, lookupKey, crypto, options);
+    facts.signatures.set(keys, result);
+  }
+  return result;
+}
+
+/** The public keys (or their absence) of every signature the check may try, in its order. */
+function keysUsed(pdu: Pdu, version: RoomVersion, lookupKey: (server: string, keyId: string) => Uint8Array | undefined): string {
+  let out = "signed";
+  for (const server of requiredSigners(pdu, version)) {
+    const byKey = pdu.signatures?.[server];
+    const keyIds = isJsonObject(byKey) ? Object.keys(byKey).filter((k) => k.startsWith("ed25519:")).sort() : [];
+    for (const keyId of keyIds) {
+      const key = lookupKey(server, keyId);
+      out += `\u0000${server}\u0000${keyId}\u0000${key ? encodeBase64(key) : "-"}`;
+    }
+  }
+  return out;
+}
+
+/** Numbers for objects, to name a set of them in a cache key (never part of a result). */
+const serials = new WeakMap<object, number>();
+let nextSerial = 0;
+
+function serialOf(o: object): number {
+  let n = serials.get(o);
+  if (n === undefined) {
+    n = nextSerial++;
+    serials.set(o, n);
+  }
+  return n;
+}
+
+/**
+ * Step 4 of the receive pipeline (its auth_events list, then the auth rules against
+ * those events), once per event object and question: `check` runs only for a
+ * combination of auth event objects, create event and rejections not seen before.
+ */
+export function pduOwnAuth(
+  question: { pdu: Pdu; version: RoomVersion; cited: readonly Pdu[]; createEvent: Pdu | undefined; rejected: readonly boolean[] },
+  check: () => AuthResult,
+): AuthResult {
+  const facts = factsOf(question.pdu, question.version);
+  let key = question.createEvent ? String(serialOf(question.createEvent)) : "-";
+  for (const c of question.cited) key += `,${serialOf(c)}`;
+  for (const r of question.rejected) key += r ? "r" : ".";
+  facts.ownAuth ??= new Map();
+  let result = facts.ownAuth.get(key);
+  if (!result) {
+    result = check();
+    facts.ownAuth.set(key, result);
+  }
+  return result;
+}
