@@ -57,7 +57,11 @@ export function buildPartition(spec: PartitionSpec, servers: readonly string[], 
     (blocked[from] ??= []).push(to);
   };
   const between = (a: readonly string[], b: readonly string[]) => {
-    for (const x of a) for (const y of b) (cut(x, y), cut(y, x));
+    for (const x of a)
+      for (const y of b) {
+        cut(x, y);
+        cut(y, x);
+      }
   };
   switch (spec.shape) {
     case "isolate":

@@ -188,7 +188,7 @@ export function parseTraceJsonLines(text: string): TraceRecord[] {
     try {
       value = JSON.parse(line);
     } catch (e) {
-      throw new Error(`trace line ${i + 1}: not JSON (${(e as Error).message})`);
+      throw new Error(`trace line ${i + 1}: not JSON (${(e as Error).message})`, { cause: e });
     }
     const r = value as Partial<TraceRecord>;
     if (typeof r !== "object" || r === null || typeof r.kind !== "string" || typeof r.seq !== "number" || typeof r.atMs !== "number") {

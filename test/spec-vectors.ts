@@ -21,6 +21,6 @@ export function loadSpecVectors(): SpecVectors {
   try {
     return JSON.parse(readFileSync(path, "utf8")) as SpecVectors;
   } catch (e) {
-    throw new Error(`cannot read the spec test vectors at ${path}: ${(e as Error).message}`);
+    throw new Error(`cannot read the spec test vectors at ${path}: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -62,7 +62,7 @@ export function ruleNumbers(version: RoomVersion): RuleNumbers {
   const requiredPowerLevel = n++;
   const atStateKey = n++;
   const powerLevels = n++;
-  const redaction = a.redactionAuthRule ? n++ : undefined;
+  const redaction = a.redactionAuthRule ? n : undefined;
 
   // Membership sub-rules.
   let m = 1;
@@ -73,13 +73,13 @@ export function ruleNumbers(version: RoomVersion): RuleNumbers {
   const leave = m++;
   const ban = m++;
   const knock = a.knocking ? m++ : undefined;
-  const unknown = sub(member, m++);
+  const unknown = sub(member, m);
   const j = (i: number) => `${member}.${join}.${i}`;
   let ji = 4;
   const inviteRule = j(ji++);
   const restricted = a.restrictedJoinRule ? j(ji++) : undefined;
   const publicRule = j(ji++);
-  const joinOtherwise = j(ji++);
+  const joinOtherwise = j(ji);
   const inv = (i: number) => `${member}.${invite}.${i}`;
   const tpi = (i: number) => `${member}.${invite}.1.${i}`;
 
@@ -94,7 +94,7 @@ export function ruleNumbers(version: RoomVersion): RuleNumbers {
   const eventsOld = sub(powerLevels, p++);
   const eventsNew = sub(powerLevels, p++);
   const usersOld = sub(powerLevels, p++);
-  const usersNew = sub(powerLevels, p++);
+  const usersNew = sub(powerLevels, p);
 
   return {
     create: {

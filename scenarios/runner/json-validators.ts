@@ -32,6 +32,8 @@ export function optional<T>(validator: Validator<T>): Optional<T> {
   return { optional: validator };
 }
 
+// `{}` on the left is the point: an empty object is assignable to Pick<T, K> only when K is optional.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 type IsOptional<T, K extends keyof T> = {} extends Pick<T, K> ? true : false;
 
 /** The schema of an object type: one validator per key, wrapped in optional() where the key is optional. */

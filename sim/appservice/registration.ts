@@ -57,7 +57,7 @@ export class RegistrationError extends Error {
 const KNOWN_FIELDS = ["id", "url", "as_token", "hs_token", "sender_localpart", "namespaces", "rate_limited", "protocols", "receive_ephemeral"];
 
 /** A localpart of the current grammar (spec appendices, "User Identifiers"). */
-const LOCALPART = /^[a-z0-9._=\/+-]+$/;
+const LOCALPART = /^[a-z0-9._=/+-]+$/;
 
 /**
  * Check a registration and return it with defaults filled, or throw a RegistrationError

@@ -36,6 +36,7 @@ export class StateSnapshot implements StateMap {
 
   get(key: StateKey): EventId | undefined {
     countOp("stateSnapshotGet");
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk up the parent chain starts here
     for (let s: StateSnapshot | undefined = this; s; s = s.parent) {
       const v = s.delta.get(key);
       if (v !== undefined) return v;
@@ -51,6 +52,7 @@ export class StateSnapshot implements StateMap {
   toMap(): Map<StateKey, EventId> {
     countOp("stateSnapshotToMap");
     const chain: StateSnapshot[] = [];
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk up the parent chain starts here
     for (let s: StateSnapshot | undefined = this; s; s = s.parent) chain.push(s);
     const out = new Map<StateKey, EventId>();
     for (let i = chain.length - 1; i >= 0; i--) for (const [k, v] of chain[i]!.delta) out.set(k, v);

@@ -22,7 +22,7 @@ describe("netsplit difftest", () => {
     const dir = tempDir();
     const r = await cli("difftest", "--resolver", `node ${lastWriterWins}`, "--runs", "50", "--seed", "40", "--out", dir);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^✗ fixture \d+ of 50 \(search seed 40\), shrunk \d+ times to \d+ events:\n  \S+ "[^"]*": netsplit \S+, resolver \S+\n/);
+    expect(r.stdout).toMatch(/^✗ fixture \d+ of 50 \(search seed 40\), shrunk \d+ times to \d+ events:\n {2}\S+ "[^"]*": netsplit \S+, resolver \S+\n/);
     const file = join(dir, "netsplit-difftest-40.json");
     const json = JSON.parse(readFileSync(file, "utf8"));
     const fixture = parseFixture(json, file);

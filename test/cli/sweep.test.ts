@@ -27,7 +27,7 @@ describe("netsplit sweep", () => {
     // `netsplit run --seed 3` is the same run as the sweep's seed 3.
     expect(JSON.parse((await cli("run", "three-servers", "--seed", "3", "--json")).stdout).traceHash).toBe(parsed[2]!.traceHash);
     expect(Object.keys(parsed[0]!)).toEqual(["seed", "scenario", "roomVersion", "signing", "outcome", "converged", "passed", "failed", "timeToConvergeMs", "virtualTimeMs", "traceHash", "pdusSent", "pdusDelivered", "swarm"]);
-    expect(two.stdout).toMatch(/^three-servers \(room version 11, signing on\): 4 seeds of 1\.\.4\n  converged: +4\/4 \(100\.0%\)\n  time to converge after the heal: p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms\n  passed: +4\/4\n$/);
+    expect(two.stdout).toMatch(/^three-servers \(room version 11, signing on\): 4 seeds of 1\.\.4\n {2}converged: +4\/4 \(100\.0%\)\n {2}time to converge after the heal: p50 [\d.]+ ms, p95 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms\n {2}passed: +4\/4\n$/);
     // Without a terminal, progress is a plain line now and then.
     expect(two.stderr).toMatch(/^three-servers: \d\/4 seeds, [\d.]+ seeds\/s, ETA /m);
 

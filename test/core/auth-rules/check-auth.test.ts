@@ -4,7 +4,7 @@
 // v10.md, v11.md, v12.md; shared/spec/README.md §4), never off our own output.
 import { describe, expect, it } from "vitest";
 import { checkAuth, computeEventId, defineRoomVersion, decodeBase64, encodeBase64, nobleCrypto, parseRoomVersion, signJson, type Pdu } from "../../../core/index.ts";
-import { ALICE, baseRoom, BOB, CAROL, createEvent, ev, joinRules, member, powerLevels, state } from "./room.ts";
+import { ALICE, baseRoom, BOB, CAROL, createEvent, ev, member, powerLevels, state } from "./room.ts";
 
 const rule = (event: Pdu, auth: Pdu[], version: string) => {
   const r = checkAuth(event, auth, parseRoomVersion(version));
