@@ -7,7 +7,7 @@ import type { Pdu } from "../events.ts";
 import { isJsonObject } from "../json.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { AuthEvents } from "./auth-events.ts";
-import { changedLevels, parsedPowerLevels, type ChangedLevel } from "./parsed-power-levels.ts";
+import { changedLevels, parsedPowerLevels, sameLevel, type ChangedLevel } from "./parsed-power-levels.ts";
 import { creatorsOf, parsePowerLevel } from "./power-levels.ts";
 import { ALLOW, deny, type AuthResult } from "./result.ts";
 import type { RuleNumbers } from "./rule-numbers.ts";
@@ -66,12 +66,6 @@ export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVers
   const problem = checkEntries(changedLevels(before, parsed, "users"), senderLevel, event.sender);
   if (problem) return deny(problem.when === "old" ? r.usersOld : r.usersNew, `users[${JSON.stringify(problem.entry)}] ${problem.what}`);
   return ALLOW;
-}
-
-function sameLevel(a: unknown, b: unknown, version: RoomVersion): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  const [x, y] = [parsePowerLevel(a, version), parsePowerLevel(b, version)];
-  return x !== undefined && x === y;
 }
 
 /**

@@ -10,8 +10,8 @@ import { isJsonObject } from "../json.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import { parsePowerLevel } from "./power-levels.ts";
 
-/** A map of levels (`users`, `events`, `notifications`): each present key with its parsed level (undefined when invalid). */
-export type ParsedLevels = ReadonlyMap<string, number | undefined>;
+/** A map of levels (`users`, `events`, `notifications`) as the content holds it. */
+type Levels = Readonly<Record<string, unknown>>;
 
 /** One entry that differs between two maps of levels, as the rule compares them. */
 export interface ChangedLevel {
@@ -22,7 +22,6 @@ export interface ChangedLevel {
 }
 
 export class ParsedPowerLevels {
-  private readonly levels = new Map<"users" | "events" | "notifications", ParsedLevels>();
   private badUser: { entry: BadUserEntry | undefined } | undefined;
 
   constructor(
@@ -30,11 +29,10 @@ export class ParsedPowerLevels {
     readonly version: RoomVersion,
   ) {}
 
-  /** One of the maps of levels, parsed the first time it is asked for. */
-  levelsOf(map: "users" | "events" | "notifications"): ParsedLevels {
-    let levels = this.levels.get(map);
-    if (levels === undefined) this.levels.set(map, (levels = parseLevels(this.content[map], this.version)));
-    return levels;
+  /** One of the maps of levels; a value that is not an object reads as empty. */
+  levelsOf(map: "users" | "events" | "notifications"): Levels {
+    const levels = this.content[map];
+    return isJsonObject(levels) ? levels : EMPTY;
   }
 
 
@@ -44,9 +42,9 @@ export class ParsedPowerLevels {
       let entry: BadUserEntry | undefined;
       const users = this.content.users;
       if (isJsonObject(users)) {
-        for (const [userId, value] of Object.entries(users)) {
+        for (const userId of Object.keys(users)) {
           if (!isValidUserId(userId)) entry = { userId, problem: "user id" };
-          else if (parsePowerLevel(value, this.version) === undefined) entry = { userId, problem: "level" };
+          else if (!isSafeInteger(users[userId]) && parsePowerLevel(users[userId], this.version) === undefined) entry = { userId, problem: "level" };
           if (entry !== undefined) break;
         }
       }
@@ -62,8 +60,9 @@ export interface BadUserEntry {
 }
 
 const cache = new WeakMap<object, ParsedPowerLevels>();
+const EMPTY: Levels = Object.freeze({});
 /** Per map of a newer PL event, its differences from older maps (each pair compared once). */
-const changesFrom = new WeakMap<ParsedLevels, WeakMap<ParsedLevels, readonly ChangedLevel[]>>();
+const changesFrom = new WeakMap<Levels, WeakMap<Levels, { version: RoomVersion; changed: readonly ChangedLevel[] }>>();
 
 /** The content parsed for this room version, once per content object. */
 export function parsedPowerLevels(content: Readonly<Record<string, unknown>>, version: RoomVersion): ParsedPowerLevels {
@@ -85,35 +84,60 @@ export function changedLevels(before: ParsedPowerLevels, after: ParsedPowerLevel
   let memo = changesFrom.get(a);
   if (memo === undefined) changesFrom.set(a, (memo = new WeakMap()));
   let changed = memo.get(b);
-  if (changed === undefined) {
+  if (changed === undefined || changed.version !== after.version) {
+    const version = after.version;
     const list: ChangedLevel[] = [];
-    for (const [key, was] of b) {
-      const now = a.get(key);
-      if (!a.has(key) || was === undefined || was !== now) list.push({ key, before: was ?? 0, after: a.has(key) ? (now ?? 0) : undefined });
-    }
-    for (const [key, now] of a) if (!b.has(key)) list.push({ key, before: undefined, after: now ?? 0 });
-    changed = list.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    // Every own key of either map, read as plain property accesses as the rule always has.
+    const visit = (key: string): void => {
+      const was = b[key];
+      const now = a[key];
+      if (sameLevel(was, now, version)) return;
+      list.push({
+        key,
+        before: was === undefined ? undefined : (parsePowerLevel(was, version) ?? 0),
+        after: now === undefined ? undefined : (parsePowerLevel(now, version) ?? 0),
+      });
+    };
+    for (const key of Object.keys(b)) visit(key);
+    for (const key of Object.keys(a)) if (!Object.hasOwn(b, key)) visit(key);
+    changed = { version, changed: list.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)) };
     memo.set(b, changed);
   }
-  return changed;
+  return changed.changed;
 }
 
-function parseLevels(value: unknown, version: RoomVersion): ParsedLevels {
-  const out = new Map<string, number | undefined>();
-  if (!isJsonObject(value)) return out;
-  for (const key of Object.keys(value)) {
-    const v = value[key];
-    // An own key holding undefined (possible in memory, never in JSON) reads as absent.
-    if (v !== undefined) out.set(key, parsePowerLevel(v, version));
-  }
-  return out;
+/**
+ * Whether a string is a valid user id, remembered: PL events list the same users again
+ * and again. Bounded; when full it starts over (the answer never depends on it).
+ */
+/** Whether two values stand for the same level: both absent, or the same valid integer. */
+export function sameLevel(a: unknown, b: unknown, version: RoomVersion): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  // The common case, an entry left as it was, without parsing.
+  if (a === b && isSafeInteger(a)) return true;
+  const x = parsePowerLevel(a, version);
+  return x !== undefined && x === parsePowerLevel(b, version);
+}
+
+/** A safe integer is a valid level in every room version (parsePowerLevel returns it as is). */
+function isSafeInteger(value: unknown): boolean {
+  return typeof value === "number" && Number.isSafeInteger(value);
 }
 
 function isValidUserId(id: string): boolean {
-  try {
-    parseUserId(id);
-    return true;
-  } catch {
-    return false;
+  let valid = validUserIds.get(id);
+  if (valid === undefined) {
+    try {
+      parseUserId(id);
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (validUserIds.size >= USER_ID_MEMO_MAX) validUserIds.clear();
+    validUserIds.set(id, valid);
   }
+  return valid;
 }
+
+const USER_ID_MEMO_MAX = 1 << 16;
+const validUserIds = new Map<string, boolean>();

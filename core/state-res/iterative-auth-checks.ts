@@ -32,17 +32,17 @@ export interface AuthCheckContext {
 export function authEventsForCheck(pdu: Pdu, state: StateMap, ctx: AuthCheckContext, eventId?: EventId): Map<StateKey, Pdu> {
   const { version, fetchEvent, options, facts } = ctx;
   const known = facts !== undefined && eventId !== undefined;
-  const fetch = known ? (id: EventId) => facts.pdu(id) : (id: EventId) => mustFetch(fetchEvent, id);
+  const pduOf = known ? (id: EventId) => facts.pdu(id) : (id: EventId) => mustFetch(fetchEvent, id);
   const out = new Map<StateKey, Pdu>();
   // Without facts (a direct call), as before: every auth event fetched, a missing one throws.
-  let own = known ? undefined : ownAuthEvents(effectiveAuthEventIds(pdu, version), fetch, options);
+  let own = known ? undefined : ownAuthEvents(effectiveAuthEventIds(pdu, version), pduOf, options);
   for (const k of known ? facts.authStateKeys(eventId) : sortedAuthStateKeys(pdu, ctx)) {
     const inState = state.get(k);
-    if (inState !== undefined && !options.isRejected(inState)) out.set(k, fetch(inState));
+    if (inState !== undefined && !options.isRejected(inState)) out.set(k, pduOf(inState));
     else {
       // In resolution the event's own auth events are all indexed (fetched) already, so
       // they are looked at only when the state lacks a key.
-      own ??= ownAuthEvents(facts!.authEventIds(eventId!), fetch, options);
+      own ??= ownAuthEvents(facts!.authEventIds(eventId!), pduOf, options);
       const fallback = own.get(k);
       if (fallback !== undefined) out.set(k, fallback);
     }
@@ -57,11 +57,11 @@ function sortedAuthStateKeys(pdu: Pdu, ctx: AuthCheckContext): StateKey[] {
 }
 
 /** The event's own auth events that were not rejected, by key (the first for a repeated key). */
-function ownAuthEvents(ids: readonly EventId[], fetch: (id: EventId) => Pdu, options: AuthCheckContext["options"]): Map<StateKey, Pdu> {
+function ownAuthEvents(ids: readonly EventId[], pduOf: (id: EventId) => Pdu, options: AuthCheckContext["options"]): Map<StateKey, Pdu> {
   const own = new Map<StateKey, Pdu>();
   for (const id of ids) {
     if (options.isRejected(id)) continue;
-    const auth = fetch(id);
+    const auth = pduOf(id);
     if (typeof auth.state_key !== "string") continue;
     const k = stateKey(auth.type, auth.state_key);
     if (!own.has(k)) own.set(k, auth);
