@@ -5,7 +5,7 @@
 // joins + trunk + two branches). Its "conflicted keys" (≈180, ≈1,070, ≈5,150) look like
 // counts of conflicted *events*: ours are 156, 1,148 and 3,080 (78, 574 and 1,540 keys).
 // More at 45k would take far more users, and every PL event of the generator lists them
-// all, which is a different benchmark (the second table of the first version of this file).
+// all: that would measure users more than events.
 
 import { generateForkedRoom, mulberry32, type ForkedRoom } from "../test/gen/forked-room.ts";
 
