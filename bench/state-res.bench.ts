@@ -43,8 +43,11 @@ function measure(room: BenchRoom, roomVersion: string, cold: boolean): Measured 
   const forked = generateBenchRoom(room, roomVersion);
   const prebuiltIndex = new AuthChainIndex();
   const { explanation } = resolveState(roomVersion, forked.stateSets, forked.fetch, { explain: true, authChains: prebuiltIndex });
-  // Warm-up with fresh indices, so that the first timed run does not compile the code.
-  resolveState(roomVersion, forked.stateSets, forked.fetch);
+  // Warm-up, fresh and prebuilt, so that the timed runs do not compile the code.
+  for (let i = 0; i < room.warmups; i++) {
+    resolveState(roomVersion, forked.stateSets, forked.fetch);
+    resolveState(roomVersion, forked.stateSets, forked.fetch, { authChains: prebuiltIndex });
+  }
   const fresh = millisecondSamples(() => resolveState(roomVersion, forked.stateSets, forked.fetch), room.repeats);
   const prebuilt = millisecondSamples(() => resolveState(roomVersion, forked.stateSets, forked.fetch, { authChains: prebuiltIndex }), room.repeats);
   const conflicted = separateStateSets(forked.stateSets).conflicted;
