@@ -27,6 +27,17 @@ export function millisecondsFor(fn: () => void, repeats = 3): number {
   return best;
 }
 
+/** Milliseconds taken by each of `repeats` calls of `fn`, in order. */
+export function millisecondSamples(fn: () => void, repeats: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    fn();
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
 export function formatRate(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }

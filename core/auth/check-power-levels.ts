@@ -4,10 +4,10 @@
 // v1-auth-rules.md 10, v8-auth-rules.md 9, rooms/v10.md, rooms/v12.md.
 
 import type { Pdu } from "../events.ts";
-import { parseUserId } from "../ids.ts";
-import { isJsonObject, type JsonObject } from "../json.ts";
+import { isJsonObject } from "../json.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { AuthEvents } from "./auth-events.ts";
+import { changedLevels, parsedPowerLevels, sameLevel, type ChangedLevel } from "./parsed-power-levels.ts";
 import { creatorsOf, parsePowerLevel } from "./power-levels.ts";
 import { ALLOW, deny, type AuthResult } from "./result.ts";
 import type { RuleNumbers } from "./rule-numbers.ts";
@@ -32,12 +32,12 @@ export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVers
     }
   }
   const users = content.users;
+  const parsed = parsedPowerLevels(content, version);
   if (users !== undefined) {
     if (!isJsonObject(users)) return deny(r.users, "users is not an object");
-    for (const [userId, value] of Object.entries(users)) {
-      if (!isValidUserId(userId)) return deny(r.users, `users holds ${JSON.stringify(userId)}, not a valid user id`);
-      if (level(value) === undefined) return deny(r.users, `users[${JSON.stringify(userId)}] is not an integer`);
-    }
+    const bad = parsed.firstBadUserEntry();
+    if (bad?.problem === "user id") return deny(r.users, `users holds ${JSON.stringify(bad.userId)}, not a valid user id`);
+    if (bad?.problem === "level") return deny(r.users, `users[${JSON.stringify(bad.userId)}] is not an integer`);
   }
   // since v12: creators are infinitely powerful and may not be listed.
   if (version.auth.privilegedCreators && isJsonObject(users)) {
@@ -58,60 +58,36 @@ export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVers
   }
   // since v6: notifications are guarded like events.
   const maps = version.auth.notificationsPowerLevels ? (["events", "notifications"] as const) : (["events"] as const);
+  const before = parsedPowerLevels(old, version);
   for (const key of maps) {
-    const problem = checkEntries(objectOf(old[key]), objectOf(content[key]), senderLevel, version, undefined);
+    const problem = checkEntries(changedLevels(before, parsed, key), senderLevel, undefined);
     if (problem) return deny(problem.when === "old" ? r.eventsOld : r.eventsNew, `${key}[${JSON.stringify(problem.entry)}] ${problem.what}`);
   }
-  const problem = checkEntries(objectOf(old.users), objectOf(users), senderLevel, version, event.sender);
+  const problem = checkEntries(changedLevels(before, parsed, "users"), senderLevel, event.sender);
   if (problem) return deny(problem.when === "old" ? r.usersOld : r.usersNew, `users[${JSON.stringify(problem.entry)}] ${problem.what}`);
   return ALLOW;
-}
-
-function objectOf(value: unknown): JsonObject {
-  return isJsonObject(value) ? value : {};
-}
-
-function sameLevel(a: unknown, b: unknown, version: RoomVersion): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  const [x, y] = [parsePowerLevel(a, version), parsePowerLevel(b, version)];
-  return x !== undefined && x === y;
 }
 
 /**
  * For each entry changed or removed, the old value may not exceed the sender's level
  * (for users: may not reach it, except the sender's own entry); for each entry added
- * or changed, the new value may not exceed it.
+ * or changed, the new value may not exceed it. `changed` is sorted by key.
  */
 function checkEntries(
-  before: JsonObject,
-  after: JsonObject,
+  changed: readonly ChangedLevel[],
   senderLevel: number,
-  version: RoomVersion,
   ownEntry: string | undefined,
 ): { entry: string; when: "old" | "new"; what: string } | undefined {
   const isUsers = ownEntry !== undefined;
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  for (const key of keys) {
-    const [b, a] = [before[key], after[key]];
-    if (sameLevel(b, a, version)) continue;
-    if (b !== undefined && key !== ownEntry) {
-      const old = parsePowerLevel(b, version) ?? 0;
-      if (isUsers ? old >= senderLevel : old > senderLevel) {
+  for (const { key, before, after } of changed) {
+    if (before !== undefined && key !== ownEntry) {
+      if (isUsers ? before >= senderLevel : before > senderLevel) {
         return { entry: key, when: "old", what: isUsers ? "was at or above the sender's level" : "was above the sender's level" };
       }
     }
-    if (a !== undefined && (parsePowerLevel(a, version) ?? 0) > senderLevel) {
+    if (after !== undefined && after > senderLevel) {
       return { entry: key, when: "new", what: "would be above the sender's level" };
     }
   }
   return undefined;
-}
-
-function isValidUserId(id: string): boolean {
-  try {
-    parseUserId(id);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -60,8 +60,19 @@ export function powerLevelField(
  * v11 the sender; v1-v10 `content.creator`.
  */
 export function creatorsOf(create: Pdu | undefined, version: RoomVersion): ReadonlySet<string> {
+  if (!create) return new Set<string>();
+  // Asked for every sender's power level: read once per create event and version.
+  const known = creatorsByCreate.get(create);
+  if (known !== undefined && known.version === version) return known.creators;
+  const creators = readCreators(create, version);
+  creatorsByCreate.set(create, { version, creators });
+  return creators;
+}
+
+const creatorsByCreate = new WeakMap<Pdu, { version: RoomVersion; creators: ReadonlySet<string> }>();
+
+function readCreators(create: Pdu, version: RoomVersion): ReadonlySet<string> {
   const creators = new Set<string>();
-  if (!create) return creators;
   const content = create.content as CreateContent;
   if (version.auth.createRequiresCreator) {
     if (typeof content.creator === "string") creators.add(content.creator);

@@ -2,22 +2,24 @@
 // the index (one per room). Spec: rooms/fragments/v2-state-res.md "Auth chain", "Auth
 // difference"; rooms/v12.md "Conflicted state subgraph".
 //
-// Representation: a chain cover (chain-cover.ts). Every event gets an index (its auth
-// events always have smaller ones) and a place (chain, seq) on a chain of events of one
-// (type, state_key), each having the one before in its auth chain; per event we store,
-// once, per chain the highest seq it reaches (`reach`, sorted by chain). An auth chain is
-// then "seqs 1..max on each chain", so:
-//   - a set's full auth chain is one maximum per chain (merge of its events' `reach`);
-//   - the auth difference is, per chain, the seqs between the smallest and the largest
-//     of those maxima: work proportional to the answer, not to the room's history;
-//   - "x reaches y" is one binary search in `reach(x)`.
-// No chain is ever walked twice: `reach` of a new event is merged from its auth events'.
+// Representation: every event gets a dense index (its auth events always have smaller
+// ones) and the list of its auth events' indices. The auth difference and the conflicted
+// state subgraph are walks over those (auth-walks.ts) that stop where the state sets agree.
+//
+// Whole auth chains and "x reaches y" come from a chain cover (chain-cover.ts), built on
+// first use and then kept up to date: each event has a place (chain, seq) on a chain of
+// events of one (type, state_key), each having the one before in its auth chain, and
+// per chain the highest seq it reaches (`reach`). An auth chain is then "seqs 1..max on
+// each chain". Resolution does not need it: building it costs about events × chains,
+// and with the chains growing with the room's users it was most of a fresh resolution
+// (issue 11); the walks cost about the auth difference.
 
 import type { FetchEvent, Pdu } from "../events.ts";
 import { isStateEvent } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import { stateKey } from "../state-map.ts";
+import { authDifferenceWalk, conflictedSubgraphWalk, WALK_SETS_MAX } from "./auth-walks.ts";
 import { ChainCover, NO_KEY } from "./chain-cover.ts";
 import { effectiveAuthEventIds, mustFetch, sortedIds } from "./event-lookup.ts";
 
@@ -49,13 +51,15 @@ export class AuthChainIndex {
   private readonly byId = new Map<EventId, number>();
   /** Per index: indices of its (effective) auth events, deduplicated, ascending. */
   private readonly authOf: Int32Array[] = [];
-  private readonly cover: ChainCover;
+  /** Per index: its (type, state_key), NO_KEY for a non-state event (for the chain cover). */
+  private readonly keyOf: string[] = [];
+  private readonly chainCover: ChainCover;
 
   constructor(options: AuthChainIndexOptions = {}) {
     this.version = options.roomVersion;
     this.fetchEvent = options.fetchEvent;
     this.walkStepsMax = options.walkStepsMax ?? AUTH_WALK_STEPS_MAX;
-    this.cover = new ChainCover(options.reachBlockLength);
+    this.chainCover = new ChainCover(options.reachBlockLength);
   }
 
   /**
@@ -78,6 +82,16 @@ export class AuthChainIndex {
   /** How many events have an index. */
   get size(): number {
     return this.ids.length;
+  }
+
+  /** The chain cover, extended to every indexed event. */
+  private get cover(): ChainCover {
+    const cover = this.chainCover;
+    for (let x = cover.size; x < this.ids.length; x++) {
+      const index = cover.add(this.authOf[x]!, this.keyOf[x]!);
+      if (index !== x) throw new Error(`AuthChainIndex: the chain cover is out of step (${index} ≠ ${x})`);
+    }
+    return cover;
   }
 
   /** How many chains the cover has (for benchmarks and --explain). */
@@ -143,9 +157,14 @@ export class AuthChainIndex {
 
   authDifferenceIndices(sets: ReadonlyArray<Iterable<EventId>>, options: { includeStateEvents: boolean }): number[] {
     if (sets.length === 0) return [];
-    // Index every set first: indexing adds chains, and the maxima are arrays over them.
     const indexed = sets.map((set) => [...set].map((id) => this.indexOf(id)));
-    const maxima = indexed.map((indices) => this.maximaOf(indices, options.includeStateEvents));
+    if (indexed.length <= WALK_SETS_MAX) return authDifferenceWalk(this.authOf, indexed, options.includeStateEvents);
+    return this.authDifferenceByCover(indexed, options.includeStateEvents);
+  }
+
+  /** The same from the chain cover: per chain, the seqs between the sets' lowest and highest maximum. */
+  authDifferenceByCover(indexed: ReadonlyArray<readonly number[]>, includeStateEvents: boolean): number[] {
+    const maxima = indexed.map((indices) => this.maximaOf(indices, includeStateEvents));
     const chains = new Set<number>();
     for (const m of maxima) for (const c of m.chains) chains.add(c);
     const out: number[] = [];
@@ -173,6 +192,11 @@ export class AuthChainIndex {
   }
 
   conflictedSubgraphIndices(ids: Iterable<EventId>): number[] {
+    return conflictedSubgraphWalk(this.authOf, [...new Set([...ids].map((id) => this.indexOf(id)))]);
+  }
+
+  /** The same from the chain cover (kept to check the walk against). */
+  conflictedSubgraphByCover(ids: Iterable<EventId>): number[] {
     const conflicted = [...new Set([...ids].map((id) => this.indexOf(id)))];
     const cover = this.cover;
     const { chainOf, seqOf, members } = cover;
@@ -289,13 +313,23 @@ export class AuthChainIndex {
     return this.byId.get(id)!;
   }
 
-  /** Give an event whose auth events are all indexed its index, chain place and reach. */
+  /** Give an event whose auth events are all indexed the next index. */
   private assign(id: EventId, pdu: Pdu, auth: readonly EventId[]): void {
-    const authIndices = Int32Array.from(new Set(auth.map((a) => this.byId.get(a)!))).sort();
-    const index = this.cover.add(authIndices, isStateEvent(pdu) ? stateKey(pdu.type, pdu.state_key) : NO_KEY);
-    if (index !== this.ids.length) throw new Error(`AuthChainIndex: the chain cover is out of step (${index} ≠ ${this.ids.length})`);
+    const authIndices = new Int32Array(auth.length);
+    for (let i = 0; i < auth.length; i++) authIndices[i] = this.byId.get(auth[i]!)!;
+    authIndices.sort();
+    const index = this.ids.length;
     this.ids.push(id);
     this.byId.set(id, index);
-    this.authOf.push(authIndices);
+    // Deduplicated (a repeated auth event is one edge), ascending.
+    this.authOf.push(distinctSorted(authIndices));
+    this.keyOf.push(isStateEvent(pdu) ? stateKey(pdu.type, pdu.state_key) : NO_KEY);
   }
+}
+
+/** A sorted array without repeats (itself when it has none, as nearly always). */
+function distinctSorted(sorted: Int32Array): Int32Array {
+  let n = sorted.length > 0 ? 1 : 0;
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+  return n === sorted.length ? sorted : sorted.slice(0, n);
 }

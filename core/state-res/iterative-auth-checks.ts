@@ -9,12 +9,15 @@ import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey, StateMap } from "../state-map.ts";
 import { stateKey } from "../state-map.ts";
 import { CREATE_KEY, effectiveAuthEventIds, mustFetch, stateKeyOfEvent } from "./event-lookup.ts";
+import type { EventFacts } from "./event-facts.ts";
 import type { AuthCheckRecord, FetchEvent, ResolvedOptions } from "./types.ts";
 
 export interface AuthCheckContext {
   version: RoomVersion;
   fetchEvent: FetchEvent;
   options: Pick<ResolvedOptions, "isRejected" | "keepRejectedOutOfState" | "signer" | "authRules">;
+  /** What resolution already knows of each event (auth events, auth state keys), if it has it. */
+  facts?: EventFacts;
 }
 
 /**
@@ -26,28 +29,44 @@ export interface AuthCheckContext {
  * since v12: the create event is implied by room_id (effectiveAuthEventIds) and always
  * supplied, since the rules need it and the event never cites it.
  */
-export function authEventsForCheck(pdu: Pdu, state: StateMap, ctx: AuthCheckContext): Map<StateKey, Pdu> {
-  const { version, fetchEvent, options } = ctx;
-  const own = new Map<StateKey, Pdu>();
-  for (const id of effectiveAuthEventIds(pdu, version)) {
-    if (options.isRejected(id)) continue;
-    const auth = mustFetch(fetchEvent, id);
-    if (typeof auth.state_key !== "string") continue;
-    const k = stateKey(auth.type, auth.state_key);
-    if (!own.has(k)) own.set(k, auth);
-  }
-  const keys = new Set<StateKey>(options.authRules.authStateKeysFor(pdu, version));
-  keys.add(CREATE_KEY);
+export function authEventsForCheck(pdu: Pdu, state: StateMap, ctx: AuthCheckContext, eventId?: EventId): Map<StateKey, Pdu> {
+  const { version, fetchEvent, options, facts } = ctx;
+  const known = facts !== undefined && eventId !== undefined;
+  const pduOf = known ? (id: EventId) => facts.pdu(id) : (id: EventId) => mustFetch(fetchEvent, id);
   const out = new Map<StateKey, Pdu>();
-  for (const k of [...keys].sort()) {
+  // Without facts (a direct call), as before: every auth event fetched, a missing one throws.
+  let own = known ? undefined : ownAuthEvents(effectiveAuthEventIds(pdu, version), pduOf, options);
+  for (const k of known ? facts.authStateKeys(eventId) : sortedAuthStateKeys(pdu, ctx)) {
     const inState = state.get(k);
-    if (inState !== undefined && !options.isRejected(inState)) out.set(k, mustFetch(fetchEvent, inState));
+    if (inState !== undefined && !options.isRejected(inState)) out.set(k, pduOf(inState));
     else {
+      // In resolution the event's own auth events are all indexed (fetched) already, so
+      // they are looked at only when the state lacks a key.
+      own ??= ownAuthEvents(facts!.authEventIds(eventId!), pduOf, options);
       const fallback = own.get(k);
       if (fallback !== undefined) out.set(k, fallback);
     }
   }
   return out;
+}
+
+function sortedAuthStateKeys(pdu: Pdu, ctx: AuthCheckContext): StateKey[] {
+  const keys = new Set<StateKey>(ctx.options.authRules.authStateKeysFor(pdu, ctx.version));
+  keys.add(CREATE_KEY);
+  return [...keys].sort();
+}
+
+/** The event's own auth events that were not rejected, by key (the first for a repeated key). */
+function ownAuthEvents(ids: readonly EventId[], pduOf: (id: EventId) => Pdu, options: AuthCheckContext["options"]): Map<StateKey, Pdu> {
+  const own = new Map<StateKey, Pdu>();
+  for (const id of ids) {
+    if (options.isRejected(id)) continue;
+    const auth = pduOf(id);
+    if (typeof auth.state_key !== "string") continue;
+    const k = stateKey(auth.type, auth.state_key);
+    if (!own.has(k)) own.set(k, auth);
+  }
+  return own;
 }
 
 /**
@@ -64,13 +83,13 @@ export function iterativeAuthChecks(
   const state = new Map<StateKey, EventId>(initial);
   const records: AuthCheckRecord[] = [];
   for (const eventId of events) {
-    const pdu = mustFetch(ctx.fetchEvent, eventId);
+    const pdu = ctx.facts ? ctx.facts.pdu(eventId) : mustFetch(ctx.fetchEvent, eventId);
     const key = stateKeyOfEvent(pdu, eventId);
     if (ctx.options.keepRejectedOutOfState && ctx.options.isRejected(eventId)) {
       records.push({ eventId, outcome: "skipped-rejected" });
       continue;
     }
-    const authEvents = authEventsForCheck(pdu, state, ctx);
+    const authEvents = authEventsForCheck(pdu, state, ctx, eventId);
     const signer = ctx.options.signer;
     const result = ctx.options.authRules.checkAuth(pdu, authEvents, ctx.version, signer ? { signer } : undefined);
     if (result.allowed) {

@@ -44,12 +44,17 @@ export class MainlinePositions {
   /** PL event → the position an event citing it gets. */
   private readonly memo = new Map<EventId, number>();
 
+  /** `citedOf` answers citedPowerLevels for an event id (resolution passes its memoised one). */
+  private readonly citedOf: (id: EventId) => EventId | undefined;
+
   constructor(
     mainlineEvents: readonly EventId[],
-    private readonly version: RoomVersion,
-    private readonly fetchEvent: FetchEvent,
+    version: RoomVersion,
+    fetchEvent: FetchEvent,
+    citedOf?: (id: EventId) => EventId | undefined,
   ) {
     mainlineEvents.forEach((id, i) => this.onMainline.set(id, i));
+    this.citedOf = citedOf ?? ((id) => citedPowerLevels(mustFetch(fetchEvent, id), version, fetchEvent));
   }
 
   /**
@@ -57,8 +62,7 @@ export class MainlinePositions {
    * on the mainline, following the PL events cited from e downwards.
    */
   positionOf(id: EventId): number {
-    const first = citedPowerLevels(mustFetch(this.fetchEvent, id), this.version, this.fetchEvent);
-    return this.positionOfPowerLevels(first);
+    return this.positionOfPowerLevels(this.citedOf(id));
   }
 
   /** The position an event citing PL event `p` gets (Infinity when p is undefined). */
@@ -82,7 +86,7 @@ export class MainlinePositions {
       if (path.length >= MAINLINE_WALK_MAX) throw new Error(`mainline position: walk longer than MAINLINE_WALK_MAX (${MAINLINE_WALK_MAX})`);
       path.push(p);
       inPath.add(p);
-      p = citedPowerLevels(mustFetch(this.fetchEvent, p), this.version, this.fetchEvent);
+      p = this.citedOf(p);
     }
     for (const q of path) this.memo.set(q, found);
     return found;

@@ -7,14 +7,15 @@ import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey, StateMap } from "../state-map.ts";
 import { stateMapToObject } from "../state-map.ts";
 import type { AuthChainIndex } from "./auth-chain-index.ts";
-import { effectiveAuthEventIds, isPowerEvent, mustFetch, POWER_LEVELS_KEY, sortedIds } from "./event-lookup.ts";
+import { EventFacts } from "./event-facts.ts";
+import { POWER_LEVELS_KEY, sortedIds } from "./event-lookup.ts";
 import { conflictedKeysJson, emptyExplanation, positionJson, powerLevelJson, sortedStateMap } from "./explain.ts";
 import { authDifference, conflictedEventIds, conflictedStateSubgraph, fullConflictedSet } from "./full-conflicted-set.ts";
 import { iterativeAuthChecks } from "./iterative-auth-checks.ts";
 import type { AuthCheckContext } from "./iterative-auth-checks.ts";
 import { mainline, MainlinePositions, mainlineOrdering } from "./mainline.ts";
 import type { PowerSortKey } from "./power-ordering.ts";
-import { powerEventsWithAuthChains, reverseTopologicalPowerOrdering, senderPowerLevel } from "./power-ordering.ts";
+import { powerEventsWithAuthChains, reverseTopologicalPowerOrdering } from "./power-ordering.ts";
 import { separateStateSets } from "./separate.ts";
 import type { FetchEvent, ResolvedOptions } from "./types.ts";
 import type { LazyOutcome } from "./explain.ts";
@@ -41,6 +42,7 @@ export function resolveV2(
     return { state, explain };
   }
   const conflictedIds = conflictedEventIds(conflicted);
+  const facts = new EventFacts(version, fetchEvent, options);
 
   // Definitions: the auth difference, and the full conflicted set (with it).
   const authDiff = authDifference(stateSets, index, options);
@@ -53,15 +55,14 @@ export function resolveV2(
   //    that are in the full conflicted set, in reverse topological power ordering.
   const graph = powerEventsWithAuthChains(
     full,
-    (id) => isPowerEvent(mustFetch(fetchEvent, id), options),
-    (id) => effectiveAuthEventIds(mustFetch(fetchEvent, id), version),
+    (id) => facts.isPower(id),
+    (id) => facts.authEventIds(id),
   );
   const powerKeys = new Map<EventId, PowerSortKey>();
   const powerKey = (id: EventId): PowerSortKey => {
     let key = powerKeys.get(id);
     if (key === undefined) {
-      const pdu = mustFetch(fetchEvent, id);
-      key = { eventId: id, senderPowerLevel: senderPowerLevel(pdu, version, fetchEvent), originServerTs: pdu.origin_server_ts };
+      key = { eventId: id, senderPowerLevel: facts.senderPowerLevel(id), originServerTs: facts.pdu(id).origin_server_ts };
       powerKeys.set(id, key);
     }
     return key;
@@ -70,7 +71,7 @@ export function resolveV2(
 
   // 2. Iterative auth checks over that list, starting from the unconflicted state map.
   // since v12 (v2.1): starting from an empty state map (MSC4297 modification 1).
-  const ctx: AuthCheckContext = { version, fetchEvent, options };
+  const ctx: AuthCheckContext = { version, fetchEvent, options, facts };
   const initial: StateMap = checksStartFromEmptyState ? new Map<StateKey, EventId>() : unconflicted;
   const partial = iterativeAuthChecks(initial, sortedPowerEvents, ctx);
 
@@ -78,7 +79,7 @@ export function resolveV2(
   //    the power-levels event of the partially resolved state.
   const remaining = sortedIds([...full].filter((id) => !graph.has(id)));
   const mainlineEvents = mainline(partial.state.get(POWER_LEVELS_KEY), version, fetchEvent);
-  const positions = new MainlinePositions(mainlineEvents, version, fetchEvent);
+  const positions = new MainlinePositions(mainlineEvents, version, fetchEvent, (id) => facts.citedPowerLevels(id));
   const sortedRemaining = mainlineOrdering(remaining, positions, fetchEvent);
 
   // 4. Iterative auth checks over that list, starting from the partially resolved state.

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { EventId, Pdu } from "../../../core/index.ts";
 import { AuthChainIndex, parseRoomVersion } from "../../../core/index.ts";
+import { WALK_SETS_MAX } from "../../../core/state-res/auth-walks.ts";
 import { ALICE, Dag } from "./dag.ts";
 
 /** A → B → C → D style chains: `links` maps an event to its auth events. */
@@ -142,6 +143,17 @@ function naiveChains(dag: Dag): Map<string, Set<string>> {
 
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
+describe("auth difference of more state sets than a walk's mask holds", () => {
+  it("falls back to the chain cover and still follows the definition", () => {
+    // $A ← $B ← $C: set i holds $C for i < 31 and $B for the 32nd. Full auth chains
+    // (with state events): {A, B, C} and, once, {A, B}: the difference is {C}.
+    const dag = dagOf({ $A: [], $B: ["$A"], $C: ["$B"] });
+    const sets = [...Array.from({ length: WALK_SETS_MAX + 1 }, () => ["$C" as EventId]), ["$B" as EventId]];
+    expect(indexOf(dag).authDifference(sets, { includeStateEvents: true })).toEqual(["$C"]);
+    expect(indexOf(dag).authDifference(sets.slice(0, WALK_SETS_MAX - 1).concat([["$B" as EventId]]), { includeStateEvents: true })).toEqual(["$C"]);
+  });
+});
+
 describe("AuthChainIndex agrees with the definitions on random DAGs", () => {
   const keys = ["a", "b", "c"];
   const dagArb = fc
@@ -180,6 +192,9 @@ describe("AuthChainIndex agrees with the definitions on random DAGs", () => {
             const union = new Set(full.flatMap((c) => [...c]));
             const expected = sorted([...union].filter((x) => !full.every((c) => c.has(x))));
             expect(index.authDifference(setIds, { includeStateEvents })).toEqual(expected);
+            // The chain cover's answer (kept for more state sets than a walk's mask holds).
+            const indexed = setIds.map((s) => s.map((id) => index.indexOf(id)));
+            expect(sorted(index.authDifferenceByCover(indexed, includeStateEvents).map((i) => index.idOf(i)))).toEqual(expected);
           }
           const cIds = [...new Set(conflicted.map((i) => `$e${i}`))];
           const reachesOrIs = (from: string, to: string) => from === to || chains.get(from)!.has(to);
@@ -187,6 +202,7 @@ describe("AuthChainIndex agrees with the definitions on random DAGs", () => {
             cIds.some((c1) => cIds.some((c2) => c1 !== c2 && reachesOrIs(c1, x) && reachesOrIs(x, c2))),
           );
           expect(index.conflictedSubgraph(cIds as EventId[])).toEqual(sorted(subgraph));
+          expect(sorted(index.conflictedSubgraphByCover(cIds as EventId[]).map((i) => index.idOf(i)))).toEqual(sorted(subgraph));
         }
       }),
       { seed: 42, numRuns: 300 },
