@@ -28,6 +28,7 @@ import type { Simulation } from "../simulation.ts";
 import { pduSummary } from "../trace.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-params.ts";
+import { DUMMY_EVENT_TYPE, dummyEventPrevs } from "./extremity-merge.ts";
 import { FederationSender, type OutgoingPdu } from "./federation-sender.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
@@ -250,6 +251,19 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   ): Result<PreparedEvent> {
     const newest = room.newestExtremities(this.params.prevEventsMax);
     const prevs = this.adversary?.prevEvents?.(room, sender, newest) ?? newest;
+    return this.prepareOn(prevs, room, sender, type, stateKeyValue, content, redacts);
+  }
+
+  /** prepareLocalEvent on chosen prev events. */
+  private prepareOn(
+    prevs: readonly StoredEvent[],
+    room: RoomStore,
+    sender: UserId,
+    type: string,
+    stateKeyValue: string | undefined,
+    content: JsonObject,
+    redacts?: EventId,
+  ): Result<PreparedEvent> {
     const extremities = room.extremityIds();
     const citesAll = prevs.length === extremities.length && prevs.every((e) => extremities.includes(e.id));
     const stateBefore = citesAll ? room.currentState : (room.resolveAfter(prevs.map((e) => e.id)) ?? room.currentState);
@@ -289,7 +303,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     // The residents before the event hear of it too (Synapse sends to the hosts at its
     // prev events): a kick or ban of a server's last user must reach that server.
     this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
-    this.mergeExtremitiesIfWide(room, prepared.sender);
+    this.mergeExtremitiesIfWide(room, prepared.sender, stored);
     return stored;
   }
 
@@ -306,10 +320,19 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     return prepared.ok ? ok(this.commitLocalEvent(prepared.value)) : prepared;
   }
 
-  /** Synapse sends a dummy event when a room grows too many forward extremities. */
-  private mergeExtremitiesIfWide(room: RoomStore, sender: UserId): void {
-    if (room.extremityIds().length <= this.params.extremitiesBeforeDummyMax) return;
-    this.createLocalEvent(room, sender, "org.matrix.dummy_event", undefined, {});
+  /**
+   * Synapse sends a dummy event when a room grows too many forward extremities. One per
+   * local event at most, and a dummy event never calls for another: each dummy is sent
+   * to every server in the room, so dummies that called for dummies cascaded across
+   * servers (issue 12). Which extremities it cites: extremity-merge.ts.
+   */
+  private mergeExtremitiesIfWide(room: RoomStore, sender: UserId, justSent: StoredEvent): void {
+    if (justSent.pdu.type === DUMMY_EVENT_TYPE) return;
+    const extremities = room.extremityIds();
+    if (extremities.length <= this.params.extremitiesBeforeDummyMax) return;
+    const prevs = dummyEventPrevs(this.name, justSent, extremities.map((id) => room.get(id)!), this.params.prevEventsMax);
+    const prepared = this.prepareOn(prevs, room, sender, DUMMY_EVENT_TYPE, undefined, {});
+    if (prepared.ok) this.commitLocalEvent(prepared.value);
   }
 
   /** Send PDUs to every other server in the room (and any extra destinations). */
