@@ -54,7 +54,16 @@ export interface HomeserverOptions {
 }
 
 /** Bounds on what a homeserver holds in memory. */
-export const HOMESERVER_LIMITS = { heldForJoinMax: 1_000 } as const;
+export const HOMESERVER_LIMITS = {
+  heldForJoinMax: 1_000,
+  /**
+   * Answers to incoming transactions kept for deduplication; the oldest go first. A
+   * sender retries only its one transaction in flight per destination, so recent answers
+   * are all that matter (Synapse prunes received_transactions after a day); unbounded,
+   * they were half of a long run's memory.
+   */
+  seenTransactionsMax: 2_000,
+} as const;
 
 /** A local event built and checked but not yet stored. */
 export interface PreparedEvent {
@@ -445,7 +454,9 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   rememberTransaction(origin: string, txnId: string, response: RpcResponse): void {
-    this.memory.seenTransactions.set(`${origin}\u0000${txnId}`, response);
+    const seen = this.memory.seenTransactions;
+    if (seen.size >= HOMESERVER_LIMITS.seenTransactionsMax) seen.delete(seen.keys().next().value!);
+    seen.set(`${origin}\u0000${txnId}`, response);
   }
 
   get federationSender(): FederationSender {
