@@ -170,7 +170,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   onStateChanged(room: RoomStore, before: StateSnapshot): void {
     const after = room.currentState;
-    const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+    const keys = [...before.keysThatMayDiffer(after)].sort();
     const changed = keys
       .filter((k) => before.get(k) !== after.get(k))
       .map((k) => ({ ...splitStateKey(k), before: before.get(k) ?? null, after: after.get(k) ?? null }));
