@@ -198,21 +198,34 @@ export class Trace {
   }
 }
 
-/** The trace hash computed record by record: each record's line is fed once, then dropped. */
+/**
+ * The trace hash computed record by record: each record's line is fed once, then dropped.
+ * Lines are gathered into chunks of about 64 KB before hashing: one encode and one update
+ * per chunk, not per record.
+ */
 export class TraceHasher {
   private readonly sha: IncrementalSha256;
   private readonly utf8 = new TextEncoder();
+  private pending = "";
 
   constructor(hasher: Hasher = nobleCrypto) {
     this.sha = (hasher.sha256Incremental ?? nobleCrypto.sha256Incremental!)();
   }
 
   add(record: TraceRecord): void {
-    this.sha.update(this.utf8.encode(canonicalJson(record) + "\n"));
+    this.pending += canonicalJson(record) + "\n";
+    if (this.pending.length >= 65_536) this.flush();
   }
 
   hash(): string {
+    this.flush();
     return encodeBase64(this.sha.digestSoFar());
+  }
+
+  private flush(): void {
+    if (this.pending === "") return;
+    this.sha.update(this.utf8.encode(this.pending));
+    this.pending = "";
   }
 }
 
