@@ -4,6 +4,7 @@
 
 import { runCryptoBench } from "./crypto.bench.ts";
 import { runEngineBench } from "./engine.bench.ts";
+import { runEngineGrowthBench } from "./engine-growth.bench.ts";
 import { runStateResBench } from "./state-res.bench.ts";
 import { runSweepBench } from "./sweep.bench.ts";
 
@@ -11,6 +12,7 @@ const SUITES: ReadonlyArray<{ name: string; run: () => void | Promise<void> }> =
   { name: "event ids, signatures, verifications", run: runCryptoBench },
   { name: "state resolution", run: runStateResBench },
   { name: "engine throughput", run: runEngineBench },
+  { name: "engine growth and memory", run: runEngineGrowthBench },
   { name: "sweep throughput", run: runSweepBench },
 ];
 

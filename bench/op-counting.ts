@@ -16,6 +16,8 @@ export function countingCrypto(inner: CryptoBackend): { crypto: CryptoBackend; c
       counts.sha256++;
       return inner.sha256(data);
     },
+    // The streaming trace hash (hash-only retention) is passed through, not counted.
+    ...(inner.sha256Incremental ? { sha256Incremental: () => inner.sha256Incremental!() } : {}),
     publicKey: (seed) => inner.publicKey(seed),
     sign: (message, seed) => inner.sign(message, seed),
     verify: (signature, message, publicKey) => {

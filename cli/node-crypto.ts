@@ -44,6 +44,14 @@ function publicKey(raw: Uint8Array): KeyObject {
 export const nodeCrypto: CryptoBackend = {
   name: "node:crypto",
   sha256: (data) => new Uint8Array(createHash("sha256").update(data).digest()),
+  sha256Incremental: () => {
+    const hash = createHash("sha256");
+    return {
+      update: (data) => void hash.update(data),
+      // A digest ends a node:crypto hash: take it from a copy so that feeding can go on.
+      digestSoFar: () => new Uint8Array(hash.copy().digest()),
+    };
+  },
   publicKey: (seed) => {
     const raw = cached(rawPublicKeys, seed, () => {
       const der = createPublicKey(privateKey(seed)).export({ format: "der", type: "spki" });

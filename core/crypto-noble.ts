@@ -11,6 +11,14 @@ ed.hashes.sha512 = sha512;
 export const nobleCrypto: CryptoBackend = {
   name: "noble (pure JS)",
   sha256: (data) => sha256(data),
+  sha256Incremental: () => {
+    const hash = sha256.create();
+    return {
+      update: (data) => void hash.update(data),
+      // A digest ends a noble hash: take it from a copy so that feeding can go on.
+      digestSoFar: () => hash.clone().digest(),
+    };
+  },
   publicKey: (seed) => ed.getPublicKey(seed),
   sign: (message, seed) => ed.sign(message, seed),
   verify: (signature, message, publicKey) => {

@@ -5,6 +5,18 @@
 export interface Hasher {
   readonly name: string;
   sha256(data: Uint8Array): Uint8Array;
+  /**
+   * A SHA-256 fed piece by piece (the streaming trace hash): the digest of the pieces is
+   * the sha256 of their concatenation. Optional: callers fall back to the pure-JS one.
+   */
+  sha256Incremental?(): IncrementalSha256;
+}
+
+/** One SHA-256 computation fed in pieces. */
+export interface IncrementalSha256 {
+  update(data: Uint8Array): void;
+  /** The digest of everything fed so far; the hasher can still be fed afterwards. */
+  digestSoFar(): Uint8Array;
 }
 
 export interface Signer {

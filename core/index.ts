@@ -47,7 +47,7 @@ export type {
   TypedPdu,
 } from "./events.ts";
 export { authEventIds, contentOf, isStateEvent, prevEventIds, refId } from "./events.ts";
-export type { CryptoBackend, Hasher, Signer } from "./crypto.ts";
+export type { CryptoBackend, Hasher, IncrementalSha256, Signer } from "./crypto.ts";
 export { nobleCrypto } from "./crypto-noble.ts";
 export { redactEvent, redactionContentKeys, redactionTopLevelKeys } from "./redaction.ts";
 export {

@@ -49,6 +49,8 @@ export {
   traceHash,
   traceNumbers,
   traceToJsonLines,
+  TRACE_RETENTIONS,
+  type TraceRetention,
   type CutMode,
   type FaultKind,
   type PduSummary,

@@ -13,7 +13,7 @@
 import { assert } from "./assert.ts";
 import { RandomStreams, type Rng } from "./random.ts";
 import { Scheduler } from "./scheduler.ts";
-import { Trace, type CutMode } from "./trace.ts";
+import { Trace, type CutMode, type TraceOptions } from "./trace.ts";
 import { pairsBetween, pairsOneWay } from "./network/cuts.ts";
 import { Network } from "./network/network.ts";
 import { Rpc } from "./network/rpc.ts";
@@ -45,9 +45,12 @@ export class Simulation {
   readonly network: Network;
   readonly rpc: Rpc;
 
-  constructor(readonly seed: string | number) {
+  constructor(
+    readonly seed: string | number,
+    traceOptions: TraceOptions = {},
+  ) {
     this.random = new RandomStreams(seed);
-    this.trace = new Trace(() => this.clockMs);
+    this.trace = new Trace(() => this.clockMs, traceOptions);
     this.network = new Network({ scheduler: this.scheduler, now: () => this.clockMs, rng: this.random.stream("network"), trace: this.trace });
     this.rpc = new Rpc(this.network, this.scheduler, this.trace, () => this.clockMs);
   }

@@ -3,7 +3,18 @@
 // record stamped with virtual time and a sequence number, serialised as JSON Lines of
 // canonical JSON. The trace hash is SHA-256 over those lines.
 
-import { authEventIds, canonicalJson, encodeBase64, isStateEvent, prevEventIds, type Hasher, type JsonObject, nobleCrypto, type Pdu } from "../core/index.ts";
+import {
+  authEventIds,
+  canonicalJson,
+  encodeBase64,
+  isStateEvent,
+  prevEventIds,
+  type Hasher,
+  type IncrementalSha256,
+  type JsonObject,
+  nobleCrypto,
+  type Pdu,
+} from "../core/index.ts";
 
 /**
  * What a reader of the trace needs to draw, hover and re-resolve one event without the
@@ -111,21 +122,56 @@ export type TraceRecord = TraceBody & { seq: number; atMs: number };
 
 export type TraceKind = TraceBody["kind"];
 
+/**
+ * What a trace keeps of its records. full: every record (the web view, checks, trace
+ * files). hash-only: the streaming hash and the counts per kind, so a long run's memory
+ * does not grow with its records. none: only the counts. The trace hash is the same
+ * under full and hash-only; none has none.
+ */
+export type TraceRetention = "full" | "hash-only" | "none";
+
+export const TRACE_RETENTIONS: readonly TraceRetention[] = ["full", "hash-only", "none"];
+
+export interface TraceOptions {
+  retention?: TraceRetention;
+  /** Hashes the trace (hash-only); the pure-JS SHA-256 when it has no incremental one. */
+  hasher?: Hasher;
+}
+
 /** Append-only log of a run; listeners see each record as it is added (the web view). */
 export class Trace {
   private readonly records: TraceRecord[] = [];
   private readonly listeners: Array<(record: TraceRecord) => void> = [];
+  private readonly perKind = new Map<TraceKind, number>();
+  private added = 0;
+  readonly retention: TraceRetention;
+  /** Fed each record as it is added (hash-only). */
+  private readonly streaming: TraceHasher | undefined;
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly options: TraceOptions = {},
+  ) {
+    this.retention = options.retention ?? "full";
+    if (this.retention === "hash-only") this.streaming = new TraceHasher(options.hasher);
+  }
 
   /** `body` becomes the record: every caller hands in a fresh literal, so it is stamped, not copied. */
   add(body: TraceBody): TraceRecord {
     const record = body as TraceRecord;
-    record.seq = this.records.length;
+    record.seq = this.added++;
     record.atMs = this.now();
-    this.records.push(record);
+    this.perKind.set(record.kind, (this.perKind.get(record.kind) ?? 0) + 1);
+    if (this.retention === "full") this.records.push(record);
+    else this.streaming?.add(record);
     for (const listener of this.listeners) listener(record);
     return record;
+  }
+
+  /** The trace hash so far (traceHash of every record); undefined when retention is none. */
+  hash(): string | undefined {
+    if (this.retention === "full") return traceHash(this.records, this.options.hasher);
+    return this.streaming?.hash();
   }
 
   subscribe(listener: (record: TraceRecord) => void): () => void {
@@ -136,18 +182,50 @@ export class Trace {
     };
   }
 
+  /** Every record; only a full trace keeps them, so asking another is a mistake, not an empty answer. */
   all(): readonly TraceRecord[] {
+    if (this.retention !== "full") throw new Error(`this trace keeps no records (retention: ${this.retention}); run with retention "full" to read them`);
     return this.records;
   }
 
+  /** Records added so far (kept or not). */
   get length(): number {
-    return this.records.length;
+    return this.added;
   }
 
   count(kind: TraceKind): number {
-    let n = 0;
-    for (const r of this.records) if (r.kind === kind) n++;
-    return n;
+    return this.perKind.get(kind) ?? 0;
+  }
+}
+
+/**
+ * The trace hash computed record by record: each record's line is fed once, then dropped.
+ * Lines are gathered into chunks of about 64 KB before hashing: one encode and one update
+ * per chunk, not per record.
+ */
+export class TraceHasher {
+  private readonly sha: IncrementalSha256;
+  private readonly utf8 = new TextEncoder();
+  private pending = "";
+
+  constructor(hasher: Hasher = nobleCrypto) {
+    this.sha = (hasher.sha256Incremental ?? nobleCrypto.sha256Incremental!)();
+  }
+
+  add(record: TraceRecord): void {
+    this.pending += canonicalJson(record) + "\n";
+    if (this.pending.length >= 65_536) this.flush();
+  }
+
+  hash(): string {
+    this.flush();
+    return encodeBase64(this.sha.digestSoFar());
+  }
+
+  private flush(): void {
+    if (this.pending === "") return;
+    this.sha.update(this.utf8.encode(this.pending));
+    this.pending = "";
   }
 }
 
@@ -174,9 +252,14 @@ export function traceToJsonLines(records: readonly TraceRecord[]): string {
   return out;
 }
 
-/** SHA-256 of the JSON Lines serialisation, unpadded base64: equal hashes, equal runs. */
+/**
+ * SHA-256 of the JSON Lines serialisation, unpadded base64: equal hashes, equal runs.
+ * Fed line by line, so hashing a long trace never builds its whole text.
+ */
 export function traceHash(records: readonly TraceRecord[], hasher: Hasher = nobleCrypto): string {
-  return encodeBase64(hasher.sha256(new TextEncoder().encode(traceToJsonLines(records))));
+  const streaming = new TraceHasher(hasher);
+  for (const r of records) streaming.add(r);
+  return streaming.hash();
 }
 
 /** Parse JSON Lines back into records (for replaying a trace file); names the bad line. */

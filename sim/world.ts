@@ -15,6 +15,7 @@ import type { MisbehaviourHost } from "./homeserver/misbehaviour.ts";
 import type { NetworkStats } from "./network/network.ts";
 import { ok, type Result } from "./matrix-error.ts";
 import { Simulation, type RunLimits, type RunResult } from "./simulation.ts";
+import type { TraceRetention } from "./trace.ts";
 
 export interface RunSummary {
   seed: string;
@@ -39,6 +40,8 @@ export interface WorldOptions {
   crypto?: CryptoBackend;
   /** Sign and verify events on every server (default true). */
   signing?: boolean;
+  /** What the trace keeps (default full); the trace hash is the same under full and hash-only. */
+  traceRetention?: TraceRetention;
 }
 
 export class World {
@@ -49,10 +52,16 @@ export class World {
   private readonly clients = new Map<string, Client>();
   /** Application services by their node name (`server/id` for those without a url). */
   private readonly services = new Map<string, AppService>();
+  /** PDUs put in federation transactions so far (summary()). */
+  private pdusSent = 0;
 
   constructor(readonly options: WorldOptions) {
-    this.sim = new Simulation(options.seed);
     this.crypto = options.crypto ?? nobleCrypto;
+    this.sim = new Simulation(options.seed, { retention: options.traceRetention ?? "full", hasher: this.crypto });
+    // Tallied as records are added, so that summary() needs no kept records.
+    this.sim.trace.subscribe((r) => {
+      if (r.kind === "fed.txn.sent") this.pdusSent += r.pdus.length;
+    });
     this.sim.network.isUp = (name) => this.servers.get(name)?.up ?? this.services.get(name)?.up ?? false;
   }
 
@@ -193,26 +202,15 @@ export class World {
 
   /** What the run did so far: time, steps, PDUs and what every fault did. */
   summary(): RunSummary {
-    let pdusSent = 0;
-    let pdusReceived = 0;
-    let accepted = 0;
-    let rejected = 0;
-    let softFailed = 0;
-    for (const r of this.trace.all()) {
-      if (r.kind === "fed.txn.sent") pdusSent += r.pdus.length;
-      else if (r.kind === "pdu.received") pdusReceived++;
-      else if (r.kind === "pdu.accepted") accepted++;
-      else if (r.kind === "pdu.rejected") rejected++;
-      else if (r.kind === "pdu.soft_failed") softFailed++;
-    }
+    const { trace } = this;
     return {
       seed: String(this.options.seed),
       virtualTimeMs: this.sim.nowMs,
       steps: this.sim.steps,
       servers: this.serverNames(),
-      pdusSent,
-      pdusReceived,
-      pdus: { accepted, rejected, softFailed },
+      pdusSent: this.pdusSent,
+      pdusReceived: trace.count("pdu.received"),
+      pdus: { accepted: trace.count("pdu.accepted"), rejected: trace.count("pdu.rejected"), softFailed: trace.count("pdu.soft_failed") },
       network: JSON.parse(JSON.stringify(this.sim.network.stats)) as NetworkStats,
     };
   }

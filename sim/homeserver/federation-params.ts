@@ -23,7 +23,7 @@ export interface FederationParams {
   queuePdusMax: number;
   /** New events cite at most this many forward extremities (Synapse: 10). */
   prevEventsMax: number;
-  /** Above this many forward extremities a server sends a dummy event to merge them. */
+  /** Above this many forward extremities, a local event is followed by one dummy event that merges them (never by more: sim/homeserver/extremity-merge.ts). */
   extremitiesBeforeDummyMax: number;
   /** get_missing_events: events asked for per request and requests per gap. */
   missingEventsLimit: number;

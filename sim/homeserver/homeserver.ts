@@ -28,6 +28,7 @@ import type { Simulation } from "../simulation.ts";
 import { pduSummary } from "../trace.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-params.ts";
+import { DUMMY_EVENT_TYPE, dummyEventPrevs } from "./extremity-merge.ts";
 import { FederationSender, type OutgoingPdu } from "./federation-sender.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
@@ -53,7 +54,16 @@ export interface HomeserverOptions {
 }
 
 /** Bounds on what a homeserver holds in memory. */
-export const HOMESERVER_LIMITS = { heldForJoinMax: 1_000 } as const;
+export const HOMESERVER_LIMITS = {
+  heldForJoinMax: 1_000,
+  /**
+   * Answers to incoming transactions kept for deduplication; the oldest go first. A
+   * sender retries only its one transaction in flight per destination, so recent answers
+   * are all that matter (Synapse prunes received_transactions after a day); unbounded,
+   * they were half of a long run's memory.
+   */
+  seenTransactionsMax: 2_000,
+} as const;
 
 /** A local event built and checked but not yet stored. */
 export interface PreparedEvent {
@@ -160,7 +170,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   onStateChanged(room: RoomStore, before: StateSnapshot): void {
     const after = room.currentState;
-    const keys = [...new Set([...before.keys(), ...after.keys()])].sort();
+    const keys = [...before.keysThatMayDiffer(after)].sort();
     const changed = keys
       .filter((k) => before.get(k) !== after.get(k))
       .map((k) => ({ ...splitStateKey(k), before: before.get(k) ?? null, after: after.get(k) ?? null }));
@@ -250,6 +260,19 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   ): Result<PreparedEvent> {
     const newest = room.newestExtremities(this.params.prevEventsMax);
     const prevs = this.adversary?.prevEvents?.(room, sender, newest) ?? newest;
+    return this.prepareOn(prevs, room, sender, type, stateKeyValue, content, redacts);
+  }
+
+  /** prepareLocalEvent on chosen prev events. */
+  private prepareOn(
+    prevs: readonly StoredEvent[],
+    room: RoomStore,
+    sender: UserId,
+    type: string,
+    stateKeyValue: string | undefined,
+    content: JsonObject,
+    redacts?: EventId,
+  ): Result<PreparedEvent> {
     const extremities = room.extremityIds();
     const citesAll = prevs.length === extremities.length && prevs.every((e) => extremities.includes(e.id));
     const stateBefore = citesAll ? room.currentState : (room.resolveAfter(prevs.map((e) => e.id)) ?? room.currentState);
@@ -289,7 +312,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     // The residents before the event hear of it too (Synapse sends to the hosts at its
     // prev events): a kick or ban of a server's last user must reach that server.
     this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
-    this.mergeExtremitiesIfWide(room, prepared.sender);
+    this.mergeExtremitiesIfWide(room, prepared.sender, stored);
     return stored;
   }
 
@@ -306,10 +329,19 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     return prepared.ok ? ok(this.commitLocalEvent(prepared.value)) : prepared;
   }
 
-  /** Synapse sends a dummy event when a room grows too many forward extremities. */
-  private mergeExtremitiesIfWide(room: RoomStore, sender: UserId): void {
-    if (room.extremityIds().length <= this.params.extremitiesBeforeDummyMax) return;
-    this.createLocalEvent(room, sender, "org.matrix.dummy_event", undefined, {});
+  /**
+   * Synapse sends a dummy event when a room grows too many forward extremities. One per
+   * local event at most, and a dummy event never calls for another: each dummy is sent
+   * to every server in the room, so dummies that called for dummies cascaded across
+   * servers (issue 12). Which extremities it cites: extremity-merge.ts.
+   */
+  private mergeExtremitiesIfWide(room: RoomStore, sender: UserId, justSent: StoredEvent): void {
+    if (justSent.pdu.type === DUMMY_EVENT_TYPE) return;
+    const extremities = room.extremityIds();
+    if (extremities.length <= this.params.extremitiesBeforeDummyMax) return;
+    const prevs = dummyEventPrevs(this.name, justSent, extremities.map((id) => room.get(id)!), this.params.prevEventsMax);
+    const prepared = this.prepareOn(prevs, room, sender, DUMMY_EVENT_TYPE, undefined, {});
+    if (prepared.ok) this.commitLocalEvent(prepared.value);
   }
 
   /** Send PDUs to every other server in the room (and any extra destinations). */
@@ -422,7 +454,9 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   rememberTransaction(origin: string, txnId: string, response: RpcResponse): void {
-    this.memory.seenTransactions.set(`${origin}\u0000${txnId}`, response);
+    const seen = this.memory.seenTransactions;
+    if (seen.size >= HOMESERVER_LIMITS.seenTransactionsMax) seen.delete(seen.keys().next().value!);
+    seen.set(`${origin}\u0000${txnId}`, response);
   }
 
   get federationSender(): FederationSender {

@@ -48,6 +48,25 @@ export class StateSnapshot implements StateMap {
     return this.get(key) !== undefined;
   }
 
+  /**
+   * Every key whose value may differ between this snapshot and `other`: when one is built
+   * on the other (an event's state after its state before; a room's state after one more
+   * event), just the keys set in between; otherwise every key of both.
+   */
+  keysThatMayDiffer(other: StateSnapshot): Set<StateKey> {
+    return StateSnapshot.setSince(this, other) ?? StateSnapshot.setSince(other, this) ?? new Set([...this.keys(), ...other.keys()]);
+  }
+
+  /** The keys set on the way from `ancestor` to `descendant`; undefined when `ancestor` is not on its chain. */
+  private static setSince(descendant: StateSnapshot, ancestor: StateSnapshot): Set<StateKey> | undefined {
+    const keys = new Set<StateKey>();
+    for (let s: StateSnapshot | undefined = descendant; s; s = s.parent) {
+      if (s === ancestor) return keys;
+      for (const k of s.delta.keys()) keys.add(k);
+    }
+    return undefined;
+  }
+
   /** A plain mutable copy. */
   toMap(): Map<StateKey, EventId> {
     countOp("stateSnapshotToMap");
@@ -79,3 +98,4 @@ export class StateSnapshot implements StateMap {
     return this.entries();
   }
 }
+

@@ -18,6 +18,7 @@ export function withVerificationCache(inner: CryptoBackend): CachingCrypto {
     name: `${inner.name} (verification cache)`,
     stats,
     sha256: (data) => inner.sha256(data),
+    ...(inner.sha256Incremental ? { sha256Incremental: () => inner.sha256Incremental!() } : {}),
     publicKey: (seed) => inner.publicKey(seed),
     sign: (message, seed) => inner.sign(message, seed),
     verify: (signature, message, publicKey) => {
