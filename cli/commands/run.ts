@@ -3,7 +3,7 @@
 // run of the same seed to check that the two traces are identical.
 
 import { traceToJsonLines } from "../../sim/index.ts";
-import { parseCommandArgs, roomVersionOption, seeHelp } from "../args.ts";
+import { parseCommandArgs, roomVersionOption, seedOption, seeHelp } from "../args.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { describeDifference, runTwice, runWithTrace, type TraceDifference } from "../determinism.ts";
@@ -46,8 +46,8 @@ export const runCommand: Command = {
     if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
     if (positionals.length > 1) throw new UsageError(`expected one scenario, got ${positionals.length} ${seeHelp(HELP)}`);
-    const seed = values.seed ?? "1";
-    if (seed === "") throw new UsageError("--seed must not be empty");
+    // Kept as the text it was given (the run's seed is a string); the grammar makes it canonical.
+    const seed = String(seedOption(values.seed, "seed", 1));
     const roomVersion = roomVersionOption(values["room-version"]);
     const { scenario } = loadScenario(positionals[0]);
     const signing = values["no-signing"] ? false : (scenario.signing ?? true);

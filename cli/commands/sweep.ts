@@ -25,7 +25,7 @@ and the failing seeds with the command that replays one.
 
 options:
   --seeds A..B           the seeds to run, both included (e.g. 1..1000)
-  --workers N            worker threads (default: one per CPU)
+  --workers N            worker threads (default and most: one per CPU)
   --out <file>           write the lines here (default: standard output, with the summary
                          on stderr); seeds already in the file are skipped
   --resume               continue the sweep in --out, which must exist
@@ -69,7 +69,7 @@ export const sweepCommand: Command = {
     if (positionals.length > 1) throw new UsageError(`expected one scenario, got ${positionals.length} ${seeHelp(HELP)}`);
     const { ref, scenario } = loadScenario(positionals[0]);
     const roomVersion = roomVersionOption(values["room-version"]);
-    const workers = intOption(values.workers, "workers", availableParallelism(), 1);
+    const workers = workerCount(values.workers);
     const range = sliceOf(parseSeedRange(values.seeds), values.shard, intOption(values.shards, "shards", 0, 1) || undefined);
     const options: SweepOptions = {
       ...(roomVersion ? { roomVersion } : {}),
@@ -117,6 +117,17 @@ export const sweepCommand: Command = {
     return summary.failedSeeds.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };
+
+/**
+ * --workers, at most one per CPU: each worker holds a whole engine (about 40 MB), and more
+ * workers than CPUs only share them. A larger number is lowered, with a message.
+ */
+export function workerCount(flag: string | undefined, cpus = availableParallelism()): number {
+  const asked = intOption(flag, "workers", cpus, 1);
+  if (asked <= cpus) return asked;
+  process.stderr.write(`netsplit sweep: --workers ${asked} is more than the ${cpus} CPU${cpus === 1 ? "" : "s"} here; using ${cpus}\n`);
+  return cpus;
+}
 
 /** The range this process runs: all of it, or its shard (from --shard or the environment). */
 function sliceOf(range: SeedRange, shardFlag: string | undefined, shardsFlag: number | undefined): SeedRange | null {
