@@ -14,7 +14,7 @@ import { sweepCommand } from "./commands/sweep.ts";
 const COMMANDS: readonly Command[] = [listCommand, runCommand, sweepCommand, mergeCommand, checkCommand, difftestCommand, resolveCommand];
 
 function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const width = COMMANDS.reduce((w, c) => Math.max(w, c.name.length), 0);
   return [
     "usage: netsplit <command> [options]",
     "",
