@@ -57,7 +57,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`netsplit ${command.name}: ${e.message}\n`);
       return EXIT.badInput;
     }
+    // An I/O failure that no command turned into a message (a disk filling up mid-write):
+    // one line and exit 2, never 1, which a batch job would take for a finished shard.
+    const io = ioFailure(e);
+    if (io) {
+      process.stderr.write(`netsplit ${command.name}: ${io}\n`);
+      return EXIT.badInput;
+    }
     throw e;
   }
+}
+
+/** Error codes of the file system and streams: the machine's trouble, not a netsplit bug. */
+const IO_CODES = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "ENOENT", "EIO", "EPIPE", "EBADF", "EFBIG", "EMFILE", "ENFILE"]);
+
+function ioFailure(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!(err instanceof Error) || typeof err.code !== "string" || !IO_CODES.has(err.code)) return undefined;
+  return `${err.syscall ? `${err.syscall} ` : ""}${err.path ? `${err.path}: ` : ""}${err.code} (${err.message.replace(/^[A-Z]+: /, "").replace(/\s*\n[\s\S]*/, "")})`;
 }
 

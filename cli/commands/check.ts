@@ -14,6 +14,7 @@ import { ScenarioError } from "../../scenarios/runner/scenario-error.ts";
 import type { Check } from "../../scenarios/runner/types.ts";
 import { intOption, parseCommandArgs, seedOption, seeHelp, roomVersionOption } from "../args.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
+import { checkOutputDirectory } from "../output-path.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { formatJsonForReading } from "../format-json.ts";
 import { nodeCrypto } from "../node-crypto.ts";
@@ -66,6 +67,7 @@ export const checkCommand: Command = {
     const roomVersion = roomVersionOption(values["room-version"]);
     const required = (values.require ?? []).map(parseRequired);
     const out = values.out ?? ".";
+    checkOutputDirectory(out, "--out");
 
     const arbitrary = fc.tuple(scenarioArbitrary({ checks: required, ...(roomVersion ? { roomVersions: [roomVersion] } : {}) }), fc.nat({ max: 1_000_000 }));
     process.stderr.write(`netsplit check: ${runs} random scenarios, seed ${seed}\n`);

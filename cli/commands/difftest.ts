@@ -6,6 +6,7 @@
 // implementation's test suite can both replay it.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { checkOutputDirectory } from "../output-path.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diffStates, parseFixture, resolveFixture, type StateDifference, type StateMap } from "../../core/index.ts";
@@ -67,6 +68,7 @@ export const difftestCommand: Command = {
     const roomVersion = roomVersionOption(values["room-version"]);
     const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 60_000, 1);
     const out = values.out ?? ".";
+    checkOutputDirectory(out, "--out");
 
     const dir = mkdtempSync(join(tmpdir(), "netsplit-difftest-"));
     const path = join(dir, "fixture.json");

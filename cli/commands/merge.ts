@@ -10,6 +10,7 @@
 
 import { statSync } from "node:fs";
 import { writeFileAtomic } from "../atomic-write.ts";
+import { checkOutputFile } from "../output-path.ts";
 import { parseCommandArgs, seeHelp } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { readLines } from "../sweep/line-reader.ts";
@@ -41,6 +42,7 @@ export const mergeCommand: Command = {
     if (!parsed) return EXIT.ok;
     const { values, positionals: files } = parsed;
     if (files.length === 0) throw new UsageError(`give at least one results file ${seeHelp(HELP)}`);
+    if (values.out !== undefined) checkOutputFile(values.out, "--out");
     const readWhole = new Set<string>();
     for (;;) {
       try {

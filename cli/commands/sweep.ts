@@ -7,6 +7,9 @@ import { DEFAULT_ROOM_VERSION } from "../../sim/index.ts";
 import { intOption, parseCommandArgs, seeHelp, roomVersionOption } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { loadScenario } from "../load-scenario.ts";
+import { checkOutputFile } from "../output-path.ts";
+import { checkResultsKey, lockResults, scenarioHash } from "../sweep/results-guard.ts";
+import { netsplitVersion } from "../version.ts";
 import { runSeedsOnWorkers } from "../sweep/pool.ts";
 import { Progress } from "../sweep/progress.ts";
 import { readResultsIfAny, ResultsAppender, strictlyIncreasing, writeResultsSorted } from "../sweep/results-file.ts";
@@ -80,43 +83,69 @@ export const sweepCommand: Command = {
 
     const out = values.out;
     if (values.resume && out === undefined) throw new UsageError("--resume needs --out <file> (the sweep to continue)");
-    const existing = out === undefined ? undefined : readResultsIfAny(out);
-    if (values.resume && !existing) throw new UsageError(`--resume: ${out} does not exist (leave out --resume to start it)`);
-    const done = new Map<number, SweepLine>();
-    for (const line of existing?.lines.values() ?? []) {
-      if (sweepKind(line) !== kind) throw new UsageError(`${out} holds runs of ${sweepKind(line)}, not ${kind}: use another --out, or delete it`);
-      done.set(line.seed, line);
-    }
-    const todo = seedsOf(range).filter((s) => !done.has(s));
-    if (existing && todo.length < seedsOf(range).length) process.stderr.write(`${out}: ${seedsOf(range).length - todo.length} seed(s) of ${range ? formatRange(range) : "the range"} already done\n`);
-
-    const sink = out === undefined ? undefined : new ResultsAppender(out, existing?.wholeBytes);
-    const write = (line: SweepLine) => (sink ? sink.append(line) : process.stdout.write(formatLine(line) + "\n"));
-    const progress = new Progress(todo.length, process.stderr, () => performance.now(), scenario.name);
-    const inOrder = inSeedOrder(todo, (line) => {
-      done.set(line.seed, line);
-      write(line);
-    });
+    if (out !== undefined) checkOutputFile(out, "--out");
+    // Held until the process exits: no other sweep appends to the file meanwhile.
+    const release = out === undefined ? undefined : lockResults(out);
     try {
-      await runSeedsOnWorkers(ref, todo, options, workers, (line) => {
-        progress.tick();
-        inOrder(line);
-      });
+      return await sweepInto(out, values, positionals, { ref, scenario, kind, workers, range, options });
     } finally {
-      progress.finish();
-      sink?.close();
+      release?.();
     }
-    // The file is in seed order unless a resumed sweep added seeds before those it held.
-    const fileOrder = [...(existing?.lines.keys() ?? []), ...todo];
-    if (out !== undefined && !strictlyIncreasing(fileOrder)) writeResultsSorted(out, done.values());
-
-    const inRange = [...done.values()].filter((l) => range !== null && l.seed >= range.first && l.seed <= range.last);
-    const summary = summarise(inRange, range);
-    const text = values.json ? JSON.stringify(summary) : formatSummary(summary, (seed) => reproduceCommand(positionals[0]!, seed, options));
-    (out === undefined ? process.stderr : process.stdout).write(text + "\n");
-    return summary.failedSeeds.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };
+
+interface SweepPlan {
+  ref: ReturnType<typeof loadScenario>["ref"];
+  scenario: ReturnType<typeof loadScenario>["scenario"];
+  kind: string;
+  workers: number;
+  range: SeedRange | null;
+  options: SweepOptions;
+}
+
+async function sweepInto(
+  out: string | undefined,
+  values: { resume?: boolean; json?: boolean },
+  positionals: readonly string[],
+  { ref, scenario, kind, workers, range, options }: SweepPlan,
+): Promise<number> {
+  const existing = out === undefined ? undefined : readResultsIfAny(out);
+  if (values.resume && !existing) throw new UsageError(`--resume: ${out} does not exist (leave out --resume to start it)`);
+  const done = new Map<number, SweepLine>();
+  for (const line of existing?.lines.values() ?? []) {
+    if (sweepKind(line) !== kind) throw new UsageError(`${out} holds runs of ${sweepKind(line)}, not ${kind}: use another --out, or delete it`);
+    done.set(line.seed, line);
+  }
+  if (out !== undefined) checkResultsKey(out, { netsplit: netsplitVersion(), scenario: scenario.name, scenarioHash: scenarioHash(scenario) }, done.size > 0);
+  const todo = seedsOf(range).filter((s) => !done.has(s));
+  if (existing && todo.length < seedsOf(range).length) process.stderr.write(`${out}: ${seedsOf(range).length - todo.length} seed(s) of ${range ? formatRange(range) : "the range"} already done\n`);
+
+  const sink = out === undefined ? undefined : new ResultsAppender(out, existing?.wholeBytes);
+  const write = (line: SweepLine) => (sink ? sink.append(line) : process.stdout.write(formatLine(line) + "\n"));
+  const progress = new Progress(todo.length, process.stderr, () => performance.now(), scenario.name);
+  const inOrder = inSeedOrder(todo, (line) => {
+    done.set(line.seed, line);
+    write(line);
+  });
+  try {
+    await runSeedsOnWorkers(ref, todo, options, workers, (line) => {
+      progress.tick();
+      inOrder(line);
+    });
+  } finally {
+    progress.finish();
+    sink?.close();
+  }
+  // The file is in seed order unless a resumed sweep added seeds before those it held.
+  const fileOrder = [...(existing?.lines.keys() ?? []), ...todo];
+  if (out !== undefined && !strictlyIncreasing(fileOrder)) writeResultsSorted(out, done.values());
+
+  const inRange = [...done.values()].filter((l) => range !== null && l.seed >= range.first && l.seed <= range.last);
+  const summary = summarise(inRange, range);
+  const text = values.json ? JSON.stringify(summary) : formatSummary(summary, (seed) => reproduceCommand(positionals[0]!, seed, options));
+  (out === undefined ? process.stderr : process.stdout).write(text + "\n");
+  return summary.failedSeeds.length === 0 ? EXIT.ok : EXIT.failed;
+}
 
 /**
  * --workers, at most one per CPU: each worker holds a whole engine (about 40 MB), and more
