@@ -41,9 +41,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   // `netsplit help run` is `netsplit run --help`.
   const [name, rest] = first === "help" && others[0] !== undefined ? [others[0], ["--help"]] : [first, others];
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    (name === undefined ? process.stderr : process.stdout).write(usage() + "\n");
-    return name === undefined ? EXIT.badInput : EXIT.ok;
+  if (name === undefined) {
+    // Bad input like any other: one line, exit 2 (`netsplit --help` prints the usage).
+    process.stderr.write(`netsplit: give a command: ${COMMANDS.map((c) => c.name).join(", ")} (\`netsplit --help\` says what each does)\n`);
+    return EXIT.badInput;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage() + "\n");
+    return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {

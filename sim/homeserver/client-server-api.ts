@@ -9,6 +9,7 @@
 import {
   canonicalJsonBytes,
   checkPduFormat,
+  parseEventId,
   PDU_LIMITS,
   serverOfUser,
   stateKey,
@@ -154,6 +155,7 @@ function refuseRequest(hs: Homeserver, request: SendEventRequest): Result<never>
   for (const [name, value] of [["type", request.type], ["state_key", request.stateKey], ["redacts", request.redacts]] as const) {
     if (value !== undefined && typeof value !== "string") return fail("M_BAD_JSON", `${name} must be a string`);
   }
+  if (request.redacts !== undefined && !eventIdOrUndefined(request.redacts)) return fail("M_INVALID_PARAM", `${JSON.stringify(request.redacts)} is not an event id`);
   if (jsonDepth(content) > CONTENT_DEPTH_MAX) return fail("M_BAD_JSON", `content nested deeper than ${CONTENT_DEPTH_MAX} levels`);
   let contentBytes: number;
   try {
@@ -174,6 +176,14 @@ function refuseRequest(hs: Homeserver, request: SendEventRequest): Result<never>
 
 const utf8 = new TextEncoder();
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function eventIdOrUndefined(value: string): EventId | undefined {
+  try {
+    return parseEventId(value);
+  } catch {
+    return undefined;
+  }
+}
 
 function honest(hs: Homeserver): boolean {
   return hs.adversary === undefined;
