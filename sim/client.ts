@@ -151,6 +151,9 @@ export class Client {
 
   /** Change one user's power level, keeping the rest of the current PL content (read, then setState). */
   setPowerLevel(roomId: RoomId | string, userId: string, level: number): Pending<EventId> {
+    if (typeof roomId !== "string" || typeof userId !== "string") {
+      return this.record("setPowerLevel", undefined, Pending.of<EventId>(fail("M_INVALID_PARAM", "the room id and the user id are strings")));
+    }
     const session = this.authenticate();
     if (!session.ok) return this.record("setPowerLevel", roomId, Pending.of<EventId>(session));
     const current = api.stateContent(this.hs, session.value, roomId, "m.room.power_levels", "");

@@ -73,10 +73,10 @@ export function number(limits: { min?: number; max?: number; integer?: boolean; 
   return (v, path) => {
     if (typeof v !== "number" || !Number.isFinite(v)) return expected(path, limits.integer ? "an integer" : "a number", v);
     if (limits.integer && !Number.isInteger(v)) fail(path, `must be an integer, got ${v}`);
-    if (limits.integer && !Number.isSafeInteger(v)) fail(path, `must be an integer within ±(2^53−1), got ${v}`);
     if (limits.min !== undefined && v < limits.min) fail(path, `must be at least ${limits.min}, got ${v}`);
     if (limits.above !== undefined && v <= limits.above) fail(path, `must be more than ${limits.above}, got ${v}`);
     if (limits.max !== undefined && v > limits.max) fail(path, `must be at most ${limits.max}, got ${v}`);
+    if (limits.integer && !Number.isSafeInteger(v)) fail(path, `must be an integer within ±(2^53−1), got ${v}`);
     return v;
   };
 }

@@ -91,7 +91,8 @@ export function parseCheck(value: unknown, source: string): Check {
 
 // --- shapes -----------------------------------------------------------------------
 
-const time = number({ min: 0, max: SCENARIO_LIMITS.timeMsMax });
+// Whole milliseconds: times are traced, and the trace is canonical JSON (no floats).
+const time = number({ min: 0, max: SCENARIO_LIMITS.timeMsMax, integer: true });
 const duration = number({ above: 0, max: SCENARIO_LIMITS.timeMsMax });
 const offsetMs = number({ min: -SCENARIO_LIMITS.timeMsMax, max: SCENARIO_LIMITS.timeMsMax });
 const driftPpm = number({ min: -SCENARIO_LIMITS.driftPpmMax, max: SCENARIO_LIMITS.driftPpmMax });

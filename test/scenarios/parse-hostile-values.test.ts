@@ -52,6 +52,7 @@ const cases: Array<[string, string, string, RegExp]> = [
   ["a lone surrogate in a content key", text(setState({ "@KEY@": 1 })).replace('"@KEY@"', '"\\udc00"'), '$.timeline[3].content["\\udc00"]', /lone surrogate/],
   ["a lone surrogate in a message body", text((s) => void (s.timeline[2]!.body = "@RAW@"), '"a\\udfffb"'), "$.timeline[2].body", /lone surrogate/],
   ["content nested 10,000 deep", text(setState("@RAW@"), deep), "$.timeline[3].content", /nested deeper than 100/],
+  ["a fractional time (found by the fuzzer: the trace has no floats)", text((s) => void (s.timeline[0]!.at = "@RAW@"), "1.5"), "$.timeline[0].at", /must be an integer/],
   ["a time of 1e300", text((s) => void (s.timeline[2]!.at = "@RAW@"), "1e300"), "$.timeline[2].at", /at most 1000000000000/],
   ["chaosMs of 1e300", text((s) => void (s.chaosMs = "@RAW@"), "1e300"), "$.chaosMs", /at most/],
   ["a skew of 1e300", text((s) => void (s.servers[0]!.skew = { offsetMs: "@RAW@" }), "1e300"), "$.servers[0].skew.offsetMs", /at most/],

@@ -85,6 +85,15 @@ describe("the Client-Server API's limits", () => {
     });
   }
 
+  it("answers a Matrix error, not a TypeError, for arguments of the wrong type (found by the fuzzer)", () => {
+    const { alice, roomId } = setUp();
+    const anything = (x: unknown) => x as string;
+    expect(alice.setPowerLevel(roomId, anything(Object.create(null)), 50).result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
+    expect(alice.createAlias(anything(0), roomId).result).toMatchObject({ ok: false, error: { status: 500 } });
+    expect(alice.sendMessage(anything([[]]), "hi").result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
+    expect(alice.redact(roomId, anything("\u0000")).result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
+  });
+
   it("answers M_BAD_JSON for a lone surrogate in the state key or the message body", () => {
     const { alice, roomId } = setUp();
     expect(alice.setState(roomId, "org.example", "\uD83D", {}).result).toMatchObject({ ok: false, error: { errcode: "M_BAD_JSON" } });
