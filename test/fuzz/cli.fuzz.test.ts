@@ -35,7 +35,8 @@ function withLeafReplaced(value: unknown, pick: number, raw: string): string {
       v.forEach((x, i) => (typeof x === "object" && x !== null ? walk(x) : leaves.push({ parent: v, key: i })));
     else if (typeof v === "object" && v !== null)
       for (const [k, x] of Object.entries(v))
-        typeof x === "object" && x !== null ? walk(x) : leaves.push({ parent: v as Record<string, unknown>, key: k });
+        if (typeof x === "object" && x !== null) walk(x);
+        else leaves.push({ parent: v as Record<string, unknown>, key: k });
   };
   walk(value);
   if (leaves.length === 0) return JSON.stringify(value);

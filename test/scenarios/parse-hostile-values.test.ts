@@ -34,7 +34,7 @@ function refusal(source: string): ScenarioError {
     parseScenario(JSON.parse(source), "bad.json");
   } catch (e) {
     if (e instanceof ScenarioError) return e;
-    throw new Error(`parseScenario threw ${String(e)} instead of a ScenarioError`);
+    throw new Error(`parseScenario threw ${String(e)} instead of a ScenarioError`, { cause: e });
   }
   throw new Error("parseScenario accepted it");
 }
@@ -93,7 +93,7 @@ describe("parseScenario on values the engine cannot run", () => {
         expectOneLineError(r, /bad|s\.json/);
         expect(r.stderr).toContain(path);
       } catch (e) {
-        throw new Error(`${name}: ${(e as Error).message}`);
+        throw new Error(`${name}: ${(e as Error).message}`, { cause: e });
       }
     }
   }, 60_000);

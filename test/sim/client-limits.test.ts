@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { checkPduFormat, PDU_LIMITS, type JsonObject } from "../../core/index.ts";
+import { checkPduFormat, PDU_LIMITS, type EventId, type JsonObject } from "../../core/index.ts";
 import type { Client } from "../../sim/client.ts";
 import { World } from "../../sim/world.ts";
 
@@ -91,7 +91,7 @@ describe("the Client-Server API's limits", () => {
     expect(alice.setPowerLevel(roomId, anything(Object.create(null)), 50).result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
     expect(alice.createAlias(anything(0), roomId).result).toMatchObject({ ok: false, error: { status: 500 } });
     expect(alice.sendMessage(anything([[]]), "hi").result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
-    expect(alice.redact(roomId, anything("\u0000")).result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
+    expect(alice.redact(roomId, anything("\u0000") as EventId).result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
   });
 
   it("answers M_BAD_JSON for a lone surrogate in the state key or the message body", () => {
