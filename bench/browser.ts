@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const msgs = result.samples.map((s) => s.messages);
     const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
     console.log(`\nanimating ${BENCH_SERVERS} servers at ${SPEED}× for ${(result.wallMs / 1000).toFixed(1)} s of wall time (${(result.virtualMs / 1000).toFixed(1)} s of virtual time):`);
-    console.log(`  in flight: ${mean(msgs)} messages on average (${Math.min(...msgs)}–${Math.max(...msgs)}), carrying ${mean(pdus)} PDUs on average (${Math.min(...pdus)}–${Math.max(...pdus)})`);
+    console.log(`  in flight: ${mean(msgs)} messages on average (${msgs.reduce((a, b) => Math.min(a, b))}–${msgs.reduce((a, b) => Math.max(a, b))}), carrying ${mean(pdus)} PDUs on average (${pdus.reduce((a, b) => Math.min(a, b))}–${pdus.reduce((a, b) => Math.max(a, b))})`);
     console.log(`  frame times: ${JSON.stringify(result.frames)}`);
   } finally {
     await browser.close();

@@ -25,8 +25,16 @@ export function parseCommandArgs<O extends Options>(args: readonly string[], opt
     }) as Parsed<O>;
   } catch (e) {
     // Node's message for an unknown option goes on about positionals; name the option only.
-    const unknown = /^Unknown option '([^']+)'/.exec((e as Error).message);
-    throw new UsageError(`${unknown ? `unknown option ${unknown[1]}` : (e as Error).message} ${seeHelp(help)}`);
+    const message = (e as Error).message;
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    // Node's message for `--seed -1` runs to three lines: say it in one.
+    const ambiguous = /^Option '(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+    const problem = unknown
+      ? `unknown option ${unknown[1]}`
+      : ambiguous
+        ? `${ambiguous[1]} needs a value; write a value that starts with "-" as ${ambiguous[1]}=-…`
+        : message.replace(/\s*\n\s*/g, " ");
+    throw new UsageError(`${problem} ${seeHelp(help)}`);
   }
   if ((parsed.values as { help?: boolean }).help) {
     process.stdout.write(help + "\n");
@@ -48,6 +56,28 @@ export function intOption(value: string | undefined, name: string, fallback: num
     throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(value)}`);
   }
   return Number(value);
+}
+
+/**
+ * The one grammar of a seed, for every command and option: a whole number from 0 to
+ * 2^53−1 in plain decimal digits, without sign, spaces, leading zeros or decimal point.
+ * One seed has one spelling, so `7`, `07`, ` 7` and `7.0` cannot be three different runs.
+ */
+export const SEED_GRAMMAR = "a whole number 0..9007199254740991 in plain decimal digits (no sign, spaces, leading zeros or decimal point)";
+
+/** The seed a text spells, or undefined when it does not follow SEED_GRAMMAR. */
+export function parseSeedText(text: string): number | undefined {
+  if (!/^(0|[1-9]\d*)$/.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** A seed option (SEED_GRAMMAR), or the fallback when it is absent. */
+export function seedOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const seed = parseSeedText(value);
+  if (seed === undefined) throw new UsageError(`--${name} must be ${SEED_GRAMMAR}, got ${JSON.stringify(value)}`);
+  return seed;
 }
 
 /** The room version an option names (or undefined when the option is absent). */

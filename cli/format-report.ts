@@ -45,7 +45,7 @@ export function formatReport(r: RunReport, options: { signing: boolean }): strin
     ],
     ["outcome", outcome(r)],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length));
+  const width = rows.reduce((w, [k]) => Math.max(w, k.length), 0);
   for (const [k, v] of rows) lines.push(`${k.padEnd(width)}  ${v}`);
   lines.push("", "checks");
   for (const c of r.checks) {

@@ -14,7 +14,7 @@ import { sweepCommand } from "./commands/sweep.ts";
 const COMMANDS: readonly Command[] = [listCommand, runCommand, sweepCommand, mergeCommand, checkCommand, difftestCommand, resolveCommand];
 
 function usage(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const width = COMMANDS.reduce((w, c) => Math.max(w, c.name.length), 0);
   return [
     "usage: netsplit <command> [options]",
     "",
@@ -41,9 +41,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   // `netsplit help run` is `netsplit run --help`.
   const [name, rest] = first === "help" && others[0] !== undefined ? [others[0], ["--help"]] : [first, others];
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    (name === undefined ? process.stderr : process.stdout).write(usage() + "\n");
-    return name === undefined ? EXIT.badInput : EXIT.ok;
+  if (name === undefined) {
+    // Bad input like any other: one line, exit 2 (`netsplit --help` prints the usage).
+    process.stderr.write(`netsplit: give a command: ${COMMANDS.map((c) => c.name).join(", ")} (\`netsplit --help\` says what each does)\n`);
+    return EXIT.badInput;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage() + "\n");
+    return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
@@ -57,7 +62,23 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`netsplit ${command.name}: ${e.message}\n`);
       return EXIT.badInput;
     }
+    // An I/O failure that no command turned into a message (a disk filling up mid-write):
+    // one line and exit 2, never 1, which a batch job would take for a finished shard.
+    const io = ioFailure(e);
+    if (io) {
+      process.stderr.write(`netsplit ${command.name}: ${io}\n`);
+      return EXIT.badInput;
+    }
     throw e;
   }
+}
+
+/** Error codes of the file system and streams: the machine's trouble, not a netsplit bug. */
+const IO_CODES = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "ENOENT", "EIO", "EPIPE", "EBADF", "EFBIG", "EMFILE", "ENFILE"]);
+
+function ioFailure(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (!(err instanceof Error) || typeof err.code !== "string" || !IO_CODES.has(err.code)) return undefined;
+  return `${err.syscall ? `${err.syscall} ` : ""}${err.path ? `${err.path}: ` : ""}${err.code} (${err.message.replace(/^[A-Z]+: /, "").replace(/\s*\n[\s\S]*/, "")})`;
 }
 

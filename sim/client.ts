@@ -7,11 +7,16 @@ import { isJsonObject, type EventId, type JsonObject, type RoomId, type UserId }
 import * as api from "./homeserver/client-server-api.ts";
 import type { Session, SyncResponse, SyncRoom } from "./homeserver/client-server-api.ts";
 import type { Homeserver } from "./homeserver/homeserver.ts";
-import { ok, type Result } from "./matrix-error.ts";
+import { fail, matrixError, ok, type Result } from "./matrix-error.ts";
 import type { CreateRoomOptions } from "./homeserver/room-presets.ts";
 
 // The response shapes live with the API; they are re-exported for the Client's callers.
 export { localHistory, SYNC_TIMELINE_MAX, type Session, type SyncResponse, type SyncRoom } from "./homeserver/client-server-api.ts";
+
+/** An event type as the trace names the call: a caller may pass anything (a type of the wrong kind is refused, later). */
+function label(type: unknown): string {
+  return typeof type === "string" ? type : `(${typeof type})`;
+}
 
 /** The settled-or-not result of a client call. */
 export class Pending<T> {
@@ -74,8 +79,17 @@ export class Client {
     const pending = new Pending<T>();
     const session = this.authenticate();
     if (!session.ok) pending.settle(session);
-    else run(session.value, pending);
-    return this.record(action, roomId, pending);
+    else if (roomId !== undefined && typeof roomId !== "string") pending.settle(fail("M_INVALID_PARAM", `a room id is a string, not ${Array.isArray(roomId) ? "an array" : typeof roomId}`));
+    else {
+      try {
+        run(session.value, pending);
+      } catch (e) {
+        // A request the server did not foresee (an argument of the wrong type from a
+        // JavaScript caller): a homeserver answers 500, it does not fall over.
+        pending.settle({ ok: false, error: matrixError("M_UNKNOWN", `internal error: ${(e as Error).message}`, 500) });
+      }
+    }
+    return this.record(action, typeof roomId === "string" ? roomId : undefined, pending);
   }
 
   /** A call answered at once. */
@@ -124,11 +138,11 @@ export class Client {
   }
 
   sendEvent(roomId: RoomId | string, type: string, content: JsonObject): Pending<EventId> {
-    return this.now(`send ${type}`, roomId, (s) => api.sendEvent(this.hs, s, { roomId, type, content }));
+    return this.now(`send ${label(type)}`, roomId, (s) => api.sendEvent(this.hs, s, { roomId, type, content }));
   }
 
   setState(roomId: RoomId | string, type: string, stateKeyValue: string, content: JsonObject): Pending<EventId> {
-    return this.now(`setState ${type}`, roomId, (s) => api.sendEvent(this.hs, s, { roomId, type, stateKey: stateKeyValue, content }));
+    return this.now(`setState ${label(type)}`, roomId, (s) => api.sendEvent(this.hs, s, { roomId, type, stateKey: stateKeyValue, content }));
   }
 
   setTopic(roomId: RoomId | string, topic: string): Pending<EventId> {
@@ -137,6 +151,9 @@ export class Client {
 
   /** Change one user's power level, keeping the rest of the current PL content (read, then setState). */
   setPowerLevel(roomId: RoomId | string, userId: string, level: number): Pending<EventId> {
+    if (typeof roomId !== "string" || typeof userId !== "string") {
+      return this.record("setPowerLevel", undefined, Pending.of<EventId>(fail("M_INVALID_PARAM", "the room id and the user id are strings")));
+    }
     const session = this.authenticate();
     if (!session.ok) return this.record("setPowerLevel", roomId, Pending.of<EventId>(session));
     const current = api.stateContent(this.hs, session.value, roomId, "m.room.power_levels", "");

@@ -14,6 +14,7 @@ export type MatrixErrcode =
   | "M_UNSUPPORTED_ROOM_VERSION"
   | "M_INCOMPATIBLE_ROOM_VERSION"
   | "M_LIMIT_EXCEEDED"
+  | "M_TOO_LARGE"
   | "M_UNKNOWN";
 
 export interface MatrixError {
@@ -37,6 +38,8 @@ function defaultStatus(errcode: MatrixErrcode): number {
       return 404;
     case "M_LIMIT_EXCEEDED":
       return 429;
+    case "M_TOO_LARGE":
+      return 413;
     case "M_UNKNOWN":
       return 500;
     default:

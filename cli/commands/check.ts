@@ -12,8 +12,9 @@ import { parseCheck, type JsonScenario } from "../../scenarios/runner/parse-scen
 import { runScenario } from "../../scenarios/runner/run.ts";
 import { ScenarioError } from "../../scenarios/runner/scenario-error.ts";
 import type { Check } from "../../scenarios/runner/types.ts";
-import { intOption, parseCommandArgs, seeHelp, roomVersionOption } from "../args.ts";
+import { intOption, parseCommandArgs, seedOption, seeHelp, roomVersionOption } from "../args.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
+import { checkOutputDirectory } from "../output-path.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { formatJsonForReading } from "../format-json.ts";
 import { nodeCrypto } from "../node-crypto.ts";
@@ -62,10 +63,11 @@ export const checkCommand: Command = {
     const { values, positionals } = parsed;
     if (positionals.length > 0) throw new UsageError(`check takes no scenario (it makes its own) ${seeHelp(HELP)}`);
     const runs = intOption(values.runs, "runs", 100, 1);
-    const seed = intOption(values.seed, "seed", freshSeed());
+    const seed = seedOption(values.seed, "seed", freshSeed());
     const roomVersion = roomVersionOption(values["room-version"]);
     const required = (values.require ?? []).map(parseRequired);
     const out = values.out ?? ".";
+    checkOutputDirectory(out, "--out");
 
     const arbitrary = fc.tuple(scenarioArbitrary({ checks: required, ...(roomVersion ? { roomVersions: [roomVersion] } : {}) }), fc.nat({ max: 1_000_000 }));
     process.stderr.write(`netsplit check: ${runs} random scenarios, seed ${seed}\n`);

@@ -6,11 +6,12 @@
 // implementation's test suite can both replay it.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { checkOutputDirectory } from "../output-path.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { diffStates, parseFixture, resolveFixture, type StateDifference, type StateMap } from "../../core/index.ts";
 import { buildFixture, fixtureArbitrary, type FixtureJson } from "../../scenarios/generators/fixture-arbitraries.ts";
-import { intOption, parseCommandArgs, seeHelp, roomVersionOption } from "../args.ts";
+import { intOption, parseCommandArgs, seedOption, seeHelp, roomVersionOption } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { runResolver, COMMAND_NOT_FOUND } from "../external-resolver.ts";
 import { formatJsonForReading } from "../format-json.ts";
@@ -63,10 +64,11 @@ export const difftestCommand: Command = {
     const command = values.resolver?.trim();
     if (!command) throw new UsageError(`--resolver "<command>" is required ${seeHelp(HELP)}`);
     const runs = intOption(values.runs, "runs", 100, 1);
-    const seed = intOption(values.seed, "seed", freshSeed());
+    const seed = seedOption(values.seed, "seed", freshSeed());
     const roomVersion = roomVersionOption(values["room-version"]);
     const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 60_000, 1);
     const out = values.out ?? ".";
+    checkOutputDirectory(out, "--out");
 
     const dir = mkdtempSync(join(tmpdir(), "netsplit-difftest-"));
     const path = join(dir, "fixture.json");

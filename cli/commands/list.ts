@@ -32,7 +32,7 @@ export const listCommand: Command = {
       process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
       return EXIT.ok;
     }
-    const width = Math.max(...rows.map((r) => r.name.length));
+    const width = rows.reduce((w, r) => Math.max(w, r.name.length), 0);
     for (const r of rows) process.stdout.write(`${r.name.padEnd(width)}  ${r.summary}\n`);
     return EXIT.ok;
   },

@@ -2,13 +2,22 @@
 // must have the same line in both (a different one means the runs were not the same:
 // another version of netsplit, other options, or a determinism bug), and every file
 // must be a sweep of the same scenario with the same options.
+//
+// Streamed: a sweep leaves its file sorted by seed, so the files are merged like sorted
+// runs, one line of each in memory at a time, and the summary is built as lines pass.
+// A file that is not sorted (a resumed sweep killed before its final sort) is read
+// whole and sorted instead; the merge starts again with it.
 
 import { statSync } from "node:fs";
+import { writeFileAtomic } from "../atomic-write.ts";
+import { checkOutputFile } from "../output-path.ts";
 import { parseCommandArgs, seeHelp } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
-import { readResults, writeResultsSorted } from "../sweep/results-file.ts";
-import { formatSummary, summarise } from "../sweep/summary.ts";
-import { sweepKind, type SweepLine } from "../sweep/sweep-line.ts";
+import { readLines } from "../sweep/line-reader.ts";
+import { readResults, sortedLines } from "../sweep/results-file.ts";
+import { formatSummary } from "../sweep/summary.ts";
+import { SummaryBuilder } from "../sweep/summary-builder.ts";
+import { formatLine, parseLine, sweepKind, type SweepLine } from "../sweep/sweep-line.ts";
 import { reproduceCommand } from "./sweep.ts";
 
 const HELP = `usage: netsplit merge <results.jsonl>... [options]
@@ -33,48 +42,145 @@ export const mergeCommand: Command = {
     if (!parsed) return EXIT.ok;
     const { values, positionals: files } = parsed;
     if (files.length === 0) throw new UsageError(`give at least one results file ${seeHelp(HELP)}`);
-    const merged = new Map<number, { line: SweepLine; file: string }>();
-    let kind: { text: string; file: string } | undefined;
-    for (const file of files) {
-      const results = readFile(file);
-      if (results.wholeBytes < statSync(file).size) process.stderr.write(`${file}: the last line is cut off (a crash while writing?); its seed is left out\n`);
-      for (const line of results.lines.values()) {
-        const k = sweepKind(line);
-        kind ??= { text: k, file };
-        if (k !== kind.text) throw new UsageError(`${file} holds runs of ${k}, but ${kind.file} holds runs of ${kind.text}`);
-        const earlier = merged.get(line.seed);
-        if (earlier) {
-          const field = firstDifferentField(earlier.line, line);
-          if (field !== undefined) throw new UsageError(`seed ${line.seed} differs between ${earlier.file} and ${file} (${field}): refusing to merge`);
-        } else merged.set(line.seed, { line, file });
-      }
-    }
-    const lines = [...merged.values()].map((m) => m.line);
-    if (values.out !== undefined) {
+    if (values.out !== undefined) checkOutputFile(values.out, "--out");
+    const readWhole = new Set<string>();
+    for (;;) {
       try {
-        writeResultsSorted(values.out, lines);
+        return mergeOnce(files, readWhole, values.out, values.json ?? false);
       } catch (e) {
-        throw new UsageError(`cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        if (!(e instanceof UnsortedFile)) throw e;
+        readWhole.add(e.file);
       }
     }
-    const seeds = lines.map((l) => l.seed);
-    const range = seeds.length > 0 ? { first: Math.min(...seeds), last: Math.max(...seeds) } : null;
-    const summary = summarise(lines, range);
-    const first = lines[0];
-    const reproduce = (seed: number) =>
-      reproduceCommand(first?.scenario ?? "?", seed, { ...(first ? { roomVersion: first.roomVersion } : {}), ...(first?.signing === false ? { signing: false } : {}), checkDeterminism: first?.firstDifference !== undefined });
-    process.stdout.write((values.json ? JSON.stringify(summary) : formatSummary(summary, reproduce)) + "\n");
-    return summary.failedSeeds.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };
 
-function readFile(file: string) {
+class UnsortedFile extends Error {
+  constructor(readonly file: string) {
+    super(`${file} is not sorted by seed`);
+  }
+}
+
+function mergeOnce(files: readonly string[], readWhole: ReadonlySet<string>, out: string | undefined, json: boolean): number {
+  const builder = new SummaryBuilder();
+  let first: SweepLine | undefined;
+  const merged = mergedLines(files, readWhole, (line) => {
+    first ??= line;
+    builder.add(line);
+  });
+  if (out !== undefined) {
+    try {
+      writeFileAtomic(out, inPieces(merged));
+    } catch (e) {
+      if (e instanceof UsageError || e instanceof UnsortedFile) throw e;
+      throw new UsageError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  } else {
+    // No file to write: the lines are only read, for the summary.
+    for (let next = merged.next(); !next.done; next = merged.next());
+  }
+  const summary = builder.summary();
+  const reproduce = (seed: number) =>
+    reproduceCommand(first?.scenario ?? "?", seed, { ...(first ? { roomVersion: first.roomVersion } : {}), ...(first?.signing === false ? { signing: false } : {}), checkDeterminism: first?.firstDifference !== undefined });
+  process.stdout.write((json ? JSON.stringify(summary) : formatSummary(summary, reproduce)) + "\n");
+  return summary.failedSeeds.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/** Lines joined into pieces of about a megabyte: one write each, not one per line. */
+function* inPieces(lines: Iterable<Formatted>): Generator<string> {
+  let piece = "";
+  for (const { text } of lines) {
+    piece += text + "\n";
+    if (piece.length >= 1 << 20) {
+      yield piece;
+      piece = "";
+    }
+  }
+  if (piece !== "") yield piece;
+}
+
+/** A line and its text as formatLine writes it (formatted once: it is compared and written). */
+interface Formatted {
+  line: SweepLine;
+  text: string;
+}
+
+interface Head extends Formatted {
+  order: number;
+  file: string;
+  rest: Iterator<Formatted>;
+}
+
+/**
+ * Every seed once, in seed order, from files each sorted by seed: the smallest head goes
+ * next; a seed at the head of several files must have the same line in each.
+ */
+function* mergedLines(files: readonly string[], readWhole: ReadonlySet<string>, onLine: (line: SweepLine) => void): Generator<Formatted> {
+  let kind: { text: string; file: string } | undefined;
+  const heads: Head[] = [];
+  const advance = (order: number, file: string, rest: Iterator<Formatted>) => {
+    const next = rest.next();
+    if (next.done) return;
+    const { line, text } = next.value;
+    const k = sweepKind(line);
+    kind ??= { text: k, file };
+    if (k !== kind.text) throw new UsageError(`${file} holds runs of ${k}, but ${kind.file} holds runs of ${kind.text}`);
+    heads.push({ order, file, line, text, rest });
+  };
+  files.forEach((file, order) => advance(order, file, readWhole.has(file) ? wholeFile(file) : sortedFile(file)));
+  while (heads.length > 0) {
+    let min = heads[0]!;
+    // The smallest seed; of equal seeds the file named first, so that messages name files in command-line order.
+    for (const h of heads) if (h.line.seed < min.line.seed || (h.line.seed === min.line.seed && h.order < min.order)) min = h;
+    const seed = min.line.seed;
+    for (const h of heads.filter((x) => x.line.seed === seed)) {
+      if (h.text !== min.text) throw new UsageError(`seed ${seed} differs between ${min.file} and ${h.file} (${firstDifferentField(min.line, h.line)}): refusing to merge`);
+    }
+    onLine(min.line);
+    yield min;
+    const taken = heads.filter((x) => x.line.seed === seed);
+    for (const h of taken) heads.splice(heads.indexOf(h), 1);
+    for (const h of taken) advance(h.order, h.file, h.rest);
+  }
+}
+
+/** A file's lines as they stream by; UnsortedFile when a seed comes before one already read. */
+function* sortedFile(file: string): Generator<Formatted> {
+  let previous: { seed: number; text: string } | undefined;
   try {
-    return readResults(file);
+    for (const raw of readLines(file, () => tornTail(file))) {
+      const line = parseLine(raw.text);
+      if (typeof line === "string") throw new UsageError(`${file}:${raw.number}: ${line}`);
+      const text = formatLine(line);
+      if (previous && line.seed === previous.seed) {
+        if (text !== previous.text) throw new UsageError(`${file}:${raw.number}: seed ${line.seed} appears twice with different results`);
+        continue;
+      }
+      if (previous && line.seed < previous.seed) throw new UnsortedFile(file);
+      previous = { seed: line.seed, text };
+      yield { line, text };
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof UnsortedFile) throw e;
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** A file that is not sorted: read whole (readResults), then in seed order. */
+function* wholeFile(file: string): Generator<Formatted> {
+  let results;
+  try {
+    results = readResults(file);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+  if (results.wholeBytes < statSync(file).size) tornTail(file);
+  for (const line of sortedLines(results.lines.values())) yield { line, text: formatLine(line) };
+}
+
+function tornTail(file: string): void {
+  process.stderr.write(`${file}: the last line is cut off (a crash while writing?); its seed is left out\n`);
 }
 
 /** The first field where two lines of one seed differ ("traceHash"), or undefined when they agree. */

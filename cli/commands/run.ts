@@ -3,8 +3,9 @@
 // run of the same seed to check that the two traces are identical.
 
 import { traceToJsonLines } from "../../sim/index.ts";
-import { parseCommandArgs, roomVersionOption, seeHelp } from "../args.ts";
+import { parseCommandArgs, roomVersionOption, seedOption, seeHelp } from "../args.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
+import { checkOutputFile } from "../output-path.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { describeDifference, runTwice, runWithTrace, type TraceDifference } from "../determinism.ts";
 import { formatReport } from "../format-report.ts";
@@ -17,7 +18,7 @@ Run a scenario headless and print what happened. <scenario> is a shipped scenari
 name (see \`netsplit list\`) or the path of a JSON scenario file (docs/scenarios.md).
 
 options:
-  --seed <s>             the run's seed (default 1): the same seed gives the same run
+  --seed <s>             the run's seed (default 1; digits only, no leading zeros): the same seed gives the same run
   --room-version <v>     rooms that do not name their version use this one
   --no-signing           do not sign or verify events (faster; hashes and auth still run)
   --trace <file>         write the trace as JSON Lines (docs/trace.md)
@@ -46,9 +47,10 @@ export const runCommand: Command = {
     if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
     if (positionals.length > 1) throw new UsageError(`expected one scenario, got ${positionals.length} ${seeHelp(HELP)}`);
-    const seed = values.seed ?? "1";
-    if (seed === "") throw new UsageError("--seed must not be empty");
+    // Kept as the text it was given (the run's seed is a string); the grammar makes it canonical.
+    const seed = String(seedOption(values.seed, "seed", 1));
     const roomVersion = roomVersionOption(values["room-version"]);
+    if (values.trace !== undefined) checkOutputFile(values.trace, "--trace");
     const { scenario } = loadScenario(positionals[0]);
     const signing = values["no-signing"] ? false : (scenario.signing ?? true);
     const options = { seed, crypto: nodeCrypto, signing, ...(roomVersion ? { roomVersion } : {}) };

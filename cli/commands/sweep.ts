@@ -7,6 +7,9 @@ import { DEFAULT_ROOM_VERSION } from "../../sim/index.ts";
 import { intOption, parseCommandArgs, seeHelp, roomVersionOption } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { loadScenario } from "../load-scenario.ts";
+import { checkOutputFile } from "../output-path.ts";
+import { checkResultsKey, lockResults, scenarioHash } from "../sweep/results-guard.ts";
+import { netsplitVersion } from "../version.ts";
 import { runSeedsOnWorkers } from "../sweep/pool.ts";
 import { Progress } from "../sweep/progress.ts";
 import { readResultsIfAny, ResultsAppender, strictlyIncreasing, writeResultsSorted } from "../sweep/results-file.ts";
@@ -25,7 +28,7 @@ and the failing seeds with the command that replays one.
 
 options:
   --seeds A..B           the seeds to run, both included (e.g. 1..1000)
-  --workers N            worker threads (default: one per CPU)
+  --workers N            worker threads (default and most: one per CPU)
   --out <file>           write the lines here (default: standard output, with the summary
                          on stderr); seeds already in the file are skipped
   --resume               continue the sweep in --out, which must exist
@@ -69,7 +72,7 @@ export const sweepCommand: Command = {
     if (positionals.length > 1) throw new UsageError(`expected one scenario, got ${positionals.length} ${seeHelp(HELP)}`);
     const { ref, scenario } = loadScenario(positionals[0]);
     const roomVersion = roomVersionOption(values["room-version"]);
-    const workers = intOption(values.workers, "workers", availableParallelism(), 1);
+    const workers = workerCount(values.workers);
     const range = sliceOf(parseSeedRange(values.seeds), values.shard, intOption(values.shards, "shards", 0, 1) || undefined);
     const options: SweepOptions = {
       ...(roomVersion ? { roomVersion } : {}),
@@ -80,43 +83,80 @@ export const sweepCommand: Command = {
 
     const out = values.out;
     if (values.resume && out === undefined) throw new UsageError("--resume needs --out <file> (the sweep to continue)");
-    const existing = out === undefined ? undefined : readResultsIfAny(out);
-    if (values.resume && !existing) throw new UsageError(`--resume: ${out} does not exist (leave out --resume to start it)`);
-    const done = new Map<number, SweepLine>();
-    for (const line of existing?.lines.values() ?? []) {
-      if (sweepKind(line) !== kind) throw new UsageError(`${out} holds runs of ${sweepKind(line)}, not ${kind}: use another --out, or delete it`);
-      done.set(line.seed, line);
-    }
-    const todo = seedsOf(range).filter((s) => !done.has(s));
-    if (existing && todo.length < seedsOf(range).length) process.stderr.write(`${out}: ${seedsOf(range).length - todo.length} seed(s) of ${range ? formatRange(range) : "the range"} already done\n`);
-
-    const sink = out === undefined ? undefined : new ResultsAppender(out, existing?.wholeBytes);
-    const write = (line: SweepLine) => (sink ? sink.append(line) : process.stdout.write(formatLine(line) + "\n"));
-    const progress = new Progress(todo.length, process.stderr, () => performance.now(), scenario.name);
-    const inOrder = inSeedOrder(todo, (line) => {
-      done.set(line.seed, line);
-      write(line);
-    });
+    if (out !== undefined) checkOutputFile(out, "--out");
+    // Held until the process exits: no other sweep appends to the file meanwhile.
+    const release = out === undefined ? undefined : lockResults(out);
     try {
-      await runSeedsOnWorkers(ref, todo, options, workers, (line) => {
-        progress.tick();
-        inOrder(line);
-      });
+      return await sweepInto(out, values, positionals, { ref, scenario, kind, workers, range, options });
     } finally {
-      progress.finish();
-      sink?.close();
+      release?.();
     }
-    // The file is in seed order unless a resumed sweep added seeds before those it held.
-    const fileOrder = [...(existing?.lines.keys() ?? []), ...todo];
-    if (out !== undefined && !strictlyIncreasing(fileOrder)) writeResultsSorted(out, done.values());
-
-    const inRange = [...done.values()].filter((l) => range !== null && l.seed >= range.first && l.seed <= range.last);
-    const summary = summarise(inRange, range);
-    const text = values.json ? JSON.stringify(summary) : formatSummary(summary, (seed) => reproduceCommand(positionals[0]!, seed, options));
-    (out === undefined ? process.stderr : process.stdout).write(text + "\n");
-    return summary.failedSeeds.length === 0 ? EXIT.ok : EXIT.failed;
   },
 };
+
+interface SweepPlan {
+  ref: ReturnType<typeof loadScenario>["ref"];
+  scenario: ReturnType<typeof loadScenario>["scenario"];
+  kind: string;
+  workers: number;
+  range: SeedRange | null;
+  options: SweepOptions;
+}
+
+async function sweepInto(
+  out: string | undefined,
+  values: { resume?: boolean; json?: boolean },
+  positionals: readonly string[],
+  { ref, scenario, kind, workers, range, options }: SweepPlan,
+): Promise<number> {
+  const existing = out === undefined ? undefined : readResultsIfAny(out);
+  if (values.resume && !existing) throw new UsageError(`--resume: ${out} does not exist (leave out --resume to start it)`);
+  const done = new Map<number, SweepLine>();
+  for (const line of existing?.lines.values() ?? []) {
+    if (sweepKind(line) !== kind) throw new UsageError(`${out} holds runs of ${sweepKind(line)}, not ${kind}: use another --out, or delete it`);
+    done.set(line.seed, line);
+  }
+  if (out !== undefined) checkResultsKey(out, { netsplit: netsplitVersion(), scenario: scenario.name, scenarioHash: scenarioHash(scenario) }, done.size > 0);
+  const todo = seedsOf(range).filter((s) => !done.has(s));
+  if (existing && todo.length < seedsOf(range).length) process.stderr.write(`${out}: ${seedsOf(range).length - todo.length} seed(s) of ${range ? formatRange(range) : "the range"} already done\n`);
+
+  const sink = out === undefined ? undefined : new ResultsAppender(out, existing?.wholeBytes);
+  const write = (line: SweepLine) => (sink ? sink.append(line) : process.stdout.write(formatLine(line) + "\n"));
+  const progress = new Progress(todo.length, process.stderr, () => performance.now(), scenario.name);
+  const inOrder = inSeedOrder(todo, (line) => {
+    done.set(line.seed, line);
+    write(line);
+  });
+  try {
+    await runSeedsOnWorkers(ref, todo, options, workers, (line) => {
+      progress.tick();
+      inOrder(line);
+    });
+  } finally {
+    progress.finish();
+    sink?.close();
+  }
+  // The file is in seed order unless a resumed sweep added seeds before those it held.
+  const fileOrder = [...(existing?.lines.keys() ?? []), ...todo];
+  if (out !== undefined && !strictlyIncreasing(fileOrder)) writeResultsSorted(out, done.values());
+
+  const inRange = [...done.values()].filter((l) => range !== null && l.seed >= range.first && l.seed <= range.last);
+  const summary = summarise(inRange, range);
+  const text = values.json ? JSON.stringify(summary) : formatSummary(summary, (seed) => reproduceCommand(positionals[0]!, seed, options));
+  (out === undefined ? process.stderr : process.stdout).write(text + "\n");
+  return summary.failedSeeds.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/**
+ * --workers, at most one per CPU: each worker holds a whole engine (about 40 MB), and more
+ * workers than CPUs only share them. A larger number is lowered, with a message.
+ */
+export function workerCount(flag: string | undefined, cpus = availableParallelism()): number {
+  const asked = intOption(flag, "workers", cpus, 1);
+  if (asked <= cpus) return asked;
+  process.stderr.write(`netsplit sweep: --workers ${asked} is more than the ${cpus} CPU${cpus === 1 ? "" : "s"} here; using ${cpus}\n`);
+  return cpus;
+}
 
 /** The range this process runs: all of it, or its shard (from --shard or the environment). */
 function sliceOf(range: SeedRange, shardFlag: string | undefined, shardsFlag: number | undefined): SeedRange | null {

@@ -50,7 +50,12 @@ export async function runSeedsOnWorkers(
       };
       worker.on("message", (reply: WorkerReply) => {
         if ("fatal" in reply) return stop(new Error(reply.fatal));
-        onLine(reply.line);
+        try {
+          onLine(reply.line);
+        } catch (e) {
+          // Writing the line failed (a full disk): stop the workers and report it, not crash.
+          return stop(e as Error);
+        }
         outstanding--;
         if (outstanding === 0) stop();
         else next();

@@ -46,7 +46,10 @@ export function readResultsIfAny(path: string): Results | undefined {
 export class ResultsAppender {
   private readonly fd: number;
 
-  constructor(path: string, wholeBytes: number | undefined) {
+  constructor(
+    private readonly path: string,
+    wholeBytes: number | undefined,
+  ) {
     try {
       // Drop a torn last line before appending after it.
       if (wholeBytes !== undefined) truncateSync(path, wholeBytes);
@@ -57,7 +60,11 @@ export class ResultsAppender {
   }
 
   append(line: SweepLine): void {
-    writeSync(this.fd, formatLine(line) + "\n");
+    try {
+      writeSync(this.fd, formatLine(line) + "\n");
+    } catch (e) {
+      throw new UsageError(`cannot write ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
 
   close(): void {

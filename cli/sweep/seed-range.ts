@@ -2,6 +2,7 @@
 // when a sweep is split into shards. Shards are contiguous and as equal as can be, so
 // shard I of N is the same seeds on every machine, and the shards together are the range.
 
+import { parseSeedText, SEED_GRAMMAR } from "../args.ts";
 import { UsageError } from "../command.ts";
 
 export interface SeedRange {
@@ -21,11 +22,11 @@ export const SEEDS_MAX = 100_000_000;
 
 export function parseSeedRange(text: string | undefined): SeedRange {
   if (text === undefined) throw new UsageError("--seeds A..B is required (e.g. --seeds 1..100)");
-  const m = /^(\d+)\.\.(\d+)$/.exec(text.trim());
+  const m = /^([^.]*)\.\.([^.]*)$/.exec(text);
   if (!m) throw new UsageError(`--seeds must look like A..B (e.g. 1..100), got ${JSON.stringify(text)}`);
-  const first = Number(m[1]);
-  const last = Number(m[2]);
-  if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last)) throw new UsageError(`--seeds: ${text} is out of range`);
+  const first = parseSeedText(m[1]!);
+  const last = parseSeedText(m[2]!);
+  if (first === undefined || last === undefined) throw new UsageError(`--seeds ${JSON.stringify(text)}: each end must be ${SEED_GRAMMAR}`);
   if (first > last) throw new UsageError(`--seeds ${text}: the first seed is after the last (write ${last}..${first})`);
   if (last - first + 1 > SEEDS_MAX) throw new UsageError(`--seeds ${text}: more than ${SEEDS_MAX} seeds; split the range with --shard`);
   return { first, last };

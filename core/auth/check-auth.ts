@@ -35,6 +35,26 @@ export function rulesOf(version: RoomVersion): RuleNumbers {
   return rules;
 }
 
+/**
+ * The rule named when the event is not even shaped like a PDU. Receipt drops such events
+ * at step 1 (checkPduFormat) before any auth rule runs; checkAuth called directly must
+ * still answer, not throw, so it names that step instead of a numbered rule.
+ */
+export const MALFORMED_RULE = "format";
+
+/** What the rules below read without checking: the shape checkPduFormat guarantees. */
+function malformedReason(event: Pdu): string | undefined {
+  const e = event as unknown as Record<string, unknown> | null;
+  if (typeof e !== "object" || e === null || Array.isArray(e)) return "the event is not a JSON object";
+  if (typeof e.type !== "string") return "type must be a string";
+  if (typeof e.sender !== "string") return "sender must be a string";
+  if (e.state_key !== undefined && typeof e.state_key !== "string") return "state_key must be a string";
+  if (typeof e.content !== "object" || e.content === null || Array.isArray(e.content)) return "content must be an object";
+  if (!Array.isArray(e.prev_events)) return "prev_events must be an array";
+  if (!Array.isArray(e.auth_events)) return "auth_events must be an array";
+  return undefined;
+}
+
 export function checkAuth(
   event: Pdu,
   authEvents: readonly Pdu[] | ReadonlyMap<StateKey, Pdu>,
@@ -43,6 +63,8 @@ export function checkAuth(
 ): AuthResult {
   countOp("checkAuth");
   const rules = rulesOf(version);
+  const malformed = malformedReason(event);
+  if (malformed) return deny(MALFORMED_RULE, malformed);
   if (event.type === "m.room.create") return checkCreate(event, version, rules);
 
   const auth = new AuthEvents(authEvents, version);

@@ -8,6 +8,7 @@ export {
   checkAuthEventsList,
   checkPduFormat,
   checkPduSignaturesAndHash,
+  PDU_LIMITS,
   requiredSigners,
   type FormatResult,
   type SignatureResult,

@@ -124,7 +124,7 @@ export function scenarioOfPlan(plan: Plan, checks: JsonScenario["checks"] = []):
     if (down.some((d) => d.server === server && a.at >= d.fromMs && a.at <= d.toMs)) return;
     timeline.push(actionOf(a, i, who, user(a.target)));
   });
-  const lastMs = Math.max(...timeline.map((a) => a.at));
+  const lastMs = timeline.reduce((last, a) => Math.max(last, a.at), -Infinity);
   return {
     name: "random",
     description: `A random scenario from netsplit check: ${servers.length} servers, ${plan.actions.length} client actions, ${plan.partitions.length} partitions, ${plan.crashes.length} crashes.`,

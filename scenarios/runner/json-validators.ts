@@ -55,7 +55,14 @@ function isScalar(value: unknown): boolean {
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 }
 
-export const string: Validator<string> = (v, path) => (typeof v === "string" ? v : expected(path, "a string", v));
+/** An unpaired UTF-16 surrogate: JSON can escape one ("\\ud800"), UTF-8 cannot carry it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function noLoneSurrogate(s: string, path: string): string {
+  return LONE_SURROGATE.test(s) ? fail(path, "contains a lone surrogate (\\ud800-\\udfff unpaired), which is not valid UTF-8") : s;
+}
+
+export const string: Validator<string> = (v, path) => (typeof v === "string" ? noLoneSurrogate(v, path) : expected(path, "a string", v));
 
 export const nonEmptyString: Validator<string> = (v, path) => {
   const s = string(v, path);
@@ -71,6 +78,7 @@ export function number(limits: { min?: number; max?: number; integer?: boolean; 
     if (limits.min !== undefined && v < limits.min) fail(path, `must be at least ${limits.min}, got ${v}`);
     if (limits.above !== undefined && v <= limits.above) fail(path, `must be more than ${limits.above}, got ${v}`);
     if (limits.max !== undefined && v > limits.max) fail(path, `must be at most ${limits.max}, got ${v}`);
+    if (limits.integer && !Number.isSafeInteger(v)) fail(path, `must be an integer within ±(2^53−1), got ${v}`);
     return v;
   };
 }
@@ -124,8 +132,36 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Any JSON object (event content, power levels): kept as it is. Its members came out of a JSON parser, so they are JSON too. */
-export const jsonObject: Validator<JsonObject> = (v, path) => (isJsonObject(v) ? { ...v } : expected(path, "an object", v));
+/** How deeply event content may nest in a scenario (the Client-Server API refuses deeper content too). */
+export const JSON_DEPTH_MAX = 100;
+
+/**
+ * Any JSON object that becomes event content (content, power levels): kept as it is once
+ * it is known to have a canonical JSON form (spec appendices): integers within
+ * ±(2^53−1) and no other numbers, strings and keys without lone surrogates, nesting at
+ * most JSON_DEPTH_MAX deep. Walked without recursion, so a hostile file cannot overflow the stack.
+ */
+export const jsonObject: Validator<JsonObject> = (v, path) => {
+  if (!isJsonObject(v)) return expected(path, "an object", v);
+  const stack: Array<[unknown, string, number]> = [[v, path, 1]];
+  while (stack.length > 0) {
+    const [node, at, depth] = stack.pop()!;
+    if (typeof node === "number") {
+      if (!Number.isSafeInteger(node)) fail(at, `event content allows only integers within ±(2^53−1) (canonical JSON), got ${node}`);
+    } else if (typeof node === "string") {
+      noLoneSurrogate(node, at);
+    } else if (typeof node === "object" && node !== null) {
+      if (depth > JSON_DEPTH_MAX) fail(at, `nested deeper than ${JSON_DEPTH_MAX} levels`);
+      if (Array.isArray(node)) node.forEach((x, i) => stack.push([x, `${at}[${i}]`, depth + 1]));
+      else
+        for (const [k, x] of Object.entries(node)) {
+          noLoneSurrogate(k, memberPath(at, k));
+          stack.push([x, memberPath(at, k), depth + 1]);
+        }
+    }
+  }
+  return { ...v };
+};
 
 /** An object with string keys of one kind of value. */
 export function dictionary<T>(value: Validator<T>): Validator<Record<string, T>> {

@@ -47,19 +47,31 @@ import {
   type VariantFields,
 } from "./json-validators.ts";
 import { ScenarioError } from "./scenario-error.ts";
+import { SWARM_LIMITS } from "./swarm.ts";
 import type { Annotation, Check, LinkSpec, Range, Scenario, ServerSpec, SwarmSpec, TimelineAction } from "./types.ts";
 
 /** What a JSON scenario can hold: everything but the TypeScript-only fields. */
 export type JsonScenario = Omit<Scenario, "customChecks" | "setup">;
 
 /** Limits on a JSON scenario, so a mistaken file fails fast instead of running for ever. */
-export const SCENARIO_LIMITS = { serversMax: 100, usersMax: 1_000, timelineMax: 100_000, checksMax: 10_000 } as const;
+export const SCENARIO_LIMITS = {
+  serversMax: 100,
+  usersMax: 1_000,
+  timelineMax: 100_000,
+  checksMax: 10_000,
+  // Virtual times, durations, latencies and clock offsets: about 31 years of milliseconds.
+  // Larger ones push origin_server_ts past 2^53, which canonical JSON cannot encode.
+  timeMsMax: 1_000_000_000_000,
+  // A drift of ±100% (a clock stopped, or running twice as fast) is the most that means anything.
+  driftPpmMax: 1_000_000,
+} as const;
 
 /** Validate a JSON value as a scenario. `source` names it in errors (a file path). */
 export function parseScenario(value: unknown, source: string): JsonScenario {
   try {
     const scenario = scenarioShape(value, "$");
     checkReferences(scenario);
+    checkSwarmBudget(scenario);
     return scenario;
   } catch (e) {
     if (e instanceof JsonPathError) throw new ScenarioError(source, e.path, e.problem);
@@ -79,8 +91,13 @@ export function parseCheck(value: unknown, source: string): Check {
 
 // --- shapes -----------------------------------------------------------------------
 
-const time = number({ min: 0 });
-const duration = number({ above: 0 });
+// Whole milliseconds: times are traced, and the trace is canonical JSON (no floats).
+const time = number({ min: 0, max: SCENARIO_LIMITS.timeMsMax, integer: true });
+const duration = number({ above: 0, max: SCENARIO_LIMITS.timeMsMax });
+const offsetMs = number({ min: -SCENARIO_LIMITS.timeMsMax, max: SCENARIO_LIMITS.timeMsMax });
+const driftPpm = number({ min: -SCENARIO_LIMITS.driftPpmMax, max: SCENARIO_LIMITS.driftPpmMax });
+/** Latencies, rates and counts of links and servers: at least 0, at most timeMsMax. */
+const setting = number({ min: 0, max: SCENARIO_LIMITS.timeMsMax });
 const integer = number({ integer: true });
 const probability = number({ min: 0, max: 1 });
 const strings = array(string);
@@ -99,7 +116,7 @@ function numericSettings<T>(defaults: Readonly<Record<keyof T & string, number>>
 }
 
 const linkConfig: Validator<Partial<LinkConfig>> = (v, path) => {
-  const config = numericSettings<LinkConfig>(DEFAULT_LINK, number({ min: 0 }))(v, path);
+  const config = numericSettings<LinkConfig>(DEFAULT_LINK, setting)(v, path);
   try {
     validateLinkConfig(config, path);
   } catch (e) {
@@ -108,14 +125,14 @@ const linkConfig: Validator<Partial<LinkConfig>> = (v, path) => {
   return config;
 };
 
-const skew = object<Partial<ClockSkew>>({ offsetMs: optional(number()), driftPpm: optional(number()) });
+const skew = object<Partial<ClockSkew>>({ offsetMs: optional(offsetMs), driftPpm: optional(driftPpm) });
 
 const adversaryShapes: VariantFields<AdversarySpec, "kind"> = {
   "stale-prev-events": { sinceMs: time, users: optional(strings) },
   "forge-signature": { impersonate: string },
   "bad-hash": {},
   withhold: { from: strings },
-  "clock-ahead": { offsetMs: number() },
+  "clock-ahead": { offsetMs },
   "stale-state": { type: string, stateKey: optional(string) },
 };
 const adversary = variants<AdversarySpec, "kind">("kind", "adversary kind", adversaryShapes);
@@ -123,7 +140,7 @@ const adversary = variants<AdversarySpec, "kind">("kind", "adversary kind", adve
 const server = object<ServerSpec>({
   name: nonEmptyString,
   skew: optional(skew),
-  params: optional(numericSettings<FederationParams>(DEFAULT_FEDERATION_PARAMS, number({ min: 0 }))),
+  params: optional(numericSettings<FederationParams>(DEFAULT_FEDERATION_PARAMS, setting)),
   adversary: optional(adversary),
 });
 
@@ -207,8 +224,8 @@ const swarm = object<SwarmSpec>({
   modes: optional(array(oneOf(CUT_MODES, "cut mode"), { minLength: 1 })),
   crashEveryMs: optional(range(duration)),
   crashForMs: optional(range(time)),
-  skewMs: optional(range(number())),
-  driftPpm: optional(range(number())),
+  skewMs: optional(range(offsetMs)),
+  driftPpm: optional(range(driftPpm)),
   messageEveryMs: optional(range(duration)),
   topicEveryMs: optional(range(duration)),
 });
@@ -264,6 +281,34 @@ export const SCHEMA_NAMES = {
   shapes: [...PARTITION_SHAPES],
   modes: [...CUT_MODES],
 } as const;
+
+// --- the swarm's budget ----------------------------------------------------------------
+
+/**
+ * A swarm plans its faults and traffic as timeline entries, at most
+ * SWARM_LIMITS.plannedActionsMax of them. At the fastest rates its ranges allow, the
+ * expected number over the chaos phase must fit, so that a seed does not fail at run time.
+ */
+function checkSwarmBudget(s: JsonScenario): void {
+  const swarm = s.swarm;
+  if (!swarm) return;
+  const endMs = s.chaosMs ?? s.timeline.reduce((last, a) => (a.at > last ? a.at : last), 0);
+  const spanMs = Math.max(0, endMs - (swarm.startMs ?? 0));
+  const fastest = (r: Range | undefined) => (r === undefined ? undefined : typeof r === "number" ? r : r[0]);
+  const expected = (r: Range | undefined, perEvent: number) => {
+    const every = fastest(r);
+    return every === undefined ? 0 : (perEvent * spanMs) / every;
+  };
+  const users = s.users.length;
+  const total =
+    expected(swarm.partitionEveryMs, 2) + expected(swarm.crashEveryMs, 2) + expected(swarm.messageEveryMs, users) + expected(swarm.topicEveryMs, users);
+  if (total > SWARM_LIMITS.plannedActionsMax) {
+    fail(
+      "$.swarm",
+      `at its fastest rates this swarm plans about ${Math.round(total)} actions over the ${spanMs} ms chaos phase; at most ${SWARM_LIMITS.plannedActionsMax} are allowed (raise the *EveryMs values or shorten chaosMs)`,
+    );
+  }
+}
 
 // --- references -------------------------------------------------------------------
 

@@ -7,6 +7,10 @@
 // time, when federation or an application service is involved.
 
 import {
+  canonicalJsonBytes,
+  checkPduFormat,
+  parseEventId,
+  PDU_LIMITS,
   serverOfUser,
   stateKey,
   stateMapToObject,
@@ -89,7 +93,23 @@ export function logout(hs: Homeserver, accessToken: string): void {
 
 /** POST /createRoom, without its invites: the caller invites (each invite is a call of its own). */
 export function createRoom(hs: Homeserver, session: Session, options: CreateRoomOptions): Result<RoomId> {
+  for (const request of createRoomRequests(options)) {
+    const refused = refuseRequest(hs, request);
+    if (refused) return refused;
+  }
   return createRoomEvents(hs, session.userId, options);
+}
+
+/** The events a createRoom's own options become, checked as if each were sent by itself. */
+function createRoomRequests(options: CreateRoomOptions): SendEventRequest[] {
+  const roomId = "";
+  const requests: SendEventRequest[] = [];
+  if (options.name !== undefined) requests.push({ roomId, type: "m.room.name", stateKey: "", content: { name: options.name } });
+  if (options.topic !== undefined) requests.push({ roomId, type: "m.room.topic", stateKey: "", content: { topic: options.topic } });
+  if (options.creationContent !== undefined) requests.push({ roomId, type: "m.room.create", stateKey: "", content: options.creationContent });
+  if (options.powerLevelContentOverride !== undefined) requests.push({ roomId, type: "m.room.power_levels", stateKey: "", content: options.powerLevelContentOverride });
+  for (const state of options.initialState ?? []) requests.push({ roomId, type: state.type, stateKey: state.state_key ?? "", content: state.content });
+  return requests;
 }
 
 export interface SendEventRequest {
@@ -104,10 +124,87 @@ export interface SendEventRequest {
 
 /** PUT /rooms/{roomId}/send, /state and /redact: a new event from the user, if auth allows it. */
 export function sendEvent(hs: Homeserver, session: Session, request: SendEventRequest): Result<EventId> {
+  const refused = refuseRequest(hs, request);
+  if (refused) return refused;
   const room = joinedRoom(hs, request.roomId);
   if (!room.ok) return room;
-  const created = hs.createLocalEvent(room.value, session.userId, request.type, request.stateKey, request.content, request.redacts);
-  return created.ok ? ok(created.value.id) : created;
+  const prepared = hs.prepareLocalEvent(room.value, session.userId, request.type, request.stateKey, request.content, request.redacts);
+  if (!prepared.ok) return prepared;
+  // The whole PDU (prev and auth events, hashes, signature) is known only once built: an
+  // event that would still break a limit is dropped here, never stored nor sent.
+  const unfit = honest(hs) && checkPduFormat(prepared.value.pdu, room.value.version);
+  if (unfit && !unfit.ok) return { ok: false, error: matrixError("M_TOO_LARGE", `the event would be malformed: ${unfit.reason}`) };
+  return ok(hs.commitLocalEvent(prepared.value).id);
+}
+
+// ---- request limits -----------------------------------------------------------------------
+
+/** Deeper content is refused before it is encoded: the encoder recurses, one frame a level. */
+export const CONTENT_DEPTH_MAX = 100;
+
+/**
+ * Why a request is refused before anything is built or signed: content that has no
+ * canonical JSON form (a float, an integer beyond ±(2^53−1), a lone surrogate, nesting
+ * too deep) is M_BAD_JSON as a homeserver answers; a type, state_key or content over the
+ * PDU limits (core's PDU_LIMITS) is M_TOO_LARGE. An adversary's server skips the size
+ * limits: it may create what honest peers refuse, on purpose.
+ */
+function refuseRequest(hs: Homeserver, request: SendEventRequest): Result<never> | undefined {
+  const content: unknown = request.content;
+  if (typeof content !== "object" || content === null || Array.isArray(content)) return fail("M_BAD_JSON", "content must be a JSON object");
+  for (const [name, value] of [["type", request.type], ["state_key", request.stateKey], ["redacts", request.redacts]] as const) {
+    if (value !== undefined && typeof value !== "string") return fail("M_BAD_JSON", `${name} must be a string`);
+  }
+  if (request.redacts !== undefined && !eventIdOrUndefined(request.redacts)) return fail("M_INVALID_PARAM", `${JSON.stringify(request.redacts)} is not an event id`);
+  if (jsonDepth(content) > CONTENT_DEPTH_MAX) return fail("M_BAD_JSON", `content nested deeper than ${CONTENT_DEPTH_MAX} levels`);
+  let contentBytes: number;
+  try {
+    contentBytes = canonicalJsonBytes(content).length;
+  } catch (e) {
+    return fail("M_BAD_JSON", `content is not valid JSON for an event: ${(e as Error).message}`);
+  }
+  for (const [name, value] of [["type", request.type], ["state_key", request.stateKey]] as const) {
+    if (typeof value === "string" && LONE_SURROGATE.test(value)) return fail("M_BAD_JSON", `${name} contains a lone surrogate`);
+  }
+  if (!honest(hs)) return undefined;
+  for (const [name, value] of [["type", request.type], ["state_key", request.stateKey]] as const) {
+    if (value !== undefined && utf8.encode(value).length > PDU_LIMITS.fieldBytesMax) return tooLarge(`${name} is longer than ${PDU_LIMITS.fieldBytesMax} bytes`);
+  }
+  if (contentBytes > PDU_LIMITS.eventBytesMax) return tooLarge(`the event would be over ${PDU_LIMITS.eventBytesMax} bytes (its content alone is ${contentBytes})`);
+  return undefined;
+}
+
+const utf8 = new TextEncoder();
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function eventIdOrUndefined(value: string): EventId | undefined {
+  try {
+    return parseEventId(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function honest(hs: Homeserver): boolean {
+  return hs.adversary === undefined;
+}
+
+function tooLarge(reason: string): Result<never> {
+  return { ok: false, error: matrixError("M_TOO_LARGE", reason) };
+}
+
+/** How deeply objects and arrays nest in a value, walked without recursion (content may be hostile). */
+function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== "object" || node === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > CONTENT_DEPTH_MAX) return deepest;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** kick, ban, unban and leave: a membership event about `target` (PUT /state/m.room.member/{target}). */

@@ -1,7 +1,7 @@
 // `netsplit sweep` and `netsplit merge`: the same lines whatever the number of workers,
 // shards that merge into the unsharded run, resuming, the array-job variables of Slurm
 // and Kubernetes, and bad input.
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inSeedOrder, reproduceCommand } from "../../cli/commands/sweep.ts";
@@ -69,6 +69,7 @@ describe("netsplit sweep", () => {
     // Seeds before those the file holds: the finished file is sorted again.
     const later = join(dir, "later.jsonl");
     writeFileSync(later, lines(file).slice(2).join("\n") + "\n");
+    copyFileSync(`${file}.key`, `${later}.key`); // lines without their key file would be refused as possibly stale
     await cli("sweep", "three-servers", "--seeds", "1..4", "--workers", "1", "--out", later);
     expect(readFileSync(later, "utf8")).toBe(readFileSync(file, "utf8"));
     expectOneLineError(await cli("sweep", "netsplit-heal", "--seeds", "1..2", "--out", file), /holds runs of three-servers \(room version 11, signing on\), not netsplit-heal .*: use another --out, or delete it/);

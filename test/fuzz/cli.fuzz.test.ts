@@ -1,0 +1,158 @@
+// Fuzzing the command line in-process (cli/main.ts's main, stdout and stderr captured):
+// generated scenario files (valid ones from scenarioArbitrary, near-valid ones with one
+// leaf replaced by a hostile value, hostile JSON) and argument lists. The contract:
+// exit 0/1 with a report, or exit 2 with one line naming the problem; never a stack
+// trace, never an exception out of main.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, it } from "vitest";
+import { scenarioArbitrary } from "../../scenarios/generators/arbitraries.ts";
+import { cli, tempDir } from "../cli/cli.ts";
+import { contractBroken, fuzzRuns, fuzzSeed } from "./budget.ts";
+
+const HOSTILE_JSON = [
+  "1.5",
+  "9007199254740992",
+  "-1",
+  "1e300",
+  "-1e300",
+  '"\\ud800"',
+  '""',
+  "null",
+  "[]",
+  "{}",
+  "true",
+  '"x"',
+  "0",
+];
+
+/** Replace the `pick`-th leaf (in a fixed walk) of a JSON value by raw JSON text. */
+function withLeafReplaced(value: unknown, pick: number, raw: string): string {
+  const leaves: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v))
+      v.forEach((x, i) => (typeof x === "object" && x !== null ? walk(x) : leaves.push({ parent: v, key: i })));
+    else if (typeof v === "object" && v !== null)
+      for (const [k, x] of Object.entries(v))
+        if (typeof x === "object" && x !== null) walk(x);
+        else leaves.push({ parent: v as Record<string, unknown>, key: k });
+  };
+  walk(value);
+  if (leaves.length === 0) return JSON.stringify(value);
+  const leaf = leaves[pick % leaves.length]!;
+  (leaf.parent as Record<string | number, unknown>)[leaf.key] = "@@LEAF@@";
+  return JSON.stringify(value).replace('"@@LEAF@@"', raw);
+}
+
+const scenarioText = fc.oneof(
+  {
+    weight: 1,
+    arbitrary: scenarioArbitrary({ serversMin: 2, serversMax: 3, actionsMax: 4, partitionsMax: 1, crashesMax: 1 }).map(
+      (s) => JSON.stringify(s),
+    ),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(
+        scenarioArbitrary({ serversMin: 2, serversMax: 3, actionsMax: 4, partitionsMax: 1, crashesMax: 1 }),
+        fc.nat(),
+        fc.constantFrom(...HOSTILE_JSON),
+      )
+      .map(([s, pick, raw]) => withLeafReplaced(s, pick, raw)),
+  },
+  { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
+  { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 60 }) },
+);
+
+describe("fuzz: the command line", () => {
+  it("scenario files: run answers 0/1 with a report or 2 with one line", async () => {
+    const dir = tempDir();
+    const file = join(dir, "s.json");
+    await fc.assert(
+      fc.asyncProperty(scenarioText, async (text) => {
+        writeFileSync(file, text);
+        const problem = contractBroken(await cli("run", file, "--no-signing"));
+        if (problem) throw new Error(problem);
+      }),
+      { seed: fuzzSeed(13_200), numRuns: fuzzRuns(40) },
+    );
+  });
+
+  it("argument lists: every command answers 0/1 with a report or 2 with one line", async () => {
+    const dir = tempDir();
+    const results = join(dir, "r.jsonl");
+    writeFileSync(results, "");
+    const word = fc.constantFrom(
+      "run",
+      "sweep",
+      "merge",
+      "list",
+      "resolve",
+      "help",
+      "nosuch",
+      "--help",
+      "-h",
+      "--version",
+      "three-servers",
+      "no-such-scenario",
+      results,
+      dir,
+      "/dev/full",
+      "/proc/x",
+      join(dir, "missing", "x"),
+      "--seed",
+      "--seeds",
+      "--workers",
+      "--out",
+      "--trace",
+      "--json",
+      "--room-version",
+      "--no-signing",
+      "--resume",
+      "--shard",
+      "--bogus",
+      "--seed=-1",
+      "1",
+      "0",
+      "-1",
+      "07",
+      " 7",
+      "7.0",
+      "1.5",
+      "abc",
+      "",
+      "1..1",
+      "2..1",
+      "1..",
+      "0..9007199254740992",
+      "1000",
+      "0/1",
+      "1/0",
+      "11",
+      "99",
+      "\uD800",
+    );
+    // Relative output paths ("--trace 1") land in the temporary directory, not the checkout.
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      await fuzzArgs(word);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
+
+async function fuzzArgs(word: fc.Arbitrary<string>): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(fc.array(word, { minLength: 0, maxLength: 6 }), async (args) => {
+      // Keep the slice fast: sweeps run one seed on one worker; no run writes outside the temporary directory.
+      if (args.includes("sweep") && args.some((a) => /^\d+\.\.\d+$/.test(a) && a !== "1..1")) return;
+      const problem = contractBroken(await cli(...args));
+      if (problem) throw new Error(`${JSON.stringify(args)}: ${problem}`);
+    }),
+    { seed: fuzzSeed(13_300), numRuns: fuzzRuns(60) },
+  );
+}
