@@ -3,6 +3,7 @@
 // real time is the point); they never assert on time.
 
 import { runCryptoBench } from "./crypto.bench.ts";
+import { runDayLongSplitBench } from "./day-long-split.bench.ts";
 import { runEngineBench } from "./engine.bench.ts";
 import { runStateResBench } from "./state-res.bench.ts";
 import { runSweepBench } from "./sweep.bench.ts";
@@ -12,6 +13,7 @@ const SUITES: ReadonlyArray<{ name: string; run: () => void | Promise<void> }> =
   { name: "state resolution", run: runStateResBench },
   { name: "engine throughput", run: runEngineBench },
   { name: "sweep throughput", run: runSweepBench },
+  { name: "day-long split, whole process", run: runDayLongSplitBench },
 ];
 
 const only = process.argv.slice(2);
