@@ -2,7 +2,6 @@
 // seed at a time (the next one as soon as it is free), so slow seeds do not hold up the
 // others. Results come back in any order; `onLine` sees them as they finish.
 
-import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { ScenarioRef } from "../load-scenario.ts";
 import type { SweepOptions } from "./run-seed.ts";
@@ -34,17 +33,6 @@ export function defaultWorkerScript(): WorkerScript {
   return { file: new URL("../ts-worker.js", import.meta.url), entry: new URL("./worker.ts", import.meta.url).href };
 }
 
-/**
- * A worker collects its garbage on its own thread: V8's helper threads for the heap are
- * shared by the whole process, so with one worker per CPU they would only compete with
- * the workers (one worker alone used 1.4 CPUs). The flag is process-wide and read when a
- * thread's heap is made, so it is set before the first worker starts; the main thread
- * only hands out seeds and writes lines.
- */
-function collectGarbageOnEachThread(): void {
-  setFlagsFromString("--single-threaded-gc");
-}
-
 export async function runSeedsOnWorkers(
   ref: ScenarioRef,
   seeds: readonly number[],
@@ -57,7 +45,6 @@ export async function runSeedsOnWorkers(
   const queue = [...seeds];
   const count = Math.max(1, Math.min(workers, seeds.length));
   const input: WorkerInput = { ...(script.entry ? { entry: script.entry } : {}), ref, options };
-  collectGarbageOnEachThread();
   await new Promise<void>((resolve, reject) => {
     const threads: Worker[] = [];
     let outstanding = seeds.length;
