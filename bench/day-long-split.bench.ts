@@ -41,6 +41,8 @@ export async function runDayLongSplitBench(): Promise<void> {
       goal: `< ${GOAL_S} s ${median < GOAL_S ? "met" : "NOT met"}`,
     });
   }
-  console.log(`netsplit run day-long-split (5 servers, split 24 h, a message a minute per side, then heal), whole process, ${RUNS} runs`);
+  console.log(
+    `netsplit run day-long-split (5 servers, split 24 h, a message a minute per side, then heal), whole process, ${RUNS} runs`,
+  );
   console.table(rows);
 }

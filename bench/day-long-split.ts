@@ -16,7 +16,9 @@ const SIDES = [
 
 export function dayLongSplit(): object {
   const timeline: object[] = [{ at: 0, do: "createRoom", user: USERS[0], room: "room", preset: "public_chat" }];
-  USERS.slice(1).forEach((user, i) => timeline.push({ at: 100 * (i + 1), do: "join", user, room: "room", via: ["hs1"], expect: "ok" }));
+  USERS.slice(1).forEach((user, i) =>
+    timeline.push({ at: 100 * (i + 1), do: "join", user, room: "room", via: ["hs1"], expect: "ok" }),
+  );
   const splitAt = MINUTE_MS;
   timeline.push({ at: splitAt, do: "partition", partition: { shape: "split", sides: SIDES } });
   for (let minute = 1; minute <= SPLIT_MINUTES; minute++) {
@@ -24,7 +26,13 @@ export function dayLongSplit(): object {
     for (const side of SIDES) {
       const server = side[minute % side.length]!;
       const user = USERS[SERVERS.indexOf(server)]!;
-      timeline.push({ at: splitAt + minute * MINUTE_MS - 30_000, do: "message", user, room: "room", body: `${server} at minute ${minute}` });
+      timeline.push({
+        at: splitAt + minute * MINUTE_MS - 30_000,
+        do: "message",
+        user,
+        room: "room",
+        body: `${server} at minute ${minute}`,
+      });
     }
   }
   const healAt = splitAt + (SPLIT_MINUTES + 1) * MINUTE_MS;

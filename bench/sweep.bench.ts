@@ -25,7 +25,11 @@ export async function runSweepBench(): Promise<void> {
   for (const workers of WORKER_COUNTS) {
     const cpuBefore = childrenCpuSeconds();
     const ms = millisecondsFor(() => {
-      const r = spawnSync(process.execPath, [BIN, "sweep", SCENARIO, "--seeds", `1..${SEEDS}`, "--workers", String(workers), "--json"], { encoding: "utf8" });
+      const r = spawnSync(
+        process.execPath,
+        [BIN, "sweep", SCENARIO, "--seeds", `1..${SEEDS}`, "--workers", String(workers), "--json"],
+        { encoding: "utf8" },
+      );
       if (r.status !== 0) throw new Error(`netsplit sweep exited ${r.status ?? r.signal}:\n${r.stderr}`);
     }, 1);
     const cpuAfter = childrenCpuSeconds();
@@ -40,9 +44,13 @@ export async function runSweepBench(): Promise<void> {
       "wall s": (ms / 1000).toFixed(2),
     });
   }
-  console.log(`netsplit sweep ${SCENARIO} --seeds 1..${SEEDS} (signing on), the whole process; ${availableParallelism()} CPUs`);
+  console.log(
+    `netsplit sweep ${SCENARIO} --seeds 1..${SEEDS} (signing on), the whole process; ${availableParallelism()} CPUs`,
+  );
   console.table(rows);
-  console.log("The speed-up needs free CPUs: on a shared machine compare CPU s per seed (about equal for 1 and 2 workers when nothing is wasted).");
+  console.log(
+    "The speed-up needs free CPUs: on a shared machine compare CPU s per seed (about equal for 1 and 2 workers when nothing is wasted).",
+  );
 }
 
 /**

@@ -50,7 +50,9 @@ export async function build() {
     format: "esm",
     target: "node20",
     // Bundled CommonJS packages (seedrandom) call require(); an ES module has none of its own.
-    banner: { js: 'import { createRequire as __netsplitRequire } from "node:module"; const require = __netsplitRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __netsplitRequire } from "node:module"; const require = __netsplitRequire(import.meta.url);',
+    },
     sourcemap: "linked",
     outdir: OUT_DIR,
     write: false,
