@@ -3,6 +3,7 @@
 // real time is the point); they never assert on time.
 
 import { runCryptoBench } from "./crypto.bench.ts";
+import { runDayLongSplitBench } from "./day-long-split.bench.ts";
 import { runEngineBench } from "./engine.bench.ts";
 import { runEngineGrowthBench } from "./engine-growth.bench.ts";
 import { runStateResBench } from "./state-res.bench.ts";
@@ -14,6 +15,7 @@ const SUITES: ReadonlyArray<{ name: string; run: () => void | Promise<void> }> =
   { name: "engine throughput", run: runEngineBench },
   { name: "engine growth and memory", run: runEngineGrowthBench },
   { name: "sweep throughput", run: runSweepBench },
+  { name: "day-long split, whole process", run: runDayLongSplitBench },
 ];
 
 const only = process.argv.slice(2);

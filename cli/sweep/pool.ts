@@ -9,15 +9,29 @@ import type { SweepLine } from "./sweep-line.ts";
 
 /** What a worker thread receives (cli/sweep/worker.ts). */
 export interface WorkerInput {
-  entry: string;
+  /** The TypeScript module cli/ts-worker.js imports (absent when the worker is prebuilt). */
+  entry?: string;
   ref: ScenarioRef;
   options: SweepOptions;
 }
 
+/** The file a worker thread starts from, and the TypeScript entry it loads if it is the tsx shim. */
+export interface WorkerScript {
+  file: URL;
+  entry?: string;
+}
+
 export type WorkerReply = { seed: number; line: SweepLine } | { fatal: string };
 
-const TS_WORKER = new URL("../ts-worker.js", import.meta.url);
-const ENTRY = new URL("./worker.ts", import.meta.url).href;
+/**
+ * Run from the prebuilt bundle (dist-cli/, cli/prebuilt.js), this code is JavaScript and the
+ * worker is the bundle's worker.js beside it; run from the TypeScript source (tests, tsx),
+ * each worker compiles worker.ts through cli/ts-worker.js.
+ */
+export function defaultWorkerScript(): WorkerScript {
+  if (import.meta.url.endsWith(".js")) return { file: new URL("./worker.js", import.meta.url) };
+  return { file: new URL("../ts-worker.js", import.meta.url), entry: new URL("./worker.ts", import.meta.url).href };
+}
 
 export async function runSeedsOnWorkers(
   ref: ScenarioRef,
@@ -25,11 +39,12 @@ export async function runSeedsOnWorkers(
   options: SweepOptions,
   workers: number,
   onLine: (line: SweepLine) => void,
+  script: WorkerScript = defaultWorkerScript(),
 ): Promise<void> {
   if (seeds.length === 0) return;
   const queue = [...seeds];
   const count = Math.max(1, Math.min(workers, seeds.length));
-  const input: WorkerInput = { entry: ENTRY, ref, options };
+  const input: WorkerInput = { ...(script.entry ? { entry: script.entry } : {}), ref, options };
   await new Promise<void>((resolve, reject) => {
     const threads: Worker[] = [];
     let outstanding = seeds.length;
@@ -42,7 +57,7 @@ export async function runSeedsOnWorkers(
       else resolve();
     };
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(TS_WORKER, { workerData: input });
+      const worker = new Worker(script.file, { workerData: input });
       threads.push(worker);
       const next = () => {
         const seed = queue.shift();

@@ -1,0 +1,98 @@
+// The CLI as prebuilt JavaScript: esbuild bundles cli/main.ts and the sweep's worker into
+// dist-cli/ (git-ignored), so that `netsplit` and each worker thread start without
+// compiling TypeScript (through tsx that costs about a second of CPU per process and per
+// worker). cli/bin.js calls freshBundle() on every start: it rebuilds only when a file
+// the last build read has changed (size or mtime, listed in dist-cli/inputs.json), or is
+// gone. Plain JavaScript because it runs before anything could compile TypeScript.
+//
+// `node cli/prebuilt.js` builds (or checks) by hand; `npm run build:cli` does the same.
+
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const OUT_DIR = join(ROOT, "dist-cli");
+const INPUTS = join(OUT_DIR, "inputs.json");
+/** Bundle name → TypeScript entry. The names are what cli/sweep/pool.ts expects beside it. */
+const ENTRIES = { main: "cli/main.ts", worker: "cli/sweep/worker.ts" };
+// Bumped when the build's options change, so that an old bundle is rebuilt.
+const FORMAT = 1;
+
+/** Whether dist-cli/ was built from the files as they are now. */
+export function isFresh() {
+  let recorded;
+  try {
+    recorded = JSON.parse(readFileSync(INPUTS, "utf8"));
+  } catch {
+    return false;
+  }
+  if (recorded.format !== FORMAT) return false;
+  for (const [file, seen] of Object.entries(recorded.files)) {
+    try {
+      const s = statSync(join(ROOT, file));
+      if (s.size !== seen.size || s.mtimeMs !== seen.mtimeMs) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Bundle the CLI into dist-cli/ (esbuild is loaded only now: fresh starts never pay for it). */
+export async function build() {
+  const esbuild = await import("esbuild");
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ENTRIES,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    // Bundled CommonJS packages (seedrandom) call require(); an ES module has none of its own.
+    banner: {
+      js: 'import { createRequire as __netsplitRequire } from "node:module"; const require = __netsplitRequire(import.meta.url);',
+    },
+    sourcemap: "linked",
+    outdir: OUT_DIR,
+    write: false,
+    metafile: true,
+    logLevel: "silent",
+  });
+  mkdirSync(OUT_DIR, { recursive: true });
+  // Each file is written whole under a temporary name and renamed: several `netsplit`
+  // processes started at once (tests, a sweep's shards) may all build, and none may read
+  // half a file. inputs.json goes last, so a crash in between leaves a stale build.
+  for (const file of result.outputFiles) writeWhole(file.path, file.contents);
+  const files = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    files[input] = sizeAndTime(join(ROOT, input));
+  }
+  // A changed package.json (a dependency updated) rebuilds too.
+  files["package.json"] = sizeAndTime(join(ROOT, "package.json"));
+  writeWhole(INPUTS, JSON.stringify({ format: FORMAT, files }, null, 1) + "\n");
+}
+
+function sizeAndTime(path) {
+  const s = statSync(path);
+  return { size: s.size, mtimeMs: s.mtimeMs };
+}
+
+function writeWhole(path, contents) {
+  const temporary = `${path}.${process.pid}.tmp`;
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(temporary, contents);
+  renameSync(temporary, path);
+}
+
+/** The URL of dist-cli/main.js, built first when missing or stale. */
+export async function freshBundle() {
+  if (!isFresh()) await build();
+  return pathToFileURL(join(OUT_DIR, "main.js"));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const fresh = isFresh();
+  if (!fresh) await build();
+  process.stdout.write(`${relative(process.cwd(), OUT_DIR) || "."}/: ${fresh ? "up to date" : "built"}\n`);
+}
