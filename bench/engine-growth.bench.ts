@@ -50,7 +50,7 @@ function grow(servers: number, messages: number, sendersPerRound: number, trace:
   const cpuUs = cpuMicrosecondsOf(() => talk(setup, messages, sendersPerRound));
   const heapBytes = heapAfterGc() - heapBefore;
   // Read after the heap is measured: the world is alive while it is.
-  const extremities = Math.max(...world.serverNames().map((n) => world.server(n).room(roomId)!.extremityIds().length));
+  const extremities = world.serverNames().reduce((most, n) => Math.max(most, world.server(n).room(roomId)!.extremityIds().length), 0);
   return { servers, messages, deliveries: world.trace.count("pdu.accepted") - accepted, dummies, extremities, cpuUs, heapBytes, trace };
 }
 

@@ -35,7 +35,7 @@ const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const min = (xs: readonly number[]): number => Math.min(...xs);
+const min = (xs: readonly number[]): number => xs.reduce((a, b) => Math.min(a, b), Infinity);
 const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const count = (n: number): string => n.toLocaleString("en-US");
 

@@ -242,7 +242,7 @@ function* fetchMissingEvents(host: PipelineHost, room: RoomStore, origin: string
   let latest: EventId[] = [id];
   for (let request = 0; request < missingEventsRequestsMax && latest.length > 0; request++) {
     const extremities = room.extremityIds();
-    const minDepth = Math.min(...extremities.map((x) => room.get(x)!.pdu.depth), Number.MAX_SAFE_INTEGER);
+    const minDepth = extremities.reduce((least, x) => Math.min(least, room.get(x)!.pdu.depth), Number.MAX_SAFE_INTEGER);
     const outcome = yield* rpc(origin, {
       method: "POST",
       path: `${FEDERATION}/get_missing_events/${room.roomId}`,
