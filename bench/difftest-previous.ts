@@ -98,7 +98,7 @@ function answer(core: Core, c: Case): string {
 function forkedRoomCase(seed: number): Case {
   const random = mulberry32(seed);
   const pick = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-  const roomVersion = ROOM_VERSIONS[seed % ROOM_VERSIONS.length];
+  const roomVersion = ROOM_VERSIONS[seed % ROOM_VERSIONS.length]!;
   const room = generateForkedRoom({
     roomVersion: current.parseRoomVersion(roomVersion),
     random,
