@@ -35,7 +35,8 @@ export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVers
   const parsed = parsedPowerLevels(content, version);
   if (users !== undefined) {
     if (!isJsonObject(users)) return deny(r.users, "users is not an object");
-    const bad = parsed.firstBadUserEntry();
+    // The PL event this one replaces, when it checked out, vouches for the entries kept as they were.
+    const bad = parsed.firstBadUserEntry(auth.powerLevels ? parsedPowerLevels(auth.powerLevels.content, version) : undefined);
     if (bad?.problem === "user id") return deny(r.users, `users holds ${JSON.stringify(bad.userId)}, not a valid user id`);
     if (bad?.problem === "level") return deny(r.users, `users[${JSON.stringify(bad.userId)}] is not an integer`);
   }

@@ -42,12 +42,16 @@ export interface AuthChainIndexOptions {
  * resolution in `options.authChains`, or made by resolveState for one call. The room
  * version and the event lookup may be given here or are attached by resolveState.
  */
+/** byId's mark for an event on indexNew's current path. */
+const IN_PROGRESS = -1;
+
 export class AuthChainIndex {
   private version: RoomVersion | undefined;
   private fetchEvent: FetchEvent | undefined;
   private readonly walkStepsMax: number;
 
   private readonly ids: EventId[] = [];
+  /** Dense index by event id; IN_PROGRESS while indexNew walks below the event. */
   private readonly byId = new Map<EventId, number>();
   /** Per index: indices of its (effective) auth events, deduplicated, ascending. */
   private readonly authOf: Int32Array[] = [];
@@ -273,44 +277,58 @@ export class AuthChainIndex {
 
   /** Index `id` and its unindexed ancestors, ancestors first. Explicit stack, no recursion. */
   private indexNew(id: EventId): number {
-    // Depth-first, one child at a time; `inProgress` holds exactly the current path, so
-    // meeting one of its events again means the auth events form a cycle.
-    const stack: Array<{ id: EventId; pdu: Pdu; auth: EventId[]; next: number }> = [];
-    const inProgress = new Set<EventId>();
+    // Depth-first, one child at a time. The events of the current path are marked IN_PROGRESS
+    // in byId (no second set to keep: this runs once per event of the room), so meeting one
+    // of them again means the auth events form a cycle. The stack is three parallel arrays.
     const fetchEvent = this.fetchEvent;
     const version = this.version;
     if (fetchEvent === undefined || version === undefined) {
       throw new Error(`AuthChainIndex: cannot index ${id} before a room version and fetchEvent are attached`);
     }
+    const byId = this.byId;
+    const ids: EventId[] = [];
+    const pdus: Pdu[] = [];
+    const auths: EventId[][] = [];
+    const next: number[] = [];
     const open = (eventId: EventId): void => {
       const pdu = mustFetch(fetchEvent, eventId);
-      stack.push({ id: eventId, pdu, auth: effectiveAuthEventIds(pdu, version), next: 0 });
-      inProgress.add(eventId);
+      ids.push(eventId);
+      pdus.push(pdu);
+      auths.push(effectiveAuthEventIds(pdu, version));
+      next.push(0);
+      byId.set(eventId, IN_PROGRESS);
     };
-    open(id);
-    let steps = 0;
-    while (stack.length > 0) {
-      if (++steps > this.walkStepsMax) {
-        throw new Error(`AuthChainIndex: indexing ${id} took more than ${this.walkStepsMax} steps (AUTH_WALK_STEPS_MAX)`);
+    try {
+      open(id);
+      let steps = 0;
+      while (ids.length > 0) {
+        if (++steps > this.walkStepsMax) {
+          throw new Error(`AuthChainIndex: indexing ${id} took more than ${this.walkStepsMax} steps (AUTH_WALK_STEPS_MAX)`);
+        }
+        const top = ids.length - 1;
+        const auth = auths[top]!;
+        let child: EventId | undefined;
+        while (next[top]! < auth.length) {
+          const candidate = auth[next[top]!++]!;
+          const known = byId.get(candidate);
+          if (known === IN_PROGRESS) throw new Error(`AuthChainIndex: auth events of ${candidate} form a cycle`);
+          if (known !== undefined) continue;
+          child = candidate;
+          break;
+        }
+        if (child !== undefined) {
+          open(child);
+          continue;
+        }
+        this.assign(ids.pop()!, pdus.pop()!, auths.pop()!);
+        next.pop();
       }
-      const frame = stack[stack.length - 1]!;
-      let child: EventId | undefined;
-      while (frame.next < frame.auth.length) {
-        const candidate = frame.auth[frame.next++]!;
-        if (this.byId.has(candidate)) continue;
-        if (inProgress.has(candidate)) throw new Error(`AuthChainIndex: auth events of ${candidate} form a cycle`);
-        child = candidate;
-        break;
-      }
-      if (child !== undefined) {
-        open(child);
-        continue;
-      }
-      stack.pop();
-      inProgress.delete(frame.id);
-      this.assign(frame.id, frame.pdu, frame.auth);
+    } catch (e) {
+      // Leave the index as it was before the failed event: no marks behind.
+      for (const pending of ids) byId.delete(pending);
+      throw e;
     }
-    return this.byId.get(id)!;
+    return byId.get(id)!;
   }
 
   /** Give an event whose auth events are all indexed the next index. */

@@ -78,27 +78,37 @@ export function reverseTopologicalPowerOrdering(
   graph: ReadonlyMap<EventId, readonly EventId[]>,
   sortKey: (id: EventId) => PowerSortKey,
 ): EventId[] {
-  const remaining = new Map<EventId, number>();
-  const citedBy = new Map<EventId, EventId[]>();
-  const heap = new BinaryHeap<PowerSortKey>(powerOrderLess);
-  for (const [id, auth] of graph) {
-    remaining.set(id, auth.length);
+  // Dense ids 0..n-1 in the graph's order, and the "cited by" edges as one flat list per
+  // event (offsets into `citers`): integer arrays instead of maps keyed by event id.
+  const ids = [...graph.keys()];
+  const dense = new Map<EventId, number>();
+  for (let i = 0; i < ids.length; i++) dense.set(ids[i]!, i);
+  const remaining = new Int32Array(ids.length);
+  const citedCount = new Int32Array(ids.length + 1);
+  for (let i = 0; i < ids.length; i++) {
+    const auth = graph.get(ids[i]!)!;
+    remaining[i] = auth.length;
     for (const a of auth) {
-      if (!graph.has(a)) throw new Error(`reverseTopologicalPowerOrdering: ${id} cites ${a}, which is not in the set`);
-      let list = citedBy.get(a);
-      if (list === undefined) citedBy.set(a, (list = []));
-      list.push(id);
+      const ai = dense.get(a);
+      if (ai === undefined) throw new Error(`reverseTopologicalPowerOrdering: ${ids[i]} cites ${a}, which is not in the set`);
+      citedCount[ai + 1]!++;
     }
-    if (auth.length === 0) heap.push(sortKey(id));
   }
+  for (let i = 0; i < ids.length; i++) citedCount[i + 1]! += citedCount[i]!;
+  const citers = new Int32Array(citedCount[ids.length]!);
+  const fill = citedCount.slice(0, ids.length);
+  for (let i = 0; i < ids.length; i++) for (const a of graph.get(ids[i]!)!) citers[fill[dense.get(a)!]!++] = i;
+
+  const heap = new BinaryHeap<PowerSortKey>(powerOrderLess);
+  for (let i = 0; i < ids.length; i++) if (remaining[i] === 0) heap.push(sortKey(ids[i]!));
   const out: EventId[] = [];
   // Each event is pushed and popped once: the loop runs |graph| times.
   for (let next = heap.pop(); next !== undefined; next = heap.pop()) {
     out.push(next.eventId);
-    for (const parent of citedBy.get(next.eventId) ?? []) {
-      const left = remaining.get(parent)! - 1;
-      remaining.set(parent, left);
-      if (left === 0) heap.push(sortKey(parent));
+    const n = dense.get(next.eventId)!;
+    for (let c = citedCount[n]!; c < citedCount[n + 1]!; c++) {
+      const parent = citers[c]!;
+      if (--remaining[parent]! === 0) heap.push(sortKey(ids[parent]!));
     }
   }
   if (out.length !== graph.size) throw new Error("reverseTopologicalPowerOrdering: the auth events form a cycle");

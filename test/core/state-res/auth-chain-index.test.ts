@@ -72,6 +72,16 @@ describe("auth chain", () => {
     expect(() => index.indexOf("$X" as EventId)).toThrow(/cycle/);
   });
 
+  it("a failed walk leaves nothing behind: the same error again, and other events index as before", () => {
+    const base = dagOf({ $A: [] }).fetch("$A" as EventId)!;
+    const events: Record<string, Pdu> = { $A: base, $X: { ...base, auth_events: ["$A", "$Y"] }, $Y: { ...base, auth_events: ["$X"] }, $Z: { ...base, auth_events: ["$A"] } };
+    const index = new AuthChainIndex({ roomVersion: parseRoomVersion("10"), fetchEvent: (id) => events[id] });
+    expect(() => index.indexOf("$X" as EventId)).toThrow(/cycle/);
+    expect(() => index.indexOf("$Y" as EventId)).toThrow(/cycle/);
+    expect(index.authChain("$Z" as EventId)).toEqual(["$A"]);
+    expect(index.size).toBe(2);
+  });
+
   it("a walk longer than its named limit stops with an error", () => {
     const links: Record<string, string[]> = { $e0: [] };
     for (let i = 1; i < 30; i++) links[`$e${i}`] = [`$e${i - 1}`];
