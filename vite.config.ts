@@ -15,7 +15,12 @@ export default defineConfig({
     // builds at load time are plain values). Saying so lets the page's thread import a few
     // names through sim/index.ts while the rest of the engine stays in the worker's chunk.
     rolldownOptions: {
-      treeshake: { moduleSideEffects: [{ test: /[\\/]sim[\\/]/, sideEffects: false }, { test: /[\\/]@xstate[\\/]fsm[\\/]/, sideEffects: false }] },
+      treeshake: {
+        moduleSideEffects: [
+          { test: /[\\/]sim[\\/]/, sideEffects: false },
+          { test: /[\\/]@xstate[\\/]fsm[\\/]/, sideEffects: false },
+        ],
+      },
     },
   },
   worker: { format: "es" },

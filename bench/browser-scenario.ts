@@ -14,10 +14,18 @@ export const TRAFFIC_TO_MS = 130_000;
 export function benchScenario(): Record<string, unknown> {
   const servers = Array.from({ length: BENCH_SERVERS }, (_, i) => `hs${String(i + 1).padStart(2, "0")}`);
   const users = servers.map((s) => `@user:${s}`);
-  const timeline: Array<Record<string, unknown>> = [{ at: 0, do: "createRoom", user: users[0], room: "room", preset: "public_chat", name: "Twelve" }];
-  users.slice(1).forEach((user, i) => timeline.push({ at: 200 + i * JOIN_EVERY_MS, do: "join", user, room: "room", via: [servers[0]] }));
+  const timeline: Array<Record<string, unknown>> = [
+    { at: 0, do: "createRoom", user: users[0], room: "room", preset: "public_chat", name: "Twelve" },
+  ];
+  users
+    .slice(1)
+    .forEach((user, i) =>
+      timeline.push({ at: 200 + i * JOIN_EVERY_MS, do: "join", user, room: "room", via: [servers[0]] }),
+    );
   for (let at = TRAFFIC_FROM_MS; at < TRAFFIC_TO_MS; at += 500) {
-    users.forEach((user, i) => timeline.push({ at: at + i * 40, do: "message", user, room: "room", body: `tick ${at / 1000} from ${user}` }));
+    users.forEach((user, i) =>
+      timeline.push({ at: at + i * 40, do: "message", user, room: "room", body: `tick ${at / 1000} from ${user}` }),
+    );
   }
   return {
     name: "bench-twelve",

@@ -19,7 +19,15 @@ interface Sample {
 }
 
 interface Netsplit {
-  app: { settled: number; speed: number; playing: boolean; togglePlay(): void; runUntil(atMs: number): Promise<void>; frames: { start(): void; stop(): unknown }; viewModel: { atMs: number; inFlight: { messages: number; pdus: number } } | null };
+  app: {
+    settled: number;
+    speed: number;
+    playing: boolean;
+    togglePlay(): void;
+    runUntil(atMs: number): Promise<void>;
+    frames: { start(): void; stop(): unknown };
+    viewModel: { atMs: number; inFlight: { messages: number; pdus: number } } | null;
+  };
   loadScenarioJson(json: unknown, seed: string): Promise<void>;
 }
 
@@ -29,13 +37,19 @@ function bundleSizes(): void {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else rows.push({ file: path.slice(DIST.length + 1), bytes: statSync(path).size, gzip: gzipSync(readFileSync(path)).length });
+      else
+        rows.push({
+          file: path.slice(DIST.length + 1),
+          bytes: statSync(path).size,
+          gzip: gzipSync(readFileSync(path)).length,
+        });
     }
   };
   walk(DIST);
   rows.sort((a, b) => b.bytes - a.bytes);
   console.log("production bundle (dist/):");
-  for (const r of rows) console.log(`  ${r.file.padEnd(34)} ${kb(r.bytes).padStart(10)}   gzip ${kb(r.gzip).padStart(9)}`);
+  for (const r of rows)
+    console.log(`  ${r.file.padEnd(34)} ${kb(r.bytes).padStart(10)}   gzip ${kb(r.gzip).padStart(9)}`);
   const total = rows.reduce((t, r) => ({ bytes: t.bytes + r.bytes, gzip: t.gzip + r.gzip }), { bytes: 0, gzip: 0 });
   console.log(`  ${"total".padEnd(34)} ${kb(total.bytes).padStart(10)}   gzip ${kb(total.gzip).padStart(9)}`);
 }
@@ -51,10 +65,18 @@ async function main(): Promise<void> {
     const page = await browser.context.newPage();
     page.setDefaultTimeout(600_000);
     await page.goto(site.url);
-    await page.waitForFunction(() => ((globalThis as unknown as { netsplit?: Netsplit }).netsplit?.app.settled ?? 0) > 0);
-    await page.evaluate((json) => (globalThis as unknown as { netsplit: Netsplit }).netsplit.loadScenarioJson(json, "1"), benchScenario());
+    await page.waitForFunction(
+      () => ((globalThis as unknown as { netsplit?: Netsplit }).netsplit?.app.settled ?? 0) > 0,
+    );
+    await page.evaluate(
+      (json) => (globalThis as unknown as { netsplit: Netsplit }).netsplit.loadScenarioJson(json, "1"),
+      benchScenario(),
+    );
     // Everyone has joined and the chatter is under way; then play in real time.
-    await page.evaluate((at) => (globalThis as unknown as { netsplit: Netsplit }).netsplit.app.runUntil(at), TRAFFIC_FROM_MS + 8_000);
+    await page.evaluate(
+      (at) => (globalThis as unknown as { netsplit: Netsplit }).netsplit.app.runUntil(at),
+      TRAFFIC_FROM_MS + 8_000,
+    );
     const result = await page.evaluate(
       async ([measureMs, speed]) => {
         const app = (globalThis as unknown as { netsplit: Netsplit }).netsplit.app;
@@ -81,8 +103,12 @@ async function main(): Promise<void> {
     const pdus = result.samples.map((s) => s.pdus);
     const msgs = result.samples.map((s) => s.messages);
     const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
-    console.log(`\nanimating ${BENCH_SERVERS} servers at ${SPEED}× for ${(result.wallMs / 1000).toFixed(1)} s of wall time (${(result.virtualMs / 1000).toFixed(1)} s of virtual time):`);
-    console.log(`  in flight: ${mean(msgs)} messages on average (${msgs.reduce((a, b) => Math.min(a, b))}–${msgs.reduce((a, b) => Math.max(a, b))}), carrying ${mean(pdus)} PDUs on average (${pdus.reduce((a, b) => Math.min(a, b))}–${pdus.reduce((a, b) => Math.max(a, b))})`);
+    console.log(
+      `\nanimating ${BENCH_SERVERS} servers at ${SPEED}× for ${(result.wallMs / 1000).toFixed(1)} s of wall time (${(result.virtualMs / 1000).toFixed(1)} s of virtual time):`,
+    );
+    console.log(
+      `  in flight: ${mean(msgs)} messages on average (${msgs.reduce((a, b) => Math.min(a, b))}–${msgs.reduce((a, b) => Math.max(a, b))}), carrying ${mean(pdus)} PDUs on average (${pdus.reduce((a, b) => Math.min(a, b))}–${pdus.reduce((a, b) => Math.max(a, b))})`,
+    );
     console.log(`  frame times: ${JSON.stringify(result.frames)}`);
   } finally {
     await browser.close();

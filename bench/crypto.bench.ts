@@ -57,9 +57,12 @@ export function runCryptoBench(): void {
     const pub = backend.publicKey(seed);
     const unsignedEvent = { ...event, signatures: {} };
     const ids = opsPerSecond(() => computeEventId(event, ROOM_VERSION, backend));
-    const signs = opsPerSecond(() => signEvent(unsignedEvent, ROOM_VERSION, "matrix.example.org", "ed25519:a_bcde", seed, backend));
+    const signs = opsPerSecond(() =>
+      signEvent(unsignedEvent, ROOM_VERSION, "matrix.example.org", "ed25519:a_bcde", seed, backend),
+    );
     const verifies = opsPerSecond(() => {
-      if (!verifyEventSignature(event, ROOM_VERSION, "matrix.example.org", "ed25519:a_bcde", pub, backend)) throw new Error("bad signature");
+      if (!verifyEventSignature(event, ROOM_VERSION, "matrix.example.org", "ed25519:a_bcde", pub, backend))
+        throw new Error("bad signature");
     });
     rates[backend.name] = { ids, signs, verifies };
     rows.push({

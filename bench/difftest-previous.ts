@@ -63,10 +63,15 @@ async function previousCore(rev: string): Promise<{ core: Core; cleanup: () => v
 /** JSON with sorted keys, Maps as sorted objects: equal answers print equal. */
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
-    if (v instanceof Map) return Object.fromEntries([...v.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));
+    if (v instanceof Map)
+      return Object.fromEntries([...v.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : 1)));
     if (v !== null && typeof v === "object" && !Array.isArray(v)) {
       const o = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+      return Object.fromEntries(
+        Object.keys(o)
+          .sort()
+          .map((k) => [k, o[k]]),
+      );
     }
     return v;
   });
@@ -110,10 +115,13 @@ function forkedRoomCase(seed: number): Case {
   let isRejected: ((id: EventId) => boolean) | undefined;
   if (seed % 2 === 1) {
     // About one event in twelve rejected, never the create event (nothing would be left).
-    const rejected = new Set([...room.events.values()].filter((e) => e.type !== "m.room.create" && random() < 1 / 12).map((e) => e.event_id!));
+    const rejected = new Set(
+      [...room.events.values()].filter((e) => e.type !== "m.room.create" && random() < 1 / 12).map((e) => e.event_id!),
+    );
     isRejected = (id) => rejected.has(id);
   }
-  const warmSets = seed % 3 === 0 ? room.stateSets.slice(0, 1) : seed % 3 === 1 ? room.stateSets.slice(0, 2) : undefined;
+  const warmSets =
+    seed % 3 === 0 ? room.stateSets.slice(0, 1) : seed % 3 === 1 ? room.stateSets.slice(0, 2) : undefined;
   return { roomVersion, stateSets: room.stateSets, fetch: room.fetch, isRejected, warmSets };
 }
 
@@ -149,16 +157,22 @@ async function main(): Promise<number> {
       const [before, after] = [answer(previous, c), answer(current, c)];
       if (after.startsWith('{"error"')) errors++;
       if (before === after) agreed++;
-      else if (failures++ === 0) console.log(`✗ forked room seed ${seed} (v${c.roomVersion}, ${c.stateSets.length} branches):\n${firstDifference(before, after)}`);
+      else if (failures++ === 0)
+        console.log(
+          `✗ forked room seed ${seed} (v${c.roomVersion}, ${c.stateSets.length} branches):\n${firstDifference(before, after)}`,
+        );
     }
-    console.log(`forked rooms: ${agreed}/${args.rooms} agree with ${args.rev} (${rejectedRooms} with rejected events, ${errors} throwing on both sides; seeds ${args.seed}…${args.seed + args.rooms - 1})`);
+    console.log(
+      `forked rooms: ${agreed}/${args.rooms} agree with ${args.rev} (${rejectedRooms} with rejected events, ${errors} throwing on both sides; seeds ${args.seed}…${args.seed + args.rooms - 1})`,
+    );
 
     const fixtures = fc.sample(fixtureArbitrary(), { seed: args.seed, numRuns: args.fixtures });
     let fixturesAgreed = 0;
     fixtures.forEach((json, i) => {
       const [before, after] = [fixtureCase(previous, json), fixtureCase(current, json)];
       if (before === after) fixturesAgreed++;
-      else if (failures++ === 0) console.log(`✗ fixture ${i} (fast-check seed ${args.seed}):\n${firstDifference(before, after)}`);
+      else if (failures++ === 0)
+        console.log(`✗ fixture ${i} (fast-check seed ${args.seed}):\n${firstDifference(before, after)}`);
     });
     console.log(`fixtures: ${fixturesAgreed}/${fixtures.length} agree with ${args.rev} (fast-check seed ${args.seed})`);
   } finally {

@@ -50,8 +50,19 @@ function grow(servers: number, messages: number, sendersPerRound: number, trace:
   const cpuUs = cpuMicrosecondsOf(() => talk(setup, messages, sendersPerRound));
   const heapBytes = heapAfterGc() - heapBefore;
   // Read after the heap is measured: the world is alive while it is.
-  const extremities = world.serverNames().reduce((most, n) => Math.max(most, world.server(n).room(roomId)!.extremityIds().length), 0);
-  return { servers, messages, deliveries: world.trace.count("pdu.accepted") - accepted, dummies, extremities, cpuUs, heapBytes, trace };
+  const extremities = world
+    .serverNames()
+    .reduce((most, n) => Math.max(most, world.server(n).room(roomId)!.extremityIds().length), 0);
+  return {
+    servers,
+    messages,
+    deliveries: world.trace.count("pdu.accepted") - accepted,
+    dummies,
+    extremities,
+    cpuUs,
+    heapBytes,
+    trace,
+  };
 }
 
 function row(label: string, g: Growth, extra: Record<string, string> = {}): Record<string, string> {
@@ -90,23 +101,34 @@ export function runEngineGrowthBench(): void {
   });
   void world;
   const roomUs = cpuMicrosecondsOf(() => busyRoom(100, false));
-  console.log(`set-up: 100 servers added in ${(addUs / 1000).toFixed(1)} CPU ms; with one user each, all joined to one room, ${(roomUs / 1000).toFixed(0)} CPU ms (goal: well under 1 s)`);
+  console.log(
+    `set-up: 100 servers added in ${(addUs / 1000).toFixed(1)} CPU ms; with one user each, all joined to one room, ${(roomUs / 1000).toFixed(0)} CPU ms (goal: well under 1 s)`,
+  );
 
-  console.log(`\neveryone at once: every server sends one message a round, 3 rounds (dummy events ≤ 1 per message; extremities bounded by the senders)`);
+  console.log(
+    `\neveryone at once: every server sends one message a round, 3 rounds (dummy events ≤ 1 per message; extremities bounded by the senders)`,
+  );
   console.table(
     serverCounts().map((n) => {
       const g = grow(n, 3 * n, n);
-      return row(`${n} servers`, g, { "× deliveries without dummies": (g.deliveries / (g.messages * (n - 1))).toFixed(2) });
+      return row(`${n} servers`, g, {
+        "× deliveries without dummies": (g.deliveries / (g.messages * (n - 1))).toFixed(2),
+      });
     }),
   );
 
-  console.log(`\nlinear in servers: servers × 1,000 messages, ${SENDERS_PER_ROUND} senders a round (goal: flat µs and B per delivery)`);
+  console.log(
+    `\nlinear in servers: servers × 1,000 messages, ${SENDERS_PER_ROUND} senders a round (goal: flat µs and B per delivery)`,
+  );
   console.table(serverCounts().map((n) => row(`${n} servers`, grow(n, 1_000, Math.min(n, SENDERS_PER_ROUND)))));
 
-  console.log(`\nlinear in messages: 10 servers, ${SENDERS_PER_ROUND} senders a round; the trace kept (full) or only hashed (hash-only)`);
+  console.log(
+    `\nlinear in messages: 10 servers, ${SENDERS_PER_ROUND} senders a round; the trace kept (full) or only hashed (hash-only)`,
+  );
   const rows: Array<Record<string, string>> = [];
   for (const m of messageCounts()) {
-    for (const trace of ["full", "hash-only"] as const) rows.push(row(`${formatRate(m)} messages, ${trace}`, grow(10, m, SENDERS_PER_ROUND, trace)));
+    for (const trace of ["full", "hash-only"] as const)
+      rows.push(row(`${formatRate(m)} messages, ${trace}`, grow(10, m, SENDERS_PER_ROUND, trace)));
   }
   console.table(rows);
 

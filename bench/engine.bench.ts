@@ -81,7 +81,13 @@ interface Measurement {
 }
 
 /** One run on a fresh world. With `counting`, operations are counted too (which costs a little CPU). */
-function measure(servers: number, signing: boolean, messages: number, counting: boolean, sendersPerRound = Math.min(servers, SENDERS_PER_ROUND_MAX)): Measurement {
+function measure(
+  servers: number,
+  signing: boolean,
+  messages: number,
+  counting: boolean,
+  sendersPerRound = Math.min(servers, SENDERS_PER_ROUND_MAX),
+): Measurement {
   const setup = busyRoom(servers, signing);
   const trace = setup.world.trace;
   const before = { accepted: trace.count("pdu.accepted"), created: countDummies(setup.world), records: trace.length };
@@ -134,7 +140,9 @@ function row(label: string, m: Measurement, goalRate: number | undefined): Recor
     "dummy events": String(m.dummyEvents),
     "CPU µs/delivery": usPer.toFixed(1),
     "deliveries/s": formatRate(rate),
-    goal: goalRate ? `≥ ${formatRate(goalRate)}/s (${(1e6 / goalRate).toFixed(0)} µs) ${rate >= goalRate ? "met" : `×${(goalRate / rate).toFixed(1)} short`}` : "linear: flat µs/delivery",
+    goal: goalRate
+      ? `≥ ${formatRate(goalRate)}/s (${(1e6 / goalRate).toFixed(0)} µs) ${rate >= goalRate ? "met" : `×${(goalRate / rate).toFixed(1)} short`}`
+      : "linear: flat µs/delivery",
   };
 }
 
@@ -160,17 +168,27 @@ export function runEngineBench(): void {
   measure(10, false, 300, false);
   measure(10, true, 100, false);
 
-  console.log(`10 servers, one busy room, ${messages} messages (10 senders a round, ${ROUND_MS} ms apart); CPU time, best of 3 warm runs (a 4th counts operations)`);
+  console.log(
+    `10 servers, one busy room, ${messages} messages (10 senders a round, ${ROUND_MS} ms apart); CPU time, best of 3 warm runs (a 4th counts operations)`,
+  );
   const unsigned = best(4, (counting) => measure(10, false, messages, counting));
   const signed = best(4, (counting) => measure(10, true, messages, counting));
-  console.table([row("unsigned", unsigned, GOAL.deliveriesPerSecondUnsigned), { ...row("signed", signed, undefined), goal: "bounded by one native ed25519 verification per signature" }]);
+  console.table([
+    row("unsigned", unsigned, GOAL.deliveriesPerSecondUnsigned),
+    { ...row("signed", signed, undefined), goal: "bounded by one native ed25519 verification per signature" },
+  ]);
   opsTable([
     ["10 unsigned", unsigned],
     ["10 signed", signed],
   ]);
 
-  console.log(`\nscaling: servers × ${messages} messages, unsigned (at most ${SENDERS_PER_ROUND_MAX} senders a round); best of 3 below 30 servers, else one run (which also counts)`);
-  const scaling: Array<[string, Measurement]> = serverCounts().map((n) => [`${n} servers`, best(n < 30 ? 4 : 1, (counting) => measure(n, false, messages, counting))]);
+  console.log(
+    `\nscaling: servers × ${messages} messages, unsigned (at most ${SENDERS_PER_ROUND_MAX} senders a round); best of 3 below 30 servers, else one run (which also counts)`,
+  );
+  const scaling: Array<[string, Measurement]> = serverCounts().map((n) => [
+    `${n} servers`,
+    best(n < 30 ? 4 : 1, (counting) => measure(n, false, messages, counting)),
+  ]);
   console.table(scaling.map(([label, m]) => row(label, m, undefined)));
   opsTable(scaling);
 

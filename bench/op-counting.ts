@@ -8,7 +8,10 @@ import { installOpCounter, zeroOpCounts, type CryptoBackend } from "../core/inde
 
 export type OpTotals = Record<string, number>;
 
-export function countingCrypto(inner: CryptoBackend): { crypto: CryptoBackend; counts: { sha256: number; ed25519Verify: number } } {
+export function countingCrypto(inner: CryptoBackend): {
+  crypto: CryptoBackend;
+  counts: { sha256: number; ed25519Verify: number };
+} {
   const counts = { sha256: 0, ed25519Verify: 0 };
   const crypto: CryptoBackend = {
     name: inner.name,
@@ -29,7 +32,10 @@ export function countingCrypto(inner: CryptoBackend): { crypto: CryptoBackend; c
 }
 
 /** Run `fn` with every counter on; the totals of what it did. */
-export function countOpsDuring(counted: { counts: { sha256: number; ed25519Verify: number } }, fn: () => void): OpTotals {
+export function countOpsDuring(
+  counted: { counts: { sha256: number; ed25519Verify: number } },
+  fn: () => void,
+): OpTotals {
   const ops = zeroOpCounts();
   const crypto = { ...counted.counts };
   const previous = installOpCounter(ops);
@@ -38,5 +44,9 @@ export function countOpsDuring(counted: { counts: { sha256: number; ed25519Verif
   } finally {
     installOpCounter(previous);
   }
-  return { ...ops, sha256: counted.counts.sha256 - crypto.sha256, ed25519Verify: counted.counts.ed25519Verify - crypto.ed25519Verify };
+  return {
+    ...ops,
+    sha256: counted.counts.sha256 - crypto.sha256,
+    ed25519Verify: counted.counts.ed25519Verify - crypto.ed25519Verify,
+  };
 }

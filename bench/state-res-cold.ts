@@ -9,8 +9,11 @@ import { getHeapStatistics } from "node:v8";
 import { parseRoomVersion, resolveState, type EventId, type Pdu, type StateKey } from "../core/index.ts";
 
 const [path, roomVersion] = process.argv.slice(2);
-if (path === undefined || roomVersion === undefined) throw new Error("usage: state-res-cold.ts <room.jsonl> <room version>");
-const lines = readFileSync(path, "utf8").split("\n").filter((l) => l !== "");
+if (path === undefined || roomVersion === undefined)
+  throw new Error("usage: state-res-cold.ts <room.jsonl> <room version>");
+const lines = readFileSync(path, "utf8")
+  .split("\n")
+  .filter((l) => l !== "");
 const sets = JSON.parse(lines.pop()!) as Array<Array<[StateKey, EventId]>>;
 const events = new Map<EventId, Pdu>();
 for (const line of lines) {

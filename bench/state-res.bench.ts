@@ -15,7 +15,14 @@ import { fileURLToPath } from "node:url";
 import { AuthChainIndex, conflictedStateSet, parseRoomVersion, resolveState } from "../core/index.ts";
 import type { ForkedRoom } from "../scenarios/generators/forked-room.ts";
 import { millisecondSamples } from "./clock.ts";
-import { BENCH_ROOM_VERSION, COLD_OVER_WARM_MAX, generateBenchRoom, GROWTH_MAX, ISSUE_ROOMS, type BenchRoom } from "./state-res-rooms.ts";
+import {
+  BENCH_ROOM_VERSION,
+  COLD_OVER_WARM_MAX,
+  generateBenchRoom,
+  GROWTH_MAX,
+  ISSUE_ROOMS,
+  type BenchRoom,
+} from "./state-res-rooms.ts";
 
 const COLD_SCRIPT = fileURLToPath(new URL("./state-res-cold.ts", import.meta.url));
 
@@ -43,14 +50,20 @@ function measure(room: BenchRoom, roomVersionId: string, cold: boolean): Measure
   const roomVersion = parseRoomVersion(roomVersionId);
   const forked = generateBenchRoom(room, roomVersionId);
   const prebuiltIndex = new AuthChainIndex();
-  const { explanation } = resolveState(roomVersion, forked.stateSets, forked.fetch, { explain: true, authChains: prebuiltIndex });
+  const { explanation } = resolveState(roomVersion, forked.stateSets, forked.fetch, {
+    explain: true,
+    authChains: prebuiltIndex,
+  });
   // Warm-up, fresh and prebuilt, so that the timed runs do not compile the code.
   for (let i = 0; i < room.warmups; i++) {
     resolveState(roomVersion, forked.stateSets, forked.fetch);
     resolveState(roomVersion, forked.stateSets, forked.fetch, { authChains: prebuiltIndex });
   }
   const fresh = millisecondSamples(() => resolveState(roomVersion, forked.stateSets, forked.fetch), room.repeats);
-  const prebuilt = millisecondSamples(() => resolveState(roomVersion, forked.stateSets, forked.fetch, { authChains: prebuiltIndex }), room.repeats);
+  const prebuilt = millisecondSamples(
+    () => resolveState(roomVersion, forked.stateSets, forked.fetch, { authChains: prebuiltIndex }),
+    room.repeats,
+  );
   const conflicted = conflictedStateSet(forked.stateSets);
   return {
     room,
@@ -74,7 +87,10 @@ function coldRun(room: ForkedRoom, roomVersion: string): Measured["cold"] {
     for (const pdu of room.events.values()) lines.push(JSON.stringify(pdu));
     lines.push(JSON.stringify(room.stateSets.map((s) => [...s])));
     writeFileSync(path, lines.join("\n") + "\n");
-    const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", COLD_SCRIPT, path, roomVersion], { encoding: "utf8", maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", COLD_SCRIPT, path, roomVersion], {
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+    });
     if (r.status !== 0) throw new Error(`cold run failed (${r.status ?? r.signal}): ${r.stderr}`);
     return JSON.parse(r.stdout) as Measured["cold"];
   } finally {
@@ -107,13 +123,17 @@ function synapseRatio(range: string, best: number, typical: number): string {
 }
 
 export function runStateResBench(): void {
-  console.log(`room version ${BENCH_ROOM_VERSION} (state resolution v2); warm = the minimum of the fresh runs; Synapse 1.150 figures from issue 11 (its author's runs, not ours)`);
+  console.log(
+    `room version ${BENCH_ROOM_VERSION} (state resolution v2); warm = the minimum of the fresh runs; Synapse 1.150 figures from issue 11 (its author's runs, not ours)`,
+  );
   const rows = ISSUE_ROOMS.map((room) => measure(room, BENCH_ROOM_VERSION, true));
   console.table(rows.map(issueRow));
   const [, eleven, fortyFive] = rows;
   if (eleven && fortyFive) {
     const growth = min(fortyFive.fresh) / min(eleven.fresh);
-    console.log(`growth 11k → 45k (×${(fortyFive.events / eleven.events).toFixed(1)} events): ×${growth.toFixed(1)} fresh (goal ≤ ×${GROWTH_MAX}), ×${(min(fortyFive.prebuilt) / min(eleven.prebuilt)).toFixed(1)} prebuilt`);
+    console.log(
+      `growth 11k → 45k (×${(fortyFive.events / eleven.events).toFixed(1)} events): ×${growth.toFixed(1)} fresh (goal ≤ ×${GROWTH_MAX}), ×${(min(fortyFive.prebuilt) / min(eleven.prebuilt)).toFixed(1)} prebuilt`,
+    );
   }
   console.log(`cold goal: within ×${COLD_OVER_WARM_MAX} of warm`);
   console.log(`\nroom version 12 (state resolution v2.1), same rooms`);

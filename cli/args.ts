@@ -8,13 +8,24 @@ import { UsageError } from "./command.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
-export type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O & { help: { type: "boolean"; short: "h" } }; allowPositionals: true; strict: true }>>;
+export type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{
+    args: string[];
+    options: O & { help: { type: "boolean"; short: "h" } };
+    allowPositionals: true;
+    strict: true;
+  }>
+>;
 
 /**
  * Parse a command's arguments. Returns undefined when --help was asked for (the help
  * is printed already): the command then exits 0.
  */
-export function parseCommandArgs<O extends Options>(args: readonly string[], options: O, help: string): Parsed<O> | undefined {
+export function parseCommandArgs<O extends Options>(
+  args: readonly string[],
+  options: O,
+  help: string,
+): Parsed<O> | undefined {
   let parsed: Parsed<O>;
   try {
     parsed = parseArgs({
@@ -63,7 +74,8 @@ export function intOption(value: string | undefined, name: string, fallback: num
  * 2^53−1 in plain decimal digits, without sign, spaces, leading zeros or decimal point.
  * One seed has one spelling, so `7`, `07`, ` 7` and `7.0` cannot be three different runs.
  */
-export const SEED_GRAMMAR = "a whole number 0..9007199254740991 in plain decimal digits (no sign, spaces, leading zeros or decimal point)";
+export const SEED_GRAMMAR =
+  "a whole number 0..9007199254740991 in plain decimal digits (no sign, spaces, leading zeros or decimal point)";
 
 /** The seed a text spells, or undefined when it does not follow SEED_GRAMMAR. */
 export function parseSeedText(text: string): number | undefined {

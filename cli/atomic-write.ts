@@ -47,7 +47,8 @@ function removeOrphans(path: string): void {
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
     const pid = Number(name.slice(prefix.length, -".tmp".length));
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid)) rmSync(join(dirname(path), name), { force: true });
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !isAlive(pid))
+      rmSync(join(dirname(path), name), { force: true });
   }
 }
 

@@ -20,7 +20,8 @@ export function runNetsplitDemo(seed = 1): void {
     const id = room.currentState.get(stateKey("m.room.topic", ""));
     return id ? JSON.stringify(room.get(id)!.pdu.content.topic) : "(none)";
   };
-  const show = (when: string) => console.log(`${when.padEnd(28)} ${["hs1", "hs2", "hs3"].map((hs) => `${hs}: ${topic(hs)}`).join("   ")}`);
+  const show = (when: string) =>
+    console.log(`${when.padEnd(28)} ${["hs1", "hs2", "hs3"].map((hs) => `${hs}: ${topic(hs)}`).join("   ")}`);
 
   console.log(`\nA netsplit: three servers, one room (${roomId}), seed ${seed}\n`);
   world.sim.partition(["hs1", "hs2"], ["hs3"]);
@@ -38,7 +39,9 @@ export function runNetsplitDemo(seed = 1): void {
     `\nconverged: ${result.converged} after ${(result.virtualTimeToConvergeMs / 60_000).toFixed(1)} virtual minutes ` +
       `(federation senders retry a failed destination after a 10-minute backoff)`,
   );
-  console.log(`PDUs sent ${s.pdusSent}, accepted ${s.pdus.accepted}, messages dropped by the partition ${s.network.dropped.partition}`);
+  console.log(
+    `PDUs sent ${s.pdusSent}, accepted ${s.pdus.accepted}, messages dropped by the partition ${s.network.dropped.partition}`,
+  );
   console.log(`trace: ${world.trace.length} records, hash ${traceHash(world.trace.all(), nodeCrypto)}`);
   console.log("Carol's topic lost: Alice's demotion of Carol is a power event, applied first in state resolution.");
 }

@@ -35,7 +35,16 @@ const steps: Step[] = [
     type: "m.room.power_levels",
     stateKey: "",
     // v12: creators are not listed; the tombstone level sits above state_default.
-    content: { users: {}, users_default: 0, events: { "m.room.tombstone": 150 }, state_default: 50, ban: 50, kick: 50, redact: 50, invite: 0 },
+    content: {
+      users: {},
+      users_default: 0,
+      events: { "m.room.tombstone": 150 },
+      state_default: 50,
+      ban: 50,
+      kick: 50,
+      redact: 50,
+      invite: 0,
+    },
   },
   { type: "m.room.join_rules", stateKey: "", content: { join_rule: "public" } },
   { type: "m.room.message", content: { msgtype: "m.text", body: "Hello, federation!" } },
@@ -83,7 +92,9 @@ for (const { eventId, pdu } of events) {
       computeEventId(pdu, ROOM_VERSION, backend) === eventId;
     return `${backend.name}: ${ok ? "ok" : "FAILED"}`;
   });
-  console.log(`${eventId}  depth ${pdu.depth}  ${pdu.type}${pdu.state_key !== undefined ? ` ${JSON.stringify(pdu.state_key)}` : ""}`);
+  console.log(
+    `${eventId}  depth ${pdu.depth}  ${pdu.type}${pdu.state_key !== undefined ? ` ${JSON.stringify(pdu.state_key)}` : ""}`,
+  );
   console.log(`  signature, hash and id verified — ${checks.join(", ")}`);
 }
 console.log("\nThe message event as it travels over federation:\n");

@@ -21,7 +21,8 @@ export function firstTraceDifference(a: readonly TraceRecord[], b: readonly Trac
   for (let i = 0; i < length; i++) {
     const x = a[i];
     const y = b[i];
-    if (x === undefined || y === undefined || canonicalJson(x) !== canonicalJson(y)) return { index: i, first: x ?? null, second: y ?? null };
+    if (x === undefined || y === undefined || canonicalJson(x) !== canonicalJson(y))
+      return { index: i, first: x ?? null, second: y ?? null };
   }
   return null;
 }
@@ -41,7 +42,8 @@ export function runWithTrace(scenario: Scenario, options: RunOptions): Run {
 export function runTwice(scenario: Scenario, options: RunOptions): Run & { difference: TraceDifference | null } {
   const first = runWithTrace(scenario, options);
   const second = runWithTrace(scenario, options);
-  const difference = first.report.traceHash === second.report.traceHash ? null : firstTraceDifference(first.trace, second.trace);
+  const difference =
+    first.report.traceHash === second.report.traceHash ? null : firstTraceDifference(first.trace, second.trace);
   return { ...first, difference };
 }
 

@@ -18,13 +18,32 @@ export interface ResolverOptions {
 /** The exit status of `sh -c` when the command was not found. */
 export const COMMAND_NOT_FOUND = 127;
 
-export function runResolver(command: string, fixturePath: string, fixture: Fixture, options: ResolverOptions): ResolverAnswer & { status: number | null } {
+export function runResolver(
+  command: string,
+  fixturePath: string,
+  fixture: Fixture,
+  options: ResolverOptions,
+): ResolverAnswer & { status: number | null } {
   // sh -c 'command "$1"' gives the path as one argument whatever characters it holds.
-  const r = spawnSync("/bin/sh", ["-c", `${command} "$1"`, "netsplit-difftest", fixturePath], { encoding: "utf8", timeout: options.timeoutMs, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync("/bin/sh", ["-c", `${command} "$1"`, "netsplit-difftest", fixturePath], {
+    encoding: "utf8",
+    timeout: options.timeoutMs,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const status = r.status;
   if (r.error) return { ok: false, problem: `could not run the resolver: ${r.error.message}`, status };
-  if (r.signal) return { ok: false, problem: `the resolver was killed by ${r.signal}${r.signal === "SIGTERM" ? ` (it took more than ${options.timeoutMs} ms?)` : ""}`, status };
-  if (status !== 0) return { ok: false, problem: `the resolver exited with status ${status}${firstLine(r.stderr) ? `: ${firstLine(r.stderr)}` : ""}`, status };
+  if (r.signal)
+    return {
+      ok: false,
+      problem: `the resolver was killed by ${r.signal}${r.signal === "SIGTERM" ? ` (it took more than ${options.timeoutMs} ms?)` : ""}`,
+      status,
+    };
+  if (status !== 0)
+    return {
+      ok: false,
+      problem: `the resolver exited with status ${status}${firstLine(r.stderr) ? `: ${firstLine(r.stderr)}` : ""}`,
+      status,
+    };
   return { ...parseAnswer(r.stdout, fixture), status };
 }
 
@@ -38,22 +57,36 @@ export function parseAnswer(stdout: string, fixture: Fixture): ResolverAnswer {
   try {
     value = JSON.parse(stdout);
   } catch (e) {
-    return { ok: false, problem: `the resolver's output is not JSON (${(e as Error).message}): ${JSON.stringify(stdout.slice(0, 200))}` };
+    return {
+      ok: false,
+      problem: `the resolver's output is not JSON (${(e as Error).message}): ${JSON.stringify(stdout.slice(0, 200))}`,
+    };
   }
   if (Array.isArray(value)) return fromIdList(value, fixture);
-  if (typeof value === "object" && value !== null && "state" in value) return fromStateObject((value as { state: unknown }).state);
-  return { ok: false, problem: `the resolver printed neither {"state": {type: {state_key: id}}} nor a list of event ids` };
+  if (typeof value === "object" && value !== null && "state" in value)
+    return fromStateObject((value as { state: unknown }).state);
+  return {
+    ok: false,
+    problem: `the resolver printed neither {"state": {type: {state_key: id}}} nor a list of event ids`,
+  };
 }
 
 function fromIdList(ids: unknown[], fixture: Fixture): ResolverAnswer {
   const state = new Map<StateKey, EventId>();
   for (const id of ids) {
-    if (typeof id !== "string") return { ok: false, problem: `the resolver's list holds ${JSON.stringify(id)}, not an event id` };
+    if (typeof id !== "string")
+      return { ok: false, problem: `the resolver's list holds ${JSON.stringify(id)}, not an event id` };
     const pdu = fixture.events.get(id as EventId);
-    if (!pdu) return { ok: false, problem: `the resolver's list holds ${id}, which is not one of the fixture's events` };
-    if (pdu.state_key === undefined) return { ok: false, problem: `the resolver's list holds ${id}, which is not a state event` };
+    if (!pdu)
+      return { ok: false, problem: `the resolver's list holds ${id}, which is not one of the fixture's events` };
+    if (pdu.state_key === undefined)
+      return { ok: false, problem: `the resolver's list holds ${id}, which is not a state event` };
     const key = stateKey(pdu.type, pdu.state_key);
-    if (state.has(key)) return { ok: false, problem: `the resolver's list holds two events for ${pdu.type} ${JSON.stringify(pdu.state_key)}` };
+    if (state.has(key))
+      return {
+        ok: false,
+        problem: `the resolver's list holds two events for ${pdu.type} ${JSON.stringify(pdu.state_key)}`,
+      };
     state.set(key, id as EventId);
   }
   return { ok: true, state };

@@ -11,7 +11,10 @@ const plural = (count: number, one: string, many = `${one}s`) => `${n(count)} ${
 export function describeSwarmDraw(d: SwarmDraw): string {
   const parts = [`loss ${d.loss}`, `duplication ${d.duplication}`, `reorder ${d.reorder}`];
   const every = (what: string, everyMs: number | null, forMs?: number) => {
-    if (everyMs !== null) parts.push(`${what} every ${formatDuration(everyMs)}${forMs !== undefined ? ` for ${formatDuration(forMs)}` : ""}`);
+    if (everyMs !== null)
+      parts.push(
+        `${what} every ${formatDuration(everyMs)}${forMs !== undefined ? ` for ${formatDuration(forMs)}` : ""}`,
+      );
   };
   every("partitions", d.partitionEveryMs, d.partitionForMs);
   every("crashes", d.crashEveryMs, d.crashForMs);
@@ -29,15 +32,23 @@ function signed(x: number): string {
 }
 
 export function formatReport(r: RunReport, options: { signing: boolean }): string {
-  const lines: string[] = [`${r.scenario} · seed ${r.seed} · room version ${r.roomVersion}${options.signing ? "" : " · signing off"}`];
+  const lines: string[] = [
+    `${r.scenario} · seed ${r.seed} · room version ${r.roomVersion}${options.signing ? "" : " · signing off"}`,
+  ];
   if (r.swarm) lines.push(`swarm draw: ${describeSwarmDraw(r.swarm)}`);
   lines.push("");
-  const rooms = Object.entries(r.rooms).map(([label, room]) => `${label} (${room.roomId}): ${plural(room.events, "event")}, ${plural(room.extremities, "extremity", "extremities")}`);
+  const rooms = Object.entries(r.rooms).map(
+    ([label, room]) =>
+      `${label} (${room.roomId}): ${plural(room.events, "event")}, ${plural(room.extremities, "extremity", "extremities")}`,
+  );
   const net = r.network;
   const rows: Array<[string, string]> = [
     ["servers", r.servers.join(", ")],
     ["rooms", rooms.length > 0 ? rooms.join("; ") : "(none)"],
-    ["events", `${n(r.pdusSent)} PDUs sent, ${n(r.pdusDelivered)} delivered; ${n(r.pdus.accepted)} accepted, ${n(r.pdus.rejected)} rejected, ${n(r.pdus.softFailed)} soft-failed`],
+    [
+      "events",
+      `${n(r.pdusSent)} PDUs sent, ${n(r.pdusDelivered)} delivered; ${n(r.pdus.accepted)} accepted, ${n(r.pdus.rejected)} rejected, ${n(r.pdus.softFailed)} soft-failed`,
+    ],
     [
       "faults",
       `${plural(r.partitions, "partition")}, ${plural(r.crashes, "crash", "crashes")}; messages dropped by partitions ${n(net.dropped.partition)}, ` +

@@ -4,7 +4,14 @@ import { splitStateKey, type ResolutionExplanation, type StateMap } from "../cor
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => rows.reduce((w, r) => Math.max(w, r[c]!.length), 0));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function formatStateTable(state: StateMap): string {
@@ -18,7 +25,9 @@ export function formatStateTable(state: StateMap): string {
 const list = (ids: readonly string[]) => (ids.length === 0 ? "(none)" : ids.join(", "));
 
 export function formatExplanation(e: ResolutionExplanation): string {
-  const lines: string[] = [`algorithm: ${e.algorithm} (room version ${e.roomVersion}), ${e.stateSetCount} state set(s)`];
+  const lines: string[] = [
+    `algorithm: ${e.algorithm} (room version ${e.roomVersion}), ${e.stateSetCount} state set(s)`,
+  ];
   lines.push(`conflicted keys:`);
   for (const c of e.conflicted) lines.push(`  ${c.type} ${JSON.stringify(c.stateKey)}: ${c.eventIds.join(", ")}`);
   if (e.conflicted.length === 0) lines.push("  (none)");
@@ -26,16 +35,22 @@ export function formatExplanation(e: ResolutionExplanation): string {
   if (e.conflictedStateSubgraph) lines.push(`conflicted state subgraph (v2.1): ${list(e.conflictedStateSubgraph)}`);
   lines.push(`full conflicted set: ${list(e.fullConflictedSet)}`);
   lines.push(`power events, in reverse topological power order:`);
-  for (const p of e.sortedPowerEvents) lines.push(`  ${p.eventId}  sender power ${p.senderPowerLevel}, ts ${p.originServerTs}`);
+  for (const p of e.sortedPowerEvents)
+    lines.push(`  ${p.eventId}  sender power ${p.senderPowerLevel}, ts ${p.originServerTs}`);
   lines.push(`mainline (newest first): ${list(e.mainline)}`);
   lines.push(`other events, in mainline order:`);
-  for (const p of e.sortedRemainingEvents) lines.push(`  ${p.eventId}  mainline position ${p.mainlinePosition}, ts ${p.originServerTs}`);
+  for (const p of e.sortedRemainingEvents)
+    lines.push(`  ${p.eventId}  mainline position ${p.mainlinePosition}, ts ${p.originServerTs}`);
   lines.push(`iterative auth checks:`);
   for (const c of e.authChecks) {
-    lines.push(`  step ${c.step}: ${c.eventId} ${c.outcome}${c.outcome === "rejected" ? ` (rule ${c.rule}: ${c.reason})` : ""}`);
+    lines.push(
+      `  step ${c.step}: ${c.eventId} ${c.outcome}${c.outcome === "rejected" ? ` (rule ${c.rule}: ${c.reason})` : ""}`,
+    );
   }
   for (const d of e.v1Decisions ?? []) {
-    lines.push(`  v1 ${d.pass} ${d.type} ${JSON.stringify(d.stateKey)}: candidates ${d.candidates.join(", ")} → ${d.chosen ?? "(none)"}`);
+    lines.push(
+      `  v1 ${d.pass} ${d.type} ${JSON.stringify(d.stateKey)}: candidates ${d.candidates.join(", ")} → ${d.chosen ?? "(none)"}`,
+    );
   }
   return lines.join("\n");
 }

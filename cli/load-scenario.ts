@@ -18,7 +18,10 @@ export function isScenarioFile(arg: string): boolean {
 export function scenarioRef(arg: string | undefined): ScenarioRef {
   if (arg === undefined) throw new UsageError(`name a scenario (${knownScenarios()}) or a .json scenario file`);
   if (isScenarioFile(arg)) return { json: readJsonFile(arg), source: arg };
-  if (!findScenario(arg)) throw new UsageError(`unknown scenario ${JSON.stringify(arg)}: known are ${knownScenarios()} (or give the path of a .json scenario file)`);
+  if (!findScenario(arg))
+    throw new UsageError(
+      `unknown scenario ${JSON.stringify(arg)}: known are ${knownScenarios()} (or give the path of a .json scenario file)`,
+    );
   return { name: arg };
 }
 

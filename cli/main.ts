@@ -11,7 +11,15 @@ import { resolveCommand } from "./commands/resolve.ts";
 import { runCommand } from "./commands/run.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 
-const COMMANDS: readonly Command[] = [listCommand, runCommand, sweepCommand, mergeCommand, checkCommand, difftestCommand, resolveCommand];
+const COMMANDS: readonly Command[] = [
+  listCommand,
+  runCommand,
+  sweepCommand,
+  mergeCommand,
+  checkCommand,
+  difftestCommand,
+  resolveCommand,
+];
 
 function usage(): string {
   const width = COMMANDS.reduce((w, c) => Math.max(w, c.name.length), 0);
@@ -43,7 +51,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [name, rest] = first === "help" && others[0] !== undefined ? [others[0], ["--help"]] : [first, others];
   if (name === undefined) {
     // Bad input like any other: one line, exit 2 (`netsplit --help` prints the usage).
-    process.stderr.write(`netsplit: give a command: ${COMMANDS.map((c) => c.name).join(", ")} (\`netsplit --help\` says what each does)\n`);
+    process.stderr.write(
+      `netsplit: give a command: ${COMMANDS.map((c) => c.name).join(", ")} (\`netsplit --help\` says what each does)\n`,
+    );
     return EXIT.badInput;
   }
   if (name === "--help" || name === "-h" || name === "help") {
@@ -52,7 +62,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`netsplit: unknown command ${JSON.stringify(name)}: the commands are ${COMMANDS.map((c) => c.name).join(", ")} (\`netsplit --help\`)\n`);
+    process.stderr.write(
+      `netsplit: unknown command ${JSON.stringify(name)}: the commands are ${COMMANDS.map((c) => c.name).join(", ")} (\`netsplit --help\`)\n`,
+    );
     return EXIT.badInput;
   }
   try {
@@ -74,11 +86,25 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** Error codes of the file system and streams: the machine's trouble, not a netsplit bug. */
-const IO_CODES = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EISDIR", "ENOTDIR", "ENOENT", "EIO", "EPIPE", "EBADF", "EFBIG", "EMFILE", "ENFILE"]);
+const IO_CODES = new Set([
+  "ENOSPC",
+  "EDQUOT",
+  "EROFS",
+  "EACCES",
+  "EPERM",
+  "EISDIR",
+  "ENOTDIR",
+  "ENOENT",
+  "EIO",
+  "EPIPE",
+  "EBADF",
+  "EFBIG",
+  "EMFILE",
+  "ENFILE",
+]);
 
 function ioFailure(e: unknown): string | undefined {
   const err = e as NodeJS.ErrnoException | undefined;
   if (!(err instanceof Error) || typeof err.code !== "string" || !IO_CODES.has(err.code)) return undefined;
   return `${err.syscall ? `${err.syscall} ` : ""}${err.path ? `${err.path}: ` : ""}${err.code} (${err.message.replace(/^[A-Z]+: /, "").replace(/\s*\n[\s\S]*/, "")})`;
 }
-

@@ -29,7 +29,8 @@ export function checkOutputFile(path: string, option: string): void {
   if (fsType) throw new UsageError(`${where}: ${parent} is on ${fsType}, a kernel pseudo-file system, not storage`);
   const target = statOrUndefined(path);
   if (target?.isDirectory()) throw new UsageError(`${where} is a directory; give a file name`);
-  if (target && !target.isFile()) throw new UsageError(`${where} is not a regular file (a device, pipe or socket); give a file name`);
+  if (target && !target.isFile())
+    throw new UsageError(`${where} is not a regular file (a device, pipe or socket); give a file name`);
   writable(parent, `${where}: cannot create files in ${parent}`);
   if (target) writable(path, `${where}: the file is not writable`);
 }

@@ -14,9 +14,15 @@ export interface SearchOptions {
 /** Values that are the same JSON get the same answer without asking the predicate again. */
 const SEEN_MAX = 100_000;
 
-export type SearchResult<T, F> = { found: false; runs: number } | { found: true; value: T; failure: F; run: number; shrinks: number; path: string | null };
+export type SearchResult<T, F> =
+  | { found: false; runs: number }
+  | { found: true; value: T; failure: F; run: number; shrinks: number; path: string | null };
 
-export function searchCounterexample<T, F>(arbitrary: fc.Arbitrary<T>, failureOf: (value: T) => F | null, options: SearchOptions): SearchResult<T, F> {
+export function searchCounterexample<T, F>(
+  arbitrary: fc.Arbitrary<T>,
+  failureOf: (value: T) => F | null,
+  options: SearchOptions,
+): SearchResult<T, F> {
   let runs = 0;
   let firstFailureAt = 0;
   // Shrinking tries many plans that build the same value (a changed field of a skipped
@@ -47,7 +53,14 @@ export function searchCounterexample<T, F>(arbitrary: fc.Arbitrary<T>, failureOf
   const value = details.counterexample![0];
   const failure = answer(value);
   if (failure === null) throw new Error(`the shrunk counterexample passed (seed ${options.seed})`);
-  return { found: true, value, failure, run: firstFailureAt, shrinks: details.numShrinks, path: details.counterexamplePath };
+  return {
+    found: true,
+    value,
+    failure,
+    run: firstFailureAt,
+    shrinks: details.numShrinks,
+    path: details.counterexamplePath,
+  };
 }
 
 /** The default seed of a search: different each time, and printed so the search can be replayed. */

@@ -85,10 +85,10 @@ export function computeRoomId(
   version: RoomVersion = roomVersionOfCreate(createPdu),
   hasher: Hasher = nobleCrypto,
 ): RoomId {
-  if (createPdu.type !== "m.room.create") throw new Error(`computeRoomId needs an m.room.create event, got ${createPdu.type}`);
+  if (createPdu.type !== "m.room.create")
+    throw new Error(`computeRoomId needs an m.room.create event, got ${createPdu.type}`);
   if (!version.auth.roomIdFromCreateEvent) {
     throw new Error(`room version ${version.id} does not derive room ids from the create event`);
   }
   return `!${encodeBase64Url(referenceHashBytes(createPdu, version, hasher))}` as RoomId;
 }
-

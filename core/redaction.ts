@@ -9,8 +9,18 @@ import { countOp } from "./op-counts.ts";
 import type { RedactionRules, RoomVersion } from "./room-versions.ts";
 
 const TOP_LEVEL_KEPT = [
-  "event_id", "type", "room_id", "sender", "state_key", "content", "hashes",
-  "signatures", "depth", "prev_events", "auth_events", "origin_server_ts",
+  "event_id",
+  "type",
+  "room_id",
+  "sender",
+  "state_key",
+  "content",
+  "hashes",
+  "signatures",
+  "depth",
+  "prev_events",
+  "auth_events",
+  "origin_server_ts",
 ] as const;
 // v1-v10 only:
 const LEGACY_TOP_LEVEL_KEPT = ["origin", "membership", "prev_state"] as const;
@@ -36,7 +46,14 @@ export function redactionContentKeys(type: string, rules: RedactionRules): reado
       return rules.joinRulesKeepsAllow ? ["join_rule", "allow"] : ["join_rule"];
     case "m.room.power_levels":
       return [
-        "ban", "events", "events_default", "kick", "redact", "state_default", "users", "users_default",
+        "ban",
+        "events",
+        "events_default",
+        "kick",
+        "redact",
+        "state_default",
+        "users",
+        "users_default",
         ...(rules.powerLevelsKeepsInvite ? ["invite"] : []),
       ];
     case "m.room.history_visibility":

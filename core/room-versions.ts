@@ -254,8 +254,18 @@ export type SpecRoomVersionId = "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | 
 
 /** The versions the spec defines, by id: `ROOM_VERSIONS["11"]` where the id is written in the code. */
 export const ROOM_VERSIONS: Readonly<Record<SpecRoomVersionId, RoomVersion>> = deepFreeze({
-  "1": v1, "2": v2, "3": v3, "4": v4, "5": v5, "6": v6,
-  "7": v7, "8": v8, "9": v9, "10": v10, "11": v11, "12": v12,
+  "1": v1,
+  "2": v2,
+  "3": v3,
+  "4": v4,
+  "5": v5,
+  "6": v6,
+  "7": v7,
+  "8": v8,
+  "9": v9,
+  "10": v10,
+  "11": v11,
+  "12": v12,
 });
 
 /** Room versions with no `room_version` in their create event are version 1. */

@@ -18,7 +18,9 @@ export function splitStateKey(k: StateKey): { type: string; stateKey: string } {
 }
 
 /** A state map from `{type, state_key}` pairs (later entries win). */
-export function stateMapOf(entries: Iterable<{ type: string; state_key?: string; event_id: string }>): Map<StateKey, EventId> {
+export function stateMapOf(
+  entries: Iterable<{ type: string; state_key?: string; event_id: string }>,
+): Map<StateKey, EventId> {
   const map = new Map<StateKey, EventId>();
   for (const e of entries) {
     if (typeof e.state_key !== "string") throw new Error(`${e.event_id} is not a state event (no state_key)`);
@@ -31,7 +33,9 @@ export function stateMapOf(entries: Iterable<{ type: string; state_key?: string;
 export function stateMapToObject(state: StateMap): Record<string, Record<string, EventId>> {
   const out: Record<string, Record<string, EventId>> = {};
   const keys = [...state.keys()].map((k) => ({ k, ...splitStateKey(k) }));
-  keys.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : a.stateKey < b.stateKey ? -1 : a.stateKey > b.stateKey ? 1 : 0));
+  keys.sort((a, b) =>
+    a.type < b.type ? -1 : a.type > b.type ? 1 : a.stateKey < b.stateKey ? -1 : a.stateKey > b.stateKey ? 1 : 0,
+  );
   for (const { k, type, stateKey: sk } of keys) (out[type] ??= {})[sk] = state.get(k)!;
   return out;
 }

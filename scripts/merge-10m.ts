@@ -9,7 +9,8 @@ import { main } from "../cli/main.ts";
 import { readLines } from "../cli/sweep/line-reader.ts";
 
 const total = Number(process.argv[2] ?? 10_000_000);
-if (!Number.isSafeInteger(total) || total < 2) throw new Error(`usage: merge-10m.ts [lines ≥ 2], got ${process.argv[2]}`);
+if (!Number.isSafeInteger(total) || total < 2)
+  throw new Error(`usage: merge-10m.ts [lines ≥ 2], got ${process.argv[2]}`);
 const dir = mkdtempSync(join(tmpdir(), "netsplit-merge-10m-"));
 
 function line(seed: number): string {
@@ -69,8 +70,15 @@ try {
     lines++;
   }
   const failures = Math.floor(total / 1000);
-  const ok = status === 1 && summary.seeds === total && summary.passed === total - failures && summary.missing.length === 0 && lines === total;
-  console.log(`merge of ${total} lines: ${seconds.toFixed(1)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, exit ${status}, ${ok ? "correct" : "WRONG"}`);
+  const ok =
+    status === 1 &&
+    summary.seeds === total &&
+    summary.passed === total - failures &&
+    summary.missing.length === 0 &&
+    lines === total;
+  console.log(
+    `merge of ${total} lines: ${seconds.toFixed(1)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, exit ${status}, ${ok ? "correct" : "WRONG"}`,
+  );
   process.exitCode = ok ? 0 : 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

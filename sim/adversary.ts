@@ -27,7 +27,15 @@
 //                      auth chains imply, the faulty state set behind MSC4297's problems A
 //                      and B (scenarios/v2-vs-v21.ts).
 
-import { computeContentHash, computeEventId, signEvent, stateKey, type EventId, type Pdu, type RoomVersion } from "../core/index.ts";
+import {
+  computeContentHash,
+  computeEventId,
+  signEvent,
+  stateKey,
+  type EventId,
+  type Pdu,
+  type RoomVersion,
+} from "../core/index.ts";
 import type { OutgoingPdu } from "./homeserver/federation-sender.ts";
 import type { Misbehaviour, MisbehaviourHost } from "./homeserver/misbehaviour.ts";
 import type { RoomStore, StoredEvent } from "./homeserver/room-store.ts";
@@ -40,7 +48,14 @@ export type AdversarySpec =
   | { kind: "clock-ahead"; offsetMs: number }
   | { kind: "stale-state"; type: string; stateKey?: string };
 
-export const ADVERSARY_KINDS = ["stale-prev-events", "forge-signature", "bad-hash", "withhold", "clock-ahead", "stale-state"] as const;
+export const ADVERSARY_KINDS = [
+  "stale-prev-events",
+  "forge-signature",
+  "bad-hash",
+  "withhold",
+  "clock-ahead",
+  "stale-state",
+] as const;
 
 /** An adversary: the misbehaviour hooks of its homeserver, and the spec it was made from. */
 export interface Adversary extends Misbehaviour {
@@ -83,7 +98,9 @@ function stalePrevEvents(spec: Extract<AdversarySpec, { kind: "stale-prev-events
       const tip = forkTip.get(room.roomId);
       const ids = tip ? [tip] : pinned.get(room.roomId);
       if (!ids) return honest;
-      const events = ids.map((id) => room.get(id)).filter((e): e is StoredEvent => e !== undefined && e.stateAfter !== undefined);
+      const events = ids
+        .map((id) => room.get(id))
+        .filter((e): e is StoredEvent => e !== undefined && e.stateAfter !== undefined);
       return events.length > 0 ? events : honest;
     },
     // A cheater does not ask a resident for a join template: it builds the join on its old state.
@@ -134,7 +151,9 @@ function forgeSignature(spec: Extract<AdversarySpec, { kind: "forge-signature" }
   return {
     spec,
     outgoing: (_destination, room, pdus) =>
-      pdus.flatMap((p) => (p.pdu.type === "m.room.message" && p.pdu.sender !== spec.impersonate ? [p, twinOf(room, p)] : [p])),
+      pdus.flatMap((p) =>
+        p.pdu.type === "m.room.message" && p.pdu.sender !== spec.impersonate ? [p, twinOf(room, p)] : [p],
+      ),
   };
 }
 
@@ -144,7 +163,10 @@ function badHash(spec: AdversarySpec): Adversary {
     outgoing: (_destination, _room, pdus) =>
       pdus.map((p) =>
         p.pdu.type === "m.room.message"
-          ? { eventId: p.eventId, pdu: { ...p.pdu, content: { ...p.pdu.content, body: `[tampered] ${String(p.pdu.content.body ?? "")}` } } }
+          ? {
+              eventId: p.eventId,
+              pdu: { ...p.pdu, content: { ...p.pdu.content, body: `[tampered] ${String(p.pdu.content.body ?? "")}` } },
+            }
           : p,
       ),
   };
@@ -154,5 +176,7 @@ function badHash(spec: AdversarySpec): Adversary {
 function rehashAndSign(pdu: Pdu, version: RoomVersion, host: AdversaryHost): Pdu {
   const { hashes: _hashes, ...rest } = pdu;
   const hashed = { ...rest, hashes: { sha256: computeContentHash(rest as Pdu, host.crypto) } } as Pdu;
-  return host.verifySignatures ? (signEvent(hashed, version, host.name, host.key.keyId, host.key.seed, host.crypto) as Pdu) : hashed;
+  return host.verifySignatures
+    ? (signEvent(hashed, version, host.name, host.key.keyId, host.key.seed, host.crypto) as Pdu)
+    : hashed;
 }

@@ -6,7 +6,11 @@ import { checkAuth, checkPduSignaturesAndHash } from "./homeserver/protocol.ts";
 import type { World } from "./world.ts";
 
 /** Every accepted event on every server (of `among`, when given), in a fixed order. */
-function forEachAccepted(world: World, among: readonly string[] | undefined, fn: (server: string, room: RoomStore, event: StoredEvent) => void): void {
+function forEachAccepted(
+  world: World,
+  among: readonly string[] | undefined,
+  fn: (server: string, room: RoomStore, event: StoredEvent) => void,
+): void {
   for (const name of world.serverNames()) {
     if (among && !among.includes(name)) continue;
     const hs = world.server(name);
@@ -43,7 +47,9 @@ export function checkAcyclic(world: World): string[] {
       const state = new Map<EventId, 1 | 2>(); // 1 = on the stack, 2 = done
       for (const start of room.inStreamOrder()) {
         if (state.has(start.id)) continue;
-        const stack: Array<{ id: EventId; children: EventId[] }> = [{ id: start.id, children: prevEventIds(start.pdu) }];
+        const stack: Array<{ id: EventId; children: EventId[] }> = [
+          { id: start.id, children: prevEventIds(start.pdu) },
+        ];
         state.set(start.id, 1);
         while (stack.length > 0) {
           const top = stack[stack.length - 1]!;
@@ -85,10 +91,15 @@ export function checkSignatureSafety(world: World, among?: readonly string[]): s
     }
   };
   forEachAccepted(world, among, (name, room, e) => {
-    const result = checkPduSignaturesAndHash(e.pdu, room.version, (server, keyId) => {
-      const k = keyOf(server);
-      return k && k.keyId === keyId ? k.publicKey : undefined;
-    }, world.crypto);
+    const result = checkPduSignaturesAndHash(
+      e.pdu,
+      room.version,
+      (server, keyId) => {
+        const k = keyOf(server);
+        return k && k.keyId === keyId ? k.publicKey : undefined;
+      },
+      world.crypto,
+    );
     if (!result.ok) problems.push(`${name} ${e.id}: accepted with ${result.reason}`);
   });
   return problems;
@@ -109,7 +120,9 @@ export interface ConvergenceResult {
  */
 export function runToConvergence(world: World, roomId: string, budgetMs: number): ConvergenceResult {
   const start = world.sim.nowMs;
-  const result = world.run(() => world.quiescent() && world.divergentServers(roomId).length === 0, { virtualTimeMsMax: start + budgetMs });
+  const result = world.run(() => world.quiescent() && world.divergentServers(roomId).length === 0, {
+    virtualTimeMsMax: start + budgetMs,
+  });
   return {
     converged: result.reason === "done",
     virtualTimeToConvergeMs: world.sim.nowMs - start,

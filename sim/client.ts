@@ -11,7 +11,13 @@ import { fail, matrixError, ok, type Result } from "./matrix-error.ts";
 import type { CreateRoomOptions } from "./homeserver/room-presets.ts";
 
 // The response shapes live with the API; they are re-exported for the Client's callers.
-export { localHistory, SYNC_TIMELINE_MAX, type Session, type SyncResponse, type SyncRoom } from "./homeserver/client-server-api.ts";
+export {
+  localHistory,
+  SYNC_TIMELINE_MAX,
+  type Session,
+  type SyncResponse,
+  type SyncRoom,
+} from "./homeserver/client-server-api.ts";
 
 /** An event type as the trace names the call: a caller may pass anything (a type of the wrong kind is refused, later). */
 function label(type: unknown): string {
@@ -75,11 +81,18 @@ export class Client {
   }
 
   /** Authenticate, then make the call; a refusal settles at once. Every call is recorded in the trace. */
-  private call<T>(action: string, roomId: string | undefined, run: (session: Session, pending: Pending<T>) => void): Pending<T> {
+  private call<T>(
+    action: string,
+    roomId: string | undefined,
+    run: (session: Session, pending: Pending<T>) => void,
+  ): Pending<T> {
     const pending = new Pending<T>();
     const session = this.authenticate();
     if (!session.ok) pending.settle(session);
-    else if (roomId !== undefined && typeof roomId !== "string") pending.settle(fail("M_INVALID_PARAM", `a room id is a string, not ${Array.isArray(roomId) ? "an array" : typeof roomId}`));
+    else if (roomId !== undefined && typeof roomId !== "string")
+      pending.settle(
+        fail("M_INVALID_PARAM", `a room id is a string, not ${Array.isArray(roomId) ? "an array" : typeof roomId}`),
+      );
     else {
       try {
         run(session.value, pending);
@@ -108,7 +121,11 @@ export class Client {
         action,
         ...(roomId ? { room: roomId } : {}),
         ok: r.ok,
-        ...(r.ok ? (typeof r.value === "string" ? { result: r.value } : {}) : { error: `${r.error.errcode}: ${r.error.error}` }),
+        ...(r.ok
+          ? typeof r.value === "string"
+            ? { result: r.value }
+            : {}
+          : { error: `${r.error.errcode}: ${r.error.error}` }),
       }),
     );
     return pending;
@@ -134,7 +151,9 @@ export class Client {
 
   /** Send a message event (m.room.message, m.text unless `content` says otherwise). */
   sendMessage(roomId: RoomId | string, body: string, content: JsonObject = {}): Pending<EventId> {
-    return this.now("sendMessage", roomId, (s) => api.sendEvent(this.hs, s, { roomId, type: "m.room.message", content: { msgtype: "m.text", body, ...content } }));
+    return this.now("sendMessage", roomId, (s) =>
+      api.sendEvent(this.hs, s, { roomId, type: "m.room.message", content: { msgtype: "m.text", body, ...content } }),
+    );
   }
 
   sendEvent(roomId: RoomId | string, type: string, content: JsonObject): Pending<EventId> {
@@ -142,7 +161,9 @@ export class Client {
   }
 
   setState(roomId: RoomId | string, type: string, stateKeyValue: string, content: JsonObject): Pending<EventId> {
-    return this.now(`setState ${label(type)}`, roomId, (s) => api.sendEvent(this.hs, s, { roomId, type, stateKey: stateKeyValue, content }));
+    return this.now(`setState ${label(type)}`, roomId, (s) =>
+      api.sendEvent(this.hs, s, { roomId, type, stateKey: stateKeyValue, content }),
+    );
   }
 
   setTopic(roomId: RoomId | string, topic: string): Pending<EventId> {
@@ -152,7 +173,11 @@ export class Client {
   /** Change one user's power level, keeping the rest of the current PL content (read, then setState). */
   setPowerLevel(roomId: RoomId | string, userId: string, level: number): Pending<EventId> {
     if (typeof roomId !== "string" || typeof userId !== "string") {
-      return this.record("setPowerLevel", undefined, Pending.of<EventId>(fail("M_INVALID_PARAM", "the room id and the user id are strings")));
+      return this.record(
+        "setPowerLevel",
+        undefined,
+        Pending.of<EventId>(fail("M_INVALID_PARAM", "the room id and the user id are strings")),
+      );
     }
     const session = this.authenticate();
     if (!session.ok) return this.record("setPowerLevel", roomId, Pending.of<EventId>(session));
@@ -164,16 +189,27 @@ export class Client {
   }
 
   redact(roomId: RoomId | string, eventId: EventId, reason?: string): Pending<EventId> {
-    return this.now("redact", roomId, (s) => api.sendEvent(this.hs, s, { roomId, type: "m.room.redaction", content: reason ? { reason } : {}, redacts: eventId }));
+    return this.now("redact", roomId, (s) =>
+      api.sendEvent(this.hs, s, {
+        roomId,
+        type: "m.room.redaction",
+        content: reason ? { reason } : {},
+        redacts: eventId,
+      }),
+    );
   }
 
   invite(roomId: RoomId | string, userId: string): Pending<EventId> {
-    return this.call<EventId>("invite", roomId, (s, pending) => api.invite(this.hs, s, roomId, userId, (r) => pending.settle(r)));
+    return this.call<EventId>("invite", roomId, (s, pending) =>
+      api.invite(this.hs, s, roomId, userId, (r) => pending.settle(r)),
+    );
   }
 
   /** POST /join/{roomIdOrAlias}: through `via` when this server is not in the room. */
   join(roomId: RoomId | string, via: readonly string[] = []): Pending<EventId> {
-    return this.call<EventId>("join", roomId, (s, pending) => api.join(this.hs, s, roomId, via, (r) => pending.settle(r)));
+    return this.call<EventId>("join", roomId, (s, pending) =>
+      api.join(this.hs, s, roomId, via, (r) => pending.settle(r)),
+    );
   }
 
   /** PUT /directory/room/{roomAlias}: point a local alias at a room. */
@@ -199,7 +235,9 @@ export class Client {
 
   /** GET /rooms/{roomId}/messages, dir=b: newest first, backfilled when this server holds too few. */
   messages(roomId: RoomId | string, limit = 20): Pending<SyncRoom["timeline"]> {
-    return this.call<SyncRoom["timeline"]>("messages", roomId, (s, pending) => api.messages(this.hs, s, roomId, limit, (r) => pending.settle(r)));
+    return this.call<SyncRoom["timeline"]>("messages", roomId, (s, pending) =>
+      api.messages(this.hs, s, roomId, limit, (r) => pending.settle(r)),
+    );
   }
 
   /** GET /sync since `since` (0 for an initial sync). `quiet`: a checker looking leaves no trace. */

@@ -51,4 +51,7 @@ function defaultStatus(errcode: MatrixErrcode): number {
 export type Result<T> = { ok: true; value: T } | { ok: false; error: MatrixError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = <T = never>(errcode: MatrixErrcode, error: string): Result<T> => ({ ok: false, error: matrixError(errcode, error) });
+export const fail = <T = never>(errcode: MatrixErrcode, error: string): Result<T> => ({
+  ok: false,
+  error: matrixError(errcode, error),
+});

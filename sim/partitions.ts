@@ -49,7 +49,9 @@ export const CUT_MODES: readonly CutMode[] = ["drop", "hold", "slow"];
 export function buildPartition(spec: PartitionSpec, servers: readonly string[], rng?: Rng): Partition {
   const known = new Set(servers);
   const check = (names: readonly string[], what: string) => {
-    for (const n of names) if (!known.has(n)) throw new Error(`partition ${what}: unknown server ${JSON.stringify(n)} (servers are ${servers.join(", ")})`);
+    for (const n of names)
+      if (!known.has(n))
+        throw new Error(`partition ${what}: unknown server ${JSON.stringify(n)} (servers are ${servers.join(", ")})`);
   };
   const blocked: BlockedMap = {};
   const cut = (from: string, to: string) => {
@@ -66,7 +68,10 @@ export function buildPartition(spec: PartitionSpec, servers: readonly string[], 
   switch (spec.shape) {
     case "isolate":
       check([spec.server], "isolate");
-      between([spec.server], servers.filter((s) => s !== spec.server));
+      between(
+        [spec.server],
+        servers.filter((s) => s !== spec.server),
+      );
       break;
     case "split":
       check([...spec.sides[0], ...spec.sides[1]], "split");
@@ -74,7 +79,8 @@ export function buildPartition(spec: PartitionSpec, servers: readonly string[], 
       break;
     case "majority": {
       const minority = spec.minority ?? Math.max(1, Math.ceil(servers.length / 2) - 1);
-      if (minority < 1 || minority >= servers.length) throw new Error(`partition majority: minority must be 1…${servers.length - 1}, got ${minority}`);
+      if (minority < 1 || minority >= servers.length)
+        throw new Error(`partition majority: minority must be 1…${servers.length - 1}, got ${minority}`);
       between(servers.slice(0, minority), servers.slice(minority));
       break;
     }
@@ -84,9 +90,15 @@ export function buildPartition(spec: PartitionSpec, servers: readonly string[], 
     case "bridge": {
       check([spec.bridge], "bridge");
       const others = servers.filter((s) => s !== spec.bridge);
-      const sides = spec.sides ?? [others.slice(0, Math.ceil(others.length / 2)), others.slice(Math.ceil(others.length / 2))];
+      const sides = spec.sides ?? [
+        others.slice(0, Math.ceil(others.length / 2)),
+        others.slice(Math.ceil(others.length / 2)),
+      ];
       check([...sides[0], ...sides[1]], "bridge");
-      between(sides[0].filter((s) => s !== spec.bridge), sides[1].filter((s) => s !== spec.bridge));
+      between(
+        sides[0].filter((s) => s !== spec.bridge),
+        sides[1].filter((s) => s !== spec.bridge),
+      );
       break;
     }
     case "random":

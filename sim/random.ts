@@ -69,7 +69,8 @@ export class RandomStreams {
    */
   fork(seed: string | number): void {
     this.current = `${this.current}>${String(seed)}`;
-    for (const [name, rng] of [...this.streams.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) rng.reseed(this.streamSeed(name));
+    for (const [name, rng] of [...this.streams.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+      rng.reseed(this.streamSeed(name));
   }
 
   private streamSeed(name: string): string {

@@ -20,7 +20,9 @@ export interface ScheduledAction {
 const SCHEDULER_COMPACT_MIN = 1_024;
 
 export class Scheduler {
-  private readonly heap = new BinaryHeap<ScheduledAction>((a, b) => a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq));
+  private readonly heap = new BinaryHeap<ScheduledAction>(
+    (a, b) => a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq),
+  );
   private nextSeq = 0;
   private live = 0;
 

@@ -51,7 +51,12 @@ export class Simulation {
   ) {
     this.random = new RandomStreams(seed);
     this.trace = new Trace(() => this.clockMs, traceOptions);
-    this.network = new Network({ scheduler: this.scheduler, now: () => this.clockMs, rng: this.random.stream("network"), trace: this.trace });
+    this.network = new Network({
+      scheduler: this.scheduler,
+      now: () => this.clockMs,
+      rng: this.random.stream("network"),
+      trace: this.trace,
+    });
     this.rpc = new Rpc(this.network, this.scheduler, this.trace, () => this.clockMs);
   }
 
@@ -82,7 +87,11 @@ export class Simulation {
   step(): boolean {
     const action = this.scheduler.pop();
     if (!action) return false;
-    assert(action.atMs >= this.clockMs, () => `the scheduler never goes back in time (${action.label} due at ${action.atMs} ms, clock at ${this.clockMs} ms)`);
+    assert(
+      action.atMs >= this.clockMs,
+      () =>
+        `the scheduler never goes back in time (${action.label} due at ${action.atMs} ms, clock at ${this.clockMs} ms)`,
+    );
     this.clockMs = Math.max(this.clockMs, action.atMs);
     action.run();
     this.stepCount++;
@@ -129,7 +138,11 @@ export class Simulation {
 
   /** Cut one server off from all the others. */
   isolate(server: string, others: readonly string[], mode: CutMode = "drop"): void {
-    this.partition([server], others.filter((s) => s !== server), mode);
+    this.partition(
+      [server],
+      others.filter((s) => s !== server),
+      mode,
+    );
   }
 
   /** Apply a partition built from a spec (sim/partitions.ts): every directed cut in its map. */
@@ -155,10 +168,18 @@ export class Simulation {
   private repairPairs(pairs: ReadonlyArray<{ from: string; to: string }>): void {
     const removed = this.network.cuts.remove(pairs);
     if (removed.length > 0) {
-      this.trace.add({ kind: "fault.repair", cuts: removed.map(({ from, to }) => ({ from, to, ...this.network.takeCutEffects(from, to) })) });
+      this.trace.add({
+        kind: "fault.repair",
+        cuts: removed.map(({ from, to }) => ({ from, to, ...this.network.takeCutEffects(from, to) })),
+      });
     }
     const released = this.network.releaseHeld(removed.filter((c) => c.mode === "hold"));
-    if (released > 0) this.trace.add({ kind: "fault.release", cuts: removed.filter((c) => c.mode === "hold").map(({ from, to }) => ({ from, to })), released });
+    if (released > 0)
+      this.trace.add({
+        kind: "fault.release",
+        cuts: removed.filter((c) => c.mode === "hold").map(({ from, to }) => ({ from, to })),
+        released,
+      });
   }
 
   /** Lift a hold: deliver what was parked and reopen the links. */
@@ -168,7 +189,8 @@ export class Simulation {
 
   private cut(pairs: Array<{ from: string; to: string }>, mode: CutMode): void {
     const added = this.network.cuts.add(pairs, mode);
-    if (added.length > 0) this.trace.add({ kind: "fault.partition", cuts: added.map(({ from, to }) => ({ from, to })), mode });
+    if (added.length > 0)
+      this.trace.add({ kind: "fault.partition", cuts: added.map(({ from, to }) => ({ from, to })), mode });
   }
 }
 

@@ -16,7 +16,12 @@ export type Task<T> = Generator<RpcNeed, T, RpcOutcome>;
 export type RpcCaller = (to: string, request: RpcRequest, onOutcome: (outcome: RpcOutcome) => void) => void;
 
 /** Run a task to completion, issuing its requests one at a time. */
-export function runTask<T>(task: Task<T>, call: RpcCaller, onDone: (result: T) => void, onError: (error: unknown) => void): void {
+export function runTask<T>(
+  task: Task<T>,
+  call: RpcCaller,
+  onDone: (result: T) => void,
+  onError: (error: unknown) => void,
+): void {
   const advance = (input: RpcOutcome | undefined) => {
     let step: IteratorResult<RpcNeed, T>;
     try {

@@ -58,7 +58,14 @@ export type TraceBody =
   | { kind: "run.intervention"; afterStep: number; action: Record<string, unknown> }
   /** From here on every random stream draws from a new seed ("fork from here"). */
   | { kind: "run.fork"; afterStep: number; seed: string }
-  | { kind: "net.sent"; msg: number; from: string; to: string; what: string; /** null when the message is held. */ deliverAtMs: number | null }
+  | {
+      kind: "net.sent";
+      msg: number;
+      from: string;
+      to: string;
+      what: string;
+      /** null when the message is held. */ deliverAtMs: number | null;
+    }
   | { kind: "net.delivered"; msg: number; from: string; to: string; what: string }
   | { kind: "net.dropped"; msg: number; from: string; to: string; what: string; fault: FaultKind }
   | { kind: "net.held"; msg: number; from: string; to: string; what: string }
@@ -76,7 +83,14 @@ export type TraceBody =
   | { kind: "fed.txn.sent"; server: string; destination: string; txnId: string; pdus: string[]; catchUp: boolean }
   | { kind: "fed.txn.ok"; server: string; destination: string; txnId: string }
   | { kind: "fed.txn.failed"; server: string; destination: string; txnId: string; error: string }
-  | { kind: "fed.backoff"; server: string; destination: string; intervalMs: number; retryAtMs: number; catchUp: boolean }
+  | {
+      kind: "fed.backoff";
+      server: string;
+      destination: string;
+      intervalMs: number;
+      retryAtMs: number;
+      catchUp: boolean;
+    }
   | { kind: "fed.peer_up"; server: string; destination: string }
   /** A local user's event, stored and sent. */
   | ({ kind: "pdu.created"; server: string; room: string; event: string } & PduSummary)
@@ -89,24 +103,89 @@ export type TraceBody =
   /** A redaction was applied: clients now see the redacted copy. */
   | { kind: "pdu.redacted"; server: string; room: string; event: string; by: string }
   | { kind: "pdu.dropped"; server: string; origin: string; room: string; event?: string; reason: string }
-  | { kind: "state.resolved"; server: string; room: string; extremities: string[]; changed: Array<{ type: string; stateKey: string; before: string | null; after: string | null }> }
-  | { kind: "client.action"; server: string; user: string; action: string; room?: string; ok: boolean; result?: string; error?: string }
-  | { kind: "client.sync"; server: string; user: string; since: number; nextBatch: number; events: number; limited: boolean }
+  | {
+      kind: "state.resolved";
+      server: string;
+      room: string;
+      extremities: string[];
+      changed: Array<{ type: string; stateKey: string; before: string | null; after: string | null }>;
+    }
+  | {
+      kind: "client.action";
+      server: string;
+      user: string;
+      action: string;
+      room?: string;
+      ok: boolean;
+      result?: string;
+      error?: string;
+    }
+  | {
+      kind: "client.sync";
+      server: string;
+      user: string;
+      since: number;
+      nextBatch: number;
+      events: number;
+      limited: boolean;
+    }
   /** An application service was loaded on a homeserver; `url` is its node in the simulated network (null: nothing is pushed). */
-  | { kind: "as.registered"; server: string; service: string; url: string | null; sender: string; namespaces: Record<"users" | "aliases" | "rooms", Array<{ regex: string; exclusive: boolean }>>; protocols: string[] }
+  | {
+      kind: "as.registered";
+      server: string;
+      service: string;
+      url: string | null;
+      sender: string;
+      namespaces: Record<"users" | "aliases" | "rooms", Array<{ regex: string; exclusive: boolean }>>;
+      protocols: string[];
+    }
   /** A homeserver pushed a transaction to a service (attempt 2, 3, … are retries: same txnId, same events). */
-  | { kind: "as.txn.sent"; server: string; service: string; node: string; txnId: string; events: string[]; attempt: number }
+  | {
+      kind: "as.txn.sent";
+      server: string;
+      service: string;
+      node: string;
+      txnId: string;
+      events: string[];
+      attempt: number;
+    }
   | { kind: "as.txn.ok"; server: string; service: string; txnId: string }
   | { kind: "as.txn.failed"; server: string; service: string; txnId: string; error: string }
   | { kind: "as.backoff"; server: string; service: string; intervalMs: number; retryAtMs: number }
   /** An event refused because the service's queue was full (a visible loss). */
   | { kind: "as.dropped"; server: string; service: string; event: string; reason: string }
   /** The service side: a transaction arrived; a duplicate txnId is acknowledged and not processed again. */
-  | { kind: "as.txn.received"; server: string; service: string; txnId: string; events: number; duplicate: boolean; status: number }
+  | {
+      kind: "as.txn.received";
+      server: string;
+      service: string;
+      txnId: string;
+      events: number;
+      duplicate: boolean;
+      status: number;
+    }
   /** A homeserver asked a service about a user or alias it does not know. */
-  | { kind: "as.query"; server: string; service: string; query: "user" | "alias"; subject: string; result: "exists" | "absent" | "failed"; attempts: number }
+  | {
+      kind: "as.query";
+      server: string;
+      service: string;
+      query: "user" | "alias";
+      subject: string;
+      result: "exists" | "absent" | "failed";
+      attempts: number;
+    }
   /** A service acted through the client-server API, as its sender or a user it masquerades as. */
-  | { kind: "as.action"; server: string; service: string; user: string; action: string; room?: string; ok: boolean; result?: string; error?: string }
+  | {
+      kind: "as.action";
+      server: string;
+      service: string;
+      user: string;
+      action: string;
+      room?: string;
+      ok: boolean;
+      result?: string;
+      error?: string;
+    }
   | { kind: "as.crash"; server: string; service: string; node: string }
   | { kind: "as.restart"; server: string; service: string; node: string }
   /** A user was registered on a server and got a client (who the web view can act as). */
@@ -184,7 +263,10 @@ export class Trace {
 
   /** Every record; only a full trace keeps them, so asking another is a mistake, not an empty answer. */
   all(): readonly TraceRecord[] {
-    if (this.retention !== "full") throw new Error(`this trace keeps no records (retention: ${this.retention}); run with retention "full" to read them`);
+    if (this.retention !== "full")
+      throw new Error(
+        `this trace keeps no records (retention: ${this.retention}); run with retention "full" to read them`,
+      );
     return this.records;
   }
 
@@ -233,7 +315,10 @@ export class TraceHasher {
  * Canonical JSON has no floats, so probabilities go into the trace as whole parts per
  * million (`loss: 0.05` → `lossPpm: 50000`) and every other number is rounded.
  */
-export function traceNumbers(values: Record<string, number | null | undefined>, probabilities: readonly string[] = PROBABILITY_KEYS): Record<string, number> {
+export function traceNumbers(
+  values: Record<string, number | null | undefined>,
+  probabilities: readonly string[] = PROBABILITY_KEYS,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(values)) {
     if (typeof v !== "number") continue;
@@ -274,7 +359,13 @@ export function parseTraceJsonLines(text: string): TraceRecord[] {
       throw new Error(`trace line ${i + 1}: not JSON (${(e as Error).message})`, { cause: e });
     }
     const r = value as Partial<TraceRecord>;
-    if (typeof r !== "object" || r === null || typeof r.kind !== "string" || typeof r.seq !== "number" || typeof r.atMs !== "number") {
+    if (
+      typeof r !== "object" ||
+      r === null ||
+      typeof r.kind !== "string" ||
+      typeof r.seq !== "number" ||
+      typeof r.atMs !== "number"
+    ) {
       throw new Error(`trace line ${i + 1}: a record needs kind, seq and atMs`);
     }
     out.push(r as TraceRecord);

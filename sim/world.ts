@@ -73,7 +73,12 @@ export class World {
     if (this.servers.has(name)) throw new Error(`server ${name} already exists`);
     const { adversary, ...rest } = options;
     const misbehaviour = adversary ? { misbehaviour: (host: MisbehaviourHost) => makeAdversary(adversary, host) } : {};
-    const hs = new Homeserver(name, this.sim, { signing: this.options.signing ?? true, ...rest, ...misbehaviour, crypto: this.crypto });
+    const hs = new Homeserver(name, this.sim, {
+      signing: this.options.signing ?? true,
+      ...rest,
+      ...misbehaviour,
+      crypto: this.crypto,
+    });
     this.servers.set(name, hs);
     this.listen(hs);
     return hs;
@@ -123,12 +128,18 @@ export class World {
    * The registration is validated (a RegistrationError names every problem); its `url`
    * becomes a node of the network, which partitions and cuts treat like any server.
    */
-  addAppService(serverName: string, registration: unknown, behaviour: AppServiceBehaviour = {}, options: { params?: Partial<AppServiceParams> } = {}): AppService {
+  addAppService(
+    serverName: string,
+    registration: unknown,
+    behaviour: AppServiceBehaviour = {},
+    options: { params?: Partial<AppServiceParams> } = {},
+  ): AppService {
     const hs = this.server(serverName);
     const service = attachAppService({
       sim: this.sim,
       hs,
-      newClient: (entry, userId, reachable) => new AppServiceClient(hs, entry, entry.registration.as_token, userId, reachable),
+      newClient: (entry, userId, reachable) =>
+        new AppServiceClient(hs, entry, entry.registration.as_token, userId, reachable),
       registration,
       behaviour,
       ...(options.params ? { params: options.params } : {}),
@@ -195,7 +206,8 @@ export class World {
   quiescent(): boolean {
     // The cheap test first: the run loop asks this after every step.
     if (this.sim.scheduler.size !== 0) return false;
-    for (const hs of this.servers.values()) if (hs.up && hs.federationSender.busyDestinations().length > 0) return false;
+    for (const hs of this.servers.values())
+      if (hs.up && hs.federationSender.busyDestinations().length > 0) return false;
     for (const s of this.services.values()) if (s.hs.up && s.pushes?.busy()) return false;
     return true;
   }
@@ -210,7 +222,11 @@ export class World {
       servers: this.serverNames(),
       pdusSent: this.pdusSent,
       pdusReceived: trace.count("pdu.received"),
-      pdus: { accepted: trace.count("pdu.accepted"), rejected: trace.count("pdu.rejected"), softFailed: trace.count("pdu.soft_failed") },
+      pdus: {
+        accepted: trace.count("pdu.accepted"),
+        rejected: trace.count("pdu.rejected"),
+        softFailed: trace.count("pdu.soft_failed"),
+      },
       network: JSON.parse(JSON.stringify(this.sim.network.stats)) as NetworkStats,
     };
   }

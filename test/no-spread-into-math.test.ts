@@ -21,7 +21,8 @@ describe("no array spread into Math.min / Math.max", () => {
     const offenders: string[] = [];
     const pattern = new RegExp(["Math\\.(min|max)\\(", "\\.\\.\\."].join(""));
     for (const dir of DIRS) {
-      for (const file of sources(join(root, dir))) if (pattern.test(readFileSync(file, "utf8"))) offenders.push(file.slice(root.length));
+      for (const file of sources(join(root, dir)))
+        if (pattern.test(readFileSync(file, "utf8"))) offenders.push(file.slice(root.length));
     }
     expect(offenders).toEqual([]);
   });

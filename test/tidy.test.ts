@@ -34,10 +34,24 @@ const BANNED: ReadonlyArray<{ pattern: RegExp; instead: string; raw?: boolean }>
   { pattern: /\bMath\.random\b/, instead: "a named random stream of the simulation (seeded)" },
   { pattern: /\bDate\b/, instead: "the simulation's virtual clock" },
   { pattern: /\bperformance\s*\.\s*now\b/, instead: "the simulation's virtual clock (wall clock only in bench/)" },
-  { pattern: /\b(setTimeout|setInterval|setImmediate|queueMicrotask|requestAnimationFrame)\b/, instead: "the simulation's scheduler" },
-  { pattern: /from\s+["']node:|\brequire\(|import\(\s*["']node:/, instead: "an interface handed in by cli/ or viz/", raw: true },
-  { pattern: /(?<![.\w])(window|document|navigator|localStorage|sessionStorage)\s*[.[]|(?<![.\w])fetch\s*\(|\bXMLHttpRequest\b/, instead: "an interface handed in by viz/" },
-  { pattern: /\bcrypto\s*\.\s*(getRandomValues|randomUUID|subtle)\b/, instead: "the CryptoBackend interface and seeded streams" },
+  {
+    pattern: /\b(setTimeout|setInterval|setImmediate|queueMicrotask|requestAnimationFrame)\b/,
+    instead: "the simulation's scheduler",
+  },
+  {
+    pattern: /from\s+["']node:|\brequire\(|import\(\s*["']node:/,
+    instead: "an interface handed in by cli/ or viz/",
+    raw: true,
+  },
+  {
+    pattern:
+      /(?<![.\w])(window|document|navigator|localStorage|sessionStorage)\s*[.[]|(?<![.\w])fetch\s*\(|\bXMLHttpRequest\b/,
+    instead: "an interface handed in by viz/",
+  },
+  {
+    pattern: /\bcrypto\s*\.\s*(getRandomValues|randomUUID|subtle)\b/,
+    instead: "the CryptoBackend interface and seeded streams",
+  },
 ];
 
 const LAYERS: Record<string, readonly string[]> = {
@@ -100,11 +114,22 @@ function importsOf(source: string): Array<{ line: number; spec: string; typeOnly
     .map((l) => l.text)
     .join("\n");
   const out: Array<{ line: number; spec: string; typeOnly: boolean }> = [];
-  const statement = /\b(?:import|export)\s+(type\s+)?([^;"'`]*?)\bfrom\s*["'](\.[^"']*)["']|\bimport\(\s*["'](\.[^"']*)["']/g;
+  const statement =
+    /\b(?:import|export)\s+(type\s+)?([^;"'`]*?)\bfrom\s*["'](\.[^"']*)["']|\bimport\(\s*["'](\.[^"']*)["']/g;
   for (const m of code.matchAll(statement)) {
     const names = m[2] ?? "";
-    const allInlineTypes = /^\{[^}]*\}$/.test(names.trim()) && names.replace(/[{}\s]/g, "").split(",").filter(Boolean).every((n) => n.startsWith("type"));
-    out.push({ line: code.slice(0, m.index).split("\n").length, spec: (m[3] ?? m[4])!, typeOnly: m[1] !== undefined || (m[3] !== undefined && allInlineTypes) });
+    const allInlineTypes =
+      /^\{[^}]*\}$/.test(names.trim()) &&
+      names
+        .replace(/[{}\s]/g, "")
+        .split(",")
+        .filter(Boolean)
+        .every((n) => n.startsWith("type"));
+    out.push({
+      line: code.slice(0, m.index).split("\n").length,
+      spec: (m[3] ?? m[4])!,
+      typeOnly: m[1] !== undefined || (m[3] !== undefined && allInlineTypes),
+    });
   }
   return out;
 }
@@ -114,7 +139,9 @@ function frontDoorProblems(file: string, source: string): string[] {
   const from = relative(root, file);
   const layer = from.split(/[\\/]/)[0]!;
   return importsOf(source).flatMap(({ line, spec, typeOnly }) => {
-    const target = relative(root, join(file, "..", spec)).split(/[\\/]/).join("/");
+    const target = relative(root, join(file, "..", spec))
+      .split(/[\\/]/)
+      .join("/");
     const targetLayer = target.split("/")[0]!;
     const rule = FRONT_DOORS[targetLayer];
     if (!rule || targetLayer === layer || target === rule.door) return [];
@@ -201,7 +228,8 @@ function cyclePath(component: readonly string[], edges: (f: string) => string[])
       if (!inside.has(to)) continue;
       if (to === first) {
         const path = [first];
-        for (let at: string | undefined = queue[i]; at !== undefined && at !== first; at = from.get(at)) path.splice(1, 0, at);
+        for (let at: string | undefined = queue[i]; at !== undefined && at !== first; at = from.get(at))
+          path.splice(1, 0, at);
         return [...path, first];
       }
       if (!from.has(to)) {
@@ -228,7 +256,11 @@ describe("tidy", () => {
   });
 
   it("viz/ draws its layouts from seeded streams, never Math.random", () => {
-    const problems = findings(["viz"], (_file, text) => (/\bMath\.random\b/.test(withoutStrings(text)) ? `${text.trim()}  → use a seeded stream (sim/random.ts)` : undefined));
+    const problems = findings(["viz"], (_file, text) =>
+      /\bMath\.random\b/.test(withoutStrings(text))
+        ? `${text.trim()}  → use a seeded stream (sim/random.ts)`
+        : undefined,
+    );
     expect(problems).toEqual([]);
   });
 
@@ -248,14 +280,19 @@ describe("tidy", () => {
       const m = /(?:from|import)\s*\(?\s*["'](\.[^"']*)["']/.exec(text);
       if (!m) return undefined;
       const part = relative(root, file).split(/[\\/]/).slice(0, 2).join("/");
-      const target = relative(root, join(file, "..", m[1]!)).split(/[\\/]/).slice(0, 2).join("/");
+      const target = relative(root, join(file, "..", m[1]!))
+        .split(/[\\/]/)
+        .slice(0, 2)
+        .join("/");
       return SCENARIO_PARTS[part]!.includes(target) ? `${part}/ imports ${target}/ (${m[1]})` : undefined;
     });
     expect(problems).toEqual([]);
   });
 
   it("code outside core/ and sim/ enters them only by their front doors (core/index.ts, sim/index.ts)", () => {
-    const problems = OUTSIDE_DIRS.flatMap((dir) => sourceFiles(dir).flatMap((file) => frontDoorProblems(file, readFileSync(file, "utf8"))));
+    const problems = OUTSIDE_DIRS.flatMap((dir) =>
+      sourceFiles(dir).flatMap((file) => frontDoorProblems(file, readFileSync(file, "utf8"))),
+    );
     expect(problems).toEqual([]);
   });
 
@@ -293,12 +330,24 @@ describe("tidy", () => {
       ["d.ts", ["d.ts"]],
       ["e.ts", ["a.ts"]],
     ]);
-    expect(importCycles(planted)).toEqual([["d.ts", "d.ts"], ["a.ts", "b.ts", "c.ts", "a.ts"]]);
-    expect(importCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", []]]))).toEqual([]);
+    expect(importCycles(planted)).toEqual([
+      ["d.ts", "d.ts"],
+      ["a.ts", "b.ts", "c.ts", "a.ts"],
+    ]);
+    expect(
+      importCycles(
+        new Map([
+          ["a.ts", ["b.ts"]],
+          ["b.ts", ["c.ts"]],
+          ["c.ts", []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it("sees a planted violation in code but not in a comment (the checker itself works)", () => {
-    const planted = "const a = Math.random(); /* Date */\n// setTimeout is fine to mention\nimport { x } from 'node:fs';";
+    const planted =
+      "const a = Math.random(); /* Date */\n// setTimeout is fine to mention\nimport { x } from 'node:fs';";
     const hits = codeLines(planted).map(({ text }) => bannedUse(text));
     expect(hits.map((h) => h?.split("→")[1]?.trim())).toEqual([
       "use a named random stream of the simulation (seeded)",

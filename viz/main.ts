@@ -20,7 +20,13 @@ function requestFromHash(): RunRequest {
   try {
     const p = decodePermalink(location.hash);
     if (!p) return DEFAULT_RUN;
-    return { source: p.scenarioJson !== undefined ? { json: p.scenarioJson } : { name: p.scenario }, seed: p.seed, interventions: p.interventions, ...(p.roomVersion ? { roomVersion: p.roomVersion } : {}), ...(p.step !== undefined ? { step: p.step } : {}) };
+    return {
+      source: p.scenarioJson !== undefined ? { json: p.scenarioJson } : { name: p.scenario },
+      seed: p.seed,
+      interventions: p.interventions,
+      ...(p.roomVersion ? { roomVersion: p.roomVersion } : {}),
+      ...(p.step !== undefined ? { step: p.step } : {}),
+    };
   } catch (e) {
     if (e instanceof PermalinkError) ui.status(`${e.message} — opening the default scenario`, "error");
     return DEFAULT_RUN;

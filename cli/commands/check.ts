@@ -69,7 +69,10 @@ export const checkCommand: Command = {
     const out = values.out ?? ".";
     checkOutputDirectory(out, "--out");
 
-    const arbitrary = fc.tuple(scenarioArbitrary({ checks: required, ...(roomVersion ? { roomVersions: [roomVersion] } : {}) }), fc.nat({ max: 1_000_000 }));
+    const arbitrary = fc.tuple(
+      scenarioArbitrary({ checks: required, ...(roomVersion ? { roomVersions: [roomVersion] } : {}) }),
+      fc.nat({ max: 1_000_000 }),
+    );
     process.stderr.write(`netsplit check: ${runs} random scenarios, seed ${seed}\n`);
     const result = searchCounterexample(
       arbitrary,
@@ -98,13 +101,17 @@ export const checkCommand: Command = {
         `${result.failure.failed.map((c) => c.name).join("; ")}. ${scenario.description}`,
     };
     save(out, file, formatJsonForReading(saved) + "\n");
-    process.stdout.write(`✗ run ${result.run} of ${runs} failed (search seed ${seed}); shrunk ${result.shrinks} times to ${shape(scenario)}:\n`);
+    process.stdout.write(
+      `✗ run ${result.run} of ${runs} failed (search seed ${seed}); shrunk ${result.shrinks} times to ${shape(scenario)}:\n`,
+    );
     for (const c of result.failure.failed) {
       process.stdout.write(`  ✗ ${c.name}\n`);
       for (const p of c.problems) process.stdout.write(`      ${p}\n`);
     }
     process.stdout.write(`saved ${file}; replay it with:\n  netsplit run ${file} --seed ${result.failure.seed}\n`);
-    process.stdout.write(`or repeat the search with:\n  netsplit check --seed ${seed} --runs ${runs}${roomVersion ? ` --room-version ${roomVersion}` : ""}\n`);
+    process.stdout.write(
+      `or repeat the search with:\n  netsplit check --seed ${seed} --runs ${runs}${roomVersion ? ` --room-version ${roomVersion}` : ""}\n`,
+    );
     return EXIT.failed;
   },
 };
@@ -126,7 +133,8 @@ function parseRequired(text: string, i: number): Check {
 
 function shape(s: JsonScenario): string {
   const count = (verbs: string[]) => s.timeline.filter((a) => verbs.includes(a.do)).length;
-  const actions = s.timeline.length - count(["createRoom", "partition", "repair", "crash", "restart"]) - (s.users.length - 1);
+  const actions =
+    s.timeline.length - count(["createRoom", "partition", "repair", "crash", "restart"]) - (s.users.length - 1);
   return `${s.servers.length} servers, ${actions} client actions, ${count(["partition"])} partitions, ${count(["crash"])} crashes`;
 }
 

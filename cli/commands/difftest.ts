@@ -40,7 +40,9 @@ options:
 
 exit codes: 0 no difference, 1 a difference was found and saved, 2 bad input`;
 
-type Failure = { kind: "differs"; differences: StateDifference[]; ours: StateMap } | { kind: "failed"; problem: string; ours: StateMap };
+type Failure =
+  | { kind: "differs"; differences: StateDifference[]; ours: StateMap }
+  | { kind: "failed"; problem: string; ours: StateMap };
 
 export const difftestCommand: Command = {
   name: "difftest",
@@ -60,7 +62,8 @@ export const difftestCommand: Command = {
     );
     if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
-    if (positionals.length > 0) throw new UsageError(`difftest takes no arguments besides its options ${seeHelp(HELP)}`);
+    if (positionals.length > 0)
+      throw new UsageError(`difftest takes no arguments besides its options ${seeHelp(HELP)}`);
     const command = values.resolver?.trim();
     if (!command) throw new UsageError(`--resolver "<command>" is required ${seeHelp(HELP)}`);
     const runs = intOption(values.runs, "runs", 100, 1);
@@ -85,25 +88,44 @@ export const difftestCommand: Command = {
       preflight(command, path, timeoutMs);
       process.stderr.write(`netsplit difftest: ${runs} random fixtures, seed ${seed}, resolver: ${command}\n`);
       const arbitrary = fixtureArbitrary(roomVersion ? { roomVersions: [roomVersion] } : {});
-      const result = searchCounterexample(arbitrary, compare, { seed, runs, onFailure: (run) => process.stderr.write(`fixture ${run} differs; shrinking…\n`) });
+      const result = searchCounterexample(arbitrary, compare, {
+        seed,
+        runs,
+        onFailure: (run) => process.stderr.write(`fixture ${run} differs; shrinking…\n`),
+      });
       if (!result.found) {
-        process.stdout.write(`✓ ${result.runs} random fixtures: the resolver agrees with netsplit on every one (seed ${seed})\n`);
+        process.stdout.write(
+          `✓ ${result.runs} random fixtures: the resolver agrees with netsplit on every one (seed ${seed})\n`,
+        );
         return EXIT.ok;
       }
       const file = join(out, `netsplit-difftest-${seed}.json`);
       const { failure } = result;
-      const summary = failure.kind === "failed" ? failure.problem : `it differs from netsplit in ${failure.differences.map((d) => `${d.type} ${JSON.stringify(d.stateKey)}`).join(", ")}`;
+      const summary =
+        failure.kind === "failed"
+          ? failure.problem
+          : `it differs from netsplit in ${failure.differences.map((d) => `${d.type} ${JSON.stringify(d.stateKey)}`).join(", ")}`;
       const saved: FixtureJson = {
         ...result.value,
         description: `Found by netsplit difftest --seed ${seed} (fixture ${result.run}, shrunk ${result.shrinks} times) with the resolver \`${command}\`: ${summary}. "expected" is netsplit's resolution. ${result.value.description}`,
         expected: [...failure.ours.values()].sort(),
       };
       save(out, file, formatJsonForReading(saved) + "\n");
-      process.stdout.write(`✗ fixture ${result.run} of ${runs} (search seed ${seed}), shrunk ${result.shrinks} times to ${result.value.events.length} events:\n`);
+      process.stdout.write(
+        `✗ fixture ${result.run} of ${runs} (search seed ${seed}), shrunk ${result.shrinks} times to ${result.value.events.length} events:\n`,
+      );
       if (failure.kind === "failed") process.stdout.write(`  ${failure.problem}\n`);
-      else for (const d of failure.differences) process.stdout.write(`  ${d.type} ${JSON.stringify(d.stateKey)}: netsplit ${d.expected ?? "(absent)"}, resolver ${d.got ?? "(absent)"}\n`);
-      process.stdout.write(`saved ${file}; replay it with:\n  ${command} ${file}\n  netsplit resolve --expect --explain ${file}\n`);
-      process.stdout.write(`or repeat the search with:\n  netsplit difftest --resolver ${JSON.stringify(command)} --seed ${seed} --runs ${runs}${roomVersion ? ` --room-version ${roomVersion}` : ""}\n`);
+      else
+        for (const d of failure.differences)
+          process.stdout.write(
+            `  ${d.type} ${JSON.stringify(d.stateKey)}: netsplit ${d.expected ?? "(absent)"}, resolver ${d.got ?? "(absent)"}\n`,
+          );
+      process.stdout.write(
+        `saved ${file}; replay it with:\n  ${command} ${file}\n  netsplit resolve --expect --explain ${file}\n`,
+      );
+      process.stdout.write(
+        `or repeat the search with:\n  netsplit difftest --resolver ${JSON.stringify(command)} --seed ${seed} --runs ${runs}${roomVersion ? ` --room-version ${roomVersion}` : ""}\n`,
+      );
       return EXIT.failed;
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -116,5 +138,8 @@ function preflight(command: string, path: string, timeoutMs: number): void {
   const json = buildFixture({ roomVersion: "11", users: 1, levels: [], ops: [] });
   writeFileSync(path, JSON.stringify(json));
   const r = runResolver(command, path, parseFixture(json, path), { timeoutMs });
-  if (r.status === COMMAND_NOT_FOUND) throw new UsageError(`--resolver: ${r.ok ? "the command was not found" : r.problem} (is ${JSON.stringify(command.split(/\s+/)[0])} on the PATH?)`);
+  if (r.status === COMMAND_NOT_FOUND)
+    throw new UsageError(
+      `--resolver: ${r.ok ? "the command was not found" : r.problem} (is ${JSON.stringify(command.split(/\s+/)[0])} on the PATH?)`,
+    );
 }

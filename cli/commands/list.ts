@@ -27,7 +27,11 @@ export const listCommand: Command = {
     const parsed = parseCommandArgs(args, { json: { type: "boolean" } }, HELP);
     if (!parsed) return EXIT.ok;
     if (parsed.positionals.length > 0) throw new UsageError(`list takes no arguments ${seeHelp(HELP)}`);
-    const rows = SCENARIOS.map((s) => ({ name: s.name, summary: firstSentence(s.description), description: s.description }));
+    const rows = SCENARIOS.map((s) => ({
+      name: s.name,
+      summary: firstSentence(s.description),
+      description: s.description,
+    }));
     if (parsed.values.json) {
       process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
       return EXIT.ok;

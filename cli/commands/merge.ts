@@ -61,7 +61,12 @@ class UnsortedFile extends Error {
   }
 }
 
-function mergeOnce(files: readonly string[], readWhole: ReadonlySet<string>, out: string | undefined, json: boolean): number {
+function mergeOnce(
+  files: readonly string[],
+  readWhole: ReadonlySet<string>,
+  out: string | undefined,
+  json: boolean,
+): number {
   const builder = new SummaryBuilder();
   let first: SweepLine | undefined;
   const merged = mergedLines(files, readWhole, (line) => {
@@ -81,7 +86,11 @@ function mergeOnce(files: readonly string[], readWhole: ReadonlySet<string>, out
   }
   const summary = builder.summary();
   const reproduce = (seed: number) =>
-    reproduceCommand(first?.scenario ?? "?", seed, { ...(first ? { roomVersion: first.roomVersion } : {}), ...(first?.signing === false ? { signing: false } : {}), checkDeterminism: first?.firstDifference !== undefined });
+    reproduceCommand(first?.scenario ?? "?", seed, {
+      ...(first ? { roomVersion: first.roomVersion } : {}),
+      ...(first?.signing === false ? { signing: false } : {}),
+      checkDeterminism: first?.firstDifference !== undefined,
+    });
   process.stdout.write((json ? JSON.stringify(summary) : formatSummary(summary, reproduce)) + "\n");
   return summary.failedSeeds.length === 0 ? EXIT.ok : EXIT.failed;
 }
@@ -115,7 +124,11 @@ interface Head extends Formatted {
  * Every seed once, in seed order, from files each sorted by seed: the smallest head goes
  * next; a seed at the head of several files must have the same line in each.
  */
-function* mergedLines(files: readonly string[], readWhole: ReadonlySet<string>, onLine: (line: SweepLine) => void): Generator<Formatted> {
+function* mergedLines(
+  files: readonly string[],
+  readWhole: ReadonlySet<string>,
+  onLine: (line: SweepLine) => void,
+): Generator<Formatted> {
   let kind: { text: string; file: string } | undefined;
   const heads: Head[] = [];
   const advance = (order: number, file: string, rest: Iterator<Formatted>) => {
@@ -124,17 +137,22 @@ function* mergedLines(files: readonly string[], readWhole: ReadonlySet<string>, 
     const { line, text } = next.value;
     const k = sweepKind(line);
     kind ??= { text: k, file };
-    if (k !== kind.text) throw new UsageError(`${file} holds runs of ${k}, but ${kind.file} holds runs of ${kind.text}`);
+    if (k !== kind.text)
+      throw new UsageError(`${file} holds runs of ${k}, but ${kind.file} holds runs of ${kind.text}`);
     heads.push({ order, file, line, text, rest });
   };
   files.forEach((file, order) => advance(order, file, readWhole.has(file) ? wholeFile(file) : sortedFile(file)));
   while (heads.length > 0) {
     let min = heads[0]!;
     // The smallest seed; of equal seeds the file named first, so that messages name files in command-line order.
-    for (const h of heads) if (h.line.seed < min.line.seed || (h.line.seed === min.line.seed && h.order < min.order)) min = h;
+    for (const h of heads)
+      if (h.line.seed < min.line.seed || (h.line.seed === min.line.seed && h.order < min.order)) min = h;
     const seed = min.line.seed;
     for (const h of heads.filter((x) => x.line.seed === seed)) {
-      if (h.text !== min.text) throw new UsageError(`seed ${seed} differs between ${min.file} and ${h.file} (${firstDifferentField(min.line, h.line)}): refusing to merge`);
+      if (h.text !== min.text)
+        throw new UsageError(
+          `seed ${seed} differs between ${min.file} and ${h.file} (${firstDifferentField(min.line, h.line)}): refusing to merge`,
+        );
     }
     onLine(min.line);
     yield min;
@@ -153,7 +171,8 @@ function* sortedFile(file: string): Generator<Formatted> {
       if (typeof line === "string") throw new UsageError(`${file}:${raw.number}: ${line}`);
       const text = formatLine(line);
       if (previous && line.seed === previous.seed) {
-        if (text !== previous.text) throw new UsageError(`${file}:${raw.number}: seed ${line.seed} appears twice with different results`);
+        if (text !== previous.text)
+          throw new UsageError(`${file}:${raw.number}: seed ${line.seed} appears twice with different results`);
         continue;
       }
       if (previous && line.seed < previous.seed) throw new UnsortedFile(file);
@@ -186,5 +205,9 @@ function tornTail(file: string): void {
 /** The first field where two lines of one seed differ ("traceHash"), or undefined when they agree. */
 function firstDifferentField(a: SweepLine, b: SweepLine): string | undefined {
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  return keys.find((k) => JSON.stringify((a as unknown as Record<string, unknown>)[k]) !== JSON.stringify((b as unknown as Record<string, unknown>)[k]));
+  return keys.find(
+    (k) =>
+      JSON.stringify((a as unknown as Record<string, unknown>)[k]) !==
+      JSON.stringify((b as unknown as Record<string, unknown>)[k]),
+  );
 }

@@ -57,9 +57,13 @@ export const resolveCommand: Command = {
     else state = resolveFixture(fixture);
 
     if (values.json) {
-      process.stdout.write(JSON.stringify({ state: stateMapToObject(state), ...(explanation ? { explanation } : {}) }, null, 2) + "\n");
+      process.stdout.write(
+        JSON.stringify({ state: stateMapToObject(state), ...(explanation ? { explanation } : {}) }, null, 2) + "\n",
+      );
     } else {
-      process.stdout.write(`${fixture.source}: room version ${fixture.roomVersion.id}, ${fixture.events.size} events\n\n`);
+      process.stdout.write(
+        `${fixture.source}: room version ${fixture.roomVersion.id}, ${fixture.events.size} events\n\n`,
+      );
       process.stdout.write(formatStateTable(state) + "\n");
       if (explanation) process.stdout.write("\n" + formatExplanation(explanation) + "\n");
     }
@@ -71,7 +75,10 @@ export const resolveCommand: Command = {
       return EXIT.ok;
     }
     process.stderr.write(`${fixture.source}: the resolved state differs from "expected" in ${diff.length} key(s):\n`);
-    for (const d of diff) process.stderr.write(`  ${d.type} ${JSON.stringify(d.stateKey)}: expected ${d.expected ?? "(absent)"}, got ${d.got ?? "(absent)"}\n`);
+    for (const d of diff)
+      process.stderr.write(
+        `  ${d.type} ${JSON.stringify(d.stateKey)}: expected ${d.expected ?? "(absent)"}, got ${d.got ?? "(absent)"}\n`,
+      );
     return EXIT.failed;
   },
 };

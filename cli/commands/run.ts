@@ -46,7 +46,8 @@ export const runCommand: Command = {
     );
     if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
-    if (positionals.length > 1) throw new UsageError(`expected one scenario, got ${positionals.length} ${seeHelp(HELP)}`);
+    if (positionals.length > 1)
+      throw new UsageError(`expected one scenario, got ${positionals.length} ${seeHelp(HELP)}`);
     // Kept as the text it was given (the run's seed is a string); the grammar makes it canonical.
     const seed = String(seedOption(values.seed, "seed", 1));
     const roomVersion = roomVersionOption(values["room-version"]);
@@ -61,7 +62,9 @@ export const runCommand: Command = {
       if (values["check-determinism"]) ({ difference, ...run } = runTwice(scenario, options));
       else run = runWithTrace(scenario, options);
     } catch (e) {
-      process.stderr.write(`netsplit run: ${scenario.name} with seed ${seed} crashed: ${(e as Error).stack ?? String(e)}\n`);
+      process.stderr.write(
+        `netsplit run: ${scenario.name} with seed ${seed} crashed: ${(e as Error).stack ?? String(e)}\n`,
+      );
       return EXIT.failed;
     }
     const { report, trace } = run;
@@ -69,14 +72,23 @@ export const runCommand: Command = {
       try {
         writeFileAtomic(values.trace, traceToJsonLines(trace));
       } catch (e) {
-        throw new UsageError(`cannot write the trace to ${values.trace}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new UsageError(
+          `cannot write the trace to ${values.trace}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
     }
-    const deterministic = values["check-determinism"] ? { determinism: { identical: difference === null, firstDifference: difference } } : {};
+    const deterministic = values["check-determinism"]
+      ? { determinism: { identical: difference === null, firstDifference: difference } }
+      : {};
     if (values.json) process.stdout.write(JSON.stringify({ ...report, signing, ...deterministic }) + "\n");
     else {
       process.stdout.write(formatReport(report, { signing }) + "\n");
-      if (values["check-determinism"]) process.stdout.write(difference ? `\n✗ ${describeDifference(difference)}\n` : `✓ determinism: a second run gave the same ${report.traceRecords} records\n`);
+      if (values["check-determinism"])
+        process.stdout.write(
+          difference
+            ? `\n✗ ${describeDifference(difference)}\n`
+            : `✓ determinism: a second run gave the same ${report.traceRecords} records\n`,
+        );
       if (values.trace !== undefined) process.stdout.write(`trace written to ${values.trace}\n`);
     }
     return report.passed && difference === null ? EXIT.ok : EXIT.failed;

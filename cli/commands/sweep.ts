@@ -69,17 +69,26 @@ export const sweepCommand: Command = {
     );
     if (!parsed) return EXIT.ok;
     const { values, positionals } = parsed;
-    if (positionals.length > 1) throw new UsageError(`expected one scenario, got ${positionals.length} ${seeHelp(HELP)}`);
+    if (positionals.length > 1)
+      throw new UsageError(`expected one scenario, got ${positionals.length} ${seeHelp(HELP)}`);
     const { ref, scenario } = loadScenario(positionals[0]);
     const roomVersion = roomVersionOption(values["room-version"]);
     const workers = workerCount(values.workers);
-    const range = sliceOf(parseSeedRange(values.seeds), values.shard, intOption(values.shards, "shards", 0, 1) || undefined);
+    const range = sliceOf(
+      parseSeedRange(values.seeds),
+      values.shard,
+      intOption(values.shards, "shards", 0, 1) || undefined,
+    );
     const options: SweepOptions = {
       ...(roomVersion ? { roomVersion } : {}),
       ...(values["no-signing"] ? { signing: false } : {}),
       checkDeterminism: values["check-determinism"] ?? false,
     };
-    const kind = sweepKind({ scenario: scenario.name, roomVersion: roomVersion ?? scenario.roomVersion ?? DEFAULT_ROOM_VERSION, signing: options.signing ?? scenario.signing ?? true });
+    const kind = sweepKind({
+      scenario: scenario.name,
+      roomVersion: roomVersion ?? scenario.roomVersion ?? DEFAULT_ROOM_VERSION,
+      signing: options.signing ?? scenario.signing ?? true,
+    });
 
     const out = values.out;
     if (values.resume && out === undefined) throw new UsageError("--resume needs --out <file> (the sweep to continue)");
@@ -110,15 +119,25 @@ async function sweepInto(
   { ref, scenario, kind, workers, range, options }: SweepPlan,
 ): Promise<number> {
   const existing = out === undefined ? undefined : readResultsIfAny(out);
-  if (values.resume && !existing) throw new UsageError(`--resume: ${out} does not exist (leave out --resume to start it)`);
+  if (values.resume && !existing)
+    throw new UsageError(`--resume: ${out} does not exist (leave out --resume to start it)`);
   const done = new Map<number, SweepLine>();
   for (const line of existing?.lines.values() ?? []) {
-    if (sweepKind(line) !== kind) throw new UsageError(`${out} holds runs of ${sweepKind(line)}, not ${kind}: use another --out, or delete it`);
+    if (sweepKind(line) !== kind)
+      throw new UsageError(`${out} holds runs of ${sweepKind(line)}, not ${kind}: use another --out, or delete it`);
     done.set(line.seed, line);
   }
-  if (out !== undefined) checkResultsKey(out, { netsplit: netsplitVersion(), scenario: scenario.name, scenarioHash: scenarioHash(scenario) }, done.size > 0);
+  if (out !== undefined)
+    checkResultsKey(
+      out,
+      { netsplit: netsplitVersion(), scenario: scenario.name, scenarioHash: scenarioHash(scenario) },
+      done.size > 0,
+    );
   const todo = seedsOf(range).filter((s) => !done.has(s));
-  if (existing && todo.length < seedsOf(range).length) process.stderr.write(`${out}: ${seedsOf(range).length - todo.length} seed(s) of ${range ? formatRange(range) : "the range"} already done\n`);
+  if (existing && todo.length < seedsOf(range).length)
+    process.stderr.write(
+      `${out}: ${seedsOf(range).length - todo.length} seed(s) of ${range ? formatRange(range) : "the range"} already done\n`,
+    );
 
   const sink = out === undefined ? undefined : new ResultsAppender(out, existing?.wholeBytes);
   const write = (line: SweepLine) => (sink ? sink.append(line) : process.stdout.write(formatLine(line) + "\n"));
@@ -142,7 +161,9 @@ async function sweepInto(
 
   const inRange = [...done.values()].filter((l) => range !== null && l.seed >= range.first && l.seed <= range.last);
   const summary = summarise(inRange, range);
-  const text = values.json ? JSON.stringify(summary) : formatSummary(summary, (seed) => reproduceCommand(positionals[0]!, seed, options));
+  const text = values.json
+    ? JSON.stringify(summary)
+    : formatSummary(summary, (seed) => reproduceCommand(positionals[0]!, seed, options));
   (out === undefined ? process.stderr : process.stdout).write(text + "\n");
   return summary.failedSeeds.length === 0 ? EXIT.ok : EXIT.failed;
 }
@@ -154,7 +175,9 @@ async function sweepInto(
 export function workerCount(flag: string | undefined, cpus = availableParallelism()): number {
   const asked = intOption(flag, "workers", cpus, 1);
   if (asked <= cpus) return asked;
-  process.stderr.write(`netsplit sweep: --workers ${asked} is more than the ${cpus} CPU${cpus === 1 ? "" : "s"} here; using ${cpus}\n`);
+  process.stderr.write(
+    `netsplit sweep: --workers ${asked} is more than the ${cpus} CPU${cpus === 1 ? "" : "s"} here; using ${cpus}\n`,
+  );
   return cpus;
 }
 
@@ -162,11 +185,16 @@ export function workerCount(flag: string | undefined, cpus = availableParallelis
 function sliceOf(range: SeedRange, shardFlag: string | undefined, shardsFlag: number | undefined): SeedRange | null {
   const shard = shardFlag !== undefined ? parseShard(shardFlag) : shardFromEnv(process.env, shardsFlag);
   if (!shard) {
-    if (shardsFlag !== undefined) throw new UsageError("--shards N counts the slices of a Kubernetes indexed Job, but JOB_COMPLETION_INDEX is not set: use --shard I/N");
+    if (shardsFlag !== undefined)
+      throw new UsageError(
+        "--shards N counts the slices of a Kubernetes indexed Job, but JOB_COMPLETION_INDEX is not set: use --shard I/N",
+      );
     return range;
   }
   const slice = shardRange(range, shard);
-  process.stderr.write(`shard ${shard.index}/${shard.count} (from ${shard.from}) of ${formatRange(range)}: ${slice ? `seeds ${formatRange(slice)}` : "no seeds"}\n`);
+  process.stderr.write(
+    `shard ${shard.index}/${shard.count} (from ${shard.from}) of ${formatRange(range)}: ${slice ? `seeds ${formatRange(slice)}` : "no seeds"}\n`,
+  );
   return slice;
 }
 

@@ -77,7 +77,8 @@ export async function runSeedsOnWorkers(
       });
       worker.on("error", (e) => stop(e));
       worker.on("exit", (code) => {
-        if (outstanding > 0 && !failed) stop(new Error(`a worker thread exited (code ${code}) with ${outstanding} seed(s) left`));
+        if (outstanding > 0 && !failed)
+          stop(new Error(`a worker thread exited (code ${code}) with ${outstanding} seed(s) left`));
       });
       next();
     }

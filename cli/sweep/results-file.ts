@@ -32,7 +32,8 @@ export function readResults(path: string): Results {
     const line = parseLine(row);
     if (typeof line === "string") throw new UsageError(`${path}:${lineNumber}: ${line}`);
     const earlier = lines.get(line.seed);
-    if (earlier && formatLine(earlier) !== formatLine(line)) throw new UsageError(`${path}:${lineNumber}: seed ${line.seed} appears twice with different results`);
+    if (earlier && formatLine(earlier) !== formatLine(line))
+      throw new UsageError(`${path}:${lineNumber}: seed ${line.seed} appears twice with different results`);
     lines.set(line.seed, line);
   }
   return { lines, wholeBytes: start };
@@ -77,9 +78,12 @@ export function sortedLines(lines: Iterable<SweepLine>): SweepLine[] {
 }
 
 export function writeResultsSorted(path: string, lines: Iterable<SweepLine>): void {
-  writeFileAtomic(path, (function* () {
-    for (const l of sortedLines(lines)) yield formatLine(l) + "\n";
-  })());
+  writeFileAtomic(
+    path,
+    (function* () {
+      for (const l of sortedLines(lines)) yield formatLine(l) + "\n";
+    })(),
+  );
 }
 
 /** Whether seeds in this order are already sorted, each once (then the file needs no rewrite). */

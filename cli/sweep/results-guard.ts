@@ -28,14 +28,19 @@ export function lockResults(out: string): () => void {
       writeFileSync(lock, `${process.pid}\n`, { flag: "wx" });
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw new UsageError(`cannot create the lock file ${lock}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST")
+        throw new UsageError(
+          `cannot create the lock file ${lock}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       const holder = Number.parseInt(readOr(lock, ""), 10);
       if (attempt === 0 && !(Number.isSafeInteger(holder) && holder !== process.pid && isAlive(holder))) {
         // The sweep that held it is gone (killed): its lines are whole up to the last one, which resume drops.
         rmSync(lock, { force: true });
         continue;
       }
-      throw new UsageError(`${out} is being written by another sweep (pid ${holder}); wait for it, or delete ${lock} if no sweep is running`);
+      throw new UsageError(
+        `${out} is being written by another sweep (pid ${holder}); wait for it, or delete ${lock} if no sweep is running`,
+      );
     }
   }
   let held = true;
@@ -75,16 +80,24 @@ export function checkResultsKey(out: string, key: ResultsKey, hasLines: boolean)
   const keyFile = keyPathOf(out);
   const afresh = `delete ${out} and ${keyFile} to start afresh, or use another --out`;
   if (hasLines) {
-    if (!existsSync(keyFile)) throw new UsageError(`${out} has no key file ${keyFile}, so its lines may be stale (another scenario or netsplit version): ${afresh}`);
+    if (!existsSync(keyFile))
+      throw new UsageError(
+        `${out} has no key file ${keyFile}, so its lines may be stale (another scenario or netsplit version): ${afresh}`,
+      );
     let stored: Partial<ResultsKey>;
     try {
       stored = JSON.parse(readFileSync(keyFile, "utf8")) as Partial<ResultsKey>;
     } catch (e) {
       throw new UsageError(`${keyFile} is not a key file (${(e as Error).message}): ${afresh}`);
     }
-    if (stored.netsplit !== key.netsplit) throw new UsageError(`${out} was written by netsplit ${String(stored.netsplit)}, this is ${key.netsplit}: ${afresh}`);
+    if (stored.netsplit !== key.netsplit)
+      throw new UsageError(
+        `${out} was written by netsplit ${String(stored.netsplit)}, this is ${key.netsplit}: ${afresh}`,
+      );
     if (stored.scenario !== key.scenario || stored.scenarioHash !== key.scenarioHash) {
-      throw new UsageError(`${out} holds runs of another version of scenario ${String(stored.scenario)} (its content changed since): ${afresh}`);
+      throw new UsageError(
+        `${out} holds runs of another version of scenario ${String(stored.scenario)} (its content changed since): ${afresh}`,
+      );
     }
     return;
   }
@@ -101,7 +114,9 @@ function stableText(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? "null" : stableText(v))).join(",")}]`;
   if (typeof value === "object" && value !== null) {
     const keys = Object.keys(value).sort();
-    const members = keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableText((value as Record<string, unknown>)[k])}`);
+    const members = keys
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${stableText((value as Record<string, unknown>)[k])}`);
     return `{${members.join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";

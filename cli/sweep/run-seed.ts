@@ -16,7 +16,12 @@ export interface SweepOptions {
 export function runSeed(scenario: Scenario, seed: number, options: SweepOptions): SweepLine {
   const signing = options.signing ?? scenario.signing ?? true;
   const ctx = { seed, signing, checkDeterminism: options.checkDeterminism };
-  const runOptions = { seed, crypto: nodeCrypto, signing, ...(options.roomVersion ? { roomVersion: options.roomVersion } : {}) };
+  const runOptions = {
+    seed,
+    crypto: nodeCrypto,
+    signing,
+    ...(options.roomVersion ? { roomVersion: options.roomVersion } : {}),
+  };
   try {
     if (options.checkDeterminism) {
       const { report, difference } = runTwice(scenario, runOptions);

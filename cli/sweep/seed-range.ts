@@ -26,9 +26,11 @@ export function parseSeedRange(text: string | undefined): SeedRange {
   if (!m) throw new UsageError(`--seeds must look like A..B (e.g. 1..100), got ${JSON.stringify(text)}`);
   const first = parseSeedText(m[1]!);
   const last = parseSeedText(m[2]!);
-  if (first === undefined || last === undefined) throw new UsageError(`--seeds ${JSON.stringify(text)}: each end must be ${SEED_GRAMMAR}`);
+  if (first === undefined || last === undefined)
+    throw new UsageError(`--seeds ${JSON.stringify(text)}: each end must be ${SEED_GRAMMAR}`);
   if (first > last) throw new UsageError(`--seeds ${text}: the first seed is after the last (write ${last}..${first})`);
-  if (last - first + 1 > SEEDS_MAX) throw new UsageError(`--seeds ${text}: more than ${SEEDS_MAX} seeds; split the range with --shard`);
+  if (last - first + 1 > SEEDS_MAX)
+    throw new UsageError(`--seeds ${text}: more than ${SEEDS_MAX} seeds; split the range with --shard`);
   return { first, last };
 }
 
@@ -39,8 +41,10 @@ export function parseShard(text: string): Shard {
 }
 
 export function checkedShard(index: number, count: number, from: string): Shard {
-  if (!Number.isSafeInteger(count) || count < 1) throw new UsageError(`${from}: the number of shards must be at least 1, got ${count}`);
-  if (!Number.isSafeInteger(index) || index < 0 || index >= count) throw new UsageError(`${from}: shard index ${index} is not in 0..${count - 1}`);
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new UsageError(`${from}: the number of shards must be at least 1, got ${count}`);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= count)
+    throw new UsageError(`${from}: shard index ${index} is not in 0..${count - 1}`);
   return { index, count, from };
 }
 

@@ -26,7 +26,9 @@ export function shardFromEnv(env: Env, shardsFlag: number | undefined): Shard | 
   if (k8s !== undefined) {
     const count = shardsFlag ?? int(env, "NETSPLIT_SHARDS");
     if (count === undefined) {
-      throw new UsageError("JOB_COMPLETION_INDEX is set but not the number of shards: pass --shards N or set NETSPLIT_SHARDS to the Job's completions");
+      throw new UsageError(
+        "JOB_COMPLETION_INDEX is set but not the number of shards: pass --shards N or set NETSPLIT_SHARDS to the Job's completions",
+      );
     }
     return checkedShard(k8s, count, "JOB_COMPLETION_INDEX");
   }
@@ -37,8 +39,15 @@ function slurmShard(env: Env, id: number): Shard {
   const min = int(env, "SLURM_ARRAY_TASK_MIN") ?? 0;
   const step = int(env, "SLURM_ARRAY_TASK_STEP") ?? 1;
   const max = int(env, "SLURM_ARRAY_TASK_MAX");
-  const count = int(env, "SLURM_ARRAY_TASK_COUNT") ?? (max !== undefined ? Math.floor((max - min) / step) + 1 : undefined);
-  if (count === undefined) throw new UsageError("SLURM_ARRAY_TASK_ID is set without SLURM_ARRAY_TASK_COUNT or SLURM_ARRAY_TASK_MAX: pass --shard I/N");
-  if (step < 1 || (id - min) % step !== 0) throw new UsageError(`SLURM_ARRAY_TASK_ID ${id} is not on the array's range ${min}..${max ?? "?"}:${step}: pass --shard I/N`);
+  const count =
+    int(env, "SLURM_ARRAY_TASK_COUNT") ?? (max !== undefined ? Math.floor((max - min) / step) + 1 : undefined);
+  if (count === undefined)
+    throw new UsageError(
+      "SLURM_ARRAY_TASK_ID is set without SLURM_ARRAY_TASK_COUNT or SLURM_ARRAY_TASK_MAX: pass --shard I/N",
+    );
+  if (step < 1 || (id - min) % step !== 0)
+    throw new UsageError(
+      `SLURM_ARRAY_TASK_ID ${id} is not on the array's range ${min}..${max ?? "?"}:${step}: pass --shard I/N`,
+    );
   return checkedShard((id - min) / step, count, "SLURM_ARRAY_TASK_ID");
 }

@@ -22,7 +22,8 @@ export class SummaryBuilder {
 
   /** The next line; seeds must come in strictly increasing order. */
   add(line: SweepLine): void {
-    if (this.last !== undefined && line.seed <= this.last) throw new Error(`SummaryBuilder: seed ${line.seed} after ${this.last}`);
+    if (this.last !== undefined && line.seed <= this.last)
+      throw new Error(`SummaryBuilder: seed ${line.seed} after ${this.last}`);
     if (this.last !== undefined) for (let s = this.last + 1; s < line.seed; s++) this.missing.push(s);
     this.first ??= line.seed;
     this.last = line.seed;
@@ -64,7 +65,8 @@ export class SummaryBuilder {
       crashedSeeds: this.crashedSeeds,
       nondeterministicSeeds: this.nondeterministicSeeds,
       failedChecks: this.failedChecks,
-      timeToConvergeMs: this.timeCount > 0 ? { p50: at(50), p95: at(95), p99: at(99), max: times[this.timeCount - 1]! } : null,
+      timeToConvergeMs:
+        this.timeCount > 0 ? { p50: at(50), p95: at(95), p99: at(99), max: times[this.timeCount - 1]! } : null,
     };
   }
 }

@@ -35,7 +35,10 @@ export function summarise(lines: readonly SweepLine[], range: SeedRange | null):
   const present = new Set(bySeed.map((l) => l.seed));
   const missing: number[] = [];
   if (range) for (let s = range.first; s <= range.last; s++) if (!present.has(s)) missing.push(s);
-  const times = bySeed.filter((l) => l.converged && l.timeToConvergeMs !== null).map((l) => l.timeToConvergeMs!).sort((a, b) => a - b);
+  const times = bySeed
+    .filter((l) => l.converged && l.timeToConvergeMs !== null)
+    .map((l) => l.timeToConvergeMs!)
+    .sort((a, b) => a - b);
   const failedChecks: Record<string, number> = {};
   for (const l of bySeed) for (const name of l.failed) failedChecks[name] = (failedChecks[name] ?? 0) + 1;
   const converged = bySeed.filter((l) => l.converged).length;
@@ -51,7 +54,15 @@ export function summarise(lines: readonly SweepLine[], range: SeedRange | null):
     crashedSeeds: bySeed.filter((l) => l.outcome === "crashed").map((l) => l.seed),
     nondeterministicSeeds: bySeed.filter((l) => l.firstDifference).map((l) => l.seed),
     failedChecks,
-    timeToConvergeMs: times.length > 0 ? { p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99), max: times[times.length - 1]! } : null,
+    timeToConvergeMs:
+      times.length > 0
+        ? {
+            p50: percentile(times, 50),
+            p95: percentile(times, 95),
+            p99: percentile(times, 99),
+            max: times[times.length - 1]!,
+          }
+        : null,
   };
 }
 
@@ -65,17 +76,25 @@ function seedList(seeds: readonly number[]): string {
 /** The readable summary; `reproduce(seed)` is the command that replays one seed. */
 export function formatSummary(s: SweepSummary, reproduce: (seed: number) => string): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const lines = [`${s.kind ?? "(no runs)"}: ${s.seeds} seed${s.seeds === 1 ? "" : "s"}${s.range ? ` of ${formatRange(s.range)}` : ""}`];
-  if (s.missing.length > 0) lines.push(`  missing:     ${s.missing.length} seed(s) of the range have no line: ${seedList(s.missing)}`);
+  const lines = [
+    `${s.kind ?? "(no runs)"}: ${s.seeds} seed${s.seeds === 1 ? "" : "s"}${s.range ? ` of ${formatRange(s.range)}` : ""}`,
+  ];
+  if (s.missing.length > 0)
+    lines.push(`  missing:     ${s.missing.length} seed(s) of the range have no line: ${seedList(s.missing)}`);
   lines.push(`  converged:   ${s.converged}/${s.seeds} (${pct(s.convergenceRate)})`);
   const t = s.timeToConvergeMs;
-  if (t) lines.push(`  time to converge after the heal: p50 ${formatDuration(t.p50)}, p95 ${formatDuration(t.p95)}, p99 ${formatDuration(t.p99)}, max ${formatDuration(t.max)}`);
+  if (t)
+    lines.push(
+      `  time to converge after the heal: p50 ${formatDuration(t.p50)}, p95 ${formatDuration(t.p95)}, p99 ${formatDuration(t.p99)}, max ${formatDuration(t.max)}`,
+    );
   lines.push(`  passed:      ${s.passed}/${s.seeds}`);
   if (s.failedSeeds.length > 0) {
     lines.push(`  failed:      ${seedList(s.failedSeeds)}`);
-    for (const [name, count] of Object.entries(s.failedChecks).sort(([a], [b]) => (a < b ? -1 : 1))) lines.push(`    ✗ ${name}: ${count} seed(s)`);
+    for (const [name, count] of Object.entries(s.failedChecks).sort(([a], [b]) => (a < b ? -1 : 1)))
+      lines.push(`    ✗ ${name}: ${count} seed(s)`);
     if (s.crashedSeeds.length > 0) lines.push(`    ✗ the run crashed: ${seedList(s.crashedSeeds)}`);
-    if (s.nondeterministicSeeds.length > 0) lines.push(`    ✗ a second run differed: ${seedList(s.nondeterministicSeeds)}`);
+    if (s.nondeterministicSeeds.length > 0)
+      lines.push(`    ✗ a second run differed: ${seedList(s.nondeterministicSeeds)}`);
     lines.push(`  replay one:  ${reproduce(s.failedSeeds[0]!)}`);
   }
   return lines.join("\n");

@@ -49,7 +49,8 @@ function malformedReason(event: Pdu): string | undefined {
   if (typeof e.type !== "string") return "type must be a string";
   if (typeof e.sender !== "string") return "sender must be a string";
   if (e.state_key !== undefined && typeof e.state_key !== "string") return "state_key must be a string";
-  if (typeof e.content !== "object" || e.content === null || Array.isArray(e.content)) return "content must be an object";
+  if (typeof e.content !== "object" || e.content === null || Array.isArray(e.content))
+    return "content must be an object";
   if (!Array.isArray(e.prev_events)) return "prev_events must be an array";
   if (!Array.isArray(e.auth_events)) return "auth_events must be an array";
   return undefined;
@@ -71,19 +72,25 @@ export function checkAuth(
   const create = auth.create;
   if (!create) {
     // since v12 the create event is implied by room_id; before, it must be cited.
-    return deny(rules.roomIdIsCreate ?? rules.authEvents.missingCreate!, "the room's create event is not among the auth events");
+    return deny(
+      rules.roomIdIsCreate ?? rules.authEvents.missingCreate!,
+      "the room's create event is not among the auth events",
+    );
   }
   if (create.content["m.federate"] === false && domainOf(event.sender) !== domainOf(create.sender)) {
     return deny(rules.federate, "the room is not federated and the sender is on another server");
   }
   // v1-v5 only: anyone may set their own server's aliases.
   if (version.auth.specialCaseAliases && event.type === "m.room.aliases") {
-    if (typeof event.state_key !== "string") return deny(rules.aliases!.noStateKey, "an aliases event needs a state_key");
-    if (domainOf(event.sender) !== event.state_key) return deny(rules.aliases!.wrongDomain, "the state_key must be the sender's server");
+    if (typeof event.state_key !== "string")
+      return deny(rules.aliases!.noStateKey, "an aliases event needs a state_key");
+    if (domainOf(event.sender) !== event.state_key)
+      return deny(rules.aliases!.wrongDomain, "the state_key must be the sender's server");
     return ALLOW;
   }
   if (event.type === "m.room.member") return checkMember(event, auth, version, rules, options.signer);
-  if (auth.membership(event.sender) !== "join") return deny(rules.senderNotJoined, "the sender is not joined to the room");
+  if (auth.membership(event.sender) !== "join")
+    return deny(rules.senderNotJoined, "the sender is not joined to the room");
 
   const senderLevel = auth.powerLevel(event.sender);
   if (event.type === "m.room.third_party_invite") {
@@ -93,7 +100,10 @@ export function checkAuth(
   }
   const required = requiredPowerLevel(event.type, typeof event.state_key === "string", auth.powerLevels, version);
   if (required > senderLevel) {
-    return deny(rules.requiredPowerLevel, `sending ${event.type} needs power level ${required}, the sender has ${senderLevel}`);
+    return deny(
+      rules.requiredPowerLevel,
+      `sending ${event.type} needs power level ${required}, the sender has ${senderLevel}`,
+    );
   }
   if (typeof event.state_key === "string" && event.state_key.startsWith("@") && event.state_key !== event.sender) {
     return deny(rules.atStateKey, "a state_key starting with @ must be the sender's own user id");

@@ -11,10 +11,12 @@ import type { RuleNumbers } from "./rule-numbers.ts";
 
 export function checkCreate(event: Pdu, version: RoomVersion, rules: RuleNumbers): AuthResult {
   const r = rules.create;
-  if (Array.isArray(event.prev_events) && event.prev_events.length > 0) return deny(r.prevEvents, "a create event has no prev_events");
+  if (Array.isArray(event.prev_events) && event.prev_events.length > 0)
+    return deny(r.prevEvents, "a create event has no prev_events");
   if (version.auth.roomIdFromCreateEvent) {
     // since v12: the room id is derived from this event, so it carries none.
-    if (event.room_id !== undefined) return deny(r.roomId, "a create event carries no room_id (the room id is its hash)");
+    if (event.room_id !== undefined)
+      return deny(r.roomId, "a create event carries no room_id (the room id is its hash)");
   } else if (domainOf(String(event.room_id ?? "")) !== domainOf(event.sender)) {
     return deny(r.roomId, "the room id's server must be the sender's server");
   }

@@ -14,7 +14,13 @@ import { powerLevelField } from "./power-levels.ts";
 import { ALLOW, deny, type AuthResult } from "./result.ts";
 import type { RuleNumbers } from "./rule-numbers.ts";
 
-export function checkMember(event: Pdu, auth: AuthEvents, version: RoomVersion, rules: RuleNumbers, signer?: Signer): AuthResult {
+export function checkMember(
+  event: Pdu,
+  auth: AuthEvents,
+  version: RoomVersion,
+  rules: RuleNumbers,
+  signer?: Signer,
+): AuthResult {
   const r = rules.member;
   const membership = event.content.membership;
   if (typeof event.state_key !== "string" || typeof membership !== "string") {
@@ -56,7 +62,12 @@ function checkJoin(event: Pdu, auth: AuthEvents, version: RoomVersion, rules: Ru
   const create = auth.create;
   const target = event.state_key!;
   // The creator's own join, right after the create event.
-  if (create && event.prev_events.length === 1 && refId(event.prev_events[0]!) === createEventIdOf(create, event, version) && target === creatorOf(create, version)) {
+  if (
+    create &&
+    event.prev_events.length === 1 &&
+    refId(event.prev_events[0]!) === createEventIdOf(create, event, version) &&
+    target === creatorOf(create, version)
+  ) {
     return ALLOW;
   }
   if (event.sender !== target) return deny(r.notSelf, "one can only join as oneself");
@@ -67,12 +78,21 @@ function checkJoin(event: Pdu, auth: AuthEvents, version: RoomVersion, rules: Ru
     if (current === "invite" || current === "join") return ALLOW;
     return deny(r.otherwise, `the join rule is ${rule} and the sender is neither invited nor joined`);
   }
-  const restricted = (version.auth.restrictedJoinRule && rule === "restricted") || (version.auth.knockRestrictedJoinRule && rule === "knock_restricted");
+  const restricted =
+    (version.auth.restrictedJoinRule && rule === "restricted") ||
+    (version.auth.knockRestrictedJoinRule && rule === "knock_restricted");
   if (restricted) {
     if (current === "join" || current === "invite") return ALLOW;
     const via = event.content.join_authorised_via_users_server;
-    if (typeof via !== "string" || auth.membership(via) !== "join" || auth.powerLevel(via) < powerLevelField(plContent(auth), "invite", version)) {
-      return deny(r.restricted! + ".2", "join_authorised_via_users_server does not name a joined user allowed to invite");
+    if (
+      typeof via !== "string" ||
+      auth.membership(via) !== "join" ||
+      auth.powerLevel(via) < powerLevelField(plContent(auth), "invite", version)
+    ) {
+      return deny(
+        r.restricted! + ".2",
+        "join_authorised_via_users_server does not name a joined user allowed to invite",
+      );
     }
     return ALLOW;
   }
@@ -89,7 +109,8 @@ function checkInvite(event: Pdu, auth: AuthEvents, rules: RuleNumbers, signer?: 
   if (event.content.third_party_invite !== undefined) return checkThirdPartyInvite(event, auth, rules, signer);
   if (auth.membership(event.sender) !== "join") return deny(r.senderNotJoined, "the inviter is not joined");
   const target = auth.membership(event.state_key!);
-  if (target === "join" || target === "ban") return deny(r.targetJoinedOrBanned, `the invited user is already ${target === "join" ? "joined" : "banned"}`);
+  if (target === "join" || target === "ban")
+    return deny(r.targetJoinedOrBanned, `the invited user is already ${target === "join" ? "joined" : "banned"}`);
   if (auth.powerLevel(event.sender) >= powerLevelField(plContent(auth), "invite", auth.version)) return ALLOW;
   return deny(r.otherwise, "the inviter's power level is below the invite level");
 }
@@ -108,7 +129,8 @@ function checkLeave(event: Pdu, auth: AuthEvents, version: RoomVersion, rules: R
   if (auth.membership(target) === "ban" && senderLevel < powerLevelField(plContent(auth), "ban", version)) {
     return deny(r.targetBanned, "unbanning needs the ban level");
   }
-  if (senderLevel >= powerLevelField(plContent(auth), "kick", version) && auth.powerLevel(target) < senderLevel) return ALLOW;
+  if (senderLevel >= powerLevelField(plContent(auth), "kick", version) && auth.powerLevel(target) < senderLevel)
+    return ALLOW;
   return deny(r.otherwise, "kicking needs the kick level and more power than the target");
 }
 
@@ -116,7 +138,11 @@ function checkBan(event: Pdu, auth: AuthEvents, rules: RuleNumbers): AuthResult 
   const r = rules.member.ban;
   if (auth.membership(event.sender) !== "join") return deny(r.senderNotJoined, "the sender is not joined");
   const senderLevel = auth.powerLevel(event.sender);
-  if (senderLevel >= powerLevelField(plContent(auth), "ban", auth.version) && auth.powerLevel(event.state_key!) < senderLevel) return ALLOW;
+  if (
+    senderLevel >= powerLevelField(plContent(auth), "ban", auth.version) &&
+    auth.powerLevel(event.state_key!) < senderLevel
+  )
+    return ALLOW;
   return deny(r.otherwise, "banning needs the ban level and more power than the target");
 }
 

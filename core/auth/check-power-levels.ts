@@ -22,7 +22,8 @@ export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVers
   // since v10: every level is a JSON integer.
   if (version.auth.integerPowerLevels) {
     for (const key of TOP_LEVEL) {
-      if (content[key] !== undefined && level(content[key]) === undefined) return deny(r.notIntegers!, `${key} is not an integer`);
+      if (content[key] !== undefined && level(content[key]) === undefined)
+        return deny(r.notIntegers!, `${key} is not an integer`);
     }
     for (const key of ["events", "notifications"] as const) {
       const map = content[key];
@@ -36,8 +37,11 @@ export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVers
   if (users !== undefined) {
     if (!isJsonObject(users)) return deny(r.users, "users is not an object");
     // The PL event this one replaces, when it checked out, vouches for the entries kept as they were.
-    const bad = parsed.firstBadUserEntry(auth.powerLevels ? parsedPowerLevels(auth.powerLevels.content, version) : undefined);
-    if (bad?.problem === "user id") return deny(r.users, `users holds ${JSON.stringify(bad.userId)}, not a valid user id`);
+    const bad = parsed.firstBadUserEntry(
+      auth.powerLevels ? parsedPowerLevels(auth.powerLevels.content, version) : undefined,
+    );
+    if (bad?.problem === "user id")
+      return deny(r.users, `users holds ${JSON.stringify(bad.userId)}, not a valid user id`);
     if (bad?.problem === "level") return deny(r.users, `users[${JSON.stringify(bad.userId)}] is not an integer`);
   }
   // since v12: creators are infinitely powerful and may not be listed.
@@ -54,18 +58,28 @@ export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVers
   for (const key of TOP_LEVEL) {
     const [before, after] = [old[key], content[key]];
     if (sameLevel(before, after, version)) continue;
-    if (before !== undefined && (level(before) ?? 0) > senderLevel) return deny(r.topLevelChanged, `${key} was above the sender's level`);
-    if (after !== undefined && (level(after) ?? 0) > senderLevel) return deny(r.topLevelChanged, `${key} would be above the sender's level`);
+    if (before !== undefined && (level(before) ?? 0) > senderLevel)
+      return deny(r.topLevelChanged, `${key} was above the sender's level`);
+    if (after !== undefined && (level(after) ?? 0) > senderLevel)
+      return deny(r.topLevelChanged, `${key} would be above the sender's level`);
   }
   // since v6: notifications are guarded like events.
   const maps = version.auth.notificationsPowerLevels ? (["events", "notifications"] as const) : (["events"] as const);
   const before = parsedPowerLevels(old, version);
   for (const key of maps) {
     const problem = checkEntries(changedLevels(before, parsed, key), senderLevel, undefined);
-    if (problem) return deny(problem.when === "old" ? r.eventsOld : r.eventsNew, `${key}[${JSON.stringify(problem.entry)}] ${problem.what}`);
+    if (problem)
+      return deny(
+        problem.when === "old" ? r.eventsOld : r.eventsNew,
+        `${key}[${JSON.stringify(problem.entry)}] ${problem.what}`,
+      );
   }
   const problem = checkEntries(changedLevels(before, parsed, "users"), senderLevel, event.sender);
-  if (problem) return deny(problem.when === "old" ? r.usersOld : r.usersNew, `users[${JSON.stringify(problem.entry)}] ${problem.what}`);
+  if (problem)
+    return deny(
+      problem.when === "old" ? r.usersOld : r.usersNew,
+      `users[${JSON.stringify(problem.entry)}] ${problem.what}`,
+    );
   return ALLOW;
 }
 
@@ -83,7 +97,11 @@ function checkEntries(
   for (const { key, before, after } of changed) {
     if (before !== undefined && key !== ownEntry) {
       if (isUsers ? before >= senderLevel : before > senderLevel) {
-        return { entry: key, when: "old", what: isUsers ? "was at or above the sender's level" : "was above the sender's level" };
+        return {
+          entry: key,
+          when: "old",
+          what: isUsers ? "was at or above the sender's level" : "was above the sender's level",
+        };
       }
     }
     if (after !== undefined && after > senderLevel) {

@@ -12,18 +12,25 @@ import type { AuthEvents } from "./auth-events.ts";
 import { ALLOW, deny, type AuthResult } from "./result.ts";
 import type { RuleNumbers } from "./rule-numbers.ts";
 
-export function checkThirdPartyInvite(event: Pdu, auth: AuthEvents, rules: RuleNumbers, signer: Signer = nobleCrypto): AuthResult {
+export function checkThirdPartyInvite(
+  event: Pdu,
+  auth: AuthEvents,
+  rules: RuleNumbers,
+  signer: Signer = nobleCrypto,
+): AuthResult {
   const r = rules.member.invite.thirdParty;
   const target = event.state_key!;
   if (auth.membership(target) === "ban") return deny(r.banned, "the invited user is banned");
   const tpi = event.content.third_party_invite;
   const signed = isJsonObject(tpi) ? tpi.signed : undefined;
   if (!isJsonObject(signed)) return deny(r.noSigned, "third_party_invite has no signed object");
-  if (typeof signed.mxid !== "string" || typeof signed.token !== "string") return deny(r.noMxidToken, "signed lacks mxid or token");
+  if (typeof signed.mxid !== "string" || typeof signed.token !== "string")
+    return deny(r.noMxidToken, "signed lacks mxid or token");
   if (signed.mxid !== target) return deny(r.mxidMismatch, "signed.mxid is not the invited user");
   const invite = auth.get("m.room.third_party_invite", signed.token);
   if (!invite) return deny(r.noTpi, "no m.room.third_party_invite with that token in the room state");
-  if (invite.sender !== event.sender) return deny(r.senderMismatch, "the invite is not sent by whoever made the third-party invite");
+  if (invite.sender !== event.sender)
+    return deny(r.senderMismatch, "the invite is not sent by whoever made the third-party invite");
   const keys = publicKeysOf(invite);
   const signatures = isJsonObject(signed.signatures) ? signed.signatures : {};
   for (const server of Object.keys(signatures).sort()) {

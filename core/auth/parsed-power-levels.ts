@@ -35,7 +35,6 @@ export class ParsedPowerLevels {
     return isJsonObject(levels) ? levels : EMPTY;
   }
 
-
   /**
    * The first entry of `users` (in insertion order) that is not a valid user id with an
    * integer level. `cited`, a PL event already found to have no bad entry (usually the one
@@ -48,13 +47,15 @@ export class ParsedPowerLevels {
       let entry: BadUserEntry | undefined;
       const users = this.content.users;
       if (isJsonObject(users)) {
-        const vouched = cited !== undefined && cited.version === this.version && cited.knownGood() ? cited.levelsOf("users") : EMPTY;
+        const vouched =
+          cited !== undefined && cited.version === this.version && cited.knownGood() ? cited.levelsOf("users") : EMPTY;
         for (const userId of keysOf(users)) {
           const value = users[userId];
           // A safe integer found as is in a good PL event: an own entry there, so a valid user id.
           if (vouched[userId] === value && isSafeInteger(value)) continue;
           if (!isValidUserId(userId)) entry = { userId, problem: "user id" };
-          else if (!isSafeInteger(value) && parsePowerLevel(value, this.version) === undefined) entry = { userId, problem: "level" };
+          else if (!isSafeInteger(value) && parsePowerLevel(value, this.version) === undefined)
+            entry = { userId, problem: "level" };
           if (entry !== undefined) break;
         }
       }
@@ -94,7 +95,11 @@ export function parsedPowerLevels(content: Readonly<Record<string, unknown>>, ve
  * The entries whose level differs between two maps (present in one only, or not the same
  * valid integer in both), sorted by key as the rule visits them. Remembered per pair.
  */
-export function changedLevels(before: ParsedPowerLevels, after: ParsedPowerLevels, map: "users" | "events" | "notifications"): readonly ChangedLevel[] {
+export function changedLevels(
+  before: ParsedPowerLevels,
+  after: ParsedPowerLevels,
+  map: "users" | "events" | "notifications",
+): readonly ChangedLevel[] {
   const b = before.levelsOf(map);
   const a = after.levelsOf(map);
   let memo = changesFrom.get(a);

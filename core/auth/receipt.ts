@@ -31,30 +31,54 @@ export type FormatResult = { ok: true; pdu: Pdu } | { ok: false; reason: string 
 const utf8 = new TextEncoder();
 
 /** Step 1: is this a PDU of the room version, within the size limits? */
-export function checkPduFormat(raw: unknown, version: RoomVersion, options: { skipCountLimits?: boolean } = {}): FormatResult {
+export function checkPduFormat(
+  raw: unknown,
+  version: RoomVersion,
+  options: { skipCountLimits?: boolean } = {},
+): FormatResult {
   if (!isJsonObject(raw)) return { ok: false, reason: "not a JSON object" };
   const pdu = raw as unknown as Pdu;
   const isCreate = pdu.type === "m.room.create";
-  for (const [field, type] of [["type", "string"], ["sender", "string"], ["origin_server_ts", "number"], ["depth", "number"]] as const) {
+  for (const [field, type] of [
+    ["type", "string"],
+    ["sender", "string"],
+    ["origin_server_ts", "number"],
+    ["depth", "number"],
+  ] as const) {
     if (typeof pdu[field] !== type) return { ok: false, reason: `${field} must be a ${type}` };
   }
   if (!isJsonObject(pdu.content)) return { ok: false, reason: "content must be an object" };
-  if (!isJsonObject(pdu.hashes) || typeof pdu.hashes.sha256 !== "string") return { ok: false, reason: "hashes.sha256 must be a string" };
+  if (!isJsonObject(pdu.hashes) || typeof pdu.hashes.sha256 !== "string")
+    return { ok: false, reason: "hashes.sha256 must be a string" };
   if (!isJsonObject(pdu.signatures)) return { ok: false, reason: "signatures must be an object" };
-  if (!(version.auth.roomIdFromCreateEvent && isCreate) && typeof pdu.room_id !== "string") return { ok: false, reason: "room_id must be a string" };
-  if (pdu.state_key !== undefined && typeof pdu.state_key !== "string") return { ok: false, reason: "state_key must be a string" };
-  if (version.eventRefsArePairs && typeof pdu.event_id !== "string") return { ok: false, reason: "event_id is required in this room version" };
+  if (!(version.auth.roomIdFromCreateEvent && isCreate) && typeof pdu.room_id !== "string")
+    return { ok: false, reason: "room_id must be a string" };
+  if (pdu.state_key !== undefined && typeof pdu.state_key !== "string")
+    return { ok: false, reason: "state_key must be a string" };
+  if (version.eventRefsArePairs && typeof pdu.event_id !== "string")
+    return { ok: false, reason: "event_id is required in this room version" };
   for (const field of ["prev_events", "auth_events"] as const) {
     const refs = pdu[field];
     if (!Array.isArray(refs)) return { ok: false, reason: `${field} must be an array` };
     // v1-v2: [id, {hashes}] pairs; v3+: plain ids.
-    const wellFormed = refs.every((r) => (version.eventRefsArePairs ? Array.isArray(r) && typeof r[0] === "string" && isJsonObject(r[1]) : typeof r === "string"));
-    if (!wellFormed) return { ok: false, reason: `${field} entries must be ${version.eventRefsArePairs ? "[event_id, hashes] pairs" : "event ids"}` };
+    const wellFormed = refs.every((r) =>
+      version.eventRefsArePairs
+        ? Array.isArray(r) && typeof r[0] === "string" && isJsonObject(r[1])
+        : typeof r === "string",
+    );
+    if (!wellFormed)
+      return {
+        ok: false,
+        reason: `${field} entries must be ${version.eventRefsArePairs ? "[event_id, hashes] pairs" : "event ids"}`,
+      };
   }
-  if (!Number.isInteger(pdu.depth) || pdu.depth < 0 || pdu.depth > version.depthMax) return { ok: false, reason: "depth out of range" };
+  if (!Number.isInteger(pdu.depth) || pdu.depth < 0 || pdu.depth > version.depthMax)
+    return { ok: false, reason: "depth out of range" };
   if (!options.skipCountLimits) {
-    if (pdu.prev_events.length > PDU_LIMITS.prevEventsMax) return { ok: false, reason: `more than ${PDU_LIMITS.prevEventsMax} prev_events` };
-    if (pdu.auth_events.length > PDU_LIMITS.authEventsMax) return { ok: false, reason: `more than ${PDU_LIMITS.authEventsMax} auth_events` };
+    if (pdu.prev_events.length > PDU_LIMITS.prevEventsMax)
+      return { ok: false, reason: `more than ${PDU_LIMITS.prevEventsMax} prev_events` };
+    if (pdu.auth_events.length > PDU_LIMITS.authEventsMax)
+      return { ok: false, reason: `more than ${PDU_LIMITS.authEventsMax} auth_events` };
   }
   try {
     parseUserId(pdu.sender);
@@ -63,7 +87,11 @@ export function checkPduFormat(raw: unknown, version: RoomVersion, options: { sk
   }
   for (const field of ["type", "state_key", "sender", "room_id", "event_id"] as const) {
     const value = pdu[field];
-    if (typeof value === "string" && utf8.encode(value).length > (field === "type" || field === "state_key" ? PDU_LIMITS.fieldBytesMax : IDENTIFIER_MAX_BYTES)) {
+    if (
+      typeof value === "string" &&
+      utf8.encode(value).length >
+        (field === "type" || field === "state_key" ? PDU_LIMITS.fieldBytesMax : IDENTIFIER_MAX_BYTES)
+    ) {
       return { ok: false, reason: `${field} longer than 255 bytes` };
     }
   }
@@ -74,7 +102,8 @@ export function checkPduFormat(raw: unknown, version: RoomVersion, options: { sk
   } catch (e) {
     return { ok: false, reason: `not canonical JSON: ${(e as Error).message}` };
   }
-  if (bytes > PDU_LIMITS.eventBytesMax) return { ok: false, reason: `${bytes} bytes, above the ${PDU_LIMITS.eventBytesMax}-byte limit` };
+  if (bytes > PDU_LIMITS.eventBytesMax)
+    return { ok: false, reason: `${bytes} bytes, above the ${PDU_LIMITS.eventBytesMax}-byte limit` };
   return { ok: true, pdu };
 }
 
@@ -87,7 +116,12 @@ export function requiredSigners(pdu: Pdu, version: RoomVersion): string[] {
   const servers = new Set([domainOf(pdu.sender)]);
   if (version.auth.eventIdServerSigns && typeof pdu.event_id === "string") servers.add(domainOf(pdu.event_id));
   const via = pdu.content?.join_authorised_via_users_server;
-  if (version.auth.restrictedJoinRule && pdu.type === "m.room.member" && pdu.content?.membership === "join" && typeof via === "string") {
+  if (
+    version.auth.restrictedJoinRule &&
+    pdu.type === "m.room.member" &&
+    pdu.content?.membership === "join" &&
+    typeof via === "string"
+  ) {
     servers.add(domainOf(via));
   }
   return [...servers].sort();
@@ -109,7 +143,11 @@ export function checkPduSignaturesAndHash(
   if (!options.skipSignatures) {
     for (const server of requiredSigners(pdu, version)) {
       const byKey = pdu.signatures?.[server];
-      const keyIds = isJsonObject(byKey) ? Object.keys(byKey).filter((k) => k.startsWith("ed25519:")).sort() : [];
+      const keyIds = isJsonObject(byKey)
+        ? Object.keys(byKey)
+            .filter((k) => k.startsWith("ed25519:"))
+            .sort()
+        : [];
       const valid = keyIds.some((keyId) => {
         const key = lookupKey(server, keyId);
         return key !== undefined && verifyEventSignature(pdu, version, server, keyId, key, crypto);
@@ -150,17 +188,24 @@ export function checkAuthEventsList(
     const e = cited[i]!;
     if (!isStateEvent(e)) return deny(rules.authEvents.unexpected, `auth event ${ids[i]} is not a state event`);
     const key = stateKey(e.type, e.state_key);
-    if (seen.has(key)) return deny(rules.authEvents.duplicate, `two auth events for ${e.type} ${JSON.stringify(e.state_key)}`);
+    if (seen.has(key))
+      return deny(rules.authEvents.duplicate, `two auth events for ${e.type} ${JSON.stringify(e.state_key)}`);
     seen.add(key);
-    if (!allowed.has(key)) return deny(rules.authEvents.unexpected, `auth event ${ids[i]} (${e.type}) is not one the selection algorithm picks`);
-    if (isRejected(refId(event.auth_events[i]!))) return deny(rules.authEvents.rejected, `auth event ${ids[i]} was rejected`);
+    if (!allowed.has(key))
+      return deny(
+        rules.authEvents.unexpected,
+        `auth event ${ids[i]} (${e.type}) is not one the selection algorithm picks`,
+      );
+    if (isRejected(refId(event.auth_events[i]!)))
+      return deny(rules.authEvents.rejected, `auth event ${ids[i]} was rejected`);
     if (e.room_id !== undefined && event.room_id !== undefined && e.room_id !== event.room_id) {
       return deny(rules.authEvents.wrongRoom, `auth event ${ids[i]} is in another room`);
     }
     if (e.type === "m.room.create") hasCreate = true;
   }
   // v1-v11: the create event must be cited.
-  if (!version.auth.roomIdFromCreateEvent && !hasCreate) return deny(rules.authEvents.missingCreate!, "no m.room.create among the auth events");
+  if (!version.auth.roomIdFromCreateEvent && !hasCreate)
+    return deny(rules.authEvents.missingCreate!, "no m.room.create among the auth events");
   return ALLOW;
 }
 

@@ -10,15 +10,37 @@ export interface RuleNumbers {
   create: { prevEvents: string; roomId: string; roomVersion: string; creatorOrAdditional: string | undefined };
   /** since v12: the room id must name an accepted create event. */
   roomIdIsCreate: string | undefined;
-  authEvents: { duplicate: string; unexpected: string; rejected: string; missingCreate: string | undefined; wrongRoom: string };
+  authEvents: {
+    duplicate: string;
+    unexpected: string;
+    rejected: string;
+    missingCreate: string | undefined;
+    wrongRoom: string;
+  };
   federate: string;
   aliases: { noStateKey: string; wrongDomain: string } | undefined;
   member: {
     malformed: string;
     authorisedViaSignature: string | undefined;
-    join: { firstByCreator: string; notSelf: string; banned: string; inviteRule: string; restricted: string | undefined; public: string; otherwise: string };
+    join: {
+      firstByCreator: string;
+      notSelf: string;
+      banned: string;
+      inviteRule: string;
+      restricted: string | undefined;
+      public: string;
+      otherwise: string;
+    };
     invite: {
-      thirdParty: { banned: string; noSigned: string; noMxidToken: string; mxidMismatch: string; noTpi: string; senderMismatch: string; noSignature: string };
+      thirdParty: {
+        banned: string;
+        noSigned: string;
+        noMxidToken: string;
+        mxidMismatch: string;
+        noTpi: string;
+        senderMismatch: string;
+        noSignature: string;
+      };
       senderNotJoined: string;
       targetJoinedOrBanned: string;
       otherwise: string;
@@ -117,23 +139,61 @@ export function ruleNumbers(version: RoomVersion): RuleNumbers {
     member: {
       malformed,
       authorisedViaSignature: authorisedVia,
-      join: { firstByCreator: j(1), notSelf: j(2), banned: j(3), inviteRule, restricted, public: publicRule, otherwise: joinOtherwise },
+      join: {
+        firstByCreator: j(1),
+        notSelf: j(2),
+        banned: j(3),
+        inviteRule,
+        restricted,
+        public: publicRule,
+        otherwise: joinOtherwise,
+      },
       invite: {
-        thirdParty: { banned: tpi(1), noSigned: tpi(2), noMxidToken: tpi(3), mxidMismatch: tpi(4), noTpi: tpi(5), senderMismatch: tpi(6), noSignature: tpi(8) },
+        thirdParty: {
+          banned: tpi(1),
+          noSigned: tpi(2),
+          noMxidToken: tpi(3),
+          mxidMismatch: tpi(4),
+          noTpi: tpi(5),
+          senderMismatch: tpi(6),
+          noSignature: tpi(8),
+        },
         senderNotJoined: inv(2),
         targetJoinedOrBanned: inv(3),
         otherwise: inv(5),
       },
-      leave: { self: `${member}.${leave}.1`, senderNotJoined: `${member}.${leave}.2`, targetBanned: `${member}.${leave}.3`, otherwise: `${member}.${leave}.5` },
+      leave: {
+        self: `${member}.${leave}.1`,
+        senderNotJoined: `${member}.${leave}.2`,
+        targetBanned: `${member}.${leave}.3`,
+        otherwise: `${member}.${leave}.5`,
+      },
       ban: { senderNotJoined: `${member}.${ban}.1`, otherwise: `${member}.${ban}.3` },
-      knock: knock === undefined ? undefined : { wrongJoinRule: `${member}.${knock}.1`, notSelf: `${member}.${knock}.2`, otherwise: `${member}.${knock}.4` },
+      knock:
+        knock === undefined
+          ? undefined
+          : {
+              wrongJoinRule: `${member}.${knock}.1`,
+              notSelf: `${member}.${knock}.2`,
+              otherwise: `${member}.${knock}.4`,
+            },
       unknown,
     },
     senderNotJoined: String(senderNotJoined),
     thirdPartyInvite: sub(thirdPartyInvite, 1),
     requiredPowerLevel: String(requiredPowerLevel),
     atStateKey: String(atStateKey),
-    powerLevels: { notIntegers, eventsNotIntegers, users, creatorInUsers, topLevelChanged, eventsOld, eventsNew, usersOld, usersNew },
+    powerLevels: {
+      notIntegers,
+      eventsNotIntegers,
+      users,
+      creatorInUsers,
+      topLevelChanged,
+      eventsOld,
+      eventsNew,
+      usersOld,
+      usersNew,
+    },
     redaction: redaction === undefined ? undefined : sub(redaction, 3),
   };
 }

@@ -26,14 +26,21 @@ export function authStateKeysFor(event: EventSkeleton, version: RoomVersion): St
   if (event.type === "m.room.member" && typeof event.state_key === "string") {
     keys.add(stateKey("m.room.member", event.state_key));
     const membership = event.content.membership;
-    if (membership === "join" || membership === "invite" || membership === "knock") keys.add(stateKey("m.room.join_rules", ""));
+    if (membership === "join" || membership === "invite" || membership === "knock")
+      keys.add(stateKey("m.room.join_rules", ""));
     const tpi = event.content.third_party_invite;
-    if (membership === "invite" && isJsonObject(tpi) && isJsonObject(tpi.signed) && typeof tpi.signed.token === "string") {
+    if (
+      membership === "invite" &&
+      isJsonObject(tpi) &&
+      isJsonObject(tpi.signed) &&
+      typeof tpi.signed.token === "string"
+    ) {
       keys.add(stateKey("m.room.third_party_invite", tpi.signed.token));
     }
     const via = event.content.join_authorised_via_users_server;
     // since v8: restricted joins also depend on the authorising user's membership.
-    if (version.auth.restrictedJoinRule && membership === "join" && typeof via === "string") keys.add(stateKey("m.room.member", via));
+    if (version.auth.restrictedJoinRule && membership === "join" && typeof via === "string")
+      keys.add(stateKey("m.room.member", via));
   }
   return [...keys].sort();
 }

@@ -303,7 +303,9 @@ export class AuthChainIndex {
       let steps = 0;
       while (ids.length > 0) {
         if (++steps > this.walkStepsMax) {
-          throw new Error(`AuthChainIndex: indexing ${id} took more than ${this.walkStepsMax} steps (AUTH_WALK_STEPS_MAX)`);
+          throw new Error(
+            `AuthChainIndex: indexing ${id} took more than ${this.walkStepsMax} steps (AUTH_WALK_STEPS_MAX)`,
+          );
         }
         const top = ids.length - 1;
         const auth = auths[top]!;

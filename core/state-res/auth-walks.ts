@@ -146,7 +146,8 @@ export function conflictedSubgraphWalk(authOf: readonly Int32Array[], conflicted
         break;
       }
     }
-    const inSubgraph = isConflicted[x] === 1 ? below[x] === 1 || reachesConflicted[x] === 1 : reachesConflicted[x] === 1;
+    const inSubgraph =
+      isConflicted[x] === 1 ? below[x] === 1 || reachesConflicted[x] === 1 : reachesConflicted[x] === 1;
     if (inSubgraph) out.push(x);
   }
   return out;

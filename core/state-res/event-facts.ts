@@ -10,7 +10,14 @@ import type { Pdu } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey } from "../state-map.ts";
-import { CREATE_KEY, effectiveAuthEventIds, isCreateEvent, isPowerEvent, isPowerLevelsEvent, mustFetch } from "./event-lookup.ts";
+import {
+  CREATE_KEY,
+  effectiveAuthEventIds,
+  isCreateEvent,
+  isPowerEvent,
+  isPowerLevelsEvent,
+  mustFetch,
+} from "./event-lookup.ts";
 import type { FetchEvent, ResolvedOptions } from "./types.ts";
 
 interface Facts {
@@ -90,7 +97,12 @@ export class EventFacts {
       if (bySender === undefined) this.levels.set(byPl, (bySender = new Map()));
       let level = bySender.get(f.pdu.sender);
       if (level === undefined) {
-        level = userPowerLevel(f.pdu.sender, pl === undefined ? undefined : this.pdu(pl), create === undefined ? undefined : this.pdu(create), this.version);
+        level = userPowerLevel(
+          f.pdu.sender,
+          pl === undefined ? undefined : this.pdu(pl),
+          create === undefined ? undefined : this.pdu(create),
+          this.version,
+        );
         bySender.set(f.pdu.sender, level);
       }
       f.senderPowerLevel = level;

@@ -16,7 +16,8 @@ export class Int32Runs {
   private readonly endOf: number[] = [];
 
   constructor(private readonly blockLength = RUN_BLOCK_LENGTH) {
-    if (!Number.isSafeInteger(blockLength) || blockLength < 1) throw new Error(`Int32Runs: block length ${blockLength} is not a positive integer`);
+    if (!Number.isSafeInteger(blockLength) || blockLength < 1)
+      throw new Error(`Int32Runs: block length ${blockLength} is not a positive integer`);
   }
 
   /** How many runs there are; runs are numbered 0, 1, ... in the order appended. */

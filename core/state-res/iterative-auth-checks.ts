@@ -29,7 +29,12 @@ export interface AuthCheckContext {
  * since v12: the create event is implied by room_id (effectiveAuthEventIds) and always
  * supplied, since the rules need it and the event never cites it.
  */
-export function authEventsForCheck(pdu: Pdu, state: StateMap, ctx: AuthCheckContext, eventId?: EventId): Map<StateKey, Pdu> {
+export function authEventsForCheck(
+  pdu: Pdu,
+  state: StateMap,
+  ctx: AuthCheckContext,
+  eventId?: EventId,
+): Map<StateKey, Pdu> {
   const { version, fetchEvent, options, facts } = ctx;
   const known = facts !== undefined && eventId !== undefined;
   const pduOf = known ? (id: EventId) => facts.pdu(id) : (id: EventId) => mustFetch(fetchEvent, id);
@@ -57,7 +62,11 @@ function sortedAuthStateKeys(pdu: Pdu, ctx: AuthCheckContext): StateKey[] {
 }
 
 /** The event's own auth events that were not rejected, by key (the first for a repeated key). */
-function ownAuthEvents(ids: readonly EventId[], pduOf: (id: EventId) => Pdu, options: AuthCheckContext["options"]): Map<StateKey, Pdu> {
+function ownAuthEvents(
+  ids: readonly EventId[],
+  pduOf: (id: EventId) => Pdu,
+  options: AuthCheckContext["options"],
+): Map<StateKey, Pdu> {
   const own = new Map<StateKey, Pdu>();
   for (const id of ids) {
     if (options.isRejected(id)) continue;

@@ -27,7 +27,8 @@ export function mainline(powerLevels: EventId | undefined, version: RoomVersion,
   const seen = new Set<EventId>();
   for (let p = powerLevels; p !== undefined; p = citedPowerLevels(mustFetch(fetchEvent, p), version, fetchEvent)) {
     if (seen.has(p)) throw new Error(`mainline: power-levels events cite each other in a cycle at ${p}`);
-    if (out.length >= MAINLINE_WALK_MAX) throw new Error(`mainline: longer than MAINLINE_WALK_MAX (${MAINLINE_WALK_MAX})`);
+    if (out.length >= MAINLINE_WALK_MAX)
+      throw new Error(`mainline: longer than MAINLINE_WALK_MAX (${MAINLINE_WALK_MAX})`);
     seen.add(p);
     out.push(p);
   }
@@ -83,7 +84,8 @@ export class MainlinePositions {
         break;
       }
       if (inPath.has(p)) throw new Error(`mainline position: power-levels events cite each other in a cycle at ${p}`);
-      if (path.length >= MAINLINE_WALK_MAX) throw new Error(`mainline position: walk longer than MAINLINE_WALK_MAX (${MAINLINE_WALK_MAX})`);
+      if (path.length >= MAINLINE_WALK_MAX)
+        throw new Error(`mainline position: walk longer than MAINLINE_WALK_MAX (${MAINLINE_WALK_MAX})`);
       path.push(p);
       inPath.add(p);
       p = this.citedOf(p);

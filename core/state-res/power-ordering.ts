@@ -8,7 +8,14 @@ import type { Pdu } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import { BinaryHeap } from "../binary-heap.ts";
-import { compareEventIds, effectiveAuthEventIds, isCreateEvent, isPowerLevelsEvent, mustFetch, sortedIds } from "./event-lookup.ts";
+import {
+  compareEventIds,
+  effectiveAuthEventIds,
+  isCreateEvent,
+  isPowerLevelsEvent,
+  mustFetch,
+  sortedIds,
+} from "./event-lookup.ts";
 import type { FetchEvent } from "./types.ts";
 
 /**
@@ -90,7 +97,8 @@ export function reverseTopologicalPowerOrdering(
     remaining[i] = auth.length;
     for (const a of auth) {
       const ai = dense.get(a);
-      if (ai === undefined) throw new Error(`reverseTopologicalPowerOrdering: ${ids[i]} cites ${a}, which is not in the set`);
+      if (ai === undefined)
+        throw new Error(`reverseTopologicalPowerOrdering: ${ids[i]} cites ${a}, which is not in the set`);
       citedCount[ai + 1]!++;
     }
   }

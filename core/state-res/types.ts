@@ -18,7 +18,12 @@ export type { FetchEvent };
  * tests and custom room versions may hand in their own.
  */
 export interface AuthRulesApi {
-  checkAuth(event: Pdu, authEvents: ReadonlyMap<StateKey, Pdu>, roomVersion: RoomVersion, options?: { signer?: Signer }): AuthResult;
+  checkAuth(
+    event: Pdu,
+    authEvents: ReadonlyMap<StateKey, Pdu>,
+    roomVersion: RoomVersion,
+    options?: { signer?: Signer },
+  ): AuthResult;
   authStateKeysFor(event: Pdu, roomVersion: RoomVersion): readonly StateKey[];
 }
 

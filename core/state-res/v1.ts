@@ -75,15 +75,29 @@ export function resolveV1(
   const typeOf = (k: StateKey): string => splitStateKey(k).type;
 
   // 1. Power levels.
-  run.authPasses("power_levels", conflictedKeys.filter((k) => k === POWER_LEVELS_KEY), false);
+  run.authPasses(
+    "power_levels",
+    conflictedKeys.filter((k) => k === POWER_LEVELS_KEY),
+    false,
+  );
   // 2. Join rules.
-  run.authPasses("join_rules", conflictedKeys.filter((k) => typeOf(k) === "m.room.join_rules"), false);
+  run.authPasses(
+    "join_rules",
+    conflictedKeys.filter((k) => typeOf(k) === "m.room.join_rules"),
+    false,
+  );
   // 3. Memberships: per key (Synapse) or one list (v1MemberConflicts: "single-list").
-  run.authPasses("member", conflictedKeys.filter((k) => typeOf(k) === "m.room.member"), options.v1MemberConflicts === "single-list");
+  run.authPasses(
+    "member",
+    conflictedKeys.filter((k) => typeOf(k) === "m.room.member"),
+    options.v1MemberConflicts === "single-list",
+  );
   // 4. Everything else: per key, the highest depth (then lowest sha1) that passes auth
   //    in R; when none does, Synapse takes the lowest-depth one, the spec's text none.
   run.otherPass(
-    conflictedKeys.filter((k) => k !== POWER_LEVELS_KEY && typeOf(k) !== "m.room.join_rules" && typeOf(k) !== "m.room.member"),
+    conflictedKeys.filter(
+      (k) => k !== POWER_LEVELS_KEY && typeOf(k) !== "m.room.join_rules" && typeOf(k) !== "m.room.member",
+    ),
   );
 
   const state = sortedStateMap(run.r);
@@ -141,7 +155,10 @@ class V1Run {
 
   // One auth-event pass over a list: the first goes in unconditionally, each next one
   // while it passes auth in R as updated so far; stop at the first failure.
-  private authPass(list: Candidate[], start: ReadonlyMap<StateKey, EventId>): { state: Map<StateKey, EventId>; checks: AuthCheckRecord[] } {
+  private authPass(
+    list: Candidate[],
+    start: ReadonlyMap<StateKey, EventId>,
+  ): { state: Map<StateKey, EventId>; checks: AuthCheckRecord[] } {
     const state = new Map(start);
     const checks: AuthCheckRecord[] = [];
     list.sort(authPassOrder);

@@ -10,7 +10,12 @@ import type { AuthChainIndex } from "./auth-chain-index.ts";
 import { EventFacts } from "./event-facts.ts";
 import { POWER_LEVELS_KEY, sortedIds } from "./event-lookup.ts";
 import { conflictedKeysJson, emptyExplanation, positionJson, powerLevelJson, sortedStateMap } from "./explain.ts";
-import { authDifference, conflictedEventIds, conflictedStateSubgraph, fullConflictedSet } from "./full-conflicted-set.ts";
+import {
+  authDifference,
+  conflictedEventIds,
+  conflictedStateSubgraph,
+  fullConflictedSet,
+} from "./full-conflicted-set.ts";
 import { iterativeAuthChecks } from "./iterative-auth-checks.ts";
 import type { AuthCheckContext } from "./iterative-auth-checks.ts";
 import { mainline, MainlinePositions, mainlineOrdering } from "./mainline.ts";
@@ -62,7 +67,11 @@ export function resolveV2(
   const powerKey = (id: EventId): PowerSortKey => {
     let key = powerKeys.get(id);
     if (key === undefined) {
-      key = { eventId: id, senderPowerLevel: facts.senderPowerLevel(id), originServerTs: facts.pdu(id).origin_server_ts };
+      key = {
+        eventId: id,
+        senderPowerLevel: facts.senderPowerLevel(id),
+        originServerTs: facts.pdu(id).origin_server_ts,
+      };
       powerKeys.set(id, key);
     }
     return key;
@@ -83,7 +92,11 @@ export function resolveV2(
   const sortedRemaining = mainlineOrdering(remaining, positions, fetchEvent);
 
   // 4. Iterative auth checks over that list, starting from the partially resolved state.
-  const final = iterativeAuthChecks(partial.state, sortedRemaining.map((k) => k.eventId), ctx);
+  const final = iterativeAuthChecks(
+    partial.state,
+    sortedRemaining.map((k) => k.eventId),
+    ctx,
+  );
 
   // 5. Every key of the unconflicted state map takes the unconflicted event.
   const resolved = new Map(final.state);

@@ -8,7 +8,13 @@
 // valid scenario (indices are taken modulo the number of servers).
 
 import fc from "fast-check";
-import { CUT_MODES, PARTITION_SHAPES, type CutMode, type PartitionShapeName, type PartitionSpec } from "../../sim/index.ts";
+import {
+  CUT_MODES,
+  PARTITION_SHAPES,
+  type CutMode,
+  type PartitionShapeName,
+  type PartitionSpec,
+} from "../../sim/index.ts";
 import type { JsonScenario } from "../runner/parse-scenario.ts";
 import type { TimelineAction } from "../runner/types.ts";
 
@@ -75,12 +81,23 @@ function planArbitrary(o: Required<Omit<ScenarioArbitraryOptions, "checks">>): f
   return fc.record({
     servers: fc.integer({ min: o.serversMin, max: o.serversMax }),
     roomVersion: fc.constantFrom(...o.roomVersions),
-    actions: fc.array(fc.record({ at: moment, verb: fc.constantFrom(...VERBS), user: index, target: index, choice: index }), { maxLength: o.actionsMax }),
+    actions: fc.array(
+      fc.record({ at: moment, verb: fc.constantFrom(...VERBS), user: index, target: index, choice: index }),
+      { maxLength: o.actionsMax },
+    ),
     partitions: fc.array(
-      fc.record({ at: moment, forMs: fc.integer({ min: 1_000, max: 120_000 }), shape: fc.constantFrom(...SHAPES), mode: fc.constantFrom(...MODES), a: index }),
+      fc.record({
+        at: moment,
+        forMs: fc.integer({ min: 1_000, max: 120_000 }),
+        shape: fc.constantFrom(...SHAPES),
+        mode: fc.constantFrom(...MODES),
+        a: index,
+      }),
       { maxLength: o.partitionsMax },
     ),
-    crashes: fc.array(fc.record({ at: moment, forMs: fc.integer({ min: 1_000, max: 60_000 }), server: index }), { maxLength: o.crashesMax }),
+    crashes: fc.array(fc.record({ at: moment, forMs: fc.integer({ min: 1_000, max: 60_000 }), server: index }), {
+      maxLength: o.crashesMax,
+    }),
   });
 }
 
@@ -106,7 +123,9 @@ export function scenarioOfPlan(plan: Plan, checks: JsonScenario["checks"] = []):
   const user = (i: number) => users[i % users.length]!;
   const timeline: TimelineAction[] = [
     { at: 0, do: "createRoom", user: users[0]!, room: "room", preset: "public_chat", name: "random" },
-    ...users.slice(1).map((u, i): TimelineAction => ({ at: 200 * (i + 1), do: "join", user: u, room: "room", via: ["hs1"] })),
+    ...users
+      .slice(1)
+      .map((u, i): TimelineAction => ({ at: 200 * (i + 1), do: "join", user: u, room: "room", via: ["hs1"] })),
   ];
   const down: Array<{ server: string; fromMs: number; toMs: number }> = [];
   for (const c of plan.crashes) {
@@ -115,7 +134,10 @@ export function scenarioOfPlan(plan: Plan, checks: JsonScenario["checks"] = []):
     down.push({ server, fromMs: c.at, toMs: c.at + c.forMs });
   }
   for (const p of plan.partitions) {
-    timeline.push({ at: p.at, do: "partition", partition: { ...shapeOf(p, servers), mode: p.mode } as PartitionSpec }, { at: p.at + p.forMs, do: "repair" });
+    timeline.push(
+      { at: p.at, do: "partition", partition: { ...shapeOf(p, servers), mode: p.mode } as PartitionSpec },
+      { at: p.at + p.forMs, do: "repair" },
+    );
   }
   plan.actions.forEach((a, i) => {
     const who = user(a.user);

@@ -42,7 +42,21 @@ export interface FixtureJson {
   expected?: string[];
 }
 
-export const FIXTURE_OPS = ["fork", "merge", "topic", "name", "power", "kick", "ban", "unban", "invite", "join", "leave", "joinRules", "message"] as const;
+export const FIXTURE_OPS = [
+  "fork",
+  "merge",
+  "topic",
+  "name",
+  "power",
+  "kick",
+  "ban",
+  "unban",
+  "invite",
+  "join",
+  "leave",
+  "joinRules",
+  "message",
+] as const;
 export type FixtureOpKind = (typeof FIXTURE_OPS)[number];
 
 export interface FixtureOp {
@@ -84,7 +98,14 @@ export function fixturePlanArbitrary(options: FixtureArbitraryOptions = {}): fc.
     users: fc.integer({ min: 1, max: usersMax }),
     levels: fc.array(fc.constantFrom(...LEVELS), { maxLength: usersMax }),
     ops: fc.array(
-      fc.record({ kind: fc.constantFrom(...FIXTURE_OPS), branch: small, actor: small, target: small, choice: small, tsStep: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({
+        kind: fc.constantFrom(...FIXTURE_OPS),
+        branch: small,
+        actor: small,
+        target: small,
+        choice: small,
+        tsStep: fc.integer({ min: 0, max: 3 }),
+      }),
       { maxLength: options.opsMax ?? 30 },
     ),
   });
@@ -151,7 +172,17 @@ class FixtureBuilder {
     const b: Branch = { tip: [], state: new Map() };
     const [creator, ...others] = this.users as [string, ...string[]];
     const v = this.version;
-    this.add(b, { type: "m.room.create", state_key: "", sender: creator, content: { room_version: v.id, ...(v.auth.createRequiresCreator ? { creator } : {}) } }, 1, true);
+    this.add(
+      b,
+      {
+        type: "m.room.create",
+        state_key: "",
+        sender: creator,
+        content: { room_version: v.id, ...(v.auth.createRequiresCreator ? { creator } : {}) },
+      },
+      1,
+      true,
+    );
     // The creator's first join is trusted: with readable ids it cannot pass the first-join rule (docs/fixtures.md).
     this.add(b, member(creator, creator, "join"), 1, true);
     this.add(b, { type: "m.room.power_levels", state_key: "", sender: creator, content: this.powerLevels(b, {}) }, 1);
@@ -161,7 +192,12 @@ class FixtureBuilder {
     this.plan.levels.forEach((level, i) => {
       if (i < others.length) levels[others[i]!] = level;
     });
-    if (Object.keys(levels).length > 0) this.add(b, { type: "m.room.power_levels", state_key: "", sender: creator, content: this.powerLevels(b, levels) }, 1);
+    if (Object.keys(levels).length > 0)
+      this.add(
+        b,
+        { type: "m.room.power_levels", state_key: "", sender: creator, content: this.powerLevels(b, levels) },
+        1,
+      );
     return b;
   }
 
@@ -181,9 +217,19 @@ class FixtureBuilder {
       case "name":
         return { type: "m.room.name", state_key: "", sender: actor, content: { name: `name ${this.order.length}` } };
       case "joinRules":
-        return { type: "m.room.join_rules", state_key: "", sender: actor, content: { join_rule: ["public", "invite"][op.choice % 2]! } };
+        return {
+          type: "m.room.join_rules",
+          state_key: "",
+          sender: actor,
+          content: { join_rule: ["public", "invite"][op.choice % 2]! },
+        };
       case "power":
-        return { type: "m.room.power_levels", state_key: "", sender: actor, content: this.powerLevels(b, { [target]: LEVELS[op.choice % LEVELS.length]! }) };
+        return {
+          type: "m.room.power_levels",
+          state_key: "",
+          sender: actor,
+          content: this.powerLevels(b, { [target]: LEVELS[op.choice % LEVELS.length]! }),
+        };
       case "kick":
         return member(actor, target, "leave");
       case "ban":
@@ -194,12 +240,18 @@ class FixtureBuilder {
         return member(actor, target, "invite");
       case "join": {
         const outside = this.users.filter((u) => this.membership(b, u) !== "join");
-        return outside.length > 0 ? member(outside[op.target % outside.length]!, outside[op.target % outside.length]!, "join") : undefined;
+        return outside.length > 0
+          ? member(outside[op.target % outside.length]!, outside[op.target % outside.length]!, "join")
+          : undefined;
       }
       case "leave":
         return member(actor, actor, "leave");
       case "message":
-        return { type: "m.room.message", sender: actor, content: { msgtype: "m.text", body: `message ${this.order.length}` } };
+        return {
+          type: "m.room.message",
+          sender: actor,
+          content: { msgtype: "m.text", body: `message ${this.order.length}` },
+        };
       case "fork":
       case "merge":
         return undefined;
@@ -215,7 +267,14 @@ class FixtureBuilder {
     const joined = this.users.filter((u) => this.membership(merged, u) === "join");
     if (joined.length === 0) return;
     const sender = joined[op.actor % joined.length]!;
-    if (!this.add(merged, { type: "m.room.message", sender, content: { msgtype: "m.text", body: `merge ${this.order.length}` } }, op.tsStep)) return;
+    if (
+      !this.add(
+        merged,
+        { type: "m.room.message", sender, content: { msgtype: "m.text", body: `merge ${this.order.length}` } },
+        op.tsStep,
+      )
+    )
+      return;
     branches[i] = merged;
     branches.splice(j, 1);
   }
@@ -262,7 +321,14 @@ class FixtureBuilder {
     // since v12: creators are never listed in users (they outrank everyone).
     const creator = this.users[0]!;
     const privilegedCreators = this.version.auth.privilegedCreators;
-    const base: JsonObject = current ?? generatedPowerLevels({ creator, privilegedCreators, levels: {}, extra: { events: { "m.room.power_levels": 100 } } });
+    const base: JsonObject =
+      current ??
+      generatedPowerLevels({
+        creator,
+        privilegedCreators,
+        levels: {},
+        extra: { events: { "m.room.power_levels": 100 } },
+      });
     const users = { ...(base.users as JsonObject) };
     for (const [u, level] of Object.entries(changes)) if (!(privilegedCreators && u === creator)) users[u] = level;
     return { ...base, users };

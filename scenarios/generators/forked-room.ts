@@ -109,7 +109,13 @@ class ForkedRoomBuilder {
   sharedHistory(): { shared: Branch; levels: Record<string, number> } {
     const { creator, version } = this;
     const shared: Branch = { state: new Map(), tip: undefined, depth: 0, roster: Roster.empty(this.users.length) };
-    this.add(shared, "m.room.create", creator, { room_version: version.id, ...(version.auth.createRequiresCreator ? { creator } : {}) }, "");
+    this.add(
+      shared,
+      "m.room.create",
+      creator,
+      { room_version: version.id, ...(version.auth.createRequiresCreator ? { creator } : {}) },
+      "",
+    );
     this.add(shared, "m.room.member", creator, { membership: "join" }, creator);
     const levels: Record<string, number> = {};
     // In a v12 room this first event's users is `levels` itself, which the shared history
@@ -134,7 +140,13 @@ class ForkedRoomBuilder {
     else if (r < 0.65) this.changeLevel(b, levelsNow);
     else if (r < 0.75) {
       const target = this.pick(users);
-      this.add(b, "m.room.member", this.pickUser(roster.mods), { membership: this.membership(b, target) === "join" ? this.pick(["leave", "ban"]) : "leave" }, target);
+      this.add(
+        b,
+        "m.room.member",
+        this.pickUser(roster.mods),
+        { membership: this.membership(b, target) === "join" ? this.pick(["leave", "ban"]) : "leave" },
+        target,
+      );
     } else if (r < 0.9) {
       const u = this.pick(users);
       if (this.membership(b, u) !== "ban") this.add(b, "m.room.member", u, { membership: "join" }, u);
@@ -156,7 +168,9 @@ class ForkedRoomBuilder {
 
   private add(b: Branch, type: string, sender: string, content: JsonObject, key?: string): EventId {
     const { v12, version } = this;
-    const id = (this.counter === 0 && v12 ? "$00000000-create" : `$${String(this.counter).padStart(8, "0")}-${type.slice(7, 11)}`) as EventId;
+    const id = (
+      this.counter === 0 && v12 ? "$00000000-create" : `$${String(this.counter).padStart(8, "0")}-${type.slice(7, 11)}`
+    ) as EventId;
     this.counter++;
     const skeleton = { type, sender, content, ...(key !== undefined ? { state_key: key } : {}) };
     const pdu: Pdu = {

@@ -21,7 +21,12 @@ export const GENERATED_POWER_DEFAULTS = {
  * ahead of `levels`; since v12 creators are never listed (they outrank everyone) and
  * `levels` is used as it is, not copied.
  */
-export function generatedPowerLevels(o: { creator: string; privilegedCreators: boolean; levels: JsonObject; extra?: JsonObject }): JsonObject {
+export function generatedPowerLevels(o: {
+  creator: string;
+  privilegedCreators: boolean;
+  levels: JsonObject;
+  extra?: JsonObject;
+}): JsonObject {
   const users = o.privilegedCreators ? o.levels : { [o.creator]: 100, ...o.levels };
   return { users, ...GENERATED_POWER_DEFAULTS, ...o.extra };
 }

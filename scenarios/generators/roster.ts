@@ -72,11 +72,23 @@ export class Roster {
 
   static empty(userCount: number): Roster {
     const none = () => new OrderedSubset();
-    return new Roster(new Array<boolean>(userCount + 1).fill(false), new Array<number>(userCount + 1).fill(0), none(), none(), none());
+    return new Roster(
+      new Array<boolean>(userCount + 1).fill(false),
+      new Array<number>(userCount + 1).fill(0),
+      none(),
+      none(),
+      none(),
+    );
   }
 
   copy(): Roster {
-    return new Roster([...this.joinedFlags], [...this.levels], this.joined.copy(), this.mods.copy(), this.seniors.copy());
+    return new Roster(
+      [...this.joinedFlags],
+      [...this.levels],
+      this.joined.copy(),
+      this.mods.copy(),
+      this.seniors.copy(),
+    );
   }
 
   setJoined(user: number, joined: boolean): void {

@@ -34,7 +34,8 @@ export function runAction(ctx: ActionContext, a: TimelineAction): void {
       world.sim.applyPartition(buildPartition(a.partition, world.nodeNames(), world.sim.stream("partitions")));
       return;
     case "repair":
-      if (a.partition) world.sim.repairPartition(buildPartition(a.partition, world.nodeNames(), world.sim.stream("partitions")));
+      if (a.partition)
+        world.sim.repairPartition(buildPartition(a.partition, world.nodeNames(), world.sim.stream("partitions")));
       else world.sim.repair();
       return;
     // Servers and application services alike: both are nodes of the network.
@@ -75,10 +76,18 @@ function setLink(world: World, a: Extract<TimelineAction, { do: "link" }>): void
     if (a.oneWay) links.setDirection(a.from, a.to, a.config);
     else links.setLink(a.from, a.to, a.config);
   } else links.setGlobal(a.config);
-  world.trace.add({ kind: "fault.link", from: a.from ?? "*", to: a.to ?? "*", config: traceNumbers(a.config as Record<string, number>) });
+  world.trace.add({
+    kind: "fault.link",
+    from: a.from ?? "*",
+    to: a.to ?? "*",
+    config: traceNumbers(a.config as Record<string, number>),
+  });
 }
 
-type UserAction = Exclude<TimelineAction, { do: "partition" | "repair" | "crash" | "restart" | "heal" | "link" | "note" }>;
+type UserAction = Exclude<
+  TimelineAction,
+  { do: "partition" | "repair" | "crash" | "restart" | "heal" | "link" | "note" }
+>;
 
 function runUserAction(ctx: ActionContext, a: UserAction): void {
   let client: Client;
@@ -88,7 +97,8 @@ function runUserAction(ctx: ActionContext, a: UserAction): void {
     return ctx.fail(a, `no user ${a.user} (list it in "users")`);
   }
   // Traffic drawn by a swarm (room "*") goes quiet while its server is down.
-  if (!client.hs.up) return a.do !== "sync" && a.room === "*" ? undefined : ctx.fail(a, `${a.user}'s server ${client.hs.name} is down`);
+  if (!client.hs.up)
+    return a.do !== "sync" && a.room === "*" ? undefined : ctx.fail(a, `${a.user}'s server ${client.hs.name} is down`);
   if (a.do === "sync") return void client.sync();
   if (a.do === "createRoom") {
     const created = client.createRoom({
@@ -102,14 +112,16 @@ function runUserAction(ctx: ActionContext, a: UserAction): void {
     ctx.issued(a, created);
     if (!created.result?.ok) return;
     ctx.rooms.set(a.room, created.result.value);
-    for (const target of a.invite ?? []) ctx.issued({ ...a, label: undefined, expect: undefined }, client.invite(created.result.value, target));
+    for (const target of a.invite ?? [])
+      ctx.issued({ ...a, label: undefined, expect: undefined }, client.invite(created.result.value, target));
     return;
   }
   // Traffic drawn by a swarm names the room "*": every room the user is joined to.
   if (a.room === "*") {
     for (const roomId of ctx.rooms.values()) {
       const room = client.hs.room(roomId);
-      if (room && client.hs.membership(room, a.user) === "join") ctx.issued({ ...a, label: undefined }, callFor(ctx, client, a, roomId)!);
+      if (room && client.hs.membership(room, a.user) === "join")
+        ctx.issued({ ...a, label: undefined }, callFor(ctx, client, a, roomId)!);
     }
     return;
   }
@@ -119,7 +131,12 @@ function runUserAction(ctx: ActionContext, a: UserAction): void {
   if (pending) ctx.issued(a, pending);
 }
 
-function callFor(ctx: ActionContext, client: Client, a: Exclude<UserAction, { do: "sync" | "createRoom" }>, roomId: RoomId): Settling | undefined {
+function callFor(
+  ctx: ActionContext,
+  client: Client,
+  a: Exclude<UserAction, { do: "sync" | "createRoom" }>,
+  roomId: RoomId,
+): Settling | undefined {
   switch (a.do) {
     case "join":
       return client.join(roomId, a.via ?? []);

@@ -26,7 +26,7 @@ export function failedChecks(checks: readonly CheckResult[]): string[] {
 export function checkName(c: Check): string {
   switch (c.check) {
     case "state":
-      return `state ${c.type}${c.stateKey ? ` [${c.stateKey}]` : ""} in ${c.room} is ${c.event === null ? "absent" : c.event ?? JSON.stringify(c.content)}`;
+      return `state ${c.type}${c.stateKey ? ` [${c.stateKey}]` : ""} in ${c.room} is ${c.event === null ? "absent" : (c.event ?? JSON.stringify(c.content))}`;
     case "membership":
       return `${c.user} in ${c.room} is ${c.is ?? "not a member"}`;
     case "timeline":
@@ -84,7 +84,8 @@ function checkState(ctx: CheckContext, c: Extract<Check, { check: "state" }>): s
     if (c.content !== undefined) {
       const content = id ? (room!.get(id)!.pdu.content as JsonObject) : undefined;
       for (const [k, v] of Object.entries(c.content)) {
-        if (JSON.stringify(content?.[k]) !== JSON.stringify(v)) problems.push(`${s}: ${c.type}.${k} is ${JSON.stringify(content?.[k])}, expected ${JSON.stringify(v)}`);
+        if (JSON.stringify(content?.[k]) !== JSON.stringify(v))
+          problems.push(`${s}: ${c.type}.${k} is ${JSON.stringify(content?.[k])}, expected ${JSON.stringify(v)}`);
       }
     }
   }
@@ -114,7 +115,8 @@ function checkTimeline(ctx: CheckContext, c: Extract<Check, { check: "timeline" 
   if (c.order) {
     const bodies = messageBodies(timeline);
     const seen = bodies.filter((b) => c.order!.includes(b));
-    if (JSON.stringify(seen) !== JSON.stringify(c.order)) problems.push(`${c.user} sees ${JSON.stringify(seen)}, expected the order ${JSON.stringify(c.order)}`);
+    if (JSON.stringify(seen) !== JSON.stringify(c.order))
+      problems.push(`${c.user} sees ${JSON.stringify(seen)}, expected the order ${JSON.stringify(c.order)}`);
   }
   return problems;
 }
@@ -144,7 +146,8 @@ function checkEvent(ctx: CheckContext, c: Extract<Check, { check: "event" }>): s
   const id = ctx.events.get(c.event);
   if (!id) return c.status === "absent" ? [] : [`event ${c.event} was never created`];
   const problems: string[] = [];
-  const servers = c.servers ?? ctx.honestServers.filter((s) => [...ctx.rooms.values()].some((r) => ctx.world.server(s).room(r)));
+  const servers =
+    c.servers ?? ctx.honestServers.filter((s) => [...ctx.rooms.values()].some((r) => ctx.world.server(s).room(r)));
   for (const s of servers) {
     const status = eventStatus(ctx, s, id);
     if (status !== c.status) problems.push(`${s}: ${c.event} is ${status}, expected ${c.status}`);
@@ -176,7 +179,13 @@ export function checkConverged(ctx: CheckContext, roomLabel?: string): string[] 
 function checkTrace(ctx: CheckContext, c: Extract<Check, { check: "trace" }>): string[] {
   let n = 0;
   const matches = (r: Record<string, unknown>) => Object.entries(c.where ?? {}).every(([k, v]) => r[k] === v);
-  for (const r of ctx.world.trace.all()) if (r.kind === c.kind && (!c.server || ("server" in r && r.server === c.server)) && matches(r as unknown as Record<string, unknown>)) n++;
+  for (const r of ctx.world.trace.all())
+    if (
+      r.kind === c.kind &&
+      (!c.server || ("server" in r && r.server === c.server)) &&
+      matches(r as unknown as Record<string, unknown>)
+    )
+      n++;
   const problems: string[] = [];
   if (c.atLeast !== undefined && n < c.atLeast) problems.push(`${n} ${c.kind} records, expected at least ${c.atLeast}`);
   if (c.atMost !== undefined && n > c.atMost) problems.push(`${n} ${c.kind} records, expected at most ${c.atMost}`);

@@ -37,7 +37,9 @@ export function optional<T>(validator: Validator<T>): Optional<T> {
 type IsOptional<T, K extends keyof T> = {} extends Pick<T, K> ? true : false;
 
 /** The schema of an object type: one validator per key, wrapped in optional() where the key is optional. */
-export type Fields<T> = { [K in keyof T]-?: IsOptional<T, K> extends true ? Optional<Exclude<T[K], undefined>> : Validator<T[K]> };
+export type Fields<T> = {
+  [K in keyof T]-?: IsOptional<T, K> extends true ? Optional<Exclude<T[K], undefined>> : Validator<T[K]>;
+};
 
 /** A JSON value's kind, for messages: "a string", "an array", "null". */
 export function kindOf(value: unknown): string {
@@ -48,7 +50,12 @@ export function kindOf(value: unknown): string {
 }
 
 function expected(path: string, what: string, value: unknown): never {
-  return fail(path, value === undefined ? `missing (${what} expected)` : `must be ${what}, got ${kindOf(value)}${isScalar(value) ? ` ${JSON.stringify(value)}` : ""}`);
+  return fail(
+    path,
+    value === undefined
+      ? `missing (${what} expected)`
+      : `must be ${what}, got ${kindOf(value)}${isScalar(value) ? ` ${JSON.stringify(value)}` : ""}`,
+  );
 }
 
 function isScalar(value: unknown): boolean {
@@ -59,21 +66,28 @@ function isScalar(value: unknown): boolean {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function noLoneSurrogate(s: string, path: string): string {
-  return LONE_SURROGATE.test(s) ? fail(path, "contains a lone surrogate (\\ud800-\\udfff unpaired), which is not valid UTF-8") : s;
+  return LONE_SURROGATE.test(s)
+    ? fail(path, "contains a lone surrogate (\\ud800-\\udfff unpaired), which is not valid UTF-8")
+    : s;
 }
 
-export const string: Validator<string> = (v, path) => (typeof v === "string" ? noLoneSurrogate(v, path) : expected(path, "a string", v));
+export const string: Validator<string> = (v, path) =>
+  typeof v === "string" ? noLoneSurrogate(v, path) : expected(path, "a string", v);
 
 export const nonEmptyString: Validator<string> = (v, path) => {
   const s = string(v, path);
   return s.length > 0 ? s : fail(path, "must not be empty");
 };
 
-export const boolean: Validator<boolean> = (v, path) => (typeof v === "boolean" ? v : expected(path, "true or false", v));
+export const boolean: Validator<boolean> = (v, path) =>
+  typeof v === "boolean" ? v : expected(path, "true or false", v);
 
-export function number(limits: { min?: number; max?: number; integer?: boolean; above?: number } = {}): Validator<number> {
+export function number(
+  limits: { min?: number; max?: number; integer?: boolean; above?: number } = {},
+): Validator<number> {
   return (v, path) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) return expected(path, limits.integer ? "an integer" : "a number", v);
+    if (typeof v !== "number" || !Number.isFinite(v))
+      return expected(path, limits.integer ? "an integer" : "a number", v);
     if (limits.integer && !Number.isInteger(v)) fail(path, `must be an integer, got ${v}`);
     if (limits.min !== undefined && v < limits.min) fail(path, `must be at least ${limits.min}, got ${v}`);
     if (limits.above !== undefined && v <= limits.above) fail(path, `must be more than ${limits.above}, got ${v}`);
@@ -87,7 +101,10 @@ export function number(limits: { min?: number; max?: number; integer?: boolean; 
 export function oneOf<const T extends string>(values: readonly T[], what = "one of"): Validator<T> {
   return (v, path) => {
     if (typeof v === "string" && (values as readonly string[]).includes(v)) return v as T;
-    return fail(path, `${v === undefined ? "missing" : `${JSON.stringify(v)} is not ${what === "one of" ? "allowed" : `a known ${what}`}`} (expected one of ${values.map((x) => JSON.stringify(x)).join(", ")})`);
+    return fail(
+      path,
+      `${v === undefined ? "missing" : `${JSON.stringify(v)} is not ${what === "one of" ? "allowed" : `a known ${what}`}`} (expected one of ${values.map((x) => JSON.stringify(x)).join(", ")})`,
+    );
   };
 }
 
@@ -98,8 +115,10 @@ export function nullable<T>(validator: Validator<T>): Validator<T | null> {
 export function array<T>(item: Validator<T>, limits: { minLength?: number; maxLength?: number } = {}): Validator<T[]> {
   return (v, path) => {
     if (!Array.isArray(v)) return expected(path, "an array", v);
-    if (limits.minLength !== undefined && v.length < limits.minLength) fail(path, `must have at least ${limits.minLength} item${limits.minLength === 1 ? "" : "s"}`);
-    if (limits.maxLength !== undefined && v.length > limits.maxLength) fail(path, `must have at most ${limits.maxLength} items, has ${v.length}`);
+    if (limits.minLength !== undefined && v.length < limits.minLength)
+      fail(path, `must have at least ${limits.minLength} item${limits.minLength === 1 ? "" : "s"}`);
+    if (limits.maxLength !== undefined && v.length > limits.maxLength)
+      fail(path, `must have at most ${limits.maxLength} items, has ${v.length}`);
     return v.map((x, i) => item(x, `${path}[${i}]`));
   };
 }
@@ -147,7 +166,8 @@ export const jsonObject: Validator<JsonObject> = (v, path) => {
   while (stack.length > 0) {
     const [node, at, depth] = stack.pop()!;
     if (typeof node === "number") {
-      if (!Number.isSafeInteger(node)) fail(at, `event content allows only integers within ±(2^53−1) (canonical JSON), got ${node}`);
+      if (!Number.isSafeInteger(node))
+        fail(at, `event content allows only integers within ±(2^53−1) (canonical JSON), got ${node}`);
     } else if (typeof node === "string") {
       noLoneSurrogate(node, at);
     } else if (typeof node === "object" && node !== null) {
@@ -211,12 +231,20 @@ export type Variant<U, D extends keyof U, V> = U extends unknown ? (V extends U[
 export type VariantFields<U, D extends keyof U> = { [V in U[D] & string]: Fields<Variant<U, D, V>> };
 
 /** A discriminated union: `discriminant` picks the variant, whose keys are then checked. */
-export function variants<U, D extends keyof U & string>(discriminant: D, what: string, shapes: VariantFields<U, D>, options: ObjectOptions = {}): Validator<U> {
+export function variants<U, D extends keyof U & string>(
+  discriminant: D,
+  what: string,
+  shapes: VariantFields<U, D>,
+  options: ObjectOptions = {},
+): Validator<U> {
   const names = Object.keys(shapes);
   const validators = new Map(
     Object.entries(shapes as Record<string, Fields<unknown>>).map(([name, fields]) => [
       name,
-      object<Record<string, unknown>>({ [discriminant]: string, ...(fields as object) } as unknown as Fields<Record<string, unknown>>, options),
+      object<Record<string, unknown>>(
+        { [discriminant]: string, ...(fields as object) } as unknown as Fields<Record<string, unknown>>,
+        options,
+      ),
     ]),
   );
   const pick = oneOf(names, what);

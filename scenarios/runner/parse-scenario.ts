@@ -107,10 +107,21 @@ const keysOf = <K extends string>(all: Record<K, true>) => Object.keys(all) as K
 
 const ROOM_PRESETS = keysOf<RoomPreset>({ private_chat: true, trusted_private_chat: true, public_chat: true });
 type EventStatus = Extract<Check, { check: "event" }>["status"];
-const EVENT_STATUSES = keysOf<EventStatus>({ accepted: true, rejected: true, softFailed: true, outlier: true, absent: true, redacted: true, dropped: true });
+const EVENT_STATUSES = keysOf<EventStatus>({
+  accepted: true,
+  rejected: true,
+  softFailed: true,
+  outlier: true,
+  absent: true,
+  redacted: true,
+  dropped: true,
+});
 
 /** Numeric settings whose names come from their defaults, so a new setting is accepted at once. */
-function numericSettings<T>(defaults: Readonly<Record<keyof T & string, number>>, value: Validator<number>): Validator<Partial<T>> {
+function numericSettings<T>(
+  defaults: Readonly<Record<keyof T & string, number>>,
+  value: Validator<number>,
+): Validator<Partial<T>> {
   const fields = Object.fromEntries(Object.keys(defaults).map((k) => [k, optional(value)]));
   return object(fields as unknown as Fields<Partial<T>>);
 }
@@ -144,7 +155,12 @@ const server = object<ServerSpec>({
   adversary: optional(adversary),
 });
 
-const linkFields: Fields<LinkSpec> = { from: optional(string), to: optional(string), oneWay: optional(boolean), config: linkConfig };
+const linkFields: Fields<LinkSpec> = {
+  from: optional(string),
+  to: optional(string),
+  oneWay: optional(boolean),
+  config: linkConfig,
+};
 
 const sides = tuple(strings, strings);
 
@@ -202,7 +218,10 @@ const action = variants<TimelineAction, "do">("do", "timeline verb", actionShape
 
 function range(value: Validator<number>): Validator<Range> {
   return (v, path) => {
-    if (!Array.isArray(v)) return typeof v === "number" ? value(v, path) : fail(path, `must be a number or a range [low, high], got ${kindOf(v)}`);
+    if (!Array.isArray(v))
+      return typeof v === "number"
+        ? value(v, path)
+        : fail(path, `must be a number or a range [low, high], got ${kindOf(v)}`);
     const [lo, hi] = tuple(value, value)(v, path);
     return lo <= hi ? [lo, hi] : fail(path, `the range [${lo}, ${hi}] is empty (write [low, high])`);
   };
@@ -233,10 +252,29 @@ const swarm = object<SwarmSpec>({
 const count = number({ integer: true, min: 0 });
 
 const checkShapes: VariantFields<Check, "check"> = {
-  state: { room: string, type: string, stateKey: optional(string), servers: optional(strings), event: optional(nullable(string)), content: optional(jsonObject) },
+  state: {
+    room: string,
+    type: string,
+    stateKey: optional(string),
+    servers: optional(strings),
+    event: optional(nullable(string)),
+    content: optional(jsonObject),
+  },
   membership: { room: string, user: string, servers: optional(strings), is: nullable(string) },
-  timeline: { room: string, user: string, includes: optional(strings), excludes: optional(strings), order: optional(strings) },
-  history: { room: string, user: string, limit: optional(number({ integer: true, min: 1 })), includes: optional(strings), excludes: optional(strings) },
+  timeline: {
+    room: string,
+    user: string,
+    includes: optional(strings),
+    excludes: optional(strings),
+    order: optional(strings),
+  },
+  history: {
+    room: string,
+    user: string,
+    limit: optional(number({ integer: true, min: 1 })),
+    includes: optional(strings),
+    excludes: optional(strings),
+  },
   event: { event: string, servers: optional(strings), status: oneOf(EVENT_STATUSES, "event status") },
   converged: { room: optional(string) },
   trace: {
@@ -244,7 +282,9 @@ const checkShapes: VariantFields<Check, "check"> = {
     atLeast: optional(count),
     atMost: optional(count),
     server: optional(string),
-    where: optional(dictionary(either(either(string, number(), "a string or number"), boolean, "a string, number or boolean"))),
+    where: optional(
+      dictionary(either(either(string, number(), "a string or number"), boolean, "a string, number or boolean")),
+    ),
   },
 };
 const check = variants<Check, "check">("check", "check", checkShapes);
@@ -301,7 +341,10 @@ function checkSwarmBudget(s: JsonScenario): void {
   };
   const users = s.users.length;
   const total =
-    expected(swarm.partitionEveryMs, 2) + expected(swarm.crashEveryMs, 2) + expected(swarm.messageEveryMs, users) + expected(swarm.topicEveryMs, users);
+    expected(swarm.partitionEveryMs, 2) +
+    expected(swarm.crashEveryMs, 2) +
+    expected(swarm.messageEveryMs, users) +
+    expected(swarm.topicEveryMs, users);
   if (total > SWARM_LIMITS.plannedActionsMax) {
     fail(
       "$.swarm",
@@ -325,7 +368,8 @@ function checkReferences(s: JsonScenario): void {
   s.users.forEach((u, i) => {
     identifier(() => parseUserId(u), `$.users[${i}]`);
     const server = u.slice(u.indexOf(":") + 1);
-    if (!serverSet.has(server)) fail(`$.users[${i}]`, `${u} is on ${server}, which is not one of the servers (${servers.join(", ")})`);
+    if (!serverSet.has(server))
+      fail(`$.users[${i}]`, `${u} is on ${server}, which is not one of the servers (${servers.join(", ")})`);
     if (users.has(u)) fail(`$.users[${i}]`, `${u} is listed twice`);
     users.add(u);
   });
@@ -333,7 +377,11 @@ function checkReferences(s: JsonScenario): void {
   const labels = new Set<string>();
   s.timeline.forEach((a, i) => {
     if (a.do === "createRoom") {
-      if (rooms.has(a.room) || a.room === "*") fail(`$.timeline[${i}].room`, a.room === "*" ? `"*" means every room; name the room` : `room ${a.room} is created twice`);
+      if (rooms.has(a.room) || a.room === "*")
+        fail(
+          `$.timeline[${i}].room`,
+          a.room === "*" ? `"*" means every room; name the room` : `room ${a.room} is created twice`,
+        );
       rooms.add(a.room);
     }
     if (a.label !== undefined) {
@@ -371,7 +419,8 @@ class References {
   ) {}
 
   server(name: string, path: string): void {
-    if (!this.servers.includes(name)) fail(path, `${JSON.stringify(name)} is not one of the servers (${this.servers.join(", ")})`);
+    if (!this.servers.includes(name))
+      fail(path, `${JSON.stringify(name)} is not one of the servers (${this.servers.join(", ")})`);
   }
 
   user(name: string, path: string): void {
@@ -380,7 +429,11 @@ class References {
 
   room(label: string, path: string, anyRoom: boolean): void {
     if (anyRoom && label === "*") return;
-    if (!this.rooms.has(label)) fail(path, `no createRoom makes a room ${JSON.stringify(label)}${this.rooms.size ? ` (rooms: ${[...this.rooms].join(", ")})` : ""}`);
+    if (!this.rooms.has(label))
+      fail(
+        path,
+        `no createRoom makes a room ${JSON.stringify(label)}${this.rooms.size ? ` (rooms: ${[...this.rooms].join(", ")})` : ""}`,
+      );
   }
 
   label(label: string, path: string): void {
@@ -397,7 +450,8 @@ class References {
   link(l: LinkSpec, path: string): void {
     if (l.from !== undefined) this.server(l.from, `${path}.from`);
     if (l.to !== undefined) this.server(l.to, `${path}.to`);
-    if ((l.from === undefined) !== (l.to === undefined)) fail(path, "give both from and to (one link), or neither (the whole network)");
+    if ((l.from === undefined) !== (l.to === undefined))
+      fail(path, "give both from and to (one link), or neither (the whole network)");
     if (l.oneWay && l.from === undefined) fail(`${path}.oneWay`, "a one-way setting needs from and to");
   }
 

@@ -90,7 +90,10 @@ export const DEFAULT_CONVERGENCE_BUDGET_MS = 2 * 3600_000;
 
 /** Servers that follow the protocol: no adversary, or only a skewed clock. */
 export function honestServers(scenario: Scenario): string[] {
-  return scenario.servers.filter((s) => !s.adversary || s.adversary.kind === "clock-ahead").map((s) => s.name).sort();
+  return scenario.servers
+    .filter((s) => !s.adversary || s.adversary.kind === "clock-ahead")
+    .map((s) => s.name)
+    .sort();
 }
 
 export class ScenarioRun {
@@ -132,7 +135,13 @@ export class ScenarioRun {
     const world = new World({ seed: this.seed, crypto, signing: options.signing ?? scenario.signing ?? true });
     this.world = world;
     const names = scenario.servers.map((s) => s.name);
-    world.trace.add({ kind: "run.start", seed: this.seed, scenario: scenario.name, roomVersion: this.roomVersion, servers: [...names].sort() });
+    world.trace.add({
+      kind: "run.start",
+      seed: this.seed,
+      scenario: scenario.name,
+      roomVersion: this.roomVersion,
+      servers: [...names].sort(),
+    });
 
     this.swarm = scenario.swarm ? drawSwarm(scenario.swarm, names, world.sim.stream("swarm")) : null;
     if (this.swarm) {
@@ -141,7 +150,11 @@ export class ScenarioRun {
     }
     for (const s of scenario.servers) {
       const skew = { ...s.skew, ...(this.swarm ? addSkew(s.skew, this.swarm.skew[s.name]) : {}) };
-      world.addServer(s.name, { skew, ...(s.params ? { params: s.params } : {}), ...(s.adversary ? { adversary: s.adversary } : {}) });
+      world.addServer(s.name, {
+        skew,
+        ...(s.params ? { params: s.params } : {}),
+        ...(s.adversary ? { adversary: s.adversary } : {}),
+      });
     }
     for (const u of scenario.users) world.addClient(u);
     this.actions = this.actionContext();
@@ -151,16 +164,30 @@ export class ScenarioRun {
     const lastAt = Math.max(0, ...scenario.timeline.map((a) => a.at), ...(scenario.annotations ?? []).map((a) => a.at));
     this.healAtMs = scenario.chaosMs ?? lastAt;
     this.budgetMs = scenario.convergenceBudgetMs ?? DEFAULT_CONVERGENCE_BUDGET_MS;
-    const planned = this.swarm ? planSwarm(scenario.swarm!, this.swarm, scenario, { startMs: scenario.swarm?.startMs ?? 0, endMs: this.healAtMs }, world.sim.stream("swarm:plan")) : [];
+    const planned = this.swarm
+      ? planSwarm(
+          scenario.swarm!,
+          this.swarm,
+          scenario,
+          { startMs: scenario.swarm?.startMs ?? 0, endMs: this.healAtMs },
+          world.sim.stream("swarm:plan"),
+        )
+      : [];
     world.trace.add({ kind: "run.phase", phase: "chaos" });
     const timeline = [
       ...scenario.timeline.map((a, i) => ({ a, i })),
-      ...(scenario.annotations ?? []).map((n, i) => ({ a: { at: n.at, do: "note", text: n.text } as TimelineAction, i: scenario.timeline.length + i })),
+      ...(scenario.annotations ?? []).map((n, i) => ({
+        a: { at: n.at, do: "note", text: n.text } as TimelineAction,
+        i: scenario.timeline.length + i,
+      })),
       ...planned.map((a, i) => ({ a, i: 1e9 + i })),
     ].sort((x, y) => x.a.at - y.a.at || x.i - y.i);
     if (this.swarm) {
       const { loss, duplication, reorder } = this.swarm;
-      timeline.unshift({ a: { at: scenario.swarm!.startMs ?? 0, do: "link", config: { loss, duplication, reorder } }, i: -1 });
+      timeline.unshift({
+        a: { at: scenario.swarm!.startMs ?? 0, do: "link", config: { loss, duplication, reorder } },
+        i: -1,
+      });
       timeline.sort((x, y) => x.a.at - y.a.at || x.i - y.i);
     }
     for (const { a } of timeline) world.sim.at(a.at, `timeline ${a.do}`, () => this.apply(a));
@@ -169,7 +196,13 @@ export class ScenarioRun {
 
   /** The recipe for checks: what they may look at. */
   checkContext(): CheckContext {
-    return { world: this.world, scenario: this.scenario, rooms: this.rooms, events: this.events, honestServers: this.honest };
+    return {
+      world: this.world,
+      scenario: this.scenario,
+      rooms: this.rooms,
+      events: this.events,
+      honestServers: this.honest,
+    };
   }
 
   /** Run one step (applying interventions due before it). False once the run is over. */
@@ -364,7 +397,8 @@ export class ScenarioRun {
       if (r.ok && a.label && typeof r.value === "string") this.events.set(a.label, r.value as EventId);
       const expected = a.expect;
       if (expected === undefined) return;
-      if (expected === "ok" && !r.ok) this.problems.push(`${describeAction(a)}: expected success, got ${r.error.errcode}: ${r.error.error}`);
+      if (expected === "ok" && !r.ok)
+        this.problems.push(`${describeAction(a)}: expected success, got ${r.error.errcode}: ${r.error.error}`);
       if (expected !== "ok" && (r.ok || r.error.errcode !== expected)) {
         this.problems.push(`${describeAction(a)}: expected ${expected}, got ${r.ok ? "success" : r.error.errcode}`);
       }
@@ -390,6 +424,12 @@ export function formatDuration(ms: number): string {
   return `${(ms / 3600_000).toFixed(1)} h`;
 }
 
-function addSkew(base: { offsetMs?: number; driftPpm?: number } | undefined, drawn: { offsetMs: number; driftPpm: number } | undefined) {
-  return { offsetMs: (base?.offsetMs ?? 0) + (drawn?.offsetMs ?? 0), driftPpm: (base?.driftPpm ?? 0) + (drawn?.driftPpm ?? 0) };
+function addSkew(
+  base: { offsetMs?: number; driftPpm?: number } | undefined,
+  drawn: { offsetMs: number; driftPpm: number } | undefined,
+) {
+  return {
+    offsetMs: (base?.offsetMs ?? 0) + (drawn?.offsetMs ?? 0),
+    driftPpm: (base?.driftPpm ?? 0) + (drawn?.driftPpm ?? 0),
+  };
 }

@@ -71,7 +71,8 @@ export function planSwarm(
   const servers = scenario.servers.map((s) => s.name);
   const out: TimelineAction[] = [];
   const push = (a: TimelineAction) => {
-    if (out.length >= SWARM_LIMITS.plannedActionsMax) throw new Error(`swarm: more than ${SWARM_LIMITS.plannedActionsMax} planned actions; lower the rates`);
+    if (out.length >= SWARM_LIMITS.plannedActionsMax)
+      throw new Error(`swarm: more than ${SWARM_LIMITS.plannedActionsMax} planned actions; lower the rates`);
     out.push(a);
   };
   if (d.partitionEveryMs !== null) {

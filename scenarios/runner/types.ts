@@ -5,7 +5,17 @@
 // parseScenario() (docs/scenarios.md is the schema).
 
 import type { EventId, JsonObject, RoomId } from "../../core/index.ts";
-import type { AdversarySpec, ClockSkew, CutMode, FederationParams, LinkConfig, PartitionShapeName, PartitionSpec, RoomPreset, World } from "../../sim/index.ts";
+import type {
+  AdversarySpec,
+  ClockSkew,
+  CutMode,
+  FederationParams,
+  LinkConfig,
+  PartitionShapeName,
+  PartitionSpec,
+  RoomPreset,
+  World,
+} from "../../sim/index.ts";
 import type { CheckContext } from "./check-context.ts";
 
 export interface ServerSpec {
@@ -37,7 +47,18 @@ interface At {
 type UserAction<D extends string, F = object> = At & { do: D; user: string } & F;
 
 export type TimelineAction =
-  | UserAction<"createRoom", { room: string; preset?: RoomPreset; name?: string; topic?: string; roomVersion?: string; invite?: string[]; powerLevels?: JsonObject }>
+  | UserAction<
+      "createRoom",
+      {
+        room: string;
+        preset?: RoomPreset;
+        name?: string;
+        topic?: string;
+        roomVersion?: string;
+        invite?: string[];
+        powerLevels?: JsonObject;
+      }
+    >
   | UserAction<"join", { room: string; via?: string[] }>
   | UserAction<"leave", { room: string }>
   | UserAction<"invite" | "kick" | "ban" | "unban", { room: string; target: string; reason?: string }>
@@ -98,7 +119,15 @@ export interface SwarmSpec {
 
 export type Check =
   /** The room's current state (type, state key) on the given servers (default: all honest ones in the room). */
-  | { check: "state"; room: string; type: string; stateKey?: string; servers?: string[]; event?: string | null; content?: Record<string, unknown> }
+  | {
+      check: "state";
+      room: string;
+      type: string;
+      stateKey?: string;
+      servers?: string[];
+      event?: string | null;
+      content?: Record<string, unknown>;
+    }
   /** A user's membership in the room's current state. */
   | { check: "membership"; room: string; user: string; servers?: string[]; is: string | null }
   /** What a user's sync shows of the room's messages. */
@@ -106,11 +135,23 @@ export type Check =
   /** What /messages shows a user without asking another server (newest `limit`, default 50), e.g. after backfill. */
   | { check: "history"; room: string; user: string; limit?: number; includes?: string[]; excludes?: string[] }
   /** How each server holds a labelled event. */
-  | { check: "event"; event: string; servers?: string[]; status: "accepted" | "rejected" | "softFailed" | "outlier" | "absent" | "redacted" | "dropped" }
+  | {
+      check: "event";
+      event: string;
+      servers?: string[];
+      status: "accepted" | "rejected" | "softFailed" | "outlier" | "absent" | "redacted" | "dropped";
+    }
   /** Every honest server in the room holds the same state (done by every run; listed to name it). */
   | { check: "converged"; room?: string }
   /** Trace counts: at least / at most this many records of a kind. */
-  | { check: "trace"; kind: string; atLeast?: number; atMost?: number; server?: string; where?: Record<string, string | number | boolean> };
+  | {
+      check: "trace";
+      kind: string;
+      atLeast?: number;
+      atMost?: number;
+      server?: string;
+      where?: Record<string, string | number | boolean>;
+    };
 
 /** A check written in TypeScript (module scenarios only): returns problems, empty when it holds. */
 export interface CustomCheck {

@@ -45,7 +45,13 @@ const MATRIX_MESSAGES = {
   alice4: "alice, while the bridge is cut off",
 };
 
-const message = (at: number, user: string, body: string): TimelineAction => ({ at, do: "message", user, room: "portal", body });
+const message = (at: number, user: string, body: string): TimelineAction => ({
+  at,
+  do: "message",
+  user,
+  room: "portal",
+  body,
+});
 
 function run(ctx: CheckContext): BridgeRun {
   const r = runs.get(ctx.world);
@@ -79,11 +85,18 @@ const scenario: Scenario = {
     const platform = new ChatPlatform("chat", world.sim);
     platform.addChannel("general", ["dave", "erin"]);
     platform.addChannel("random", ["gina"]);
-    const bridge = new ChatBridge(world, platform, { server: "hs1", node: "chat-bridge", onPortal: (channel, roomId) => rooms.set(channel === "general" ? "portal" : channel, roomId) });
+    const bridge = new ChatBridge(world, platform, {
+      server: "hs1",
+      node: "chat-bridge",
+      onPortal: (channel, roomId) => rooms.set(channel === "general" ? "portal" : channel, roomId),
+    });
     const state: BridgeRun = { platform, bridge, carolJoin: { done: false } };
     runs.set(world, state);
     world.sim.at(1_000, "carol joins #_chat_general:hs1", () => {
-      world.client("@carol:hs1").join(bridge.aliasOf("general")).then((r) => Object.assign(state.carolJoin, { done: true, result: r }));
+      world
+        .client("@carol:hs1")
+        .join(bridge.aliasOf("general"))
+        .then((r) => Object.assign(state.carolJoin, { done: true, result: r }));
     });
     for (const [at, act] of PLATFORM_SCRIPT) world.sim.at(at, "chat platform", () => act(platform), "chat");
   },
@@ -107,14 +120,29 @@ const scenario: Scenario = {
   ],
   chaosMs: BRIDGE_BACK_AT + 2 * 60_000,
   annotations: [
-    { at: 1_000, text: "Carol joins an alias nobody created: hs1 asks the bridge, which creates the portal and its ghosts first." },
-    { at: 7_000, text: "Alice (hs2) invites a ghost nobody registered yet: hs1 asks the bridge before answering hs2's /invite." },
+    {
+      at: 1_000,
+      text: "Carol joins an alias nobody created: hs1 asks the bridge, which creates the portal and its ghosts first.",
+    },
+    {
+      at: 7_000,
+      text: "Alice (hs2) invites a ghost nobody registered yet: hs1 asks the bridge before answering hs2's /invite.",
+    },
     { at: SPLIT_AT, text: "hs1 — and with it the bridge — is split from hs2 and hs3." },
     { at: 12_000, text: "Dave speaks on the platform: his ghost's message waits on hs1 for the heal." },
     { at: 13_000, text: "Alice speaks on hs2: the bridge cannot see it until hs1 hears from hs2 again." },
-    { at: HEAL_AT, text: "The split heals. After their backoff the federation senders retry, the queues drain, and hs1 pushes what it learns to the bridge, in order." },
-    { at: BRIDGE_CUT_AT, text: "Now the bridge itself is cut off from hs1: hs1 retries its pushes with backoff (2 s, 4 s, 8 s…); the bridge holds the platform's news in its outbox." },
-    { at: BRIDGE_BACK_AT, text: "The bridge is back: the retried transaction and the outbox deliver what waited, once each." },
+    {
+      at: HEAL_AT,
+      text: "The split heals. After their backoff the federation senders retry, the queues drain, and hs1 pushes what it learns to the bridge, in order.",
+    },
+    {
+      at: BRIDGE_CUT_AT,
+      text: "Now the bridge itself is cut off from hs1: hs1 retries its pushes with backoff (2 s, 4 s, 8 s…); the bridge holds the platform's news in its outbox.",
+    },
+    {
+      at: BRIDGE_BACK_AT,
+      text: "The bridge is back: the retried transaction and the outbox deliver what waited, once each.",
+    },
   ],
   checks: [
     { check: "converged" },
@@ -128,12 +156,35 @@ const scenario: Scenario = {
       check: "timeline",
       room: "portal",
       user: "@alice:hs2",
-      order: ["hello from the chat platform", "dave, during the split", "frank joined during the split", "dave, after the heal", "dave, while the bridge is cut off"],
+      order: [
+        "hello from the chat platform",
+        "dave, during the split",
+        "frank joined during the split",
+        "dave, after the heal",
+        "dave, while the bridge is cut off",
+      ],
       includes: [MATRIX_MESSAGES.carol1, MATRIX_MESSAGES.bob1],
     },
-    { check: "timeline", room: "portal", user: "@carol:hs1", includes: [MATRIX_MESSAGES.alice1, MATRIX_MESSAGES.alice2, MATRIX_MESSAGES.bob1, MATRIX_MESSAGES.alice3, "dave, after the heal"] },
+    {
+      check: "timeline",
+      room: "portal",
+      user: "@carol:hs1",
+      includes: [
+        MATRIX_MESSAGES.alice1,
+        MATRIX_MESSAGES.alice2,
+        MATRIX_MESSAGES.bob1,
+        MATRIX_MESSAGES.alice3,
+        "dave, after the heal",
+      ],
+    },
     { check: "trace", kind: "as.query", where: { query: "alias", result: "exists" }, atLeast: 1, atMost: 1 },
-    { check: "trace", kind: "as.query", where: { query: "user", subject: "@_chat_gina:hs1", result: "exists" }, atLeast: 1, atMost: 1 },
+    {
+      check: "trace",
+      kind: "as.query",
+      where: { query: "user", subject: "@_chat_gina:hs1", result: "exists" },
+      atLeast: 1,
+      atMost: 1,
+    },
     { check: "trace", kind: "as.backoff", where: { service: "chat-bridge" }, atLeast: 3 },
   ],
   customChecks: [
@@ -142,7 +193,8 @@ const scenario: Scenario = {
       run: (ctx) => {
         const { carolJoin, bridge } = run(ctx);
         const problems = carolJoin.result?.ok ? [] : [`carol's join ${carolJoin.done ? "failed" : "never completed"}`];
-        if (ctx.world.server("hs1").directory.get(bridge.aliasOf("general")) !== ctx.rooms.get("portal")) problems.push("the alias does not point at the portal");
+        if (ctx.world.server("hs1").directory.get(bridge.aliasOf("general")) !== ctx.rooms.get("portal"))
+          problems.push("the alias does not point at the portal");
         return [...problems, ...bridge.problems];
       },
     },
@@ -153,13 +205,17 @@ const scenario: Scenario = {
         const onPlatform = platform.messages("general").filter((m) => m.origin);
         const problems: string[] = [];
         const expected: Array<[string, string[]]> = [
-          ["@alice:hs2", [MATRIX_MESSAGES.alice1, MATRIX_MESSAGES.alice2, MATRIX_MESSAGES.alice3, MATRIX_MESSAGES.alice4]],
+          [
+            "@alice:hs2",
+            [MATRIX_MESSAGES.alice1, MATRIX_MESSAGES.alice2, MATRIX_MESSAGES.alice3, MATRIX_MESSAGES.alice4],
+          ],
           ["@bob:hs3", [MATRIX_MESSAGES.bob1]],
           ["@carol:hs1", [MATRIX_MESSAGES.carol1]],
         ];
         for (const [user, bodies] of expected) {
           const got = onPlatform.filter((m) => m.user === bridge.puppetOf(user)).map((m) => m.body);
-          if (JSON.stringify(got) !== JSON.stringify(bodies)) problems.push(`${user}'s puppet said ${JSON.stringify(got)}, expected ${JSON.stringify(bodies)}`);
+          if (JSON.stringify(got) !== JSON.stringify(bodies))
+            problems.push(`${user}'s puppet said ${JSON.stringify(got)}, expected ${JSON.stringify(bodies)}`);
         }
         const origins = onPlatform.map((m) => m.origin!);
         if (new Set(origins).size !== origins.length) problems.push("a Matrix event was relayed twice");
@@ -173,9 +229,17 @@ const scenario: Scenario = {
         const room = ctx.world.server("hs1").room(ctx.rooms.get("portal")!)!;
         const problems: string[] = [];
         for (const m of platform.messages("general").filter((x) => !x.origin)) {
-          const copies = room.inStreamOrder().filter((e) => e.pdu.type === "m.room.message" && (e.pdu.content as { external_url?: string }).external_url?.endsWith(`/${m.id}`));
-          if (copies.length !== 1) problems.push(`platform message ${m.id} ("${m.body}") is in Matrix ${copies.length} times`);
-          else if (copies[0]!.pdu.sender !== bridge.ghostOf(m.user)) problems.push(`platform message ${m.id} was sent by ${copies[0]!.pdu.sender}`);
+          const copies = room
+            .inStreamOrder()
+            .filter(
+              (e) =>
+                e.pdu.type === "m.room.message" &&
+                (e.pdu.content as { external_url?: string }).external_url?.endsWith(`/${m.id}`),
+            );
+          if (copies.length !== 1)
+            problems.push(`platform message ${m.id} ("${m.body}") is in Matrix ${copies.length} times`);
+          else if (copies[0]!.pdu.sender !== bridge.ghostOf(m.user))
+            problems.push(`platform message ${m.id} was sent by ${copies[0]!.pdu.sender}`);
         }
         return problems;
       },
@@ -186,11 +250,16 @@ const scenario: Scenario = {
         const { platform, bridge } = run(ctx);
         const expected = ["dave", "frank", bridge.puppetOf("@alice:hs2"), bridge.puppetOf("@carol:hs1")].sort();
         const got = platform.members("general");
-        const problems = JSON.stringify(got) === JSON.stringify(expected) ? [] : [`#general holds ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`];
+        const problems =
+          JSON.stringify(got) === JSON.stringify(expected)
+            ? []
+            : [`#general holds ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`];
         // What reached whom on the platform: dave saw every Matrix message; erin, gone at 40 s, not the later ones.
         const daveSaw = platform.seenBy("general", "dave");
-        for (const body of Object.values(MATRIX_MESSAGES)) if (!daveSaw.includes(body)) problems.push(`dave never saw "${body}"`);
-        if (platform.seenBy("general", "erin").includes(MATRIX_MESSAGES.alice3)) problems.push("erin saw a message from after she left");
+        for (const body of Object.values(MATRIX_MESSAGES))
+          if (!daveSaw.includes(body)) problems.push(`dave never saw "${body}"`);
+        if (platform.seenBy("general", "erin").includes(MATRIX_MESSAGES.alice3))
+          problems.push("erin saw a message from after she left");
         return problems;
       },
     },
@@ -203,9 +272,17 @@ const scenario: Scenario = {
         // earlier as an outlier keeps its older stream position, so the store's order can differ.
         const expected = ctx.world.trace
           .all()
-          .flatMap((r) => ((r.kind === "pdu.created" || r.kind === "pdu.accepted") && r.server === "hs1" && r.room === roomId ? [r.event] : []));
+          .flatMap((r) =>
+            (r.kind === "pdu.created" || r.kind === "pdu.accepted") && r.server === "hs1" && r.room === roomId
+              ? [r.event]
+              : [],
+          );
         const got = bridge.service.received.filter((e) => e.room_id === roomId).map((e) => e.event_id as EventId);
-        return JSON.stringify(got) === JSON.stringify(expected) ? [] : [`the bridge received ${got.length} events, hs1 accepted ${expected.length}; first difference at ${got.findIndex((id, i) => id !== expected[i])}`];
+        return JSON.stringify(got) === JSON.stringify(expected)
+          ? []
+          : [
+              `the bridge received ${got.length} events, hs1 accepted ${expected.length}; first difference at ${got.findIndex((id, i) => id !== expected[i])}`,
+            ];
       },
     },
   ],

@@ -45,8 +45,18 @@ const scenario: Scenario = {
   ],
   checks: [
     { check: "converged" },
-    { check: "timeline", room: "room", user: "@alice:hs1", includes: ["before the crash", "sent while cut off", "while hs3 is down #60"] },
-    { check: "timeline", room: "room", user: "@carol:hs3", includes: ["before the crash", "sent while cut off", "while hs3 is down #60"] },
+    {
+      check: "timeline",
+      room: "room",
+      user: "@alice:hs1",
+      includes: ["before the crash", "sent while cut off", "while hs3 is down #60"],
+    },
+    {
+      check: "timeline",
+      room: "room",
+      user: "@carol:hs3",
+      includes: ["before the crash", "sent while cut off", "while hs3 is down #60"],
+    },
     { check: "trace", kind: "fed.backoff", where: { catchUp: true }, atLeast: 2 },
     { check: "trace", kind: "fed.txn.sent", where: { catchUp: true }, atLeast: 2 },
     { check: "event", event: "carol-stranded", status: "accepted" },

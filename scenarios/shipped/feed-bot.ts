@@ -42,12 +42,26 @@ const scenario: Scenario = {
   servers: [{ name: "hs1" }, { name: "hs2" }, { name: "hs3" }],
   users: ["@newsbot:hs1", "@alice:hs2", "@bob:hs3"],
   setup({ world, rooms }) {
-    const bot = new FeedBot(world.client("@newsbot:hs1"), new SimulatedFeed(ITEMS), () => rooms.get("news"), world.sim, { pollEveryMs: POLL_EVERY_MS, pollsMax: 100 });
+    const bot = new FeedBot(
+      world.client("@newsbot:hs1"),
+      new SimulatedFeed(ITEMS),
+      () => rooms.get("news"),
+      world.sim,
+      { pollEveryMs: POLL_EVERY_MS, pollsMax: 100 },
+    );
     bots.set(world, bot);
     bot.start(10_000);
   },
   timeline: [
-    { at: 0, do: "createRoom", user: "@newsbot:hs1", room: "news", preset: "public_chat", name: "News", topic: "Posted by @newsbot from news.example" },
+    {
+      at: 0,
+      do: "createRoom",
+      user: "@newsbot:hs1",
+      room: "news",
+      preset: "public_chat",
+      name: "News",
+      topic: "Posted by @newsbot from news.example",
+    },
     { at: 500, do: "join", user: "@alice:hs2", room: "news", via: ["hs1"], expect: "ok" },
     { at: 1_000, do: "join", user: "@bob:hs3", room: "news", via: ["hs1"], expect: "ok" },
     { at: 60_000, do: "partition", partition: { shape: "isolate", server: "hs3" } },
@@ -61,8 +75,19 @@ const scenario: Scenario = {
   ],
   checks: [
     { check: "converged" },
-    ...["@alice:hs2", "@bob:hs3", "@newsbot:hs1"].map((user) => ({ check: "timeline" as const, room: "news", user, order: ITEMS.map(bodyOf) })),
-    { check: "trace", kind: "client.action", where: { user: "@newsbot:hs1", action: "sendMessage", ok: true }, atLeast: ITEMS.length, atMost: ITEMS.length },
+    ...["@alice:hs2", "@bob:hs3", "@newsbot:hs1"].map((user) => ({
+      check: "timeline" as const,
+      room: "news",
+      user,
+      order: ITEMS.map(bodyOf),
+    })),
+    {
+      check: "trace",
+      kind: "client.action",
+      where: { user: "@newsbot:hs1", action: "sendMessage", ok: true },
+      atLeast: ITEMS.length,
+      atMost: ITEMS.length,
+    },
     { check: "trace", kind: "as.registered", atMost: 0 },
   ],
   customChecks: [
@@ -71,14 +96,18 @@ const scenario: Scenario = {
       run: (ctx) => {
         const bot = botOf(ctx);
         const room = ctx.world.server("hs1").room(ctx.rooms.get("news")!)!;
-        const posts = room.inStreamOrder().filter((e) => e.pdu.sender === bot.userId && e.pdu.type === "m.room.message");
+        const posts = room
+          .inStreamOrder()
+          .filter((e) => e.pdu.sender === bot.userId && e.pdu.type === "m.room.message");
         const problems: string[] = [];
         const ids = posts.map((e) => String((e.pdu.content as Record<string, unknown>)["org.example.feed.item"]));
-        if (JSON.stringify(ids) !== JSON.stringify(ITEMS.map((i) => i.id))) problems.push(`posted ${JSON.stringify(ids)}, expected ${JSON.stringify(ITEMS.map((i) => i.id))}`);
+        if (JSON.stringify(ids) !== JSON.stringify(ITEMS.map((i) => i.id)))
+          problems.push(`posted ${JSON.stringify(ids)}, expected ${JSON.stringify(ITEMS.map((i) => i.id))}`);
         for (const entry of bot.log) {
           const item = ITEMS.find((i) => i.id === entry.item)!;
           if (!entry.ok) problems.push(`posting ${entry.item} failed: ${entry.error}`);
-          if (entry.atMs < item.publishedAtMs || entry.atMs > item.publishedAtMs + POLL_EVERY_MS) problems.push(`${entry.item} posted at ${entry.atMs} ms, published at ${item.publishedAtMs} ms`);
+          if (entry.atMs < item.publishedAtMs || entry.atMs > item.publishedAtMs + POLL_EVERY_MS)
+            problems.push(`${entry.item} posted at ${entry.atMs} ms, published at ${item.publishedAtMs} ms`);
         }
         return problems;
       },

@@ -23,7 +23,15 @@ const scenario: Scenario = {
   servers: [{ name: "hs1" }, { name: "hs2" }, { name: "hs3" }],
   users: ["@alice:hs1", "@bob:hs2", "@carol:hs3"],
   timeline: [
-    { at: 0, do: "createRoom", user: "@alice:hs1", room: "room", preset: "public_chat", name: "Backfill", expect: "ok" },
+    {
+      at: 0,
+      do: "createRoom",
+      user: "@alice:hs1",
+      room: "room",
+      preset: "public_chat",
+      name: "Backfill",
+      expect: "ok",
+    },
     { at: 100, do: "join", user: "@bob:hs2", room: "room", via: ["hs1"], expect: "ok" },
     ...history,
     { at: 40_000, do: "join", user: "@carol:hs3", room: "room", via: ["hs1"], expect: "ok" },
@@ -37,14 +45,28 @@ const scenario: Scenario = {
   ],
   checks: [
     { check: "converged" },
-    { check: "timeline", room: "room", user: "@carol:hs3", includes: ["hi, what did I miss?"], excludes: ["early message #1"] },
-    { check: "history", room: "room", user: "@carol:hs3", limit: 40, includes: ["early message #1", "early message #15", "early message #30", "hi, what did I miss?"] },
+    {
+      check: "timeline",
+      room: "room",
+      user: "@carol:hs3",
+      includes: ["hi, what did I miss?"],
+      excludes: ["early message #1"],
+    },
+    {
+      check: "history",
+      room: "room",
+      user: "@carol:hs3",
+      limit: 40,
+      includes: ["early message #1", "early message #15", "early message #30", "hi, what did I miss?"],
+    },
   ],
   customChecks: [
     {
       name: "hs3 asked for the history with /backfill",
       run: ({ world }) =>
-        world.trace.all().some((r) => r.kind === "rpc.request" && r.from === "hs3" && r.path.includes("/federation/v1/backfill/"))
+        world.trace
+          .all()
+          .some((r) => r.kind === "rpc.request" && r.from === "hs3" && r.path.includes("/federation/v1/backfill/"))
           ? []
           : ["no /backfill request from hs3 in the trace"],
     },

@@ -21,7 +21,9 @@ const scenario: Scenario = {
   users,
   timeline: [
     { at: 0, do: "createRoom", user: "@alice:hs1", room: "room", preset: "public_chat", name: "netsplit" },
-    ...users.slice(1).map((user, i) => ({ at: 100 + 500 * i, do: "join" as const, user, room: "room", via: ["hs1"], expect: "ok" })),
+    ...users
+      .slice(1)
+      .map((user, i) => ({ at: 100 + 500 * i, do: "join" as const, user, room: "room", via: ["hs1"], expect: "ok" })),
     { at: 3_000, do: "powerLevel", user: "@alice:hs1", room: "room", target: "@carol:hs3", level: 50 },
     { at: 5_000, do: "partition", partition: { shape: "majority" } },
     { at: 6_000, do: "topic", user: "@alice:hs1", room: "room", topic: "minority topic", label: "minority-topic" },

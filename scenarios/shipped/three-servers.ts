@@ -23,7 +23,10 @@ const scenario: Scenario = {
   ],
   annotations: [
     { at: 0, text: "Alice creates a room on hs1: the create event, her join, power levels and join rules." },
-    { at: 100, text: "Bob joins from hs2: hs2 asks hs1 for a join template (make_join), signs it, and sends it back (send_join)." },
+    {
+      at: 100,
+      text: "Bob joins from hs2: hs2 asks hs1 for a join template (make_join), signs it, and sends it back (send_join).",
+    },
     { at: 2_000, text: "Each message is a PDU that its server sends to the other two in a federation transaction." },
   ],
   checks: [
@@ -34,7 +37,12 @@ const scenario: Scenario = {
       user,
       order: ["hello from alice", "hi alice, bob here", "carol joining in"],
     })),
-    ...["@alice:hs1", "@bob:hs2", "@carol:hs3"].map((user) => ({ check: "membership" as const, room: "room", user, is: "join" })),
+    ...["@alice:hs1", "@bob:hs2", "@carol:hs3"].map((user) => ({
+      check: "membership" as const,
+      room: "room",
+      user,
+      is: "join",
+    })),
   ],
 };
 

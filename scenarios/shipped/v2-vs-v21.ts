@@ -45,46 +45,135 @@ const scenario: Scenario = {
     "join-rules event repairs its v11 copy: at 20 s Bob sets the join rules again in both rooms, as an admin would when told the room is " +
     "broken, and the run converges. The checks pin down where the versions differed: the state hs3 handed hs4, each server's sequence of " +
     "join rules, the resolution that lost them, and Frank's membership.",
-  servers: [{ name: "hs1" }, { name: "hs2" }, { name: "hs3", adversary: { kind: "stale-state", type: "m.room.join_rules" } }, { name: "hs4" }],
+  servers: [
+    { name: "hs1" },
+    { name: "hs2" },
+    { name: "hs3", adversary: { kind: "stale-state", type: "m.room.join_rules" } },
+    { name: "hs4" },
+  ],
   users: ["@alice:hs1", "@bob:hs2", "@dave:hs3", "@erin:hs4", "@frank:hs4"],
   timeline: [
-    ...ROOMS.map(({ room, roomVersion }): TimelineAction => ({ at: 0, do: "createRoom", user: "@alice:hs1", room, roomVersion, preset: "public_chat", name: `room version ${roomVersion}` })),
+    ...ROOMS.map(({ room, roomVersion }): TimelineAction => ({
+      at: 0,
+      do: "createRoom",
+      user: "@alice:hs1",
+      room,
+      roomVersion,
+      preset: "public_chat",
+      name: `room version ${roomVersion}`,
+    })),
     ...both((room) => ({ at: 1_000, do: "join", user: "@bob:hs2", room, via: ["hs1"], expect: "ok" })),
     ...both((room) => ({ at: 2_000, do: "join", user: "@dave:hs3", room, via: ["hs1"], expect: "ok" })),
     // Bob gets the power to set the join rules (state_default 50), for the repair at 20 s.
-    ...both((room) => ({ at: 3_000, do: "powerLevel", user: "@alice:hs1", room, target: "@bob:hs2", level: 50, label: "bob-moderator", expect: "ok" })),
-    ...both((room) => ({ at: 4_000, do: "joinRules", user: "@alice:hs1", room, rule: "public", label: "jr2", expect: "ok" })),
+    ...both((room) => ({
+      at: 3_000,
+      do: "powerLevel",
+      user: "@alice:hs1",
+      room,
+      target: "@bob:hs2",
+      level: 50,
+      label: "bob-moderator",
+      expect: "ok",
+    })),
+    ...both((room) => ({
+      at: 4_000,
+      do: "joinRules",
+      user: "@alice:hs1",
+      room,
+      rule: "public",
+      label: "jr2",
+      expect: "ok",
+    })),
     ...both((room) => ({ at: 5_000, do: "leave", user: "@alice:hs1", room, label: "alice-leaves", expect: "ok" })),
     // hs2 and hs3 lose touch, so that Bob's message and Erin's join are concurrent: neither
     // cites the other. Only hs2–hs3 is cut: hs4 still reaches hs1 and hs2 for their keys.
     { at: 6_000, do: "partition", partition: { shape: "split", sides: [["hs2"], ["hs3"]], mode: "hold" } },
-    ...both((room) => ({ at: 6_500, do: "message", user: "@bob:hs2", room, body: "said during the split", label: "split-message", expect: "ok" })),
-    ...both((room) => ({ at: 7_000, do: "join", user: "@erin:hs4", room, via: ["hs3"], label: "erin-joins", expect: "ok" })),
+    ...both((room) => ({
+      at: 6_500,
+      do: "message",
+      user: "@bob:hs2",
+      room,
+      body: "said during the split",
+      label: "split-message",
+      expect: "ok",
+    })),
+    ...both((room) => ({
+      at: 7_000,
+      do: "join",
+      user: "@erin:hs4",
+      room,
+      via: ["hs3"],
+      label: "erin-joins",
+      expect: "ok",
+    })),
     { at: 9_000, do: "repair" },
     // It cites both branches, and hs2 sends it to hs4 (Erin's join told hs2 of hs4). hs4 fills
     // the gap from hs2, which is honest: now hs4 holds two state sets to resolve.
-    ...both((room) => ({ at: 10_000, do: "message", user: "@bob:hs2", room, body: "after the split", label: "merge-message", expect: "ok" })),
+    ...both((room) => ({
+      at: 10_000,
+      do: "message",
+      user: "@bob:hs2",
+      room,
+      body: "after the split",
+      label: "merge-message",
+      expect: "ok",
+    })),
     // The same action in both rooms; what differs is the outcome.
     { at: 12_000, do: "join", user: "@frank:hs4", room: "v11", label: "frank-joins-v11", expect: "M_FORBIDDEN" },
     { at: 12_000, do: "join", user: "@frank:hs4", room: "v12", label: "frank-joins-v12", expect: "ok" },
-    ...both((room) => ({ at: 20_000, do: "joinRules", user: "@bob:hs2", room, rule: "public", label: "jr3", expect: "ok" })),
+    ...both((room) => ({
+      at: 20_000,
+      do: "joinRules",
+      user: "@bob:hs2",
+      room,
+      rule: "public",
+      label: "jr3",
+      expect: "ok",
+    })),
   ],
   annotations: [
-    { at: 0, text: "Alice (hs1) creates two public rooms: one of room version 11 (state resolution v2), one of version 12 (v2.1). Everything happens in both." },
-    { at: 2_000, text: "Dave joins from hs3. hs3 is faulty: when it tells another server a room's state, it gives the join rules that came before the current ones." },
-    { at: 4_000, text: "Alice sets the join rules again: still public, but a new event (jr2). The first join rules (jr1) are history now." },
+    {
+      at: 0,
+      text: "Alice (hs1) creates two public rooms: one of room version 11 (state resolution v2), one of version 12 (v2.1). Everything happens in both.",
+    },
+    {
+      at: 2_000,
+      text: "Dave joins from hs3. hs3 is faulty: when it tells another server a room's state, it gives the join rules that came before the current ones.",
+    },
+    {
+      at: 4_000,
+      text: "Alice sets the join rules again: still public, but a new event (jr2). The first join rules (jr1) are history now.",
+    },
     { at: 5_000, text: "Alice leaves. Her leave is in every state from here on, so it will never be conflicted." },
     { at: 6_000, text: "hs2 and hs3 cannot reach each other for three seconds; what they send each other is held." },
-    { at: 7_000, text: "Erin (hs4) joins through hs3. hs3's send_join answer lists jr1 instead of jr2: hs4 starts from {jr1, Alice left}." },
-    { at: 9_000, text: "The link is back: hs2 learns of Erin's join, hs3 of Bob's message. Their DAGs fork at Alice's leave." },
+    {
+      at: 7_000,
+      text: "Erin (hs4) joins through hs3. hs3's send_join answer lists jr1 instead of jr2: hs4 starts from {jr1, Alice left}.",
+    },
+    {
+      at: 9_000,
+      text: "The link is back: hs2 learns of Erin's join, hs3 of Bob's message. Their DAGs fork at Alice's leave.",
+    },
     {
       at: 10_000,
       text: "Bob's message cites both branches. hs4 lacks his earlier one; it fetches it, and the honest state before it from hs2 (/state_ids), then resolves {jr1, Alice left} against {jr2, Alice left}.",
     },
-    { at: 10_500, text: "v11 (v2) replays jr1 and jr2 on the unconflicted state, where Alice has left: both fail, and hs4's join rules vanish." },
-    { at: 10_500, text: "v12 (v2.1) replays them from an empty state, with Alice's membership from their own auth events: both pass, and jr2 stays." },
-    { at: 12_000, text: "Frank (hs4) joins both rooms. In the v11 room hs4 finds no join rules and refuses him; in the v12 room he joins." },
-    { at: 20_000, text: "Only a new join-rules event repairs hs4's v11 room: Bob, a moderator, sets them again (in both rooms). Now everyone agrees." },
+    {
+      at: 10_500,
+      text: "v11 (v2) replays jr1 and jr2 on the unconflicted state, where Alice has left: both fail, and hs4's join rules vanish.",
+    },
+    {
+      at: 10_500,
+      text: "v12 (v2.1) replays them from an empty state, with Alice's membership from their own auth events: both pass, and jr2 stays.",
+    },
+    {
+      at: 12_000,
+      text: "Frank (hs4) joins both rooms. In the v11 room hs4 finds no join rules and refuses him; in the v12 room he joins.",
+    },
+    {
+      at: 20_000,
+      text: "Only a new join-rules event repairs hs4's v11 room: Bob, a moderator, sets them again (in both rooms). Now everyone agrees.",
+    },
   ],
   checks: [
     { check: "converged" },
@@ -136,8 +225,10 @@ function servedStaleJoinRules(ctx: CheckContext, room: string): string[] {
   const jr1 = firstJoinRules(ctx, found.roomId, jr2);
   const at = (s: string) => ctx.world.server(s).room(found.roomId)?.get(erin)?.stateBefore?.get(JOIN_RULES);
   const problems: string[] = [];
-  if (jr1 === undefined || at("hs4") !== jr1) problems.push(`${room}: hs4's state before Erin's join holds ${name(ctx, room, jr1, at("hs4"))}, expected jr1`);
-  if (at("hs3") !== jr2) problems.push(`${room}: hs3's own state before Erin's join holds ${name(ctx, room, jr1, at("hs3"))}, expected jr2`);
+  if (jr1 === undefined || at("hs4") !== jr1)
+    problems.push(`${room}: hs4's state before Erin's join holds ${name(ctx, room, jr1, at("hs4"))}, expected jr1`);
+  if (at("hs3") !== jr2)
+    problems.push(`${room}: hs3's own state before Erin's join holds ${name(ctx, room, jr1, at("hs3"))}, expected jr2`);
   return problems;
 }
 
@@ -151,7 +242,9 @@ function joinRulesHistory(ctx: CheckContext, room: string, server: string, expec
     .flatMap((r) => (r.kind === "state.resolved" && r.server === server && r.room === found.roomId ? r.changed : []))
     .filter((c) => c.type === "m.room.join_rules")
     .map((c) => name(ctx, room, jr1, c.after));
-  return JSON.stringify(held) === JSON.stringify(expected) ? [] : [`${room}: ${server} held ${held.join(", ")}; expected ${expected.join(", ")}`];
+  return JSON.stringify(held) === JSON.stringify(expected)
+    ? []
+    : [`${room}: ${server} held ${held.join(", ")}; expected ${expected.join(", ")}`];
 }
 
 /** The resolution that changed hs4's join rules after jr1 had the two branches as extremities, and its input came from hs2. */
@@ -161,14 +254,27 @@ function resolvedTheLie(ctx: CheckContext, room: string): string[] {
   const [erin, split, leave] = found.events as [EventId, EventId, EventId];
   const trace = ctx.world.trace.all();
   const change = trace.find(
-    (r) => r.kind === "state.resolved" && r.server === "hs4" && r.room === found.roomId && r.changed.some((c) => c.type === "m.room.join_rules" && c.before !== null),
+    (r) =>
+      r.kind === "state.resolved" &&
+      r.server === "hs4" &&
+      r.room === found.roomId &&
+      r.changed.some((c) => c.type === "m.room.join_rules" && c.before !== null),
   );
   const problems: string[] = [];
   const extremities = change?.kind === "state.resolved" ? change.extremities : [];
   if (JSON.stringify(extremities) !== JSON.stringify([erin, split].sort())) {
-    problems.push(`${room}: hs4 first changed its join rules with extremities ${extremities.map((e) => labelOf(ctx, e as EventId)).join(", ") || "(never)"}`);
+    problems.push(
+      `${room}: hs4 first changed its join rules with extremities ${extremities.map((e) => labelOf(ctx, e as EventId)).join(", ") || "(never)"}`,
+    );
   }
-  const asked = trace.some((r) => r.kind === "rpc.request" && r.from === "hs4" && r.to === "hs2" && r.path.includes("/state_ids/") && r.path.endsWith(`event_id=${encodeURIComponent(leave)}`));
+  const asked = trace.some(
+    (r) =>
+      r.kind === "rpc.request" &&
+      r.from === "hs4" &&
+      r.to === "hs2" &&
+      r.path.includes("/state_ids/") &&
+      r.path.endsWith(`event_id=${encodeURIComponent(leave)}`),
+  );
   if (!asked) problems.push(`${room}: hs4 never asked hs2 for the state at Alice's leave`);
   return problems;
 }

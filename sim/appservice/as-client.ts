@@ -40,11 +40,27 @@ export class AppServiceClient extends Client {
 
   /** The as_token and identity assertion (sim/homeserver/client-server-api.ts), once the request can reach the homeserver. */
   protected override authenticate(): Result<Session> {
-    if (!this.reachable()) return { ok: false, error: matrixError("M_UNKNOWN", `application service ${this.entry.id} cannot reach ${this.hs.name}`, 502) };
+    if (!this.reachable())
+      return {
+        ok: false,
+        error: matrixError("M_UNKNOWN", `application service ${this.entry.id} cannot reach ${this.hs.name}`, 502),
+      };
     return this.authenticateService();
   }
 
-  protected override traceAction(fields: { action: string; room?: string; ok: boolean; result?: string; error?: string }): void {
-    this.hs.trace.add({ kind: "as.action", server: this.hs.name, service: this.entry.id, user: this.userId, ...fields });
+  protected override traceAction(fields: {
+    action: string;
+    room?: string;
+    ok: boolean;
+    result?: string;
+    error?: string;
+  }): void {
+    this.hs.trace.add({
+      kind: "as.action",
+      server: this.hs.name,
+      service: this.entry.id,
+      user: this.userId,
+      ...fields,
+    });
   }
 }

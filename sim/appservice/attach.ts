@@ -36,7 +36,9 @@ export function attachAppService(o: AttachOptions): AppService {
   const source = o.source ?? `application service on ${hs.name}`;
   const registration = validateRegistration(o.registration, source);
   if (registration.url !== null && o.nodeTaken(registration.url)) {
-    throw new RegistrationError(source, [`$.url: ${JSON.stringify(registration.url)} is already a node of the network (a server or another service)`]);
+    throw new RegistrationError(source, [
+      `$.url: ${JSON.stringify(registration.url)} is already a node of the network (a server or another service)`,
+    ]);
   }
   const free = hs.appServices.mayRegister(parseUserId(`@${registration.sender_localpart}:${hs.name}`));
   if (!free.ok) throw new RegistrationError(source, [`$.sender_localpart: ${free.error.error}`]);
@@ -60,12 +62,16 @@ export function attachAppService(o: AttachOptions): AppService {
         request: (to, request, onOutcome) => hs.request(to, request, onOutcome),
       })
     : undefined;
-  const service = new AppService({ sim, hs, entry, pushes, newClient: (userId, reachable) => o.newClient(entry, userId, reachable) }, o.behaviour);
+  const service = new AppService(
+    { sim, hs, entry, pushes, newClient: (userId, reachable) => o.newClient(entry, userId, reachable) },
+    o.behaviour,
+  );
   service.listen();
   if (pushes) {
     hs.onEvent((room, event) => {
       const aliases = [...hs.directory.aliasesFor(room.roomId), ...canonicalAliases(room)];
-      if (interestIn(entry, room, event.pdu, aliases)) pushes.enqueue(toClientEvent(room.roomId, event.id, event.clientPdu ?? event.pdu));
+      if (interestIn(entry, room, event.pdu, aliases))
+        pushes.enqueue(toClientEvent(room.roomId, event.id, event.clientPdu ?? event.pdu));
     });
   }
   hs.trace.add({

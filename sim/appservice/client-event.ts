@@ -30,7 +30,12 @@ function redactsId(value: string): EventId | undefined {
 
 /** The client format of a stored event, as it stands now (later redactions do not change a copy already made). */
 export function toClientEvent(roomId: RoomId, eventId: EventId, pdu: Pdu): ClientEvent {
-  const redactsValue = typeof pdu.redacts === "string" ? pdu.redacts : typeof pdu.content.redacts === "string" ? pdu.content.redacts : undefined;
+  const redactsValue =
+    typeof pdu.redacts === "string"
+      ? pdu.redacts
+      : typeof pdu.content.redacts === "string"
+        ? pdu.content.redacts
+        : undefined;
   const redacts = redactsValue === undefined ? undefined : redactsId(redactsValue);
   return {
     event_id: eventId,

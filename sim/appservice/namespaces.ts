@@ -27,7 +27,11 @@ export class Namespaces {
 
   constructor(namespaces: Registration["namespaces"]) {
     const compile = (list: readonly NamespaceEntry[]) => list.map((n) => ({ ...n, pattern: fullMatch(n.regex) }));
-    this.lists = { users: compile(namespaces.users), aliases: compile(namespaces.aliases), rooms: compile(namespaces.rooms) };
+    this.lists = {
+      users: compile(namespaces.users),
+      aliases: compile(namespaces.aliases),
+      rooms: compile(namespaces.rooms),
+    };
   }
 
   /** The first namespace of the kind that matches the whole value, if any. */
@@ -47,7 +51,8 @@ export class Namespaces {
   /** For the trace: the lists as plain data. */
   toJson(): Record<NamespaceKind, NamespaceEntry[]> {
     const out = {} as Record<NamespaceKind, NamespaceEntry[]>;
-    for (const kind of NAMESPACE_KINDS) out[kind] = this.lists[kind].map(({ regex, exclusive }) => ({ regex, exclusive }));
+    for (const kind of NAMESPACE_KINDS)
+      out[kind] = this.lists[kind].map(({ regex, exclusive }) => ({ regex, exclusive }));
     return out;
   }
 }
@@ -81,9 +86,15 @@ export function isInterestedInUser(subject: InterestSubject, userId: string): bo
  *
  * Counting the sender is what implementations do (Synapse) beyond the spec's wording.
  */
-export function interestIn(subject: InterestSubject, room: RoomView, pdu: Pdu, aliases: readonly string[]): InterestReason | undefined {
+export function interestIn(
+  subject: InterestSubject,
+  room: RoomView,
+  pdu: Pdu,
+  aliases: readonly string[],
+): InterestReason | undefined {
   if (isInterestedInUser(subject, pdu.sender)) return "sender";
-  if (pdu.type === "m.room.member" && typeof pdu.state_key === "string" && isInterestedInUser(subject, pdu.state_key)) return "target";
+  if (pdu.type === "m.room.member" && typeof pdu.state_key === "string" && isInterestedInUser(subject, pdu.state_key))
+    return "target";
   if (subject.namespaces.matches("rooms", room.roomId)) return "room id";
   if (aliases.some((a) => subject.namespaces.matches("aliases", a))) return "room alias";
   if (joinedMembers(room).some((u) => isInterestedInUser(subject, u))) return "joined member";

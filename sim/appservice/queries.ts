@@ -28,7 +28,9 @@ export const ROOMS_PATH = "/_matrix/app/v1/rooms/";
 
 /** Whether the services should be asked about a user: ours, not registered, in a namespace of a service with a url. */
 export function unknownServiceUser(hs: QueryHost, userId: UserId): boolean {
-  return serverOfUser(userId) === hs.name && !hs.users.has(userId) && hs.appServices.queryTargets("users", userId).length > 0;
+  return (
+    serverOfUser(userId) === hs.name && !hs.users.has(userId) && hs.appServices.queryTargets("users", userId).length > 0
+  );
 }
 
 /**
@@ -61,13 +63,23 @@ export function* ensureAliasKnown(hs: QueryHost, alias: string): Task<{ result: 
   return { result };
 }
 
-function* query(hs: QueryHost, entry: ServiceEntry, kind: "user" | "alias", subject: string, path: string): Task<QueryResult> {
+function* query(
+  hs: QueryHost,
+  entry: ServiceEntry,
+  kind: "user" | "alias",
+  subject: string,
+  path: string,
+): Task<QueryResult> {
   const attemptsMax = Math.max(1, entry.params.queryAttemptsMax);
   let result: QueryResult = "failed";
   let attempts = 0;
   while (attempts < attemptsMax) {
     attempts++;
-    const outcome = yield* rpc(entry.node!, { method: "GET", path, headers: { Authorization: `Bearer ${entry.registration.hs_token}` } });
+    const outcome = yield* rpc(entry.node!, {
+      method: "GET",
+      path,
+      headers: { Authorization: `Bearer ${entry.registration.hs_token}` },
+    });
     if (!outcome.ok) continue; // no answer: ask again
     result = outcome.status === 200 ? "exists" : outcome.status === 404 ? "absent" : "failed";
     break;

@@ -36,7 +36,10 @@ export interface Registration {
 }
 
 /** What a registration file may hold before validation. */
-export type RegistrationInput = Omit<Registration, "namespaces" | "rate_limited" | "protocols" | "receive_ephemeral"> & {
+export type RegistrationInput = Omit<
+  Registration,
+  "namespaces" | "rate_limited" | "protocols" | "receive_ephemeral"
+> & {
   namespaces: Partial<Record<NamespaceKind, NamespaceEntry[]>>;
   rate_limited?: boolean;
   protocols?: string[];
@@ -54,7 +57,17 @@ export class RegistrationError extends Error {
   }
 }
 
-const KNOWN_FIELDS = ["id", "url", "as_token", "hs_token", "sender_localpart", "namespaces", "rate_limited", "protocols", "receive_ephemeral"];
+const KNOWN_FIELDS = [
+  "id",
+  "url",
+  "as_token",
+  "hs_token",
+  "sender_localpart",
+  "namespaces",
+  "rate_limited",
+  "protocols",
+  "receive_ephemeral",
+];
 
 /** A localpart of the current grammar (spec appendices, "User Identifiers"). */
 const LOCALPART = /^[a-z0-9._=/+-]+$/;
@@ -71,7 +84,8 @@ export function validateRegistration(json: unknown, source: string): Registratio
   const problems: string[] = [];
   if (!isObject(json)) throw new RegistrationError(source, ["$: a registration must be an object"]);
   for (const key of Object.keys(json).sort()) {
-    if (!KNOWN_FIELDS.includes(key) && !key.includes(".")) problems.push(`$.${key}: unknown field (known: ${KNOWN_FIELDS.join(", ")})`);
+    if (!KNOWN_FIELDS.includes(key) && !key.includes("."))
+      problems.push(`$.${key}: unknown field (known: ${KNOWN_FIELDS.join(", ")})`);
   }
   const id = requiredString(json, "id", problems);
   const asToken = requiredString(json, "as_token", problems);
@@ -121,7 +135,8 @@ function checkUrl(json: Record<string, unknown>, problems: string[]): string | n
   const v = json.url;
   if (v === null) return null;
   if (typeof v !== "string") problems.push(`$.url: must be a string or null, got ${typeName(v)}`);
-  else if (v === "" || /\s/.test(v)) problems.push(`$.url: ${JSON.stringify(v)} is not a usable node name (non-empty, no spaces)`);
+  else if (v === "" || /\s/.test(v))
+    problems.push(`$.url: ${JSON.stringify(v)} is not a usable node name (non-empty, no spaces)`);
   else return v;
   return null;
 }
@@ -137,7 +152,8 @@ function checkNamespaces(v: unknown, problems: string[]): Record<NamespaceKind, 
     return out;
   }
   for (const key of Object.keys(v).sort()) {
-    if (!(NAMESPACE_KINDS as readonly string[]).includes(key)) problems.push(`$.namespaces.${key}: unknown namespace (known: users, aliases, rooms)`);
+    if (!(NAMESPACE_KINDS as readonly string[]).includes(key))
+      problems.push(`$.namespaces.${key}: unknown namespace (known: users, aliases, rooms)`);
   }
   for (const kind of NAMESPACE_KINDS) {
     const list = v[kind];
@@ -168,11 +184,16 @@ function checkNamespaceEntry(entry: unknown, path: string, problems: string[]): 
     try {
       new RegExp(entry.regex);
     } catch (e) {
-      problems.push(`${path}.regex: ${JSON.stringify(entry.regex)} is not a valid regular expression (${(e as Error).message})`);
+      problems.push(
+        `${path}.regex: ${JSON.stringify(entry.regex)} is not a valid regular expression (${(e as Error).message})`,
+      );
     }
   }
-  for (const key of Object.keys(entry).sort()) if (key !== "regex" && key !== "exclusive") problems.push(`${path}.${key}: unknown field`);
-  return problems.length === before ? { regex: entry.regex as string, exclusive: entry.exclusive as boolean } : undefined;
+  for (const key of Object.keys(entry).sort())
+    if (key !== "regex" && key !== "exclusive") problems.push(`${path}.${key}: unknown field`);
+  return problems.length === before
+    ? { regex: entry.regex as string, exclusive: entry.exclusive as boolean }
+    : undefined;
 }
 
 function optionalBoolean(json: Record<string, unknown>, key: string, fallback: boolean, problems: string[]): boolean {
@@ -190,7 +211,9 @@ function checkProtocols(v: unknown, problems: string[]): string[] {
     return [];
   }
   const out: string[] = [];
-  v.forEach((p, i) => (typeof p === "string" && p !== "" ? out.push(p) : problems.push(`$.protocols[${i}]: must be a non-empty string`)));
+  v.forEach((p, i) =>
+    typeof p === "string" && p !== "" ? out.push(p) : problems.push(`$.protocols[${i}]: must be a non-empty string`),
+  );
   return out;
 }
 

@@ -38,11 +38,15 @@ export class AppServiceRegistry {
     const problems: string[] = [];
     const senderUserId = parseUserId(`@${registration.sender_localpart}:${this.serverName}`);
     for (const other of this.list()) {
-      if (other.id === registration.id) problems.push(`$.id: ${JSON.stringify(registration.id)} is already registered on ${this.serverName}`);
-      if (other.registration.as_token === registration.as_token) problems.push(`$.as_token: already used by application service ${JSON.stringify(other.id)}`);
-      if (other.senderUserId === senderUserId) problems.push(`$.sender_localpart: ${senderUserId} is already the sender of ${JSON.stringify(other.id)}`);
+      if (other.id === registration.id)
+        problems.push(`$.id: ${JSON.stringify(registration.id)} is already registered on ${this.serverName}`);
+      if (other.registration.as_token === registration.as_token)
+        problems.push(`$.as_token: already used by application service ${JSON.stringify(other.id)}`);
+      if (other.senderUserId === senderUserId)
+        problems.push(`$.sender_localpart: ${senderUserId} is already the sender of ${JSON.stringify(other.id)}`);
     }
-    if (this.entries.size >= SERVICES_PER_SERVER_MAX) problems.push(`$: ${this.serverName} already has ${SERVICES_PER_SERVER_MAX} application services`);
+    if (this.entries.size >= SERVICES_PER_SERVER_MAX)
+      problems.push(`$: ${this.serverName} already has ${SERVICES_PER_SERVER_MAX} application services`);
     if (problems.length > 0) throw new RegistrationError(source, problems);
     const entry: ServiceEntry = {
       registration,
@@ -98,7 +102,11 @@ export class AppServiceRegistry {
     return this.list().filter((e) => e.node !== null && e.namespaces.matches(kind, value));
   }
 
-  private exclusiveOwner(kind: NamespaceKind, value: string, except: ServiceEntry | undefined): ServiceEntry | undefined {
+  private exclusiveOwner(
+    kind: NamespaceKind,
+    value: string,
+    except: ServiceEntry | undefined,
+  ): ServiceEntry | undefined {
     return this.list().find(
       (e) => e !== except && (e.namespaces.isExclusive(kind, value) || (kind === "users" && value === e.senderUserId)),
     );

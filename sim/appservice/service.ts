@@ -94,7 +94,10 @@ export class AppService {
 
   /** Whether the user is the service's own: its sender or a user of its namespaces on its homeserver. */
   owns(userId: string): boolean {
-    return userId === this.senderUserId || (userId.endsWith(`:${this.hs.name}`) && this.entry.namespaces.matches("users", userId));
+    return (
+      userId === this.senderUserId ||
+      (userId.endsWith(`:${this.hs.name}`) && this.entry.namespaces.matches("users", userId))
+    );
   }
 
   /** A client acting as the sender user, or (identity assertion) as `userId`. */
@@ -112,10 +115,16 @@ export class AppService {
   registerUser(localpart: string): Result<UserId> {
     const userId = this.userId(localpart);
     let result: Result<UserId>;
-    if (!this.reachable()) result = { ok: false, error: matrixError("M_UNKNOWN", `application service ${this.id} cannot reach ${this.hs.name}`, 502) };
+    if (!this.reachable())
+      result = {
+        ok: false,
+        error: matrixError("M_UNKNOWN", `application service ${this.id} cannot reach ${this.hs.name}`, 502),
+      };
     else {
       const entry = this.hs.appServices.byToken(this.entry.registration.as_token);
-      result = entry ? this.hs.registerUser(localpart, entry) : fail("M_UNKNOWN_TOKEN", "unknown application service token");
+      result = entry
+        ? this.hs.registerUser(localpart, entry)
+        : fail("M_UNKNOWN_TOKEN", "unknown application service token");
     }
     this.hs.trace.add({
       kind: "as.action",
@@ -178,25 +187,35 @@ export class AppService {
       if (isTxn) this.traceTxn(decodeURIComponent(path.slice(TRANSACTIONS_PATH.length)), 0, false, 403);
       return errorResponse(403, "M_FORBIDDEN", "bad hs_token");
     }
-    if (isTxn) return request.method === "PUT" ? this.transaction(decodeURIComponent(path.slice(TRANSACTIONS_PATH.length)), request.body) : unsupportedMethod(request);
+    if (isTxn)
+      return request.method === "PUT"
+        ? this.transaction(decodeURIComponent(path.slice(TRANSACTIONS_PATH.length)), request.body)
+        : unsupportedMethod(request);
     if (path.startsWith(USERS_PATH)) {
       if (request.method !== "GET") return unsupportedMethod(request);
       const userId = parseIdOrUndefined(decodeURIComponent(path.slice(USERS_PATH.length)));
       if (!userId) return errorResponse(400, "M_INVALID_PARAM", "not a user id");
-      return this.behaviour.onUserQuery?.(userId, this) ? { status: 200, body: {} } : errorResponse(404, "M_NOT_FOUND", `no user ${userId}`);
+      return this.behaviour.onUserQuery?.(userId, this)
+        ? { status: 200, body: {} }
+        : errorResponse(404, "M_NOT_FOUND", `no user ${userId}`);
     }
     if (path.startsWith(ROOMS_PATH)) {
       if (request.method !== "GET") return unsupportedMethod(request);
       const alias = decodeURIComponent(path.slice(ROOMS_PATH.length));
-      return this.behaviour.onAliasQuery?.(alias, this) ? { status: 200, body: {} } : errorResponse(404, "M_NOT_FOUND", `no alias ${alias}`);
+      return this.behaviour.onAliasQuery?.(alias, this)
+        ? { status: 200, body: {} }
+        : errorResponse(404, "M_NOT_FOUND", `no alias ${alias}`);
     }
-    if (path === "/_matrix/app/v1/ping") return request.method === "POST" ? { status: 200, body: {} } : unsupportedMethod(request);
+    if (path === "/_matrix/app/v1/ping")
+      return request.method === "POST" ? { status: 200, body: {} } : unsupportedMethod(request);
     // spec: "Unknown routes": 404 M_UNRECOGNIZED.
     return errorResponse(404, "M_UNRECOGNIZED", `unknown endpoint ${path}`);
   }
 
   private transaction(txnId: string, body: RpcRequest["body"]): RpcResponse {
-    const events = (typeof body === "object" && body !== null && !Array.isArray(body) && Array.isArray(body.events) ? body.events : []) as unknown as ClientEvent[];
+    const events = (typeof body === "object" && body !== null && !Array.isArray(body) && Array.isArray(body.events)
+      ? body.events
+      : []) as unknown as ClientEvent[];
     if (this.seenTxnIds.has(txnId)) {
       this.traceTxn(txnId, events.length, true, 200);
       return { status: 200, body: {} };
@@ -217,7 +236,15 @@ export class AppService {
   }
 
   private traceTxn(txnId: string, events: number, duplicate: boolean, status: number): void {
-    this.hs.trace.add({ kind: "as.txn.received", server: this.hs.name, service: this.id, txnId, events, duplicate, status });
+    this.hs.trace.add({
+      kind: "as.txn.received",
+      server: this.hs.name,
+      service: this.id,
+      txnId,
+      events,
+      duplicate,
+      status,
+    });
   }
 }
 

@@ -19,7 +19,11 @@ export type TxnEvent =
 
 export type TxnState = "idle" | "sending" | "backingOff";
 
-export const txnMachine = createMachine<Record<string, never>, TxnEvent, { value: TxnState; context: Record<string, never> }>({
+export const txnMachine = createMachine<
+  Record<string, never>,
+  TxnEvent,
+  { value: TxnState; context: Record<string, never> }
+>({
   id: "appservice-transactions",
   initial: "idle",
   context: {},

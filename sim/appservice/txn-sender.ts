@@ -52,7 +52,13 @@ export class AppServiceSender {
   enqueue(event: ClientEvent): void {
     if (this.queue.length >= this.host.params.queueEventsMax) {
       const { serverName: server, serviceId: service } = this.host;
-      this.host.trace.add({ kind: "as.dropped", server, service, event: event.event_id, reason: `queue full (${this.host.params.queueEventsMax} events)` });
+      this.host.trace.add({
+        kind: "as.dropped",
+        server,
+        service,
+        event: event.event_id,
+        reason: `queue full (${this.host.params.queueEventsMax} events)`,
+      });
       return;
     }
     this.queue.push(event);
@@ -104,7 +110,15 @@ export class AppServiceSender {
     txn.attempts++;
     const attempt = txn.attempts;
     const { serverName: server, serviceId: service, node } = this.host;
-    this.host.trace.add({ kind: "as.txn.sent", server, service, node, txnId: txn.txnId, events: txn.events.map((e) => e.event_id), attempt });
+    this.host.trace.add({
+      kind: "as.txn.sent",
+      server,
+      service,
+      node,
+      txnId: txn.txnId,
+      events: txn.events.map((e) => e.event_id),
+      attempt,
+    });
     const request: RpcRequest = {
       method: "PUT",
       path: `${TRANSACTIONS_PATH}${encodeURIComponent(txn.txnId)}`,
@@ -133,9 +147,18 @@ export class AppServiceSender {
 
   private backOff(): void {
     const p = this.host.params;
-    this.backoffMs = this.backoffMs === 0 ? p.backoffMsFirst : Math.min(p.backoffMsMax, Math.round(this.backoffMs * p.backoffMultiplier));
+    this.backoffMs =
+      this.backoffMs === 0
+        ? p.backoffMsFirst
+        : Math.min(p.backoffMsMax, Math.round(this.backoffMs * p.backoffMultiplier));
     const { serverName: server, serviceId: service } = this.host;
-    this.host.trace.add({ kind: "as.backoff", server, service, intervalMs: this.backoffMs, retryAtMs: this.host.nowMs() + this.backoffMs });
+    this.host.trace.add({
+      kind: "as.backoff",
+      server,
+      service,
+      intervalMs: this.backoffMs,
+      retryAtMs: this.host.nowMs() + this.backoffMs,
+    });
     this.transition({ type: "FAILED" });
     this.retryTimer = this.host.schedule(this.backoffMs, `retry appservice ${service}`, () => {
       this.retryTimer = undefined;

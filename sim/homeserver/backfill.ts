@@ -26,14 +26,24 @@ export function* backfillRoom(hs: Homeserver, room: RoomStore, limit: number): T
   if (from.length === 0) return 0;
   for (const server of hs.serversInRoom(room).filter((s) => s !== hs.name)) {
     const query = [...from.map((id) => `v=${encodeURIComponent(id)}`), `limit=${limit}`].join("&");
-    const outcome = yield* rpc(server, { method: "GET", path: `/_matrix/federation/v1/backfill/${encodeURIComponent(room.roomId)}?${query}` });
+    const outcome = yield* rpc(server, {
+      method: "GET",
+      path: `/_matrix/federation/v1/backfill/${encodeURIComponent(room.roomId)}?${query}`,
+    });
     if (!outcome.ok || outcome.status !== 200) continue;
     let added = 0;
     for (const raw of (outcome.body as { pdus?: unknown[] }).pdus ?? []) {
       const valid = yield* validateFetched(hs, room, server, raw);
       if (!valid || room.has(valid.id)) continue;
       room.addOutlier(valid.id, valid.pdu, hs.nextStream()).backfilled = true;
-      hs.trace.add({ kind: "pdu.outlier", server: hs.name, room: room.roomId, event: valid.id, backfilled: true, ...pduSummary(valid.pdu) });
+      hs.trace.add({
+        kind: "pdu.outlier",
+        server: hs.name,
+        room: room.roomId,
+        event: valid.id,
+        backfilled: true,
+        ...pduSummary(valid.pdu),
+      });
       added++;
     }
     return added;

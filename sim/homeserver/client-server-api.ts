@@ -42,7 +42,14 @@ export interface Session {
 export type Reply<T> = (result: Result<T>) => void;
 
 export interface SyncRoom {
-  timeline: Array<{ eventId: EventId; type: string; sender: string; stateKey?: string; content: JsonObject; originServerTs: number }>;
+  timeline: Array<{
+    eventId: EventId;
+    type: string;
+    sender: string;
+    stateKey?: string;
+    content: JsonObject;
+    originServerTs: number;
+  }>;
   /** `{type: {state_key: event id}}`: the state after the timeline (the spec's use_state_after). */
   stateAfter: Record<string, Record<string, EventId>>;
   limited: boolean;
@@ -64,7 +71,9 @@ export const SYNC_TIMELINE_MAX = 100;
 
 /** An access token of one of our users, for that user (M_UNKNOWN_TOKEN after logout). */
 export function authenticateUser(hs: Homeserver, accessToken: string, userId: UserId): Result<Session> {
-  return hs.userForToken(accessToken) === userId ? ok({ userId }) : fail("M_UNKNOWN_TOKEN", "the access token is not valid");
+  return hs.userForToken(accessToken) === userId
+    ? ok({ userId })
+    : fail("M_UNKNOWN_TOKEN", "the access token is not valid");
 }
 
 /**
@@ -78,9 +87,13 @@ export function authenticateService(hs: Homeserver, asToken: string, userId: Use
   if (!service) return fail("M_UNKNOWN_TOKEN", "unknown application service token");
   if (userId === service.senderUserId) return ok({ userId, service });
   if (!service.namespaces.matches("users", userId)) {
-    return fail("M_EXCLUSIVE", `application service ${service.id} cannot act as ${userId}: outside its user namespaces`);
+    return fail(
+      "M_EXCLUSIVE",
+      `application service ${service.id} cannot act as ${userId}: outside its user namespaces`,
+    );
   }
-  if (serverOfUser(userId) !== hs.name || !hs.users.has(userId)) return fail("M_FORBIDDEN", `application service ${service.id} has not registered ${userId}`);
+  if (serverOfUser(userId) !== hs.name || !hs.users.has(userId))
+    return fail("M_FORBIDDEN", `application service ${service.id} has not registered ${userId}`);
   return ok({ userId, service });
 }
 
@@ -104,11 +117,16 @@ export function createRoom(hs: Homeserver, session: Session, options: CreateRoom
 function createRoomRequests(options: CreateRoomOptions): SendEventRequest[] {
   const roomId = "";
   const requests: SendEventRequest[] = [];
-  if (options.name !== undefined) requests.push({ roomId, type: "m.room.name", stateKey: "", content: { name: options.name } });
-  if (options.topic !== undefined) requests.push({ roomId, type: "m.room.topic", stateKey: "", content: { topic: options.topic } });
-  if (options.creationContent !== undefined) requests.push({ roomId, type: "m.room.create", stateKey: "", content: options.creationContent });
-  if (options.powerLevelContentOverride !== undefined) requests.push({ roomId, type: "m.room.power_levels", stateKey: "", content: options.powerLevelContentOverride });
-  for (const state of options.initialState ?? []) requests.push({ roomId, type: state.type, stateKey: state.state_key ?? "", content: state.content });
+  if (options.name !== undefined)
+    requests.push({ roomId, type: "m.room.name", stateKey: "", content: { name: options.name } });
+  if (options.topic !== undefined)
+    requests.push({ roomId, type: "m.room.topic", stateKey: "", content: { topic: options.topic } });
+  if (options.creationContent !== undefined)
+    requests.push({ roomId, type: "m.room.create", stateKey: "", content: options.creationContent });
+  if (options.powerLevelContentOverride !== undefined)
+    requests.push({ roomId, type: "m.room.power_levels", stateKey: "", content: options.powerLevelContentOverride });
+  for (const state of options.initialState ?? [])
+    requests.push({ roomId, type: state.type, stateKey: state.state_key ?? "", content: state.content });
   return requests;
 }
 
@@ -128,12 +146,20 @@ export function sendEvent(hs: Homeserver, session: Session, request: SendEventRe
   if (refused) return refused;
   const room = joinedRoom(hs, request.roomId);
   if (!room.ok) return room;
-  const prepared = hs.prepareLocalEvent(room.value, session.userId, request.type, request.stateKey, request.content, request.redacts);
+  const prepared = hs.prepareLocalEvent(
+    room.value,
+    session.userId,
+    request.type,
+    request.stateKey,
+    request.content,
+    request.redacts,
+  );
   if (!prepared.ok) return prepared;
   // The whole PDU (prev and auth events, hashes, signature) is known only once built: an
   // event that would still break a limit is dropped here, never stored nor sent.
   const unfit = honest(hs) && checkPduFormat(prepared.value.pdu, room.value.version);
-  if (unfit && !unfit.ok) return { ok: false, error: matrixError("M_TOO_LARGE", `the event would be malformed: ${unfit.reason}`) };
+  if (unfit && !unfit.ok)
+    return { ok: false, error: matrixError("M_TOO_LARGE", `the event would be malformed: ${unfit.reason}`) };
   return ok(hs.commitLocalEvent(prepared.value).id);
 }
 
@@ -151,26 +177,42 @@ export const CONTENT_DEPTH_MAX = 100;
  */
 function refuseRequest(hs: Homeserver, request: SendEventRequest): Result<never> | undefined {
   const content: unknown = request.content;
-  if (typeof content !== "object" || content === null || Array.isArray(content)) return fail("M_BAD_JSON", "content must be a JSON object");
-  for (const [name, value] of [["type", request.type], ["state_key", request.stateKey], ["redacts", request.redacts]] as const) {
+  if (typeof content !== "object" || content === null || Array.isArray(content))
+    return fail("M_BAD_JSON", "content must be a JSON object");
+  for (const [name, value] of [
+    ["type", request.type],
+    ["state_key", request.stateKey],
+    ["redacts", request.redacts],
+  ] as const) {
     if (value !== undefined && typeof value !== "string") return fail("M_BAD_JSON", `${name} must be a string`);
   }
-  if (request.redacts !== undefined && !eventIdOrUndefined(request.redacts)) return fail("M_INVALID_PARAM", `${JSON.stringify(request.redacts)} is not an event id`);
-  if (jsonDepth(content) > CONTENT_DEPTH_MAX) return fail("M_BAD_JSON", `content nested deeper than ${CONTENT_DEPTH_MAX} levels`);
+  if (request.redacts !== undefined && !eventIdOrUndefined(request.redacts))
+    return fail("M_INVALID_PARAM", `${JSON.stringify(request.redacts)} is not an event id`);
+  if (jsonDepth(content) > CONTENT_DEPTH_MAX)
+    return fail("M_BAD_JSON", `content nested deeper than ${CONTENT_DEPTH_MAX} levels`);
   let contentBytes: number;
   try {
     contentBytes = canonicalJsonBytes(content).length;
   } catch (e) {
     return fail("M_BAD_JSON", `content is not valid JSON for an event: ${(e as Error).message}`);
   }
-  for (const [name, value] of [["type", request.type], ["state_key", request.stateKey]] as const) {
-    if (typeof value === "string" && LONE_SURROGATE.test(value)) return fail("M_BAD_JSON", `${name} contains a lone surrogate`);
+  for (const [name, value] of [
+    ["type", request.type],
+    ["state_key", request.stateKey],
+  ] as const) {
+    if (typeof value === "string" && LONE_SURROGATE.test(value))
+      return fail("M_BAD_JSON", `${name} contains a lone surrogate`);
   }
   if (!honest(hs)) return undefined;
-  for (const [name, value] of [["type", request.type], ["state_key", request.stateKey]] as const) {
-    if (value !== undefined && utf8.encode(value).length > PDU_LIMITS.fieldBytesMax) return tooLarge(`${name} is longer than ${PDU_LIMITS.fieldBytesMax} bytes`);
+  for (const [name, value] of [
+    ["type", request.type],
+    ["state_key", request.stateKey],
+  ] as const) {
+    if (value !== undefined && utf8.encode(value).length > PDU_LIMITS.fieldBytesMax)
+      return tooLarge(`${name} is longer than ${PDU_LIMITS.fieldBytesMax} bytes`);
   }
-  if (contentBytes > PDU_LIMITS.eventBytesMax) return tooLarge(`the event would be over ${PDU_LIMITS.eventBytesMax} bytes (its content alone is ${contentBytes})`);
+  if (contentBytes > PDU_LIMITS.eventBytesMax)
+    return tooLarge(`the event would be over ${PDU_LIMITS.eventBytesMax} bytes (its content alone is ${contentBytes})`);
   return undefined;
 }
 
@@ -208,15 +250,33 @@ function jsonDepth(value: unknown): number {
 }
 
 /** kick, ban, unban and leave: a membership event about `target` (PUT /state/m.room.member/{target}). */
-export function setMembership(hs: Homeserver, session: Session, roomId: string, target: string, membership: string, reason?: string): Result<EventId> {
-  return sendEvent(hs, session, { roomId, type: "m.room.member", stateKey: target, content: { membership, ...(reason ? { reason } : {}) } });
+export function setMembership(
+  hs: Homeserver,
+  session: Session,
+  roomId: string,
+  target: string,
+  membership: string,
+  reason?: string,
+): Result<EventId> {
+  return sendEvent(hs, session, {
+    roomId,
+    type: "m.room.member",
+    stateKey: target,
+    content: { membership, ...(reason ? { reason } : {}) },
+  });
 }
 
 /**
  * GET /rooms/{roomId}/state/{type}/{stateKey}: the current content as this server holds
  * it; undefined when the room has no such state (M_NOT_FOUND when we are not in the room).
  */
-export function stateContent(hs: Homeserver, _session: Session, roomId: string, type: string, key: string): Result<JsonObject | undefined> {
+export function stateContent(
+  hs: Homeserver,
+  _session: Session,
+  roomId: string,
+  type: string,
+  key: string,
+): Result<JsonObject | undefined> {
   const room = joinedRoom(hs, roomId);
   if (!room.ok) return room;
   const id = room.value.currentState.get(stateKey(type, key));
@@ -248,13 +308,27 @@ export function invite(hs: Homeserver, session: Session, roomId: string, userId:
     ensureUserKnown(hs, target),
     (known) => {
       if (known === "exists") invitePrepared(hs, session, room.value, target, reply);
-      else reply(known === "failed" ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${userId}`, 408) } : fail("M_NOT_FOUND", `no user ${userId}`));
+      else
+        reply(
+          known === "failed"
+            ? {
+                ok: false,
+                error: matrixError("M_UNKNOWN", `the application service did not answer about ${userId}`, 408),
+              }
+            : fail("M_NOT_FOUND", `no user ${userId}`),
+        );
     },
     lost(hs, reply),
   );
 }
 
-function invitePrepared(hs: Homeserver, session: Session, room: RoomStore, target: UserId, reply: Reply<EventId>): void {
+function invitePrepared(
+  hs: Homeserver,
+  session: Session,
+  room: RoomStore,
+  target: UserId,
+  reply: Reply<EventId>,
+): void {
   const prepared = hs.prepareLocalEvent(room, session.userId, "m.room.member", target, { membership: "invite" });
   if (!prepared.ok) reply(prepared);
   else if (serverOfUser(target) === hs.name) reply(ok(hs.commitLocalEvent(prepared.value).id));
@@ -266,28 +340,51 @@ function invitePrepared(hs: Homeserver, session: Session, room: RoomStore, targe
  * federation through `via`. An alias is looked up in this server's directory first; an
  * unknown alias of a service's namespace is asked of the service.
  */
-export function join(hs: Homeserver, session: Session, roomIdOrAlias: string, via: readonly string[], reply: Reply<EventId>): void {
+export function join(
+  hs: Homeserver,
+  session: Session,
+  roomIdOrAlias: string,
+  via: readonly string[],
+  reply: Reply<EventId>,
+): void {
   if (roomIdOrAlias.startsWith("#")) return joinAlias(hs, session, roomIdOrAlias, via, reply);
   const roomId = roomIdOrUndefined(roomIdOrAlias);
   if (!roomId) return reply(fail("M_INVALID_PARAM", `${roomIdOrAlias} is not a room id or alias`));
   joinRoomId(hs, session, roomId, via, reply);
 }
 
-function joinAlias(hs: Homeserver, session: Session, alias: string, via: readonly string[], reply: Reply<EventId>): void {
+function joinAlias(
+  hs: Homeserver,
+  session: Session,
+  alias: string,
+  via: readonly string[],
+  reply: Reply<EventId>,
+): void {
   const parsed = parseRoomAlias(alias);
   if (!parsed) return reply(fail("M_INVALID_PARAM", `${alias} is not a room alias (#localpart:server)`));
-  if (parsed.server !== hs.name) return reply(fail("M_NOT_FOUND", `${alias}: resolving another server's alias over federation is not modelled`));
+  if (parsed.server !== hs.name)
+    return reply(fail("M_NOT_FOUND", `${alias}: resolving another server's alias over federation is not modelled`));
   hs.run(
     ensureAliasKnown(hs, alias),
     ({ result, roomId }) => {
       if (roomId) return joinRoomId(hs, session, roomId, [...via, hs.name], reply);
-      reply(result === "failed" ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${alias}`, 408) } : fail("M_NOT_FOUND", `no room alias ${alias}`));
+      reply(
+        result === "failed"
+          ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${alias}`, 408) }
+          : fail("M_NOT_FOUND", `no room alias ${alias}`),
+      );
     },
     lost(hs, reply),
   );
 }
 
-function joinRoomId(hs: Homeserver, session: Session, roomId: RoomId, via: readonly string[], reply: Reply<EventId>): void {
+function joinRoomId(
+  hs: Homeserver,
+  session: Session,
+  roomId: RoomId,
+  via: readonly string[],
+  reply: Reply<EventId>,
+): void {
   const { userId } = session;
   const room = hs.room(roomId);
   if (room && (hs.serversInRoom(room).includes(hs.name) || hs.adversary?.joinsLocally?.(room))) {
@@ -314,7 +411,8 @@ export function createAlias(hs: Homeserver, session: Session, alias: string, roo
   if (hs.directory.has(alias)) return { ok: false, error: matrixError("M_UNKNOWN", `${alias} already exists`, 409) };
   const allowed = hs.appServices.mayCreateAlias(alias, session.service);
   if (!allowed.ok) return allowed;
-  if (!hs.directory.set(alias, room.roomId, session.userId)) return fail("M_LIMIT_EXCEEDED", `${hs.name}'s directory is full`);
+  if (!hs.directory.set(alias, room.roomId, session.userId))
+    return fail("M_LIMIT_EXCEEDED", `${hs.name}'s directory is full`);
   return ok(alias);
 }
 
@@ -325,7 +423,13 @@ export function createAlias(hs: Homeserver, session: Session, alias: string, roo
  * server holds, and, when it has fewer than `limit` because it joined late, older ones
  * backfilled from another server.
  */
-export function messages(hs: Homeserver, _session: Session, roomId: string, limit: number, reply: Reply<SyncRoom["timeline"]>): void {
+export function messages(
+  hs: Homeserver,
+  _session: Session,
+  roomId: string,
+  limit: number,
+  reply: Reply<SyncRoom["timeline"]>,
+): void {
   const room = joinedRoom(hs, roomId);
   if (!room.ok) return reply(room);
   const history = () => localHistory(room.value, limit);
@@ -360,7 +464,15 @@ export function sync(hs: Homeserver, session: Session, since: number, options: {
     if (!response.join[roomId]) response.invite[roomId] = { inviter: inv.pdu.sender, eventId: inv.eventId };
   }
   if (!options.quiet) {
-    hs.trace.add({ kind: "client.sync", server: hs.name, user: userId, since, nextBatch: response.nextBatch, events: total, limited: anyLimited });
+    hs.trace.add({
+      kind: "client.sync",
+      server: hs.name,
+      user: userId,
+      since,
+      nextBatch: response.nextBatch,
+      events: total,
+      limited: anyLimited,
+    });
   }
   return response;
 }

@@ -20,7 +20,11 @@ export type DestinationEvent =
 
 export type DestinationState = "idle" | "sending" | "backingOff" | "catchingUp";
 
-export const destinationMachine = createMachine<Record<string, never>, DestinationEvent, { value: DestinationState; context: Record<string, never> }>({
+export const destinationMachine = createMachine<
+  Record<string, never>,
+  DestinationEvent,
+  { value: DestinationState; context: Record<string, never> }
+>({
   id: "destination",
   initial: "idle",
   context: {},

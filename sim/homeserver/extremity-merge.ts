@@ -17,7 +17,12 @@ import type { StoredEvent } from "./room-store.ts";
 export const DUMMY_EVENT_TYPE = "org.matrix.dummy_event";
 
 /** What a dummy event after `justSent` cites: `justSent`, then up to `max - 1` of the oldest other extremities. */
-export function dummyEventPrevs(server: string, justSent: StoredEvent, extremities: readonly StoredEvent[], max: number): StoredEvent[] {
+export function dummyEventPrevs(
+  server: string,
+  justSent: StoredEvent,
+  extremities: readonly StoredEvent[],
+  max: number,
+): StoredEvent[] {
   const others = extremities
     .filter((e) => e.id !== justSent.id)
     .map((e) => ({ e, tie: keyedHash(server, e.id) }))

@@ -25,17 +25,30 @@ import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import type { RoomStore } from "./room-store.ts";
 import { keyDocument } from "./signing-keys.ts";
 import type { StateSnapshot } from "./state-snapshot.ts";
-import { eventIdOrUndefined, eventIdsIn, objectIn, pduToJson, roomIdOrUndefined, serverPart, userIdOrUndefined } from "./wire.ts";
+import {
+  eventIdOrUndefined,
+  eventIdsIn,
+  objectIn,
+  pduToJson,
+  roomIdOrUndefined,
+  serverPart,
+  userIdOrUndefined,
+} from "./wire.ts";
 
 /** Limits on what one request may make a server walk or return. */
-export const HANDLER_LIMITS = { authChainEventsMax: 10_000, backfillLimitMax: 100, missingEventsLimitMax: 100 } as const;
+export const HANDLER_LIMITS = {
+  authChainEventsMax: 10_000,
+  backfillLimitMax: 100,
+  missingEventsLimitMax: 100,
+} as const;
 
 const KEY_VALIDITY_MS = 7 * 24 * 3600_000;
 
 type Respond = (response: RpcResponse) => void;
 
 const json = (status: number, body: JsonObject): RpcResponse => ({ status, body });
-const pdusOf = (room: RoomStore, ids: readonly EventId[]): JsonObject[] => ids.map((id) => pduToJson(room.get(id)!.pdu));
+const pdusOf = (room: RoomStore, ids: readonly EventId[]): JsonObject[] =>
+  ids.map((id) => pduToJson(room.get(id)!.pdu));
 const error = (status: number, errcode: string, message: string) => json(status, { errcode, error: message });
 
 /** PUT /send/{txnId}, nearly every request of a run: routed without splitting its path. */
@@ -52,7 +65,8 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
   const parts = path.split("/").map(decodeURIComponent);
   // A request from a server shows it is up: stop backing off towards it.
   if (origin !== hs.name) hs.heardFrom(origin);
-  if (path === "/_matrix/key/v2/server") return respond(json(200, keyDocument(hs.key, hs.crypto, hs.localNowMs() + KEY_VALIDITY_MS)));
+  if (path === "/_matrix/key/v2/server")
+    return respond(json(200, keyDocument(hs.key, hs.crypto, hs.localNowMs() + KEY_VALIDITY_MS)));
   const [, , , version, endpoint, a, b] = parts; // "", "_matrix", "federation", v1|v2, endpoint, …
   const room = a ? hs.room(a) : undefined;
   switch (`${version}/${endpoint}`) {
@@ -71,9 +85,15 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
     case "v1/event":
       return respond(getEvent(hs, a ?? ""));
     case "v1/event_auth":
-      return respond(room ? json(200, { auth_chain: pdusOf(room, authChain(room, eventIdsIn(b === undefined ? [] : [b]))) }) : notFound(a));
+      return respond(
+        room
+          ? json(200, { auth_chain: pdusOf(room, authChain(room, eventIdsIn(b === undefined ? [] : [b]))) })
+          : notFound(a),
+      );
     case "v1/backfill":
-      return respond(room ? backfill(hs, room, eventIdsIn(params.getAll("v")), Number(params.get("limit") ?? 10)) : notFound(a));
+      return respond(
+        room ? backfill(hs, room, eventIdsIn(params.getAll("v")), Number(params.get("limit") ?? 10)) : notFound(a),
+      );
     default:
       return respond(error(404, "M_UNRECOGNIZED", `unknown endpoint ${request.method} ${path}`));
   }
@@ -93,7 +113,9 @@ function parseQuery(query: string): { get(name: string): string | null; getAll(n
     .filter((p) => p !== "")
     .map((p) => {
       const eq = p.indexOf("=");
-      return eq < 0 ? [decodeURIComponent(p), ""] : [decodeURIComponent(p.slice(0, eq)), decodeURIComponent(p.slice(eq + 1))];
+      return eq < 0
+        ? [decodeURIComponent(p), ""]
+        : [decodeURIComponent(p.slice(0, eq)), decodeURIComponent(p.slice(eq + 1))];
     });
   return {
     get: (name) => pairs.find(([k]) => k === name)?.[1] ?? null,
@@ -123,7 +145,10 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
     const room = roomId !== undefined ? hs.room(roomId) : undefined;
     // The pipeline computes the event id once and reports it; a PDU it could not read is named by position.
     const done = (outcome: { outcome: string; eventId?: string; reason?: string }) => {
-      results[outcome.eventId ?? `#${i}`] = outcome.outcome === "accepted" || outcome.outcome === "softFailed" || outcome.outcome === "held" ? {} : { error: outcome.reason ?? outcome.outcome };
+      results[outcome.eventId ?? `#${i}`] =
+        outcome.outcome === "accepted" || outcome.outcome === "softFailed" || outcome.outcome === "held"
+          ? {}
+          : { error: outcome.reason ?? outcome.outcome };
       if (--pending === 0) finish();
     };
     // A room we are still joining: the PDU waits for the join (and is acknowledged).
@@ -136,7 +161,8 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
 
 /** GET /make_join/{roomId}/{userId}: a join template built on our view of the room. */
 function makeJoin(hs: Homeserver, room: RoomStore, origin: string, userId: UserId | undefined): RpcResponse {
-  if (userId === undefined || serverPart(userId) !== origin) return error(403, "M_FORBIDDEN", "the joining user must belong to the requesting server");
+  if (userId === undefined || serverPart(userId) !== origin)
+    return error(403, "M_FORBIDDEN", "the joining user must belong to the requesting server");
   const prevs = room.newestExtremities(hs.params.prevEventsMax);
   const skeleton = { type: "m.room.member", state_key: userId, sender: userId, content: { membership: "join" } };
   const authEvents = selectAuthEvents(skeleton, room.currentState, room.version);
@@ -172,7 +198,13 @@ function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: JsonValu
       const join = room.get(outcome.eventId)!;
       const state = [...servedState(hs, room, join.stateBefore!).values()].sort();
       hs.broadcast(room, [{ eventId: join.id, pdu: join.pdu }]);
-      respond(json(200, { state: pdusOf(room, state), auth_chain: pdusOf(room, authChain(room, [join.id, ...state])), event: pduToJson(join.pdu) }));
+      respond(
+        json(200, {
+          state: pdusOf(room, state),
+          auth_chain: pdusOf(room, authChain(room, [join.id, ...state])),
+          event: pduToJson(join.pdu),
+        }),
+      );
     },
   });
 }
@@ -183,7 +215,13 @@ function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: JsonValu
  * service was asked about it (the user query, sim/appservice/queries.ts): the service may
  * create the user — a bridge's ghost — so that the invite can land.
  */
-function inviteAfterUserQuery(hs: Homeserver, origin: string, roomIdParam: string, body: JsonObject, respond: Respond): void {
+function inviteAfterUserQuery(
+  hs: Homeserver,
+  origin: string,
+  roomIdParam: string,
+  body: JsonObject,
+  respond: Respond,
+): void {
   const roomId = roomIdOrUndefined(roomIdParam);
   if (!roomId) return respond(error(400, "M_INVALID_PARAM", `${roomIdParam} is not a room id`));
   const target = userIdOrUndefined(objectIn(body.event).state_key);
@@ -194,12 +232,17 @@ function inviteAfterUserQuery(hs: Homeserver, origin: string, roomIdParam: strin
 function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject): RpcResponse {
   const event = objectIn(body.event);
   const roomVersionId = body.room_version;
-  if (typeof roomVersionId !== "string" || event.type !== "m.room.member" || objectIn(event.content).membership !== "invite") {
+  if (
+    typeof roomVersionId !== "string" ||
+    event.type !== "m.room.member" ||
+    objectIn(event.content).membership !== "invite"
+  ) {
     return error(400, "M_INVALID_PARAM", "expected an m.room.member invite and a room_version");
   }
   const target = userIdOrUndefined(event.state_key);
   if (!target || !hs.users.has(target)) return error(404, "M_NOT_FOUND", `no user ${String(event.state_key)} here`);
-  if (typeof event.sender !== "string" || serverPart(event.sender) !== origin) return error(403, "M_FORBIDDEN", "the inviter must belong to the requesting server");
+  if (typeof event.sender !== "string" || serverPart(event.sender) !== origin)
+    return error(403, "M_FORBIDDEN", "the inviter must belong to the requesting server");
   // Not format-checked here: the invitee's server countersigns what it is shown; the
   // invite is checked like any PDU when it reaches the room.
   const pdu = event as Pdu;
@@ -309,4 +352,3 @@ export function authChain(room: RoomStore, ids: readonly EventId[]): EventId[] {
   }
   return [...seen].sort();
 }
-

@@ -153,7 +153,12 @@ export class FederationSender {
       pdus: txn.pdus.map((p) => p.eventId),
       catchUp: txn.catchUp,
     });
-    const body = { origin: this.host.serverName, origin_server_ts: this.host.localNowMs(), pdus: txn.pdus.map((p) => pduToJson(p.pdu)), edus: [] };
+    const body = {
+      origin: this.host.serverName,
+      origin_server_ts: this.host.localNowMs(),
+      pdus: txn.pdus.map((p) => pduToJson(p.pdu)),
+      edus: [],
+    };
     this.host.request(name, { method: "PUT", path: `/_matrix/federation/v1/send/${txn.txnId}`, body }, (outcome) =>
       this.onOutcome(name, d, txn.txnId, outcome),
     );
@@ -179,7 +184,10 @@ export class FederationSender {
   private backOff(name: string, d: Destination): void {
     const p = this.host.params;
     const jitter = this.host.rng.between(p.backoffJitterMin, p.backoffJitterMax);
-    d.backoffMs = d.backoffMs === 0 ? p.backoffMsFirst : Math.min(p.backoffMsMax, Math.round(d.backoffMs * p.backoffMultiplier * jitter));
+    d.backoffMs =
+      d.backoffMs === 0
+        ? p.backoffMsFirst
+        : Math.min(p.backoffMsMax, Math.round(d.backoffMs * p.backoffMultiplier * jitter));
     const catchUp = d.backoffMs > p.catchUpAfterBackoffMs;
     if (catchUp) {
       // Too long away: drop what was queued; on reconnection send only the extremities.

@@ -36,7 +36,14 @@ import { receivePdu, type PipelineHost } from "./receive-pipeline.ts";
 import type { Misbehaviour, MisbehaviourFactory, MisbehaviourHost } from "./misbehaviour.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { NO_SKEW, serverTimeMs, type ClockSkew } from "./server-clock.ts";
-import { emptyPersistedState, freshMemoryState, memoryIsIdle, type InboundItem, type MemoryState, type PersistedState } from "./server-state.ts";
+import {
+  emptyPersistedState,
+  freshMemoryState,
+  memoryIsIdle,
+  type InboundItem,
+  type MemoryState,
+  type PersistedState,
+} from "./server-state.ts";
 import { makeSigningKey } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { withVerificationCache, type CachingCrypto } from "./verification-cache.ts";
@@ -104,8 +111,14 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.persisted = emptyPersistedState(name);
     this.memory = this.freshMemory();
     this.adversary = options.misbehaviour?.(this);
-    if (this.adversary?.clockOffsetMs) this.skew = { ...this.skew, offsetMs: this.skew.offsetMs + this.adversary.clockOffsetMs };
-    this.keys.add(name, new Map([[this.key.keyId, { publicKey: this.crypto.publicKey(this.key.seed), validUntilTs: Number.MAX_SAFE_INTEGER }]]));
+    if (this.adversary?.clockOffsetMs)
+      this.skew = { ...this.skew, offsetMs: this.skew.offsetMs + this.adversary.clockOffsetMs };
+    this.keys.add(
+      name,
+      new Map([
+        [this.key.keyId, { publicKey: this.crypto.publicKey(this.key.seed), validUntilTs: Number.MAX_SAFE_INTEGER }],
+      ]),
+    );
   }
 
   /** Hashing and signing, with the in-memory verification cache (a crash loses it). */
@@ -161,9 +174,16 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   onAccepted(room: RoomStore, event: StoredEvent): void {
-    assert(room.extremityIds().length > 0, () => `${this.name}: a room holding an accepted event has forward extremities (${room.roomId})`);
-    assert(authEventIds(event.pdu).every((a) => room.has(a)), () => `${this.name}: an accepted event's auth events are stored (${event.id})`);
-    for (const [target, by] of applyRedactions(room, event)) this.trace.add({ kind: "pdu.redacted", server: this.name, room: room.roomId, event: target, by });
+    assert(
+      room.extremityIds().length > 0,
+      () => `${this.name}: a room holding an accepted event has forward extremities (${room.roomId})`,
+    );
+    assert(
+      authEventIds(event.pdu).every((a) => room.has(a)),
+      () => `${this.name}: an accepted event's auth events are stored (${event.id})`,
+    );
+    for (const [target, by] of applyRedactions(room, event))
+      this.trace.add({ kind: "pdu.redacted", server: this.name, room: room.roomId, event: target, by });
     this.adversary?.observed?.(room, this.sim.nowMs);
     for (const l of this.listeners) l(room, event);
   }
@@ -175,7 +195,13 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       .filter((k) => before.get(k) !== after.get(k))
       .map((k) => ({ ...splitStateKey(k), before: before.get(k) ?? null, after: after.get(k) ?? null }));
     if (changed.length === 0) return;
-    this.trace.add({ kind: "state.resolved", server: this.name, room: room.roomId, extremities: room.extremityIds(), changed });
+    this.trace.add({
+      kind: "state.resolved",
+      server: this.name,
+      room: room.roomId,
+      extremities: room.extremityIds(),
+      changed,
+    });
   }
 
   // ---- users and rooms ------------------------------------------------------------------
@@ -198,7 +224,12 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.persisted.users.add(userId);
     // The trace names who lives where (people, bots, a service's ghosts), so that a
     // reader such as the web view can draw and act as them.
-    this.trace.add({ kind: "server.user", server: this.name, user: userId, ...(appService ? { service: appService.id } : {}) });
+    this.trace.add({
+      kind: "server.user",
+      server: this.name,
+      user: userId,
+      ...(appService ? { service: appService.id } : {}),
+    });
     return ok(userId);
   }
 
@@ -224,7 +255,9 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   /** A fresh room id for versions 1-11 (`!opaque:server`), deterministic per server. */
   newRoomId(): RoomId {
-    return parseRoomId(`!r${++this.persisted.roomCounter}-${this.sim.stream(`ids:${this.name}`).int(0, 0xffffff).toString(16)}:${this.name}`);
+    return parseRoomId(
+      `!r${++this.persisted.roomCounter}-${this.sim.stream(`ids:${this.name}`).int(0, 0xffffff).toString(16)}:${this.name}`,
+    );
   }
 
   /** Servers with a joined member in the room's current state (or the given state): the room's residents. */
@@ -297,7 +330,14 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     const authPdus = authEvents.map((id) => room.get(id)!.pdu);
     const auth = checkAuth(built.pdu, isCreate ? authPdus : room.withCreateEvent(authPdus), room.version);
     if (!auth.allowed) return fail("M_FORBIDDEN", `${auth.rule}: ${auth.reason}`);
-    return ok({ room, sender, eventId: built.eventId, pdu: built.pdu, stateBefore, prevEvents: prevs.map((e) => e.id) });
+    return ok({
+      room,
+      sender,
+      eventId: built.eventId,
+      pdu: built.pdu,
+      stateBefore,
+      prevEvents: prevs.map((e) => e.id),
+    });
   }
 
   /** Store a prepared event (the PDU may carry more signatures now) and send it out. */
@@ -339,7 +379,12 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     if (justSent.pdu.type === DUMMY_EVENT_TYPE) return;
     const extremities = room.extremityIds();
     if (extremities.length <= this.params.extremitiesBeforeDummyMax) return;
-    const prevs = dummyEventPrevs(this.name, justSent, extremities.map((id) => room.get(id)!), this.params.prevEventsMax);
+    const prevs = dummyEventPrevs(
+      this.name,
+      justSent,
+      extremities.map((id) => room.get(id)!),
+      this.params.prevEventsMax,
+    );
     const prepared = this.prepareOn(prevs, room, sender, DUMMY_EVENT_TYPE, undefined, {});
     if (prepared.ok) this.commitLocalEvent(prepared.value);
   }
@@ -480,7 +525,10 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   /** Come back with what was persisted, and catch up every destination marked for it. */
   restart(listen: () => void): void {
-    assert(memoryIsIdle(this.memory), () => `${this.name}: a server does no work while it is down (its memory record is fresh at restart)`);
+    assert(
+      memoryIsIdle(this.memory),
+      () => `${this.name}: a server does no work while it is down (its memory record is fresh at restart)`,
+    );
     this.up = true;
     listen();
     this.trace.add({ kind: "server.restart", server: this.name });
@@ -505,7 +553,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       cancel: (action) => this.sim.scheduler.cancel(action),
       request: (to, req, onOutcome) => this.request(to, req, onOutcome),
       catchUpPdus: (destination) => this.catchUpPdus(destination),
-      markCatchUp: (destination, needed) => void (needed ? catchUpMarks.add(destination) : catchUpMarks.delete(destination)),
+      markCatchUp: (destination, needed) =>
+        void (needed ? catchUpMarks.add(destination) : catchUpMarks.delete(destination)),
       drained: (destination) => void owed.delete(destination),
     });
   }

@@ -9,7 +9,18 @@
 // (Every hashing backend gives the same bytes, so the one a fact was computed with
 // does not matter.)
 
-import { computeEventId, encodeBase64, isJsonObject, type AuthResult, type CryptoBackend, type EventId, type FormatResult, type Pdu, type RoomVersion, type SignatureResult } from "../../core/index.ts";
+import {
+  computeEventId,
+  encodeBase64,
+  isJsonObject,
+  type AuthResult,
+  type CryptoBackend,
+  type EventId,
+  type FormatResult,
+  type Pdu,
+  type RoomVersion,
+  type SignatureResult,
+} from "../../core/index.ts";
 import { checkPduFormat, checkPduSignaturesAndHash, requiredSigners } from "./protocol.ts";
 
 interface Facts {
@@ -39,7 +50,11 @@ function factsOf(pdu: object, version: RoomVersion): Facts {
 }
 
 /** checkPduFormat, once per event object. */
-export function pduFormat(raw: unknown, version: RoomVersion, options: { skipCountLimits?: boolean } = {}): FormatResult {
+export function pduFormat(
+  raw: unknown,
+  version: RoomVersion,
+  options: { skipCountLimits?: boolean } = {},
+): FormatResult {
   if (!isJsonObject(raw)) return checkPduFormat(raw, version, options);
   const slot = options.skipCountLimits ? 1 : 0;
   const facts = factsOf(raw, version);
@@ -75,11 +90,19 @@ export function pduSignaturesAndHash(
 }
 
 /** The public keys (or their absence) of every signature the check may try, in its order. */
-function keysUsed(pdu: Pdu, version: RoomVersion, lookupKey: (server: string, keyId: string) => Uint8Array | undefined): string {
+function keysUsed(
+  pdu: Pdu,
+  version: RoomVersion,
+  lookupKey: (server: string, keyId: string) => Uint8Array | undefined,
+): string {
   let out = "signed";
   for (const server of requiredSigners(pdu, version)) {
     const byKey = pdu.signatures?.[server];
-    const keyIds = isJsonObject(byKey) ? Object.keys(byKey).filter((k) => k.startsWith("ed25519:")).sort() : [];
+    const keyIds = isJsonObject(byKey)
+      ? Object.keys(byKey)
+          .filter((k) => k.startsWith("ed25519:"))
+          .sort()
+      : [];
     for (const keyId of keyIds) {
       const key = lookupKey(server, keyId);
       out += `\u0000${server}\u0000${keyId}\u0000${key ? encodeBase64(key) : "-"}`;
@@ -107,7 +130,13 @@ function serialOf(o: object): number {
  * combination of auth event objects, create event and rejections not seen before.
  */
 export function pduOwnAuth(
-  question: { pdu: Pdu; version: RoomVersion; cited: readonly Pdu[]; createEvent: Pdu | undefined; rejected: readonly boolean[] },
+  question: {
+    pdu: Pdu;
+    version: RoomVersion;
+    cited: readonly Pdu[];
+    createEvent: Pdu | undefined;
+    rejected: readonly boolean[];
+  },
   check: () => AuthResult,
 ): AuthResult {
   const facts = factsOf(question.pdu, question.version);

@@ -21,12 +21,7 @@ import {
 } from "../../core/index.ts";
 import { pduSummary, type Trace } from "../trace.ts";
 import type { FederationParams } from "./federation-params.ts";
-import {
-  checkAuth,
-  checkAuthAgainstState,
-  checkAuthEventsList,
-  requiredSigners,
-} from "./protocol.ts";
+import { checkAuth, checkAuthAgainstState, checkAuthEventsList, requiredSigners } from "./protocol.ts";
 import { pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { acceptKeyDocument, type KeyStore } from "./signing-keys.ts";
@@ -50,7 +45,12 @@ export interface PipelineHost {
 }
 
 export type PduOutcome =
-  | { outcome: "accepted" | "softFailed" | "rejected" | "outlier"; eventId: EventId; duplicate?: boolean; reason?: string }
+  | {
+      outcome: "accepted" | "softFailed" | "rejected" | "outlier";
+      eventId: EventId;
+      duplicate?: boolean;
+      reason?: string;
+    }
   | { outcome: "dropped"; eventId?: EventId; reason: string };
 
 /** How many events one incoming PDU may pull in while filling gaps. */
@@ -59,7 +59,13 @@ export const PIPELINE_LIMITS = { stateFetchEventsMax: 500, authChainEventsMax: 1
 const FEDERATION = "/_matrix/federation/v1";
 
 /** Process one PDU for a room we are in. `fillGaps` is false for events fetched to fill a gap. */
-export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string, raw: unknown, fillGaps = true): Task<PduOutcome> {
+export function* receivePdu(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  raw: unknown,
+  fillGaps = true,
+): Task<PduOutcome> {
   const version = room.version;
   // 1. format and size limits
   const format = pduFormat(raw, version);
@@ -79,13 +85,17 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   const missingAuth = authEventIds(pdu).filter((a) => !room.has(a));
   if (missingAuth.length > 0) yield* fetchAuthChain(host, room, origin, id);
   const cited = authEventIds(pdu).map((a) => room.get(a)?.pdu);
-  if (cited.some((e) => e === undefined)) return reject(host, room, id, pdu, undefined, "auth events could not be fetched");
+  if (cited.some((e) => e === undefined))
+    return reject(host, room, id, pdu, undefined, "auth events could not be fetched");
   const citedEvents = cited as Pdu[];
   const createEvent = room.createEvent();
-  const ownAuth = pduOwnAuth({ pdu, version, cited: citedEvents, createEvent, rejected: authEventIds(pdu).map(room.isRejected) }, () => {
-    const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, createEvent);
-    return listCheck.allowed ? checkAuth(pdu, room.withCreateEvent(citedEvents), version) : listCheck;
-  });
+  const ownAuth = pduOwnAuth(
+    { pdu, version, cited: citedEvents, createEvent, rejected: authEventIds(pdu).map(room.isRejected) },
+    () => {
+      const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, createEvent);
+      return listCheck.allowed ? checkAuth(pdu, room.withCreateEvent(citedEvents), version) : listCheck;
+    },
+  );
   if (!ownAuth.allowed) return reject(host, room, id, pdu, undefined, `${ownAuth.rule}: ${ownAuth.reason}`);
 
   // 5. auth against the state before the event: resolve the states after its prev events
@@ -93,7 +103,8 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   if (!prevStates) return dropped(host, room, origin, id, "state at the prev events could not be fetched");
   const stateBefore = room.resolveStates(prevStates);
   const beforeCheck = checkAuthAgainstState(pdu, stateBefore, room.fetch, version);
-  if (!beforeCheck.allowed) return reject(host, room, id, pdu, stateBefore, `${beforeCheck.rule}: ${beforeCheck.reason}`);
+  if (!beforeCheck.allowed)
+    return reject(host, room, id, pdu, stateBefore, `${beforeCheck.rule}: ${beforeCheck.reason}`);
 
   // 6. auth against current state: the extremities' states together with this event's
   // (when that is the state before the event, the check of step 5 is this check)
@@ -103,7 +114,14 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   if (!currentCheck.allowed) {
     const reason = `${currentCheck.rule}: ${currentCheck.reason}`;
     room.addWithState(id, pdu, stateBefore, "softFailed", host.nextStream(), reason);
-    host.trace.add({ kind: "pdu.soft_failed", server: host.name, room: room.roomId, event: id, reason, ...pduSummary(pdu) });
+    host.trace.add({
+      kind: "pdu.soft_failed",
+      server: host.name,
+      room: room.roomId,
+      event: id,
+      reason,
+      ...pduSummary(pdu),
+    });
     return { outcome: "softFailed", eventId: id, reason };
   }
   const stored = room.addWithState(id, pdu, stateBefore, "accepted", host.nextStream());
@@ -113,12 +131,32 @@ export function* receivePdu(host: PipelineHost, room: RoomStore, origin: string,
   return { outcome: "accepted", eventId: id };
 }
 
-function dropped(host: PipelineHost, room: RoomStore, origin: string, eventId: EventId | undefined, reason: string): PduOutcome {
-  host.trace.add({ kind: "pdu.dropped", server: host.name, origin, room: room.roomId, ...(eventId ? { event: eventId } : {}), reason });
+function dropped(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  eventId: EventId | undefined,
+  reason: string,
+): PduOutcome {
+  host.trace.add({
+    kind: "pdu.dropped",
+    server: host.name,
+    origin,
+    room: room.roomId,
+    ...(eventId ? { event: eventId } : {}),
+    reason,
+  });
   return { outcome: "dropped", ...(eventId ? { eventId } : {}), reason };
 }
 
-function reject(host: PipelineHost, room: RoomStore, id: EventId, pdu: Pdu, stateBefore: StateSnapshot | undefined, reason: string): PduOutcome {
+function reject(
+  host: PipelineHost,
+  room: RoomStore,
+  id: EventId,
+  pdu: Pdu,
+  stateBefore: StateSnapshot | undefined,
+  reason: string,
+): PduOutcome {
   if (stateBefore) room.addWithState(id, pdu, stateBefore, "rejected", host.nextStream(), reason);
   else room.addRejectedOutlier(id, pdu, host.nextStream(), reason);
   host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason, ...pduSummary(pdu) });
@@ -140,11 +178,21 @@ function* checkSignatures(
     }
   }
   const lookup = (server: string, keyId: string) => host.keys.get(server, keyId)?.publicKey;
-  const result = pduSignaturesAndHash(pdu, room.version, host.verifySignatures ? lookup : () => undefined, host.crypto, {
-    skipSignatures: !host.verifySignatures,
-  });
+  const result = pduSignaturesAndHash(
+    pdu,
+    room.version,
+    host.verifySignatures ? lookup : () => undefined,
+    host.crypto,
+    {
+      skipSignatures: !host.verifySignatures,
+    },
+  );
   if (!result.ok) return { ok: false, reason: `signature: ${result.reason}` };
-  if (result.redacted) host.trace.add({ kind: "note", text: `${host.name}: content hash mismatch on ${id} from ${origin}; using the redacted event` });
+  if (result.redacted)
+    host.trace.add({
+      kind: "note",
+      text: `${host.name}: content hash mismatch on ${id} from ${origin}; using the redacted event`,
+    });
   return { ok: true, pdu: result.pdu };
 }
 
@@ -159,7 +207,12 @@ export function* fetchServerKey(host: PipelineHost, server: string): Task<boolea
 }
 
 /** Check format and signatures of an event fetched to fill a gap; undefined if bad. */
-export function* validateFetched(host: PipelineHost, room: RoomStore, origin: string, raw: unknown): Task<{ id: EventId; pdu: Pdu } | undefined> {
+export function* validateFetched(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  raw: unknown,
+): Task<{ id: EventId; pdu: Pdu } | undefined> {
   const checked = yield* validateFetchedWithReason(host, room, origin, raw);
   return "reason" in checked ? undefined : checked;
 }
@@ -184,7 +237,10 @@ export function* validateFetchedWithReason(
 function* fetchAuthChain(host: PipelineHost, room: RoomStore, origin: string, id: EventId): Task<void> {
   const outcome = yield* rpc(origin, { method: "GET", path: `${FEDERATION}/event_auth/${room.roomId}/${id}` });
   if (!outcome.ok || outcome.status !== 200) return;
-  const chain = ((outcome.body as { auth_chain?: unknown[] }).auth_chain ?? []).slice(0, PIPELINE_LIMITS.authChainEventsMax);
+  const chain = ((outcome.body as { auth_chain?: unknown[] }).auth_chain ?? []).slice(
+    0,
+    PIPELINE_LIMITS.authChainEventsMax,
+  );
   const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
   for (const raw of chain) {
     const valid = yield* validateFetched(host, room, origin, raw);
@@ -199,10 +255,19 @@ function storeOutliers(host: PipelineHost, room: RoomStore, events: Array<{ id: 
   for (const { id, pdu } of sorted) {
     if (room.has(id)) continue;
     const cited = authEventIds(pdu).map((a) => room.get(a)?.pdu);
-    const auth = cited.every((e) => e !== undefined) ? checkAuth(pdu, room.withCreateEvent(cited as Pdu[]), room.version) : undefined;
+    const auth = cited.every((e) => e !== undefined)
+      ? checkAuth(pdu, room.withCreateEvent(cited as Pdu[]), room.version)
+      : undefined;
     if (auth && !auth.allowed) {
       room.addRejectedOutlier(id, pdu, host.nextStream(), `${auth.rule}: ${auth.reason}`);
-      host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason: `${auth.rule}: ${auth.reason}`, ...pduSummary(pdu) });
+      host.trace.add({
+        kind: "pdu.rejected",
+        server: host.name,
+        room: room.roomId,
+        event: id,
+        reason: `${auth.rule}: ${auth.reason}`,
+        ...pduSummary(pdu),
+      });
     } else {
       room.addOutlier(id, pdu, host.nextStream());
       host.trace.add({ kind: "pdu.outlier", server: host.name, room: room.roomId, event: id, ...pduSummary(pdu) });
@@ -246,7 +311,12 @@ function* fetchMissingEvents(host: PipelineHost, room: RoomStore, origin: string
     const outcome = yield* rpc(origin, {
       method: "POST",
       path: `${FEDERATION}/get_missing_events/${room.roomId}`,
-      body: { earliest_events: extremities, latest_events: latest, limit: missingEventsLimit, min_depth: minDepth === Number.MAX_SAFE_INTEGER ? 0 : minDepth },
+      body: {
+        earliest_events: extremities,
+        latest_events: latest,
+        limit: missingEventsLimit,
+        min_depth: minDepth === Number.MAX_SAFE_INTEGER ? 0 : minDepth,
+      },
     });
     if (!outcome.ok || outcome.status !== 200) return;
     const events = ((outcome.body as { events?: unknown[] }).events ?? []) as Pdu[];
@@ -254,7 +324,9 @@ function* fetchMissingEvents(host: PipelineHost, room: RoomStore, origin: string
     const sorted = [...events].sort((a, b) => (a.depth ?? 0) - (b.depth ?? 0));
     for (const e of sorted) yield* receivePdu(host, room, origin, e, false);
     // Ask again for whatever is still missing below the oldest events we got.
-    latest = [...new Set(sorted.flatMap((e) => (Array.isArray(e.prev_events) ? prevEventIds(e) : [])))].filter((p) => !room.stateAfter(p)).sort();
+    latest = [...new Set(sorted.flatMap((e) => (Array.isArray(e.prev_events) ? prevEventIds(e) : [])))]
+      .filter((p) => !room.stateAfter(p))
+      .sort();
   }
 }
 
@@ -262,8 +334,16 @@ function* fetchMissingEvents(host: PipelineHost, room: RoomStore, origin: string
  * The state after event `p` from the origin: /state_ids gives the state before it and
  * its auth chain; unknown events are fetched with /event and stored as outliers.
  */
-function* fetchStateAfter(host: PipelineHost, room: RoomStore, origin: string, p: EventId): Task<StateSnapshot | undefined> {
-  const outcome = yield* rpc(origin, { method: "GET", path: `${FEDERATION}/state_ids/${room.roomId}?event_id=${encodeURIComponent(p)}` });
+function* fetchStateAfter(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  p: EventId,
+): Task<StateSnapshot | undefined> {
+  const outcome = yield* rpc(origin, {
+    method: "GET",
+    path: `${FEDERATION}/state_ids/${room.roomId}?event_id=${encodeURIComponent(p)}`,
+  });
   if (!outcome.ok || outcome.status !== 200) return undefined;
   const body = outcome.body as { pdu_ids?: string[]; auth_chain_ids?: string[] };
   const stateIds = eventIdsIn(body.pdu_ids);
@@ -286,5 +366,7 @@ function* fetchStateAfter(host: PipelineHost, room: RoomStore, origin: string, p
   }
   const prev = room.get(p);
   if (!prev) return undefined;
-  return prev.status !== "rejected" && isStateEvent(prev.pdu) ? state.with(stateKey(prev.pdu.type, prev.pdu.state_key), p) : state;
+  return prev.status !== "rejected" && isStateEvent(prev.pdu)
+    ? state.with(stateKey(prev.pdu.type, prev.pdu.state_key), p)
+    : state;
 }

@@ -22,7 +22,10 @@ function mayRedact(room: RoomStore, redaction: Pdu, target: Pdu): boolean {
   if (domainOf(redaction.sender) === domainOf(target.sender)) return true;
   const plId = room.currentState.get(stateKey("m.room.power_levels", ""));
   const pl = plId ? room.get(plId)?.pdu : undefined;
-  return userPowerLevel(redaction.sender, pl, room.createEvent(), room.version) >= powerLevelField(pl?.content, "redact", room.version);
+  return (
+    userPowerLevel(redaction.sender, pl, room.createEvent(), room.version) >=
+    powerLevelField(pl?.content, "redact", room.version)
+  );
 }
 
 /**

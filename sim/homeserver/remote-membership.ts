@@ -32,7 +32,12 @@ const FEDERATION = "/_matrix/federation";
  * sign the template, send_join, then store the returned state and auth chain as
  * outliers and the join on top of that state.
  */
-export function* joinRemoteRoom(hs: Homeserver, userId: UserId, roomId: RoomId, via: readonly string[]): Task<Result<EventId>> {
+export function* joinRemoteRoom(
+  hs: Homeserver,
+  userId: UserId,
+  roomId: RoomId,
+  via: readonly string[],
+): Task<Result<EventId>> {
   // Events for the room may arrive before our send_join returns: hold them until then.
   hs.beginJoin(roomId);
   const result = yield* joinThrough(hs, userId, roomId, via);
@@ -46,7 +51,10 @@ function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: reado
   let lastError = "no server to join through";
   for (const resident of via) {
     if (resident === hs.name) continue;
-    const made = yield* rpc(resident, { method: "GET", path: `${FEDERATION}/v1/make_join/${encodeURIComponent(roomId)}/${encodeURIComponent(userId)}` });
+    const made = yield* rpc(resident, {
+      method: "GET",
+      path: `${FEDERATION}/v1/make_join/${encodeURIComponent(roomId)}/${encodeURIComponent(userId)}`,
+    });
     if (!made.ok) {
       lastError = `${resident}: ${made.error}`;
       continue;
@@ -59,7 +67,13 @@ function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: reado
     const { room_version: roomVersionId, event } = objectIn(made.body);
     const template = objectIn(event);
     // The joining server checks the template names the room, the user and a join.
-    if (typeof roomVersionId !== "string" || template.room_id !== roomId || template.sender !== userId || template.state_key !== userId || template.type !== "m.room.member") {
+    if (
+      typeof roomVersionId !== "string" ||
+      template.room_id !== roomId ||
+      template.sender !== userId ||
+      template.state_key !== userId ||
+      template.type !== "m.room.member"
+    ) {
       lastError = `${resident}: make_join returned a template for something else`;
       continue;
     }
@@ -95,7 +109,16 @@ function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: reado
       continue;
     }
     const body = sent.body as { state?: unknown[]; auth_chain?: unknown[] };
-    return yield* storeJoinedRoom(hs, resident, roomId, roomVersion, built.eventId, built.pdu, body.state ?? [], body.auth_chain ?? []);
+    return yield* storeJoinedRoom(
+      hs,
+      resident,
+      roomId,
+      roomVersion,
+      built.eventId,
+      built.pdu,
+      body.state ?? [],
+      body.auth_chain ?? [],
+    );
   }
   return fail("M_UNKNOWN", `could not join ${roomId}: ${lastError}`);
 }
@@ -118,7 +141,11 @@ function* storeJoinedRoom(
   for (const raw of [...authChain, ...state]) {
     const valid = yield* validateFetchedWithReason(hs, room, resident, raw);
     // A key that could not be fetched (its server unreachable) fails here too.
-    if ("reason" in valid) return fail("M_UNKNOWN", `send_join from ${resident} returned an event that could not be checked: ${valid.reason}`);
+    if ("reason" in valid)
+      return fail(
+        "M_UNKNOWN",
+        `send_join from ${resident} returned an event that could not be checked: ${valid.reason}`,
+      );
     fetched.push(valid);
   }
   // The state as checked (the auth chain came first); ids computed once, by the check.
@@ -135,7 +162,8 @@ function* storeJoinedRoom(
     stateBefore = stateBefore.with(stateKey(pdu.type, pdu.state_key), id);
   }
   const auth = checkAuthAgainstState(joinPdu, stateBefore, room.fetch, room.version);
-  if (!auth.allowed) return fail("M_FORBIDDEN", `our own join fails auth against the room's state: ${auth.rule}: ${auth.reason}`);
+  if (!auth.allowed)
+    return fail("M_FORBIDDEN", `our own join fails auth against the room's state: ${auth.rule}: ${auth.reason}`);
   const before = room.currentState;
   const stored = room.addWithState(joinId, joinPdu, stateBefore, "accepted", hs.nextStream());
   hs.rooms.set(roomId, room);
@@ -159,10 +187,18 @@ export function* inviteRemoteUser(hs: Homeserver, prepared: PreparedEvent, targe
   const outcome = yield* rpc(destination, {
     method: "PUT",
     path: `${FEDERATION}/v2/invite/${encodeURIComponent(room.roomId)}/${encodeURIComponent(prepared.eventId)}`,
-    body: { room_version: room.version.id, event: pduToJson(prepared.pdu), invite_room_state: strippedState.map(pduToJson) },
+    body: {
+      room_version: room.version.id,
+      event: pduToJson(prepared.pdu),
+      invite_room_state: strippedState.map(pduToJson),
+    },
   });
   if (!outcome.ok) return fail("M_UNKNOWN", `${destination} did not answer the invite: ${outcome.error}`);
-  if (outcome.status !== 200) return fail("M_FORBIDDEN", `${destination} refused the invite: ${(outcome.body as { error?: string }).error ?? outcome.status}`);
+  if (outcome.status !== 200)
+    return fail(
+      "M_FORBIDDEN",
+      `${destination} refused the invite: ${(outcome.body as { error?: string }).error ?? outcome.status}`,
+    );
   const signed = (outcome.body as { event?: Pdu }).event;
   if (!signed || computeEventId(signed, room.version, hs.crypto) !== prepared.eventId) {
     return fail("M_UNKNOWN", `${destination} returned a different invite event`);

@@ -31,7 +31,11 @@ const PRESETS: Record<RoomPreset, { join_rule: string; history_visibility: strin
 };
 
 /** The power levels a new room starts with (the defaults Synapse uses). */
-export function defaultPowerLevels(creator: UserId, privilegedCreators: boolean, trustedInvitees: readonly string[]): JsonObject {
+export function defaultPowerLevels(
+  creator: UserId,
+  privilegedCreators: boolean,
+  trustedInvitees: readonly string[],
+): JsonObject {
   const users: JsonObject = {};
   // since v12: creators are never listed; they outrank everyone anyway.
   if (!privilegedCreators) {
@@ -88,19 +92,33 @@ export function createRoomEvents(hs: Homeserver, creator: UserId, options: Creat
   let target = room;
   if (!provisionalId) {
     hs.rooms.delete(room.roomId);
-    target = hs.addRoom(create.value.pdu.room_id === undefined ? roomIdOf(create.value.eventId) : parseRoomId(create.value.pdu.room_id), version);
+    target = hs.addRoom(
+      create.value.pdu.room_id === undefined ? roomIdOf(create.value.eventId) : parseRoomId(create.value.pdu.room_id),
+      version,
+    );
     create.value.room = target;
   }
   hs.commitLocalEvent(create.value);
   const steps: Array<[string, string, JsonObject]> = [
     ["m.room.member", creator, { membership: "join" }],
-    ["m.room.power_levels", "", { ...defaultPowerLevels(creator, version.auth.privilegedCreators, trusted), ...options.powerLevelContentOverride }],
+    [
+      "m.room.power_levels",
+      "",
+      {
+        ...defaultPowerLevels(creator, version.auth.privilegedCreators, trusted),
+        ...options.powerLevelContentOverride,
+      },
+    ],
     ["m.room.join_rules", "", { join_rule: PRESETS[preset].join_rule }],
     ["m.room.history_visibility", "", { history_visibility: PRESETS[preset].history_visibility }],
     ["m.room.guest_access", "", { guest_access: PRESETS[preset].guest_access }],
     ...(options.initialState ?? []).map((s): [string, string, JsonObject] => [s.type, s.state_key ?? "", s.content]),
-    ...(options.name !== undefined ? [["m.room.name", "", { name: options.name }] as [string, string, JsonObject]] : []),
-    ...(options.topic !== undefined ? [["m.room.topic", "", { topic: options.topic }] as [string, string, JsonObject]] : []),
+    ...(options.name !== undefined
+      ? [["m.room.name", "", { name: options.name }] as [string, string, JsonObject]]
+      : []),
+    ...(options.topic !== undefined
+      ? [["m.room.topic", "", { topic: options.topic }] as [string, string, JsonObject]]
+      : []),
   ];
   for (const [type, key, content] of steps) {
     const r = hs.createLocalEvent(target, creator, type, key, content);

@@ -94,7 +94,9 @@ export class RoomStore {
    */
   withCreateEvent(authEvents: readonly Pdu[]): Pdu[] {
     const create = this.createEvent();
-    return create && !authEvents.includes(create) && !authEvents.some((e) => e.type === "m.room.create") ? [create, ...authEvents] : [...authEvents];
+    return create && !authEvents.includes(create) && !authEvents.some((e) => e.type === "m.room.create")
+      ? [create, ...authEvents]
+      : [...authEvents];
   }
 
   /** The state after an event whose state is known; undefined for outliers and unknown ids. */
@@ -126,7 +128,8 @@ export class RoomStore {
   private remember(stored: StoredEvent): StoredEvent {
     this.events.set(stored.id, stored);
     if (stored.status === "rejected") this.resolver.forget();
-    if (stored.pdu.type === "m.room.create" && stored.pdu.state_key === "" && stored.status !== "rejected") this.createId ??= stored.id;
+    if (stored.pdu.type === "m.room.create" && stored.pdu.state_key === "" && stored.status !== "rejected")
+      this.createId ??= stored.id;
     return stored;
   }
 
@@ -155,11 +158,28 @@ export class RoomStore {
    * Store an event with the state before it and its outcome, and update the forward
    * extremities and current state. Returns the stored record.
    */
-  addWithState(id: EventId, pdu: Pdu, stateBefore: StateSnapshot, outcome: Exclude<EventStatus, "outlier">, stream: number, reason?: string): StoredEvent {
+  addWithState(
+    id: EventId,
+    pdu: Pdu,
+    stateBefore: StateSnapshot,
+    outcome: Exclude<EventStatus, "outlier">,
+    stream: number,
+    reason?: string,
+  ): StoredEvent {
     const stateAfter =
-      outcome !== "rejected" && isStateEvent(pdu) ? stateBefore.with(stateKey(pdu.type, pdu.state_key), id) : stateBefore;
+      outcome !== "rejected" && isStateEvent(pdu)
+        ? stateBefore.with(stateKey(pdu.type, pdu.state_key), id)
+        : stateBefore;
     const previous = this.events.get(id);
-    const stored = this.remember({ id, pdu, status: outcome, stateBefore, stateAfter, stream: previous?.stream ?? stream, ...(reason ? { reason } : {}) });
+    const stored = this.remember({
+      id,
+      pdu,
+      status: outcome,
+      stateBefore,
+      stateAfter,
+      stream: previous?.stream ?? stream,
+      ...(reason ? { reason } : {}),
+    });
     if (outcome === "accepted") this.advanceExtremities(id, pdu);
     return stored;
   }

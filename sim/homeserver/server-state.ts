@@ -90,10 +90,22 @@ export function emptyPersistedState(serverName: string): PersistedState {
 }
 
 export function freshMemoryState(sender: FederationSender, crypto: CachingCrypto): MemoryState {
-  return { sender, crypto, inbound: new Map(), joining: new Map(), seenTransactions: new Map(), lostOnCrash: new Set() };
+  return {
+    sender,
+    crypto,
+    inbound: new Map(),
+    joining: new Map(),
+    seenTransactions: new Map(),
+    lostOnCrash: new Set(),
+  };
 }
 
 /** Nothing in memory is waiting: what a server that was down must look like when it restarts. */
 export function memoryIsIdle(memory: MemoryState): boolean {
-  return memory.inbound.size === 0 && memory.joining.size === 0 && memory.lostOnCrash.size === 0 && memory.seenTransactions.size === 0;
+  return (
+    memory.inbound.size === 0 &&
+    memory.joining.size === 0 &&
+    memory.lostOnCrash.size === 0 &&
+    memory.seenTransactions.size === 0
+  );
 }

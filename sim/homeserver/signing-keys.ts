@@ -3,7 +3,15 @@
 // Keys"); others fetch it once, check the self-signature, and keep it in a cache that
 // survives restarts (as Synapse keeps fetched keys in its database).
 
-import { encodeBase64, signJson, verifyJson, decodeBase64, type CryptoBackend, type JsonObject, type SigningKey } from "../../core/index.ts";
+import {
+  encodeBase64,
+  signJson,
+  verifyJson,
+  decodeBase64,
+  type CryptoBackend,
+  type JsonObject,
+  type SigningKey,
+} from "../../core/index.ts";
 import type { Rng } from "../random.ts";
 
 /** A signing key whose seed comes from the server's own random stream, so runs replay. */
@@ -39,7 +47,8 @@ export function acceptKeyDocument(
   crypto: CryptoBackend,
 ): { ok: true; keys: Map<string, KnownKey> } | { ok: false; reason: string } {
   const d = doc as { server_name?: unknown; valid_until_ts?: unknown; verify_keys?: Record<string, { key?: unknown }> };
-  if (typeof d !== "object" || d === null || d.server_name !== serverName) return { ok: false, reason: "key document for another server" };
+  if (typeof d !== "object" || d === null || d.server_name !== serverName)
+    return { ok: false, reason: "key document for another server" };
   if (typeof d.valid_until_ts !== "number" || typeof d.verify_keys !== "object" || d.verify_keys === null) {
     return { ok: false, reason: "key document lacks valid_until_ts or verify_keys" };
   }
@@ -53,7 +62,8 @@ export function acceptKeyDocument(
     } catch {
       continue;
     }
-    if (!verifyJson(d as object, serverName, keyId, publicKey, crypto)) return { ok: false, reason: `key ${keyId} does not sign its own document` };
+    if (!verifyJson(d as object, serverName, keyId, publicKey, crypto))
+      return { ok: false, reason: `key ${keyId} does not sign its own document` };
     keys.set(keyId, { publicKey, validUntilTs: d.valid_until_ts });
   }
   return keys.size > 0 ? { ok: true, keys } : { ok: false, reason: "no usable verify key" };

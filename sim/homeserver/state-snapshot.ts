@@ -54,7 +54,11 @@ export class StateSnapshot implements StateMap {
    * event), just the keys set in between; otherwise every key of both.
    */
   keysThatMayDiffer(other: StateSnapshot): Set<StateKey> {
-    return StateSnapshot.setSince(this, other) ?? StateSnapshot.setSince(other, this) ?? new Set([...this.keys(), ...other.keys()]);
+    return (
+      StateSnapshot.setSince(this, other) ??
+      StateSnapshot.setSince(other, this) ??
+      new Set([...this.keys(), ...other.keys()])
+    );
   }
 
   /** The keys set on the way from `ancestor` to `descendant`; undefined when `ancestor` is not on its chain. */
@@ -98,4 +102,3 @@ export class StateSnapshot implements StateMap {
     return this.entries();
   }
 }
-

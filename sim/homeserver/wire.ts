@@ -3,7 +3,18 @@
 // through pduToJson, and ids in a request are parsed here, at the boundary (what does
 // not follow the grammar is left out, as an unknown id would be).
 
-import { isJsonObject, parseEventId, parseRoomId, parseUserId, type EventId, type JsonObject, type JsonValue, type Pdu, type RoomId, type UserId } from "../../core/index.ts";
+import {
+  isJsonObject,
+  parseEventId,
+  parseRoomId,
+  parseUserId,
+  type EventId,
+  type JsonObject,
+  type JsonValue,
+  type Pdu,
+  type RoomId,
+  type UserId,
+} from "../../core/index.ts";
 
 /** A PDU as the JSON object it is on the wire (the Pdu type is JSON already: this names the step). */
 export function pduToJson(pdu: Pdu): JsonObject {

@@ -57,7 +57,10 @@ function cmp(a: string, b: string): number {
 }
 
 /** Every directed pair from one group to the other, both ways. */
-export function pairsBetween(groupA: readonly string[], groupB: readonly string[]): Array<{ from: string; to: string }> {
+export function pairsBetween(
+  groupA: readonly string[],
+  groupB: readonly string[],
+): Array<{ from: string; to: string }> {
   const pairs: Array<{ from: string; to: string }> = [];
   for (const a of groupA) for (const b of groupB) if (a !== b) pairs.push({ from: a, to: b }, { from: b, to: a });
   return pairs;

@@ -147,7 +147,8 @@ export class Network {
   }
 
   private park(p: Parked): number {
-    if (this.parked.length >= NETWORK_LIMITS.heldMessagesMax) return this.drop(p.msg, p.from, p.to, p.what, "partition");
+    if (this.parked.length >= NETWORK_LIMITS.heldMessagesMax)
+      return this.drop(p.msg, p.from, p.to, p.what, "partition");
     this.stats.held++;
     this.countCut(p.from, p.to, "held");
     this.parked.push(p);
@@ -171,7 +172,13 @@ export class Network {
       const delay = this.sampleDelay(p.msg, p.from, p.to, this.links.get(p.from, p.to), undefined);
       this.stats.released++;
       released++;
-      this.ctx.trace.add({ kind: "net.released", msg: p.msg, from: p.from, to: p.to, deliverAtMs: this.ctx.now() + delay });
+      this.ctx.trace.add({
+        kind: "net.released",
+        msg: p.msg,
+        from: p.from,
+        to: p.to,
+        deliverAtMs: this.ctx.now() + delay,
+      });
       this.scheduleArrival(p, delay);
     }
     this.parked.length = 0;

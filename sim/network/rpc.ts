@@ -55,7 +55,13 @@ export class Rpc {
     this.epochs.set(server, (this.epochs.get(server) ?? 0) + 1);
   }
 
-  request(from: string, to: string, request: RpcRequest, onOutcome: (outcome: RpcOutcome) => void, timeoutMs = DEFAULT_RPC_TIMEOUT_MS): number {
+  request(
+    from: string,
+    to: string,
+    request: RpcRequest,
+    onOutcome: (outcome: RpcOutcome) => void,
+    timeoutMs = DEFAULT_RPC_TIMEOUT_MS,
+  ): number {
     const rpc = this.nextRpc++;
     const epoch = this.epochs.get(from) ?? 0;
     let done = false;
@@ -69,7 +75,12 @@ export class Rpc {
     };
     this.trace.add({ kind: "rpc.request", rpc, from, to, method: request.method, path: request.path });
     // The timer belongs to the caller: a crash cancels it with the caller's other work.
-    const timer = this.scheduler.schedule(this.now() + timeoutMs, `rpc ${rpc} timeout`, () => finish({ ok: false, error: "timeout" }), from);
+    const timer = this.scheduler.schedule(
+      this.now() + timeoutMs,
+      `rpc ${rpc} timeout`,
+      () => finish({ ok: false, error: "timeout" }),
+      from,
+    );
     this.network.send(from, to, `${request.method} ${request.path}`, () => {
       const handler = this.handlers.get(to);
       if (!handler) return; // nobody listening: the caller times out

@@ -60,7 +60,9 @@ export async function serveSite(dir = DIST): Promise<Site> {
     }
     try {
       const target = statSync(file).isDirectory() ? join(file, "index.html") : file;
-      res.writeHead(200, { "content-type": TYPES[extname(target)] ?? "application/octet-stream" }).end(readFileSync(target));
+      res
+        .writeHead(200, { "content-type": TYPES[extname(target)] ?? "application/octet-stream" })
+        .end(readFileSync(target));
     } catch {
       res.writeHead(404).end("not found");
     }
@@ -81,7 +83,11 @@ export interface Browser {
 
 export async function launchChromium(viewport = { width: 1440, height: 1100 }): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), "netsplit-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    viewport,
+  });
   return {
     context,
     close: async () => {

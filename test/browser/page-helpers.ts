@@ -59,7 +59,10 @@ export async function open(page: Page, url: string): Promise<void> {
 export async function settle(page: Page, act: () => Promise<unknown>): Promise<Summary> {
   const before = (await summary(page)).settled;
   await act();
-  await page.waitForFunction((n) => (globalThis as unknown as { netsplit: { summary(): { settled: number } } }).netsplit.summary().settled > n, before);
+  await page.waitForFunction(
+    (n) => (globalThis as unknown as { netsplit: { summary(): { settled: number } } }).netsplit.summary().settled > n,
+    before,
+  );
   return summary(page);
 }
 
@@ -102,7 +105,12 @@ export async function drawLine(page: Page, a: { x: number; y: number }, b: { x: 
   await page.mouse.up();
 }
 
-export async function compose(page: Page, user: string, verb: string, fields: { text?: string; target?: string; level?: number } = {}): Promise<Summary> {
+export async function compose(
+  page: Page,
+  user: string,
+  verb: string,
+  fields: { text?: string; target?: string; level?: number } = {},
+): Promise<Summary> {
   await page.selectOption('[data-testid="composer-user"]', user);
   await page.selectOption('[data-testid="composer-verb"]', verb);
   if (fields.text !== undefined) await page.fill('[data-testid="composer-text"]', fields.text);
@@ -118,19 +126,27 @@ export async function scrubTo(page: Page, seq: number): Promise<void> {
     input.value = String(s);
     input.dispatchEvent(new Event("input", { bubbles: true }));
   }, seq);
-  await page.waitForFunction((s) => (globalThis as unknown as { netsplit: { app: { cursor: { seq: number } } } }).netsplit.app.cursor.seq === s, seq);
+  await page.waitForFunction(
+    (s) => (globalThis as unknown as { netsplit: { app: { cursor: { seq: number } } } }).netsplit.app.cursor.seq === s,
+    seq,
+  );
 }
 
 /** What the state table shows: key → server → cell text, and which keys are flagged. */
-export function stateTable(page: Page): Promise<{ servers: string[]; rows: Record<string, Record<string, string>>; disagree: string[] }> {
+export function stateTable(
+  page: Page,
+): Promise<{ servers: string[]; rows: Record<string, Record<string, string>>; disagree: string[] }> {
   return page.evaluate(() => {
-    const servers = [...document.querySelectorAll('[data-testid="state-table"] thead th .th-name')].map((e) => e.textContent ?? "");
+    const servers = [...document.querySelectorAll('[data-testid="state-table"] thead th .th-name')].map(
+      (e) => e.textContent ?? "",
+    );
     const rows: Record<string, Record<string, string>> = {};
     const disagree: string[] = [];
     for (const tr of document.querySelectorAll('[data-testid="state-table"] tbody tr')) {
       const key = (tr as HTMLElement).dataset.key ?? "";
       rows[key] = {};
-      for (const td of tr.querySelectorAll("td")) rows[key][(td as HTMLElement).dataset.server ?? ""] = td.textContent ?? "";
+      for (const td of tr.querySelectorAll("td"))
+        rows[key][(td as HTMLElement).dataset.server ?? ""] = td.textContent ?? "";
       if (tr.classList.contains("disagree")) disagree.push(key);
     }
     return { servers, rows, disagree };
@@ -144,7 +160,9 @@ export function heads(page: Page): Promise<Record<string, string[]>> {
     for (const panel of document.querySelectorAll('[data-testid^="dag-hs"]')) {
       if (!(panel as HTMLElement).classList.contains("dag-panel")) continue;
       const server = ((panel as HTMLElement).dataset.testid ?? "").slice("dag-".length);
-      out[server] = [...panel.querySelectorAll('circle.dag-node[data-extremity="true"]')].map((n) => (n as SVGElement).dataset.event ?? "").sort();
+      out[server] = [...panel.querySelectorAll('circle.dag-node[data-extremity="true"]')]
+        .map((n) => (n as SVGElement).dataset.event ?? "")
+        .sort();
     }
     return out;
   });

@@ -69,7 +69,11 @@ afterEach(async () => {
 /** Node's answer for the same recipe: replay the permalink with the node:crypto backend. */
 function nodeHashOf(permalink: string): { hash: string; records: number } {
   const p = decodePermalink(permalink)!;
-  const live = new LiveRun(findScenario(p.scenario)!, { seed: p.seed, interventions: p.interventions, crypto: nodeCrypto });
+  const live = new LiveRun(findScenario(p.scenario)!, {
+    seed: p.seed,
+    interventions: p.interventions,
+    crypto: nodeCrypto,
+  });
   live.advanceToStep(p.step ?? 0);
   return { hash: traceHash(live.records, nodeCrypto), records: live.records.length };
 }
@@ -93,7 +97,8 @@ describe("the web view", () => {
     expect(h.hs1).toHaveLength(1);
     expect(h.hs2).toEqual(h.hs1);
     expect(h.hs3).toEqual(h.hs1);
-    for (const s of ["hs1", "hs2", "hs3"]) expect(await page.textContent(`[data-testid="dag-width-${s}"]`)).toBe("width 1");
+    for (const s of ["hs1", "hs2", "hs3"])
+      expect(await page.textContent(`[data-testid="dag-width-${s}"]`)).toBe("width 1");
 
     // The trace hash computed in the browser (pure-JS SHA-256 over the records the page
     // received) is the one `netsplit run three-servers --seed 1` prints.
@@ -140,14 +145,17 @@ describe("the web view", () => {
     await runToEnd(page);
     const both = [...apart.hs1!, ...apart.hs3!].sort();
     expect(await heads(page)).toEqual({ hs1: both, hs2: both, hs3: both });
-    for (const s of ["hs1", "hs2", "hs3"]) expect(await page.textContent(`[data-testid="dag-width-${s}"]`)).toBe("width 2");
+    for (const s of ["hs1", "hs2", "hs3"])
+      expect(await page.textContent(`[data-testid="dag-width-${s}"]`)).toBe("width 2");
     const healed = await stateTable(page);
     expect(healed.disagree).toEqual([]);
     expect(healed.rows["m.room.topic|"]).toEqual({ hs1: "“north side”", hs2: "“north side”", hs3: "“north side”" });
     expect(await divergentBadges(page)).toEqual([]);
     // The resolver explains hs1's state: two forward extremities, two state sets.
     await page.click('[data-testid="explain-hs1"]');
-    await page.waitForFunction(() => document.querySelector('[data-testid="explanation"] h3')?.textContent === "hs1: why this state");
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="explanation"] h3')?.textContent === "hs1: why this state",
+    );
     expect(await page.textContent('[data-testid="explanation"]')).toContain("over 2 state sets");
     await screenshot(page, "04-two-heads-converged");
 
@@ -163,7 +171,14 @@ describe("the web view", () => {
     // Every click was recorded with its step and virtual time: the permalink replays in
     // Node to the very same trace, and reopens in the browser to it too.
     const s = await summary(page);
-    expect(s.interventions.map((i) => i.action?.do)).toEqual(["partition", "partition", "topic", "message", "heal", "message"]);
+    expect(s.interventions.map((i) => i.action?.do)).toEqual([
+      "partition",
+      "partition",
+      "topic",
+      "message",
+      "heal",
+      "message",
+    ]);
     const permalink = (await page.getAttribute('[data-testid="permalink"]', "href"))!;
     const node = nodeHashOf(permalink);
     expect(node.records).toBe(s.records);
@@ -185,8 +200,13 @@ describe("the web view", () => {
     const dy = (b.y + c.y) / 2 - a.y;
     const len = Math.hypot(dx, dy);
     const along = { x: (-dy / len) * 220, y: (dx / len) * 220 };
-    const split = await settle(page, () => drawLine(page, { x: mid.x - along.x, y: mid.y - along.y }, { x: mid.x + along.x, y: mid.y + along.y }));
-    expect(split.interventions.at(-1)!.action).toMatchObject({ do: "partition", partition: { shape: "split", mode: "drop" } });
+    const split = await settle(page, () =>
+      drawLine(page, { x: mid.x - along.x, y: mid.y - along.y }, { x: mid.x + along.x, y: mid.y + along.y }),
+    );
+    expect(split.interventions.at(-1)!.action).toMatchObject({
+      do: "partition",
+      partition: { shape: "split", mode: "drop" },
+    });
     const sides = (split.interventions.at(-1)!.action as { partition: { sides: string[][] } }).partition.sides;
     expect(sides.map((x) => [...x].sort()).sort()).toEqual([["hs1"], ["hs2", "hs3"]]);
     await linkIsCut(page, "hs1", "hs2", true);
@@ -203,9 +223,13 @@ describe("the web view", () => {
     // Back to the middle of the scenario, and act there: the run is re-made up to that
     // step, what followed is forgotten, and the new action is recorded at that step.
     await scrubTo(page, 120);
-    const cursorStep = await page.evaluate(() => (globalThis as unknown as { netsplit: { app: { cursorStep: number } } }).netsplit.app.cursorStep);
+    const cursorStep = await page.evaluate(
+      () => (globalThis as unknown as { netsplit: { app: { cursorStep: number } } }).netsplit.app.cursorStep,
+    );
     const again = await settle(page, () => page.click('[data-testid="power-hs3"]'));
-    expect(again.interventions).toEqual([{ afterStep: cursorStep, action: expect.objectContaining({ do: "crash", server: "hs3" }) }]);
+    expect(again.interventions).toEqual([
+      { afterStep: cursorStep, action: expect.objectContaining({ do: "crash", server: "hs3" }) },
+    ]);
     expect(again.records).toBeLessThan(done.records);
     expect(again.steps).toBe(cursorStep);
     const end = await runToEnd(page);
@@ -217,11 +241,22 @@ describe("the web view", () => {
   it("exports the trace and the DAG as SVG, and replays a trace file", async () => {
     await freshPage("#scenario=topic-war&seed=3");
     const end = await runToEnd(page);
-    const [traceDownload] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="export-trace"]')]);
+    const [traceDownload] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click('[data-testid="export-trace"]'),
+    ]);
     const tracePath = await traceDownload.path();
     const text = readFileSync(tracePath, "utf8");
     expect(text.split("\n").filter(Boolean)).toHaveLength(end.records);
-    expect(traceHash(text.split("\n").filter(Boolean).map((l) => JSON.parse(l)), nodeCrypto)).toBe(runScenario(findScenario("topic-war")!, { seed: "3", crypto: nodeCrypto }).traceHash);
+    expect(
+      traceHash(
+        text
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+        nodeCrypto,
+      ),
+    ).toBe(runScenario(findScenario("topic-war")!, { seed: "3", crypto: nodeCrypto }).traceHash);
 
     const [svgDownload] = await Promise.all([page.waitForEvent("download"), page.click('[data-testid="export-svg"]')]);
     const svg = readFileSync(await svgDownload.path(), "utf8");
@@ -237,7 +272,13 @@ describe("the web view", () => {
 
     // A file of an unknown scenario is replayed view only.
     const renamed = text.replace('"scenario":"topic-war"', '"scenario":"somewhere-else"');
-    await settle(page, () => page.setInputFiles('[data-testid="load-trace"]', { name: "other.jsonl", mimeType: "application/jsonl", buffer: Buffer.from(renamed) }));
+    await settle(page, () =>
+      page.setInputFiles('[data-testid="load-trace"]', {
+        name: "other.jsonl",
+        mimeType: "application/jsonl",
+        buffer: Buffer.from(renamed),
+      }),
+    );
     expect(await page.isVisible('[data-testid="view-only"]')).toBe(true);
     const viewOnly = await summary(page);
     expect(viewOnly.viewOnly).toBe(true);
@@ -272,7 +313,8 @@ describe("the web view", () => {
       const node = runScenario(scenario, { seed: "2", crypto: nodeCrypto });
       expect(end.outcome, scenario.name).toBe(node.outcome);
       expect((await page.textContent('[data-testid="trace-hash"]'))!.trim(), scenario.name).toBe(node.traceHash);
-      if (scenario.name === "bridge" || scenario.name === "crash-and-catch-up") await screenshot(page, `08-${scenario.name}`);
+      if (scenario.name === "bridge" || scenario.name === "crash-and-catch-up")
+        await screenshot(page, `08-${scenario.name}`);
     }
   });
 });

@@ -20,7 +20,9 @@ describe("netsplit check", () => {
     const noCrashes = JSON.stringify({ check: "trace", kind: "server.crash", atMost: 0 });
     const r = await cli("check", "--runs", "30", "--seed", "11", "--out", dir, "--require", noCrashes);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^✗ run \d+ of 30 failed \(search seed 11\); shrunk \d+ times to 3 servers, 0 client actions, 0 partitions, 1 crashes:\n {2}✗ trace has ≤0 server\.crash\n/);
+    expect(r.stdout).toMatch(
+      /^✗ run \d+ of 30 failed \(search seed 11\); shrunk \d+ times to 3 servers, 0 client actions, 0 partitions, 1 crashes:\n {2}✗ trace has ≤0 server\.crash\n/,
+    );
     const file = join(dir, "netsplit-check-11.json");
     const saved = parseScenario(JSON.parse(readFileSync(file, "utf8")), file);
     expect(saved.timeline.filter((a) => a.do === "crash")).toHaveLength(1);
@@ -36,6 +38,9 @@ describe("netsplit check", () => {
     expectOneLineError(await cli("check", "--runs", "0"), /--runs must be a whole number ≥ 1/);
     expectOneLineError(await cli("check", "three-servers"), /check takes no scenario/);
     expectOneLineError(await cli("check", "--require", "{"), /--require #1: not valid JSON/);
-    expectOneLineError(await cli("check", "--require", '{"check":"trace"}'), /--require #1: \$\.kind: missing \(a string expected\)/);
+    expectOneLineError(
+      await cli("check", "--require", '{"check":"trace"}'),
+      /--require #1: \$\.kind: missing \(a string expected\)/,
+    );
   });
 });

@@ -34,7 +34,10 @@ const text = (lines: readonly SweepLine[]) => lines.map((l) => formatLine(l) + "
 
 describe("merge, streamed", () => {
   it("SummaryBuilder gives what summarise gives (property, seed 13005)", () => {
-    const lines = fc.uniqueArray(fc.record({ seed: fc.nat({ max: 400 }), passed: fc.boolean(), time: fc.nat({ max: 10_000 }) }), { selector: (x) => x.seed, maxLength: 60 });
+    const lines = fc.uniqueArray(
+      fc.record({ seed: fc.nat({ max: 400 }), passed: fc.boolean(), time: fc.nat({ max: 10_000 }) }),
+      { selector: (x) => x.seed, maxLength: 60 },
+    );
     fc.assert(
       fc.property(lines, (drawn) => {
         const sorted = drawn.map((d) => line(d.seed, d.passed, d.time)).sort((a, b) => a.seed - b.seed);

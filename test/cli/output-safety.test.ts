@@ -43,7 +43,9 @@ describe("output paths, before the run", () => {
 
   it("a failed append is one clear error, not a crash (/dev/full: ENOSPC)", () => {
     const sink = new ResultsAppender("/dev/full", undefined);
-    expect(() => sink.append(lineOfCrash("s", "11", { seed: 1, signing: true, checkDeterminism: false }, "x"))).toThrow(/cannot write \/dev\/full: ENOSPC/);
+    expect(() => sink.append(lineOfCrash("s", "11", { seed: 1, signing: true, checkDeterminism: false }, "x"))).toThrow(
+      /cannot write \/dev\/full: ENOSPC/,
+    );
     sink.close();
   });
 
@@ -62,22 +64,27 @@ describe("output paths, before the run", () => {
     expect(readdirSync(dir)).toEqual(["t.txt"]);
   });
 
-  it.runIf(canMount)("a full disk (a 16 KiB tmpfs) is one line and exit 2 for run --trace and merge --out, with no temporary file left", async () => {
-    const dir = tempDir();
-    const disk = join(dir, "disk");
-    mkdirSync(disk);
-    const trace = onTinyDisk(disk, 16, ["run", "three-servers", "--trace", join(disk, "t.jsonl")]);
-    expect(trace.status).toBe(2);
-    expect(trace.stderr).toMatch(/^netsplit run: cannot write the trace to .*t\.jsonl: ENOSPC\n$/);
-    expect(trace.left).toEqual([]);
-    const big = join(dir, "big.jsonl");
-    const line = (seed: number) => JSON.stringify(lineOfCrash("s", "11", { seed, signing: true, checkDeterminism: false }, "x".repeat(200)));
-    writeFileSync(big, Array.from({ length: 200 }, (_, i) => line(i + 1) + "\n").join(""));
-    const merged = onTinyDisk(disk, 16, ["merge", big, "--out", join(disk, "all.jsonl")]);
-    expect(merged.status).toBe(2);
-    expect(merged.stderr).toMatch(/^netsplit merge: cannot write .*all\.jsonl: ENOSPC\n$/);
-    expect(merged.left).toEqual([]);
-  }, 60_000);
+  it.runIf(canMount)(
+    "a full disk (a 16 KiB tmpfs) is one line and exit 2 for run --trace and merge --out, with no temporary file left",
+    async () => {
+      const dir = tempDir();
+      const disk = join(dir, "disk");
+      mkdirSync(disk);
+      const trace = onTinyDisk(disk, 16, ["run", "three-servers", "--trace", join(disk, "t.jsonl")]);
+      expect(trace.status).toBe(2);
+      expect(trace.stderr).toMatch(/^netsplit run: cannot write the trace to .*t\.jsonl: ENOSPC\n$/);
+      expect(trace.left).toEqual([]);
+      const big = join(dir, "big.jsonl");
+      const line = (seed: number) =>
+        JSON.stringify(lineOfCrash("s", "11", { seed, signing: true, checkDeterminism: false }, "x".repeat(200)));
+      writeFileSync(big, Array.from({ length: 200 }, (_, i) => line(i + 1) + "\n").join(""));
+      const merged = onTinyDisk(disk, 16, ["merge", big, "--out", join(disk, "all.jsonl")]);
+      expect(merged.status).toBe(2);
+      expect(merged.stderr).toMatch(/^netsplit merge: cannot write .*all\.jsonl: ENOSPC\n$/);
+      expect(merged.left).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe("a sweep's --out: key and lock", () => {
@@ -91,9 +98,18 @@ describe("a sweep's --out: key and lock", () => {
     const changed = JSON.parse(twin) as { description: string };
     changed.description += " (changed)";
     writeFileSync(scenario, JSON.stringify(changed));
-    expectOneLineError(await cli("sweep", scenario, "--seeds", "1..2", "--workers", "1", "--resume", "--out", out), /holds runs of another version of scenario three-servers .*delete .*r\.jsonl and .*r\.jsonl\.key to start afresh/);
-    writeFileSync(`${out}.key`, JSON.stringify({ ...JSON.parse(readFileSync(`${out}.key`, "utf8")), netsplit: "0.0.1" }));
-    expectOneLineError(await cli("sweep", scenario, "--seeds", "1..2", "--workers", "1", "--out", out), /written by netsplit 0\.0\.1/);
+    expectOneLineError(
+      await cli("sweep", scenario, "--seeds", "1..2", "--workers", "1", "--resume", "--out", out),
+      /holds runs of another version of scenario three-servers .*delete .*r\.jsonl and .*r\.jsonl\.key to start afresh/,
+    );
+    writeFileSync(
+      `${out}.key`,
+      JSON.stringify({ ...JSON.parse(readFileSync(`${out}.key`, "utf8")), netsplit: "0.0.1" }),
+    );
+    expectOneLineError(
+      await cli("sweep", scenario, "--seeds", "1..2", "--workers", "1", "--out", out),
+      /written by netsplit 0\.0\.1/,
+    );
     expect(existsSync(`${out}.lock`)).toBe(false);
   }, 60_000);
 
@@ -103,7 +119,10 @@ describe("a sweep's --out: key and lock", () => {
     const holder = spawn("sleep", ["30"]);
     try {
       writeFileSync(`${out}.lock`, `${holder.pid}\n`);
-      expectOneLineError(await cli("sweep", "three-servers", "--seeds", "1..1", "--workers", "1", "--out", out), new RegExp(`being written by another sweep \\(pid ${holder.pid}\\)`));
+      expectOneLineError(
+        await cli("sweep", "three-servers", "--seeds", "1..1", "--workers", "1", "--out", out),
+        new RegExp(`being written by another sweep \\(pid ${holder.pid}\\)`),
+      );
     } finally {
       holder.kill();
     }

@@ -11,7 +11,9 @@ const run = (...args: string[]) => spawnSync("node", [bin, ...args], { encoding:
 
 describe("netsplit resolve", () => {
   it("prints the state as JSON", () => {
-    const out = JSON.parse(execFileSync("node", [bin, "resolve", "--json", fixture("join-rule-vs-join.json")], { encoding: "utf8" }));
+    const out = JSON.parse(
+      execFileSync("node", [bin, "resolve", "--json", fixture("join-rule-vs-join.json")], { encoding: "utf8" }),
+    );
     expect(out.state["m.room.join_rules"][""]).toBe("$04-join-rules-invite");
     expect(out.state["m.room.member"]).toEqual({ "@alice:a.example": "$01-alice-join" });
   });

@@ -25,14 +25,33 @@ describe("netsplit run", () => {
 
   it("shows a swarm seed's draw as the header", async () => {
     const r = await cli("run", "netsplit-heal", "--seed", "3", "--no-signing");
-    expect(r.stdout).toMatch(/^netsplit-heal · seed 3 · room version 11 · signing off\nswarm draw: loss [\d.]+, duplication [\d.]+, reorder [\d.]+, partitions every /);
+    expect(r.stdout).toMatch(
+      /^netsplit-heal · seed 3 · room version 11 · signing off\nswarm draw: loss [\d.]+, duplication [\d.]+, reorder [\d.]+, partitions every /,
+    );
   });
 
   it("--json prints one object with the report's fields", async () => {
     const r = await cli("run", "three-servers", "--seed", "2", "--json", "--room-version", "12");
     const report = JSON.parse(r.stdout);
-    for (const key of ["scenario", "seed", "roomVersion", "converged", "checks", "traceHash", "virtualTimeMs", "pdusSent", "pdusDelivered"]) expect(report).toHaveProperty(key);
-    expect(report).toMatchObject({ scenario: "three-servers", seed: "2", roomVersion: "12", converged: true, signing: true });
+    for (const key of [
+      "scenario",
+      "seed",
+      "roomVersion",
+      "converged",
+      "checks",
+      "traceHash",
+      "virtualTimeMs",
+      "pdusSent",
+      "pdusDelivered",
+    ])
+      expect(report).toHaveProperty(key);
+    expect(report).toMatchObject({
+      scenario: "three-servers",
+      seed: "2",
+      roomVersion: "12",
+      converged: true,
+      signing: true,
+    });
   });
 
   it("runs a JSON scenario file like the shipped module, and --trace writes the JSON Lines whose hash is the report's", async () => {
@@ -71,24 +90,52 @@ describe("netsplit run", () => {
     expect(firstTraceDifference(a, [...a])).toBeNull();
     const d = firstTraceDifference(a, [record(0, "a"), record(1, "B"), record(2, "c")])!;
     expect(d.index).toBe(1);
-    expect(describeDifference(d)).toBe('the two runs differ from trace record 1:\n  first:  {"atMs":10,"kind":"note","seq":1,"text":"b"}\n  second: {"atMs":10,"kind":"note","seq":1,"text":"B"}');
+    expect(describeDifference(d)).toBe(
+      'the two runs differ from trace record 1:\n  first:  {"atMs":10,"kind":"note","seq":1,"text":"b"}\n  second: {"atMs":10,"kind":"note","seq":1,"text":"B"}',
+    );
     expect(firstTraceDifference(a, a.slice(0, 2))).toMatchObject({ index: 2, second: null });
   });
 
   it("bad input: exit 2 with one line saying what to do", async () => {
-    expectOneLineError(await cli("run", "no-such-scenario"), /^netsplit run: unknown scenario "no-such-scenario": known are three-servers, netsplit-heal, .*or give the path of a \.json scenario file\)$/m);
+    expectOneLineError(
+      await cli("run", "no-such-scenario"),
+      /^netsplit run: unknown scenario "no-such-scenario": known are three-servers, netsplit-heal, .*or give the path of a \.json scenario file\)$/m,
+    );
     expectOneLineError(await cli("run"), /name a scenario \(three-servers, /);
-    expectOneLineError(await cli("run", "three-servers", "--bogus"), /^netsplit run: unknown option --bogus \(`netsplit run --help` lists the options\)$/m);
-    expectOneLineError(await cli("run", "three-servers", "--room-version", "99"), /--room-version: unknown room version "99"/);
+    expectOneLineError(
+      await cli("run", "three-servers", "--bogus"),
+      /^netsplit run: unknown option --bogus \(`netsplit run --help` lists the options\)$/m,
+    );
+    expectOneLineError(
+      await cli("run", "three-servers", "--room-version", "99"),
+      /--room-version: unknown room version "99"/,
+    );
     const dir = tempDir();
     const bad = join(dir, "bad.json");
-    writeFileSync(bad, JSON.stringify({ name: "x", description: "", servers: [{ name: "hs1" }], users: [], timeline: [{ at: 0, do: "partition", partition: { shape: "square" } }] }));
-    expectOneLineError(await cli("run", bad), new RegExp(`^netsplit run: ${bad}: \\$\\.timeline\\[0\\]\\.partition\\.shape: "square" is not a known partition shape`));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        name: "x",
+        description: "",
+        servers: [{ name: "hs1" }],
+        users: [],
+        timeline: [{ at: 0, do: "partition", partition: { shape: "square" } }],
+      }),
+    );
+    expectOneLineError(
+      await cli("run", bad),
+      new RegExp(
+        `^netsplit run: ${bad}: \\$\\.timeline\\[0\\]\\.partition\\.shape: "square" is not a known partition shape`,
+      ),
+    );
     writeFileSync(bad, "{ not json");
     expectOneLineError(await cli("run", bad), /not valid JSON/);
     expectOneLineError(await cli("run", join(dir, "missing.json")), /cannot read .*missing\.json: ENOENT/);
     // Found before the run, not after it (the report would be lost).
-    expectOneLineError(await cli("run", "three-servers", "--trace", join(dir, "no-dir", "t.jsonl")), /--trace .*t\.jsonl: the directory .*no-dir does not exist/);
+    expectOneLineError(
+      await cli("run", "three-servers", "--trace", join(dir, "no-dir", "t.jsonl")),
+      /--trace .*t\.jsonl: the directory .*no-dir does not exist/,
+    );
     expect(existsSync(join(dir, "no-dir"))).toBe(false);
   });
 
@@ -106,7 +153,9 @@ describe("netsplit list and --help", () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(SCENARIOS.length);
-    expect(lines[0]).toMatch(/^three-servers +Matrix's introductory picture: three homeservers \(hs1, hs2, hs3\), one user on each, and one public room they all join\.$/);
+    expect(lines[0]).toMatch(
+      /^three-servers +Matrix's introductory picture: three homeservers \(hs1, hs2, hs3\), one user on each, and one public room they all join\.$/,
+    );
     const json = JSON.parse((await cli("list", "--json")).stdout);
     expect(json.map((s: { name: string }) => s.name)).toEqual(SCENARIOS.map((s) => s.name));
     expect(json[0]).toHaveProperty("summary");
@@ -114,7 +163,9 @@ describe("netsplit list and --help", () => {
   });
 
   it("firstSentence stops at a sentence's end, not at every full stop", () => {
-    expect(firstSentence("Five servers share a public room. At 5 s the network splits.")).toBe("Five servers share a public room.");
+    expect(firstSentence("Five servers share a public room. At 5 s the network splits.")).toBe(
+      "Five servers share a public room.",
+    );
     expect(firstSentence("Version 1.2 is here, e.g. now. Then more.")).toBe("Version 1.2 is here, e.g. now.");
     expect(firstSentence("No full stop")).toBe("No full stop");
   });
@@ -127,7 +178,10 @@ describe("netsplit list and --help", () => {
       expect((await cli("help", command)).stdout).toBe(r.stdout);
     }
     expect((await cli("--help")).stdout).toContain("difftest  compare another resolver");
-    expectOneLineError(await cli("frobnicate"), /^netsplit: unknown command "frobnicate": the commands are list, run, sweep, merge, check, difftest, resolve/);
+    expectOneLineError(
+      await cli("frobnicate"),
+      /^netsplit: unknown command "frobnicate": the commands are list, run, sweep, merge, check, difftest, resolve/,
+    );
     expect((await cli()).status).toBe(2);
     expect((await cli("--version")).stdout).toMatch(/^netsplit \d+\.\d+\.\d+\n$/);
   });

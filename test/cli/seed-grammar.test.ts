@@ -25,9 +25,12 @@ describe("the seed grammar", () => {
       }),
       { seed: 13_003, numRuns: 2_000 },
     );
-    fc.assert(fc.property(fc.maxSafeNat(), (n) => {
+    fc.assert(
+      fc.property(fc.maxSafeNat(), (n) => {
         expect(parseSeedText(String(n))).toBe(n);
-      }), { seed: 13_004, numRuns: 500 });
+      }),
+      { seed: 13_004, numRuns: 500 },
+    );
   });
 
   for (const text of refused) {

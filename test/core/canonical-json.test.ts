@@ -11,7 +11,7 @@ describe("canonicalJson", () => {
   });
 
   it("escapes only what the grammar asks, with lower-case hex", () => {
-    expect(canonicalJson("\u0000\u001f\b\t\n\f\r\"\\/\u007f\u2028")).toBe(
+    expect(canonicalJson('\u0000\u001f\b\t\n\f\r"\\/\u007f\u2028')).toBe(
       '"\\u0000\\u001f\\b\\t\\n\\f\\r\\"\\\\/\u007f\u2028"',
     );
   });
@@ -22,17 +22,19 @@ describe("canonicalJson", () => {
     );
   });
 
-  it.each([
-    [{ a: 1.5 }, "$.a", "not an integer"],
-    [{ a: [1, 2 ** 53] }, "$.a[1]", "outside the range"],
-    [{ a: { "b c": NaN } }, '$.a["b c"]', "not an integer"],
-    [{ s: "x\uD800" }, "$.s", "lone UTF-16 surrogate"],
-    [{ d: new Date(0) }, "$.d", "Date is not a plain object"],
-    [{ m: new Map() }, "$.m", "Map is not a plain object"],
-    [{ f: () => 1 }, "$.f", "function is not a JSON value"],
-    [{ b: 1n }, "$.b", "bigint is not a JSON value"],
-    [[undefined], "$[0]", "undefined in an array"],
-  ].map(([i, p, m]) => [p, i, m] as [string, unknown, string]))("rejects bad input at %s", (path, input, problem) => {
+  it.each(
+    [
+      [{ a: 1.5 }, "$.a", "not an integer"],
+      [{ a: [1, 2 ** 53] }, "$.a[1]", "outside the range"],
+      [{ a: { "b c": NaN } }, '$.a["b c"]', "not an integer"],
+      [{ s: "x\uD800" }, "$.s", "lone UTF-16 surrogate"],
+      [{ d: new Date(0) }, "$.d", "Date is not a plain object"],
+      [{ m: new Map() }, "$.m", "Map is not a plain object"],
+      [{ f: () => 1 }, "$.f", "function is not a JSON value"],
+      [{ b: 1n }, "$.b", "bigint is not a JSON value"],
+      [[undefined], "$[0]", "undefined in an array"],
+    ].map(([i, p, m]) => [p, i, m] as [string, unknown, string]),
+  )("rejects bad input at %s", (path, input, problem) => {
     let error: unknown;
     try {
       canonicalJson(input);

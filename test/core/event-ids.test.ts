@@ -36,18 +36,31 @@ describe.each(BACKENDS.map((b) => [b.name, b] as const))("with %s", (_name, back
   });
 
   it("event ids: standard base64 in v3, URL-safe from v4", () => {
-    expect(computeEventId(message(2), parseRoomVersion("3"), backend)).toBe("$FZ2eNFSXJIQc16bVM6/fX6JrmqsqKPxdkoJO4bf21HU");
+    expect(computeEventId(message(2), parseRoomVersion("3"), backend)).toBe(
+      "$FZ2eNFSXJIQc16bVM6/fX6JrmqsqKPxdkoJO4bf21HU",
+    );
     for (const v of ["4", "10", "11", "12"]) {
-      expect(computeEventId(message(2), parseRoomVersion(v), backend)).toBe("$FZ2eNFSXJIQc16bVM6_fX6JrmqsqKPxdkoJO4bf21HU");
+      expect(computeEventId(message(2), parseRoomVersion(v), backend)).toBe(
+        "$FZ2eNFSXJIQc16bVM6_fX6JrmqsqKPxdkoJO4bf21HU",
+      );
     }
-    expect(computeReferenceHash(message(2), parseRoomVersion("11"), backend)).toBe("FZ2eNFSXJIQc16bVM6/fX6JrmqsqKPxdkoJO4bf21HU");
+    expect(computeReferenceHash(message(2), parseRoomVersion("11"), backend)).toBe(
+      "FZ2eNFSXJIQc16bVM6/fX6JrmqsqKPxdkoJO4bf21HU",
+    );
   });
 
   it("v12 room id is ! + the create event's reference hash", () => {
     const create: Pdu = {
-      sender: "@alice:hs1", origin_server_ts: 1700000000000, type: "m.room.create", state_key: "",
+      sender: "@alice:hs1",
+      origin_server_ts: 1700000000000,
+      type: "m.room.create",
+      state_key: "",
       content: { room_version: "12", additional_creators: ["@bob:hs2"], "m.federate": true },
-      prev_events: [], auth_events: [], depth: 1, hashes: { sha256: "x" }, signatures: {},
+      prev_events: [],
+      auth_events: [],
+      depth: 1,
+      hashes: { sha256: "x" },
+      signatures: {},
     };
     expect(computeRoomId(create, parseRoomVersion("12"), backend)).toBe("!StFB7YMK0chyb5n_Nld_g1XmDjEDv93T6SPtfqrTQpU");
     expect(computeRoomId(create, undefined, backend)).toBe("!StFB7YMK0chyb5n_Nld_g1XmDjEDv93T6SPtfqrTQpU");
@@ -75,8 +88,15 @@ describe("buildEvent", () => {
 
   it("builds a v12 create event without room_id and derives the room id from it", () => {
     const built = buildEvent({
-      roomVersion: parseRoomVersion("12"), sender: "@alice:hs1", type: "m.room.create", stateKey: "",
-      content: { room_version: "12" }, prevEvents: [], authEvents: [], originServerTs: 1000, key,
+      roomVersion: parseRoomVersion("12"),
+      sender: "@alice:hs1",
+      type: "m.room.create",
+      stateKey: "",
+      content: { room_version: "12" },
+      prevEvents: [],
+      authEvents: [],
+      originServerTs: 1000,
+      key,
     });
     expect(built.pdu.room_id).toBeUndefined();
     expect(built.pdu.depth).toBe(1);
@@ -87,18 +107,39 @@ describe("buildEvent", () => {
 
   it("fills depth from the prev events and caps it at the version's maximum", () => {
     const base = {
-      roomVersion: parseRoomVersion("11"), roomId: "!r:hs1", sender: "@alice:hs1", type: "m.room.message",
-      content: { body: "x" }, authEvents: ["$a"], originServerTs: 1000, key,
+      roomVersion: parseRoomVersion("11"),
+      roomId: "!r:hs1",
+      sender: "@alice:hs1",
+      type: "m.room.message",
+      content: { body: "x" },
+      authEvents: ["$a"],
+      originServerTs: 1000,
+      key,
     };
-    expect(buildEvent({ ...base, prevEvents: [{ eventId: "$p" as never, depth: 4 }, { eventId: "$q" as never, depth: 9 }] }).pdu.depth).toBe(10);
+    expect(
+      buildEvent({
+        ...base,
+        prevEvents: [
+          { eventId: "$p" as never, depth: 4 },
+          { eventId: "$q" as never, depth: 9 },
+        ],
+      }).pdu.depth,
+    ).toBe(10);
     const max = parseRoomVersion("11").depthMax;
     expect(buildEvent({ ...base, prevEvents: [{ eventId: "$p" as never, depth: max }] }).pdu.depth).toBe(max);
   });
 
   it("puts redacts at the top level before v11 and in content from v11", () => {
     const base = {
-      roomId: "!r:hs1", sender: "@alice:hs1", type: "m.room.redaction", content: {},
-      prevEvents: [], authEvents: [], originServerTs: 1, key, redacts: "$target",
+      roomId: "!r:hs1",
+      sender: "@alice:hs1",
+      type: "m.room.redaction",
+      content: {},
+      prevEvents: [],
+      authEvents: [],
+      originServerTs: 1,
+      key,
+      redacts: "$target",
     };
     const v10 = buildEvent({ ...base, roomVersion: parseRoomVersion("10") }).pdu;
     const v11 = buildEvent({ ...base, roomVersion: parseRoomVersion("11") }).pdu;
@@ -108,8 +149,15 @@ describe("buildEvent", () => {
 
   it("gives v1-v2 events a deterministic $local:server id and pair references", () => {
     const input = {
-      roomVersion: parseRoomVersion("1"), roomId: "!r:hs1", sender: "@alice:hs1", type: "m.room.message", content: { body: "x" },
-      prevEvents: [{ eventId: "$p:hs1" as never, depth: 1 }], authEvents: ["$c:hs1"], originServerTs: 1, key,
+      roomVersion: parseRoomVersion("1"),
+      roomId: "!r:hs1",
+      sender: "@alice:hs1",
+      type: "m.room.message",
+      content: { body: "x" },
+      prevEvents: [{ eventId: "$p:hs1" as never, depth: 1 }],
+      authEvents: ["$c:hs1"],
+      originServerTs: 1,
+      key,
     };
     const a = buildEvent(input);
     expect(a.eventId).toMatch(/^\$[A-Za-z0-9_-]{18}:hs1$/);
@@ -120,7 +168,16 @@ describe("buildEvent", () => {
   });
 
   it("refuses a sender from another server, and a missing room id", () => {
-    const base = { roomVersion: parseRoomVersion("11"), sender: "@bob:hs2", type: "m.room.message", content: {}, prevEvents: [], authEvents: [], originServerTs: 1, key };
+    const base = {
+      roomVersion: parseRoomVersion("11"),
+      sender: "@bob:hs2",
+      type: "m.room.message",
+      content: {},
+      prevEvents: [],
+      authEvents: [],
+      originServerTs: 1,
+      key,
+    };
     expect(() => buildEvent({ ...base, roomId: "!r:hs1" })).toThrow(/does not belong/);
     expect(() => buildEvent({ ...base, sender: "@alice:hs1" })).toThrow(/roomId is required/);
   });

@@ -11,10 +11,15 @@ import {
 } from "../../core/index.ts";
 
 describe("identifier grammar", () => {
-  it.each(["example.org", "example.org:8448", "1.2.3.4", "1.2.3.4:1234", "[1234:5678::abcd]", "[::1]:8448", "localhost"])(
-    "accepts server name %s",
-    (name) => expect(parseServerName(name)).toBe(name),
-  );
+  it.each([
+    "example.org",
+    "example.org:8448",
+    "1.2.3.4",
+    "1.2.3.4:1234",
+    "[1234:5678::abcd]",
+    "[::1]:8448",
+    "localhost",
+  ])("accepts server name %s", (name) => expect(parseServerName(name)).toBe(name));
 
   it.each(["", "exa mple.org", "example.org:", "example.org:99999", "ex_ample.org", "[::1"])(
     "rejects server name %j",

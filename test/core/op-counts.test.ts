@@ -9,7 +9,22 @@ it("counts operations only while a counter is installed", () => {
   let encoded: string;
   try {
     encoded = canonicalJson({ b: [1, { c: true }], a: "x" });
-    checkAuth({ type: "m.room.message", sender: "@a:hs", content: {}, prev_events: [], auth_events: [], depth: 1, hashes: {}, signatures: {}, origin_server_ts: 0, room_id: "!r:hs" }, [], ROOM_VERSIONS["10"]);
+    checkAuth(
+      {
+        type: "m.room.message",
+        sender: "@a:hs",
+        content: {},
+        prev_events: [],
+        auth_events: [],
+        depth: 1,
+        hashes: {},
+        signatures: {},
+        origin_server_ts: 0,
+        room_id: "!r:hs",
+      },
+      [],
+      ROOM_VERSIONS["10"],
+    );
   } finally {
     expect(installOpCounter(undefined)).toBe(counts);
   }

@@ -5,9 +5,20 @@ import { defineRoomVersion, parseRoomVersion, ROOM_VERSIONS, UnknownRoomVersionE
 // matrix-org/matrix-spec content/rooms/v1.md … v12.md.
 describe("room version table", () => {
   it("has versions 1 to 12, all stable", () => {
-    expect(Object.keys(ROOM_VERSIONS).sort((a, b) => Number(a) - Number(b))).toEqual(
-      ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"],
-    );
+    expect(Object.keys(ROOM_VERSIONS).sort((a, b) => Number(a) - Number(b))).toEqual([
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+      "9",
+      "10",
+      "11",
+      "12",
+    ]);
     for (const v of Object.values(ROOM_VERSIONS)) expect(v.stable).toBe(true);
   });
 
@@ -25,7 +36,8 @@ describe("room version table", () => {
 
   it("state resolution algorithms: v1, then v2; v12's v2.1 is v2 with both MSC4297 changes", () => {
     expect(parseRoomVersion("1").stateRes).toBe("v1");
-    for (const id of ["2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]) expect(parseRoomVersion(id).stateRes).toBe("v2");
+    for (const id of ["2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"])
+      expect(parseRoomVersion(id).stateRes).toBe("v2");
     expectVersions((id) => parseRoomVersion(id).stateResRules.checksStartFromEmptyState, ["12"]);
     expectVersions((id) => parseRoomVersion(id).stateResRules.fullConflictedSetIncludesSubgraph, ["12"]);
   });
@@ -38,7 +50,10 @@ describe("room version table", () => {
     expectVersions((id) => parseRoomVersion(id).auth.restrictedJoinRule, ["8", "9", "10", "11", "12"]);
     expectVersions((id) => parseRoomVersion(id).auth.knockRestrictedJoinRule, ["10", "11", "12"]);
     expectVersions((id) => parseRoomVersion(id).auth.integerPowerLevels, ["10", "11", "12"]);
-    expectVersions((id) => parseRoomVersion(id).auth.createRequiresCreator, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+    expectVersions(
+      (id) => parseRoomVersion(id).auth.createRequiresCreator,
+      ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"],
+    );
     expectVersions((id) => parseRoomVersion(id).auth.privilegedCreators, ["12"]);
     expectVersions((id) => parseRoomVersion(id).auth.roomIdFromCreateEvent, ["12"]);
     expectVersions((id) => parseRoomVersion(id).redactsInContent, ["11", "12"]);
@@ -75,17 +90,31 @@ describe("custom room versions", () => {
   });
 
   it("take either v2.1 change alone, on top of v2", () => {
-    const emptyStart = defineRoomVersion("test.empty-start", parseRoomVersion("11"), { stateResRules: { checksStartFromEmptyState: true } });
-    expect(emptyStart.stateResRules).toEqual({ checksStartFromEmptyState: true, fullConflictedSetIncludesSubgraph: false });
-    const subgraph = defineRoomVersion("test.subgraph", parseRoomVersion("11"), { stateResRules: { fullConflictedSetIncludesSubgraph: true } });
-    expect(subgraph.stateResRules).toEqual({ checksStartFromEmptyState: false, fullConflictedSetIncludesSubgraph: true });
-    expect(() => defineRoomVersion("test.v1-subgraph", parseRoomVersion("1"), { stateResRules: { fullConflictedSetIncludesSubgraph: true } })).toThrow(
-      /apply to state resolution v2, not v1/,
-    );
+    const emptyStart = defineRoomVersion("test.empty-start", parseRoomVersion("11"), {
+      stateResRules: { checksStartFromEmptyState: true },
+    });
+    expect(emptyStart.stateResRules).toEqual({
+      checksStartFromEmptyState: true,
+      fullConflictedSetIncludesSubgraph: false,
+    });
+    const subgraph = defineRoomVersion("test.subgraph", parseRoomVersion("11"), {
+      stateResRules: { fullConflictedSetIncludesSubgraph: true },
+    });
+    expect(subgraph.stateResRules).toEqual({
+      checksStartFromEmptyState: false,
+      fullConflictedSetIncludesSubgraph: true,
+    });
+    expect(() =>
+      defineRoomVersion("test.v1-subgraph", parseRoomVersion("1"), {
+        stateResRules: { fullConflictedSetIncludesSubgraph: true },
+      }),
+    ).toThrow(/apply to state resolution v2, not v1/);
   });
 
   it("are values: no id outside the spec's resolves to one", () => {
-    const v = defineRoomVersion("test.v21-on-v11", parseRoomVersion("11"), { stateResRules: { checksStartFromEmptyState: true } });
+    const v = defineRoomVersion("test.v21-on-v11", parseRoomVersion("11"), {
+      stateResRules: { checksStartFromEmptyState: true },
+    });
     expect(v.id).toBe("test.v21-on-v11");
     expect(() => parseRoomVersion("test.v21-on-v11")).toThrow(UnknownRoomVersionError);
     expect(() => defineRoomVersion("13", parseRoomVersion("11"), {})).toThrow(/reserved/);

@@ -26,7 +26,9 @@ const PRE_V11 = parseRoomVersion("10");
 describe("the vectors themselves", () => {
   // The copy in test/vectors/ is what CI reads; the shared spec notes are the source.
   it("the repository's copy equals ../shared/spec/test-vectors.json wherever that folder is checked out", () => {
-    const shared = existsSync(SHARED_VECTORS_PATH) ? readFileSync(SHARED_VECTORS_PATH, "utf8") : readFileSync(VECTORS_PATH, "utf8");
+    const shared = existsSync(SHARED_VECTORS_PATH)
+      ? readFileSync(SHARED_VECTORS_PATH, "utf8")
+      : readFileSync(VECTORS_PATH, "utf8");
     expect(readFileSync(VECTORS_PATH, "utf8")).toBe(shared);
   });
   it("hold every kind of vector", () => {

@@ -35,38 +35,48 @@ export function shuffleKeys<T>(value: T, order: readonly number[]): T {
 }
 
 const eventTypes = fc.constantFrom(
-  "m.room.message", "m.room.member", "m.room.create", "m.room.join_rules", "m.room.power_levels",
-  "m.room.history_visibility", "m.room.aliases", "m.room.redaction", "m.room.topic", "org.example.custom",
+  "m.room.message",
+  "m.room.member",
+  "m.room.create",
+  "m.room.join_rules",
+  "m.room.power_levels",
+  "m.room.history_visibility",
+  "m.room.aliases",
+  "m.room.redaction",
+  "m.room.topic",
+  "org.example.custom",
 );
 
 /** PDU-shaped objects with arbitrary content, for laws about hashing, redaction and signing. */
-export const pdu: fc.Arbitrary<Pdu> = fc.record({
-  room_id: fc.constant("!room:hs1"),
-  sender: fc.constantFrom("@alice:hs1", "@bob:hs1"),
-  origin_server_ts: fc.integer({ min: 0, max: 2 ** 45 }),
-  type: eventTypes,
-  state_key: fc.option(fc.constantFrom("", "@alice:hs1", "x"), { nil: undefined }),
-  content: fc.record(
-    {
-      membership: fc.constantFrom("join", "leave"),
-      body: unicodeString(),
-      creator: fc.constant("@alice:hs1"),
-      join_rule: fc.constant("public"),
-      allow: fc.constant([]),
-      users: fc.dictionary(fc.constantFrom("@alice:hs1", "@bob:hs1"), fc.integer({ min: 0, max: 100 })),
-      invite: fc.integer({ min: 0, max: 100 }),
-      redacts: fc.constant("$target"),
-      aliases: fc.constant(["#a:hs1"]),
-      history_visibility: fc.constant("shared"),
-      extra: jsonObject,
-    },
-    { requiredKeys: [] },
-  ),
-  prev_events: fc.array(fc.constantFrom("$a", "$b", "$c"), { maxLength: 3 }),
-  auth_events: fc.array(fc.constantFrom("$create", "$pl", "$member"), { maxLength: 3 }),
-  depth: fc.integer({ min: 1, max: 1000 }),
-  hashes: fc.constant({ sha256: "aGFzaA" }),
-  signatures: fc.constant({}),
-  unsigned: fc.option(jsonObject, { nil: undefined }),
-  origin: fc.option(fc.constant("hs1"), { nil: undefined }),
-}).map((p) => JSON.parse(JSON.stringify(p)) as Pdu);
+export const pdu: fc.Arbitrary<Pdu> = fc
+  .record({
+    room_id: fc.constant("!room:hs1"),
+    sender: fc.constantFrom("@alice:hs1", "@bob:hs1"),
+    origin_server_ts: fc.integer({ min: 0, max: 2 ** 45 }),
+    type: eventTypes,
+    state_key: fc.option(fc.constantFrom("", "@alice:hs1", "x"), { nil: undefined }),
+    content: fc.record(
+      {
+        membership: fc.constantFrom("join", "leave"),
+        body: unicodeString(),
+        creator: fc.constant("@alice:hs1"),
+        join_rule: fc.constant("public"),
+        allow: fc.constant([]),
+        users: fc.dictionary(fc.constantFrom("@alice:hs1", "@bob:hs1"), fc.integer({ min: 0, max: 100 })),
+        invite: fc.integer({ min: 0, max: 100 }),
+        redacts: fc.constant("$target"),
+        aliases: fc.constant(["#a:hs1"]),
+        history_visibility: fc.constant("shared"),
+        extra: jsonObject,
+      },
+      { requiredKeys: [] },
+    ),
+    prev_events: fc.array(fc.constantFrom("$a", "$b", "$c"), { maxLength: 3 }),
+    auth_events: fc.array(fc.constantFrom("$create", "$pl", "$member"), { maxLength: 3 }),
+    depth: fc.integer({ min: 1, max: 1000 }),
+    hashes: fc.constant({ sha256: "aGFzaA" }),
+    signatures: fc.constant({}),
+    unsigned: fc.option(jsonObject, { nil: undefined }),
+    origin: fc.option(fc.constant("hs1"), { nil: undefined }),
+  })
+  .map((p) => JSON.parse(JSON.stringify(p)) as Pdu);

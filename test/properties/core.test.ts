@@ -75,7 +75,9 @@ describe("redaction", () => {
         expect(Object.keys(once).sort()).toEqual([...new Set([...expectedTop, "content"])].sort());
         const allowedContent = redactionContentKeys(event.type, rules);
         const expectedContent =
-          allowedContent === "*" ? Object.keys(event.content) : Object.keys(event.content).filter((k) => allowedContent.includes(k));
+          allowedContent === "*"
+            ? Object.keys(event.content)
+            : Object.keys(event.content).filter((k) => allowedContent.includes(k));
         expect(Object.keys(once.content).sort()).toEqual(expectedContent.sort());
       }),
       { seed: SEED, numRuns: 400 },
@@ -101,7 +103,9 @@ describe("signatures", () => {
         else tampered[field] = `${signed[field]}x`;
         expect(verifyEventSignature(tampered, v, "hs1", "ed25519:1", publicKey)).toBe(false);
         // A change it does not cover: unsigned.
-        expect(verifyEventSignature({ ...signed, unsigned: { age: delta } }, v, "hs1", "ed25519:1", publicKey)).toBe(true);
+        expect(verifyEventSignature({ ...signed, unsigned: { age: delta } }, v, "hs1", "ed25519:1", publicKey)).toBe(
+          true,
+        );
       }),
       { seed: SEED, numRuns: 60 },
     );

@@ -21,16 +21,37 @@ const action = (servers: number): fc.Arbitrary<Action> =>
   fc.oneof(
     { weight: 4, arbitrary: fc.record({ kind: fc.constant("message" as const), server: fc.nat(servers - 1) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant("topic" as const), server: fc.nat(servers - 1) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant("promote" as const), server: fc.nat(servers - 1), target: fc.nat(servers - 1) }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant("partition" as const), cut: fc.subarray([...Array(servers).keys()], { minLength: 1, maxLength: servers - 1 }) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant("promote" as const),
+        server: fc.nat(servers - 1),
+        target: fc.nat(servers - 1),
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant("partition" as const),
+        cut: fc.subarray([...Array(servers).keys()], { minLength: 1, maxLength: servers - 1 }),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("repair" as const) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("crash" as const), server: fc.nat(servers - 1) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant("restart" as const), server: fc.nat(servers - 1) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant("wait" as const), ms: fc.integer({ min: 10, max: 120_000 }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ kind: fc.constant("wait" as const), ms: fc.integer({ min: 10, max: 120_000 }) }),
+    },
   );
 
 const scenario = fc.integer({ min: 3, max: 6 }).chain((servers) =>
-  fc.record({ servers: fc.constant(servers), seed: fc.nat(), roomVersion: fc.constantFrom("10", "11", "12"), actions: fc.array(action(servers), { maxLength: 25 }) }),
+  fc.record({
+    servers: fc.constant(servers),
+    seed: fc.nat(),
+    roomVersion: fc.constantFrom("10", "11", "12"),
+    actions: fc.array(action(servers), { maxLength: 25 }),
+  }),
 );
 
 function runScenario(s: { servers: number; seed: number; roomVersion: string; actions: Action[] }) {
@@ -56,7 +77,10 @@ function runScenario(s: { servers: number; seed: number; roomVersion: string; ac
         if (!crashed.has(a.server)) clients[a.server]!.setPowerLevel(roomId, clients[a.target]!.userId, 50);
         break;
       case "partition":
-        world.sim.partition(a.cut.map((i) => names[i]!), names.filter((_, i) => !a.cut.includes(i)));
+        world.sim.partition(
+          a.cut.map((i) => names[i]!),
+          names.filter((_, i) => !a.cut.includes(i)),
+        );
         break;
       case "repair":
         world.sim.repair();

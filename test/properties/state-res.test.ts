@@ -2,7 +2,14 @@
 // failure prints the seed and the shrunk room parameters to replay it).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { authEventIds, parseRoomVersion, resolveState, stateMapToObject, type EventId, type StateMap } from "../../core/index.ts";
+import {
+  authEventIds,
+  parseRoomVersion,
+  resolveState,
+  stateMapToObject,
+  type EventId,
+  type StateMap,
+} from "../../core/index.ts";
 import { generateForkedRoom, mulberry32 } from "../../scenarios/generators/forked-room.ts";
 
 const SEED = 4297;
@@ -16,7 +23,14 @@ const roomParams = fc.record({
   eventsPerBranch: fc.integer({ min: 1, max: 40 }),
 });
 
-type RoomParams = { roomVersion: string; seed: number; users: number; historyEvents: number; branches: number; eventsPerBranch: number };
+type RoomParams = {
+  roomVersion: string;
+  seed: number;
+  users: number;
+  historyEvents: number;
+  branches: number;
+  eventsPerBranch: number;
+};
 
 function room(p: RoomParams) {
   return generateForkedRoom({ ...p, roomVersion: parseRoomVersion(p.roomVersion), random: mulberry32(p.seed) });
@@ -30,8 +44,13 @@ describe("state resolution laws", () => {
       fc.property(roomParams, fc.nat(), (p, shuffleSeed) => {
         const r = room(p);
         const rnd = mulberry32(shuffleSeed);
-        const shuffled = [...r.stateSets].map((s) => ({ s, k: rnd() })).sort((a, b) => a.k - b.k).map((x) => x.s);
-        expect(show(resolveState(parseRoomVersion(p.roomVersion), shuffled, r.fetch))).toBe(show(resolveState(parseRoomVersion(p.roomVersion), r.stateSets, r.fetch)));
+        const shuffled = [...r.stateSets]
+          .map((s) => ({ s, k: rnd() }))
+          .sort((a, b) => a.k - b.k)
+          .map((x) => x.s);
+        expect(show(resolveState(parseRoomVersion(p.roomVersion), shuffled, r.fetch))).toBe(
+          show(resolveState(parseRoomVersion(p.roomVersion), r.stateSets, r.fetch)),
+        );
       }),
       { seed: SEED, numRuns: 60 },
     );
@@ -74,7 +93,9 @@ describe("state resolution laws", () => {
   it("is deterministic", () => {
     fc.assert(
       fc.property(roomParams, (p) => {
-        expect(show(resolveState(parseRoomVersion(p.roomVersion), room(p).stateSets, room(p).fetch))).toBe(show(resolveState(parseRoomVersion(p.roomVersion), room(p).stateSets, room(p).fetch)));
+        expect(show(resolveState(parseRoomVersion(p.roomVersion), room(p).stateSets, room(p).fetch))).toBe(
+          show(resolveState(parseRoomVersion(p.roomVersion), room(p).stateSets, room(p).fetch)),
+        );
       }),
       { seed: SEED, numRuns: 30 },
     );

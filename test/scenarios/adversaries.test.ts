@@ -32,26 +32,36 @@ function failures(s: Scenario, seed = 1) {
 
 describe("adversaries", () => {
   it("forge-signature: the twin claiming Alice is dropped by the honest servers (no signature from hs1)", () => {
-    const s = withAdversary({ kind: "forge-signature", impersonate: "@alice:hs1" }, [{ at: 2_000, do: "message", user: "@mallory:hs3", room: "room", body: "pay me" }], [
-      { check: "timeline", room: "room", user: "@bob:hs2", includes: ["pay me"], excludes: ["[forged]"] },
-      { check: "timeline", room: "room", user: "@alice:hs1", excludes: ["[forged]"] },
-    ]);
+    const s = withAdversary(
+      { kind: "forge-signature", impersonate: "@alice:hs1" },
+      [{ at: 2_000, do: "message", user: "@mallory:hs3", room: "room", body: "pay me" }],
+      [
+        { check: "timeline", room: "room", user: "@bob:hs2", includes: ["pay me"], excludes: ["[forged]"] },
+        { check: "timeline", room: "room", user: "@alice:hs1", excludes: ["[forged]"] },
+      ],
+    );
     const { report, failed } = failures(s);
     expect(failed).toEqual([]);
     const run = new ScenarioRun(s, { seed: 1, crypto: nodeCrypto });
     run.runToEnd();
-    const drops = run.world.trace.all().filter((r) => r.kind === "pdu.dropped" && r.reason.includes("no valid signature from hs1"));
+    const drops = run.world.trace
+      .all()
+      .filter((r) => r.kind === "pdu.dropped" && r.reason.includes("no valid signature from hs1"));
     expect(drops.map((r) => (r as { server: string }).server).sort()).toEqual(["hs1", "hs2"]);
     expect(report.pdus.rejected).toBe(0);
   });
 
   it("bad-hash: honest servers keep only the redacted message; nobody sees the tampered body", () => {
-    const s = withAdversary({ kind: "bad-hash" }, [{ at: 2_000, do: "message", user: "@mallory:hs3", room: "room", body: "hello", label: "m" }], [
-      { check: "timeline", room: "room", user: "@bob:hs2", excludes: ["[tampered]", "hello"] },
-      { check: "timeline", room: "room", user: "@alice:hs1", excludes: ["[tampered]", "hello"] },
-      { check: "timeline", room: "room", user: "@mallory:hs3", includes: ["hello"] },
-      { check: "event", event: "m", status: "accepted", servers: ["hs1", "hs2"] },
-    ]);
+    const s = withAdversary(
+      { kind: "bad-hash" },
+      [{ at: 2_000, do: "message", user: "@mallory:hs3", room: "room", body: "hello", label: "m" }],
+      [
+        { check: "timeline", room: "room", user: "@bob:hs2", excludes: ["[tampered]", "hello"] },
+        { check: "timeline", room: "room", user: "@alice:hs1", excludes: ["[tampered]", "hello"] },
+        { check: "timeline", room: "room", user: "@mallory:hs3", includes: ["hello"] },
+        { check: "event", event: "m", status: "accepted", servers: ["hs1", "hs2"] },
+      ],
+    );
     const { failed } = failures(s);
     expect(failed).toEqual([]);
     const run = new ScenarioRun(s, { seed: 1, crypto: nodeCrypto });
@@ -76,19 +86,36 @@ describe("adversaries", () => {
     expect(failed).toEqual([]);
     const run = new ScenarioRun(s, { seed: 1, crypto: nodeCrypto });
     run.runToEnd();
-    const pushedToHs2 = run.world.trace.all().some((r) => r.kind === "fed.txn.sent" && r.server === "hs3" && r.destination === "hs2" && r.pdus.includes(run.events.get("hidden")!));
+    const pushedToHs2 = run.world.trace
+      .all()
+      .some(
+        (r) =>
+          r.kind === "fed.txn.sent" &&
+          r.server === "hs3" &&
+          r.destination === "hs2" &&
+          r.pdus.includes(run.events.get("hidden")!),
+      );
     expect(pushedToHs2).toBe(false);
-    const fetched = run.world.trace.all().some((r) => r.kind === "rpc.request" && r.from === "hs2" && r.path.includes("get_missing_events"));
+    const fetched = run.world.trace
+      .all()
+      .some((r) => r.kind === "rpc.request" && r.from === "hs2" && r.path.includes("get_missing_events"));
     expect(fetched).toBe(true);
   });
 
   it("clock-ahead: its events carry timestamps an hour ahead", () => {
-    const s = withAdversary({ kind: "clock-ahead", offsetMs: 3_600_000 }, [{ at: 2_000, do: "message", user: "@mallory:hs3", room: "room", body: "from the future", label: "f" }], []);
+    const s = withAdversary(
+      { kind: "clock-ahead", offsetMs: 3_600_000 },
+      [{ at: 2_000, do: "message", user: "@mallory:hs3", room: "room", body: "from the future", label: "f" }],
+      [],
+    );
     const run = new ScenarioRun(s, { seed: 1, crypto: nodeCrypto });
     const report = run.runToEnd();
     expect(report.passed).toBe(true);
     const pdu = run.world.server("hs1").room(run.rooms.get("room")!)!.get(run.events.get("f")!)!.pdu;
-    const alicePdu = run.world.server("hs1").room(run.rooms.get("room")!)!.get(run.world.server("hs1").room(run.rooms.get("room")!)!.createId!)!.pdu;
+    const alicePdu = run.world
+      .server("hs1")
+      .room(run.rooms.get("room")!)!
+      .get(run.world.server("hs1").room(run.rooms.get("room")!)!.createId!)!.pdu;
     expect(pdu.origin_server_ts - alicePdu.origin_server_ts).toBeGreaterThanOrEqual(3_600_000);
     // A clock that runs ahead is not a protocol violation: hs3 still counts as honest.
     expect(run.honest).toEqual(["hs1", "hs2", "hs3"]);

@@ -43,20 +43,45 @@ describe("bridge", () => {
     const run = new ScenarioRun(bridge, { seed: 1, crypto: nodeCrypto });
     run.runToEnd();
     const trace = run.world.trace.all();
-    expect(trace.find((r) => r.kind === "as.registered")).toMatchObject({ server: "hs1", service: "chat-bridge", url: "chat-bridge", sender: "@_chat_bot:hs1" });
-    expect(trace.some((r) => r.kind === "rpc.request" && r.from === "hs1" && r.to === "chat-bridge" && r.path.startsWith("/_matrix/app/v1/transactions/"))).toBe(true);
+    expect(trace.find((r) => r.kind === "as.registered")).toMatchObject({
+      server: "hs1",
+      service: "chat-bridge",
+      url: "chat-bridge",
+      sender: "@_chat_bot:hs1",
+    });
+    expect(
+      trace.some(
+        (r) =>
+          r.kind === "rpc.request" &&
+          r.from === "hs1" &&
+          r.to === "chat-bridge" &&
+          r.path.startsWith("/_matrix/app/v1/transactions/"),
+      ),
+    ).toBe(true);
     // Every transaction was acknowledged in the end, some after retries (the bridge's own outage).
-    const ids = (kind: string) => [...new Set(trace.flatMap((r) => (r.kind === kind && "txnId" in r ? [r.txnId] : [])))].sort();
+    const ids = (kind: string) =>
+      [...new Set(trace.flatMap((r) => (r.kind === kind && "txnId" in r ? [r.txnId] : [])))].sort();
     expect(ids("as.txn.ok")).toEqual(ids("as.txn.sent"));
     expect(trace.some((r) => r.kind === "as.txn.sent" && r.attempt > 1)).toBe(true);
     // Ghosts are the service's users: their actions are as.action records.
-    expect(trace.some((r) => r.kind === "as.action" && r.user === "@_chat_dave:hs1" && r.action === "sendMessage")).toBe(true);
+    expect(
+      trace.some((r) => r.kind === "as.action" && r.user === "@_chat_dave:hs1" && r.action === "sendMessage"),
+    ).toBe(true);
   });
 
   it("its checks fail when the split never heals: what crossed nothing never arrived", () => {
-    const unhealed: Scenario = { ...bridge, heal: false, timeline: bridge.timeline.filter((a) => a.do !== "repair"), convergenceBudgetMs: 30 * 60_000 };
+    const unhealed: Scenario = {
+      ...bridge,
+      heal: false,
+      timeline: bridge.timeline.filter((a) => a.do !== "repair"),
+      convergenceBudgetMs: 30 * 60_000,
+    };
     const failed = failures(unhealed, 1);
-    expect(failed).toEqual(expect.arrayContaining(["every Matrix message reached the platform exactly once, from its sender's puppet, in its sender's order"]));
+    expect(failed).toEqual(
+      expect.arrayContaining([
+        "every Matrix message reached the platform exactly once, from its sender's puppet, in its sender's order",
+      ]),
+    );
     expect(failed.some((n) => n.startsWith("@alice:hs2's timeline"))).toBe(true);
   });
 });
@@ -65,7 +90,9 @@ describe("moderation", () => {
   it("its checks fail when the service has no power to redact and ban", () => {
     const powerless: Scenario = {
       ...moderation,
-      timeline: moderation.timeline.map((a) => (a.do === "createRoom" && a.room === "lobby" ? { ...a, powerLevels: { users: { "@alice:hs1": 100 } } } : a)),
+      timeline: moderation.timeline.map((a) =>
+        a.do === "createRoom" && a.room === "lobby" ? { ...a, powerLevels: { users: { "@alice:hs1": 100 } } } : a,
+      ),
     };
     const failed = failures(powerless, 1);
     expect(failed).toEqual(expect.arrayContaining(["event spam is redacted", "@spammer:hs2 in lobby is ban"]));
@@ -74,7 +101,12 @@ describe("moderation", () => {
 
 describe("feed-bot", () => {
   it("its checks fail when a reader's server stays cut off", () => {
-    const cut: Scenario = { ...feedBot, heal: false, timeline: feedBot.timeline.filter((a) => a.do !== "repair"), convergenceBudgetMs: 30 * 60_000 };
+    const cut: Scenario = {
+      ...feedBot,
+      heal: false,
+      timeline: feedBot.timeline.filter((a) => a.do !== "repair"),
+      convergenceBudgetMs: 30 * 60_000,
+    };
     expect(failures(cut, 1).some((n) => n.startsWith("@bob:hs3's timeline"))).toBe(true);
   });
 });

@@ -31,11 +31,16 @@ describe("a run whose network goes quiet before the servers agree", () => {
     expect(report.stalled).toBe(true);
     const failed = report.checks.filter((c) => !c.ok).map((c) => c.name);
     expect(failed).toEqual(["liveness: converged within 2.0 h after the heal"]);
-    expect(report.checks[0]!.problems[0]).toMatch(/^stalled: the network is quiet but servers hold different forward extremities/);
+    expect(report.checks[0]!.problems[0]).toMatch(
+      /^stalled: the network is quiet but servers hold different forward extremities/,
+    );
   });
 
   it("converges once everyone speaks again: each new event cites what its server holds", () => {
-    const report = runScenario(crowdedJoins(users.map((user) => ({ at: 10_000, do: "message" as const, user, room: "room", body: "hello" }))), { seed: 1, crypto: nodeCrypto });
+    const report = runScenario(
+      crowdedJoins(users.map((user) => ({ at: 10_000, do: "message" as const, user, room: "room", body: "hello" }))),
+      { seed: 1, crypto: nodeCrypto },
+    );
     expect(report.outcome).toBe("converged");
     expect(report.stalled).toBe(false);
   });

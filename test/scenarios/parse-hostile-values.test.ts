@@ -39,7 +39,10 @@ function refusal(source: string): ScenarioError {
   throw new Error("parseScenario accepted it");
 }
 
-const setState = (content: unknown): Edit => (s) => void s.timeline.push({ at: 300, do: "setState", user: "@alice:hs1", room: "room", type: "org.example", content });
+const setState =
+  (content: unknown): Edit =>
+  (s) =>
+    void s.timeline.push({ at: 300, do: "setState", user: "@alice:hs1", room: "room", type: "org.example", content });
 
 let deep = "0";
 for (let i = 0; i < 10_000; i++) deep = `{"a":${deep}}`;
@@ -47,22 +50,103 @@ for (let i = 0; i < 10_000; i++) deep = `{"a":${deep}}`;
 const cases: Array<[string, string, string, RegExp]> = [
   ["a float in content", text(setState({ n: "@RAW@" }), "1.5"), "$.timeline[3].content.n", /integers within/],
   ["2^53 in content", text(setState({ n: "@RAW@" }), "9007199254740992"), "$.timeline[3].content.n", /integers within/],
-  ["-(2^53) deep in an array", text(setState({ list: [1, "@RAW@"] }), "-9007199254740992"), "$.timeline[3].content.list[1]", /integers within/],
-  ["a lone surrogate in content", text(setState({ s: "@RAW@" }), '"\\ud800"'), "$.timeline[3].content.s", /lone surrogate/],
-  ["a lone surrogate in a content key", text(setState({ "@KEY@": 1 })).replace('"@KEY@"', '"\\udc00"'), '$.timeline[3].content["\\udc00"]', /lone surrogate/],
-  ["a lone surrogate in a message body", text((s) => void (s.timeline[2]!.body = "@RAW@"), '"a\\udfffb"'), "$.timeline[2].body", /lone surrogate/],
+  [
+    "-(2^53) deep in an array",
+    text(setState({ list: [1, "@RAW@"] }), "-9007199254740992"),
+    "$.timeline[3].content.list[1]",
+    /integers within/,
+  ],
+  [
+    "a lone surrogate in content",
+    text(setState({ s: "@RAW@" }), '"\\ud800"'),
+    "$.timeline[3].content.s",
+    /lone surrogate/,
+  ],
+  [
+    "a lone surrogate in a content key",
+    text(setState({ "@KEY@": 1 })).replace('"@KEY@"', '"\\udc00"'),
+    '$.timeline[3].content["\\udc00"]',
+    /lone surrogate/,
+  ],
+  [
+    "a lone surrogate in a message body",
+    text((s) => void (s.timeline[2]!.body = "@RAW@"), '"a\\udfffb"'),
+    "$.timeline[2].body",
+    /lone surrogate/,
+  ],
   ["content nested 10,000 deep", text(setState("@RAW@"), deep), "$.timeline[3].content", /nested deeper than 100/],
-  ["a fractional time (found by the fuzzer: the trace has no floats)", text((s) => void (s.timeline[0]!.at = "@RAW@"), "1.5"), "$.timeline[0].at", /must be an integer/],
-  ["a time of 1e300", text((s) => void (s.timeline[2]!.at = "@RAW@"), "1e300"), "$.timeline[2].at", /at most 1000000000000/],
+  [
+    "a fractional time (found by the fuzzer: the trace has no floats)",
+    text((s) => void (s.timeline[0]!.at = "@RAW@"), "1.5"),
+    "$.timeline[0].at",
+    /must be an integer/,
+  ],
+  [
+    "a time of 1e300",
+    text((s) => void (s.timeline[2]!.at = "@RAW@"), "1e300"),
+    "$.timeline[2].at",
+    /at most 1000000000000/,
+  ],
   ["chaosMs of 1e300", text((s) => void (s.chaosMs = "@RAW@"), "1e300"), "$.chaosMs", /at most/],
-  ["a skew of 1e300", text((s) => void (s.servers[0]!.skew = { offsetMs: "@RAW@" }), "1e300"), "$.servers[0].skew.offsetMs", /at most/],
-  ["a skew of -1e300", text((s) => void (s.servers[0]!.skew = { offsetMs: "@RAW@" }), "-1e300"), "$.servers[0].skew.offsetMs", /at least/],
-  ["a drift of 1e300", text((s) => void (s.servers[0]!.skew = { driftPpm: "@RAW@" }), "1e300"), "$.servers[0].skew.driftPpm", /at most 1000000/],
-  ["a latency of 1e300", text((s) => void (s.network = [{ config: { latencyMsMean: "@RAW@" } }]), "1e300"), "$.network[0].config.latencyMsMean", /at most/],
-  ["a clock-ahead adversary of 1e300", text((s) => void (s.servers[1]!.adversary = { kind: "clock-ahead", offsetMs: "@RAW@" }), "1e300"), "$.servers[1].adversary.offsetMs", /at most/],
-  ["a power level of 2^53", text((s) => void s.timeline.push({ at: 300, do: "powerLevel", user: "@alice:hs1", room: "room", target: "@bob:hs2", level: "@RAW@" }), "9007199254740993"), "$.timeline[3].level", /within/],
-  ["a swarm skew of 1e300", text((s) => void (s.swarm = { skewMs: [0, "@RAW@"] }), "1e300"), "$.swarm.skewMs[1]", /at most/],
-  ["a swarm planning a million messages", text((s) => void ((s.chaosMs = 1_000_000), (s.swarm = { messageEveryMs: [1, 1000] }))), "$.swarm", /at most 10000 are allowed/],
+  [
+    "a skew of 1e300",
+    text((s) => void (s.servers[0]!.skew = { offsetMs: "@RAW@" }), "1e300"),
+    "$.servers[0].skew.offsetMs",
+    /at most/,
+  ],
+  [
+    "a skew of -1e300",
+    text((s) => void (s.servers[0]!.skew = { offsetMs: "@RAW@" }), "-1e300"),
+    "$.servers[0].skew.offsetMs",
+    /at least/,
+  ],
+  [
+    "a drift of 1e300",
+    text((s) => void (s.servers[0]!.skew = { driftPpm: "@RAW@" }), "1e300"),
+    "$.servers[0].skew.driftPpm",
+    /at most 1000000/,
+  ],
+  [
+    "a latency of 1e300",
+    text((s) => void (s.network = [{ config: { latencyMsMean: "@RAW@" } }]), "1e300"),
+    "$.network[0].config.latencyMsMean",
+    /at most/,
+  ],
+  [
+    "a clock-ahead adversary of 1e300",
+    text((s) => void (s.servers[1]!.adversary = { kind: "clock-ahead", offsetMs: "@RAW@" }), "1e300"),
+    "$.servers[1].adversary.offsetMs",
+    /at most/,
+  ],
+  [
+    "a power level of 2^53",
+    text(
+      (s) =>
+        void s.timeline.push({
+          at: 300,
+          do: "powerLevel",
+          user: "@alice:hs1",
+          room: "room",
+          target: "@bob:hs2",
+          level: "@RAW@",
+        }),
+      "9007199254740993",
+    ),
+    "$.timeline[3].level",
+    /within/,
+  ],
+  [
+    "a swarm skew of 1e300",
+    text((s) => void (s.swarm = { skewMs: [0, "@RAW@"] }), "1e300"),
+    "$.swarm.skewMs[1]",
+    /at most/,
+  ],
+  [
+    "a swarm planning a million messages",
+    text((s) => void ((s.chaosMs = 1_000_000), (s.swarm = { messageEveryMs: [1, 1000] }))),
+    "$.swarm",
+    /at most 10000 are allowed/,
+  ],
 ];
 
 describe("parseScenario on values the engine cannot run", () => {
@@ -78,7 +162,14 @@ describe("parseScenario on values the engine cannot run", () => {
     const ok = text((s) => {
       s.timeline[2]!.at = 1_000_000_000_000;
       s.servers[0]!.skew = { offsetMs: -1_000_000_000_000, driftPpm: 1_000_000 };
-      s.timeline.push({ at: 300, do: "setState", user: "@alice:hs1", room: "room", type: "org.example", content: { n: 9_007_199_254_740_991, m: -9_007_199_254_740_991, s: "😀" } });
+      s.timeline.push({
+        at: 300,
+        do: "setState",
+        user: "@alice:hs1",
+        room: "room",
+        type: "org.example",
+        content: { n: 9_007_199_254_740_991, m: -9_007_199_254_740_991, s: "😀" },
+      });
     });
     expect(() => parseScenario(JSON.parse(ok), "ok.json")).not.toThrow();
   });

@@ -8,7 +8,9 @@ import { parseScenario } from "../../scenarios/runner/parse-scenario.ts";
 import { runScenario } from "../../scenarios/runner/run.ts";
 
 const dir = new URL("./regressions/", import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith(".json"))
+  .sort();
 
 describe.each(files)("regression %s", (file) => {
   const scenario = parseScenario(JSON.parse(readFileSync(new URL(file, dir), "utf8")), file);

@@ -22,7 +22,9 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("scenario %s", (_name,
     expect(scenario.description.length).toBeGreaterThan(100);
     const section = shippedSection(scenario.name);
     expect(section, `docs/scenarios.md has no "### \`${scenario.name}\`" under "The shipped scenarios"`).toBeDefined();
-    expect(section, `docs/scenarios.md's paragraph on ${scenario.name} is not its description`).toBe(scenario.description.replace(/\s+/g, " ").trim());
+    expect(section, `docs/scenarios.md's paragraph on ${scenario.name} is not its description`).toBe(
+      scenario.description.replace(/\s+/g, " ").trim(),
+    );
   });
 });
 
@@ -31,7 +33,10 @@ function shippedSection(name: string): string | undefined {
   const doc = readFileSync(new URL("../../docs/scenarios.md", import.meta.url), "utf8");
   const list = doc.split(/^## The shipped scenarios$/m)[1] ?? "";
   const section = list.split(/^### /m).find((s) => s.startsWith(`\`${name}\`\n`));
-  return section?.slice(name.length + 3).replace(/\s+/g, " ").trim();
+  return section
+    ?.slice(name.length + 3)
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 describe("scenario runs are reproducible", () => {

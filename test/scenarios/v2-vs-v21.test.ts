@@ -38,7 +38,12 @@ describe("scenario v2-vs-v21", () => {
   });
 
   it("without Bob's repair the v11 room never converges: hs4 alone holds no join rules; the v12 room converges", () => {
-    const unrepaired: Scenario = { ...scenario, timeline: scenario.timeline.filter((a) => !a.label?.startsWith("jr3-")), checks: [], customChecks: [] };
+    const unrepaired: Scenario = {
+      ...scenario,
+      timeline: scenario.timeline.filter((a) => !a.label?.startsWith("jr3-")),
+      checks: [],
+      customChecks: [],
+    };
     const { r, report, room } = run(unrepaired);
     expect(report.converged).toBe(false);
     expect(r.world.divergentServers(r.rooms.get("v11")!, r.honest)).toEqual(["hs4"]);
@@ -68,6 +73,8 @@ describe("scenario v2-vs-v21", () => {
   });
 
   it("the same seed gives the same trace", () => {
-    expect(runScenario(scenario, { seed: 7, crypto: nodeCrypto }).traceHash).toBe(runScenario(scenario, { seed: 7, crypto: nodeCrypto }).traceHash);
+    expect(runScenario(scenario, { seed: 7, crypto: nodeCrypto }).traceHash).toBe(
+      runScenario(scenario, { seed: 7, crypto: nodeCrypto }).traceHash,
+    );
   });
 });

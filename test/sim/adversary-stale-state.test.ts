@@ -30,7 +30,13 @@ function setup() {
   return { world, roomId, jr1, jr2, tip };
 }
 
-function stateIds(world: World, from: string, to: string, roomId: RoomId, eventId: EventId): { pdu_ids: EventId[]; auth_chain_ids: EventId[] } {
+function stateIds(
+  world: World,
+  from: string,
+  to: string,
+  roomId: RoomId,
+  eventId: EventId,
+): { pdu_ids: EventId[]; auth_chain_ids: EventId[] } {
   let body: unknown;
   const path = `/_matrix/federation/v1/state_ids/${roomId}?event_id=${encodeURIComponent(eventId)}`;
   world.sim.rpc.request(from, to, { method: "GET", path }, (o) => {
@@ -95,7 +101,8 @@ describe("adversary stale-state", () => {
     const carol = world.addClient("@carol:hs3").join(roomId, ["hs2"]);
     const dan = world.addClient("@dan:hs4").join(roomId, ["hs1"]);
     world.run(() => world.quiescent());
-    const stateBeforeJoin = (server: string, joinId: EventId) => world.server(server).room(roomId)!.get(joinId)!.stateBefore!.get(JOIN_RULES);
+    const stateBeforeJoin = (server: string, joinId: EventId) =>
+      world.server(server).room(roomId)!.get(joinId)!.stateBefore!.get(JOIN_RULES);
     expect(stateBeforeJoin("hs3", carol.value())).toBe(jr1);
     expect(stateBeforeJoin("hs4", dan.value())).toBe(jr2);
     // The faulty server itself computed the truth.
@@ -105,7 +112,11 @@ describe("adversary stale-state", () => {
 
   it("the other kinds serve the true state (no servedState hook)", () => {
     const hs = new World({ seed: 1, crypto: nodeCrypto }).addServer("hs1");
-    for (const spec of [{ kind: "bad-hash" }, { kind: "clock-ahead", offsetMs: 1 }, { kind: "withhold", from: ["hs2"] }] satisfies AdversarySpec[]) {
+    for (const spec of [
+      { kind: "bad-hash" },
+      { kind: "clock-ahead", offsetMs: 1 },
+      { kind: "withhold", from: ["hs2"] },
+    ] satisfies AdversarySpec[]) {
       expect(makeAdversary(spec, hs).servedState).toBeUndefined();
     }
   });

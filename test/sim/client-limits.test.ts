@@ -55,15 +55,27 @@ describe("the Client-Server API's limits", () => {
   it("counts type and state_key limits in UTF-8 bytes (255), not characters", () => {
     const { alice, roomId } = setUp();
     const euro86 = "€".repeat(86); // 86 characters, 258 bytes
-    expect(alice.setState(roomId, "org.example", euro86, {}).result).toMatchObject({ ok: false, error: { errcode: "M_TOO_LARGE" } });
-    expect(alice.sendEvent(roomId, `org.${euro86}`, {}).result).toMatchObject({ ok: false, error: { errcode: "M_TOO_LARGE" } });
+    expect(alice.setState(roomId, "org.example", euro86, {}).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_TOO_LARGE" },
+    });
+    expect(alice.sendEvent(roomId, `org.${euro86}`, {}).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_TOO_LARGE" },
+    });
     expect(alice.setState(roomId, "org.example", "k".repeat(255), {}).result).toMatchObject({ ok: true });
   });
 
   it("refuses a createRoom whose name or initial state would be too large", () => {
     const { alice } = setUp();
-    expect(alice.createRoom({ name: "n".repeat(70_000) }).result).toMatchObject({ ok: false, error: { errcode: "M_TOO_LARGE" } });
-    expect(alice.createRoom({ initialState: [{ type: "t".repeat(300), content: {} }] }).result).toMatchObject({ ok: false, error: { errcode: "M_TOO_LARGE" } });
+    expect(alice.createRoom({ name: "n".repeat(70_000) }).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_TOO_LARGE" },
+    });
+    expect(alice.createRoom({ initialState: [{ type: "t".repeat(300), content: {} }] }).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_TOO_LARGE" },
+    });
   });
 
   const badValues: Array<[string, unknown]> = [
@@ -80,23 +92,41 @@ describe("the Client-Server API's limits", () => {
     it(`answers M_BAD_JSON (400) for ${name} in setState and sendMessage, without throwing`, () => {
       const { alice, roomId } = setUp();
       const content = { v: value } as JsonObject;
-      expect(alice.setState(roomId, "org.example", "", content).result).toMatchObject({ ok: false, error: { errcode: "M_BAD_JSON", status: 400 } });
-      expect(alice.sendMessage(roomId, "hi", content).result).toMatchObject({ ok: false, error: { errcode: "M_BAD_JSON", status: 400 } });
+      expect(alice.setState(roomId, "org.example", "", content).result).toMatchObject({
+        ok: false,
+        error: { errcode: "M_BAD_JSON", status: 400 },
+      });
+      expect(alice.sendMessage(roomId, "hi", content).result).toMatchObject({
+        ok: false,
+        error: { errcode: "M_BAD_JSON", status: 400 },
+      });
     });
   }
 
   it("answers a Matrix error, not a TypeError, for arguments of the wrong type (found by the fuzzer)", () => {
     const { alice, roomId } = setUp();
     const anything = (x: unknown) => x as string;
-    expect(alice.setPowerLevel(roomId, anything(Object.create(null)), 50).result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
+    expect(alice.setPowerLevel(roomId, anything(Object.create(null)), 50).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_INVALID_PARAM" },
+    });
     expect(alice.createAlias(anything(0), roomId).result).toMatchObject({ ok: false, error: { status: 500 } });
-    expect(alice.sendMessage(anything([[]]), "hi").result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
-    expect(alice.redact(roomId, anything("\u0000") as EventId).result).toMatchObject({ ok: false, error: { errcode: "M_INVALID_PARAM" } });
+    expect(alice.sendMessage(anything([[]]), "hi").result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_INVALID_PARAM" },
+    });
+    expect(alice.redact(roomId, anything("\u0000") as EventId).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_INVALID_PARAM" },
+    });
   });
 
   it("answers M_BAD_JSON for a lone surrogate in the state key or the message body", () => {
     const { alice, roomId } = setUp();
-    expect(alice.setState(roomId, "org.example", "\uD83D", {}).result).toMatchObject({ ok: false, error: { errcode: "M_BAD_JSON" } });
+    expect(alice.setState(roomId, "org.example", "\uD83D", {}).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_BAD_JSON" },
+    });
     expect(alice.sendMessage(roomId, "\uDE00").result).toMatchObject({ ok: false, error: { errcode: "M_BAD_JSON" } });
   });
 
@@ -114,16 +144,24 @@ describe("the Client-Server API's limits", () => {
     const content = fc.dictionary(fc.string({ maxLength: 20 }), hostile, { maxKeys: 4 });
     const seed = 13_001;
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 300 }), fc.option(fc.string({ unit: "binary", maxLength: 300 })), content, (type, key, c) => {
-        const pending = key === null ? alice.sendEvent(roomId, type, c as JsonObject) : alice.setState(roomId, type, key, c as JsonObject);
-        const r = pending.result!;
-        if (!r.ok) {
-          expect(typeof r.error.errcode).toBe("string");
-          expect(r.error.errcode.startsWith("M_")).toBe(true);
-          return;
-        }
-        expect(checkPduFormat(room.get(r.value)!.pdu, room.version)).toMatchObject({ ok: true });
-      }),
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 300 }),
+        fc.option(fc.string({ unit: "binary", maxLength: 300 })),
+        content,
+        (type, key, c) => {
+          const pending =
+            key === null
+              ? alice.sendEvent(roomId, type, c as JsonObject)
+              : alice.setState(roomId, type, key, c as JsonObject);
+          const r = pending.result!;
+          if (!r.ok) {
+            expect(typeof r.error.errcode).toBe("string");
+            expect(r.error.errcode.startsWith("M_")).toBe(true);
+            return;
+          }
+          expect(checkPduFormat(room.get(r.value)!.pdu, room.version)).toMatchObject({ ok: true });
+        },
+      ),
       { seed, numRuns: 300 },
     );
   });

@@ -21,25 +21,42 @@ function setUp() {
 describe("client-server-api", () => {
   it("authenticates a user's token for that user only, and not after logout", () => {
     const { hs, alice, token } = setUp();
-    expect(api.authenticateUser(hs, token, parseUserId("@bob:hs1"))).toMatchObject({ ok: false, error: { errcode: "M_UNKNOWN_TOKEN", status: 401 } });
+    expect(api.authenticateUser(hs, token, parseUserId("@bob:hs1"))).toMatchObject({
+      ok: false,
+      error: { errcode: "M_UNKNOWN_TOKEN", status: 401 },
+    });
     api.logout(hs, token);
     expect(api.authenticateUser(hs, token, alice)).toMatchObject({ ok: false, error: { errcode: "M_UNKNOWN_TOKEN" } });
   });
 
   it("refuses an as_token no service holds", () => {
     const { hs, alice } = setUp();
-    expect(api.authenticateService(hs, "not-a-service-token", alice)).toMatchObject({ ok: false, error: { errcode: "M_UNKNOWN_TOKEN" } });
+    expect(api.authenticateService(hs, "not-a-service-token", alice)).toMatchObject({
+      ok: false,
+      error: { errcode: "M_UNKNOWN_TOKEN" },
+    });
   });
 
   it("creates a room, sends state into it and reads it back", () => {
     const { hs, session } = setUp();
     const created = api.createRoom(hs, session, { preset: "private_chat" });
     if (!created.ok) throw new Error(created.error.error);
-    const sent = api.sendEvent(hs, session, { roomId: created.value, type: "m.room.topic", stateKey: "", content: { topic: "hello" } });
+    const sent = api.sendEvent(hs, session, {
+      roomId: created.value,
+      type: "m.room.topic",
+      stateKey: "",
+      content: { topic: "hello" },
+    });
     expect(sent.ok).toBe(true);
-    expect(api.stateContent(hs, session, created.value, "m.room.topic", "")).toEqual({ ok: true, value: { topic: "hello" } });
+    expect(api.stateContent(hs, session, created.value, "m.room.topic", "")).toEqual({
+      ok: true,
+      value: { topic: "hello" },
+    });
     expect(api.stateContent(hs, session, created.value, "m.room.name", "")).toEqual({ ok: true, value: undefined });
-    expect(api.stateContent(hs, session, "!elsewhere:hs1", "m.room.topic", "")).toMatchObject({ ok: false, error: { errcode: "M_NOT_FOUND" } });
+    expect(api.stateContent(hs, session, "!elsewhere:hs1", "m.room.topic", "")).toMatchObject({
+      ok: false,
+      error: { errcode: "M_NOT_FOUND" },
+    });
   });
 
   it("answers a malformed id with M_INVALID_PARAM (ids are parsed at the boundary)", () => {

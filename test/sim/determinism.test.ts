@@ -22,7 +22,9 @@ function run(crypto: CryptoBackend, seed: number) {
   world.sim.runFor(30_000);
   world.sim.repair();
   a!.sendMessage(roomId, "back");
-  world.run(() => world.quiescent() && world.divergentServers(roomId).length === 0, { virtualTimeMsMax: world.sim.nowMs + 86_400_000 });
+  world.run(() => world.quiescent() && world.divergentServers(roomId).length === 0, {
+    virtualTimeMsMax: world.sim.nowMs + 86_400_000,
+  });
   return world;
 }
 
@@ -44,11 +46,17 @@ describe("client errors", () => {
     const roomId = a.createRoom({ preset: "private_chat" }).value();
     expect(b.join(roomId).result).toMatchObject({ ok: false, error: { errcode: "M_FORBIDDEN", status: 403 } });
     expect(b.sendMessage("!nowhere:hs1", "x").result).toMatchObject({ ok: false, error: { errcode: "M_NOT_FOUND" } });
-    expect(a.createRoom({ roomVersion: "99" }).result).toMatchObject({ ok: false, error: { errcode: "M_UNSUPPORTED_ROOM_VERSION" } });
+    expect(a.createRoom({ roomVersion: "99" }).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_UNSUPPORTED_ROOM_VERSION" },
+    });
     expect(b.ban(roomId, "@a:hs1").result).toMatchObject({ ok: false, error: { errcode: "M_FORBIDDEN" } });
     expect(world.server("hs1").registerUser("a").ok).toBe(false);
     b.logout();
-    expect(b.sendMessage(roomId, "x").result).toMatchObject({ ok: false, error: { errcode: "M_UNKNOWN_TOKEN", status: 401 } });
+    expect(b.sendMessage(roomId, "x").result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_UNKNOWN_TOKEN", status: 401 },
+    });
     expect(b.sync().error?.errcode).toBe("M_UNKNOWN_TOKEN");
   });
 });

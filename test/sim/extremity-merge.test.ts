@@ -25,7 +25,9 @@ function everyoneAtOnce(servers: number, rounds: number) {
   for (let r = 0; r < rounds; r++) {
     for (const c of clients) c.sendMessage(roomId, `round ${r}`);
     expect(world.run(() => world.quiescent()).reason).toBe("done");
-    extremitiesAfterRound.push(names.reduce((most, n) => Math.max(most, world.server(n).room(roomId)!.extremityIds().length), 0));
+    extremitiesAfterRound.push(
+      names.reduce((most, n) => Math.max(most, world.server(n).room(roomId)!.extremityIds().length), 0),
+    );
   }
   const talk = world.trace.all().slice(firstTalk);
   const created = talk.filter((r): r is Extract<TraceRecord, { kind: "pdu.created" }> => r.kind === "pdu.created");

@@ -26,7 +26,8 @@ function setup(seed = 1) {
     nowMs: () => sim.nowMs,
     schedule: (delay, label, run) => sim.after(delay, label, run, "hs1"),
     cancel: (a) => sim.scheduler.cancel(a),
-    request: (to, req, onOutcome) => sim.rpc.request("hs1", to, req, onOutcome, DEFAULT_FEDERATION_PARAMS.requestTimeoutMs),
+    request: (to, req, onOutcome) =>
+      sim.rpc.request("hs1", to, req, onOutcome, DEFAULT_FEDERATION_PARAMS.requestTimeoutMs),
     catchUpPdus: () => [pdu(999)],
     markCatchUp: (d, needed) => void (needed ? marks.add(d) : marks.delete(d)),
     drained: () => {},
@@ -37,7 +38,10 @@ function setup(seed = 1) {
 describe("federation sender", () => {
   it("batches at most 50 PDUs per transaction, one transaction in flight", () => {
     const { sim, sender, received } = setup();
-    sender.enqueue("hs2", Array.from({ length: 120 }, (_, i) => pdu(i)));
+    sender.enqueue(
+      "hs2",
+      Array.from({ length: 120 }, (_, i) => pdu(i)),
+    );
     sim.runUntil(() => false);
     expect(received.map((r) => r.ids.length)).toEqual([50, 50, 20]);
     expect(received.flatMap((r) => r.ids)).toEqual(Array.from({ length: 120 }, (_, i) => i));
@@ -56,7 +60,9 @@ describe("federation sender", () => {
     sender.enqueue("hs2", [pdu(2)]); // queued behind the failed transaction
     sim.runUntil(() => false);
     const sent = sim.trace.all().filter((r) => r.kind === "fed.txn.sent");
-    expect(sent[0]!.kind === "fed.txn.sent" && sent[1]!.kind === "fed.txn.sent" && sent[0]!.txnId === sent[1]!.txnId).toBe(true);
+    expect(
+      sent[0]!.kind === "fed.txn.sent" && sent[1]!.kind === "fed.txn.sent" && sent[0]!.txnId === sent[1]!.txnId,
+    ).toBe(true);
     expect(received.map((r) => r.ids)).toEqual([[1], [2]]);
     // The retry happened 10 minutes after the failure, not earlier.
     const ok = sim.trace.all().find((r) => r.kind === "fed.txn.ok")!;

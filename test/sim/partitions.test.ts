@@ -30,7 +30,13 @@ describe("partition generators", () => {
   it("ring: each server reaches the neighbours within reach, a different overlapping majority each", () => {
     // Five servers: each sees itself and one neighbour either way, 3 of 5.
     const p = buildPartition({ shape: "ring" }, five);
-    expect(p.blocked).toEqual({ hs1: ["hs3", "hs4"], hs2: ["hs4", "hs5"], hs3: ["hs1", "hs5"], hs4: ["hs1", "hs2"], hs5: ["hs2", "hs3"] });
+    expect(p.blocked).toEqual({
+      hs1: ["hs3", "hs4"],
+      hs2: ["hs4", "hs5"],
+      hs3: ["hs1", "hs5"],
+      hs4: ["hs1", "hs2"],
+      hs5: ["hs2", "hs3"],
+    });
     const six = [...five, "hs6"];
     const r = buildPartition({ shape: "ring", reach: 2 }, six);
     expect(canReach(r, "hs1", "hs3")).toBe(true);
@@ -40,7 +46,17 @@ describe("partition generators", () => {
   });
 
   it("bridge keeps the bridge connected to both sides, which cannot reach each other", () => {
-    const p = buildPartition({ shape: "bridge", bridge: "hs3", sides: [["hs1", "hs2"], ["hs4", "hs5"]] }, five);
+    const p = buildPartition(
+      {
+        shape: "bridge",
+        bridge: "hs3",
+        sides: [
+          ["hs1", "hs2"],
+          ["hs4", "hs5"],
+        ],
+      },
+      five,
+    );
     for (const s of ["hs1", "hs2", "hs4", "hs5"]) expect(canReach(p, "hs3", s) && canReach(p, s, "hs3")).toBe(true);
     expect(canReach(p, "hs1", "hs4")).toBe(false);
     expect(canReach(p, "hs5", "hs2")).toBe(false);
@@ -54,7 +70,9 @@ describe("partition generators", () => {
   });
 
   it("names an unknown server and the known ones", () => {
-    expect(() => buildPartition({ shape: "isolate", server: "hs9" }, five)).toThrow(/unknown server "hs9" \(servers are hs1, hs2, hs3, hs4, hs5\)/);
+    expect(() => buildPartition({ shape: "isolate", server: "hs9" }, five)).toThrow(
+      /unknown server "hs9" \(servers are hs1, hs2, hs3, hs4, hs5\)/,
+    );
   });
 
   it("random: two non-empty sides, every cross pair cut both ways, the same for the same stream", () => {

@@ -24,18 +24,29 @@ function message(world: World, roomId: RoomId, body: string, seed?: Uint8Array):
   if (!seed) return prepared.value.pdu;
   const p = prepared.value.pdu;
   return buildEvent({
-    roomVersion: room.version, roomId, sender: p.sender, type: p.type, content: p.content,
+    roomVersion: room.version,
+    roomId,
+    sender: p.sender,
+    type: p.type,
+    content: p.content,
     prevEvents: (p.prev_events as string[]).map((id) => ({ eventId: id as never, depth: p.depth - 1 })),
-    authEvents: p.auth_events as string[], originServerTs: p.origin_server_ts,
-    key: { ...hs2.key, seed }, crypto: nodeCrypto,
+    authEvents: p.auth_events as string[],
+    originServerTs: p.origin_server_ts,
+    key: { ...hs2.key, seed },
+    crypto: nodeCrypto,
   }).pdu;
 }
 
 function deliver(world: World, pdu: Pdu): Record<string, unknown> {
   let result: Record<string, unknown> = {};
-  world.sim.rpc.request("hs2", "hs1", { method: "PUT", path: "/_matrix/federation/v1/send/t1", body: { origin: "hs2", pdus: [pdu as never] } }, (o) => {
-    if (o.ok) result = (o.body as { pdus: Record<string, unknown> }).pdus;
-  });
+  world.sim.rpc.request(
+    "hs2",
+    "hs1",
+    { method: "PUT", path: "/_matrix/federation/v1/send/t1", body: { origin: "hs2", pdus: [pdu as never] } },
+    (o) => {
+      if (o.ok) result = (o.body as { pdus: Record<string, unknown> }).pdus;
+    },
+  );
   world.run(() => false, { virtualTimeMsMax: world.sim.nowMs + 5_000 });
   return result;
 }
@@ -66,13 +77,22 @@ describe("receive pipeline", () => {
     // Bob (power 0) sets the power levels: built by hand, since hs2 itself refuses it.
     const pl = room.currentState.get(stateKey("m.room.power_levels", ""))!;
     const prepared = buildEvent({
-      roomVersion: room.version, roomId, sender: "@bob:hs2", type: "m.room.power_levels", stateKey: "",
-      content: { users: { "@bob:hs2": 100 } }, prevEvents: room.extremityIds().map((id) => ({ eventId: id, depth: room.get(id)!.pdu.depth })),
+      roomVersion: room.version,
+      roomId,
+      sender: "@bob:hs2",
+      type: "m.room.power_levels",
+      stateKey: "",
+      content: { users: { "@bob:hs2": 100 } },
+      prevEvents: room.extremityIds().map((id) => ({ eventId: id, depth: room.get(id)!.pdu.depth })),
       authEvents: [room.createId!, pl, room.currentState.get(stateKey("m.room.member", "@bob:hs2"))!].sort(),
-      originServerTs: 5, key: hs2.key, crypto: nodeCrypto,
+      originServerTs: 5,
+      key: hs2.key,
+      crypto: nodeCrypto,
     });
     const result = deliver(world, prepared.pdu);
-    expect(Object.values(result)[0]).toMatchObject({ error: expect.stringMatching(/^7: sending m.room.power_levels needs power level 100/) });
+    expect(Object.values(result)[0]).toMatchObject({
+      error: expect.stringMatching(/^7: sending m.room.power_levels needs power level 100/),
+    });
     expect(world.server("hs1").room(roomId)!.get(prepared.eventId)!.status).toBe("rejected");
   });
 });

@@ -31,7 +31,12 @@ describe("StateSnapshot.keysThatMayDiffer", () => {
     const keys = base.keysThatMayDiffer(long);
     expect(agreeOutside(base, long, keys)).toBe(true);
     for (let i = 0; i < 7; i++) expect(keys.has(key(i))).toBe(true);
-    const other = StateSnapshot.from(new Map([[key(1), id("x")], [key(500), id("y")]]));
+    const other = StateSnapshot.from(
+      new Map([
+        [key(1), id("x")],
+        [key(500), id("y")],
+      ]),
+    );
     const unrelated = base.keysThatMayDiffer(other);
     expect(agreeOutside(base, other, unrelated)).toBe(true);
     expect(unrelated.has(key(500))).toBe(true);

@@ -32,13 +32,17 @@ describe("three servers, one room", () => {
     carol.sendMessage(roomId, "carol joining in");
     world.run(() => world.quiescent());
     const bodies = (c: typeof alice) =>
-      c.sync().join[roomId]!.timeline.filter((e) => e.type === "m.room.message").map((e) => e.content.body);
+      c
+        .sync()
+        .join[roomId]!.timeline.filter((e) => e.type === "m.room.message")
+        .map((e) => e.content.body);
     const expected = ["hello from alice", "hi alice, bob here", "carol joining in"];
     expect(bodies(alice)).toEqual(expected);
     expect(bodies(bob)).toEqual(expected);
     expect(bodies(carol)).toEqual(expected);
     expect(world.divergentServers(roomId)).toEqual([]);
-    for (const hs of ["hs1", "hs2", "hs3"]) expect(world.server(hs).serversInRoom(world.server(hs).room(roomId)!)).toEqual(["hs1", "hs2", "hs3"]);
+    for (const hs of ["hs1", "hs2", "hs3"])
+      expect(world.server(hs).serversInRoom(world.server(hs).room(roomId)!)).toEqual(["hs1", "hs2", "hs3"]);
   });
 
   it("same seed, same trace hash; different seed, different hash", () => {
@@ -73,13 +77,21 @@ describe("a 2–1 partition heals and converges", () => {
     world.sim.repair();
     alice.sendMessage(roomId, "healed?");
     carol.sendMessage(roomId, "healed!");
-    const result = world.run(() => world.quiescent() && world.divergentServers(roomId).length === 0, { virtualTimeMsMax: world.sim.nowMs + 48 * 3600_000 });
+    const result = world.run(() => world.quiescent() && world.divergentServers(roomId).length === 0, {
+      virtualTimeMsMax: world.sim.nowMs + 48 * 3600_000,
+    });
     expect(result.reason).toBe("done");
     // State resolution v2: the demotion is a power event and is applied first; Carol's
     // topic (mainline position 1, under the PL that promoted her) then fails against it,
     // and Alice's topic (position 0) is applied.
     expect([topicOn("hs1"), topicOn("hs2"), topicOn("hs3")]).toEqual([majorityTopic, majorityTopic, majorityTopic]);
-    expect(world.trace.all().some((r) => r.kind === "state.resolved" && r.server === "hs3" && r.changed.some((c) => c.type === "m.room.topic"))).toBe(true);
+    expect(
+      world.trace
+        .all()
+        .some(
+          (r) => r.kind === "state.resolved" && r.server === "hs3" && r.changed.some((c) => c.type === "m.room.topic"),
+        ),
+    ).toBe(true);
     expect(checkAuthSafety(world)).toEqual([]);
     expect(checkAcyclic(world)).toEqual([]);
     expect(checkSignatureSafety(world)).toEqual([]);
@@ -100,7 +112,10 @@ describe("a late joiner", () => {
     expect(late.sync().join[roomId]!.timeline.filter((e) => e.type === "m.room.message")).toEqual([]);
     const page = late.messages(roomId, 30);
     world.run(() => page.done);
-    const bodies = page.value().filter((e) => e.type === "m.room.message").map((e) => e.content.body);
+    const bodies = page
+      .value()
+      .filter((e) => e.type === "m.room.message")
+      .map((e) => e.content.body);
     expect(bodies).toEqual(["early 4", "early 3", "early 2", "early 1", "early 0"]);
     expect(world.trace.all().some((r) => r.kind === "rpc.request" && r.path.includes("/backfill/"))).toBe(true);
   });

@@ -62,15 +62,18 @@ describe("trace retention", () => {
     expect(() => world.trace.all()).toThrow(/keeps no records/);
   });
 
-  it.each(BACKENDS)("hashes record by record as one SHA-256 of the whole text, and can be read mid-way ($name)", (backend) => {
-    const records = splitAndHeal("full").trace.all();
-    const streaming = new TraceHasher(backend);
-    const half = Math.floor(records.length / 2);
-    records.slice(0, half).forEach((r) => streaming.add(r));
-    expect(streaming.hash()).toBe(traceHash(records.slice(0, half), nobleCrypto));
-    records.slice(half).forEach((r) => streaming.add(r));
-    expect(streaming.hash()).toBe(traceHash(records, nobleCrypto));
-  });
+  it.each(BACKENDS)(
+    "hashes record by record as one SHA-256 of the whole text, and can be read mid-way ($name)",
+    (backend) => {
+      const records = splitAndHeal("full").trace.all();
+      const streaming = new TraceHasher(backend);
+      const half = Math.floor(records.length / 2);
+      records.slice(0, half).forEach((r) => streaming.add(r));
+      expect(streaming.hash()).toBe(traceHash(records.slice(0, half), nobleCrypto));
+      records.slice(half).forEach((r) => streaming.add(r));
+      expect(streaming.hash()).toBe(traceHash(records, nobleCrypto));
+    },
+  );
 
   // Hash-only hashes a record when it is added; full hashes the kept records at the end.
   // They agree only if nothing changes a record after adding it: checked on every

@@ -49,7 +49,8 @@ describe("events for a room still being joined", () => {
     world.run(() => world.sim.nowMs > 1_000 && world.quiescent());
     for (const n of names) {
       const hs = world.server(n);
-      for (const other of names) expect(`${n}: ${other} ${hs.membership(hs.room(roomId)!, `@u:${other}`)}`).toBe(`${n}: ${other} join`);
+      for (const other of names)
+        expect(`${n}: ${other} ${hs.membership(hs.room(roomId)!, `@u:${other}`)}`).toBe(`${n}: ${other} join`);
     }
   });
 });

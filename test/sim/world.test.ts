@@ -28,7 +28,10 @@ describe("scheduler", () => {
         times.forEach((t, i) => s.schedule(t, String(i), () => {}));
         const popped: number[] = [];
         for (let a = s.pop(); a; a = s.pop()) popped.push(Number(a.label));
-        const expected = times.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.i);
+        const expected = times
+          .map((t, i) => ({ t, i }))
+          .sort((a, b) => a.t - b.t || a.i - b.i)
+          .map((x) => x.i);
         expect(popped).toEqual(expected);
       }),
       { seed: 7, numRuns: 200 },
@@ -52,7 +55,8 @@ describe("network", () => {
   function world(seed = 1) {
     const sim = new Simulation(seed);
     const got: string[] = [];
-    const send = (from: string, to: string, what: string) => sim.network.send(from, to, what, () => got.push(`${to}<-${what}@${sim.nowMs}`));
+    const send = (from: string, to: string, what: string) =>
+      sim.network.send(from, to, what, () => got.push(`${to}<-${what}@${sim.nowMs}`));
     return { sim, got, send };
   }
 
@@ -158,7 +162,10 @@ describe("runUntil", () => {
     const tick = () => void sim.after(1000, "tick", tick);
     tick();
     expect(sim.runUntil(() => false, { stepsMax: 5 }).reason).toBe("stepLimit");
-    expect(sim.runUntil(() => false, { virtualTimeMsMax: 60_000 })).toMatchObject({ reason: "virtualTimeLimit", nowMs: 60_000 });
+    expect(sim.runUntil(() => false, { virtualTimeMsMax: 60_000 })).toMatchObject({
+      reason: "virtualTimeLimit",
+      nowMs: 60_000,
+    });
     expect(sim.runUntil(() => sim.nowMs >= 61_000)).toMatchObject({ reason: "done" });
   });
 });

@@ -10,10 +10,19 @@ import { Records, stored, summary } from "./records.ts";
 /** create → a → (b | c) → d merging b and c, on hs1; hs2 holds a as an outlier. */
 function forkAndMerge(): Records {
   const r = new Records().start(["hs1", "hs2"]);
-  r.add(stored("pdu.created", "hs1", "$create", summary({ type: "m.room.create", stateKey: "", prevEvents: [], depth: 1 })));
+  r.add(
+    stored("pdu.created", "hs1", "$create", summary({ type: "m.room.create", stateKey: "", prevEvents: [], depth: 1 })),
+  );
   r.add(stored("pdu.created", "hs1", "$a", summary({ prevEvents: ["$create"], depth: 2 })));
   r.add(stored("pdu.created", "hs1", "$b", summary({ prevEvents: ["$a"], depth: 3, originServerTs: 1 })));
-  r.add(stored("pdu.accepted", "hs1", "$c", summary({ prevEvents: ["$a"], depth: 3, originServerTs: 2, sender: "@bob:hs2" })));
+  r.add(
+    stored(
+      "pdu.accepted",
+      "hs1",
+      "$c",
+      summary({ prevEvents: ["$a"], depth: 3, originServerTs: 2, sender: "@bob:hs2" }),
+    ),
+  );
   r.add(stored("pdu.outlier", "hs2", "$a", summary({ prevEvents: ["$create"], depth: 2 })));
   r.add(stored("pdu.created", "hs1", "$d", summary({ prevEvents: ["$b", "$c"], depth: 4 })));
   return r;
@@ -57,7 +66,12 @@ describe("dagAt", () => {
     r.add(stored("pdu.rejected", "hs1", "$bad", summary({ prevEvents: ["$create"], depth: 2 })));
     r.add(stored("pdu.outlier", "hs1", "$out", summary({ prevEvents: [], depth: 5 })));
     const dag = dagAt(logOf(r), 10);
-    expect(Object.fromEntries(dag.nodes.map((n) => [n.id, n.status]))).toEqual({ $create: "accepted", $soft: "soft_failed", $bad: "rejected", $out: "outlier" });
+    expect(Object.fromEntries(dag.nodes.map((n) => [n.id, n.status]))).toEqual({
+      $create: "accepted",
+      $soft: "soft_failed",
+      $bad: "rejected",
+      $out: "outlier",
+    });
     // $create is cited only by events that were not accepted: it stays the one head.
     expect(dag.extremities).toEqual(["$create"]);
     expect(dag.counts).toEqual({ accepted: 1, soft_failed: 1, rejected: 1, outlier: 1 });

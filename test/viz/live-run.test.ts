@@ -45,7 +45,12 @@ describe("LiveRun", () => {
     splitAndHeal(live);
     const kinds = live.records.map((r) => r.kind);
     expect(kinds.indexOf("run.end")).toBeLessThan(kinds.lastIndexOf("pdu.accepted"));
-    expect(live.interventions.map((i) => ("action" in i ? i.action.do : "fork"))).toEqual(["partition", "topic", "message", "heal"]);
+    expect(live.interventions.map((i) => ("action" in i ? i.action.do : "fork"))).toEqual([
+      "partition",
+      "topic",
+      "message",
+      "heal",
+    ]);
     // Every intervention is stamped with the virtual time it was made at.
     expect(live.interventions.every((i) => "action" in i && i.action.at >= 4000)).toBe(true);
 
@@ -99,14 +104,22 @@ describe("EngineSession", () => {
   it("streams the records of a run, with each step's end", () => {
     const { s, posts, records: got } = session();
     const info = s.load({ name: "three-servers" }, "1", []);
-    expect(info).toMatchObject({ scenario: "three-servers", servers: ["hs1", "hs2", "hs3"], users: ["@alice:hs1", "@bob:hs2", "@carol:hs3"] });
+    expect(info).toMatchObject({
+      scenario: "three-servers",
+      servers: ["hs1", "hs2", "hs3"],
+      users: ["@alice:hs1", "@bob:hs2", "@carol:hs3"],
+    });
     expect(info.annotations).toHaveLength(3);
     expect(info.scenarios.map((x) => x.name)).toContain("topic-war");
     while (!s.advance({ toEnd: true }, 7));
     expect(traceHash(got(), nodeCrypto)).toBe(runScenario(threeServers, { seed: "1", crypto: nodeCrypto }).traceHash);
     const ends = posts.flatMap((m) => (m.type === "records" ? m.stepEnds : []));
     expect(ends).toEqual(s.run.stepEnds);
-    expect(s.head()).toMatchObject({ scenarioDone: true, nextAtMs: null, rooms: { room: expect.stringMatching(/^!/) } });
+    expect(s.head()).toMatchObject({
+      scenarioDone: true,
+      nextAtMs: null,
+      rooms: { room: expect.stringMatching(/^!/) },
+    });
   });
 
   it("re-makes the run when an intervention is made in the past, forgetting what followed", () => {
@@ -118,7 +131,11 @@ describe("EngineSession", () => {
     const after = got();
     const cut = s.run.stepEnds[20]!;
     expect(after.slice(0, cut)).toEqual(full.slice(0, cut));
-    expect(after[cut]).toMatchObject({ kind: "run.intervention", afterStep: 20, action: { do: "crash", server: "hs3" } });
+    expect(after[cut]).toMatchObject({
+      kind: "run.intervention",
+      afterStep: 20,
+      action: { do: "crash", server: "hs3" },
+    });
     expect(s.run.steps).toBe(20);
     // The re-made run replays from its recipe.
     while (!s.advance({ toEnd: true }, 1000));
@@ -146,12 +163,21 @@ describe("EngineSession", () => {
     if (!now.ok) throw new Error(now.reason);
     expect(now.explanation.resolvedState["m.room.power_levels"]).toBeDefined();
     expect(s.explain(0, { room, server: "hs2" })).toEqual({ ok: false, reason: `hs2 does not hold ${room}` });
-    expect(s.explain(s.run.steps, { room, server: "hs9" })).toMatchObject({ ok: false, reason: expect.stringContaining("no server hs9") });
+    expect(s.explain(s.run.steps, { room, server: "hs9" })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("no server hs9"),
+    });
   });
 
   it("runs a JSON scenario, and names an unknown one", () => {
     const { s } = session();
-    const json = { name: "tiny", description: "two servers", servers: [{ name: "a" }, { name: "b" }], users: ["@u:a"], timeline: [{ at: 0, do: "createRoom", user: "@u:a", room: "r" }] };
+    const json = {
+      name: "tiny",
+      description: "two servers",
+      servers: [{ name: "a" }, { name: "b" }],
+      users: ["@u:a"],
+      timeline: [{ at: 0, do: "createRoom", user: "@u:a", room: "r" }],
+    };
     expect(s.load({ json }, "1", []).servers).toEqual(["a", "b"]);
     expect(() => s.load({ name: "nope" }, "1", [])).toThrow(/no scenario "nope": known are three-servers/);
   });

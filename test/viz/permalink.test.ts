@@ -9,9 +9,15 @@ describe("permalink", () => {
       scenario: "three-servers",
       seed: "seed with spaces & signs",
       interventions: [
-        { afterStep: 48, action: { at: 4073, do: "partition" as const, partition: { shape: "isolate" as const, server: "hs3" } } },
+        {
+          afterStep: 48,
+          action: { at: 4073, do: "partition" as const, partition: { shape: "isolate" as const, server: "hs3" } },
+        },
         { afterStep: 50, fork: "2" },
-        { afterStep: 50, action: { at: 4100, do: "message" as const, user: "@alice:hs1", room: "room", body: "héllo ✓" } },
+        {
+          afterStep: 50,
+          action: { at: 4100, do: "message" as const, user: "@alice:hs1", room: "room", body: "héllo ✓" },
+        },
       ],
       roomVersion: "12",
       step: 62,
@@ -22,7 +28,9 @@ describe("permalink", () => {
   });
 
   it("carries a scenario that does not ship (a JSON file) in the link itself", () => {
-    const json = JSON.parse(readFileSync(new URL("../../scenarios/shipped/json/held-then-released.json", import.meta.url), "utf8")) as { name: string };
+    const json = JSON.parse(
+      readFileSync(new URL("../../scenarios/shipped/json/held-then-released.json", import.meta.url), "utf8"),
+    ) as { name: string };
     const p = { scenario: json.name, scenarioJson: json, seed: "3", interventions: [] };
     const hash = encodePermalink(p);
     expect(hash).toMatch(/&sj=/);
@@ -41,7 +49,11 @@ describe("permalink", () => {
     expect(() => decodePermalink("#scenario=x&step=-3")).toThrow(/step must be a whole number/);
     const bad = (v: unknown) => `#scenario=x&i=${Buffer.from(JSON.stringify(v)).toString("base64url")}`;
     expect(() => decodePermalink(bad({}))).toThrow(/must be a list/);
-    expect(() => decodePermalink(bad([{ afterStep: 1.5, fork: "s" }]))).toThrow(/intervention 0 needs a whole afterStep/);
-    expect(() => decodePermalink(bad([{ afterStep: 1, action: { at: 0 } }]))).toThrow(/needs an action with a "do" verb/);
+    expect(() => decodePermalink(bad([{ afterStep: 1.5, fork: "s" }]))).toThrow(
+      /intervention 0 needs a whole afterStep/,
+    );
+    expect(() => decodePermalink(bad([{ afterStep: 1, action: { at: 0 } }]))).toThrow(
+      /needs an action with a "do" verb/,
+    );
   });
 });

@@ -15,7 +15,16 @@ function records(): Records {
   return r;
 }
 
-const base = (over: Partial<PlayInput>): PlayInput => ({ cursor: { seq: 0, atMs: 0 }, records: records().list, wallMs: 100, speed: 0.1, busy: true, nextAtMs: 700_000, walkthrough: false, ...over });
+const base = (over: Partial<PlayInput>): PlayInput => ({
+  cursor: { seq: 0, atMs: 0 },
+  records: records().list,
+  wallMs: 100,
+  speed: 0.1,
+  busy: true,
+  nextAtMs: 700_000,
+  walkthrough: false,
+  ...over,
+});
 
 describe("playFrame", () => {
   it("moves virtual time by wall time × speed, over the records it passes", () => {

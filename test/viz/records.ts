@@ -25,7 +25,15 @@ export class Records {
 }
 
 export function summary(over: Partial<PduSummary> & { prevEvents: string[] }): PduSummary {
-  return { type: "m.room.message", sender: "@alice:hs1", authEvents: [], depth: 1, originServerTs: 0, content: { body: "hi" }, ...over };
+  return {
+    type: "m.room.message",
+    sender: "@alice:hs1",
+    authEvents: [],
+    depth: 1,
+    originServerTs: 0,
+    content: { body: "hi" },
+    ...over,
+  };
 }
 
 /** A stored event record (created/accepted/soft_failed/rejected/outlier) for a DAG. */

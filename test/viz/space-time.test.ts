@@ -10,10 +10,31 @@ function txnRun(): Records {
   const r = new Records().start(["hs1", "hs2", "hs3"]);
   // t1 to hs2 arrives and is acknowledged; t2 to hs3 is cut and times out.
   r.at(10).add({ kind: "fed.txn.sent", server: "hs1", destination: "hs2", txnId: "t1", pdus: ["$a"], catchUp: false });
-  r.add({ kind: "net.sent", msg: 0, from: "hs1", to: "hs2", what: "PUT /_matrix/federation/v1/send/t1", deliverAtMs: 40 });
-  r.add({ kind: "fault.partition", cuts: [{ from: "hs1", to: "hs3" }, { from: "hs3", to: "hs1" }], mode: "drop" });
+  r.add({
+    kind: "net.sent",
+    msg: 0,
+    from: "hs1",
+    to: "hs2",
+    what: "PUT /_matrix/federation/v1/send/t1",
+    deliverAtMs: 40,
+  });
+  r.add({
+    kind: "fault.partition",
+    cuts: [
+      { from: "hs1", to: "hs3" },
+      { from: "hs3", to: "hs1" },
+    ],
+    mode: "drop",
+  });
   r.add({ kind: "fed.txn.sent", server: "hs1", destination: "hs3", txnId: "t2", pdus: ["$a"], catchUp: false });
-  r.add({ kind: "net.dropped", msg: 1, from: "hs1", to: "hs3", what: "PUT /_matrix/federation/v1/send/t2", fault: "partition" });
+  r.add({
+    kind: "net.dropped",
+    msg: 1,
+    from: "hs1",
+    to: "hs3",
+    what: "PUT /_matrix/federation/v1/send/t2",
+    fault: "partition",
+  });
   r.at(40).add({ kind: "net.delivered", msg: 0, from: "hs1", to: "hs2", what: "PUT /_matrix/federation/v1/send/t1" });
   r.at(70).add({ kind: "fed.txn.ok", server: "hs1", destination: "hs2", txnId: "t1" });
   r.at(30_010).add({ kind: "fed.txn.failed", server: "hs1", destination: "hs3", txnId: "t2", error: "timeout" });

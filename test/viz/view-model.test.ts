@@ -86,7 +86,11 @@ describe("motionAt", () => {
     const base = viewModelAt(model, { seq: 10, atMs: 0 });
     const moved = motionAt(model, cursor, base);
     const now = viewModelAt(model, cursor).network;
-    expect([moved.network.messages, moved.network.links, moved.network.drops]).toEqual([now.messages, now.links, now.drops]);
+    expect([moved.network.messages, moved.network.links, moved.network.drops]).toEqual([
+      now.messages,
+      now.links,
+      now.drops,
+    ]);
     // The widths and badges come with the DAGs and the state they were derived from.
     expect(moved.network.servers.map((s) => s.width)).toEqual(base.network.servers.map((s) => s.width));
     expect(moved.dags).toBe(base.dags);
@@ -155,7 +159,16 @@ describe("TraceModel", () => {
     live.advanceToStep(600);
     const model = new TraceModel(live.records);
     expect(model.length).toBeGreaterThan(3 * CHECKPOINT_EVERY);
-    const order = [model.length - 1, 2 * CHECKPOINT_EVERY - 1, 2 * CHECKPOINT_EVERY, 5, CHECKPOINT_EVERY + 7, model.length - 2, 0, -1];
+    const order = [
+      model.length - 1,
+      2 * CHECKPOINT_EVERY - 1,
+      2 * CHECKPOINT_EVERY,
+      5,
+      CHECKPOINT_EVERY + 7,
+      model.length - 2,
+      0,
+      -1,
+    ];
     for (const seq of order) {
       const fresh = new TraceModel(model.records.slice(0, seq + 1)).liveAt(seq);
       expect(model.liveAt(seq), `seq ${seq}`).toEqual(fresh);

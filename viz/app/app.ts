@@ -38,7 +38,15 @@ export interface AppListener {
 /** While playing, the DAGs and the state table are derived again at most this often (ms of wall time). */
 export const DETAIL_EVERY_MS = 200;
 
-const EMPTY_HEAD: Head = { steps: 0, nowMs: 0, nextAtMs: null, records: 0, scenarioDone: true, interventions: [], rooms: {} };
+const EMPTY_HEAD: Head = {
+  steps: 0,
+  nowMs: 0,
+  nextAtMs: null,
+  records: 0,
+  scenarioDone: true,
+  interventions: [],
+  rooms: {},
+};
 
 export class App {
   model = new TraceModel();
@@ -113,24 +121,38 @@ export class App {
     const recipe = recipeOf(records);
     const known = this.info?.scenarios.some((s) => s.name === recipe?.scenario) ?? false;
     if (recipe && known) {
-      await this.loadRun({ source: { name: recipe.scenario }, seed: recipe.seed, interventions: recipe.interventions, roomVersion: recipe.roomVersion });
+      await this.loadRun({
+        source: { name: recipe.scenario },
+        seed: recipe.seed,
+        interventions: recipe.interventions,
+        roomVersion: recipe.roomVersion,
+      });
       await this.client().advance({ toRecords: records.length });
       const diff = firstDifference(this.model.records, records, canonicalJson as (r: TraceRecord) => string);
       if (diff === null && this.model.length === records.length) {
         this.cursor = this.endOf(this.model.length - 1);
-        this.listener.status(`re-ran ${recipe.scenario} (seed ${recipe.seed}, ${recipe.interventions.length} interventions) live: the trace is identical to the file, record for record`);
+        this.listener.status(
+          `re-ran ${recipe.scenario} (seed ${recipe.seed}, ${recipe.interventions.length} interventions) live: the trace is identical to the file, record for record`,
+        );
         this.dirty = true;
         this.settled++;
         return;
       }
       const where = diff ?? Math.min(this.model.length, records.length);
       this.showFile(records);
-      this.listener.status(`the live re-run differs from the file at record ${where} — replaying the file as it is (view only)`, "error");
+      this.listener.status(
+        `the live re-run differs from the file at record ${where} — replaying the file as it is (view only)`,
+        "error",
+      );
       this.settled++;
       return;
     }
     this.showFile(records);
-    this.listener.status(recipe ? `no scenario ${recipe.scenario} here — replaying the file as it is (view only)` : "replaying the file (view only)");
+    this.listener.status(
+      recipe
+        ? `no scenario ${recipe.scenario} here — replaying the file as it is (view only)`
+        : "replaying the file (view only)",
+    );
     this.settled++;
   }
 
@@ -207,7 +229,9 @@ export class App {
   async runToEnd(): Promise<void> {
     this.playing = false;
     if (this.viewOnly) return this.seek(this.model.length - 1);
-    this.listener.status(this.head.scenarioDone ? "running until the network is quiet…" : "running to the scenario's end…");
+    this.listener.status(
+      this.head.scenarioDone ? "running until the network is quiet…" : "running to the scenario's end…",
+    );
     await this.client().advance({ toEnd: true });
     this.cursor = { seq: this.model.length - 1, atMs: this.head.nowMs };
     this.lastHash = this.hash();
@@ -221,7 +245,10 @@ export class App {
     if (this.viewOnly) return;
     this.playing = false;
     await this.client().advance({ untilMs: atMs });
-    this.cursor = { seq: this.model.length - 1, atMs: Math.max(atMs, this.model.records[this.model.length - 1]?.atMs ?? 0) };
+    this.cursor = {
+      seq: this.model.length - 1,
+      atMs: Math.max(atMs, this.model.records[this.model.length - 1]?.atMs ?? 0),
+    };
     this.dirty = true;
     this.settled++;
   }
@@ -251,7 +278,11 @@ export class App {
   async explain(request: Omit<ExplainRequest, "room">): Promise<void> {
     const room = this.vm?.room;
     if (!room) return;
-    if (this.viewOnly) return this.listener.explained({ ok: false, reason: "explaining needs the live engine: a trace file does not carry the state at each event" });
+    if (this.viewOnly)
+      return this.listener.explained({
+        ok: false,
+        reason: "explaining needs the live engine: a trace file does not carry the state at each event",
+      });
     const ok = await this.client().explain(this.cursorStep, { ...request, room });
     if (ok.explained) this.listener.explained(ok.explained);
   }

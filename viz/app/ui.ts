@@ -10,7 +10,13 @@ import type { ExplainResult } from "../engine/explain.ts";
 import { describeContent } from "../model/describe.ts";
 import { dagsToSvg } from "../model/dag-svg.ts";
 import { encodePermalink } from "../model/permalink.ts";
-import { composerAction, linkClickAction, powerAction, splitAction, type ComposerVerb } from "../model/interventions.ts";
+import {
+  composerAction,
+  linkClickAction,
+  powerAction,
+  splitAction,
+  type ComposerVerb,
+} from "../model/interventions.ts";
 import { sidesOfLine } from "../model/split-line.ts";
 import type { ViewModel } from "../model/view-model.ts";
 import { DagView } from "../views/dag-view.ts";
@@ -35,18 +41,22 @@ export class Ui implements AppListener {
   attach(app: App): void {
     this.app = app;
     const tooltip = new Tooltip(document.body);
-    this.network = new NetworkView(byId<HTMLElement>("network") as unknown as SVGSVGElement, byId<HTMLElement>("network-motion") as unknown as SVGSVGElement, {
-      linkClicked: (link) => void app.intervene(linkClickAction(link, this.cutMode(), app.cursor.atMs)),
-      lineDrawn: (a, b, servers) => {
-        const action = splitAction(sidesOfLine(servers, a, b), this.cutMode(), app.cursor.atMs);
-        if (action) void app.intervene(action);
-        else this.status("the line must have servers on both sides to split the network");
+    this.network = new NetworkView(
+      byId<HTMLElement>("network") as unknown as SVGSVGElement,
+      byId<HTMLElement>("network-motion") as unknown as SVGSVGElement,
+      {
+        linkClicked: (link) => void app.intervene(linkClickAction(link, this.cutMode(), app.cursor.atMs)),
+        lineDrawn: (a, b, servers) => {
+          const action = splitAction(sidesOfLine(servers, a, b), this.cutMode(), app.cursor.atMs);
+          if (action) void app.intervene(action);
+          else this.status("the line must have servers on both sides to split the network");
+        },
+        powerClicked: (server) => void app.intervene(powerAction(server.id, server.up, app.cursor.atMs)),
+        userClicked: (user) => {
+          byId<HTMLSelectElement>("composer-user").value = user;
+        },
       },
-      powerClicked: (server) => void app.intervene(powerAction(server.id, server.up, app.cursor.atMs)),
-      userClicked: (user) => {
-        byId<HTMLSelectElement>("composer-user").value = user;
-      },
-    });
+    );
     this.dags = new DagView(byId("dags"), tooltip, {
       eventClicked: (server, event) => {
         app.selectedEvent = { server, event: event.id };
@@ -54,7 +64,11 @@ export class Ui implements AppListener {
         app.seek(app.cursor.seq);
       },
     });
-    this.spaceTime = new SpaceTimeView(byId<HTMLCanvasElement>("space-time"), byId<HTMLCanvasElement>("space-time-cursor"), { seek: (atMs) => app.seekTime(atMs) });
+    this.spaceTime = new SpaceTimeView(
+      byId<HTMLCanvasElement>("space-time"),
+      byId<HTMLCanvasElement>("space-time-cursor"),
+      { seek: (atMs) => app.seekTime(atMs) },
+    );
     this.stateTable = new StateTableView(byId("state-table"), { explain: (server) => void app.explain({ server }) });
     this.wireControls();
     this.wireComposer();
@@ -75,12 +89,18 @@ export class Ui implements AppListener {
       app.seek(-1);
     });
     byId("run-to-end").addEventListener("click", () => void app.runToEnd());
-    byId<HTMLSelectElement>("speed").addEventListener("change", (e) => (app.speed = Number((e.target as HTMLSelectElement).value)));
+    byId<HTMLSelectElement>("speed").addEventListener(
+      "change",
+      (e) => (app.speed = Number((e.target as HTMLSelectElement).value)),
+    );
     byId<HTMLInputElement>("timeline").addEventListener("input", (e) => {
       app.playing = false;
       app.seek(Number((e.target as HTMLInputElement).value));
     });
-    byId<HTMLInputElement>("walkthrough").addEventListener("change", (e) => (app.walkthrough = (e.target as HTMLInputElement).checked));
+    byId<HTMLInputElement>("walkthrough").addEventListener(
+      "change",
+      (e) => (app.walkthrough = (e.target as HTMLInputElement).checked),
+    );
     byId("heal-all").addEventListener("click", () => void app.intervene({ at: app.cursor.atMs, do: "heal" }));
     byId("fork").addEventListener("click", () => {
       const seed = byId<HTMLInputElement>("fork-seed").value.trim();
@@ -107,7 +127,11 @@ export class Ui implements AppListener {
     byId("export-svg").addEventListener("click", () => {
       const vm = app.viewModel;
       if (!vm) return;
-      download(`netsplit-dag-${app.info?.scenario ?? "trace"}.svg`, dagsToSvg(vm.dags, `${vm.room ?? "room"} at ${formatTime(vm.atMs)}`), "image/svg+xml");
+      download(
+        `netsplit-dag-${app.info?.scenario ?? "trace"}.svg`,
+        dagsToSvg(vm.dags, `${vm.room ?? "room"} at ${formatTime(vm.atMs)}`),
+        "image/svg+xml",
+      );
     });
   }
 
@@ -209,8 +233,10 @@ export class Ui implements AppListener {
       );
     }
     byId("view-only").hidden = !app.viewOnly;
-    for (const id of ["composer-send", "heal-all", "fork", "run-to-end"]) (byId<HTMLButtonElement>(id)).disabled = app.viewOnly && id !== "run-to-end";
-    byId("explanation").innerHTML = `<p class="muted">Press “why?” above a server's column, or click an event with several prev events in the DAG, to see how the resolver reached that state.</p>`;
+    for (const id of ["composer-send", "heal-all", "fork", "run-to-end"])
+      byId<HTMLButtonElement>(id).disabled = app.viewOnly && id !== "run-to-end";
+    byId("explanation").innerHTML =
+      `<p class="muted">Press “why?” above a server's column, or click an event with several prev events in the DAG, to see how the resolver reached that state.</p>`;
     this.spaceTime.resetZoom();
     this.lastSeq = -2;
   }
@@ -232,7 +258,10 @@ export class Ui implements AppListener {
   render(vm: ViewModel, app: App): void {
     this.network.update(vm.network);
     this.spaceTime.update(vm.spaceTime, vm.detailSeq);
-    const changed = vm.detailSeq !== this.lastSeq || app.model.generation !== this.lastGeneration || `${vm.room}|${app.selectedEvent?.event}` !== this.lastRoomKey;
+    const changed =
+      vm.detailSeq !== this.lastSeq ||
+      app.model.generation !== this.lastGeneration ||
+      `${vm.room}|${app.selectedEvent?.event}` !== this.lastRoomKey;
     if (changed) {
       this.lastSeq = vm.detailSeq;
       this.lastGeneration = app.model.generation;
@@ -285,10 +314,13 @@ export class Ui implements AppListener {
     timeline.value = String(vm.seq);
     byId("play").textContent = app.playing ? "‖ pause" : "▶ play";
     const step = app.viewOnly ? "" : ` · step ${app.cursorStep}/${app.head.steps}`;
-    byId("cursor-label").textContent = `${formatTime(vm.atMs)} · record ${vm.seq + 1}/${app.model.length}${step} · ${vm.inFlight.messages} in flight (${vm.inFlight.pdus} PDUs)`;
+    byId("cursor-label").textContent =
+      `${formatTime(vm.atMs)} · record ${vm.seq + 1}/${app.model.length}${step} · ${vm.inFlight.messages} in flight (${vm.inFlight.pdus} PDUs)`;
     const phase = byId("phase");
     const outcome = vm.end ? vm.end.reason : null;
-    phase.textContent = outcome ? `${outcome}${app.head.scenarioDone && app.cursor.seq >= app.model.length - 1 && app.head.steps > vm.end!.steps ? " · free play" : ""}` : (vm.phase ?? "");
+    phase.textContent = outcome
+      ? `${outcome}${app.head.scenarioDone && app.cursor.seq >= app.model.length - 1 && app.head.steps > vm.end!.steps ? " · free play" : ""}`
+      : (vm.phase ?? "");
     phase.dataset.phase = vm.phase ?? "";
     phase.className = `phase ${outcome === "converged" ? "converged" : outcome ? "failed" : ""}`;
     byId("trace-hash").textContent = app.lastHash ?? "";

@@ -45,10 +45,23 @@ export function explainState(world: World, req: ExplainRequest): ExplainResult {
   const states = [];
   for (const id of [...new Set(ids)].sort()) {
     const s = room.stateAfter(id);
-    if (!s) return { ok: false, reason: `${req.server} does not know the state at ${id} (an outlier or a missing event)` };
+    if (!s)
+      return { ok: false, reason: `${req.server} does not know the state at ${id} (an outlier or a missing event)` };
     states.push(s);
   }
   if (states.length === 0) return { ok: false, reason: "nothing to resolve: no state sets" };
-  const { explanation } = resolveState(room.version, states, room.fetch, { explain: true, isRejected: room.isRejected, authChains: room.authChains });
-  return { ok: true, server: req.server, room: req.room, of: req.event ? "event" : "extremities", ...(req.event ? { event: req.event } : {}), stateSets: [...new Set(ids)].sort(), explanation };
+  const { explanation } = resolveState(room.version, states, room.fetch, {
+    explain: true,
+    isRejected: room.isRejected,
+    authChains: room.authChains,
+  });
+  return {
+    ok: true,
+    server: req.server,
+    room: req.room,
+    of: req.event ? "event" : "extremities",
+    ...(req.event ? { event: req.event } : {}),
+    stateSets: [...new Set(ids)].sort(),
+    explanation,
+  };
 }

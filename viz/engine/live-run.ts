@@ -42,7 +42,10 @@ export class LiveRun {
       ...(options.roomVersion ? { roomVersion: options.roomVersion } : {}),
     });
     this.stepEnds = [this.run.world.trace.length];
-    this.pending = [...(options.interventions ?? [])].map((x, i) => ({ x, i })).sort((a, b) => a.x.afterStep - b.x.afterStep || a.i - b.i).map((p) => p.x);
+    this.pending = [...(options.interventions ?? [])]
+      .map((x, i) => ({ x, i }))
+      .sort((a, b) => a.x.afterStep - b.x.afterStep || a.i - b.i)
+      .map((p) => p.x);
   }
 
   get world() {

@@ -29,7 +29,10 @@ interface Recipe {
 export function resolveScenario(source: ScenarioSource): Scenario {
   if ("name" in source) {
     const found = findScenario(source.name);
-    if (!found) throw new Error(`no scenario ${JSON.stringify(source.name)}: known are ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    if (!found)
+      throw new Error(
+        `no scenario ${JSON.stringify(source.name)}: known are ${SCENARIOS.map((s) => s.name).join(", ")}`,
+      );
     return found;
   }
   return parseScenario(source.json, "scenario");
@@ -72,7 +75,8 @@ export class EngineSession {
   advance(advance: Advance, stepsMax: number): boolean {
     const live = this.need();
     let n = 0;
-    if ("toEnd" in advance && live.scenarioDone && advance.untilMs === undefined) advance.untilMs = live.nowMs + FREE_PLAY_HORIZON_MS;
+    if ("toEnd" in advance && live.scenarioDone && advance.untilMs === undefined)
+      advance.untilMs = live.nowMs + FREE_PLAY_HORIZON_MS;
     const more = (): boolean => {
       if ("toEnd" in advance) {
         // The scenario's end, or (once it is over) a quiet network within the horizon.
@@ -168,7 +172,12 @@ export class EngineSession {
 
   private makeRun(interventions: readonly Intervention[]): LiveRun {
     const r = this.recipe!;
-    return new LiveRun(r.scenario, { seed: r.seed, interventions, crypto: this.crypto, ...(r.roomVersion ? { roomVersion: r.roomVersion } : {}) });
+    return new LiveRun(r.scenario, {
+      seed: r.seed,
+      interventions,
+      crypto: this.crypto,
+      ...(r.roomVersion ? { roomVersion: r.roomVersion } : {}),
+    });
   }
 
   private need(): LiveRun {

@@ -48,7 +48,9 @@ export function dagHeightPx(dag: Pick<ServerDag, "rows">): number {
  * Labels for the forward extremities, one per row at the right of the columns (two heads
  * side by side would otherwise write over each other): "kK_0H topic · m7Yfq message".
  */
-export function extremityLabels(dag: Pick<ServerDag, "nodes" | "columns" | "rows">): Array<{ row: number; x: number; y: number; text: string }> {
+export function extremityLabels(
+  dag: Pick<ServerDag, "nodes" | "columns" | "rows">,
+): Array<{ row: number; x: number; y: number; text: string }> {
   const byRow = new Map<number, DagNode[]>();
   for (const n of dag.nodes) if (n.extremity) byRow.set(n.row, [...(byRow.get(n.row) ?? []), n]);
   return [...byRow.entries()]

@@ -85,7 +85,14 @@ export function logRecord(logs: DagLogs, r: TraceRecord): DagLog | undefined {
     }
     return log;
   }
-  if (r.kind !== "pdu.created" && r.kind !== "pdu.accepted" && r.kind !== "pdu.soft_failed" && r.kind !== "pdu.rejected" && r.kind !== "pdu.outlier") return undefined;
+  if (
+    r.kind !== "pdu.created" &&
+    r.kind !== "pdu.accepted" &&
+    r.kind !== "pdu.soft_failed" &&
+    r.kind !== "pdu.rejected" &&
+    r.kind !== "pdu.outlier"
+  )
+    return undefined;
   const log = logFor(logs, r.room, r.server);
   const change: StatusChange = { seq: r.seq, status: STATUS_OF[r.kind] };
   if ("reason" in r) change.reason = r.reason;
@@ -97,7 +104,14 @@ export function logRecord(logs: DagLogs, r: TraceRecord): DagLog | undefined {
     if (r.kind === "pdu.created") entry.local = true;
     return log;
   }
-  const created: DagEntry = { id: r.event, summary: summaryOf(r), seq: r.seq, local: r.kind === "pdu.created", changes: [change], redacted: null };
+  const created: DagEntry = {
+    id: r.event,
+    summary: summaryOf(r),
+    seq: r.seq,
+    local: r.kind === "pdu.created",
+    changes: [change],
+    redacted: null,
+  };
   log.entries.push(created);
   log.byId.set(r.event, created);
   return log;

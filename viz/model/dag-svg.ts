@@ -3,7 +3,16 @@
 // drawn with the same geometry and colours as the screen. A pure function: a string.
 
 import { describeContent } from "./describe.ts";
-import { DAG_NODE_R, dagHeightPx, dagWidthPx, EXTREMITY_COLOUR, extremityLabels, nodeX, nodeY, STATUS_COLOURS } from "./dag-geometry.ts";
+import {
+  DAG_NODE_R,
+  dagHeightPx,
+  dagWidthPx,
+  EXTREMITY_COLOUR,
+  extremityLabels,
+  nodeX,
+  nodeY,
+  STATUS_COLOURS,
+} from "./dag-geometry.ts";
 import type { ServerDag } from "./dag.ts";
 
 const HEADER_PX = 28;
@@ -39,7 +48,9 @@ export function dagsToSvg(dags: readonly ServerDag[], title: string): string {
       );
     }
     for (const l of extremityLabels(dag)) {
-      parts.push(`<text x="${l.x}" y="${l.y + HEADER_PX + 4}" fill="${EXTREMITY_COLOUR}" font-size="10" font-weight="bold">${esc(l.text)}</text>`);
+      parts.push(
+        `<text x="${l.x}" y="${l.y + HEADER_PX + 4}" fill="${EXTREMITY_COLOUR}" font-size="10" font-weight="bold">${esc(l.text)}</text>`,
+      );
     }
     panels.push(`<g transform="translate(${x},0)">${parts.join("")}</g>`);
     x += w + GAP_PX;

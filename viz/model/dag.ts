@@ -103,9 +103,20 @@ export function dagAt(log: DagLog, seq: number): ServerDag {
   }
   extremities.sort();
   const edges: DagEdge[] = [];
-  for (const node of nodes) for (const p of node.prevEvents) if (byId.has(p)) edges.push({ id: `${node.id}>${p}`, from: node.id, to: p });
+  for (const node of nodes)
+    for (const p of node.prevEvents) if (byId.has(p)) edges.push({ id: `${node.id}>${p}`, from: node.id, to: p });
   const { rows, columns } = layout(nodes, byId);
-  return { server: log.server, room: log.room, nodes, edges, extremities, width: extremities.length, rows, columns, counts };
+  return {
+    server: log.server,
+    room: log.room,
+    nodes,
+    edges,
+    extremities,
+    width: extremities.length,
+    rows,
+    columns,
+    counts,
+  };
 }
 
 /** Rows by depth; within a row, ordered by the mean column of the parents already placed (then time, then id). */
@@ -122,10 +133,15 @@ function layout(nodes: DagNode[], byId: Map<string, DagNode>): { rows: number; c
     const row = byDepth.get(depth)!;
     const key = new Map<DagNode, number>();
     for (const node of row) {
-      const placed = node.prevEvents.map((p) => byId.get(p)).filter((p): p is DagNode => p !== undefined && p.depth < depth);
+      const placed = node.prevEvents
+        .map((p) => byId.get(p))
+        .filter((p): p is DagNode => p !== undefined && p.depth < depth);
       key.set(node, placed.length ? placed.reduce((sum, p) => sum + p.col, 0) / placed.length : 0);
     }
-    row.sort((a, b) => key.get(a)! - key.get(b)! || a.originServerTs - b.originServerTs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    row.sort(
+      (a, b) =>
+        key.get(a)! - key.get(b)! || a.originServerTs - b.originServerTs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
     // Each event takes its parents' column when it is free, so a branch stays straight.
     let next = 0;
     for (const node of row) {

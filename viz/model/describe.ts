@@ -59,7 +59,16 @@ export function describeKey(type: string, stateKey: string): string {
 
 /** Order of rows in the state table: the room's skeleton first, then members, then the rest. */
 export function stateKeyRank(type: string): number {
-  const order = ["m.room.create", "m.room.power_levels", "m.room.join_rules", "m.room.history_visibility", "m.room.guest_access", "m.room.name", "m.room.topic", "m.room.member"];
+  const order = [
+    "m.room.create",
+    "m.room.power_levels",
+    "m.room.join_rules",
+    "m.room.history_visibility",
+    "m.room.guest_access",
+    "m.room.name",
+    "m.room.topic",
+    "m.room.member",
+  ];
   const i = order.indexOf(type);
   return i < 0 ? order.length : i;
 }

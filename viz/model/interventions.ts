@@ -7,7 +7,11 @@ import type { TimelineAction } from "../../scenarios/runner/types.ts";
 import type { LinkVm } from "./network.ts";
 
 /** Click on a link: heal it when either direction is cut, otherwise cut it both ways. */
-export function linkClickAction(link: Pick<LinkVm, "a" | "b" | "cutAB" | "cutBA">, mode: CutMode, atMs: number): TimelineAction {
+export function linkClickAction(
+  link: Pick<LinkVm, "a" | "b" | "cutAB" | "cutBA">,
+  mode: CutMode,
+  atMs: number,
+): TimelineAction {
   const blocked = { [link.a]: [link.b], [link.b]: [link.a] };
   if (link.cutAB || link.cutBA) return { at: atMs, do: "repair", partition: { shape: "map", blocked } };
   return { at: atMs, do: "partition", partition: { shape: "map", blocked, mode } };

@@ -123,7 +123,14 @@ export function emptyLiveState(): LiveState {
 export function cloneLiveState(s: LiveState): LiveState {
   const servers = new Map<string, ServerLive>();
   for (const [name, hs] of s.servers) {
-    servers.set(name, { ...hs, users: [...hs.users], serviceUsers: [...hs.serviceUsers], services: hs.services.map((x) => ({ ...x })), backoff: new Map(hs.backoff), failures: new Map(hs.failures) });
+    servers.set(name, {
+      ...hs,
+      users: [...hs.users],
+      serviceUsers: [...hs.serviceUsers],
+      services: hs.services.map((x) => ({ ...x })),
+      backoff: new Map(hs.backoff),
+      failures: new Map(hs.failures),
+    });
   }
   const state = new Map<string, Map<string, Map<string, string>>>();
   for (const [room, byServer] of s.state) {
@@ -263,7 +270,10 @@ export function applyRecord(s: LiveState, r: TraceRecord): void {
 }
 
 /** The run's own records: its start, phases, end, interventions and notes. */
-function applyRunRecord(s: LiveState, r: RecordOf<"run.start" | "run.phase" | "run.end" | "run.intervention" | "run.fork" | "note">): void {
+function applyRunRecord(
+  s: LiveState,
+  r: RecordOf<"run.start" | "run.phase" | "run.end" | "run.intervention" | "run.fork" | "note">,
+): void {
   switch (r.kind) {
     case "run.start":
       s.run = { scenario: r.scenario, seed: r.seed, roomVersion: r.roomVersion, servers: [...r.servers] };
@@ -286,7 +296,10 @@ function applyRunRecord(s: LiveState, r: RecordOf<"run.start" | "run.phase" | "r
 }
 
 /** Who is on each server and whether it (or one of its application services) is up. */
-function applyServerRecord(s: LiveState, r: RecordOf<"server.user" | "server.crash" | "server.restart" | "as.registered" | "as.crash" | "as.restart">): void {
+function applyServerRecord(
+  s: LiveState,
+  r: RecordOf<"server.user" | "server.crash" | "server.restart" | "as.registered" | "as.crash" | "as.restart">,
+): void {
   switch (r.kind) {
     case "server.user": {
       const hs = server(s, r.server);
@@ -330,13 +343,28 @@ function applyCutRecord(s: LiveState, r: RecordOf<"fault.partition" | "fault.rep
 }
 
 /** Messages in the air: sent, duplicated, held, released, delivered or lost. */
-function applyMessageRecord(s: LiveState, r: RecordOf<"net.sent" | "net.duplicated" | "net.delivered" | "net.held" | "net.released" | "net.dropped">): void {
+function applyMessageRecord(
+  s: LiveState,
+  r: RecordOf<"net.sent" | "net.duplicated" | "net.delivered" | "net.held" | "net.released" | "net.dropped">,
+): void {
   switch (r.kind) {
     case "net.sent": {
       const kind = messageKind(r.what);
       const txnId = transactionIdOf(r.what);
       const pdus = txnId === null ? 0 : (s.txnPdus.get(`${r.from}|${txnId}`) ?? 0);
-      s.flights.set(r.msg, { msg: r.msg, from: r.from, to: r.to, what: r.what, kind, pdus, sentAtMs: r.atMs, deliverAtMs: r.deliverAtMs, parkedAt: 0.15, copies: 1, seq: r.seq });
+      s.flights.set(r.msg, {
+        msg: r.msg,
+        from: r.from,
+        to: r.to,
+        what: r.what,
+        kind,
+        pdus,
+        sentAtMs: r.atMs,
+        deliverAtMs: r.deliverAtMs,
+        parkedAt: 0.15,
+        copies: 1,
+        seq: r.seq,
+      });
       return;
     }
     case "net.duplicated": {
@@ -369,7 +397,16 @@ function applyMessageRecord(s: LiveState, r: RecordOf<"net.sent" | "net.duplicat
     case "net.dropped": {
       const f = s.flights.get(r.msg);
       const progress = f ? (r.fault === "partition" || r.fault === "crashed" ? 0.9 : progressOf(f, r.atMs)) : 0.1;
-      lose(s, { msg: r.msg, from: r.from, to: r.to, kind: messageKind(r.what), fault: r.fault, atMs: r.atMs, seq: r.seq, progress });
+      lose(s, {
+        msg: r.msg,
+        from: r.from,
+        to: r.to,
+        kind: messageKind(r.what),
+        fault: r.fault,
+        atMs: r.atMs,
+        seq: r.seq,
+        progress,
+      });
       if (f && --f.copies <= 0) s.flights.delete(r.msg);
       return;
     }
@@ -377,7 +414,19 @@ function applyMessageRecord(s: LiveState, r: RecordOf<"net.sent" | "net.duplicat
 }
 
 /** The federation and application-service senders: transaction sizes, failures, backoff. */
-function applySenderRecord(s: LiveState, r: RecordOf<"fed.txn.sent" | "fed.txn.ok" | "fed.txn.failed" | "fed.backoff" | "fed.peer_up" | "as.txn.sent" | "as.txn.ok" | "as.txn.failed">): void {
+function applySenderRecord(
+  s: LiveState,
+  r: RecordOf<
+    | "fed.txn.sent"
+    | "fed.txn.ok"
+    | "fed.txn.failed"
+    | "fed.backoff"
+    | "fed.peer_up"
+    | "as.txn.sent"
+    | "as.txn.ok"
+    | "as.txn.failed"
+  >,
+): void {
   switch (r.kind) {
     case "fed.txn.sent":
       s.txnPdus.set(`${r.server}|${r.txnId}`, r.pdus.length);
@@ -399,7 +448,12 @@ function applySenderRecord(s: LiveState, r: RecordOf<"fed.txn.sent" | "fed.txn.o
       return;
     }
     case "fed.backoff":
-      server(s, r.server).backoff.set(r.destination, { destination: r.destination, intervalMs: r.intervalMs, retryAtMs: r.retryAtMs, catchUp: r.catchUp });
+      server(s, r.server).backoff.set(r.destination, {
+        destination: r.destination,
+        intervalMs: r.intervalMs,
+        retryAtMs: r.retryAtMs,
+        catchUp: r.catchUp,
+      });
       return;
     case "fed.peer_up": {
       const hs = server(s, r.server);
@@ -415,7 +469,13 @@ function applySenderRecord(s: LiveState, r: RecordOf<"fed.txn.sent" | "fed.txn.o
 }
 
 /** Rooms as they appear, and each server's current state of each room. */
-function applyRoomRecord(s: LiveState, r: RecordOf<"state.resolved" | `pdu.${"created" | "accepted" | "soft_failed" | "rejected" | "outlier" | "received" | "redacted"}`>): void {
+function applyRoomRecord(
+  s: LiveState,
+  r: RecordOf<
+    | "state.resolved"
+    | `pdu.${"created" | "accepted" | "soft_failed" | "rejected" | "outlier" | "received" | "redacted"}`
+  >,
+): void {
   seeRoom(s, r.room);
   if (r.kind !== "state.resolved") return;
   const map = roomState(s, r.room, r.server);

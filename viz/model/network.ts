@@ -115,13 +115,27 @@ export function networkAt(live: LiveState, atMs: number, inputs: NetworkInputs):
     for (let j = i + 1; j < names.length; j++) {
       const a = names[i]!;
       const b = names[j]!;
-      links.push({ id: `${a}|${b}`, a, b, cutAB: live.cuts.get(cutKey(a, b)) ?? null, cutBA: live.cuts.get(cutKey(b, a)) ?? null, service: false });
+      links.push({
+        id: `${a}|${b}`,
+        a,
+        b,
+        cutAB: live.cuts.get(cutKey(a, b)) ?? null,
+        cutBA: live.cuts.get(cutKey(b, a)) ?? null,
+        service: false,
+      });
     }
   }
   for (const hs of servers) {
     for (const s of hs.services) {
       if (!s.node) continue;
-      links.push({ id: `${hs.id}|${s.node}`, a: hs.id, b: s.node, cutAB: live.cuts.get(cutKey(hs.id, s.node)) ?? null, cutBA: live.cuts.get(cutKey(s.node, hs.id)) ?? null, service: true });
+      links.push({
+        id: `${hs.id}|${s.node}`,
+        a: hs.id,
+        b: s.node,
+        cutAB: live.cuts.get(cutKey(hs.id, s.node)) ?? null,
+        cutBA: live.cuts.get(cutKey(s.node, hs.id)) ?? null,
+        service: true,
+      });
     }
   }
   const messages: MessageVm[] = [];
@@ -129,14 +143,31 @@ export function networkAt(live: LiveState, atMs: number, inputs: NetworkInputs):
     const held = f.deliverAtMs === null;
     const span = held ? 0 : f.deliverAtMs! - f.sentAtMs;
     const progress = held ? f.parkedAt : span <= 0 ? 1 : Math.min(1, Math.max(0, (now - f.sentAtMs) / span));
-    messages.push({ id: String(f.msg), from: f.from, to: f.to, kind: f.kind, pdus: f.pdus, progress, held, copies: f.copies });
+    messages.push({
+      id: String(f.msg),
+      from: f.from,
+      to: f.to,
+      kind: f.kind,
+      pdus: f.pdus,
+      progress,
+      held,
+      copies: f.copies,
+    });
   }
   messages.sort((x, y) => Number(x.id) - Number(y.id));
   const drops: DropVm[] = [];
   for (const d of live.drops) {
     const age = now - d.atMs;
     if (age > DROP_FADE_MS) continue;
-    drops.push({ id: `${d.msg}@${d.seq}`, from: d.from, to: d.to, kind: d.kind, fault: d.fault, progress: d.progress, fade: age / DROP_FADE_MS });
+    drops.push({
+      id: `${d.msg}@${d.seq}`,
+      from: d.from,
+      to: d.to,
+      kind: d.kind,
+      fault: d.fault,
+      progress: d.progress,
+      fade: age / DROP_FADE_MS,
+    });
   }
   return { servers, links, messages, drops };
 }

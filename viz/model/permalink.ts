@@ -46,7 +46,8 @@ export function decodePermalink(hash: string): Permalink | null {
   if (rv) out.roomVersion = rv;
   const step = params.get("step");
   if (step !== null) {
-    if (!/^\d+$/.test(step)) throw new PermalinkError(`permalink: step must be a whole number, got ${JSON.stringify(step)}`);
+    if (!/^\d+$/.test(step))
+      throw new PermalinkError(`permalink: step must be a whole number, got ${JSON.stringify(step)}`);
     out.step = Number(step);
   }
   const sj = params.get("sj");

@@ -73,7 +73,12 @@ function cutsLabel(cuts: ReadonlyArray<{ from: string; to: string }>, mode: CutM
 
 function describeAction(action: Record<string, unknown>): string {
   const verb = String(action.do ?? "?");
-  const who = typeof action.user === "string" ? ` by ${action.user}` : typeof action.server === "string" ? ` ${action.server}` : "";
+  const who =
+    typeof action.user === "string"
+      ? ` by ${action.user}`
+      : typeof action.server === "string"
+        ? ` ${action.server}`
+        : "";
   return `✋ ${verb}${who}`;
 }
 
@@ -107,7 +112,14 @@ export function logSpaceTime(log: SpaceTimeLog, r: TraceRecord): void {
       return;
     default: {
       const mark = markOf(r);
-      if (mark) log.marks.push({ seq: r.seq, atMs: r.atMs, kind: mark.kind, label: mark.label, ...(mark.server ? { server: mark.server } : {}) });
+      if (mark)
+        log.marks.push({
+          seq: r.seq,
+          atMs: r.atMs,
+          kind: mark.kind,
+          label: mark.label,
+          ...(mark.server ? { server: mark.server } : {}),
+        });
     }
   }
 }
@@ -157,7 +169,12 @@ function matchMessage(log: SpaceTimeLog, r: RecordOf<"net.sent" | "net.dropped">
 function settleArrow(log: SpaceTimeLog, r: RecordOf<"fed.txn.ok" | "fed.txn.failed">): void {
   const arrow = log.latest.get(`${r.server}|${r.txnId}`);
   if (arrow && !arrow.outcome) {
-    arrow.outcome = { ok: r.kind === "fed.txn.ok", atMs: r.atMs, seq: r.seq, ...(r.kind === "fed.txn.failed" ? { error: r.error } : {}) };
+    arrow.outcome = {
+      ok: r.kind === "fed.txn.ok",
+      atMs: r.atMs,
+      seq: r.seq,
+      ...(r.kind === "fed.txn.failed" ? { error: r.error } : {}),
+    };
     log.spanMsMax = Math.max(log.spanMsMax, r.atMs - arrow.sentAtMs);
   }
 }

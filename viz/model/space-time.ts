@@ -50,7 +50,13 @@ export function spaceTimeAt(model: TraceModel, seq: number, atMs: number, lanes:
  * (sorted by send time). `spanMsMax` is how long an arrow may last (a held message can
  * cross a whole window), so arrows sent that much before the window are included.
  */
-export function arrowRange(arrows: readonly TxnArrow[], count: number, fromMs: number, toMs: number, spanMsMax: number): [number, number] {
+export function arrowRange(
+  arrows: readonly TxnArrow[],
+  count: number,
+  fromMs: number,
+  toMs: number,
+  spanMsMax: number,
+): [number, number] {
   const lower = (t: number) => {
     let lo = 0;
     let hi = count;

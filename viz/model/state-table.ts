@@ -32,7 +32,11 @@ export interface StateTable {
   divergent: Record<string, string[]>;
 }
 
-export function stateTableAt(live: LiveState, room: string | null, lookup: (eventId: string) => PduSummary | undefined): StateTable {
+export function stateTableAt(
+  live: LiveState,
+  room: string | null,
+  lookup: (eventId: string) => PduSummary | undefined,
+): StateTable {
   const byServer = room ? live.state.get(room) : undefined;
   if (!room || !byServer) return { room, servers: [], rows: [], divergent: {} };
   const servers = [...byServer.keys()].filter((s) => byServer.get(s)!.size > 0).sort();
@@ -55,7 +59,8 @@ export function stateTableAt(live: LiveState, room: string | null, lookup: (even
   }
   rows.sort((a, b) => stateKeyRank(a.type) - stateKeyRank(b.type) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const divergent: Record<string, string[]> = {};
-  for (const s of servers) divergent[s] = servers.filter((o) => o !== s && !sameState(byServer.get(s)!, byServer.get(o)!));
+  for (const s of servers)
+    divergent[s] = servers.filter((o) => o !== s && !sameState(byServer.get(s)!, byServer.get(o)!));
   return { room, servers, rows, divergent };
 }
 

@@ -20,14 +20,19 @@ export function recipeOf(records: readonly TraceRecord[]): TraceRecipe | null {
   if (!start || start.kind !== "run.start") return null;
   const interventions: Intervention[] = [];
   for (const r of records) {
-    if (r.kind === "run.intervention") interventions.push({ afterStep: r.afterStep, action: r.action as unknown as TimelineAction });
+    if (r.kind === "run.intervention")
+      interventions.push({ afterStep: r.afterStep, action: r.action as unknown as TimelineAction });
     else if (r.kind === "run.fork") interventions.push({ afterStep: r.afterStep, fork: r.seed });
   }
   return { scenario: start.scenario, seed: start.seed, roomVersion: start.roomVersion, interventions };
 }
 
 /** The first record where two traces differ (null: one is a prefix of the other). */
-export function firstDifference(a: readonly TraceRecord[], b: readonly TraceRecord[], canonical: (r: TraceRecord) => string): number | null {
+export function firstDifference(
+  a: readonly TraceRecord[],
+  b: readonly TraceRecord[],
+  canonical: (r: TraceRecord) => string,
+): number | null {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (canonical(a[i]!) !== canonical(b[i]!)) return i;
   return null;

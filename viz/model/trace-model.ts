@@ -43,7 +43,8 @@ export class TraceModel {
 
   append(batch: readonly TraceRecord[]): void {
     for (const r of batch) {
-      if (r.seq !== this.records.length) throw new Error(`trace record out of order: expected seq ${this.records.length}, got ${r.seq}`);
+      if (r.seq !== this.records.length)
+        throw new Error(`trace record out of order: expected seq ${this.records.length}, got ${r.seq}`);
       this.records.push(r);
       this.index(r);
       applyRecord(this.head, r);
@@ -77,7 +78,8 @@ export class TraceModel {
     if (target === this.head.seq) return this.head;
     const base = Math.floor((target + 1) / CHECKPOINT_EVERY);
     const baseSeq = base * CHECKPOINT_EVERY - 1;
-    if (!this.cursor || this.cursor.seq > target || this.cursor.seq < baseSeq) this.cursor = cloneLiveState(this.checkpoints[base]!);
+    if (!this.cursor || this.cursor.seq > target || this.cursor.seq < baseSeq)
+      this.cursor = cloneLiveState(this.checkpoints[base]!);
     for (let i = this.cursor.seq + 1; i <= target; i++) applyRecord(this.cursor, this.records[i]!);
     return this.cursor;
   }
@@ -89,7 +91,16 @@ export class TraceModel {
     if (r.kind === "note") this.notes.push({ seq: r.seq, atMs: r.atMs, text: r.text });
     if ("prevEvents" in r && "event" in r && !this.events.has(r.event)) {
       const { type, stateKey, sender, prevEvents, authEvents, depth, originServerTs, content } = r;
-      this.events.set(r.event, { type, ...(stateKey !== undefined ? { stateKey } : {}), sender, prevEvents, authEvents, depth, originServerTs, content });
+      this.events.set(r.event, {
+        type,
+        ...(stateKey !== undefined ? { stateKey } : {}),
+        sender,
+        prevEvents,
+        authEvents,
+        depth,
+        originServerTs,
+        content,
+      });
     }
   }
 }

@@ -100,9 +100,21 @@ export function serversOf(live: LiveState): string[] {
   return live.run ? [...live.run.servers].sort() : [...live.servers.keys()].sort();
 }
 
-const EMPTY_LOG = (room: string, server: string): DagLog => ({ room, server, entries: [], byId: new Map(), touches: [] });
+const EMPTY_LOG = (room: string, server: string): DagLog => ({
+  room,
+  server,
+  entries: [],
+  byId: new Map(),
+  touches: [],
+});
 
-export function dagsAt(model: TraceModel, room: string | null, servers: readonly string[], seq: number, memo?: ViewMemo): ServerDag[] {
+export function dagsAt(
+  model: TraceModel,
+  room: string | null,
+  servers: readonly string[],
+  seq: number,
+  memo?: ViewMemo,
+): ServerDag[] {
   if (!room) return [];
   const logs = model.dags.get(room);
   const cache = memo ? (memo.dagByVersion ??= new Map()) : undefined;

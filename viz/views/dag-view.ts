@@ -11,7 +11,17 @@
 // redrawn as events stream in cost more per frame than the SVG they replaced.
 
 import { select, type Selection } from "d3";
-import { DAG_NODE_R, dagHeightPx, dagWidthPx, EXTREMITY_COLOUR, extremityLabels, nodeX, nodeY, STATUS_COLOURS, STATUS_LABELS } from "../model/dag-geometry.ts";
+import {
+  DAG_NODE_R,
+  dagHeightPx,
+  dagWidthPx,
+  EXTREMITY_COLOUR,
+  extremityLabels,
+  nodeX,
+  nodeY,
+  STATUS_COLOURS,
+  STATUS_LABELS,
+} from "../model/dag-geometry.ts";
 import { newestRows, type DagEdge, type DagNode, type ServerDag } from "../model/dag.ts";
 import { describeContent } from "../model/describe.ts";
 import { setAttr, setClass } from "./dom-writes.ts";
@@ -60,7 +70,11 @@ export class DagView {
   }
 
   /** Bind the DAGs; returns how many panels are still to redraw (next frame). */
-  update(dags: readonly ServerDag[], selected: { server: string; event: string } | null, budget = DAG_PANELS_PER_FRAME): number {
+  update(
+    dags: readonly ServerDag[],
+    selected: { server: string; event: string } | null,
+    budget = DAG_PANELS_PER_FRAME,
+  ): number {
     this.latest.clear();
     for (const d of dags) this.latest.set(d.server, d);
     const panels = this.root
@@ -125,7 +139,10 @@ export class DagView {
     const scroller = panel.querySelector<HTMLDivElement>(".dag-scroll")!;
     const previousRows = Number(panel.dataset.rows ?? "0");
     panel.dataset.rows = String(dag.rows);
-    const svg = select(panel).select<SVGSVGElement>("svg").attr("width", dagWidthPx(dag)).attr("height", dagHeightPx(dag));
+    const svg = select(panel)
+      .select<SVGSVGElement>("svg")
+      .attr("width", dagWidthPx(dag))
+      .attr("height", dagHeightPx(dag));
     const pos: Positions = new Map(dag.nodes.map((n) => [n.id, { x: nodeX(n), y: nodeY(n) }] as const));
 
     const moved: Element[] = [];
@@ -138,7 +155,14 @@ export class DagView {
   }
 
   /** The events as circles, coloured by outcome; new ones placed at once, moved ones added to `moved`. */
-  private bindNodes(svg: SvgSelection, dag: ServerDag, full: ServerDag, chosen: string | null, pos: Positions, moved: Element[]): void {
+  private bindNodes(
+    svg: SvgSelection,
+    dag: ServerDag,
+    full: ServerDag,
+    chosen: string | null,
+    pos: Positions,
+    moved: Element[],
+  ): void {
     // Circles placed by cx/cy, not by a transform per event: a transform per element
     // multiplies the browser's paint chunks, and compositing them costs every frame.
     const server = full.server;
@@ -150,7 +174,9 @@ export class DagView {
         enter
           .append("circle")
           .attr("r", DAG_NODE_R)
-          .on("mouseenter", (event: MouseEvent, n) => this.tooltip.show(event, hoverHtml(server, n, this.latest.get(server) ?? full)))
+          .on("mouseenter", (event: MouseEvent, n) =>
+            this.tooltip.show(event, hoverHtml(server, n, this.latest.get(server) ?? full)),
+          )
           .on("mousemove", (event: MouseEvent) => this.tooltip.move(event))
           .on("mouseleave", () => this.tooltip.hide())
           .on("click", (_event, n) => this.callbacks.eventClicked(server, n)),
@@ -186,7 +212,9 @@ function drawHeader(panel: HTMLDivElement, full: ServerDag, dag: ServerDag): voi
   const width = panel.querySelector(".dag-width")!;
   setClass(width, `dag-width${full.width > 1 ? " wide" : ""}`);
   width.textContent = full.nodes.length ? `width ${full.width}` : "not in the room";
-  el.select(".dag-counts").text(countsText(full) + (dag.rows < full.rows ? ` · newest ${dag.rows} of ${full.rows} rows` : ""));
+  el.select(".dag-counts").text(
+    countsText(full) + (dag.rows < full.rows ? ` · newest ${dag.rows} of ${full.rows} rows` : ""),
+  );
 }
 
 /** Prev-event edges as lines; new ones placed at once, moved ones added to `moved`. */
@@ -214,7 +242,10 @@ function paintNode(c: SVGCircleElement, n: DagNode, chosen: string | null): void
   setAttr(c, "data-event", n.id);
   setAttr(c, "data-status", n.status);
   setAttr(c, "data-extremity", String(n.extremity));
-  setClass(c, `dag-node${n.extremity ? " extremity" : ""}${n.redacted ? " redacted" : ""}${n.local ? " local" : ""}${chosen === n.id ? " selected" : ""}`);
+  setClass(
+    c,
+    `dag-node${n.extremity ? " extremity" : ""}${n.redacted ? " redacted" : ""}${n.local ? " local" : ""}${chosen === n.id ? " selected" : ""}`,
+  );
   setAttr(c, "fill", n.status === "outlier" ? "white" : STATUS_COLOURS[n.status]);
   setAttr(c, "stroke", n.extremity ? EXTREMITY_COLOUR : STATUS_COLOURS[n.status]);
   setAttr(c, "stroke-width", n.extremity ? "3" : "1.5");
@@ -240,7 +271,12 @@ function moveToPlace(svg: SvgSelection, moved: Element[], pos: Positions, t: Sha
   if (moved.length > DAG_EASE_MAX) {
     for (const el of moved) {
       const d = select(el).datum() as DagNode | DagEdge;
-      if ("from" in d) select(el).attr("x1", pos.get(d.from)!.x).attr("y1", pos.get(d.from)!.y).attr("x2", pos.get(d.to)!.x).attr("y2", pos.get(d.to)!.y);
+      if ("from" in d)
+        select(el)
+          .attr("x1", pos.get(d.from)!.x)
+          .attr("y1", pos.get(d.from)!.y)
+          .attr("x2", pos.get(d.to)!.x)
+          .attr("y2", pos.get(d.to)!.y);
       else select(el).attr("cx", pos.get(d.id)!.x).attr("cy", pos.get(d.id)!.y);
     }
   } else if (moved.length) {

@@ -5,7 +5,16 @@
 // so positions survive every update; it is re-run only when the set of nodes or the
 // size of the drawing changes.
 
-import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, type SimulationLinkDatum, type SimulationNodeDatum } from "d3";
+import {
+  forceCollide,
+  forceLink,
+  forceManyBody,
+  forceSimulation,
+  forceX,
+  forceY,
+  type SimulationLinkDatum,
+  type SimulationNodeDatum,
+} from "d3";
 import { RandomStreams } from "../../sim/index.ts";
 import type { ServerVm } from "../model/network.ts";
 
@@ -54,12 +63,31 @@ export class NetworkLayout {
       const server = this.keep({ id: hs.id, kind: "server", label: hs.id, server: hs.id, homeX, homeY });
       wanted.add(server.id);
       this.byNetworkName.set(hs.id, hs.id);
-      const satellites = [...[...hs.users, ...hs.serviceUsers].map((u) => ({ id: userNodeId(u), kind: "user" as const, label: u.replace(/^@/, "").split(":")[0] ?? u })), ...hs.services.map((s) => ({ id: serviceNodeId(hs.id, s.id), kind: "service" as const, label: s.id, node: s.node }))];
+      const satellites = [
+        ...[...hs.users, ...hs.serviceUsers].map((u) => ({
+          id: userNodeId(u),
+          kind: "user" as const,
+          label: u.replace(/^@/, "").split(":")[0] ?? u,
+        })),
+        ...hs.services.map((s) => ({
+          id: serviceNodeId(hs.id, s.id),
+          kind: "service" as const,
+          label: s.id,
+          node: s.node,
+        })),
+      ];
       satellites.forEach((sat, j) => {
         // Outwards from the centre, fanned out.
         const spread = (j - (satellites.length - 1) / 2) * 0.5;
         const a = angle + spread;
-        const node = this.keep({ id: sat.id, kind: sat.kind, label: sat.label, server: hs.id, homeX: homeX + 52 * Math.cos(a), homeY: homeY + 52 * Math.sin(a) });
+        const node = this.keep({
+          id: sat.id,
+          kind: sat.kind,
+          label: sat.label,
+          server: hs.id,
+          homeX: homeX + 52 * Math.cos(a),
+          homeY: homeY + 52 * Math.sin(a),
+        });
         wanted.add(node.id);
         links.push({ source: server, target: node });
         if ("node" in sat && sat.node) this.byNetworkName.set(sat.node, node.id);
@@ -70,11 +98,23 @@ export class NetworkLayout {
     const rng = new RandomStreams("netsplit-layout").stream("force");
     const sim = forceSimulation(nodes)
       .randomSource(() => rng.next())
-      .force("charge", forceManyBody<LayoutNode>().strength((n) => (n.kind === "server" ? -260 : -40)))
+      .force(
+        "charge",
+        forceManyBody<LayoutNode>().strength((n) => (n.kind === "server" ? -260 : -40)),
+      )
       .force("links", forceLink<LayoutNode, SimulationLinkDatum<LayoutNode>>(links).distance(48).strength(0.9))
-      .force("collide", forceCollide<LayoutNode>((n) => (n.kind === "server" ? SERVER_R + 14 : USER_R + 10)))
-      .force("x", forceX<LayoutNode>((n) => n.homeX).strength((n) => (n.kind === "server" ? 0.6 : 0.08)))
-      .force("y", forceY<LayoutNode>((n) => n.homeY).strength((n) => (n.kind === "server" ? 0.6 : 0.08)))
+      .force(
+        "collide",
+        forceCollide<LayoutNode>((n) => (n.kind === "server" ? SERVER_R + 14 : USER_R + 10)),
+      )
+      .force(
+        "x",
+        forceX<LayoutNode>((n) => n.homeX).strength((n) => (n.kind === "server" ? 0.6 : 0.08)),
+      )
+      .force(
+        "y",
+        forceY<LayoutNode>((n) => n.homeY).strength((n) => (n.kind === "server" ? 0.6 : 0.08)),
+      )
       .stop();
     sim.tick(TICKS);
     // Inside the drawing, with room above each node for its label.

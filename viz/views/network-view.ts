@@ -152,7 +152,10 @@ export class NetworkView {
         (d) => d.id,
       )
       .join((enter) => {
-        const e = enter.append("line").attr("class", "link-hit").attr("data-testid", (d) => `link-${d.a}-${d.b}`);
+        const e = enter
+          .append("line")
+          .attr("class", "link-hit")
+          .attr("data-testid", (d) => `link-${d.a}-${d.b}`);
         e.append("title");
         e.on("click", (event: MouseEvent, d) => {
           event.stopPropagation();
@@ -165,7 +168,10 @@ export class NetworkView {
         const el = nodes[i]!;
         const cut = d.cutAB || d.cutBA ? "true" : "false";
         setAttr(el, "data-cut", cut);
-        setText(el.firstElementChild!, cut === "true" ? `${d.a} – ${d.b}: cut — click to heal` : `${d.a} – ${d.b}: click to cut`);
+        setText(
+          el.firstElementChild!,
+          cut === "true" ? `${d.a} – ${d.b}: cut — click to heal` : `${d.a} – ${d.b}: click to cut`,
+        );
         if (this.placed(el)) return;
         const a = this.layout.at(d.a);
         const b = this.layout.at(d.b);
@@ -185,15 +191,21 @@ export class NetworkView {
           .attr("class", (d) => `satellite ${d.kind}`)
           .attr("data-testid", (d) => d.id);
         e.append("line").attr("class", "tether");
-        e.filter((d) => d.kind === "user").append("circle").attr("r", USER_R);
+        e.filter((d) => d.kind === "user")
+          .append("circle")
+          .attr("r", USER_R);
         e.filter((d) => d.kind === "service")
           .append("rect")
           .attr("x", -USER_R)
           .attr("y", -USER_R)
           .attr("width", USER_R * 2)
           .attr("height", USER_R * 2);
-        e.append("text").attr("dy", -USER_R - 3).attr("text-anchor", "middle");
-        e.filter((d) => d.kind === "user").on("click", (_event, d) => this.callbacks.userClicked(d.id.slice("user:".length)));
+        e.append("text")
+          .attr("dy", -USER_R - 3)
+          .attr("text-anchor", "middle");
+        e.filter((d) => d.kind === "user").on("click", (_event, d) =>
+          this.callbacks.userClicked(d.id.slice("user:".length)),
+        );
         return e;
       })
       .each((d, i, els) => {
@@ -203,7 +215,12 @@ export class NetworkView {
         if (this.placed(el)) return;
         el.setAttribute("transform", `translate(${d.x},${d.y})`);
         const hs = this.layout.nodes.get(d.server);
-        if (hs) select(el.querySelector("line.tether")).attr("x1", 0).attr("y1", 0).attr("x2", hs.x - d.x).attr("y2", hs.y - d.y);
+        if (hs)
+          select(el.querySelector("line.tether"))
+            .attr("x1", 0)
+            .attr("y1", 0)
+            .attr("x2", hs.x - d.x)
+            .attr("y2", hs.y - d.y);
       });
   }
 
@@ -220,7 +237,9 @@ export class NetworkView {
   }
 
   /** A new server's group: its body, name, width, the ≠ badge and the power button. */
-  private appendServers(enter: Selection<EnterElement, ServerVm, SVGGElement, unknown>): Selection<SVGGElement, ServerVm, SVGGElement, unknown> {
+  private appendServers(
+    enter: Selection<EnterElement, ServerVm, SVGGElement, unknown>,
+  ): Selection<SVGGElement, ServerVm, SVGGElement, unknown> {
     const e = enter
       .append("g")
       .attr("class", "server")
@@ -299,14 +318,22 @@ export class NetworkView {
     this.gBackoff
       .selectAll<SVGTextElement, BackoffVm & { server: string; id: string }>("text")
       .data(rows, (d) => d.id)
-      .join((enter) => enter.append("text").attr("text-anchor", "middle").attr("data-testid", (d) => `backoff-${d.id}`))
+      .join((enter) =>
+        enter
+          .append("text")
+          .attr("text-anchor", "middle")
+          .attr("data-testid", (d) => `backoff-${d.id}`),
+      )
       .each((d, i, els) => {
         const el = els[i]!;
         setClass(el, `backoff${d.catchUp ? " catch-up" : ""}`);
         setText(el, `↻ ${d.inMs > 0 ? formatWait(d.inMs) : "now"}${d.failures ? ` ×${d.failures}` : ""}`);
         if (this.placed(el)) return;
         const p = this.along(d.server, d.destination, 0.22);
-        if (p) select(el).attr("x", p.x).attr("y", p.y - 6);
+        if (p)
+          select(el)
+            .attr("x", p.x)
+            .attr("y", p.y - 6);
       });
   }
 
@@ -318,7 +345,11 @@ export class NetworkView {
       .each((d, i, els) => {
         const el = els[i]!;
         setClass(el, `message ${d.kind}${d.held ? " held" : ""}`);
-        setAttr(el, "r", String(d.kind === "txn" || d.kind === "as-txn" ? 4 + Math.min(5, d.pdus) : d.kind === "response" ? 2.5 : 3.2));
+        setAttr(
+          el,
+          "r",
+          String(d.kind === "txn" || d.kind === "as-txn" ? 4 + Math.min(5, d.pdus) : d.kind === "response" ? 2.5 : 3.2),
+        );
         // cx/cy, not a transform: see the DAG view (a transform per element costs compositing).
         const p = this.along(d.from, d.to, d.progress);
         if (p) {
@@ -353,7 +384,12 @@ export class NetworkView {
     el.addEventListener("pointerdown", (e) => {
       if (e.button !== 0) return;
       this.dragFrom = point(e);
-      this.drawLine.attr("x1", this.dragFrom.x).attr("y1", this.dragFrom.y).attr("x2", this.dragFrom.x).attr("y2", this.dragFrom.y).attr("visibility", "visible");
+      this.drawLine
+        .attr("x1", this.dragFrom.x)
+        .attr("y1", this.dragFrom.y)
+        .attr("x2", this.dragFrom.x)
+        .attr("y2", this.dragFrom.y)
+        .attr("visibility", "visible");
       el.setPointerCapture(e.pointerId);
     });
     el.addEventListener("pointermove", (e) => {
@@ -368,7 +404,9 @@ export class NetworkView {
       this.dragFrom = null;
       this.drawLine.attr("visibility", "hidden");
       if (Math.hypot(to.x - from.x, to.y - from.y) < 24) return;
-      const servers = [...this.layout.nodes.values()].filter((n) => n.kind === "server").map((n) => ({ id: n.id, x: n.x, y: n.y }));
+      const servers = [...this.layout.nodes.values()]
+        .filter((n) => n.kind === "server")
+        .map((n) => ({ id: n.id, x: n.x, y: n.y }));
       this.callbacks.lineDrawn(from, to, servers);
     };
     el.addEventListener("pointerup", finish);

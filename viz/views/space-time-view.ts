@@ -162,10 +162,21 @@ export class SpaceTimeView {
   }
 
   /** Transactions as arrows between lanes, batched by style; lost ones end in a cross. */
-  private drawArrows(vm: SpaceTimeVm, X: (t: number) => number, laneY: Map<string, number>, fromMs: number, toMs: number): void {
+  private drawArrows(
+    vm: SpaceTimeVm,
+    X: (t: number) => number,
+    laneY: Map<string, number>,
+    fromMs: number,
+    toMs: number,
+  ): void {
     const ctx = this.ctx;
     const [start, end] = arrowRange(vm.arrows, vm.arrows.length, fromMs, toMs, axisSpanMs(vm));
-    const paths: Record<string, Path2D> = { ok: new Path2D(), failed: new Path2D(), flying: new Path2D(), future: new Path2D() };
+    const paths: Record<string, Path2D> = {
+      ok: new Path2D(),
+      failed: new Path2D(),
+      flying: new Path2D(),
+      future: new Path2D(),
+    };
     const heads: Array<{ style: string; x1: number; y1: number; x2: number; y2: number }> = [];
     const crosses: Array<{ x: number; y: number }> = [];
     const drawHeads = end - start < HEADS_MAX;
@@ -198,7 +209,13 @@ export class SpaceTimeView {
   }
 
   /** Events created, as dots on their lanes. */
-  private drawDots(vm: SpaceTimeVm, X: (t: number) => number, laneY: Map<string, number>, fromMs: number, toMs: number): void {
+  private drawDots(
+    vm: SpaceTimeVm,
+    X: (t: number) => number,
+    laneY: Map<string, number>,
+    fromMs: number,
+    toMs: number,
+  ): void {
     const ctx = this.ctx;
     ctx.fillStyle = "#555";
     for (let i = 0; i < vm.dotCount; i++) {
@@ -258,7 +275,18 @@ export class SpaceTimeView {
       const m = vm.marks[i]!;
       if (m.atMs < fromMs || m.atMs > toMs) continue;
       const x = X(m.atMs);
-      const colour = m.kind === "cut" ? STYLE.cut : m.kind === "repair" || m.kind === "heal" || m.kind === "release" ? STYLE.repair : m.kind === "intervention" ? STYLE.intervention : m.kind === "fork" ? STYLE.fork : m.kind === "note" ? STYLE.note : STYLE.crashed;
+      const colour =
+        m.kind === "cut"
+          ? STYLE.cut
+          : m.kind === "repair" || m.kind === "heal" || m.kind === "release"
+            ? STYLE.repair
+            : m.kind === "intervention"
+              ? STYLE.intervention
+              : m.kind === "fork"
+                ? STYLE.fork
+                : m.kind === "note"
+                  ? STYLE.note
+                  : STYLE.crashed;
       ctx.strokeStyle = colour;
       ctx.lineWidth = m.kind === "note" ? 1 : 1.5;
       if (m.kind === "note") ctx.setLineDash([2, 3]);
@@ -307,11 +335,18 @@ interface Geometry {
 
 function geometry(a: TxnArrow, exists: boolean, seq: number, cursorAtMs: number): Geometry {
   const st = exists ? arrowAt(a, seq) : arrowAt(a, Number.MAX_SAFE_INTEGER);
-  const style: Geometry["style"] = !exists ? "future" : st.outcome === "failed" || st.state === "lost" ? "failed" : st.state === "flying" ? "flying" : "ok";
+  const style: Geometry["style"] = !exists
+    ? "future"
+    : st.outcome === "failed" || st.state === "lost"
+      ? "failed"
+      : st.state === "flying"
+        ? "flying"
+        : "ok";
   if (st.state === "arrived") return { style, endAtMs: st.endAtMs!, fraction: 1, lost: false };
   if (st.state === "lost") return { style, endAtMs: st.endAtMs!, fraction: 0.5, lost: true };
   // In the air at the cursor: as far as it has come.
-  if (a.deliverAtMs === null || a.deliverAtMs <= a.sentAtMs) return { style, endAtMs: Math.max(a.sentAtMs, cursorAtMs), fraction: 0.15, lost: false };
+  if (a.deliverAtMs === null || a.deliverAtMs <= a.sentAtMs)
+    return { style, endAtMs: Math.max(a.sentAtMs, cursorAtMs), fraction: 0.15, lost: false };
   const f = Math.min(1, Math.max(0, (cursorAtMs - a.sentAtMs) / (a.deliverAtMs - a.sentAtMs)));
   return { style, endAtMs: a.sentAtMs + (a.deliverAtMs - a.sentAtMs) * f, fraction: f, lost: false };
 }
@@ -330,7 +365,14 @@ function line(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number,
   ctx.stroke();
 }
 
-function arrowHead(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number, colour: string): void {
+function arrowHead(
+  ctx: CanvasRenderingContext2D,
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  colour: string,
+): void {
   const a = Math.atan2(y2 - y1, x2 - x1);
   ctx.fillStyle = colour;
   ctx.beginPath();

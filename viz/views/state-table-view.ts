@@ -37,7 +37,11 @@ export class StateTableView {
         th.filter((d) => d !== "").each((server, i, els) => {
           const cell = select(els[i]!);
           cell.append("span").attr("class", "th-name").text(server);
-          cell.append("span").attr("class", "badge divergent-badge").attr("data-testid", `state-divergent-${server}`).text("≠");
+          cell
+            .append("span")
+            .attr("class", "badge divergent-badge")
+            .attr("data-testid", `state-divergent-${server}`)
+            .text("≠");
           cell
             .append("button")
             .attr("class", "why")

@@ -59,6 +59,13 @@ export interface RunInfo {
 }
 
 export type FromWorker =
-  | { type: "records"; /** Forget the page's records from here on first (a re-made run). */ truncateTo?: number; records: TraceRecord[]; /** Record counts after each new step, from step `firstStep`. */ stepEnds: number[]; firstStep: number; head: Head }
+  | {
+      type: "records";
+      /** Forget the page's records from here on first (a re-made run). */ truncateTo?: number;
+      records: TraceRecord[];
+      /** Record counts after each new step, from step `firstStep`. */ stepEnds: number[];
+      firstStep: number;
+      head: Head;
+    }
   | { type: "ok"; id: number; head: Head; info?: RunInfo; explained?: ExplainResult }
   | { type: "error"; id: number; message: string };

@@ -120,7 +120,8 @@ export class ChatBridge {
    */
   private fromPlatform(e: PlatformEvent): void {
     if (e.user.startsWith(PUPPET)) return; // our own echo
-    if (this.outbox.length >= BRIDGE_LIMITS.outboxMax) return void this.problems.push(`outbox full: dropped ${e.kind} of ${e.user}`);
+    if (this.outbox.length >= BRIDGE_LIMITS.outboxMax)
+      return void this.problems.push(`outbox full: dropped ${e.kind} of ${e.user}`);
     this.outbox.push(e);
     this.drain();
   }
@@ -129,7 +130,8 @@ export class ChatBridge {
     if (this.retryScheduled) return;
     while (this.outbox.length > 0) {
       if (!this.service.reachable()) {
-        if (++this.retries > BRIDGE_LIMITS.outboxRetriesMax) return void this.problems.push(`gave up relaying ${this.outbox.length} platform events`);
+        if (++this.retries > BRIDGE_LIMITS.outboxRetriesMax)
+          return void this.problems.push(`gave up relaying ${this.outbox.length} platform events`);
         this.retryScheduled = true;
         this.service.after(BRIDGE_LIMITS.outboxRetryMs, "bridge outbox retry", () => {
           this.retryScheduled = false;
@@ -153,7 +155,9 @@ export class ChatBridge {
     } else {
       this.ghostJoin(ghost, portal);
       // spec: bridged events should say where they came from (external_url).
-      const sent = this.service.client(ghost).sendMessage(portal, e.body, { external_url: `https://${this.platform.name}.example/${e.channel}/${e.id}` });
+      const sent = this.service
+        .client(ghost)
+        .sendMessage(portal, e.body, { external_url: `https://${this.platform.name}.example/${e.channel}/${e.id}` });
       if (this.check(`message ${e.id}`, sent.result)) this.relayedToMatrix.set(e.id, sent.result.value);
     }
   }
@@ -162,11 +166,17 @@ export class ChatBridge {
 
   /** The alias query: create the portal of a channel the platform has, with its people as ghosts. */
   private openPortal(alias: string): boolean {
-    const channel = alias.startsWith(`#${this.prefix}`) ? alias.slice(1 + this.prefix.length, alias.lastIndexOf(":")) : "";
+    const channel = alias.startsWith(`#${this.prefix}`)
+      ? alias.slice(1 + this.prefix.length, alias.lastIndexOf(":"))
+      : "";
     if (!this.platform.hasChannel(channel)) return false;
     if (this.portals.has(channel)) return true;
     const bot = this.service.client();
-    const created = bot.createRoom({ preset: "public_chat", name: `#${channel} on ${this.platform.name}`, topic: `Bridged to ${this.platform.name}` }).result;
+    const created = bot.createRoom({
+      preset: "public_chat",
+      name: `#${channel} on ${this.platform.name}`,
+      topic: `Bridged to ${this.platform.name}`,
+    }).result;
     if (!this.check(`portal for ${channel}`, created)) return false;
     const roomId = created.value;
     if (!this.check(`alias ${alias}`, bot.createAlias(alias, roomId).result)) return false;
@@ -202,7 +212,10 @@ export class ChatBridge {
     return this.service.client().stateContent(portal, "m.room.member", user)?.membership === "join";
   }
 
-  private check<T>(what: string, r: { ok: true; value: T } | { ok: false; error: { errcode: string; error: string } } | undefined): r is { ok: true; value: T } {
+  private check<T>(
+    what: string,
+    r: { ok: true; value: T } | { ok: false; error: { errcode: string; error: string } } | undefined,
+  ): r is { ok: true; value: T } {
     if (r?.ok) return true;
     this.problems.push(`${what}: ${r ? `${r.error.errcode}: ${r.error.error}` : "did not complete"}`);
     return false;

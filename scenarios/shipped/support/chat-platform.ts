@@ -8,7 +8,15 @@ import type { Simulation } from "../../../sim/index.ts";
 export type PlatformEvent =
   | { kind: "join"; channel: string; user: string; atMs: number }
   | { kind: "leave"; channel: string; user: string; atMs: number }
-  | { kind: "message"; channel: string; user: string; body: string; id: string; atMs: number; /** Set by a bridge: the Matrix event it relays. */ origin?: string };
+  | {
+      kind: "message";
+      channel: string;
+      user: string;
+      body: string;
+      id: string;
+      atMs: number;
+      /** Set by a bridge: the Matrix event it relays. */ origin?: string;
+    };
 
 /** Limits: a platform log and its subscribers are bounded like everything else. */
 export const PLATFORM_LIMITS = { eventsMax: 100_000, subscribersMax: 100 } as const;
@@ -48,7 +56,8 @@ export class ChatPlatform {
 
   /** Be told of everything that happens on the platform, after the platform's latency. */
   subscribe(fn: (e: PlatformEvent) => void): void {
-    if (this.subscribers.length >= PLATFORM_LIMITS.subscribersMax) throw new Error(`${this.name}: too many subscribers`);
+    if (this.subscribers.length >= PLATFORM_LIMITS.subscribersMax)
+      throw new Error(`${this.name}: too many subscribers`);
     this.subscribers.push(fn);
   }
 
@@ -74,7 +83,9 @@ export class ChatPlatform {
 
   /** Every message of a channel, in the order the platform took them. */
   messages(channel: string): Array<Extract<PlatformEvent, { kind: "message" }>> {
-    return this.events.filter((e): e is Extract<PlatformEvent, { kind: "message" }> => e.kind === "message" && e.channel === channel);
+    return this.events.filter(
+      (e): e is Extract<PlatformEvent, { kind: "message" }> => e.kind === "message" && e.channel === channel,
+    );
   }
 
   /** The messages a person saw: those posted while they were in the channel. */
@@ -97,7 +108,8 @@ export class ChatPlatform {
   }
 
   private publish(e: PlatformEvent): void {
-    if (this.events.length >= PLATFORM_LIMITS.eventsMax) throw new Error(`${this.name}: more than ${PLATFORM_LIMITS.eventsMax} events`);
+    if (this.events.length >= PLATFORM_LIMITS.eventsMax)
+      throw new Error(`${this.name}: more than ${PLATFORM_LIMITS.eventsMax} events`);
     this.events.push(e);
     for (const fn of this.subscribers) this.sim.after(this.latencyMs, `${this.name} ${e.kind}`, () => fn(e), this.name);
   }

@@ -41,16 +41,23 @@ export class FeedBot {
     this.polls++;
     const roomId = this.room();
     const now = this.sim.nowMs;
-    if (roomId && this.client.hs.up) for (const item of this.feed.poll(now).filter((i) => !this.posted.has(i.id))) this.post(roomId, item);
+    if (roomId && this.client.hs.up)
+      for (const item of this.feed.poll(now).filter((i) => !this.posted.has(i.id))) this.post(roomId, item);
     // Stop once the feed has nothing more to give and everything was posted.
     const done = this.feed.exhausted(now) && this.feed.all().every((i) => this.posted.has(i.id));
-    if (!done && this.polls < this.options.pollsMax) this.sim.after(this.options.pollEveryMs, `feed bot ${this.userId} polls`, () => this.poll());
+    if (!done && this.polls < this.options.pollsMax)
+      this.sim.after(this.options.pollEveryMs, `feed bot ${this.userId} polls`, () => this.poll());
   }
 
   private post(roomId: RoomId, item: FeedItem): void {
     const sent = this.client.sendMessage(roomId, `${item.title} — ${item.url}`, { "org.example.feed.item": item.id });
     const r = sent.result;
-    this.log.push({ item: item.id, atMs: this.sim.nowMs, ok: r?.ok === true, ...(r && !r.ok ? { error: r.error.errcode } : {}) });
+    this.log.push({
+      item: item.id,
+      atMs: this.sim.nowMs,
+      ok: r?.ok === true,
+      ...(r && !r.ok ? { error: r.error.errcode } : {}),
+    });
     if (r?.ok) this.posted.set(item.id, r.value);
   }
 }

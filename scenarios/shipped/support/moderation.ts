@@ -62,7 +62,8 @@ export class ModerationService {
     if (e.sender === this.service.senderUserId) return;
     // A room becomes public: join it, to be able to act there.
     if (e.type === "m.room.join_rules" && e.content.join_rule === "public") {
-      if (this.bot().stateContent(e.room_id, "m.room.member", this.service.senderUserId)?.membership !== "join") this.bot().join(e.room_id);
+      if (this.bot().stateContent(e.room_id, "m.room.member", this.service.senderUserId)?.membership !== "join")
+        this.bot().join(e.room_id);
       return;
     }
     if (e.type !== "m.room.message" || typeof e.content.body !== "string") return; // m.room.encrypted and the rest: nothing to read
@@ -75,7 +76,13 @@ export class ModerationService {
     }
     if (!this.banned.has(`${e.room_id}\u0000${e.sender}`)) {
       this.banned.add(`${e.room_id}\u0000${e.sender}`);
-      this.act("ban", e.room_id, e.sender, reason.why, () => this.bot().ban(e.room_id, e.sender, `spam: ${reason.why}`).result);
+      this.act(
+        "ban",
+        e.room_id,
+        e.sender,
+        reason.why,
+        () => this.bot().ban(e.room_id, e.sender, `spam: ${reason.why}`).result,
+      );
     }
   }
 
@@ -86,8 +93,12 @@ export class ModerationService {
     recent.push({ sender: e.sender, body, id: e.event_id, ts: e.origin_server_ts });
     if (recent.length > MODERATION_LIMITS.recentMessagesMax) recent.shift();
     this.recent.set(e.room_id, recent);
-    const same = recent.filter((m) => m.sender === e.sender && m.body === body && e.origin_server_ts - m.ts <= this.options.floodWindowMs);
-    return same.length >= this.options.floodCount ? { why: `the same message ${same.length} times`, events: same.map((m) => m.id) } : undefined;
+    const same = recent.filter(
+      (m) => m.sender === e.sender && m.body === body && e.origin_server_ts - m.ts <= this.options.floodWindowMs,
+    );
+    return same.length >= this.options.floodCount
+      ? { why: `the same message ${same.length} times`, events: same.map((m) => m.id) }
+      : undefined;
   }
 
   private isPublic(roomId: RoomId): boolean {
@@ -98,7 +109,13 @@ export class ModerationService {
     return this.service.client();
   }
 
-  private act(kind: "redact" | "ban", room: RoomId, target: string, reason: string, run: () => { ok: boolean } | undefined): void {
+  private act(
+    kind: "redact" | "ban",
+    room: RoomId,
+    target: string,
+    reason: string,
+    run: () => { ok: boolean } | undefined,
+  ): void {
     this.actions.push({ kind, room, target, reason, ok: run()?.ok === true });
   }
 }

@@ -11,7 +11,12 @@ for (const e of fixture.events) {
   if (e.state_key === undefined) continue;
   const key = `${e.type}\u0000${e.state_key}`;
   const best = winners.get(key);
-  const later = !best || e.depth > best.depth || (e.depth === best.depth && (e.origin_server_ts > best.origin_server_ts || (e.origin_server_ts === best.origin_server_ts && e.event_id > best.event_id)));
+  const later =
+    !best ||
+    e.depth > best.depth ||
+    (e.depth === best.depth &&
+      (e.origin_server_ts > best.origin_server_ts ||
+        (e.origin_server_ts === best.origin_server_ts && e.event_id > best.event_id)));
   if (later) winners.set(key, e);
 }
 process.stdout.write(JSON.stringify([...winners.values()].map((e) => e.event_id)) + "\n");

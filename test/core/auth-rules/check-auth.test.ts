@@ -3,7 +3,17 @@
 // content/rooms/fragments/v1-auth-rules.md, v8-auth-rules.md, rooms/v6.md, v7.md,
 // v10.md, v11.md, v12.md; shared/spec/README.md §4), never off our own output.
 import { describe, expect, it } from "vitest";
-import { checkAuth, computeEventId, defineRoomVersion, decodeBase64, encodeBase64, nobleCrypto, parseRoomVersion, signJson, type Pdu } from "../../../core/index.ts";
+import {
+  checkAuth,
+  computeEventId,
+  defineRoomVersion,
+  decodeBase64,
+  encodeBase64,
+  nobleCrypto,
+  parseRoomVersion,
+  signJson,
+  type Pdu,
+} from "../../../core/index.ts";
 import { ALICE, baseRoom, BOB, CAROL, createEvent, ev, member, powerLevels, state } from "./room.ts";
 
 const rule = (event: Pdu, auth: Pdu[], version: string) => {
@@ -45,7 +55,11 @@ describe("the create event must be known", () => {
 });
 
 describe("m.federate", () => {
-  it.each([["5", "3"], ["11", "3"], ["12", "4"]])("v%s: a non-federated room refuses other servers (rule %s)", (v, n) => {
+  it.each([
+    ["5", "3"],
+    ["11", "3"],
+    ["12", "4"],
+  ])("v%s: a non-federated room refuses other servers (rule %s)", (v, n) => {
     const room = baseRoom(v);
     room[0] = createEvent(v, { "m.federate": false });
     expect(rule(ev("m.room.message", BOB, { body: "x" }), room, v)).toBe(n);
@@ -77,7 +91,11 @@ describe("member: join", () => {
     }
   });
 
-  it.each([["5", "5.2"], ["7", "4.2"], ["11", "4.3"]])("v%s numbering (join is rule %s)", (v, j) => {
+  it.each([
+    ["5", "5.2"],
+    ["7", "4.2"],
+    ["11", "4.3"],
+  ])("v%s numbering (join is rule %s)", (v, j) => {
     const room = baseRoom(v, "invite");
     expect(rule(member(CAROL, "join"), room, v)).toBe(`${j}.${v === "11" ? 7 : 6}`);
     expect(rule(member(CAROL, "join", BOB), room, v)).toBe(`${j}.2`);
@@ -91,12 +109,16 @@ describe("member: join", () => {
     const invited = withState(room, member(CAROL, "invite", ALICE));
     expect(rule(member(CAROL, "join"), invited, "11")).toBe("allow");
     expect(rule(member(CAROL, "join"), room, "11")).toBe("4.3.7");
-    const literal = defineRoomVersion("org.netsplit.literal-jr", parseRoomVersion("11"), { auth: { joinRuleWhenAbsent: "none" } });
+    const literal = defineRoomVersion("org.netsplit.literal-jr", parseRoomVersion("11"), {
+      auth: { joinRuleWhenAbsent: "none" },
+    });
     expect(checkAuth(member(CAROL, "join"), invited, literal)).toMatchObject({ allowed: false, rule: "4.3.7" });
   });
 
   it("knock join rule behaves like invite for joins from v7", () => {
-    expect(rule(member(CAROL, "join"), withState(baseRoom("7", "knock"), member(CAROL, "invite", ALICE)), "7")).toBe("allow");
+    expect(rule(member(CAROL, "join"), withState(baseRoom("7", "knock"), member(CAROL, "invite", ALICE)), "7")).toBe(
+      "allow",
+    );
     expect(rule(member(CAROL, "join"), baseRoom("7", "knock"), "7")).toBe("4.2.6");
   });
 
@@ -137,9 +159,15 @@ describe("member: invite", () => {
   describe("third-party invites", () => {
     const seed = decodeBase64("YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1");
     const publicKey = encodeBase64(nobleCrypto.publicKey(seed));
-    const tpiEvent = state("m.room.third_party_invite", "tok", BOB, { display_name: "c", key_validity_url: "u", public_key: publicKey });
-    const signed = (mxid: string, token = "tok") => signJson({ mxid, token, sender: BOB }, "id.example", "ed25519:0", seed);
-    const redeem = (s: object, sender = BOB) => member(CAROL, "invite", sender, { third_party_invite: { display_name: "c", signed: s as never } });
+    const tpiEvent = state("m.room.third_party_invite", "tok", BOB, {
+      display_name: "c",
+      key_validity_url: "u",
+      public_key: publicKey,
+    });
+    const signed = (mxid: string, token = "tok") =>
+      signJson({ mxid, token, sender: BOB }, "id.example", "ed25519:0", seed);
+    const redeem = (s: object, sender = BOB) =>
+      member(CAROL, "invite", sender, { third_party_invite: { display_name: "c", signed: s as never } });
 
     it("v11: a signature by the invite's key redeems it", () => {
       const room = withState(baseRoom("11"), tpiEvent);
@@ -148,7 +176,10 @@ describe("member: invite", () => {
       expect(rule(redeem(signed(CAROL, "other")), room, "11")).toBe("4.4.1.5");
       expect(rule(redeem(signed(CAROL), ALICE), room, "11")).toBe("4.4.1.6");
       expect(rule(redeem({ mxid: CAROL }), room, "11")).toBe("4.4.1.3");
-      const forged = { ...signed(CAROL), signatures: { "id.example": { "ed25519:0": encodeBase64(new Uint8Array(64)) } } };
+      const forged = {
+        ...signed(CAROL),
+        signatures: { "id.example": { "ed25519:0": encodeBase64(new Uint8Array(64)) } },
+      };
       expect(rule(redeem(forged), room, "11")).toBe("4.4.1.8");
       expect(rule(redeem(signed(CAROL)), withState(room, member(CAROL, "ban", ALICE)), "11")).toBe("4.4.1.1");
     });
@@ -210,7 +241,12 @@ describe("member: knock and unknown memberships", () => {
 });
 
 describe("the rules after membership", () => {
-  it.each([["1", 6], ["6", 5], ["11", 5], ["12", 6]])("v%s numbering starts at %i", (v, n) => {
+  it.each([
+    ["1", 6],
+    ["6", 5],
+    ["11", 5],
+    ["12", 6],
+  ])("v%s numbering starts at %i", (v, n) => {
     const room = baseRoom(v);
     const strict = withState(room, powerLevels(Number(v) >= 12 ? {} : { [ALICE]: 100 }, { invite: 50 }));
     expect(rule(ev("m.room.message", CAROL, { body: "x" }), room, v)).toBe(String(n));
@@ -233,8 +269,15 @@ describe("the rules after membership", () => {
 
 describe("power levels", () => {
   const bobAt50 = (v: string, rest = {}) =>
-    withState(baseRoom(v), powerLevels(Number(v) >= 12 ? { [BOB]: 50, [CAROL]: 50 } : { [ALICE]: 100, [BOB]: 50, [CAROL]: 50 }, rest));
-  const change = (v: string, users: object, rest = {}) => state("m.room.power_levels", "", BOB, { users: { ...(Number(v) >= 12 ? {} : { [ALICE]: 100 }), ...users }, ...rest });
+    withState(
+      baseRoom(v),
+      powerLevels(Number(v) >= 12 ? { [BOB]: 50, [CAROL]: 50 } : { [ALICE]: 100, [BOB]: 50, [CAROL]: 50 }, rest),
+    );
+  const change = (v: string, users: object, rest = {}) =>
+    state("m.room.power_levels", "", BOB, {
+      users: { ...(Number(v) >= 12 ? {} : { [ALICE]: 100 }), ...users },
+      ...rest,
+    });
 
   it("the first power-levels event is allowed once well-formed", () => {
     expect(rule(powerLevels({ [ALICE]: 100 }), baseRoom("11").slice(0, 2), "11")).toBe("allow");
@@ -255,10 +298,25 @@ describe("power levels", () => {
 
   it("v11: no one grants or removes more power than they hold (9.5-9.9)", () => {
     const room = bobAt50("11");
-    expect(rule(change("11", { [BOB]: 50, [CAROL]: 50 }, { ban: 40 }), withState(room, powerLevels({ [ALICE]: 100, [BOB]: 50, [CAROL]: 50 }, { ban: 50 })), "11")).toBe("allow");
-    expect(rule(change("11", { [BOB]: 50, [CAROL]: 50 }, { ban: 40 }), withState(room, powerLevels({ [ALICE]: 100, [BOB]: 50, [CAROL]: 50 }, { ban: 100 })), "11")).toBe("9.5");
+    expect(
+      rule(
+        change("11", { [BOB]: 50, [CAROL]: 50 }, { ban: 40 }),
+        withState(room, powerLevels({ [ALICE]: 100, [BOB]: 50, [CAROL]: 50 }, { ban: 50 })),
+        "11",
+      ),
+    ).toBe("allow");
+    expect(
+      rule(
+        change("11", { [BOB]: 50, [CAROL]: 50 }, { ban: 40 }),
+        withState(room, powerLevels({ [ALICE]: 100, [BOB]: 50, [CAROL]: 50 }, { ban: 100 })),
+        "11",
+      ),
+    ).toBe("9.5");
     expect(rule(change("11", { [BOB]: 50, [CAROL]: 50 }, { kick: 60 }), room, "11")).toBe("9.5");
-    const withEvents = withState(room, powerLevels({ [ALICE]: 100, [BOB]: 50, [CAROL]: 50 }, { events: { "m.room.tombstone": 100 } }));
+    const withEvents = withState(
+      room,
+      powerLevels({ [ALICE]: 100, [BOB]: 50, [CAROL]: 50 }, { events: { "m.room.tombstone": 100 } }),
+    );
     expect(rule(change("11", { [BOB]: 50, [CAROL]: 50 }, { events: {} }), withEvents, "11")).toBe("9.6");
     expect(rule(change("11", { [BOB]: 50, [CAROL]: 50 }, { events: { "m.room.name": 100 } }), room, "11")).toBe("9.7");
     expect(rule(change("11", { [BOB]: 50, [CAROL]: 0 }), room, "11")).toBe("9.8");
@@ -267,14 +325,25 @@ describe("power levels", () => {
   });
 
   it("notifications are guarded from v6, not before", () => {
-    for (const [v, expected] of [["5", "allow"], ["6", "9.4"]] as const) {
+    for (const [v, expected] of [
+      ["5", "allow"],
+      ["6", "9.4"],
+    ] as const) {
       const room = withState(baseRoom(v), powerLevels({ [ALICE]: 100, [BOB]: 50 }, { notifications: { room: 100 } }));
-      expect(rule(state("m.room.power_levels", "", BOB, { users: { [ALICE]: 100, [BOB]: 50 }, notifications: { room: 0 } }), room, v)).toBe(expected);
+      expect(
+        rule(
+          state("m.room.power_levels", "", BOB, { users: { [ALICE]: 100, [BOB]: 50 }, notifications: { room: 0 } }),
+          room,
+          v,
+        ),
+      ).toBe(expected);
     }
   });
 
   it("v12 creators pass every change check", () => {
     const room = baseRoom("12");
-    expect(rule(state("m.room.power_levels", "", ALICE, { users: { [BOB]: 100 }, ban: 1000 }), room, "12")).toBe("allow");
+    expect(rule(state("m.room.power_levels", "", ALICE, { users: { [BOB]: 100 }, ban: 1000 }), room, "12")).toBe(
+      "allow",
+    );
   });
 });

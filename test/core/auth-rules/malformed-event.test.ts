@@ -25,7 +25,10 @@ describe("checkAuth on a malformed event", () => {
     ["a join with content: null", { ...join, content: null }],
     ["a create with content: null", { ...create, content: null }],
     ["power levels with content: null", { ...join, type: "m.room.power_levels", state_key: "", content: null }],
-    ["a message without auth_events", { ...join, type: "m.room.message", state_key: undefined, auth_events: undefined }],
+    [
+      "a message without auth_events",
+      { ...join, type: "m.room.message", state_key: undefined, auth_events: undefined },
+    ],
     ["an event whose type is a number", { ...join, type: 7 }],
   ];
   for (const [name, event] of cases) {

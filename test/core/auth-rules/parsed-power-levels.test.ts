@@ -8,26 +8,43 @@ import { changedLevels, parsedPowerLevels } from "../../../core/auth/parsed-powe
 import { parsePowerLevel } from "../../../core/auth/power-levels.ts";
 import { parseRoomVersion, type RoomVersion } from "../../../core/index.ts";
 
-const KEYS = ["@a:x.org", "@b:x.org", "@c:x.org", "@d:y.org", "not a user", "@e", "constructor", "toString", "@f:x.org"];
+const KEYS = [
+  "@a:x.org",
+  "@b:x.org",
+  "@c:x.org",
+  "@d:y.org",
+  "not a user",
+  "@e",
+  "constructor",
+  "toString",
+  "@f:x.org",
+];
 const VALUES = [0, 50, 100, -5, 2 ** 60, 1.5, "50", " 7 ", "x", null, true, {}];
 
 /** A map built from entries in the given order: its insertion order is part of the test. */
-const levelsArb = fc.array(fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)), { maxLength: 8 }).map((entries) => {
-  const map: Record<string, unknown> = {};
-  for (const [k, v] of entries) map[k] = v;
-  return map;
-});
+const levelsArb = fc
+  .array(fc.tuple(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)), { maxLength: 8 })
+  .map((entries) => {
+    const map: Record<string, unknown> = {};
+    for (const [k, v] of entries) map[k] = v;
+    return map;
+  });
 
 /** A second map derived from the first: most entries kept as they are, some changed, dropped or added. */
-const pairArb = fc.tuple(levelsArb, levelsArb, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 })).map(([before, extra, keep]) => {
-  const after: Record<string, unknown> = {};
-  Object.keys(before).forEach((k, i) => {
-    if (keep[i % keep.length]) after[k] = before[k];
+const pairArb = fc
+  .tuple(levelsArb, levelsArb, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }))
+  .map(([before, extra, keep]) => {
+    const after: Record<string, unknown> = {};
+    Object.keys(before).forEach((k, i) => {
+      if (keep[i % keep.length]) after[k] = before[k];
+    });
+    return { before, after: { ...after, ...extra } };
   });
-  return { before, after: { ...after, ...extra } };
-});
 
-function naiveFirstBad(users: Record<string, unknown>, version: RoomVersion): { userId: string; problem: string } | undefined {
+function naiveFirstBad(
+  users: Record<string, unknown>,
+  version: RoomVersion,
+): { userId: string; problem: string } | undefined {
   for (const userId of Object.keys(users)) {
     if (!/^@[^:]+:[^:]+$/.test(userId)) return { userId, problem: "user id" };
     if (parsePowerLevel(users[userId], version) === undefined) return { userId, problem: "level" };
@@ -36,7 +53,9 @@ function naiveFirstBad(users: Record<string, unknown>, version: RoomVersion): { 
 }
 
 function naiveChanged(before: Record<string, unknown>, after: Record<string, unknown>, version: RoomVersion) {
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((x, y) =>
+    x < y ? -1 : x > y ? 1 : 0,
+  );
   const level = (v: unknown) => (v === undefined ? undefined : (parsePowerLevel(v, version) ?? 0));
   return keys
     .filter((k) => {

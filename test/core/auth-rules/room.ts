@@ -41,7 +41,8 @@ export function powerLevels(users: JsonObject, rest: JsonObject = {}): Pdu {
   return state("m.room.power_levels", "", ALICE, { users, ...rest });
 }
 
-export const joinRules = (rule: string, extra: JsonObject = {}) => state("m.room.join_rules", "", ALICE, { join_rule: rule, ...extra });
+export const joinRules = (rule: string, extra: JsonObject = {}) =>
+  state("m.room.join_rules", "", ALICE, { join_rule: rule, ...extra });
 
 /** A room where Alice created, joined and set PL (Alice 100, or nothing listed in v12), and Bob joined. */
 export function baseRoom(version: string, joinRule = "public"): Pdu[] {

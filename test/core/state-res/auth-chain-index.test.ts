@@ -61,7 +61,11 @@ describe("auth chain", () => {
 
   it("a missing event is bad input: the error names it", () => {
     const dag = dagOf({ $A: [] });
-    const index = new AuthChainIndex({ roomVersion: parseRoomVersion("10"), fetchEvent: (id) => (id === "$B" ? ({ ...dag.fetch("$A" as EventId)!, auth_events: ["$gone"] } as Pdu) : dag.fetch(id)) });
+    const index = new AuthChainIndex({
+      roomVersion: parseRoomVersion("10"),
+      fetchEvent: (id) =>
+        id === "$B" ? ({ ...dag.fetch("$A" as EventId)!, auth_events: ["$gone"] } as Pdu) : dag.fetch(id),
+    });
     expect(() => index.indexOf("$B" as EventId)).toThrow(/\$gone/);
   });
 
@@ -74,7 +78,12 @@ describe("auth chain", () => {
 
   it("a failed walk leaves nothing behind: the same error again, and other events index as before", () => {
     const base = dagOf({ $A: [] }).fetch("$A" as EventId)!;
-    const events: Record<string, Pdu> = { $A: base, $X: { ...base, auth_events: ["$A", "$Y"] }, $Y: { ...base, auth_events: ["$X"] }, $Z: { ...base, auth_events: ["$A"] } };
+    const events: Record<string, Pdu> = {
+      $A: base,
+      $X: { ...base, auth_events: ["$A", "$Y"] },
+      $Y: { ...base, auth_events: ["$X"] },
+      $Z: { ...base, auth_events: ["$A"] },
+    };
     const index = new AuthChainIndex({ roomVersion: parseRoomVersion("10"), fetchEvent: (id) => events[id] });
     expect(() => index.indexOf("$X" as EventId)).toThrow(/cycle/);
     expect(() => index.indexOf("$Y" as EventId)).toThrow(/cycle/);
@@ -112,13 +121,29 @@ describe("auth difference", () => {
   it("chain D → C → B → A, sets {A, B} and {C, D}", () => {
     const index = indexOf(dagOf({ $A: [], $B: ["$A"], $C: ["$B"], $D: ["$C"] }));
     // C1 = {A, B}, C2 = {A, B, C, D} → {C, D}.
-    expect(index.authDifference([["$A", "$B"], ["$C", "$D"]] as EventId[][], { includeStateEvents: true })).toEqual(["$C", "$D"]);
+    expect(
+      index.authDifference(
+        [
+          ["$A", "$B"],
+          ["$C", "$D"],
+        ] as EventId[][],
+        { includeStateEvents: true },
+      ),
+    ).toEqual(["$C", "$D"]);
   });
 
   it("D → C → B → A and E → C, B; sets {A, B, E} and {C, D}", () => {
     const index = indexOf(dagOf({ $A: [], $B: ["$A"], $C: ["$B"], $D: ["$C"], $E: ["$C", "$B"] }));
     // C1 = {A, B, E, C}, C2 = {C, D, B, A} → {D, E}.
-    expect(index.authDifference([["$A", "$B", "$E"], ["$C", "$D"]] as EventId[][], { includeStateEvents: true })).toEqual(["$D", "$E"]);
+    expect(
+      index.authDifference(
+        [
+          ["$A", "$B", "$E"],
+          ["$C", "$D"],
+        ] as EventId[][],
+        { includeStateEvents: true },
+      ),
+    ).toEqual(["$D", "$E"]);
   });
 });
 
@@ -160,14 +185,21 @@ describe("auth difference of more state sets than a walk's mask holds", () => {
     const dag = dagOf({ $A: [], $B: ["$A"], $C: ["$B"] });
     const sets = [...Array.from({ length: WALK_SETS_MAX + 1 }, () => ["$C" as EventId]), ["$B" as EventId]];
     expect(indexOf(dag).authDifference(sets, { includeStateEvents: true })).toEqual(["$C"]);
-    expect(indexOf(dag).authDifference(sets.slice(0, WALK_SETS_MAX - 1).concat([["$B" as EventId]]), { includeStateEvents: true })).toEqual(["$C"]);
+    expect(
+      indexOf(dag).authDifference(sets.slice(0, WALK_SETS_MAX - 1).concat([["$B" as EventId]]), {
+        includeStateEvents: true,
+      }),
+    ).toEqual(["$C"]);
   });
 });
 
 describe("AuthChainIndex agrees with the definitions on random DAGs", () => {
   const keys = ["a", "b", "c"];
   const dagArb = fc
-    .array(fc.record({ auth: fc.array(fc.nat(), { maxLength: 4 }), key: fc.constantFrom(...keys) }), { minLength: 1, maxLength: 40 })
+    .array(fc.record({ auth: fc.array(fc.nat(), { maxLength: 4 }), key: fc.constantFrom(...keys) }), {
+      minLength: 1,
+      maxLength: 40,
+    })
     .chain((specs) =>
       fc.record({
         specs: fc.constant(specs),
@@ -187,7 +219,11 @@ describe("AuthChainIndex agrees with the definitions on random DAGs", () => {
         const chains = naiveChains(dag);
         // Tiny reach blocks too: runs then share blocks, overflow and outgrow them.
         for (const reachBlockLength of [undefined, 3]) {
-          const index = new AuthChainIndex({ roomVersion: dag.version, fetchEvent: dag.fetch, ...(reachBlockLength ? { reachBlockLength } : {}) });
+          const index = new AuthChainIndex({
+            roomVersion: dag.version,
+            fetchEvent: dag.fetch,
+            ...(reachBlockLength ? { reachBlockLength } : {}),
+          });
           // Ask in reverse order so indexing does not simply follow insertion order.
           for (let i = specs.length - 1; i >= 0; i--) {
             expect(index.authChain(`$e${i}` as EventId)).toEqual(sorted(chains.get(`$e${i}`)!));
@@ -204,7 +240,9 @@ describe("AuthChainIndex agrees with the definitions on random DAGs", () => {
             expect(index.authDifference(setIds, { includeStateEvents })).toEqual(expected);
             // The chain cover's answer (kept for more state sets than a walk's mask holds).
             const indexed = setIds.map((s) => s.map((id) => index.indexOf(id)));
-            expect(sorted(index.authDifferenceByCover(indexed, includeStateEvents).map((i) => index.idOf(i)))).toEqual(expected);
+            expect(sorted(index.authDifferenceByCover(indexed, includeStateEvents).map((i) => index.idOf(i)))).toEqual(
+              expected,
+            );
           }
           const cIds = [...new Set(conflicted.map((i) => `$e${i}`))];
           const reachesOrIs = (from: string, to: string) => from === to || chains.get(from)!.has(to);
@@ -212,7 +250,9 @@ describe("AuthChainIndex agrees with the definitions on random DAGs", () => {
             cIds.some((c1) => cIds.some((c2) => c1 !== c2 && reachesOrIs(c1, x) && reachesOrIs(x, c2))),
           );
           expect(index.conflictedSubgraph(cIds as EventId[])).toEqual(sorted(subgraph));
-          expect(sorted(index.conflictedSubgraphByCover(cIds as EventId[]).map((i) => index.idOf(i)))).toEqual(sorted(subgraph));
+          expect(sorted(index.conflictedSubgraphByCover(cIds as EventId[]).map((i) => index.idOf(i)))).toEqual(
+            sorted(subgraph),
+          );
         }
       }),
       { seed: 42, numRuns: 300 },

@@ -11,13 +11,18 @@ import { ALICE, BOB, Dag } from "./dag.ts";
 const ids = (...names: string[]) => names as EventId[];
 
 function indexOf(dag: Dag, reachBlockLength?: number): AuthChainIndex {
-  return new AuthChainIndex({ roomVersion: dag.version, fetchEvent: dag.fetch, ...(reachBlockLength ? { reachBlockLength } : {}) });
+  return new AuthChainIndex({
+    roomVersion: dag.version,
+    fetchEvent: dag.fetch,
+    ...(reachBlockLength ? { reachBlockLength } : {}),
+  });
 }
 
 /** Events that all share one state key, `links` giving each one's auth events. */
 function sameKey(links: Record<string, string[]>): Dag {
   const dag = new Dag(parseRoomVersion("10"));
-  for (const [id, auth] of Object.entries(links)) dag.add({ id, type: "m.room.member", stateKey: ALICE, sender: ALICE, auth });
+  for (const [id, auth] of Object.entries(links))
+    dag.add({ id, type: "m.room.member", stateKey: ALICE, sender: ALICE, auth });
   return dag;
 }
 
@@ -68,7 +73,14 @@ describe("chain cover", () => {
   it("does not grow with the room's join-rules history", () => {
     // Before chains followed auth chains, each join-rules event was a chain of its own
     // (447 chains here), and every later event held an entry for each.
-    const room = generateForkedRoom({ roomVersion: parseRoomVersion("11"), random: mulberry32(7), users: 8, historyEvents: 8_000, branches: 2, eventsPerBranch: 50 });
+    const room = generateForkedRoom({
+      roomVersion: parseRoomVersion("11"),
+      random: mulberry32(7),
+      users: 8,
+      historyEvents: 8_000,
+      branches: 2,
+      eventsPerBranch: 50,
+    });
     const index = new AuthChainIndex({ roomVersion: parseRoomVersion("11"), fetchEvent: room.fetch });
     for (const set of room.stateSets) for (const id of set.values()) index.indexOf(id);
     let joinRules = 0;

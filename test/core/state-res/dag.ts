@@ -87,7 +87,9 @@ export class Dag {
 
   /** Translate the ids of some JSON (an explanation, a state) back to names. */
   names<T>(value: T): T {
-    return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" && v.startsWith("$") ? this.name(v) : v))) as T;
+    return JSON.parse(
+      JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" && v.startsWith("$") ? this.name(v) : v)),
+    ) as T;
   }
 
   /** The next timestamp the clock would give. */
@@ -163,11 +165,15 @@ export function selectionKeys(
   if (event.type === "m.room.member" && event.stateKey !== undefined) {
     keys.push(stateKey("m.room.member", event.stateKey));
     const membership = event.content.membership;
-    if (membership === "join" || membership === "invite" || membership === "knock") keys.push(stateKey("m.room.join_rules", ""));
+    if (membership === "join" || membership === "invite" || membership === "knock")
+      keys.push(stateKey("m.room.join_rules", ""));
     const tpi = event.content.third_party_invite;
     if (membership === "invite" && typeof tpi === "object" && tpi !== null && !Array.isArray(tpi)) {
       const signed = (tpi as JsonObject).signed;
-      const token = typeof signed === "object" && signed !== null && !Array.isArray(signed) ? (signed as JsonObject).token : undefined;
+      const token =
+        typeof signed === "object" && signed !== null && !Array.isArray(signed)
+          ? (signed as JsonObject).token
+          : undefined;
       if (typeof token === "string") keys.push(stateKey("m.room.third_party_invite", token));
     }
   }
@@ -208,7 +214,8 @@ export function buildFromEdges(
   const prevs = new Map<string, Set<string>>(nodes.map((n) => [n.name, new Set<string>()]));
   for (const chain of edges) {
     for (let i = 0; i + 1 < chain.length; i++) {
-      if (!byName.has(chain[i]!) || !byName.has(chain[i + 1]!)) throw new Error(`buildFromEdges: unknown node in ${chain.join(" → ")}`);
+      if (!byName.has(chain[i]!) || !byName.has(chain[i + 1]!))
+        throw new Error(`buildFromEdges: unknown node in ${chain.join(" → ")}`);
       prevs.get(chain[i]!)!.add(chain[i + 1]!);
     }
   }
@@ -217,13 +224,19 @@ export function buildFromEdges(
   const stateAfter = new Map<string, StateMap>();
   const order: string[] = [];
   while (order.length < nodes.length) {
-    const ready = nodes.filter((n) => !stateAfter.has(n.name) && [...prevs.get(n.name)!].every((p) => stateAfter.has(p)));
+    const ready = nodes.filter(
+      (n) => !stateAfter.has(n.name) && [...prevs.get(n.name)!].every((p) => stateAfter.has(p)),
+    );
     if (ready.length === 0) throw new Error("buildFromEdges: the prev edges form a cycle");
     const node = ready[0]!;
     const prevNames = [...prevs.get(node.name)!].sort((a, b) => byName.get(a)!.rank - byName.get(b)!.rank);
     const prevStates = prevNames.map((p) => stateAfter.get(p)!);
     const before: StateMap =
-      prevStates.length === 0 ? new Map() : prevStates.length === 1 ? prevStates[0]! : resolveState(v, prevStates, dag.fetch, options);
+      prevStates.length === 0
+        ? new Map()
+        : prevStates.length === 1
+          ? prevStates[0]!
+          : resolveState(v, prevStates, dag.fetch, options);
     const content = node.content ?? {};
     const auth = selectionKeys({ ...node, content }, v)
       .map((k) => before.get(k))
@@ -248,10 +261,22 @@ export function buildFromEdges(
 /** The initial events of Synapse's test_v2.py (INITIAL_EVENTS), in its order. */
 export function initialNodes(v: RoomVersion): NodeSpec[] {
   return [
-    { name: "CREATE", type: "m.room.create", stateKey: "", sender: ALICE, content: v.auth.createRequiresCreator ? { creator: ALICE } : {} },
+    {
+      name: "CREATE",
+      type: "m.room.create",
+      stateKey: "",
+      sender: ALICE,
+      content: v.auth.createRequiresCreator ? { creator: ALICE } : {},
+    },
     { name: "IMA", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join") },
     // since v12 creators may not appear in `users` (rooms/v12.md rule 10.4): Alice is the creator.
-    { name: "IPOWER", type: "m.room.power_levels", stateKey: "", sender: ALICE, content: v.auth.privilegedCreators ? { users: {} } : { users: { [ALICE]: 100 } } },
+    {
+      name: "IPOWER",
+      type: "m.room.power_levels",
+      stateKey: "",
+      sender: ALICE,
+      content: v.auth.privilegedCreators ? { users: {} } : { users: { [ALICE]: 100 } },
+    },
     { name: "IJR", type: "m.room.join_rules", stateKey: "", sender: ALICE, content: { join_rule: "public" } },
     { name: "IMB", type: "m.room.member", stateKey: BOB, sender: BOB, content: member("join") },
     { name: "IMC", type: "m.room.member", stateKey: CHARLIE, sender: CHARLIE, content: member("join") },

@@ -13,7 +13,10 @@ export interface RecordedCheck {
 
 export function fakeAuthRules(
   fetchId: (pdu: Pdu) => EventId,
-  keys: (pdu: Pdu) => StateKey[] = (pdu) => [stateKey("m.room.power_levels", ""), stateKey("m.room.member", pdu.sender)],
+  keys: (pdu: Pdu) => StateKey[] = (pdu) => [
+    stateKey("m.room.power_levels", ""),
+    stateKey("m.room.member", pdu.sender),
+  ],
 ): AuthRulesApi & { calls: RecordedCheck[]; idsGiven: (i: number) => string[] } {
   const calls: RecordedCheck[] = [];
   return {

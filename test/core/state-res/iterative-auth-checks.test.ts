@@ -15,9 +15,28 @@ const TOPIC = stateKey("m.room.topic", "");
 function room() {
   const dag = new Dag(parseRoomVersion("10"));
   dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE, content: { creator: ALICE } });
-  dag.add({ id: "$01-alice", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join"), auth: ["$00-create"] });
-  dag.add({ id: "$02-pl", type: "m.room.power_levels", stateKey: "", sender: ALICE, auth: ["$00-create", "$01-alice"] });
-  dag.add({ id: "$03-pl", type: "m.room.power_levels", stateKey: "", sender: ALICE, auth: ["$00-create", "$01-alice", "$02-pl"] });
+  dag.add({
+    id: "$01-alice",
+    type: "m.room.member",
+    stateKey: ALICE,
+    sender: ALICE,
+    content: member("join"),
+    auth: ["$00-create"],
+  });
+  dag.add({
+    id: "$02-pl",
+    type: "m.room.power_levels",
+    stateKey: "",
+    sender: ALICE,
+    auth: ["$00-create", "$01-alice"],
+  });
+  dag.add({
+    id: "$03-pl",
+    type: "m.room.power_levels",
+    stateKey: "",
+    sender: ALICE,
+    auth: ["$00-create", "$01-alice", "$02-pl"],
+  });
   return dag;
 }
 
@@ -34,8 +53,21 @@ function ctx(dag: Dag, rejected: string[] = [], keepRejectedOutOfState = true) {
 describe("iterative auth checks", () => {
   it("applies allowed events in order and skips the others, saying which rule failed", () => {
     const dag = room();
-    dag.add({ id: "$t1", type: "m.room.topic", stateKey: "", sender: ALICE, auth: ["$00-create", "$01-alice", "$03-pl"] });
-    dag.add({ id: "$t2", type: "m.room.topic", stateKey: "", sender: ALICE, content: { deny: true }, auth: ["$00-create", "$01-alice", "$03-pl"] });
+    dag.add({
+      id: "$t1",
+      type: "m.room.topic",
+      stateKey: "",
+      sender: ALICE,
+      auth: ["$00-create", "$01-alice", "$03-pl"],
+    });
+    dag.add({
+      id: "$t2",
+      type: "m.room.topic",
+      stateKey: "",
+      sender: ALICE,
+      content: { deny: true },
+      auth: ["$00-create", "$01-alice", "$03-pl"],
+    });
     const { c } = ctx(dag);
     const out = iterativeAuthChecks(new Map(), ["$t1", "$t2"] as EventId[], c);
     expect(out.state.get(TOPIC)).toBe("$t1");
@@ -48,7 +80,14 @@ describe("iterative auth checks", () => {
   it("checks each event against the state built so far", () => {
     const dag = room();
     // t1 needs $03-pl among its auth events: the state's PL event is what it gets.
-    dag.add({ id: "$t1", type: "m.room.topic", stateKey: "", sender: ALICE, content: { needs: "$03-pl" }, auth: ["$00-create", "$01-alice", "$02-pl"] });
+    dag.add({
+      id: "$t1",
+      type: "m.room.topic",
+      stateKey: "",
+      sender: ALICE,
+      content: { needs: "$03-pl" },
+      auth: ["$00-create", "$01-alice", "$02-pl"],
+    });
     const { c } = ctx(dag);
     const start = new Map<StateKey, EventId>([[PL, "$02-pl" as EventId]]);
     expect(iterativeAuthChecks(start, ["$t1"] as EventId[], c).state.get(TOPIC)).toBeUndefined();
@@ -58,7 +97,14 @@ describe("iterative auth checks", () => {
 
   it("a key missing from the state is taken from the event's own auth events", () => {
     const dag = room();
-    dag.add({ id: "$t1", type: "m.room.topic", stateKey: "", sender: ALICE, content: { needs: "$03-pl" }, auth: ["$00-create", "$01-alice", "$03-pl"] });
+    dag.add({
+      id: "$t1",
+      type: "m.room.topic",
+      stateKey: "",
+      sender: ALICE,
+      content: { needs: "$03-pl" },
+      auth: ["$00-create", "$01-alice", "$03-pl"],
+    });
     const { rules, c } = ctx(dag);
     // State has Alice's membership but no PL event: PL comes from t1's auth events.
     const out = iterativeAuthChecks(new Map([[ALICE_KEY, "$01-alice" as EventId]]), ["$t1"] as EventId[], c);
@@ -69,7 +115,13 @@ describe("iterative auth checks", () => {
 
   it("a key present in the state wins over the event's own auth event", () => {
     const dag = room();
-    dag.add({ id: "$t1", type: "m.room.topic", stateKey: "", sender: ALICE, auth: ["$00-create", "$01-alice", "$03-pl"] });
+    dag.add({
+      id: "$t1",
+      type: "m.room.topic",
+      stateKey: "",
+      sender: ALICE,
+      auth: ["$00-create", "$01-alice", "$03-pl"],
+    });
     const { rules, c } = ctx(dag);
     iterativeAuthChecks(new Map([[PL, "$02-pl" as EventId]]), ["$t1"] as EventId[], c);
     expect(rules.idsGiven(0)).toEqual(["$00-create", "$01-alice", "$02-pl"]);
@@ -77,7 +129,14 @@ describe("iterative auth checks", () => {
 
   it("rejected auth events are never used as the fallback", () => {
     const dag = room();
-    dag.add({ id: "$t1", type: "m.room.topic", stateKey: "", sender: ALICE, content: { needs: "$03-pl" }, auth: ["$00-create", "$01-alice", "$03-pl"] });
+    dag.add({
+      id: "$t1",
+      type: "m.room.topic",
+      stateKey: "",
+      sender: ALICE,
+      content: { needs: "$03-pl" },
+      auth: ["$00-create", "$01-alice", "$03-pl"],
+    });
     const { rules, c } = ctx(dag, ["$03-pl"]);
     const out = iterativeAuthChecks(new Map(), ["$t1"] as EventId[], c);
     expect(rules.idsGiven(0)).toEqual(["$00-create", "$01-alice"]);
@@ -86,7 +145,13 @@ describe("iterative auth checks", () => {
 
   it("a rejected event sitting in the state counts as absent: the event's own auth event stands in (Synapse, ruma)", () => {
     const dag = room();
-    dag.add({ id: "$t1", type: "m.room.topic", stateKey: "", sender: ALICE, auth: ["$00-create", "$01-alice", "$02-pl"] });
+    dag.add({
+      id: "$t1",
+      type: "m.room.topic",
+      stateKey: "",
+      sender: ALICE,
+      auth: ["$00-create", "$01-alice", "$02-pl"],
+    });
     const { rules, c } = ctx(dag, ["$03-pl"]);
     iterativeAuthChecks(new Map([[PL, "$03-pl" as EventId]]), ["$t1"] as EventId[], c);
     expect(rules.idsGiven(0)).toEqual(["$00-create", "$01-alice", "$02-pl"]);
@@ -94,7 +159,13 @@ describe("iterative auth checks", () => {
 
   it("events rejected earlier stay out of the state by default (keepRejectedOutOfState, Synapse #13797)", () => {
     const dag = room();
-    dag.add({ id: "$t1", type: "m.room.topic", stateKey: "", sender: ALICE, auth: ["$00-create", "$01-alice", "$03-pl"] });
+    dag.add({
+      id: "$t1",
+      type: "m.room.topic",
+      stateKey: "",
+      sender: ALICE,
+      auth: ["$00-create", "$01-alice", "$03-pl"],
+    });
     const kept = ctx(dag, ["$t1"]);
     const out = iterativeAuthChecks(new Map(), ["$t1"] as EventId[], kept.c);
     expect(out.state.get(TOPIC)).toBeUndefined();
@@ -108,8 +179,22 @@ describe("iterative auth checks", () => {
   it("since v12 the create event comes from room_id when nothing else supplies it", () => {
     const dag = new Dag(parseRoomVersion("12"));
     dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE });
-    dag.add({ id: "$01-alice", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join"), prev: ["$00-create"] });
-    dag.add({ id: "$02-bob", type: "m.room.member", stateKey: BOB, sender: BOB, content: member("join"), auth: ["$01-alice"] });
+    dag.add({
+      id: "$01-alice",
+      type: "m.room.member",
+      stateKey: ALICE,
+      sender: ALICE,
+      content: member("join"),
+      prev: ["$00-create"],
+    });
+    dag.add({
+      id: "$02-bob",
+      type: "m.room.member",
+      stateKey: BOB,
+      sender: BOB,
+      content: member("join"),
+      auth: ["$01-alice"],
+    });
     const { rules, c } = ctx(dag);
     iterativeAuthChecks(new Map(), ["$02-bob"] as EventId[], c);
     // Bob's join cites only Alice's membership, which the (stand-in) rules do not consult

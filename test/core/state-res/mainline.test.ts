@@ -12,7 +12,14 @@ function setup() {
   const dag = new Dag(parseRoomVersion("10"));
   dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE, content: { creator: ALICE } });
   const pl = (id: string, auth: string[], ts?: number) =>
-    dag.add({ id, type: "m.room.power_levels", stateKey: "", sender: ALICE, auth: ["$00-create", ...auth], ...(ts ? { ts } : {}) });
+    dag.add({
+      id,
+      type: "m.room.power_levels",
+      stateKey: "",
+      sender: ALICE,
+      auth: ["$00-create", ...auth],
+      ...(ts ? { ts } : {}),
+    });
   pl("$P1", []);
   pl("$P2", ["$P1"]);
   pl("$P3", ["$P2"]);

@@ -4,7 +4,11 @@
 import { describe, expect, it } from "vitest";
 import type { EventId } from "../../../core/index.ts";
 import { isPowerEvent, parseRoomVersion, senderPowerLevel } from "../../../core/index.ts";
-import { powerEventsWithAuthChains, reverseTopologicalPowerOrdering, type PowerSortKey } from "../../../core/state-res/power-ordering.ts";
+import {
+  powerEventsWithAuthChains,
+  reverseTopologicalPowerOrdering,
+  type PowerSortKey,
+} from "../../../core/state-res/power-ordering.ts";
 import { ALICE, BOB, CHARLIE, Dag, member } from "./dag.ts";
 
 const ids = (...xs: string[]) => xs as EventId[];
@@ -37,7 +41,9 @@ describe("reverse topological power ordering", () => {
   it("tie-break 3: same power and ts, the smaller event id first", () => {
     const graph = graphOf({ $b: [], $a: [], $B: [] });
     // Code-point order: "$B" (0x42) < "$a" (0x61) < "$b".
-    expect(reverseTopologicalPowerOrdering(graph, keys({ $a: [50, 3], $b: [50, 3], $B: [50, 3] }))).toEqual(ids("$B", "$a", "$b"));
+    expect(reverseTopologicalPowerOrdering(graph, keys({ $a: [50, 3], $b: [50, 3], $B: [50, 3] }))).toEqual(
+      ids("$B", "$a", "$b"),
+    );
   });
 
   it("takes the smallest of all candidates at each step, not one wave at a time (spec issue 553)", () => {
@@ -45,7 +51,9 @@ describe("reverse topological power ordering", () => {
     // Priority queue: B, then candidates {A, C} → C, then A.
     // (Sorting wave by wave would give B, A, C.)
     const graph = graphOf({ $A: [], $B: [], $C: ["$B"] });
-    expect(reverseTopologicalPowerOrdering(graph, keys({ $A: [0, 3], $B: [100, 1], $C: [100, 2] }))).toEqual(ids("$B", "$C", "$A"));
+    expect(reverseTopologicalPowerOrdering(graph, keys({ $A: [0, 3], $B: [100, 1], $C: [100, 2] }))).toEqual(
+      ids("$B", "$C", "$A"),
+    );
   });
 
   it("Synapse's LexicographicalTestCase.test_simple, keys all equal but the id", () => {
@@ -73,7 +81,12 @@ describe("power events and their auth chains inside the full conflicted set (ste
       (id) => id === "$P",
       (id) => ids(...auth[id]!),
     );
-    expect(new Map(graph)).toEqual(new Map([["$P", ["$M"]], ["$M", []]]));
+    expect(new Map(graph)).toEqual(
+      new Map([
+        ["$P", ["$M"]],
+        ["$M", []],
+      ]),
+    );
   });
 });
 
@@ -104,14 +117,39 @@ describe("sender power level, from the event's own auth events", () => {
   function room(version: string) {
     const dag = new Dag(parseRoomVersion(version));
     const v = dag.version;
-    const createContent = v.auth.createRequiresCreator ? { creator: ALICE, room_version: version } : { room_version: version };
+    const createContent = v.auth.createRequiresCreator
+      ? { creator: ALICE, room_version: version }
+      : { room_version: version };
     dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE, content: createContent });
     const cited = v.auth.roomIdFromCreateEvent ? [] : ["$00-create"];
-    dag.add({ id: "$01-join", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join"), auth: cited, prev: ["$00-create"] });
+    dag.add({
+      id: "$01-join",
+      type: "m.room.member",
+      stateKey: ALICE,
+      sender: ALICE,
+      content: member("join"),
+      auth: cited,
+      prev: ["$00-create"],
+    });
     const users = v.auth.privilegedCreators ? { [BOB]: 50 } : { [ALICE]: 100, [BOB]: 50 };
-    dag.add({ id: "$02-pl", type: "m.room.power_levels", stateKey: "", sender: ALICE, content: { users, users_default: 10 }, auth: [...cited, "$01-join"], prev: ["$01-join"] });
+    dag.add({
+      id: "$02-pl",
+      type: "m.room.power_levels",
+      stateKey: "",
+      sender: ALICE,
+      content: { users, users_default: 10 },
+      auth: [...cited, "$01-join"],
+      prev: ["$01-join"],
+    });
     const topicBy = (sender: string, withPl: boolean) => {
-      const id = dag.add({ id: `$t${dag.now}`, type: "m.room.topic", stateKey: "", sender, auth: [...cited, "$01-join", ...(withPl ? ["$02-pl"] : [])], prev: ["$02-pl"] });
+      const id = dag.add({
+        id: `$t${dag.now}`,
+        type: "m.room.topic",
+        stateKey: "",
+        sender,
+        auth: [...cited, "$01-join", ...(withPl ? ["$02-pl"] : [])],
+        prev: ["$02-pl"],
+      });
       return senderPowerLevel(dag.fetch(id)!, v, dag.fetch);
     };
     return topicBy;

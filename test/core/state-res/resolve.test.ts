@@ -4,7 +4,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CustomResolver, EventId, StateMap } from "../../../core/index.ts";
-import { AuthChainIndex, defineRoomVersion, parseRoomVersion, resolveState, stateKey, stateMapToObject } from "../../../core/index.ts";
+import {
+  AuthChainIndex,
+  defineRoomVersion,
+  parseRoomVersion,
+  resolveState,
+  stateKey,
+  stateMapToObject,
+} from "../../../core/index.ts";
 import { ALICE, Dag, member } from "./dag.ts";
 import { fakeAuthRules } from "./fake-auth.ts";
 
@@ -15,7 +22,15 @@ function room(version = "10") {
   const dag = new Dag(parseRoomVersion(version));
   const cite = dag.version.auth.roomIdFromCreateEvent ? [] : ["$00-create"];
   dag.add({ id: "$00-create", type: "m.room.create", stateKey: "", sender: ALICE, content: { creator: ALICE } });
-  dag.add({ id: "$01-alice", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join"), auth: cite, prev: ["$00-create"] });
+  dag.add({
+    id: "$01-alice",
+    type: "m.room.member",
+    stateKey: ALICE,
+    sender: ALICE,
+    content: member("join"),
+    auth: cite,
+    prev: ["$00-create"],
+  });
   dag.add({ id: "$02-pl", type: "m.room.power_levels", stateKey: "", sender: ALICE, auth: [...cite, "$01-alice"] });
   const auth = [...cite, "$01-alice", "$02-pl"];
   dag.add({ id: "$03-topic", type: "m.room.topic", stateKey: "", sender: ALICE, auth });
@@ -30,7 +45,9 @@ describe("resolveState shortcuts", () => {
     const rules = fakeAuthRules(dag.idOf);
     expect(resolveState(parseRoomVersion("10"), [], dag.fetch, { authRules: rules }).size).toBe(0);
     const one = dag.state("$00-create", "$01-alice", "$03-topic");
-    expect(stateMapToObject(resolveState(parseRoomVersion("10"), [one], dag.fetch, { authRules: rules }))).toEqual(stateMapToObject(one));
+    expect(stateMapToObject(resolveState(parseRoomVersion("10"), [one], dag.fetch, { authRules: rules }))).toEqual(
+      stateMapToObject(one),
+    );
     expect(rules.calls).toHaveLength(0);
   });
 
@@ -38,7 +55,9 @@ describe("resolveState shortcuts", () => {
     const dag = room();
     const rules = fakeAuthRules(dag.idOf);
     const s = dag.state("$00-create", "$01-alice", "$02-pl");
-    expect(stateMapToObject(resolveState(parseRoomVersion("10"), [s, new Map(s)], dag.fetch, { authRules: rules }))).toEqual(stateMapToObject(s));
+    expect(
+      stateMapToObject(resolveState(parseRoomVersion("10"), [s, new Map(s)], dag.fetch, { authRules: rules })),
+    ).toEqual(stateMapToObject(s));
     expect(rules.calls).toHaveLength(0);
   });
 });
@@ -49,7 +68,10 @@ describe("resolveState explains itself", () => {
     const rules = fakeAuthRules(dag.idOf);
     const s1 = dag.state("$00-create", "$01-alice", "$02-pl", "$03-topic", "$05-name");
     const s2 = dag.state("$00-create", "$01-alice", "$02-pl", "$04-topic");
-    const { state, explanation } = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { explain: true, authRules: rules });
+    const { state, explanation } = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, {
+      explain: true,
+      authRules: rules,
+    });
     // By hand: TOPIC conflicted {03, 04}; NAME missing from s2, so conflicted {05}. Full
     // chains (with the state events): s1's adds 03 and 05, s2's adds 04 → auth difference
     // {03, 04, 05}. No power events; mainline of 02-pl is [02]; all three cite 02 →
@@ -92,7 +114,10 @@ describe("resolveState explains itself", () => {
     dag.add({ id: "$06-pl", type: "m.room.power_levels", stateKey: "", sender: ALICE, auth: ["$01-alice", "$02-pl"] });
     const s1 = dag.state("$00-create", "$01-alice", "$02-pl");
     const s2 = dag.state("$00-create", "$01-alice", "$06-pl");
-    const { explanation } = resolveState(parseRoomVersion("12"), [s1, s2], dag.fetch, { explain: true, authRules: rules });
+    const { explanation } = resolveState(parseRoomVersion("12"), [s1, s2], dag.fetch, {
+      explain: true,
+      authRules: rules,
+    });
     expect(explanation.algorithm).toBe("v2.1");
     expect(explanation.conflictedStateSubgraph).toEqual(["$02-pl", "$06-pl"]);
     expect(explanation.sortedPowerEvents.map((p) => p.eventId)).toEqual(["$02-pl", "$06-pl"]);
@@ -106,50 +131,59 @@ describe("resolveState explains itself", () => {
 });
 
 describe("resolveState does not depend on the order of its inputs", () => {
-  it.each(["1", "10", "12"])("room version %s: reversing the state sets changes neither state nor explanation", (version) => {
-    // A random DAG of topics and PL events; random state sets over it; some events denied.
-    fc.assert(
-      fc.property(
-        fc.array(fc.record({ pl: fc.boolean(), deny: fc.boolean(), cite: fc.nat(), ts: fc.nat({ max: 5 }) }), { minLength: 1, maxLength: 12 }),
-        fc.array(fc.array(fc.nat(), { maxLength: 5 }), { minLength: 2, maxLength: 4 }),
-        (specs, picks) => {
-          const dag = room(version);
-          const ids: string[] = [];
-          specs.forEach((s, i) => {
-            const earlierPl = ["$02-pl", ...ids.filter((id) => id.includes("pl"))];
-            const pl = earlierPl[s.cite % earlierPl.length]!;
-            const id = `$x${i}-${s.pl ? "pl" : "topic"}`;
-            dag.add({
-              id,
-              type: s.pl ? "m.room.power_levels" : "m.room.topic",
-              stateKey: "",
-              sender: ALICE,
-              content: s.deny ? { deny: true } : {},
-              auth: ["$00-create", "$01-alice", pl],
-              ts: s.ts,
-              depth: s.ts,
+  it.each(["1", "10", "12"])(
+    "room version %s: reversing the state sets changes neither state nor explanation",
+    (version) => {
+      // A random DAG of topics and PL events; random state sets over it; some events denied.
+      fc.assert(
+        fc.property(
+          fc.array(fc.record({ pl: fc.boolean(), deny: fc.boolean(), cite: fc.nat(), ts: fc.nat({ max: 5 }) }), {
+            minLength: 1,
+            maxLength: 12,
+          }),
+          fc.array(fc.array(fc.nat(), { maxLength: 5 }), { minLength: 2, maxLength: 4 }),
+          (specs, picks) => {
+            const dag = room(version);
+            const ids: string[] = [];
+            specs.forEach((s, i) => {
+              const earlierPl = ["$02-pl", ...ids.filter((id) => id.includes("pl"))];
+              const pl = earlierPl[s.cite % earlierPl.length]!;
+              const id = `$x${i}-${s.pl ? "pl" : "topic"}`;
+              dag.add({
+                id,
+                type: s.pl ? "m.room.power_levels" : "m.room.topic",
+                stateKey: "",
+                sender: ALICE,
+                content: s.deny ? { deny: true } : {},
+                auth: ["$00-create", "$01-alice", pl],
+                ts: s.ts,
+                depth: s.ts,
+              });
+              ids.push(id);
             });
-            ids.push(id);
-          });
-          const sets: StateMap[] = picks.map((p) => {
-            const chosen = new Map(dag.state("$00-create", "$01-alice", "$02-pl"));
-            for (const n of p) {
-              const id = ids[n % ids.length]! as EventId;
-              const pdu = dag.fetch(id)!;
-              chosen.set(stateKey(pdu.type, pdu.state_key!), id);
-            }
-            return chosen;
-          });
-          const opts = { explain: true as const, authRules: fakeAuthRules(dag.idOf) };
-          const forward = resolveState(dag.version, sets, dag.fetch, opts);
-          const backward = resolveState(dag.version, [...sets].reverse(), dag.fetch, { ...opts, authRules: fakeAuthRules(dag.idOf) });
-          expect([...backward.state]).toEqual([...forward.state]);
-          expect(backward.explanation).toEqual(forward.explanation);
-        },
-      ),
-      { seed: 42, numRuns: 150 },
-    );
-  });
+            const sets: StateMap[] = picks.map((p) => {
+              const chosen = new Map(dag.state("$00-create", "$01-alice", "$02-pl"));
+              for (const n of p) {
+                const id = ids[n % ids.length]! as EventId;
+                const pdu = dag.fetch(id)!;
+                chosen.set(stateKey(pdu.type, pdu.state_key!), id);
+              }
+              return chosen;
+            });
+            const opts = { explain: true as const, authRules: fakeAuthRules(dag.idOf) };
+            const forward = resolveState(dag.version, sets, dag.fetch, opts);
+            const backward = resolveState(dag.version, [...sets].reverse(), dag.fetch, {
+              ...opts,
+              authRules: fakeAuthRules(dag.idOf),
+            });
+            expect([...backward.state]).toEqual([...forward.state]);
+            expect(backward.explanation).toEqual(forward.explanation);
+          },
+        ),
+        { seed: 42, numRuns: 150 },
+      );
+    },
+  );
 });
 
 describe("named options for the spec's ambiguities", () => {
@@ -162,8 +196,13 @@ describe("named options for the spec's ambiguities", () => {
     const s1 = dag.state("$00-create", "$01-alice", "$02-pl");
     const s2 = dag.state("$00-create", "$05-name");
     const opts = { explain: true as const, authRules: fakeAuthRules(dag.idOf) };
-    expect(resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, opts).explanation.authDifference).toEqual(["$05-name"]);
-    const literal = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { ...opts, fullAuthChainIncludesStateEvents: false });
+    expect(resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, opts).explanation.authDifference).toEqual([
+      "$05-name",
+    ]);
+    const literal = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, {
+      ...opts,
+      fullAuthChainIncludesStateEvents: false,
+    });
     expect(literal.explanation.authDifference).toEqual(["$02-pl"]);
   });
 
@@ -175,7 +214,10 @@ describe("named options for the spec's ambiguities", () => {
     const opts = { explain: true as const, authRules: fakeAuthRules(dag.idOf) };
     const synapse = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, opts).explanation;
     expect(synapse.sortedPowerEvents.map((p) => p.eventId)).toEqual(["$00-create"]);
-    const spec = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { ...opts, createIsPowerEvent: false }).explanation;
+    const spec = resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, {
+      ...opts,
+      createIsPowerEvent: false,
+    }).explanation;
     expect(spec.sortedPowerEvents).toEqual([]);
     expect(spec.sortedRemainingEvents.map((p) => p.eventId)).toEqual(["$00-create"]);
   });
@@ -186,7 +228,9 @@ describe("resolveState and bad input", () => {
     const dag = room();
     const s1 = dag.state("$00-create", "$03-topic");
     const s2 = new Map([[TOPIC, "$nowhere" as EventId]]);
-    expect(() => resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { authRules: fakeAuthRules(dag.idOf) })).toThrow(/\$nowhere/);
+    expect(() =>
+      resolveState(parseRoomVersion("10"), [s1, s2], dag.fetch, { authRules: fakeAuthRules(dag.idOf) }),
+    ).toThrow(/\$nowhere/);
   });
 
   it("an AuthChainIndex is reused across resolutions and belongs to one room version", () => {
@@ -200,7 +244,9 @@ describe("resolveState and bad input", () => {
     expect(indexed).toBeGreaterThan(0);
     resolveState(parseRoomVersion("10"), [s2, s1], dag.fetch, { authChains: index, authRules: rules });
     expect(index.size).toBe(indexed);
-    expect(() => resolveState(parseRoomVersion("11"), [s1, s2], dag.fetch, { authChains: index, authRules: rules })).toThrow(/room version/);
+    expect(() =>
+      resolveState(parseRoomVersion("11"), [s1, s2], dag.fetch, { authChains: index, authRules: rules }),
+    ).toThrow(/room version/);
   });
 });
 
@@ -230,7 +276,10 @@ describe("the v1 dispatch", () => {
     const rules = fakeAuthRules(dag.idOf);
     const s1 = dag.state("$00-create", "$05-name");
     const s2 = dag.state("$00-create");
-    const { state, explanation } = resolveState(parseRoomVersion("1"), [s1, s2], dag.fetch, { explain: true, authRules: rules });
+    const { state, explanation } = resolveState(parseRoomVersion("1"), [s1, s2], dag.fetch, {
+      explain: true,
+      authRules: rules,
+    });
     expect(explanation.algorithm).toBe("v1");
     expect(state.get(stateKey("m.room.name", ""))).toBe("$05-name");
     expect(rules.calls).toHaveLength(0);

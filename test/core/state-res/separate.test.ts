@@ -13,8 +13,15 @@ const ALICE = stateKey("m.room.member", "@alice:x");
 const set = (entries: Array<[StateKey, string]>) => new Map(entries.map(([k, v]) => [k, v as EventId]));
 
 describe("unconflicted state map and conflicted state set (v2)", () => {
-  const s1 = set([[NAME, "$n1"], [TOPIC, "$t1"], [ALICE, "$a1"]]);
-  const s2 = set([[NAME, "$n1"], [TOPIC, "$t2"]]);
+  const s1 = set([
+    [NAME, "$n1"],
+    [TOPIC, "$t1"],
+    [ALICE, "$a1"],
+  ]);
+  const s2 = set([
+    [NAME, "$n1"],
+    [TOPIC, "$t2"],
+  ]);
 
   it("a key with the same event in every set is unconflicted", () => {
     expect([...unconflictedStateMap([s1, s2])]).toEqual([[NAME, "$n1"]]);
@@ -31,7 +38,10 @@ describe("unconflicted state map and conflicted state set (v2)", () => {
   });
 
   it("does not depend on the order of the state sets", () => {
-    const s3 = set([[NAME, "$n2"], [TOPIC, "$t1"]]);
+    const s3 = set([
+      [NAME, "$n2"],
+      [TOPIC, "$t1"],
+    ]);
     const forward = conflictedStateSet([s1, s2, s3]);
     const backward = conflictedStateSet([s3, s2, s1]);
     expect([...backward]).toEqual([...forward]);
@@ -47,7 +57,10 @@ describe("unconflicted state map and conflicted state set (v2)", () => {
 
 describe("v1 separation", () => {
   it("a key held by only some sets is not a conflict in v1 (rooms/v1.md)", () => {
-    const s1 = set([[NAME, "$n1"], [ALICE, "$a1"]]);
+    const s1 = set([
+      [NAME, "$n1"],
+      [ALICE, "$a1"],
+    ]);
     const s2 = set([[NAME, "$n2"]]);
     const { unconflicted, conflicted } = separateV1([s1, s2]);
     expect([...unconflicted]).toEqual([[ALICE, "$a1"]]);

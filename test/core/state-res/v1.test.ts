@@ -18,15 +18,61 @@ const TOPIC = stateKey("m.room.topic", "");
 function room() {
   const dag = new Dag(parseRoomVersion("1"), { createId: "$create:example.com" });
   const base = ["$create:example.com"];
-  const ev = (id: string, type: string, stateKey: string, sender: string, content: JsonObject, auth: string[], depth: number) =>
-    dag.add({ id, type, stateKey, sender, content, auth: [...base, ...auth], depth, prev: [] });
-  dag.add({ id: "$create:example.com", type: "m.room.create", stateKey: "", sender: ALICE, content: { creator: ALICE }, depth: 1 });
-  dag.add({ id: "$ma:example.com", type: "m.room.member", stateKey: ALICE, sender: ALICE, content: member("join"), auth: base, prev: ["$create:example.com"], depth: 2 });
-  ev("$pl0:example.com", "m.room.power_levels", "", ALICE, { users: { [ALICE]: 100, [BOB]: 50 } }, ["$ma:example.com"], 3);
-  ev("$jr:example.com", "m.room.join_rules", "", ALICE, { join_rule: "public" }, ["$ma:example.com", "$pl0:example.com"], 4);
+  const ev = (
+    id: string,
+    type: string,
+    stateKey: string,
+    sender: string,
+    content: JsonObject,
+    auth: string[],
+    depth: number,
+  ) => dag.add({ id, type, stateKey, sender, content, auth: [...base, ...auth], depth, prev: [] });
+  dag.add({
+    id: "$create:example.com",
+    type: "m.room.create",
+    stateKey: "",
+    sender: ALICE,
+    content: { creator: ALICE },
+    depth: 1,
+  });
+  dag.add({
+    id: "$ma:example.com",
+    type: "m.room.member",
+    stateKey: ALICE,
+    sender: ALICE,
+    content: member("join"),
+    auth: base,
+    prev: ["$create:example.com"],
+    depth: 2,
+  });
+  ev(
+    "$pl0:example.com",
+    "m.room.power_levels",
+    "",
+    ALICE,
+    { users: { [ALICE]: 100, [BOB]: 50 } },
+    ["$ma:example.com"],
+    3,
+  );
+  ev(
+    "$jr:example.com",
+    "m.room.join_rules",
+    "",
+    ALICE,
+    { join_rule: "public" },
+    ["$ma:example.com", "$pl0:example.com"],
+    4,
+  );
   ev("$mb:example.com", "m.room.member", BOB, BOB, member("join"), ["$pl0:example.com", "$jr:example.com"], 5);
   ev("$mc:example.com", "m.room.member", CHARLIE, CHARLIE, member("join"), ["$pl0:example.com", "$jr:example.com"], 6);
-  const baseState = ["$create:example.com", "$ma:example.com", "$pl0:example.com", "$jr:example.com", "$mb:example.com", "$mc:example.com"];
+  const baseState = [
+    "$create:example.com",
+    "$ma:example.com",
+    "$pl0:example.com",
+    "$jr:example.com",
+    "$mb:example.com",
+    "$mc:example.com",
+  ];
   const stateWith = (...ids: string[]) => {
     const s = dag.state(...baseState);
     for (const [k, v] of dag.state(...ids)) s.set(k, v);
@@ -48,9 +94,30 @@ describe("v1: power levels", () => {
     // Charlie (0 under PL0) makes himself 100 at depth 7: not allowed, but first in the
     // list. Bob's change at depth 8 lowers Charlie from 100 to 50, checked against R with
     // Charlie's PL: Charlie's current 100 ≥ Bob's 50 → rejected, the pass stops.
-    ev("$pc:example.com", "m.room.power_levels", "", CHARLIE, { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 100 } }, ["$pl0:example.com", "$mc:example.com"], 7);
-    ev("$pb:example.com", "m.room.power_levels", "", BOB, { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 } }, ["$pl0:example.com", "$mb:example.com"], 8);
-    const { state, explanation } = resolveState(parseRoomVersion("1"), [stateWith("$pc:example.com"), stateWith("$pb:example.com")], dag.fetch, { explain: true });
+    ev(
+      "$pc:example.com",
+      "m.room.power_levels",
+      "",
+      CHARLIE,
+      { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 100 } },
+      ["$pl0:example.com", "$mc:example.com"],
+      7,
+    );
+    ev(
+      "$pb:example.com",
+      "m.room.power_levels",
+      "",
+      BOB,
+      { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 } },
+      ["$pl0:example.com", "$mb:example.com"],
+      8,
+    );
+    const { state, explanation } = resolveState(
+      parseRoomVersion("1"),
+      [stateWith("$pc:example.com"), stateWith("$pb:example.com")],
+      dag.fetch,
+      { explain: true },
+    );
     expect(state.get(PL)).toBe("$pc:example.com");
     const decision = explanation.v1Decisions!.find((d) => d.pass === "power_levels")!;
     expect(decision.candidates).toEqual(["$pc:example.com", "$pb:example.com"]);
@@ -61,16 +128,58 @@ describe("v1: power levels", () => {
     const { dag, ev, stateWith } = room();
     // Alice demotes Bob at depth 7; Bob's (allowed at the time) change at depth 8 is
     // checked against Alice's: Bob now has 0 < 50 → rejected. Alice's stays.
-    ev("$pa:example.com", "m.room.power_levels", "", ALICE, { users: { [ALICE]: 100, [BOB]: 0 } }, ["$pl0:example.com", "$ma:example.com"], 7);
-    ev("$pb:example.com", "m.room.power_levels", "", BOB, { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 } }, ["$pl0:example.com", "$mb:example.com"], 8);
-    const forward = resolveState(parseRoomVersion("1"), [stateWith("$pa:example.com"), stateWith("$pb:example.com")], dag.fetch);
+    ev(
+      "$pa:example.com",
+      "m.room.power_levels",
+      "",
+      ALICE,
+      { users: { [ALICE]: 100, [BOB]: 0 } },
+      ["$pl0:example.com", "$ma:example.com"],
+      7,
+    );
+    ev(
+      "$pb:example.com",
+      "m.room.power_levels",
+      "",
+      BOB,
+      { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 } },
+      ["$pl0:example.com", "$mb:example.com"],
+      8,
+    );
+    const forward = resolveState(
+      parseRoomVersion("1"),
+      [stateWith("$pa:example.com"), stateWith("$pb:example.com")],
+      dag.fetch,
+    );
     expect(forward.get(PL)).toBe("$pa:example.com");
     // With Bob's change deeper in the DAG than Alice's, Bob's goes in first and Alice's
     // (she has 100 under it) replaces it.
     const { dag: dag2, ev: ev2, stateWith: stateWith2 } = room();
-    ev2("$pb:example.com", "m.room.power_levels", "", BOB, { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 } }, ["$pl0:example.com", "$mb:example.com"], 7);
-    ev2("$pa:example.com", "m.room.power_levels", "", ALICE, { users: { [ALICE]: 100, [BOB]: 0 } }, ["$pl0:example.com", "$ma:example.com"], 8);
-    expect(resolveState(parseRoomVersion("1"), [stateWith2("$pa:example.com"), stateWith2("$pb:example.com")], dag2.fetch).get(PL)).toBe("$pa:example.com");
+    ev2(
+      "$pb:example.com",
+      "m.room.power_levels",
+      "",
+      BOB,
+      { users: { [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 } },
+      ["$pl0:example.com", "$mb:example.com"],
+      7,
+    );
+    ev2(
+      "$pa:example.com",
+      "m.room.power_levels",
+      "",
+      ALICE,
+      { users: { [ALICE]: 100, [BOB]: 0 } },
+      ["$pl0:example.com", "$ma:example.com"],
+      8,
+    );
+    expect(
+      resolveState(
+        parseRoomVersion("1"),
+        [stateWith2("$pa:example.com"), stateWith2("$pb:example.com")],
+        dag2.fetch,
+      ).get(PL),
+    ).toBe("$pa:example.com");
   });
 });
 
@@ -80,7 +189,11 @@ describe("v1: other keys", () => {
     // Charlie (0 < state_default 50) at depth 10 fails; Alice's at depth 9 passes.
     ev("$t1:example.com", "m.room.topic", "", ALICE, { topic: "a" }, ["$pl0:example.com", "$ma:example.com"], 9);
     ev("$t2:example.com", "m.room.topic", "", CHARLIE, { topic: "c" }, ["$pl0:example.com", "$mc:example.com"], 10);
-    expect(resolveState(parseRoomVersion("1"), [stateWith("$t1:example.com"), stateWith("$t2:example.com")], dag.fetch).get(TOPIC)).toBe("$t1:example.com");
+    expect(
+      resolveState(parseRoomVersion("1"), [stateWith("$t1:example.com"), stateWith("$t2:example.com")], dag.fetch).get(
+        TOPIC,
+      ),
+    ).toBe("$t1:example.com");
   });
 
   it("same depth: the lowest sha1(event_id)", () => {
@@ -88,7 +201,11 @@ describe("v1: other keys", () => {
     // sha1("$tb:example.com") = 29d1… < sha1("$ta:example.com") = 85e8…; both pass.
     ev("$ta:example.com", "m.room.topic", "", ALICE, { topic: "a" }, ["$pl0:example.com", "$ma:example.com"], 9);
     ev("$tb:example.com", "m.room.topic", "", ALICE, { topic: "b" }, ["$pl0:example.com", "$ma:example.com"], 9);
-    expect(resolveState(parseRoomVersion("1"), [stateWith("$ta:example.com"), stateWith("$tb:example.com")], dag.fetch).get(TOPIC)).toBe("$tb:example.com");
+    expect(
+      resolveState(parseRoomVersion("1"), [stateWith("$ta:example.com"), stateWith("$tb:example.com")], dag.fetch).get(
+        TOPIC,
+      ),
+    ).toBe("$tb:example.com");
   });
 
   it("none passes: Synapse takes the lowest-depth one; v1WhenNoneAllowed: 'omit' takes none", () => {
@@ -107,7 +224,15 @@ describe("v1: memberships", () => {
   // vs Zara setting Charlie's membership (depth 7; sender ≠ state_key → never allowed).
   function kicks() {
     const { dag, ev, stateWith } = room();
-    ev("$kb:example.com", "m.room.member", BOB, ALICE, member("leave"), ["$pl0:example.com", "$ma:example.com", "$mb:example.com"], 9);
+    ev(
+      "$kb:example.com",
+      "m.room.member",
+      BOB,
+      ALICE,
+      member("leave"),
+      ["$pl0:example.com", "$ma:example.com", "$mb:example.com"],
+      9,
+    );
     ev("$mc2:example.com", "m.room.member", CHARLIE, ZARA, member("join"), ["$pl0:example.com", "$jr:example.com"], 7);
     const s1 = stateWith();
     const s2 = stateWith("$kb:example.com", "$mc2:example.com");

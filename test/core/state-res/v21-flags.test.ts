@@ -19,8 +19,12 @@ import {
 } from "../../../core/index.ts";
 
 const v11 = parseRoomVersion("11");
-const emptyStartOnly = defineRoomVersion("test.v2-empty-start", v11, { stateResRules: { checksStartFromEmptyState: true } });
-const subgraphOnly = defineRoomVersion("test.v2-subgraph", v11, { stateResRules: { fullConflictedSetIncludesSubgraph: true } });
+const emptyStartOnly = defineRoomVersion("test.v2-empty-start", v11, {
+  stateResRules: { checksStartFromEmptyState: true },
+});
+const subgraphOnly = defineRoomVersion("test.v2-subgraph", v11, {
+  stateResRules: { fullConflictedSetIncludesSubgraph: true },
+});
 const both: Partial<StateResRules> = { checksStartFromEmptyState: true, fullConflictedSetIncludesSubgraph: true };
 const v21OnV11 = defineRoomVersion("test.v21-on-v11", v11, { stateResRules: both });
 
@@ -78,10 +82,23 @@ describe("MSC4297 problem B (Alice promotes Bob, Bob promotes Charlie; a state s
     // state: all pass (P3: Bob has 50 under P2, Charlie gets 50). Mainline P3 → P2 → P1:
     // ME2 (on P1) first, then ME1, MZ by ts; ME1 is applied last for Evelyn.
     const outcome = resolve("msc4297-problem-b-v11", subgraphOnly);
-    expect(outcome.explanation.conflictedStateSubgraph!.slice().sort()).toEqual(
-      ["$03-p1", "$04-jr", "$05-mb", "$07-p2", "$08-p3", "$09-me1", "$10-me2", "$11-mz"],
-    );
-    expect(outcome.explanation.sortedPowerEvents.map((p) => p.eventId)).toEqual(["$03-p1", "$04-jr", "$07-p2", "$05-mb", "$08-p3"]);
+    expect(outcome.explanation.conflictedStateSubgraph!.slice().sort()).toEqual([
+      "$03-p1",
+      "$04-jr",
+      "$05-mb",
+      "$07-p2",
+      "$08-p3",
+      "$09-me1",
+      "$10-me2",
+      "$11-mz",
+    ]);
+    expect(outcome.explanation.sortedPowerEvents.map((p) => p.eventId)).toEqual([
+      "$03-p1",
+      "$04-jr",
+      "$07-p2",
+      "$05-mb",
+      "$08-p3",
+    ]);
     expect(ids(outcome)).toEqual(fixedAnswer);
   });
 

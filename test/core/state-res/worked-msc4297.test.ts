@@ -13,8 +13,24 @@ import { ALICE, BOB, CHARLIE, Dag, EVELYN, member, ZARA } from "./dag.ts";
 function room(version: "11" | "12") {
   const dag = new Dag(parseRoomVersion(version), { createId: "$01-create", hashIds: true });
   const v12 = dag.version.auth.privilegedCreators;
-  const ev = (id: string, type: string, stateKey: string, sender: string, content: JsonObject, auth: string[], prev: string[] = []) =>
-    dag.add({ id, type, stateKey, sender, content, auth: v12 || type === "m.room.create" ? auth : ["$01-create", ...auth], prev });
+  const ev = (
+    id: string,
+    type: string,
+    stateKey: string,
+    sender: string,
+    content: JsonObject,
+    auth: string[],
+    prev: string[] = [],
+  ) =>
+    dag.add({
+      id,
+      type,
+      stateKey,
+      sender,
+      content,
+      auth: v12 || type === "m.room.create" ? auth : ["$01-create", ...auth],
+      prev,
+    });
   // Before v12 the creator's power comes from the PL event; since v12 creators may not be
   // listed in it (rooms/v12.md rule 10.4) and are infinitely powerful anyway.
   const users = (u: Record<string, number>): JsonObject => ({ users: v12 ? u : { [ALICE]: 100, ...u } });
@@ -100,9 +116,19 @@ describe("MSC4297 problem B: Alice promotes Bob, Bob promotes Charlie", () => {
     // P1, ME2 → P1, MZ → P3 → P2 → P1: all position 0, by ts ME1, ME2, MZ, all allowed.
     const { dag, sets } = build("11");
     const { state, explanation } = resolveState(parseRoomVersion("11"), sets, dag.fetch, { explain: true });
-    expect(dag.names(explanation.fullConflictedSet).sort()).toEqual(["$03-p1", "$08-p3", "$09-me1", "$10-me2", "$11-mz"]);
+    expect(dag.names(explanation.fullConflictedSet).sort()).toEqual([
+      "$03-p1",
+      "$08-p3",
+      "$09-me1",
+      "$10-me2",
+      "$11-mz",
+    ]);
     expect(dag.names(stateMapToObject(state))).toEqual(
-      dag.names(stateMapToObject(dag.state("$01-create", "$02-ma", "$05-mb", "$06-mc", "$10-me2", "$11-mz", "$03-p1", "$04-jr"))),
+      dag.names(
+        stateMapToObject(
+          dag.state("$01-create", "$02-ma", "$05-mb", "$06-mc", "$10-me2", "$11-mz", "$03-p1", "$04-jr"),
+        ),
+      ),
     );
   });
 
@@ -116,17 +142,34 @@ describe("MSC4297 problem B: Alice promotes Bob, Bob promotes Charlie", () => {
     // is applied last for Evelyn. Synapse's test expects exactly this state.
     const { dag, sets } = build("12");
     const { state, explanation } = resolveState(parseRoomVersion("12"), sets, dag.fetch, { explain: true });
-    expect(dag.names(explanation.conflictedStateSubgraph)!.sort()).toEqual(
-      ["$03-p1", "$04-jr", "$05-mb", "$07-p2", "$08-p3", "$09-me1", "$10-me2", "$11-mz"],
-    );
-    expect(dag.names(explanation.sortedPowerEvents.map((p) => p.eventId))).toEqual(["$03-p1", "$04-jr", "$07-p2", "$05-mb", "$08-p3"]);
+    expect(dag.names(explanation.conflictedStateSubgraph)!.sort()).toEqual([
+      "$03-p1",
+      "$04-jr",
+      "$05-mb",
+      "$07-p2",
+      "$08-p3",
+      "$09-me1",
+      "$10-me2",
+      "$11-mz",
+    ]);
+    expect(dag.names(explanation.sortedPowerEvents.map((p) => p.eventId))).toEqual([
+      "$03-p1",
+      "$04-jr",
+      "$07-p2",
+      "$05-mb",
+      "$08-p3",
+    ]);
     expect(dag.names(explanation.sortedRemainingEvents)).toEqual([
       { eventId: "$10-me2", mainlinePosition: 2, originServerTs: 10 },
       { eventId: "$09-me1", mainlinePosition: 0, originServerTs: 9 },
       { eventId: "$11-mz", mainlinePosition: 0, originServerTs: 11 },
     ]);
     expect(dag.names(stateMapToObject(state))).toEqual(
-      dag.names(stateMapToObject(dag.state("$01-create", "$02-ma", "$05-mb", "$06-mc", "$09-me1", "$11-mz", "$08-p3", "$04-jr"))),
+      dag.names(
+        stateMapToObject(
+          dag.state("$01-create", "$02-ma", "$05-mb", "$06-mc", "$09-me1", "$11-mz", "$08-p3", "$04-jr"),
+        ),
+      ),
     );
   });
 });

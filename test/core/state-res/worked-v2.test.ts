@@ -11,19 +11,46 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "../../../core/index.ts";
 import { parseRoomVersion } from "../../../core/index.ts";
-import { ALICE, BOB, buildFromEdges, CHARLIE, changedSinceStart, END, EVELYN, expectedState, INITIAL_EDGES, initialNodes, member, ZARA } from "./dag.ts";
+import {
+  ALICE,
+  BOB,
+  buildFromEdges,
+  CHARLIE,
+  changedSinceStart,
+  END,
+  EVELYN,
+  expectedState,
+  INITIAL_EDGES,
+  initialNodes,
+  member,
+  ZARA,
+} from "./dag.ts";
 import type { NodeSpec } from "./dag.ts";
 
 const pl = (users: Record<string, number>, extra: JsonObject = {}): JsonObject => ({ users, ...extra });
-const topic = (name: string, sender: string): NodeSpec => ({ name, type: "m.room.topic", stateKey: "", sender, content: { topic: name } });
-const power = (name: string, sender: string, content: JsonObject): NodeSpec => ({ name, type: "m.room.power_levels", stateKey: "", sender, content });
+const topic = (name: string, sender: string): NodeSpec => ({
+  name,
+  type: "m.room.topic",
+  stateKey: "",
+  sender,
+  content: { topic: name },
+});
+const power = (name: string, sender: string, content: JsonObject): NodeSpec => ({
+  name,
+  type: "m.room.power_levels",
+  stateKey: "",
+  sender,
+  content,
+});
 
 // Version 2 (the first with v2, event refs as pairs, opaque ids) and 11 (hashed ids).
 for (const version of ["2", "11"]) {
   describe(`room version ${version}: Synapse test_v2.py scenarios`, () => {
     const check = (events: NodeSpec[], edges: string[][], expected: string[]) => {
       const v = parseRoomVersion(version);
-      const room = buildFromEdges(v, [...initialNodes(v), ...events, END], [[...INITIAL_EDGES], ...edges], { hashIds: true });
+      const room = buildFromEdges(v, [...initialNodes(v), ...events, END], [[...INITIAL_EDGES], ...edges], {
+        hashIds: true,
+      });
       expect(changedSinceStart(room, expected)).toEqual(expectedState(room, expected));
       return room;
     };
@@ -44,7 +71,10 @@ for (const version of ["2", "11"]) {
           { name: "MB", type: "m.room.member", stateKey: BOB, sender: ALICE, content: member("ban") },
           power("PB", BOB, pl({ [ALICE]: 100, [BOB]: 50 })),
         ],
-        [["END", "MB", "MA", "PA", "START"], ["END", "PB", "PA"]],
+        [
+          ["END", "MB", "MA", "PA", "START"],
+          ["END", "PB", "PA"],
+        ],
         ["PA", "MA", "MB"],
       );
     });
@@ -60,7 +90,10 @@ for (const version of ["2", "11"]) {
           { name: "JR", type: "m.room.join_rules", stateKey: "", sender: ALICE, content: { join_rule: "invite" } },
           { name: "ME", type: "m.room.member", stateKey: EVELYN, sender: EVELYN, content: member("join") },
         ],
-        [["END", "JR", "START"], ["END", "ME", "START"]],
+        [
+          ["END", "JR", "START"],
+          ["END", "ME", "START"],
+        ],
         ["JR"],
       );
     });
@@ -75,7 +108,10 @@ for (const version of ["2", "11"]) {
           power("PB", BOB, pl({ [ALICE]: 100, [BOB]: 50, [CHARLIE]: 50 })),
           power("PC", CHARLIE, pl({ [ALICE]: 100, [BOB]: 50, [CHARLIE]: 0 })),
         ],
-        [["END", "PC", "PB", "PA", "START"], ["END", "PA"]],
+        [
+          ["END", "PC", "PB", "PA", "START"],
+          ["END", "PA"],
+        ],
         ["PC"],
       );
     });
@@ -95,7 +131,10 @@ for (const version of ["2", "11"]) {
           power("PB", BOB, pl({ [ALICE]: 100, [BOB]: 50 })),
           topic("T3", BOB),
         ],
-        [["END", "PA2", "T2", "PA1", "T1", "START"], ["END", "T3", "PB", "PA1"]],
+        [
+          ["END", "PA2", "T2", "PA1", "T1", "START"],
+          ["END", "T3", "PB", "PA1"],
+        ],
         ["PA2", "T2"],
       );
     });
@@ -113,7 +152,10 @@ for (const version of ["2", "11"]) {
           topic("T2", BOB),
           { name: "MB", type: "m.room.member", stateKey: BOB, sender: ALICE, content: member("ban") },
         ],
-        [["END", "MB", "T2", "PA", "T1", "START"], ["END", "T1"]],
+        [
+          ["END", "MB", "T2", "PA", "T1", "START"],
+          ["END", "T1"],
+        ],
         ["T1", "MB", "PA"],
       );
     });
@@ -134,7 +176,10 @@ for (const version of ["2", "11"]) {
           { name: "MZ1", type: "m.room.message", sender: ZARA, content: {} },
           topic("T4", ALICE),
         ],
-        [["END", "T4", "MZ1", "PA2", "T2", "PA1", "T1", "START"], ["END", "MZ1", "T3", "PB", "PA1"]],
+        [
+          ["END", "T4", "MZ1", "PA2", "T2", "PA1", "T1", "START"],
+          ["END", "MZ1", "T3", "PB", "PA1"],
+        ],
         ["T4", "PA2"],
       );
     });
@@ -155,7 +200,10 @@ for (const version of ["2", "11"]) {
           topic("T3", BOB),
           topic("T4", ALICE),
         ],
-        [["END", "T3", "PA2", "T2", "PA1", "T1", "START"], ["END", "T4", "PB", "PA1"]],
+        [
+          ["END", "T3", "PA2", "T2", "PA1", "T1", "START"],
+          ["END", "T4", "PB", "PA1"],
+        ],
         ["T3", "PA2"],
       );
     });

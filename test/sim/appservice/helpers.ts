@@ -11,13 +11,21 @@ export function registration(overrides: Partial<RegistrationInput> = {}): Regist
     as_token: "as-secret",
     hs_token: "hs-secret",
     sender_localpart: "_irc_bot",
-    namespaces: { users: [{ regex: "@_irc_.*:hs1", exclusive: true }], aliases: [{ regex: "#_irc_.*:hs1", exclusive: true }], rooms: [] },
+    namespaces: {
+      users: [{ regex: "@_irc_.*:hs1", exclusive: true }],
+      aliases: [{ regex: "#_irc_.*:hs1", exclusive: true }],
+      rooms: [],
+    },
     ...overrides,
   };
 }
 
 /** hs1 (with the service) and hs2, signing off for speed (signatures are not under test here). */
-export function worldWithService(behaviour: AppServiceBehaviour = {}, overrides: Partial<RegistrationInput> = {}, seed = 1) {
+export function worldWithService(
+  behaviour: AppServiceBehaviour = {},
+  overrides: Partial<RegistrationInput> = {},
+  seed = 1,
+) {
   const world = new World({ seed, signing: false });
   world.addServer("hs1");
   world.addServer("hs2");

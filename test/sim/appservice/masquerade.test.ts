@@ -5,9 +5,17 @@ import { registration, worldWithService } from "./helpers.ts";
 
 describe("exclusive namespaces", () => {
   it("ordinary registration inside an exclusive namespace is M_EXCLUSIVE; inside a shared one it is allowed", () => {
-    const { world, hs1 } = worldWithService({}, {
-      namespaces: { users: [{ regex: "@_irc_.*:hs1", exclusive: true }, { regex: "@bot_.*:hs1", exclusive: false }] },
-    });
+    const { world, hs1 } = worldWithService(
+      {},
+      {
+        namespaces: {
+          users: [
+            { regex: "@_irc_.*:hs1", exclusive: true },
+            { regex: "@bot_.*:hs1", exclusive: false },
+          ],
+        },
+      },
+    );
     expect(hs1.registerUser("_irc_mallory")).toMatchObject({ ok: false, error: { errcode: "M_EXCLUSIVE" } });
     expect(hs1.registerUser("_irc_bot")).toMatchObject({ ok: false, error: { errcode: "M_EXCLUSIVE" } }); // the sender user
     expect(hs1.registerUser("bot_feed")).toMatchObject({ ok: true });
@@ -28,8 +36,20 @@ describe("exclusive namespaces", () => {
 
   it("a second service cannot register inside the first one's exclusive namespace, even if its own regex covers it", () => {
     const { world, hs1 } = worldWithService();
-    const greedy = world.addAppService("hs1", registration({ id: "greedy", url: "greedy", as_token: "g", sender_localpart: "greedy", namespaces: { users: [{ regex: "@.*:hs1", exclusive: false }] } }));
-    expect(greedy.registerUser("_irc_dave")).toMatchObject({ ok: false, error: { errcode: "M_EXCLUSIVE", error: expect.stringContaining("reserved by application service irc") } });
+    const greedy = world.addAppService(
+      "hs1",
+      registration({
+        id: "greedy",
+        url: "greedy",
+        as_token: "g",
+        sender_localpart: "greedy",
+        namespaces: { users: [{ regex: "@.*:hs1", exclusive: false }] },
+      }),
+    );
+    expect(greedy.registerUser("_irc_dave")).toMatchObject({
+      ok: false,
+      error: { errcode: "M_EXCLUSIVE", error: expect.stringContaining("reserved by application service irc") },
+    });
     expect(greedy.registerUser("someone")).toMatchObject({ ok: true });
     expect(hs1.users.has("@_irc_dave:hs1" as never)).toBe(false);
   });
@@ -37,7 +57,10 @@ describe("exclusive namespaces", () => {
   it("aliases: an exclusive alias namespace is the service's alone, and a service stays inside its own", () => {
     const { alice, service } = worldWithService();
     const room = alice.createRoom({ preset: "public_chat" }).value();
-    expect(alice.createAlias("#_irc_#matrix:hs1", room).result).toMatchObject({ ok: false, error: { errcode: "M_EXCLUSIVE" } });
+    expect(alice.createAlias("#_irc_#matrix:hs1", room).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_EXCLUSIVE" },
+    });
     expect(alice.createAlias("#lobby:hs1", room).result).toMatchObject({ ok: true });
     expect(alice.createAlias("#lobby:hs1", room).result).toMatchObject({ ok: false, error: { status: 409 } });
     const bot = service.client();
@@ -73,19 +96,36 @@ describe("masquerading (identity assertion)", () => {
     const { alice, service, hs1 } = worldWithService();
     const room = alice.createRoom({ preset: "public_chat" }).value();
     const asAlice = service.client("@alice:hs1");
-    expect(asAlice.sendMessage(room, "I am alice").result).toMatchObject({ ok: false, error: { errcode: "M_EXCLUSIVE" } });
-    expect(service.client("@_irc_dave:hs2").join(room).result).toMatchObject({ ok: false, error: { errcode: "M_EXCLUSIVE" } });
-    expect(service.client("@_irc_nobody:hs1").join(room).result).toMatchObject({ ok: false, error: { errcode: "M_FORBIDDEN" } });
+    expect(asAlice.sendMessage(room, "I am alice").result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_EXCLUSIVE" },
+    });
+    expect(service.client("@_irc_dave:hs2").join(room).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_EXCLUSIVE" },
+    });
+    expect(service.client("@_irc_nobody:hs1").join(room).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_FORBIDDEN" },
+    });
     expect(asAlice.sync().error?.errcode).toBe("M_EXCLUSIVE");
     // Nothing was sent in anyone's name.
-    expect(hs1.room(room)!.inStreamOrder().every((e) => e.pdu.sender === "@alice:hs1")).toBe(true);
+    expect(
+      hs1
+        .room(room)!
+        .inStreamOrder()
+        .every((e) => e.pdu.sender === "@alice:hs1"),
+    ).toBe(true);
   });
 
   it("a service cut off from its homeserver cannot act (M_UNKNOWN, 502) until the cut is repaired", () => {
     const { world, alice, service } = worldWithService();
     const room = alice.createRoom({ preset: "public_chat" }).value();
     world.sim.isolate("irc-bridge", ["hs1", "hs2"]);
-    expect(service.client().join(room).result).toMatchObject({ ok: false, error: { errcode: "M_UNKNOWN", status: 502 } });
+    expect(service.client().join(room).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_UNKNOWN", status: 502 },
+    });
     expect(service.registerUser("_irc_x")).toMatchObject({ ok: false, error: { status: 502 } });
     world.sim.repair();
     expect(service.client().join(room).result).toMatchObject({ ok: true });

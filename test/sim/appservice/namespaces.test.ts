@@ -65,7 +65,10 @@ describe("interest: which events the homeserver pushes", () => {
   });
 
   it("remote users never create interest on their own, even when the regex matches them", () => {
-    const { world, service } = worldWithService({}, { namespaces: { users: [{ regex: "@_irc_.*", exclusive: false }] } });
+    const { world, service } = worldWithService(
+      {},
+      { namespaces: { users: [{ regex: "@_irc_.*", exclusive: false }] } },
+    );
     const carol = world.addClient("@_irc_carol:hs2"); // matches the regex, but lives on hs2
     const alice = world.client("@alice:hs1");
     const room = carol.createRoom({ preset: "public_chat" }).value();
@@ -77,12 +80,24 @@ describe("interest: which events the homeserver pushes", () => {
   });
 
   it("every event of a room whose id is in the rooms namespace", () => {
-    const { world, alice, service } = worldWithService({}, { namespaces: { rooms: [{ regex: "!.*:hs1", exclusive: false }] } });
+    const { world, alice, service } = worldWithService(
+      {},
+      { namespaces: { rooms: [{ regex: "!.*:hs1", exclusive: false }] } },
+    );
     const room = alice.createRoom({ preset: "private_chat", name: "watched" }).value();
     const msg = alice.sendMessage(room, "hello").value();
     world.run(() => world.quiescent());
     const events = service.received.filter((e) => e.room_id === room);
-    expect(events.map((e) => e.type)).toEqual(["m.room.create", "m.room.member", "m.room.power_levels", "m.room.join_rules", "m.room.history_visibility", "m.room.guest_access", "m.room.name", "m.room.message"]);
+    expect(events.map((e) => e.type)).toEqual([
+      "m.room.create",
+      "m.room.member",
+      "m.room.power_levels",
+      "m.room.join_rules",
+      "m.room.history_visibility",
+      "m.room.guest_access",
+      "m.room.name",
+      "m.room.message",
+    ]);
     expect(events.at(-1)!.event_id).toBe(msg);
     // Client format: room_id, state_key only on state events, no PDU fields.
     expect(events[0]).toMatchObject({ room_id: room, state_key: "", sender: "@alice:hs1" });
@@ -91,12 +106,17 @@ describe("interest: which events the homeserver pushes", () => {
   });
 
   it("rooms with an alias in the aliases namespace: from the directory or the canonical alias", () => {
-    const { world, alice, service } = worldWithService({}, { namespaces: { aliases: [{ regex: "#_irc_.*:hs1", exclusive: false }] } });
+    const { world, alice, service } = worldWithService(
+      {},
+      { namespaces: { aliases: [{ regex: "#_irc_.*:hs1", exclusive: false }] } },
+    );
     const viaDirectory = alice.createRoom({ preset: "public_chat" }).value();
     const viaState = alice.createRoom({ preset: "public_chat" }).value();
     const neither = alice.createRoom({ preset: "public_chat" }).value();
     expect(alice.createAlias("#_irc_one:hs1", viaDirectory).value()).toBe("#_irc_one:hs1");
-    alice.setState(viaState, "m.room.canonical_alias", "", { alias: "#elsewhere:hs2", alt_aliases: ["#_irc_two:hs1"] }).value();
+    alice
+      .setState(viaState, "m.room.canonical_alias", "", { alias: "#elsewhere:hs2", alt_aliases: ["#_irc_two:hs1"] })
+      .value();
     const m1 = alice.sendMessage(viaDirectory, "one").value();
     const m2 = alice.sendMessage(viaState, "two").value();
     alice.sendMessage(neither, "three").value();

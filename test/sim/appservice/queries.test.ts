@@ -19,7 +19,11 @@ const ghostMaker: AppServiceBehaviour = {
 };
 
 function queries(world: ReturnType<typeof worldWithService>["world"]) {
-  return world.trace.all().flatMap((r) => (r.kind === "as.query" ? [{ query: r.query, subject: r.subject, result: r.result, attempts: r.attempts }] : []));
+  return world.trace
+    .all()
+    .flatMap((r) =>
+      r.kind === "as.query" ? [{ query: r.query, subject: r.subject, result: r.result, attempts: r.attempts }] : [],
+    );
 }
 
 describe("user and alias queries", () => {
@@ -50,7 +54,10 @@ describe("user and alias queries", () => {
     expect(queries(world)).toEqual([{ query: "user", subject: "@_irc_erin:hs1", result: "exists", attempts: 1 }]);
     const refused = bob.invite(room, "@_irc_nobody:hs1");
     world.run(() => refused.done);
-    expect(refused.result).toMatchObject({ ok: false, error: { errcode: "M_FORBIDDEN", error: expect.stringContaining("no user @_irc_nobody:hs1") } });
+    expect(refused.result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_FORBIDDEN", error: expect.stringContaining("no user @_irc_nobody:hs1") },
+    });
   });
 
   it("an unknown user the service does not know is M_NOT_FOUND; a user of no namespace is not asked about", () => {
@@ -96,6 +103,9 @@ describe("user and alias queries", () => {
     const { world } = worldWithService(ghostMaker);
     const bob = world.addClient("@bob:hs2");
     const join = bob.join("#_irc_#matrix:hs1");
-    expect(join.result).toMatchObject({ ok: false, error: { errcode: "M_NOT_FOUND", error: expect.stringContaining("not modelled") } });
+    expect(join.result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_NOT_FOUND", error: expect.stringContaining("not modelled") },
+    });
   });
 });

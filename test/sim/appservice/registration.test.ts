@@ -16,7 +16,10 @@ function problemsOf(json: unknown): string[] {
 
 describe("registration", () => {
   it("accepts the spec's example shape and fills the defaults", () => {
-    const r = validateRegistration({ ...registration(), namespaces: { users: [{ exclusive: true, regex: "@_irc_bridge_.*" }] } }, "irc.yaml");
+    const r = validateRegistration(
+      { ...registration(), namespaces: { users: [{ exclusive: true, regex: "@_irc_bridge_.*" }] } },
+      "irc.yaml",
+    );
     expect(r.namespaces).toEqual({ users: [{ regex: "@_irc_bridge_.*", exclusive: true }], aliases: [], rooms: [] });
     expect(r.rate_limited).toBe(true);
     expect(r.protocols).toEqual([]);
@@ -44,7 +47,9 @@ describe("registration", () => {
         "$.hs_token: required",
         expect.stringMatching(/^\$\.sender_localpart: "Bad Name" is not a valid localpart/),
         expect.stringMatching(/^\$\.url: required/),
-        expect.stringMatching(/^\$\.namespaces\.users\[0\]\.regex: "@_irc_\(\.\*:hs1" is not a valid regular expression/),
+        expect.stringMatching(
+          /^\$\.namespaces\.users\[0\]\.regex: "@_irc_\(\.\*:hs1" is not a valid regular expression/,
+        ),
         "$.namespaces.users[1].exclusive: required, true or false",
         "$.namespaces.users[2]: must be an object with regex and exclusive, got string",
         "$.namespaces.channels: unknown namespace (known: users, aliases, rooms)",
@@ -58,7 +63,9 @@ describe("registration", () => {
 
   it("ignores vendor extensions (names with a dot) but not typos", () => {
     expect(problemsOf({ ...registration(), "org.matrix.msc3202": true })).toEqual([]);
-    expect(problemsOf({ ...registration(), namespace: {} })).toEqual([expect.stringMatching(/^\$\.namespace: unknown field/)]);
+    expect(problemsOf({ ...registration(), namespace: {} })).toEqual([
+      expect.stringMatching(/^\$\.namespace: unknown field/),
+    ]);
   });
 
   it("needs namespaces, even if empty", () => {
@@ -72,14 +79,23 @@ describe("registration", () => {
     world.addServer("hs1");
     world.addServer("hs2");
     world.addAppService("hs1", registration());
-    const load = (r: object) => () => world.addAppService("hs1", { ...registration(), url: "other", as_token: "t2", sender_localpart: "other_bot", ...r });
+    const load = (r: object) => () =>
+      world.addAppService("hs1", {
+        ...registration(),
+        url: "other",
+        as_token: "t2",
+        sender_localpart: "other_bot",
+        ...r,
+      });
     expect(load({ id: "irc" })).toThrow(/\$\.id: "irc" is already registered on hs1/);
     expect(load({ id: "b", as_token: "as-secret" })).toThrow(/\$\.as_token: already used by application service "irc"/);
     expect(load({ id: "b", sender_localpart: "_irc_bot" })).toThrow(/sender_localpart/);
     expect(load({ id: "b", url: "hs2" })).toThrow(/\$\.url: "hs2" is already a node/);
     expect(load({ id: "b", url: "irc-bridge" })).toThrow(/\$\.url: "irc-bridge" is already a node/);
     // Another service's exclusive namespace cannot hold this one's sender user.
-    expect(load({ id: "b", sender_localpart: "_irc_x" })).toThrow(/\$\.sender_localpart: @_irc_x:hs1 is reserved by application service irc/);
+    expect(load({ id: "b", sender_localpart: "_irc_x" })).toThrow(
+      /\$\.sender_localpart: @_irc_x:hs1 is reserved by application service irc/,
+    );
     // The same id on another homeserver is a different service.
     expect(() => world.addAppService("hs2", { ...registration(), url: "irc-bridge-2" })).not.toThrow();
     expect(world.appServiceNames()).toEqual(["irc-bridge", "irc-bridge-2"]);
@@ -90,7 +106,13 @@ describe("registration", () => {
     world.addServer("hs1");
     world.addAppService("hs1", registration({ protocols: ["irc"] }));
     const r = world.trace.all().find((x) => x.kind === "as.registered");
-    expect(r).toMatchObject({ server: "hs1", service: "irc", url: "irc-bridge", sender: "@_irc_bot:hs1", protocols: ["irc"] });
+    expect(r).toMatchObject({
+      server: "hs1",
+      service: "irc",
+      url: "irc-bridge",
+      sender: "@_irc_bot:hs1",
+      protocols: ["irc"],
+    });
     expect(world.server("hs1").users.has("@_irc_bot:hs1" as never)).toBe(true);
   });
 });

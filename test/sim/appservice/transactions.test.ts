@@ -16,7 +16,12 @@ function setup(seed = 1, params = {}) {
 
 /** What the service should have got: every accepted event of the room, in hs1's stream order. */
 function expectedIds(world: World, room: RoomId): string[] {
-  return world.server("hs1").room(room)!.inStreamOrder().filter((e) => e.status === "accepted").map((e) => e.id);
+  return world
+    .server("hs1")
+    .room(room)!
+    .inStreamOrder()
+    .filter((e) => e.status === "accepted")
+    .map((e) => e.id);
 }
 
 function records<K extends TraceRecord["kind"]>(world: World, kind: K): Array<Extract<TraceRecord, { kind: K }>> {
@@ -31,7 +36,9 @@ function expectRetriesFaithful(world: World): void {
     expect(byTxn.get(r.txnId) ?? events, `txn ${r.txnId} changed on a retry`).toBe(events);
     byTxn.set(r.txnId, events);
   }
-  const processed = records(world, "as.txn.received").filter((r) => r.status === 200 && !r.duplicate).map((r) => r.txnId);
+  const processed = records(world, "as.txn.received")
+    .filter((r) => r.status === 200 && !r.duplicate)
+    .map((r) => r.txnId);
   expect(new Set(processed).size).toBe(processed.length);
 }
 
@@ -60,18 +67,32 @@ describe("transactions to an application service", () => {
     world.run(() => world.quiescent());
     const from = world.trace.length;
     world.sim.isolate("irc-bridge", ["hs1", "hs2"]);
-    for (let i = 0; i < 20; i++) world.sim.after(i * 30_000, "talk", () => alice.sendMessage(room, `during the outage ${i}`));
+    for (let i = 0; i < 20; i++)
+      world.sim.after(i * 30_000, "talk", () => alice.sendMessage(room, `during the outage ${i}`));
     world.sim.runFor(30 * 60_000);
     expect(service.pushes!.stateName).toBe("backingOff");
     const intervals = records(world, "as.backoff").map((r) => r.intervalMs);
-    expect(intervals.slice(0, 10)).toEqual([2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 512_000, 512_000]);
+    expect(intervals.slice(0, 10)).toEqual([
+      2_000, 4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000, 512_000, 512_000,
+    ]);
     expect(new Set(intervals.slice(9))).toEqual(new Set([512_000]));
     // Retries use the same transaction id: only one transaction was ever started.
-    expect(new Set(records(world, "as.txn.sent").filter((r) => r.seq >= from).map((r) => r.txnId)).size).toBe(1);
+    expect(
+      new Set(
+        records(world, "as.txn.sent")
+          .filter((r) => r.seq >= from)
+          .map((r) => r.txnId),
+      ).size,
+    ).toBe(1);
     world.sim.repair();
     world.run(() => world.quiescent());
     expect(receivedIds(service)).toEqual(expectedIds(world, room));
-    expect(hs1.room(room)!.inStreamOrder().filter((e) => e.pdu.type === "m.room.message")).toHaveLength(20);
+    expect(
+      hs1
+        .room(room)!
+        .inStreamOrder()
+        .filter((e) => e.pdu.type === "m.room.message"),
+    ).toHaveLength(20);
     expectRetriesFaithful(world);
     // After the outage the backoff starts again from the beginning.
     expect(service.pushes!.stateName).toBe("idle");
@@ -85,7 +106,9 @@ describe("transactions to an application service", () => {
     world.sim.runFor(5 * 60_000);
     world.sim.repair();
     world.run(() => world.quiescent());
-    const received = records(world, "as.txn.received").filter((r) => r.txnId === records(world, "as.txn.sent").at(-1)!.txnId);
+    const received = records(world, "as.txn.received").filter(
+      (r) => r.txnId === records(world, "as.txn.sent").at(-1)!.txnId,
+    );
     expect(received.length).toBeGreaterThan(1);
     expect(received.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(receivedIds(service).filter((id) => id === said)).toHaveLength(1);
@@ -131,7 +154,9 @@ describe("transactions to an application service", () => {
     service.crash();
     alice.sendMessage(room, "while the bridge is down").value();
     world.sim.runFor(5 * 60_000);
-    expect(world.trace.all().some((r) => r.kind === "net.dropped" && r.to === "irc-bridge" && r.fault === "crashed")).toBe(true);
+    expect(
+      world.trace.all().some((r) => r.kind === "net.dropped" && r.to === "irc-bridge" && r.fault === "crashed"),
+    ).toBe(true);
     expect(world.quiescent()).toBe(false);
     service.restart();
     world.run(() => world.quiescent());
@@ -142,12 +167,22 @@ describe("transactions to an application service", () => {
   it("the service refuses a wrong hs_token with 403 M_FORBIDDEN", () => {
     const { service } = setup();
     const path = "/_matrix/app/v1/transactions/99";
-    expect(service.handle("hs1", { method: "PUT", path, body: { events: [] }, headers: { Authorization: "Bearer wrong" } })).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN" } });
+    expect(
+      service.handle("hs1", { method: "PUT", path, body: { events: [] }, headers: { Authorization: "Bearer wrong" } }),
+    ).toMatchObject({ status: 403, body: { errcode: "M_FORBIDDEN" } });
     expect(service.handle("hs1", { method: "PUT", path, body: { events: [] } })).toMatchObject({ status: 403 });
     const ok = { Authorization: "Bearer hs-secret" };
-    expect(service.handle("hs1", { method: "PUT", path, body: { events: [] }, headers: ok })).toMatchObject({ status: 200 });
-    expect(service.handle("hs1", { method: "GET", path, headers: ok })).toMatchObject({ status: 405, body: { errcode: "M_UNRECOGNIZED" } });
-    expect(service.handle("hs1", { method: "GET", path: "/_matrix/app/v1/nothing", headers: ok })).toMatchObject({ status: 404, body: { errcode: "M_UNRECOGNIZED" } });
+    expect(service.handle("hs1", { method: "PUT", path, body: { events: [] }, headers: ok })).toMatchObject({
+      status: 200,
+    });
+    expect(service.handle("hs1", { method: "GET", path, headers: ok })).toMatchObject({
+      status: 405,
+      body: { errcode: "M_UNRECOGNIZED" },
+    });
+    expect(service.handle("hs1", { method: "GET", path: "/_matrix/app/v1/nothing", headers: ok })).toMatchObject({
+      status: 404,
+      body: { errcode: "M_UNRECOGNIZED" },
+    });
   });
 
   it("a full queue refuses new events visibly (as.dropped) instead of growing without bound", () => {
@@ -163,7 +198,11 @@ describe("transactions to an application service", () => {
   it("deliver every interesting event exactly once, in order, whatever the outages (property, pinned seed)", () => {
     const step = fc.oneof(
       fc.record({ kind: fc.constant("send" as const), n: fc.integer({ min: 1, max: 4 }) }),
-      fc.record({ kind: fc.constant("cut" as const), mode: fc.constantFrom("drop" as const, "hold" as const), oneWay: fc.boolean() }),
+      fc.record({
+        kind: fc.constant("cut" as const),
+        mode: fc.constantFrom("drop" as const, "hold" as const),
+        oneWay: fc.boolean(),
+      }),
       fc.record({ kind: fc.constant("repair" as const) }),
       fc.record({ kind: fc.constant("crashHs" as const) }),
       fc.record({ kind: fc.constant("crashService" as const) }),
@@ -174,7 +213,8 @@ describe("transactions to an application service", () => {
         const { world, alice, service, room } = setup(seed);
         let n = 0;
         for (const s of steps) {
-          if (s.kind === "send" && world.server("hs1").up) for (let i = 0; i < s.n; i++) alice.sendMessage(room, `m${n++}`);
+          if (s.kind === "send" && world.server("hs1").up)
+            for (let i = 0; i < s.n; i++) alice.sendMessage(room, `m${n++}`);
           else if (s.kind === "cut") {
             if (s.oneWay) world.sim.partitionOneWay("irc-bridge", "hs1", s.mode);
             else world.sim.partition(["hs1"], ["irc-bridge"], s.mode);
