@@ -8,7 +8,7 @@
 
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { writeFileAtomic } from "../atomic-write.ts";
+import { isAlive, writeFileAtomic } from "../atomic-write.ts";
 import { UsageError } from "../command.ts";
 
 export interface ResultsKey {
@@ -52,15 +52,6 @@ export function lockResults(out: string): () => void {
   };
   process.on("exit", release);
   return release;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function readOr(path: string, fallback: string): string {
