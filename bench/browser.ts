@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { buildSite, DIST, launchChromium, serveSite } from "../test/browser/harness.ts";
+import { buildSite, DIST, launchChromium, serveSite } from "./browser-harness.ts";
 import { BENCH_SERVERS, benchScenario, TRAFFIC_FROM_MS } from "./browser-scenario.ts";
 
 const MEASURE_MS = 6_000;

@@ -7,7 +7,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import { ROOT } from "./harness.ts";
+import { ROOT } from "../../bench/browser-harness.ts";
 
 export const ARTIFACTS = join(ROOT, "test-artifacts", "browser");
 

@@ -15,7 +15,7 @@ import { parseScenario } from "../../scenarios/runner/parse-scenario.ts";
 import { traceHash } from "../../sim/trace.ts";
 import { LiveRun } from "../../viz/engine/live-run.ts";
 import { decodePermalink } from "../../viz/model/permalink.ts";
-import { buildSite, launchChromium, serveSite, type Browser, type Site } from "./harness.ts";
+import { buildSite, launchChromium, serveSite, type Browser, type Site } from "../../bench/browser-harness.ts";
 import {
   clickLink,
   compose,

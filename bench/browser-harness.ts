@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext } from "playwright-core";
 import { build } from "vite";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const DIST = join(ROOT, "dist");
 /** The site is served from here, not from "/": proof that its paths are relative. */
 export const MOUNT = "/some/dir/netsplit/";
