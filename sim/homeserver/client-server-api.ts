@@ -146,14 +146,13 @@ export function sendEvent(hs: Homeserver, session: Session, request: SendEventRe
   if (refused) return refused;
   const room = joinedRoom(hs, request.roomId);
   if (!room.ok) return room;
-  const prepared = hs.prepareLocalEvent(
-    room.value,
-    session.userId,
-    request.type,
-    request.stateKey,
-    request.content,
-    request.redacts,
-  );
+  const prepared = hs.prepareLocalEvent(room.value, {
+    sender: session.userId,
+    type: request.type,
+    stateKey: request.stateKey,
+    content: request.content,
+    redacts: request.redacts,
+  });
   if (!prepared.ok) return prepared;
   // The whole PDU (prev and auth events, hashes, signature) is known only once built: an
   // event that would still break a limit is dropped here, never stored nor sent.
@@ -329,7 +328,12 @@ function invitePrepared(
   target: UserId,
   reply: Reply<EventId>,
 ): void {
-  const prepared = hs.prepareLocalEvent(room, session.userId, "m.room.member", target, { membership: "invite" });
+  const prepared = hs.prepareLocalEvent(room, {
+    sender: session.userId,
+    type: "m.room.member",
+    stateKey: target,
+    content: { membership: "invite" },
+  });
   if (!prepared.ok) reply(prepared);
   else if (serverOfUser(target) === hs.name) reply(ok(hs.commitLocalEvent(prepared.value).id));
   else hs.run(inviteRemoteUser(hs, prepared.value, target), (r) => reply(r.ok ? ok(r.value.id) : r), lost(hs, reply));
@@ -388,7 +392,12 @@ function joinRoomId(
   const { userId } = session;
   const room = hs.room(roomId);
   if (room && (hs.serversInRoom(room).includes(hs.name) || hs.adversary?.joinsLocally?.(room))) {
-    const joined = hs.createLocalEvent(room, userId, "m.room.member", userId, { membership: "join" });
+    const joined = hs.createLocalEvent(room, {
+      sender: userId,
+      type: "m.room.member",
+      stateKey: userId,
+      content: { membership: "join" },
+    });
     return reply(joined.ok ? ok(joined.value.id) : joined);
   }
   const invite = hs.pendingInvites.get(userId)?.get(roomId);

@@ -72,6 +72,16 @@ export const HOMESERVER_LIMITS = {
   seenTransactionsMax: 2_000,
 } as const;
 
+/** What a local user asks to send: the fields of a new event that the server does not fill in. */
+export interface LocalEvent {
+  sender: UserId;
+  type: string;
+  /** Present for state events. */
+  stateKey?: string | undefined;
+  content: JsonObject;
+  redacts?: EventId | undefined;
+}
+
 /** A local event built and checked but not yet stored. */
 export interface PreparedEvent {
   room: RoomStore;
@@ -283,29 +293,15 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
    * are the forward extremities (at most prevEventsMax, newest first), auth_events are
    * chosen from the state the event is built on. Nothing is stored yet: see commit().
    */
-  prepareLocalEvent(
-    room: RoomStore,
-    sender: UserId,
-    type: string,
-    stateKeyValue: string | undefined,
-    content: JsonObject,
-    redacts?: EventId,
-  ): Result<PreparedEvent> {
+  prepareLocalEvent(room: RoomStore, event: LocalEvent): Result<PreparedEvent> {
     const newest = room.newestExtremities(this.params.prevEventsMax);
-    const prevs = this.adversary?.prevEvents?.(room, sender, newest) ?? newest;
-    return this.prepareOn(prevs, room, sender, type, stateKeyValue, content, redacts);
+    const prevs = this.adversary?.prevEvents?.(room, event.sender, newest) ?? newest;
+    return this.prepareOn(prevs, room, event);
   }
 
   /** prepareLocalEvent on chosen prev events. */
-  private prepareOn(
-    prevs: readonly StoredEvent[],
-    room: RoomStore,
-    sender: UserId,
-    type: string,
-    stateKeyValue: string | undefined,
-    content: JsonObject,
-    redacts?: EventId,
-  ): Result<PreparedEvent> {
+  private prepareOn(prevs: readonly StoredEvent[], room: RoomStore, event: LocalEvent): Result<PreparedEvent> {
+    const { sender, type, stateKey: stateKeyValue, content, redacts } = event;
     const extremities = room.extremityIds();
     const citesAll = prevs.length === extremities.length && prevs.every((e) => extremities.includes(e.id));
     const stateBefore = citesAll ? room.currentState : (room.resolveAfter(prevs.map((e) => e.id)) ?? room.currentState);
@@ -357,15 +353,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   /** prepareLocalEvent then commitLocalEvent. */
-  createLocalEvent(
-    room: RoomStore,
-    sender: UserId,
-    type: string,
-    stateKeyValue: string | undefined,
-    content: JsonObject,
-    redacts?: EventId,
-  ): Result<StoredEvent> {
-    const prepared = this.prepareLocalEvent(room, sender, type, stateKeyValue, content, redacts);
+  createLocalEvent(room: RoomStore, event: LocalEvent): Result<StoredEvent> {
+    const prepared = this.prepareLocalEvent(room, event);
     return prepared.ok ? ok(this.commitLocalEvent(prepared.value)) : prepared;
   }
 
@@ -385,7 +374,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       extremities.map((id) => room.get(id)!),
       this.params.prevEventsMax,
     );
-    const prepared = this.prepareOn(prevs, room, sender, DUMMY_EVENT_TYPE, undefined, {});
+    const prepared = this.prepareOn(prevs, room, { sender, type: DUMMY_EVENT_TYPE, content: {} });
     if (prepared.ok) this.commitLocalEvent(prepared.value);
   }
 

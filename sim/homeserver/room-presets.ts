@@ -84,7 +84,12 @@ export function createRoomEvents(hs: Homeserver, creator: UserId, options: Creat
   // v1-v11: the server names the room; v12: the create event's hash does.
   const provisionalId = version.auth.roomIdFromCreateEvent ? undefined : hs.newRoomId();
   const room = hs.addRoom(provisionalId ?? parseRoomId(`!${"A".repeat(43)}`), version);
-  const create = hs.prepareLocalEvent(room, creator, "m.room.create", "", createContent);
+  const create = hs.prepareLocalEvent(room, {
+    sender: creator,
+    type: "m.room.create",
+    stateKey: "",
+    content: createContent,
+  });
   if (!create.ok) {
     hs.rooms.delete(room.roomId);
     return create;
@@ -121,7 +126,7 @@ export function createRoomEvents(hs: Homeserver, creator: UserId, options: Creat
       : []),
   ];
   for (const [type, key, content] of steps) {
-    const r = hs.createLocalEvent(target, creator, type, key, content);
+    const r = hs.createLocalEvent(target, { sender: creator, type, stateKey: key, content });
     if (!r.ok) return fail("M_INVALID_ROOM_STATE", `${type}: ${r.error.error}`);
   }
   return ok(target.roomId);

@@ -19,7 +19,11 @@ function setup() {
 function message(world: World, roomId: RoomId, body: string, seed?: Uint8Array): Pdu {
   const hs2 = world.server("hs2");
   const room = hs2.room(roomId)!;
-  const prepared = hs2.prepareLocalEvent(room, "@bob:hs2" as never, "m.room.message", undefined, { body });
+  const prepared = hs2.prepareLocalEvent(room, {
+    sender: "@bob:hs2" as never,
+    type: "m.room.message",
+    content: { body },
+  });
   if (!prepared.ok) throw new Error(prepared.error.error);
   if (!seed) return prepared.value.pdu;
   const p = prepared.value.pdu;
