@@ -6,7 +6,7 @@
 // exit, SIGINT/SIGTERM/SIGHUP while it is written; one left by a process killed with
 // SIGKILL is removed by the next write of the same file.
 
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 const live = new Set<string>();
@@ -52,13 +52,27 @@ function removeOrphans(path: string): void {
   }
 }
 
-/** Whether a process with this id exists (EPERM: it does, but belongs to someone else). */
+/**
+ * Whether a process with this id is running (EPERM: it is, but belongs to someone else).
+ * A zombie is not: a process killed after its parent died waits, dead, for an init that
+ * may never reap it (PID 1 in many containers does not), and would hold its lock forever.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+/** Linux only: the state field of /proc/<pid>/stat, after the parenthesised command name. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) === "Z";
+  } catch {
+    return false; // no /proc (not Linux): trust kill(pid, 0)
   }
 }
 

@@ -4,7 +4,7 @@
 // file has changed, so that a start costs a fraction of a second instead of compiling
 // TypeScript. Should the build fail (esbuild missing, a read-only install), the CLI still
 // runs, compiled on the fly by tsx (slower to start), and says why on stderr.
-import { needsSingleThreadedGc, rerunWithSingleThreadedGc } from "./single-threaded-gc.js";
+import { leaveWithParent, needsSingleThreadedGc, rerunWithSingleThreadedGc } from "./single-threaded-gc.js";
 
 // `netsplit sweep … | head`: a reader that goes away is not an error worth a stack trace.
 process.stdout.on("error", (e) => {
@@ -12,6 +12,7 @@ process.stdout.on("error", (e) => {
   throw e;
 });
 
+leaveWithParent();
 process.exitCode = needsSingleThreadedGc() ? await rerunWithSingleThreadedGc() : await runCli();
 
 async function runCli() {

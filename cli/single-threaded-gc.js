@@ -16,7 +16,12 @@ export function needsSingleThreadedGc(argv = process.argv.slice(2)) {
 
 /** Run the same command in a child node with the flag; resolves when this process has its exit code. */
 export function rerunWithSingleThreadedGc() {
-  const child = spawn(process.execPath, [...process.execArgv, FLAG, ...process.argv.slice(1)], { stdio: "inherit" });
+  // The IPC channel is only a lifeline: should this process be killed with SIGKILL (which
+  // cannot be passed on), the channel closes and the child stops too (leaveWithParent),
+  // instead of writing on in the background while a new sweep finds its lock held.
+  const child = spawn(process.execPath, [...process.execArgv, FLAG, ...process.argv.slice(1)], {
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
+  });
   // Ctrl-C reaches the child through the terminal's process group; a signal sent to this
   // process alone (kill, a batch system's time limit) is passed on.
   const forward = (signal) => child.kill(signal);
@@ -34,4 +39,11 @@ export function rerunWithSingleThreadedGc() {
       resolve(code ?? 1);
     });
   });
+}
+
+/** In the child started by rerunWithSingleThreadedGc: end as if killed when the parent is gone. */
+export function leaveWithParent() {
+  if (!process.channel) return;
+  process.channel.unref(); // the lifeline alone must not keep this process running
+  process.on("disconnect", () => process.kill(process.pid, "SIGKILL"));
 }

@@ -327,7 +327,8 @@ export const SCHEMA_NAMES = {
 /**
  * A swarm plans its faults and traffic as timeline entries, at most
  * SWARM_LIMITS.plannedActionsMax of them. At the fastest rates its ranges allow, the
- * expected number over the chaos phase must fit, so that a seed does not fail at run time.
+ * expected number over the chaos phase must be at most half that
+ * (SWARM_LIMITS.expectedActionsMax), so that no seed's draw reaches the cap at run time.
  */
 function checkSwarmBudget(s: JsonScenario): void {
   const swarm = s.swarm;
@@ -345,10 +346,10 @@ function checkSwarmBudget(s: JsonScenario): void {
     expected(swarm.crashEveryMs, 2) +
     expected(swarm.messageEveryMs, users) +
     expected(swarm.topicEveryMs, users);
-  if (total > SWARM_LIMITS.plannedActionsMax) {
+  if (total > SWARM_LIMITS.expectedActionsMax) {
     fail(
       "$.swarm",
-      `at its fastest rates this swarm plans about ${Math.round(total)} actions over the ${spanMs} ms chaos phase; at most ${SWARM_LIMITS.plannedActionsMax} are allowed (raise the *EveryMs values or shorten chaosMs)`,
+      `at its fastest rates this swarm plans about ${Math.round(total)} actions over the ${spanMs} ms chaos phase; at most ${SWARM_LIMITS.expectedActionsMax} are allowed (raise the *EveryMs values or shorten chaosMs)`,
     );
   }
 }

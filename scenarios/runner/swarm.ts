@@ -22,7 +22,14 @@ export interface SwarmDraw {
 }
 
 /** Every planned fault or action has to fit in the chaos phase; no more than this many. */
-export const SWARM_LIMITS = { plannedActionsMax: 10_000 } as const;
+/**
+ * A swarm plans at most plannedActionsMax actions; parseScenario admits a swarm only if,
+ * at its fastest rates, it expects at most expectedActionsMax of them. The planned count
+ * is a sum of Poisson-like counts (exponential gaps), so with a mean of 5,000 a draw of
+ * 10,000 has probability below e^-1900 (Chernoff: e^(-μ(2 ln 2 - 1))): no seed of an
+ * admitted scenario ever reaches the hard cap, and a sweep never counts one as a crash.
+ */
+export const SWARM_LIMITS = { plannedActionsMax: 10_000, expectedActionsMax: 5_000 } as const;
 
 const DEFAULT_SHAPES: PartitionShapeName[] = ["isolate", "majority", "random"];
 

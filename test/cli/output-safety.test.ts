@@ -113,7 +113,7 @@ describe("a sweep's --out: key and lock", () => {
     expect(existsSync(`${out}.lock`)).toBe(false);
   }, 60_000);
 
-  it("refuses a second writer while the first holds the lock, and takes over a lock whose process is gone", async () => {
+  it("refuses a second writer while the first holds the lock, and takes over a lock whose process is gone or a zombie", async () => {
     const dir = tempDir();
     const out = join(dir, "r.jsonl");
     const holder = spawn("sleep", ["30"]);
@@ -125,6 +125,20 @@ describe("a sweep's --out: key and lock", () => {
       );
     } finally {
       holder.kill();
+    }
+    // A holder killed after its parent died can stay a zombie (an init that never reaps it):
+    // the sh below starts `true` and becomes `sleep`, which never waits for it.
+    const reaper = spawn("sh", ["-c", "true & echo $!; exec sleep 30"]);
+    try {
+      const zombie = Number(
+        await new Promise<string>((r) => reaper.stdout.once("data", (d: Buffer) => r(d.toString()))),
+      );
+      for (let i = 0; i < 100 && !readFileSync(`/proc/${zombie}/stat`, "utf8").includes(") Z "); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      writeFileSync(`${out}.lock`, `${zombie}\n`);
+      expect((await cli("sweep", "three-servers", "--seeds", "1..1", "--workers", "1", "--out", out)).status).toBe(0);
+    } finally {
+      reaper.kill();
     }
     const gone = spawnSync("true").pid!;
     writeFileSync(`${out}.lock`, `${gone}\n`);
