@@ -13,10 +13,16 @@ import { bin, cli, expectOneLineError, tempDir } from "./cli.ts";
 
 const canMount = spawnSync("unshare", ["-m", "true"]).status === 0;
 
-/** `netsplit args` with `dir` a fresh tmpfs of `kb` KiB, in a mount namespace of its own. */
-function onTinyDisk(dir: string, kb: number, args: string[]): { status: number; stderr: string; left: string[] } {
+/** `netsplit args` with `dir` a fresh tmpfs of `kb` KiB (read-only if asked), in a mount namespace of its own. */
+function onTinyDisk(
+  dir: string,
+  kb: number,
+  args: string[],
+  readOnly = false,
+): { status: number; stderr: string; left: string[] } {
   const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
-  const script = `mount -t tmpfs -o size=${kb}k tmpfs '${dir}' && node '${bin}' ${quoted}; s=$?; ls -A '${dir}'; exit $s`;
+  const options = `size=${kb}k${readOnly ? ",ro" : ""}`;
+  const script = `mount -t tmpfs -o ${options} tmpfs '${dir}' && node '${bin}' ${quoted}; s=$?; ls -A '${dir}'; exit $s`;
   const r = spawnSync("unshare", ["-m", "sh", "-c", script], { encoding: "utf8" });
   return { status: r.status ?? -1, stderr: r.stderr, left: r.stdout.split("\n").filter(Boolean) };
 }
@@ -87,6 +93,39 @@ describe("output paths, before the run", () => {
   );
 });
 
+describe("a read-only directory", () => {
+  // As root, a directory's mode bits do not stop writes: a read-only tmpfs does.
+  it.runIf(canMount)(
+    "is refused before the run, in one line with exit 2, by run, sweep, check and merge",
+    () => {
+      const dir = tempDir();
+      const disk = join(dir, "ro");
+      mkdirSync(disk);
+      const results = join(dir, "r.jsonl");
+      writeFileSync(results, "");
+      const runs: Array<[string[], RegExp]> = [
+        [
+          ["run", "three-servers", "--trace", join(disk, "t.jsonl")],
+          /^netsplit run: --trace .*cannot create files in .*\(EROFS\)\n$/,
+        ],
+        [
+          ["sweep", "three-servers", "--seeds", "1..2", "--out", join(disk, "s.jsonl")],
+          /^netsplit sweep: --out .*\(EROFS\)\n$/,
+        ],
+        [["check", "--runs", "1", "--out", disk], /^netsplit check: --out .*\(EROFS\)\n$/],
+        [["merge", results, "--out", join(disk, "m.jsonl")], /^netsplit merge: --out .*\(EROFS\)\n$/],
+      ];
+      for (const [args, problem] of runs) {
+        const r = onTinyDisk(disk, 64, args, true);
+        expect(r.status, r.stderr).toBe(2);
+        expect(r.stderr).toMatch(problem);
+        expect(r.left).toEqual([]);
+      }
+    },
+    60_000,
+  );
+});
+
 describe("a sweep's --out: key and lock", () => {
   it("refuses to resume when the scenario's content changed, saying how to start afresh", async () => {
     const dir = tempDir();
@@ -127,14 +166,15 @@ describe("a sweep's --out: key and lock", () => {
       holder.kill();
     }
     // A holder killed after its parent died can stay a zombie (an init that never reaps it):
-    // the sh below starts `true` and becomes `sleep`, which never waits for it.
-    const reaper = spawn("sh", ["-c", "true & echo $!; exec sleep 30"]);
+    // the sh below starts a short sleep and becomes a long one, which never waits for it.
+    const reaper = spawn("sh", ["-c", "sleep 0.2 & echo $!; exec sleep 30"]);
     try {
       const zombie = Number(
         await new Promise<string>((r) => reaper.stdout.once("data", (d: Buffer) => r(d.toString()))),
       );
-      for (let i = 0; i < 100 && !readFileSync(`/proc/${zombie}/stat`, "utf8").includes(") Z "); i++)
-        await new Promise((r) => setTimeout(r, 10));
+      const state = () => readFileSync(`/proc/${zombie}/stat`, "utf8").replace(/^.*\) /s, "")[0];
+      for (let i = 0; i < 300 && state() !== "Z"; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(state()).toBe("Z");
       writeFileSync(`${out}.lock`, `${zombie}\n`);
       expect((await cli("sweep", "three-servers", "--seeds", "1..1", "--workers", "1", "--out", out)).status).toBe(0);
     } finally {
