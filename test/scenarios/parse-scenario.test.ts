@@ -168,6 +168,28 @@ describe("parseScenario", () => {
     );
   });
 
+  it("accepts the federation params' named choices and refuses other values (issue 14)", () => {
+    const withParams = (params: Record<string, unknown>) => {
+      const s = minimal() as ReturnType<typeof minimal> & Record<string, unknown>;
+      s.servers = [{ name: "hs1", params }, { name: "hs2" }];
+      return parseScenario(JSON.parse(JSON.stringify(s)), "ok.json");
+    };
+    const params = {
+      retryModel: "timer",
+      backoffGates: "send-only",
+      retryTransaction: "same",
+      catchUpModel: "all-extremities",
+      sendRetriesMax: 0,
+    };
+    expect(withParams(params).servers[0]!.params).toEqual(params);
+    expect(problem((s) => (s.servers = [{ name: "hs1", params: { retryModel: "sometimes" } }, { name: "hs2" }]))).toBe(
+      'bad.json: $.servers[0].params.retryModel: "sometimes" is not a known retryModel value (expected one of "synapse", "timer")',
+    );
+    expect(problem((s) => (s.servers = [{ name: "hs1", params: { sendRetriesMax: "ten" } }, { name: "hs2" }]))).toMatch(
+      /^bad\.json: \$\.servers\[0\]\.params\.sendRetriesMax: /,
+    );
+  });
+
   it("parseCheck validates one check on its own", () => {
     expect(parseCheck({ check: "trace", kind: "server.crash", atMost: 0 }, "--require")).toEqual({
       check: "trace",
