@@ -72,8 +72,3 @@ export function createFederationSender(host: SenderHost, catchUpMarks: ReadonlyS
     ? new TimerSender(host, catchUpMarks)
     : new SynapseSender(host, catchUpMarks);
 }
-
-/** The txn id of the next transaction: the sender's clock and a counter, as Synapse's TransactionManager does. */
-export function nextTxnId(host: SenderHost, counter: number): string {
-  return `${host.localNowMs()}.${counter}`;
-}

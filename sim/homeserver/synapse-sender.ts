@@ -11,8 +11,14 @@
 // whether the destination missed anything.
 
 import type { DestinationState } from "./destination-machine.ts";
-import { nextTxnId, type FederationSender, type OutgoingPdu, type SenderHost } from "./federation-sender.ts";
-import { newestStream, TransactionAttempts, type Transaction, type TransactionResult } from "./transaction-attempts.ts";
+import type { FederationSender, OutgoingPdu, SenderHost } from "./federation-sender.ts";
+import {
+  newestStream,
+  nextTxnId,
+  TransactionAttempts,
+  type Transaction,
+  type TransactionResult,
+} from "./transaction-attempts.ts";
 import { WakeUpLoop } from "./wake-up-loop.ts";
 
 interface Destination {

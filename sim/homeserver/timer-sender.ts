@@ -6,8 +6,14 @@
 
 import type { ScheduledAction } from "../scheduler.ts";
 import { nextDestinationState, type DestinationEvent, type DestinationState } from "./destination-machine.ts";
-import { nextTxnId, type FederationSender, type OutgoingPdu, type SenderHost } from "./federation-sender.ts";
-import { newestStream, TransactionAttempts, type Transaction, type TransactionResult } from "./transaction-attempts.ts";
+import type { FederationSender, OutgoingPdu, SenderHost } from "./federation-sender.ts";
+import {
+  newestStream,
+  nextTxnId,
+  TransactionAttempts,
+  type Transaction,
+  type TransactionResult,
+} from "./transaction-attempts.ts";
 
 interface Destination {
   state: DestinationState;

@@ -16,6 +16,11 @@ export interface Transaction {
   catchUp: boolean;
 }
 
+/** The txn id of a new transaction: the sender's clock and a counter (Synapse's TransactionManager uses its clock too). */
+export function nextTxnId(host: SenderHost, counter: number): string {
+  return `${host.localNowMs()}.${counter}`;
+}
+
 /** The newest stream position among the PDUs (0 when none is known). */
 export function newestStream(pdus: readonly OutgoingPdu[]): number {
   return pdus.reduce((max, p) => Math.max(max, p.stream ?? 0), 0);
