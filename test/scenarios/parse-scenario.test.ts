@@ -169,11 +169,10 @@ describe("parseScenario", () => {
   });
 
   it("accepts the federation params' named choices and refuses other values (issue 14)", () => {
-    const withParams = (params: Record<string, unknown>) => {
-      const s = minimal() as ReturnType<typeof minimal> & Record<string, unknown>;
-      s.servers = [{ name: "hs1", params }, { name: "hs2" }];
-      return parseScenario(JSON.parse(JSON.stringify(s)), "ok.json");
-    };
+    /** The minimal scenario with hs1 given these params (servers as the JSON would have them). */
+    const serversWith = (params: Record<string, unknown>) => [{ name: "hs1", params }, { name: "hs2" }];
+    const withParams = (params: Record<string, unknown>) =>
+      parseScenario(JSON.parse(JSON.stringify({ ...minimal(), servers: serversWith(params) })), "ok.json");
     const params = {
       retryModel: "timer",
       backoffGates: "send-only",
@@ -182,10 +181,10 @@ describe("parseScenario", () => {
       sendRetriesMax: 0,
     };
     expect(withParams(params).servers[0]!.params).toEqual(params);
-    expect(problem((s) => (s.servers = [{ name: "hs1", params: { retryModel: "sometimes" } }, { name: "hs2" }]))).toBe(
+    expect(problem((s) => Object.assign(s, { servers: serversWith({ retryModel: "sometimes" }) }))).toBe(
       'bad.json: $.servers[0].params.retryModel: "sometimes" is not a known retryModel value (expected one of "synapse", "timer")',
     );
-    expect(problem((s) => (s.servers = [{ name: "hs1", params: { sendRetriesMax: "ten" } }, { name: "hs2" }]))).toMatch(
+    expect(problem((s) => Object.assign(s, { servers: serversWith({ sendRetriesMax: "ten" }) }))).toMatch(
       /^bad\.json: \$\.servers\[0\]\.params\.sendRetriesMax: /,
     );
   });
