@@ -37,6 +37,8 @@ export class SynapseSender implements FederationSender {
   private readonly destinations = new Map<string, Destination>();
   private readonly loop: WakeUpLoop;
   private nextTxn = 0;
+  /** This sender was made by a restart (its predecessor's queues were lost). */
+  private restarted = false;
 
   constructor(
     private readonly host: SenderHost,
@@ -66,6 +68,7 @@ export class SynapseSender implements FederationSender {
   }
 
   restart(): void {
+    this.restarted = true;
     this.loop.runNow();
   }
 
@@ -154,9 +157,13 @@ export class SynapseSender implements FederationSender {
   /** "synapse": the PDUs for the oldest room the destination missed, each carrying that room's mark. */
   private nextCatchUpRoom(name: string, d: Destination): OutgoingPdu[] {
     const { deliveries } = this.host;
-    const last = deliveries.lastSuccessfulStream(name);
-    // Never delivered anything: there is no position to catch up from (Synapse gives up too).
-    if (last === undefined) return [];
+    const known = deliveries.lastSuccessfulStream(name);
+    // Never delivered anything: on a server that has not restarted, the queue holds it all
+    // (Synapse's first check finds nothing to do). After a restart the queue was lost, so
+    // catch up from the start (Synapse gives up there, but only because its column may
+    // predate what it queued; our log covers the whole run).
+    if (known === undefined && d.unchecked && !this.restarted) return [];
+    const last = known ?? 0;
     let after = last;
     for (let skips = 0; skips < CATCH_UP_SKIPS_MAX; skips++) {
       const mark = deliveries.nextRoomAfter(name, after);
@@ -246,9 +253,7 @@ export class SynapseSender implements FederationSender {
   private owedWithoutQueue(): string[] {
     const { deliveries } = this.host;
     const owed =
-      this.host.params.catchUpModel === "synapse"
-        ? deliveries.owedDestinations().filter((n) => deliveries.lastSuccessfulStream(n) !== undefined)
-        : [...this.catchUpMarks].sort();
+      this.host.params.catchUpModel === "synapse" ? deliveries.owedDestinations() : [...this.catchUpMarks].sort();
     return owed.filter((name) => {
       const d = this.destinations.get(name);
       return !d || (d.unchecked && !d.attempts);
