@@ -10,6 +10,7 @@ import joinRuleEvasion from "./shipped/join-rule-evasion.ts";
 import lateJoinerBackfill from "./shipped/late-joiner-backfill.ts";
 import moderation from "./shipped/moderation.ts";
 import netsplitHeal from "./shipped/netsplit-heal.ts";
+import retryModels from "./shipped/retry-models.ts";
 import threeServers from "./shipped/three-servers.ts";
 import topicWar from "./shipped/topic-war.ts";
 import type { Scenario } from "./runner/types.ts";
@@ -27,6 +28,7 @@ export const SCENARIOS: readonly Scenario[] = [
   feedBot,
   bridge,
   moderation,
+  retryModels,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -13,6 +13,7 @@ import {
   CUT_MODES,
   DEFAULT_FEDERATION_PARAMS,
   DEFAULT_LINK,
+  FEDERATION_PARAM_CHOICES,
   PARTITION_SHAPES,
   RandomStreams,
   validateLinkConfig,
@@ -126,6 +127,18 @@ function numericSettings<T>(
   return object(fields as unknown as Fields<Partial<T>>);
 }
 
+/** Federation params: the numbers are settings; the named choices (FEDERATION_PARAM_CHOICES) must be one of their values. */
+function federationParams(): Validator<Partial<FederationParams>> {
+  const choices: Record<string, readonly string[]> = FEDERATION_PARAM_CHOICES;
+  const fields = Object.fromEntries(
+    Object.keys(DEFAULT_FEDERATION_PARAMS).map((k) => [
+      k,
+      optional<unknown>(choices[k] ? oneOf(choices[k], `${k} value`) : setting),
+    ]),
+  );
+  return object(fields as unknown as Fields<Partial<FederationParams>>);
+}
+
 const linkConfig: Validator<Partial<LinkConfig>> = (v, path) => {
   const config = numericSettings<LinkConfig>(DEFAULT_LINK, setting)(v, path);
   try {
@@ -151,7 +164,7 @@ const adversary = variants<AdversarySpec, "kind">("kind", "adversary kind", adve
 const server = object<ServerSpec>({
   name: nonEmptyString,
   skew: optional(skew),
-  params: optional(numericSettings<FederationParams>(DEFAULT_FEDERATION_PARAMS, setting)),
+  params: optional(federationParams()),
   adversary: optional(adversary),
 });
 

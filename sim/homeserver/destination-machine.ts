@@ -5,7 +5,9 @@
 //   catchingUp  backed off past the catch-up threshold: the queue was dropped, and on
 //               reconnection only the rooms' forward extremities are sent
 // The machine only decides transitions; the queue, timers and transactions live in
-// FederationSender, which feeds it events and acts on the state it lands in.
+// TimerSender (netsplit 0.1's retry model), which feeds it events and acts on the state it
+// lands in. SynapseSender has no retry timer, and reports the same four states derived from
+// its queue (backingOff: PDUs waiting for the backoff to pass or the wake-up loop).
 
 import { createMachine } from "@xstate/fsm";
 

@@ -1,6 +1,8 @@
-// Every number of the federation sender and receiver, as a researcher-tunable record.
-// Defaults model Synapse (synapse/federation/sender/, synapse/util/retryutils.py) as
-// the engine issue describes it.
+// Every number and choice of the federation sender and receiver, as a researcher-tunable
+// record. Defaults model Synapse (synapse/federation/sender/, synapse/util/retryutils.py,
+// synapse/http/matrixfederationclient.py); NETSPLIT_0_1_FEDERATION_PARAMS is what netsplit
+// did before issue 14, kept so that old results can be reproduced and compared.
+// docs/federation.md says which Synapse function each default follows.
 
 export interface FederationParams {
   /** Spec: at most 50 PDUs and 100 EDUs per transaction. */
@@ -8,6 +10,15 @@ export interface FederationParams {
   transactionEdusMax: number;
   /** How long a sender waits for a /send (or any federation request) to answer. */
   requestTimeoutMs: number;
+  /**
+   * A /send that times out, cannot connect or gets a 5xx/429 is tried again this many times
+   * before the destination counts as failed (Synapse's long retries: 10; netsplit 0.1: 0).
+   */
+  sendRetriesMax: number;
+  /** The wait before the n-th retry of one /send is first × multiplier^(n-1), at most max, jittered. */
+  sendRetryDelayMsFirst: number;
+  sendRetryDelayMultiplier: number;
+  sendRetryDelayMsMax: number;
   /** First retry interval after a failure (Synapse: 10 minutes). */
   backoffMsFirst: number;
   /** Each further failure multiplies the interval by this... */
@@ -17,8 +28,32 @@ export interface FederationParams {
   backoffJitterMax: number;
   /** The interval never exceeds this (7 days). */
   backoffMsMax: number;
+  /**
+   * Which requests a destination's backoff blocks: every federation request that Synapse
+   * sends through its retry limiter (/send, get_missing_events, state_ids, event,
+   * backfill, event_auth, make_join, send_join), or only /send (netsplit 0.1).
+   */
+  backoffGates: "all-requests" | "send-only";
+  /**
+   * When a backed-off destination is tried again: "synapse" has no retry timer (new data
+   * queued for it, a request from it, or the wake-up loop); "timer" retries exactly when
+   * the interval expires (netsplit 0.1).
+   */
+  retryModel: "synapse" | "timer";
+  /** The "synapse" wake-up loop: how often it runs, and the pause between destinations it wakes. */
+  wakeUpIntervalMs: number;
+  wakeUpBetweenDestinationsMs: number;
+  /** A retry after a backoff sends a new transaction built from what is queued ("new"), or the failed one again ("same"). */
+  retryTransaction: "new" | "same";
   /** Past this interval the queue is dropped and the destination must catch up (1 hour). */
   catchUpAfterBackoffMs: number;
+  /**
+   * What a catch-up sends: "synapse" goes room by room (one room per transaction), sending
+   * the forward extremities newer than the destination's last successful stream position
+   * that it may see; "all-extremities" sends every extremity of every owed room, 50 per
+   * transaction (netsplit 0.1).
+   */
+  catchUpModel: "synapse" | "all-extremities";
   /** A queue never holds more PDUs than this; beyond it the destination catches up. */
   queuePdusMax: number;
   /** New events cite at most this many forward extremities (Synapse: 10). */
@@ -30,19 +65,53 @@ export interface FederationParams {
   missingEventsRequestsMax: number;
 }
 
+/** The allowed values of every non-numeric field (scenario files are checked against these). */
+export const FEDERATION_PARAM_CHOICES = {
+  backoffGates: ["all-requests", "send-only"],
+  retryModel: ["synapse", "timer"],
+  retryTransaction: ["new", "same"],
+  catchUpModel: ["synapse", "all-extremities"],
+} as const satisfies { [K in keyof FederationParams]?: ReadonlyArray<FederationParams[K]> };
+
 export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
   transactionPdusMax: 50,
   transactionEdusMax: 100,
   requestTimeoutMs: 60_000,
+  sendRetriesMax: 10,
+  sendRetryDelayMsFirst: 4_000,
+  sendRetryDelayMultiplier: 4,
+  sendRetryDelayMsMax: 60_000,
   backoffMsFirst: 10 * 60_000,
   backoffMultiplier: 2,
   backoffJitterMin: 0.8,
   backoffJitterMax: 1.4,
   backoffMsMax: 7 * 24 * 3600_000,
+  backoffGates: "all-requests",
+  retryModel: "synapse",
+  wakeUpIntervalMs: 60_000,
+  wakeUpBetweenDestinationsMs: 5_000,
+  retryTransaction: "new",
   catchUpAfterBackoffMs: 3600_000,
+  catchUpModel: "synapse",
   queuePdusMax: 100_000,
   prevEventsMax: 10,
   extremitiesBeforeDummyMax: 10,
   missingEventsLimit: 10,
   missingEventsRequestsMax: 5,
+});
+
+/** netsplit 0.1: one try per /send, backoff gating /send only, a retry timer, the same transaction resent, catch-up of every extremity. */
+export const NETSPLIT_0_1_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
+  ...DEFAULT_FEDERATION_PARAMS,
+  sendRetriesMax: 0,
+  backoffGates: "send-only",
+  retryModel: "timer",
+  retryTransaction: "same",
+  catchUpModel: "all-extremities",
+});
+
+/** Named sets of behaviour: Synapse's (the default) and netsplit 0.1's. */
+export const FEDERATION_PRESETS = Object.freeze({
+  synapse: DEFAULT_FEDERATION_PARAMS,
+  "netsplit-0.1": NETSPLIT_0_1_FEDERATION_PARAMS,
 });

@@ -29,10 +29,12 @@ import { pduSummary } from "../trace.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-params.ts";
 import { DUMMY_EVENT_TYPE, dummyEventPrevs } from "./extremity-merge.ts";
-import { FederationSender, type OutgoingPdu } from "./federation-sender.ts";
+import { catchUpRoomPdus } from "./catch-up.ts";
+import { createFederationSender, type FederationSender, type OutgoingPdu } from "./federation-sender.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
 import { receivePdu, type PipelineHost } from "./receive-pipeline.ts";
+import { gatedRequest, isGatedRequest } from "./request-gate.ts";
 import type { Misbehaviour, MisbehaviourFactory, MisbehaviourHost } from "./misbehaviour.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { NO_SKEW, serverTimeMs, type ClockSkew } from "./server-clock.ts";
@@ -382,12 +384,15 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   broadcast(room: RoomStore, pdus: OutgoingPdu[], extra: readonly string[] = []): void {
     const destinations = new Set([...this.serversInRoom(room), ...extra]);
     destinations.delete(this.name);
+    const stamped = pdus.map((p) => ({ ...p, stream: room.get(p.eventId)?.stream ?? 0 }));
     for (const d of [...destinations].sort()) {
-      const out = this.adversary?.outgoing ? this.adversary.outgoing(d, room, pdus) : pdus;
+      const out = this.adversary?.outgoing ? this.adversary.outgoing(d, room, stamped) : stamped;
       if (out.length === 0) continue;
       const rooms = this.persisted.owed.get(d) ?? new Set<RoomId>();
       rooms.add(room.roomId);
       this.persisted.owed.set(d, rooms);
+      for (const p of out)
+        this.persisted.deliveries.queued(d, { roomId: room.roomId, eventId: p.eventId, stream: p.stream ?? 0 });
       this.memory.sender.enqueue(d, out);
     }
   }
@@ -403,7 +408,22 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   /** Issue a federation request (the signed X-Matrix request of the spec). */
   request(to: string, request: RpcRequest, onOutcome: (outcome: RpcOutcome) => void): void {
-    this.sim.rpc.request(this.name, to, request, onOutcome, this.params.requestTimeoutMs);
+    const send = (then: (outcome: RpcOutcome) => void) =>
+      void this.sim.rpc.request(this.name, to, request, then, this.params.requestTimeoutMs);
+    if (isGatedRequest(this.params, request)) gatedRequest(this.gateHost(), to, send, onOutcome);
+    else send(onOutcome);
+  }
+
+  /** What the backoff gate on outgoing requests needs (request-gate.ts). */
+  private gateHost() {
+    return {
+      serverName: this.name,
+      params: this.params,
+      retryTimings: this.persisted.retryTimings,
+      rng: this.sim.stream(`backoff:${this.name}`),
+      trace: this.sim.trace,
+      nowMs: () => this.sim.nowMs,
+    };
   }
 
   /** Run a network-waiting task owned by this server. */
@@ -507,6 +527,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     const lost = [...this.memory.lostOnCrash];
     // What was queued in memory is gone; what each destination is owed was persisted.
     for (const d of [...this.persisted.owed.keys()].sort()) this.persisted.catchUpMarks.add(d);
+    // netsplit 0.1 held backoffs in its sender's memory; Synapse keeps them in its database.
+    if (this.params.retryModel === "timer") this.persisted.retryTimings.clear();
     this.memory = this.freshMemory();
     this.trace.add({ kind: "server.crash", server: this.name, lostActions });
     for (const tell of lost) tell();
@@ -521,7 +543,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.up = true;
     listen();
     this.trace.add({ kind: "server.restart", server: this.name });
-    for (const d of [...this.persisted.catchUpMarks].sort()) this.memory.sender.startCatchUp(d);
+    this.memory.sender.restart();
   }
 
   /** A new memory record: what the server holds when it starts, and again after a crash. */
@@ -530,22 +552,32 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   private makeSender(): FederationSender {
-    const { catchUpMarks, owed } = this.persisted;
-    return new FederationSender({
-      serverName: this.name,
-      params: this.params,
-      trace: this.sim.trace,
-      rng: this.sim.stream(`backoff:${this.name}`),
-      localNowMs: () => this.localNowMs(),
-      nowMs: () => this.sim.nowMs,
-      schedule: (delayMs, label, run) => this.sim.after(delayMs, label, run, this.name),
-      cancel: (action) => this.sim.scheduler.cancel(action),
-      request: (to, req, onOutcome) => this.request(to, req, onOutcome),
-      catchUpPdus: (destination) => this.catchUpPdus(destination),
-      markCatchUp: (destination, needed) =>
-        void (needed ? catchUpMarks.add(destination) : catchUpMarks.delete(destination)),
-      drained: (destination) => void owed.delete(destination),
-    });
+    const { catchUpMarks, owed, retryTimings, deliveries } = this.persisted;
+    const sender = createFederationSender(
+      {
+        serverName: this.name,
+        params: this.params,
+        trace: this.sim.trace,
+        rng: this.sim.stream(`backoff:${this.name}`),
+        retryTimings,
+        deliveries,
+        localNowMs: () => this.localNowMs(),
+        nowMs: () => this.sim.nowMs,
+        schedule: (delayMs, label, run) => this.sim.after(delayMs, label, run, this.name),
+        cancel: (action) => this.sim.scheduler.cancel(action),
+        request: (to, req, onOutcome) => this.request(to, req, onOutcome),
+        catchUpPdus: (destination) => this.catchUpPdus(destination),
+        catchUpRoomPdus: (destination, mark, lastSuccessfulStream) => {
+          const room = this.rooms.get(mark.roomId);
+          return room ? catchUpRoomPdus(room, mark, destination, lastSuccessfulStream, this.params.prevEventsMax) : [];
+        },
+        markCatchUp: (destination, needed) =>
+          void (needed ? catchUpMarks.add(destination) : catchUpMarks.delete(destination)),
+        drained: (destination) => void owed.delete(destination),
+      },
+      catchUpMarks,
+    );
+    return sender;
   }
 
   /** Catch-up: the forward extremities of every room the destination is owed events in, or is in. */

@@ -6,9 +6,11 @@
 import type { EventId, Pdu, RoomId, UserId } from "../../core/index.ts";
 import type { RpcResponse } from "../network/rpc.ts";
 import { AppServiceRegistry } from "../appservice/registry.ts";
+import { DeliveryLog } from "./delivery-log.ts";
 import type { FederationSender } from "./federation-sender.ts";
 import type { PduOutcome } from "./receive-pipeline.ts";
 import { RoomDirectory } from "./room-directory.ts";
+import { RetryTimings } from "./retry-timings.ts";
 import type { RoomStore } from "./room-store.ts";
 import { KeyStore } from "./signing-keys.ts";
 import type { CachingCrypto } from "./verification-cache.ts";
@@ -42,6 +44,10 @@ export interface PersistedState {
    * catch-up must cover, even in a room the destination has since left or been kicked from.
    */
   readonly owed: Map<string, Set<RoomId>>;
+  /** Per destination, how long it is backed off for (Synapse's destinations table; see crash() for netsplit 0.1). */
+  readonly retryTimings: RetryTimings;
+  /** Per destination, the newest event queued in each room and the last stream position it acknowledged. */
+  readonly deliveries: DeliveryLog;
   /** The stream position: this server's arrival order of events. */
   stream: number;
   roomCounter: number;
@@ -84,6 +90,8 @@ export function emptyPersistedState(serverName: string): PersistedState {
     directory: new RoomDirectory(),
     catchUpMarks: new Set(),
     owed: new Map(),
+    retryTimings: new RetryTimings(),
+    deliveries: new DeliveryLog(),
     stream: 0,
     roomCounter: 0,
   };

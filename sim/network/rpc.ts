@@ -22,7 +22,14 @@ export interface RpcResponse {
   body: JsonValue;
 }
 
-export type RpcOutcome = ({ ok: true } & RpcResponse) | { ok: false; error: "timeout" | "unreachable" };
+/**
+ * "backing off": the caller's own backoff towards the destination stopped the request
+ * before it reached the network (sim/homeserver/request-gate.ts).
+ */
+export type RpcOutcome = NetworkOutcome | { ok: false; error: "backing off" };
+
+/** What the network itself gives a request. */
+type NetworkOutcome = ({ ok: true } & RpcResponse) | { ok: false; error: "timeout" | "unreachable" };
 
 /**
  * A server's request handler. It calls `respond` once, at once or later in virtual time
@@ -65,7 +72,7 @@ export class Rpc {
     const rpc = this.nextRpc++;
     const epoch = this.epochs.get(from) ?? 0;
     let done = false;
-    const finish = (outcome: RpcOutcome) => {
+    const finish = (outcome: NetworkOutcome) => {
       if (done || (this.epochs.get(from) ?? 0) !== epoch) return;
       done = true;
       this.scheduler.cancel(timer);

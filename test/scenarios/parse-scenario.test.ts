@@ -168,6 +168,27 @@ describe("parseScenario", () => {
     );
   });
 
+  it("accepts the federation params' named choices and refuses other values (issue 14)", () => {
+    /** The minimal scenario with hs1 given these params (servers as the JSON would have them). */
+    const serversWith = (params: Record<string, unknown>) => [{ name: "hs1", params }, { name: "hs2" }];
+    const withParams = (params: Record<string, unknown>) =>
+      parseScenario(JSON.parse(JSON.stringify({ ...minimal(), servers: serversWith(params) })), "ok.json");
+    const params = {
+      retryModel: "timer",
+      backoffGates: "send-only",
+      retryTransaction: "same",
+      catchUpModel: "all-extremities",
+      sendRetriesMax: 0,
+    };
+    expect(withParams(params).servers[0]!.params).toEqual(params);
+    expect(problem((s) => Object.assign(s, { servers: serversWith({ retryModel: "sometimes" }) }))).toBe(
+      'bad.json: $.servers[0].params.retryModel: "sometimes" is not a known retryModel value (expected one of "synapse", "timer")',
+    );
+    expect(problem((s) => Object.assign(s, { servers: serversWith({ sendRetriesMax: "ten" }) }))).toMatch(
+      /^bad\.json: \$\.servers\[0\]\.params\.sendRetriesMax: /,
+    );
+  });
+
   it("parseCheck validates one check on its own", () => {
     expect(parseCheck({ check: "trace", kind: "server.crash", atMost: 0 }, "--require")).toEqual({
       check: "trace",
