@@ -18,7 +18,12 @@ export type { Result } from "./matrix-error.ts";
 // How a homeserver is set up: rooms, federation timing, clock skew, adversaries, and the
 // cache of signature verdicts that runs of one process share.
 export { DEFAULT_ROOM_VERSION, type RoomPreset } from "./homeserver/room-presets.ts";
-export { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./homeserver/federation-params.ts";
+export {
+  DEFAULT_FEDERATION_PARAMS,
+  FEDERATION_PARAM_CHOICES,
+  FEDERATION_PRESETS,
+  type FederationParams,
+} from "./homeserver/federation-params.ts";
 export type { ClockSkew } from "./homeserver/server-clock.ts";
 export { withVerificationCache } from "./homeserver/verification-cache.ts";
 export type { AdversarySpec } from "./adversary.ts";

@@ -12,6 +12,7 @@ import {
   buildPartition,
   CUT_MODES,
   DEFAULT_FEDERATION_PARAMS,
+  FEDERATION_PARAM_CHOICES,
   DEFAULT_LINK,
   PARTITION_SHAPES,
   RandomStreams,
@@ -126,6 +127,18 @@ function numericSettings<T>(
   return object(fields as unknown as Fields<Partial<T>>);
 }
 
+/** A server's federation params: numbers, except the named choices (FEDERATION_PARAM_CHOICES). */
+function federationParams(): Validator<Partial<FederationParams>> {
+  const choices: Readonly<Record<string, readonly string[]>> = FEDERATION_PARAM_CHOICES;
+  const fields = Object.fromEntries(
+    Object.keys(DEFAULT_FEDERATION_PARAMS).map((k) => [
+      k,
+      optional<string | number>(k in choices ? oneOf(choices[k]!, k) : setting),
+    ]),
+  );
+  return object(fields as unknown as Fields<Partial<FederationParams>>);
+}
+
 const linkConfig: Validator<Partial<LinkConfig>> = (v, path) => {
   const config = numericSettings<LinkConfig>(DEFAULT_LINK, setting)(v, path);
   try {
@@ -151,7 +164,7 @@ const adversary = variants<AdversarySpec, "kind">("kind", "adversary kind", adve
 const server = object<ServerSpec>({
   name: nonEmptyString,
   skew: optional(skew),
-  params: optional(numericSettings<FederationParams>(DEFAULT_FEDERATION_PARAMS, setting)),
+  params: optional(federationParams()),
   adversary: optional(adversary),
 });
 

@@ -28,7 +28,52 @@ export interface FederationParams {
   /** get_missing_events: events asked for per request and requests per gap. */
   missingEventsLimit: number;
   missingEventsRequestsMax: number;
+  /**
+   * Filling the gap under a pushed PDU whose prev events we lack. "synapse": one
+   * get_missing_events down to the room's minimum depth, then the PDU is refused if its
+   * prevs are still missing; "rounds": up to missingEventsRequestsMax requests, then the
+   * state at each missing prev through /state_ids (netsplit 0.1).
+   */
+  gapFilling: "synapse" | "rounds";
+  /**
+   * Fetching the state at a prev event nobody sent us. "synapse": /state_ids, then the
+   * whole /state when a tenth or more of those events are missing, else /event for each;
+   * "ids": /state_ids then /event for each (netsplit 0.1).
+   */
+  stateFetch: "synapse" | "ids";
+  /**
+   * What this server answers other servers. "synapse": m.room.server_acl honoured on every
+   * room request, the requester must be in the room for state, state_ids, event, backfill,
+   * event_auth and get_missing_events, and events it may not see are redacted; "open":
+   * every request answered (netsplit 0.1).
+   */
+  federationServing: "synapse" | "open";
+  /** get_missing_events: the most events one answer holds (Synapse 20; netsplit 0.1: 100). */
+  missingEventsServedMax: number;
+  /**
+   * Soft failure. "synapse": no check when the prevs are exactly the forward extremities,
+   * else against the current state (resolved with the PDU's own state only when its prevs
+   * are missing); "resolve-with-event": always against the current state resolved with
+   * the state before the PDU (netsplit 0.1).
+   */
+  softFailure: "synapse" | "resolve-with-event";
+  /**
+   * Backfill. "synapse": backfillEventsLimit events from the servers in the room longest
+   * first, each stored with its state (outliers among them promoted); "outliers": the
+   * client's page size from the servers in name order, stored as outliers (netsplit 0.1).
+   */
+  backfill: "synapse" | "outliers";
+  backfillEventsLimit: number;
 }
+
+/** The options that are choices rather than numbers, with what each may be (scenario files are checked against these). */
+export const FEDERATION_PARAM_CHOICES = {
+  gapFilling: ["synapse", "rounds"],
+  stateFetch: ["synapse", "ids"],
+  federationServing: ["synapse", "open"],
+  softFailure: ["synapse", "resolve-with-event"],
+  backfill: ["synapse", "outliers"],
+} as const satisfies { [K in keyof FederationParams]?: ReadonlyArray<FederationParams[K]> };
 
 export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
   transactionPdusMax: 50,
@@ -45,4 +90,28 @@ export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.free
   extremitiesBeforeDummyMax: 10,
   missingEventsLimit: 10,
   missingEventsRequestsMax: 5,
+  gapFilling: "synapse",
+  stateFetch: "synapse",
+  federationServing: "synapse",
+  missingEventsServedMax: 20,
+  softFailure: "synapse",
+  backfill: "synapse",
+  backfillEventsLimit: 100,
 });
+
+/** The federation behaviour of netsplit 0.1, before it followed Synapse (issue 14). */
+export const NETSPLIT_0_1_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
+  ...DEFAULT_FEDERATION_PARAMS,
+  gapFilling: "rounds",
+  stateFetch: "ids",
+  federationServing: "open",
+  missingEventsServedMax: 100,
+  softFailure: "resolve-with-event",
+  backfill: "outliers",
+});
+
+/** Named sets of federation params: Synapse's behaviour (the default) and netsplit 0.1's. */
+export const FEDERATION_PRESETS: Readonly<Record<"synapse" | "netsplit-0.1", Readonly<FederationParams>>> = {
+  synapse: DEFAULT_FEDERATION_PARAMS,
+  "netsplit-0.1": NETSPLIT_0_1_FEDERATION_PARAMS,
+};
