@@ -21,6 +21,7 @@ import {
 import { ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
 import type { RpcRequest, RpcResponse } from "../network/rpc.ts";
 import type { Homeserver } from "./homeserver.ts";
+import { pduEventId, pduFormat } from "./pdu-facts.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { serverAllowedInRoom } from "./server-acl.ts";
@@ -192,9 +193,19 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
     if (joining && hs.holdForJoin(joining, origin, pdu)) done({ outcome: "held" });
     else if (!room) done({ outcome: "dropped", reason: "unknown room" });
     else if (hs.params.federationServing === "synapse" && !serverAllowedInRoom(room, origin))
-      done({ outcome: "dropped", reason: "M_FORBIDDEN: server is banned from the room" });
+      done({
+        outcome: "dropped",
+        eventId: eventIdOfRaw(hs, room, pdu),
+        reason: "M_FORBIDDEN: server is banned from the room",
+      });
     else hs.enqueueInbound(room.roomId, { origin, pdu, done });
   }
+}
+
+/** The id of a PDU refused before the pipeline (named by position when it cannot be read). */
+function eventIdOfRaw(hs: Homeserver, room: RoomStore, raw: unknown): EventId | undefined {
+  const format = pduFormat(raw, room.version);
+  return format.ok ? pduEventId(format.pdu, room.version, hs.crypto) : undefined;
 }
 
 /** GET /make_join/{roomId}/{userId}: a join template built on our view of the room. */

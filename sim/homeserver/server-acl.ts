@@ -5,19 +5,18 @@
 // Patterns are case-insensitive globs (`*` any run of characters, `?` one character)
 // matched against the server name without its port.
 
-import { contentOf, stateKey, type Pdu } from "../../core/index.ts";
+import { stateKey, type JsonObject } from "../../core/index.ts";
 import type { RoomStore } from "./room-store.ts";
 
 /** Whether `server` may make requests about the room, by the ACL in its current state. */
 export function serverAllowedInRoom(room: RoomStore, server: string): boolean {
   const aclId = room.currentState.get(stateKey("m.room.server_acl", ""));
   const acl = aclId ? room.get(aclId)?.pdu : undefined;
-  return acl ? serverMatchesAcl(acl, server) : true;
+  return acl ? serverMatchesAcl(acl.content, server) : true;
 }
 
-/** The ACL rules of one m.room.server_acl event applied to one server name. */
-export function serverMatchesAcl(acl: Pdu, server: string): boolean {
-  const content = contentOf(acl, "m.room.server_acl") ?? {};
+/** The ACL rules of one m.room.server_acl event's content applied to one server name. */
+export function serverMatchesAcl(content: JsonObject, server: string): boolean {
   const host = hostWithoutPort(server);
   if (content.allow_ip_literals === false && isIpLiteral(host)) return false;
   if (patterns(content.deny).some((p) => globMatches(p, host))) return false;
