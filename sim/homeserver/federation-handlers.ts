@@ -169,6 +169,16 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
   const seen = hs.seenTransaction(origin, txnId);
   if (seen) return respond(seen);
   const pdus = Array.isArray(body.pdus) ? body.pdus : [];
+  const edus = Array.isArray(body.edus) ? body.edus : [];
+  // Too large a transaction is refused whole, and not remembered: the sender may split it and retry.
+  const { transactionPdusMax, transactionEdusMax, transactionLimitsOnReceipt } = hs.params;
+  if (
+    transactionLimitsOnReceipt === "enforced" &&
+    (pdus.length > transactionPdusMax || edus.length > transactionEdusMax)
+  )
+    return respond(
+      error(400, "M_BAD_JSON", `a transaction holds at most ${transactionPdusMax} PDUs and ${transactionEdusMax} EDUs`),
+    );
   const results: Record<string, JsonObject> = {};
   let pending = pdus.length;
   const finish = () => {

@@ -64,6 +64,12 @@ export interface FederationParams {
    */
   backfill: "synapse" | "outliers";
   backfillEventsLimit: number;
+  /**
+   * A received /send with more PDUs than transactionPdusMax or more EDUs than
+   * transactionEdusMax: "enforced" answers 400 and processes none of it (Synapse:
+   * FederationServer._handle_incoming_transaction); "ignored" processes it (netsplit 0.1).
+   */
+  transactionLimitsOnReceipt: "enforced" | "ignored";
 }
 
 /** The options that are choices rather than numbers, with what each may be (scenario files are checked against these). */
@@ -73,6 +79,7 @@ export const FEDERATION_PARAM_CHOICES = {
   federationServing: ["synapse", "open"],
   softFailure: ["synapse", "resolve-with-event"],
   backfill: ["synapse", "outliers"],
+  transactionLimitsOnReceipt: ["enforced", "ignored"],
 } as const satisfies { [K in keyof FederationParams]?: ReadonlyArray<FederationParams[K]> };
 
 export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
@@ -97,6 +104,7 @@ export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.free
   softFailure: "synapse",
   backfill: "synapse",
   backfillEventsLimit: 100,
+  transactionLimitsOnReceipt: "enforced",
 });
 
 /** The federation behaviour of netsplit 0.1, before it followed Synapse (issue 14). */
@@ -108,6 +116,7 @@ export const NETSPLIT_0_1_FEDERATION_PARAMS: Readonly<FederationParams> = Object
   missingEventsServedMax: 100,
   softFailure: "resolve-with-event",
   backfill: "outliers",
+  transactionLimitsOnReceipt: "ignored",
 });
 
 /** Named sets of federation params: Synapse's behaviour (the default) and netsplit 0.1's. */
