@@ -80,7 +80,7 @@ export function ask(
   world: World,
   from: string,
   to: string,
-  request: { method: string; path: string; body?: JsonObject },
+  request: { method: "GET" | "PUT" | "POST"; path: string; body?: JsonObject },
 ): { status: number; body: JsonObject } {
   let answer: { status: number; body: JsonObject } | undefined;
   world.sim.rpc.request(from, to, request, (o) => {

@@ -47,7 +47,14 @@ function room(preset: PresetName, visibility = "shared") {
   return { world, alice, roomId, messages };
 }
 
-const roomRequests = (roomId: RoomId, at: EventId) => [
+const roomRequests = (
+  roomId: RoomId,
+  at: EventId,
+): Array<{
+  method: "GET" | "POST";
+  path: string;
+  body?: { earliest_events: EventId[]; latest_events: EventId[]; limit: number };
+}> => [
   { method: "GET", path: `${FED}/state_ids/${roomId}?event_id=${encodeURIComponent(at)}` },
   { method: "GET", path: `${FED}/state/${roomId}?event_id=${encodeURIComponent(at)}` },
   { method: "GET", path: `${FED}/event/${encodeURIComponent(at)}` },
