@@ -95,7 +95,8 @@ export type TraceBody =
   /** A local user's event, stored and sent. */
   | ({ kind: "pdu.created"; server: string; room: string; event: string } & PduSummary)
   | { kind: "pdu.received"; server: string; origin: string; room: string; event: string }
-  | ({ kind: "pdu.accepted"; server: string; room: string; event: string } & PduSummary)
+  /** `backfilled`: history fetched with /backfill, stored with its state (it changes neither extremities nor current state). */
+  | ({ kind: "pdu.accepted"; server: string; room: string; event: string; backfilled?: boolean } & PduSummary)
   | ({ kind: "pdu.rejected"; server: string; room: string; event: string; reason: string } & PduSummary)
   | ({ kind: "pdu.soft_failed"; server: string; room: string; event: string; reason: string } & PduSummary)
   /** Held without the state at it: an auth chain, a state fetched to fill a gap, a join's state, or history backfilled. */

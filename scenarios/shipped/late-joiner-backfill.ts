@@ -18,7 +18,8 @@ const scenario: Scenario = {
     "send_join gives hs3 the room's current state and its auth chain — enough to authorize new events, but none of the " +
     "conversation. Carol's sync starts at her own join. When her client asks for the room's history (/messages), hs3 holds " +
     "too little and backfills it from hs1 (/backfill, walking prev_events back from the join), checks each event's signatures " +
-    "and hashes, and stores the history as backfilled outliers, so Carol can read what was said before she arrived.",
+    "and hashes, and stores the history with the state at each event, as Synapse does (under the netsplit-0.1 preset: as " +
+    "backfilled outliers), so Carol can read what was said before she arrived.",
   roomVersion: "11",
   servers: [{ name: "hs1" }, { name: "hs2" }, { name: "hs3" }],
   users: ["@alice:hs1", "@bob:hs2", "@carol:hs3"],

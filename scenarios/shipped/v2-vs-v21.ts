@@ -47,7 +47,12 @@ const scenario: Scenario = {
     "join rules, the resolution that lost them, and Frank's membership.",
   servers: [
     { name: "hs1" },
-    { name: "hs2" },
+    // hs2 answers get_missing_events with one event at most (Synapse: 20, and it reads no
+    // min_depth): with more, hs2 hands hs4 Bob's message together with the history under it
+    // down to jr2, hs4 computes the honest state from those events itself and nothing resets
+    // (test/sim/gap-filling.test.ts). One event leaves Alice's leave missing, so hs4 trusts
+    // hs2's /state_ids for it: the path to MSC4297's problem A this scenario is about.
+    { name: "hs2", params: { missingEventsServedMax: 1 } },
     { name: "hs3", adversary: { kind: "stale-state", type: "m.room.join_rules" } },
     { name: "hs4" },
   ],

@@ -21,8 +21,11 @@ import {
 import { ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
 import type { RpcRequest, RpcResponse } from "../network/rpc.ts";
 import type { Homeserver } from "./homeserver.ts";
+import { pduEventId, pduFormat } from "./pdu-facts.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
-import type { RoomStore } from "./room-store.ts";
+import type { RoomStore, StoredEvent } from "./room-store.ts";
+import { serverAllowedInRoom } from "./server-acl.ts";
+import { pduForServer } from "./server-visibility.ts";
 import { keyDocument } from "./signing-keys.ts";
 import type { StateSnapshot } from "./state-snapshot.ts";
 import {
@@ -69,7 +72,10 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
     return respond(json(200, keyDocument(hs.key, hs.crypto, hs.localNowMs() + KEY_VALIDITY_MS)));
   const [, , , version, endpoint, a, b] = parts; // "", "_matrix", "federation", v1|v2, endpoint, …
   const room = a ? hs.room(a) : undefined;
-  switch (`${version}/${endpoint}`) {
+  const route = `${version}/${endpoint}`;
+  const refusal = room ? refuseRoomRequest(hs, room, origin, route) : undefined;
+  if (refusal) return respond(refusal);
+  switch (route) {
     case "v1/send":
       return handleSend(hs, origin, a ?? "", objectIn(request.body), respond);
     case "v1/make_join":
@@ -79,11 +85,13 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
     case "v2/invite":
       return inviteAfterUserQuery(hs, origin, a ?? "", objectIn(request.body), respond);
     case "v1/get_missing_events":
-      return respond(room ? getMissingEvents(room, objectIn(request.body)) : notFound(a));
+      return respond(room ? getMissingEvents(hs, room, origin, objectIn(request.body)) : notFound(a));
     case "v1/state_ids":
       return respond(room ? stateIds(hs, room, params.get("event_id")) : notFound(a));
+    case "v1/state":
+      return respond(room ? fullState(hs, room, params.get("event_id")) : notFound(a));
     case "v1/event":
-      return respond(getEvent(hs, a ?? ""));
+      return respond(getEvent(hs, origin, a ?? ""));
     case "v1/event_auth":
       return respond(
         room
@@ -92,7 +100,9 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
       );
     case "v1/backfill":
       return respond(
-        room ? backfill(hs, room, eventIdsIn(params.getAll("v")), Number(params.get("limit") ?? 10)) : notFound(a),
+        room
+          ? backfill(hs, room, origin, eventIdsIn(params.getAll("v")), Number(params.get("limit") ?? 10))
+          : notFound(a),
       );
     default:
       return respond(error(404, "M_UNRECOGNIZED", `unknown endpoint ${request.method} ${path}`));
@@ -123,6 +133,33 @@ function parseQuery(query: string): { get(name: string): string | null; getAll(n
   };
 }
 
+/** Room requests that Synapse refuses before reading them: server ACLs, and the requester must be in the room. */
+const ACL_PROTECTED = new Set([
+  "v1/make_join",
+  "v2/send_join",
+  "v2/invite",
+  "v1/state",
+  "v1/state_ids",
+  "v1/backfill",
+  "v1/event_auth",
+  "v1/get_missing_events",
+]);
+const RESIDENTS_ONLY = new Set(["v1/state", "v1/state_ids", "v1/backfill", "v1/event_auth", "v1/get_missing_events"]);
+
+/**
+ * 403 M_FORBIDDEN for a request about `room` that this server does not answer (Synapse:
+ * FederationServer.check_server_matches_acl and EventAuthHandler.assert_host_in_room);
+ * undefined when it answers. Servers serving "open" answer everything.
+ */
+function refuseRoomRequest(hs: Homeserver, room: RoomStore, origin: string, route: string): RpcResponse | undefined {
+  if (hs.params.federationServing !== "synapse") return undefined;
+  if (ACL_PROTECTED.has(route) && !serverAllowedInRoom(room, origin))
+    return error(403, "M_FORBIDDEN", "server is banned from the room");
+  if (RESIDENTS_ONLY.has(route) && !hs.serversInRoom(room).includes(origin))
+    return error(403, "M_FORBIDDEN", `${origin} is not in the room`);
+  return undefined;
+}
+
 function notFound(roomId: string | undefined): RpcResponse {
   return error(404, "M_NOT_FOUND", `unknown room ${roomId ?? ""}`);
 }
@@ -132,6 +169,16 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
   const seen = hs.seenTransaction(origin, txnId);
   if (seen) return respond(seen);
   const pdus = Array.isArray(body.pdus) ? body.pdus : [];
+  const edus = Array.isArray(body.edus) ? body.edus : [];
+  // Too large a transaction is refused whole, and not remembered: the sender may split it and retry.
+  const { transactionPdusMax, transactionEdusMax, transactionLimitsOnReceipt } = hs.params;
+  if (
+    transactionLimitsOnReceipt === "enforced" &&
+    (pdus.length > transactionPdusMax || edus.length > transactionEdusMax)
+  )
+    return respond(
+      error(400, "M_BAD_JSON", `a transaction holds at most ${transactionPdusMax} PDUs and ${transactionEdusMax} EDUs`),
+    );
   const results: Record<string, JsonObject> = {};
   let pending = pdus.length;
   const finish = () => {
@@ -155,8 +202,20 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
     const joining = !room ? roomIdOrUndefined(roomId) : undefined;
     if (joining && hs.holdForJoin(joining, origin, pdu)) done({ outcome: "held" });
     else if (!room) done({ outcome: "dropped", reason: "unknown room" });
+    else if (hs.params.federationServing === "synapse" && !serverAllowedInRoom(room, origin))
+      done({
+        outcome: "dropped",
+        eventId: eventIdOfRaw(hs, room, pdu),
+        reason: "M_FORBIDDEN: server is banned from the room",
+      });
     else hs.enqueueInbound(room.roomId, { origin, pdu, done });
   }
+}
+
+/** The id of a PDU refused before the pipeline (named by position when it cannot be read). */
+function eventIdOfRaw(hs: Homeserver, room: RoomStore, raw: unknown): EventId | undefined {
+  const format = pduFormat(raw, room.version);
+  return format.ok ? pduEventId(format.pdu, room.version, hs.crypto) : undefined;
 }
 
 /** GET /make_join/{roomId}/{userId}: a join template built on our view of the room. */
@@ -260,13 +319,23 @@ function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject
   return json(200, { event: pduToJson(signed) });
 }
 
-/** POST /get_missing_events: breadth-first over prev_events from latest, not crossing earliest. */
-function getMissingEvents(room: RoomStore, body: JsonObject): RpcResponse {
+/**
+ * POST /get_missing_events: breadth-first over prev_events from latest, not crossing
+ * earliest, at most missingEventsServedMax events (Synapse: 20). Serving as Synapse,
+ * min_depth is not read (FederationHandler.on_get_missing_events ignores it) and events
+ * the requester may not see are redacted.
+ */
+function getMissingEvents(hs: Homeserver, room: RoomStore, origin: string, body: JsonObject): RpcResponse {
+  const synapse = hs.params.federationServing === "synapse";
   const earliest = new Set(eventIdsIn(body.earliest_events));
   const latest = eventIdsIn(body.latest_events);
-  const limit = Math.min(Number(body.limit ?? 10), HANDLER_LIMITS.missingEventsLimitMax);
-  const minDepth = Number(body.min_depth ?? 0);
-  const out: Pdu[] = [];
+  const limit = Math.min(
+    Number(body.limit ?? 10),
+    hs.params.missingEventsServedMax,
+    HANDLER_LIMITS.missingEventsLimitMax,
+  );
+  const minDepth = synapse ? 0 : Number(body.min_depth ?? 0);
+  const out: StoredEvent[] = [];
   const seen = new Set<EventId>(latest);
   let frontier = latest.filter((id) => room.has(id));
   while (frontier.length > 0 && out.length < limit) {
@@ -277,13 +346,13 @@ function getMissingEvents(room: RoomStore, body: JsonObject): RpcResponse {
         seen.add(p);
         const e = room.get(p);
         if (!e || e.pdu.depth < minDepth) continue;
-        if (out.length < limit) out.push(e.pdu);
+        if (out.length < limit) out.push(e);
         next.push(p);
       }
     }
     frontier = next;
   }
-  return json(200, { events: out.map(pduToJson) });
+  return json(200, { events: out.map((e) => pduToJson(synapse ? pduForServer(room, e, origin) : e.pdu)) });
 }
 
 /** GET /state_ids: the state before an event and the auth chain of that state. */
@@ -295,23 +364,48 @@ function stateIds(hs: Homeserver, room: RoomStore, eventIdParam: string | null):
   return json(200, { pdu_ids: state, auth_chain_ids: authChain(room, state) });
 }
 
+/** GET /state: the state before an event and its auth chain, as whole events (Synapse: on_room_state_request). */
+function fullState(hs: Homeserver, room: RoomStore, eventIdParam: string | null): RpcResponse {
+  const eventId = eventIdOrUndefined(eventIdParam);
+  const e = eventId ? room.get(eventId) : undefined;
+  if (!e?.stateBefore) return error(404, "M_NOT_FOUND", `no state known at ${eventIdParam}`);
+  const state = [...servedState(hs, room, e.stateBefore).values()].sort();
+  return json(200, { pdus: pdusOf(room, state), auth_chain: pdusOf(room, authChain(room, state)) });
+}
+
 /** The state we report to others: the true state, unless an adversary changes it (sim/adversary.ts). */
 function servedState(hs: Homeserver, room: RoomStore, state: StateSnapshot): StateSnapshot {
   return hs.adversary?.servedState?.(room, state) ?? state;
 }
 
-function getEvent(hs: Homeserver, eventIdParam: string): RpcResponse {
+/**
+ * GET /event. Serving as Synapse (FederationHandler.get_persisted_pdu), only to a server
+ * in the event's room, redacted when it may not see it.
+ */
+function getEvent(hs: Homeserver, origin: string, eventIdParam: string): RpcResponse {
   const eventId = eventIdOrUndefined(eventIdParam);
   for (const roomId of eventId ? [...hs.rooms.keys()].sort() : []) {
-    const e = hs.rooms.get(roomId)!.get(eventId!);
-    if (e) return json(200, { origin: hs.name, origin_server_ts: hs.localNowMs(), pdus: [pduToJson(e.pdu)] });
+    const room = hs.rooms.get(roomId)!;
+    const e = room.get(eventId!);
+    if (!e) continue;
+    let pdu = e.pdu;
+    if (hs.params.federationServing === "synapse") {
+      if (!hs.serversInRoom(room).includes(origin)) return error(403, "M_FORBIDDEN", `${origin} is not in the room`);
+      pdu = pduForServer(room, e, origin);
+    }
+    return json(200, { origin: hs.name, origin_server_ts: hs.localNowMs(), pdus: [pduToJson(pdu)] });
   }
   return error(404, "M_NOT_FOUND", `unknown event ${eventIdParam}`);
 }
 
-/** GET /backfill: the given events and their predecessors, newest first, up to limit. */
-function backfill(hs: Homeserver, room: RoomStore, from: EventId[], limit: number): RpcResponse {
+/**
+ * GET /backfill: the given events and their predecessors, newest first, up to limit.
+ * Serving as Synapse (FederationHandler.on_backfill_request), redacted where the
+ * requester may not see them.
+ */
+function backfill(hs: Homeserver, room: RoomStore, origin: string, from: EventId[], limit: number): RpcResponse {
   const max = Math.min(Math.max(1, limit), HANDLER_LIMITS.backfillLimitMax);
+  const synapse = hs.params.federationServing === "synapse";
   const out: Pdu[] = [];
   const seen = new Set<EventId>();
   let frontier = from.filter((id) => room.has(id)).sort();
@@ -321,7 +415,7 @@ function backfill(hs: Homeserver, room: RoomStore, from: EventId[], limit: numbe
       if (seen.has(id) || out.length >= max) continue;
       seen.add(id);
       const e = room.get(id)!;
-      out.push(e.pdu);
+      out.push(synapse ? pduForServer(room, e, origin) : e.pdu);
       for (const p of prevEventIds(e.pdu)) if (room.has(p) && !seen.has(p)) next.push(p);
     }
     frontier = [...new Set(next)].sort();

@@ -63,6 +63,48 @@ export interface FederationParams {
   /** get_missing_events: events asked for per request and requests per gap. */
   missingEventsLimit: number;
   missingEventsRequestsMax: number;
+  /**
+   * Filling the gap under a pushed PDU whose prev events we lack. "synapse": one
+   * get_missing_events down to the room's minimum depth, then the PDU is refused if its
+   * prevs are still missing; "rounds": up to missingEventsRequestsMax requests, then the
+   * state at each missing prev through /state_ids (netsplit 0.1).
+   */
+  gapFilling: "synapse" | "rounds";
+  /**
+   * Fetching the state at a prev event nobody sent us. "synapse": /state_ids, then the
+   * whole /state when a tenth or more of those events are missing, else /event for each;
+   * "ids": /state_ids then /event for each (netsplit 0.1).
+   */
+  stateFetch: "synapse" | "ids";
+  /**
+   * What this server answers other servers. "synapse": m.room.server_acl honoured on every
+   * room request, the requester must be in the room for state, state_ids, event, backfill,
+   * event_auth and get_missing_events, and events it may not see are redacted; "open":
+   * every request answered (netsplit 0.1).
+   */
+  federationServing: "synapse" | "open";
+  /** get_missing_events: the most events one answer holds (Synapse 20; netsplit 0.1: 100). */
+  missingEventsServedMax: number;
+  /**
+   * Soft failure. "synapse": no check when the prevs are exactly the forward extremities,
+   * else against the current state (resolved with the PDU's own state only when its prevs
+   * are missing); "resolve-with-event": always against the current state resolved with
+   * the state before the PDU (netsplit 0.1).
+   */
+  softFailure: "synapse" | "resolve-with-event";
+  /**
+   * Backfill. "synapse": backfillEventsLimit events from the servers in the room longest
+   * first, each stored with its state (outliers among them promoted); "outliers": the
+   * client's page size from the servers in name order, stored as outliers (netsplit 0.1).
+   */
+  backfill: "synapse" | "outliers";
+  backfillEventsLimit: number;
+  /**
+   * A received /send with more PDUs than transactionPdusMax or more EDUs than
+   * transactionEdusMax: "enforced" answers 400 and processes none of it (Synapse:
+   * FederationServer._handle_incoming_transaction); "ignored" processes it (netsplit 0.1).
+   */
+  transactionLimitsOnReceipt: "enforced" | "ignored";
 }
 
 /** The allowed values of every non-numeric field (scenario files are checked against these). */
@@ -71,6 +113,12 @@ export const FEDERATION_PARAM_CHOICES = {
   retryModel: ["synapse", "timer"],
   retryTransaction: ["new", "same"],
   catchUpModel: ["synapse", "all-extremities"],
+  gapFilling: ["synapse", "rounds"],
+  stateFetch: ["synapse", "ids"],
+  federationServing: ["synapse", "open"],
+  softFailure: ["synapse", "resolve-with-event"],
+  backfill: ["synapse", "outliers"],
+  transactionLimitsOnReceipt: ["enforced", "ignored"],
 } as const satisfies { [K in keyof FederationParams]?: ReadonlyArray<FederationParams[K]> };
 
 export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
@@ -98,20 +146,37 @@ export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.free
   extremitiesBeforeDummyMax: 10,
   missingEventsLimit: 10,
   missingEventsRequestsMax: 5,
+  gapFilling: "synapse",
+  stateFetch: "synapse",
+  federationServing: "synapse",
+  missingEventsServedMax: 20,
+  softFailure: "synapse",
+  backfill: "synapse",
+  backfillEventsLimit: 100,
+  transactionLimitsOnReceipt: "enforced",
 });
 
-/** netsplit 0.1: one try per /send, backoff gating /send only, a retry timer, the same transaction resent, catch-up of every extremity. */
+/** The federation behaviour of netsplit 0.1, before it followed Synapse (issue 14). */
 export const NETSPLIT_0_1_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
   ...DEFAULT_FEDERATION_PARAMS,
+  // the sender: one try per /send, backoff gating /send only, a retry timer, the same transaction resent, catch-up of every extremity
   sendRetriesMax: 0,
   backoffGates: "send-only",
   retryModel: "timer",
   retryTransaction: "same",
   catchUpModel: "all-extremities",
+  // the receiver and what it serves
+  gapFilling: "rounds",
+  stateFetch: "ids",
+  federationServing: "open",
+  missingEventsServedMax: 100,
+  softFailure: "resolve-with-event",
+  backfill: "outliers",
+  transactionLimitsOnReceipt: "ignored",
 });
 
-/** Named sets of behaviour: Synapse's (the default) and netsplit 0.1's. */
-export const FEDERATION_PRESETS = Object.freeze({
+/** Named sets of federation params: Synapse's behaviour (the default) and netsplit 0.1's. */
+export const FEDERATION_PRESETS: Readonly<Record<"synapse" | "netsplit-0.1", Readonly<FederationParams>>> = Object.freeze({
   synapse: DEFAULT_FEDERATION_PARAMS,
   "netsplit-0.1": NETSPLIT_0_1_FEDERATION_PARAMS,
 });

@@ -7,8 +7,12 @@
 //   5. auth against the state before it  → reject
 //   6. auth against current state        → soft-fail
 // Missing auth events are fetched with /event_auth; missing prev events with
-// /get_missing_events (bounded); if the gap cannot be closed, the state at each missing
-// prev event is fetched with /state_ids and /event, and those events become outliers.
+// /get_missing_events (gap-filling.ts); the state at a prev event still missing is
+// fetched with /state_ids and /event (or /state), and those events become outliers.
+// How a PDU arrived changes two steps: a pushed PDU (in a /send) may start a gap fill,
+// a pulled one (fetched to fill a gap) or a backfilled one gets the state at its missing
+// prevs instead; a backfilled one is history: no soft-fail check, and it changes neither
+// the forward extremities nor the current state.
 
 import {
   authEventIds,
@@ -28,6 +32,8 @@ import { acceptKeyDocument, type KeyStore } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { rpc, type Task } from "../tasks.ts";
 import { eventIdsIn } from "./wire.ts";
+import { fetchMissingEventsInRounds, fetchMissingEventsOnce } from "./gap-filling.ts";
+import { softFailState } from "./soft-fail.ts";
 
 export interface PipelineHost {
   readonly name: string;
@@ -54,17 +60,25 @@ export type PduOutcome =
   | { outcome: "dropped"; eventId?: EventId; reason: string };
 
 /** How many events one incoming PDU may pull in while filling gaps. */
-export const PIPELINE_LIMITS = { stateFetchEventsMax: 500, authChainEventsMax: 1_000 } as const;
+export const PIPELINE_LIMITS = {
+  stateFetchEventsMax: 500,
+  authChainEventsMax: 1_000,
+  /** Events read from one /state answer (its state and auth chain). */
+  wholeStateEventsMax: 10_000,
+} as const;
 
 const FEDERATION = "/_matrix/federation/v1";
 
-/** Process one PDU for a room we are in. `fillGaps` is false for events fetched to fill a gap. */
+/** How a PDU reached us: sent to us, fetched to fill a gap, or fetched as history. */
+export type PduArrival = "pushed" | "pulled" | "backfilled";
+
+/** Process one PDU for a room we are in. */
 export function* receivePdu(
   host: PipelineHost,
   room: RoomStore,
   origin: string,
   raw: unknown,
-  fillGaps = true,
+  arrival: PduArrival = "pushed",
 ): Task<PduOutcome> {
   const version = room.version;
   // 1. format and size limits
@@ -73,6 +87,7 @@ export function* receivePdu(
   let pdu = format.pdu;
   const id = pduEventId(pdu, version, host.crypto);
   const existing = room.get(id);
+  // An outlier we hold (an auth event, a state event fetched for a gap) is promoted when it arrives again.
   if (existing && existing.status !== "outlier") return { outcome: existing.status, eventId: id, duplicate: true };
   host.trace.add({ kind: "pdu.received", server: host.name, origin, room: room.roomId, event: id });
 
@@ -99,17 +114,36 @@ export function* receivePdu(
   if (!ownAuth.allowed) return reject(host, room, id, pdu, undefined, `${ownAuth.rule}: ${ownAuth.reason}`);
 
   // 5. auth against the state before the event: resolve the states after its prev events
-  const prevStates = yield* statesAfterPrevEvents(host, room, origin, pdu, id, fillGaps);
+  const prevStates = yield* statesAfterPrevEvents(host, room, origin, pdu, id, arrival);
+  if (prevStates === "prevs missing")
+    return dropped(host, room, origin, id, "prev events could not be fetched (not divulged by the origin)");
   if (!prevStates) return dropped(host, room, origin, id, "state at the prev events could not be fetched");
   const stateBefore = room.resolveStates(prevStates);
   const beforeCheck = checkAuthAgainstState(pdu, stateBefore, room.fetch, version);
   if (!beforeCheck.allowed)
-    return reject(host, room, id, pdu, stateBefore, `${beforeCheck.rule}: ${beforeCheck.reason}`);
+    return reject(host, room, id, pdu, stateBefore, `${beforeCheck.rule}: ${beforeCheck.reason}`, arrival);
 
-  // 6. auth against current state: the extremities' states together with this event's
-  // (when that is the state before the event, the check of step 5 is this check)
-  const current = room.resolveStates([...room.extremityIds().map((x) => room.stateAfter(x)!), stateBefore]);
-  const currentCheck = current === stateBefore ? beforeCheck : checkAuthAgainstState(pdu, current, room.fetch, version);
+  if (arrival === "backfilled") {
+    // History: never soft-failed, and the room's present (extremities, current state) stays as it is.
+    const stored = room.addHistorical(id, pdu, stateBefore, "accepted", host.nextStream());
+    stored.backfilled = true;
+    host.trace.add({
+      kind: "pdu.accepted",
+      server: host.name,
+      room: room.roomId,
+      event: id,
+      backfilled: true,
+      ...pduSummary(pdu),
+    });
+    return { outcome: "accepted", eventId: id };
+  }
+
+  // 6. auth against current state (soft-fail.ts says which state that is)
+  const current = softFailState(host.params.softFailure, room, pdu, stateBefore);
+  const currentCheck =
+    current === undefined || current === stateBefore
+      ? beforeCheck
+      : checkAuthAgainstState(pdu, current, room.fetch, version);
   const stateBeforeUpdate = room.currentState;
   if (!currentCheck.allowed) {
     const reason = `${currentCheck.rule}: ${currentCheck.reason}`;
@@ -156,8 +190,11 @@ function reject(
   pdu: Pdu,
   stateBefore: StateSnapshot | undefined,
   reason: string,
+  arrival: PduArrival = "pushed",
 ): PduOutcome {
-  if (stateBefore) room.addWithState(id, pdu, stateBefore, "rejected", host.nextStream(), reason);
+  if (stateBefore && arrival === "backfilled")
+    room.addHistorical(id, pdu, stateBefore, "rejected", host.nextStream(), reason);
+  else if (stateBefore) room.addWithState(id, pdu, stateBefore, "rejected", host.nextStream(), reason);
   else room.addRejectedOutlier(id, pdu, host.nextStream(), reason);
   host.trace.add({ kind: "pdu.rejected", server: host.name, room: room.roomId, event: id, reason, ...pduSummary(pdu) });
   return { outcome: "rejected", eventId: id, reason };
@@ -277,17 +314,28 @@ function storeOutliers(host: PipelineHost, room: RoomStore, events: Array<{ id: 
 
 // ---- prev events and the state before the event ------------------------------------------
 
+/**
+ * The states after the PDU's prev events. A pushed PDU with prevs we lack starts a gap
+ * fill (gap-filling.ts); filling as Synapse, prevs still missing after it refuse the PDU
+ * ("prevs missing"). Otherwise the state at each prev still missing is fetched.
+ */
 function* statesAfterPrevEvents(
   host: PipelineHost,
   room: RoomStore,
   origin: string,
   pdu: Pdu,
   id: EventId,
-  fillGaps: boolean,
-): Task<StateSnapshot[] | undefined> {
+  arrival: PduArrival,
+): Task<StateSnapshot[] | "prevs missing" | undefined> {
   const prevs = [...new Set(prevEventIds(pdu))].sort();
   const missing = () => prevs.filter((p) => !room.stateAfter(p));
-  if (fillGaps && missing().length > 0) yield* fetchMissingEvents(host, room, origin, id);
+  if (arrival === "pushed" && missing().length > 0) {
+    const receivePulled = (raw: unknown) => receivePdu(host, room, origin, raw, "pulled");
+    if (host.params.gapFilling === "synapse") {
+      yield* fetchMissingEventsOnce(host.params, room, origin, pdu, id, receivePulled);
+      if (missing().length > 0) return "prevs missing";
+    } else yield* fetchMissingEventsInRounds(host.params, room, origin, id, receivePulled);
+  }
   for (const p of missing()) {
     const state = yield* fetchStateAfter(host, room, origin, p);
     if (!state) return undefined;
@@ -298,41 +346,10 @@ function* statesAfterPrevEvents(
 }
 
 /**
- * POST /get_missing_events: the events between our extremities and this one, oldest
- * first, each through the pipeline (without gap filling of its own), bounded by the
- * request count and limit.
- */
-function* fetchMissingEvents(host: PipelineHost, room: RoomStore, origin: string, id: EventId): Task<void> {
-  const { missingEventsLimit, missingEventsRequestsMax } = host.params;
-  let latest: EventId[] = [id];
-  for (let request = 0; request < missingEventsRequestsMax && latest.length > 0; request++) {
-    const extremities = room.extremityIds();
-    const minDepth = extremities.reduce((least, x) => Math.min(least, room.get(x)!.pdu.depth), Number.MAX_SAFE_INTEGER);
-    const outcome = yield* rpc(origin, {
-      method: "POST",
-      path: `${FEDERATION}/get_missing_events/${room.roomId}`,
-      body: {
-        earliest_events: extremities,
-        latest_events: latest,
-        limit: missingEventsLimit,
-        min_depth: minDepth === Number.MAX_SAFE_INTEGER ? 0 : minDepth,
-      },
-    });
-    if (!outcome.ok || outcome.status !== 200) return;
-    const events = ((outcome.body as { events?: unknown[] }).events ?? []) as Pdu[];
-    if (events.length === 0) return;
-    const sorted = [...events].sort((a, b) => (a.depth ?? 0) - (b.depth ?? 0));
-    for (const e of sorted) yield* receivePdu(host, room, origin, e, false);
-    // Ask again for whatever is still missing below the oldest events we got.
-    latest = [...new Set(sorted.flatMap((e) => (Array.isArray(e.prev_events) ? prevEventIds(e) : [])))]
-      .filter((p) => !room.stateAfter(p))
-      .sort();
-  }
-}
-
-/**
  * The state after event `p` from the origin: /state_ids gives the state before it and
- * its auth chain; unknown events are fetched with /event and stored as outliers.
+ * its auth chain; the events we lack are fetched, then stored as outliers. Fetching as
+ * Synapse (FederationEventHandler._get_state_ids_after_missing_prev_event), a tenth or
+ * more of them missing fetches the whole /state in one request instead of one /event each.
  */
 function* fetchStateAfter(
   host: PipelineHost,
@@ -347,16 +364,14 @@ function* fetchStateAfter(
   if (!outcome.ok || outcome.status !== 200) return undefined;
   const body = outcome.body as { pdu_ids?: string[]; auth_chain_ids?: string[] };
   const stateIds = eventIdsIn(body.pdu_ids);
-  const wanted = [...new Set([p, ...stateIds, ...eventIdsIn(body.auth_chain_ids)])].filter((e) => !room.has(e)).sort();
-  if (wanted.length > PIPELINE_LIMITS.stateFetchEventsMax) return undefined;
-  const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
-  for (const e of wanted) {
-    const got = yield* rpc(origin, { method: "GET", path: `${FEDERATION}/event/${encodeURIComponent(e)}` });
-    if (!got.ok || got.status !== 200) continue;
-    const raw = ((got.body as { pdus?: unknown[] }).pdus ?? [])[0];
-    const valid = yield* validateFetched(host, room, origin, raw);
-    if (valid && valid.id === e) fetched.push(valid);
-  }
+  const authIds = eventIdsIn(body.auth_chain_ids);
+  const wanted = [...new Set([p, ...stateIds, ...authIds])].filter((e) => !room.has(e)).sort();
+  const wholeState =
+    host.params.stateFetch === "synapse" && wanted.length > 0 && wanted.length * 10 >= stateIds.length + authIds.length;
+  const fetched = wholeState
+    ? yield* fetchWholeState(host, room, origin, p)
+    : yield* fetchEvents(host, room, origin, wanted);
+  if (!fetched) return undefined;
   storeOutliers(host, room, fetched);
   let state = StateSnapshot.EMPTY;
   for (const sid of stateIds) {
@@ -369,4 +384,49 @@ function* fetchStateAfter(
   return prev.status !== "rejected" && isStateEvent(prev.pdu)
     ? state.with(stateKey(prev.pdu.type, prev.pdu.state_key), p)
     : state;
+}
+
+/** GET /event for each id (at most stateFetchEventsMax of them; more gives up). */
+function* fetchEvents(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  ids: readonly EventId[],
+): Task<Array<{ id: EventId; pdu: Pdu }> | undefined> {
+  if (ids.length > PIPELINE_LIMITS.stateFetchEventsMax) return undefined;
+  const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
+  for (const e of ids) {
+    const got = yield* rpc(origin, { method: "GET", path: `${FEDERATION}/event/${encodeURIComponent(e)}` });
+    if (!got.ok || got.status !== 200) continue;
+    const raw = ((got.body as { pdus?: unknown[] }).pdus ?? [])[0];
+    const valid = yield* validateFetched(host, room, origin, raw);
+    if (valid && valid.id === e) fetched.push(valid);
+  }
+  return fetched;
+}
+
+/** GET /state at `p` (its state and auth chain, whole), and `p` itself with /event when we lack it. */
+function* fetchWholeState(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  p: EventId,
+): Task<Array<{ id: EventId; pdu: Pdu }> | undefined> {
+  const outcome = yield* rpc(origin, {
+    method: "GET",
+    path: `${FEDERATION}/state/${room.roomId}?event_id=${encodeURIComponent(p)}`,
+  });
+  if (!outcome.ok || outcome.status !== 200) return undefined;
+  const body = outcome.body as { pdus?: unknown[]; auth_chain?: unknown[] };
+  const raws = [...(body.pdus ?? []), ...(body.auth_chain ?? [])].slice(0, PIPELINE_LIMITS.wholeStateEventsMax);
+  const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
+  for (const raw of raws) {
+    const valid = yield* validateFetched(host, room, origin, raw);
+    if (valid && !room.has(valid.id)) fetched.push(valid);
+  }
+  if (!room.has(p) && !fetched.some((f) => f.id === p)) {
+    const itself = yield* fetchEvents(host, room, origin, [p]);
+    if (itself) fetched.push(...itself);
+  }
+  return fetched;
 }

@@ -184,6 +184,37 @@ export class RoomStore {
     return stored;
   }
 
+  /**
+   * Store a backfilled event with the state before it: history, so the forward
+   * extremities and the current state stay as they are (its prevs are older still, and
+   * never extremities). An outlier held already is promoted in place. Its stream position
+   * is negative, below everything (Synapse counts backfill stream ids down from -1), so
+   * that /sync, which moves forward, never shows history as news.
+   */
+  addHistorical(
+    id: EventId,
+    pdu: Pdu,
+    stateBefore: StateSnapshot,
+    outcome: "accepted" | "rejected",
+    stream: number,
+    reason?: string,
+  ): StoredEvent {
+    const stateAfter =
+      outcome === "accepted" && isStateEvent(pdu)
+        ? stateBefore.with(stateKey(pdu.type, pdu.state_key), id)
+        : stateBefore;
+    for (const p of prevEventIds(pdu)) this.cited.add(p);
+    return this.remember({
+      id,
+      pdu,
+      status: outcome,
+      stateBefore,
+      stateAfter,
+      stream: -stream,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
   private advanceExtremities(id: EventId, pdu: Pdu): void {
     const prevs = prevEventIds(pdu);
     const wasLinear = this.extremities.size === prevs.length && prevs.every((p) => this.extremities.has(p));

@@ -1,29 +1,41 @@
-// May a server see an event? The history-visibility rule for servers (spec: Client-Server
-// API, "History visibility"; Synapse: synapse/visibility.py, filter_events_for_server and
-// event_visible_to_server): with "shared" or "world_readable" history every server may;
-// with "invited" or "joined" only a server with a member joined (or, for "invited",
-// invited) in the state at the event. Outliers have no known state, so are visible, as in
-// Synapse.
+// What another server may see of a room's events when it asks for them (Synapse:
+// synapse/visibility.py, filter_events_for_server). An event whose history visibility is
+// "invited" or "joined" is shown in full only to a server with a user joined (or, for
+// "invited", invited) in the state at the event; anyone else gets it redacted, so that
+// the DAG stays whole while the content stays private. Outliers have no known state and
+// are shown, as Synapse does; "shared" and "world_readable" are visible to any server
+// the room answers at all (being in the room is checked before this).
 
-import { contentOf, splitStateKey, stateKey, type EventId } from "../../core/index.ts";
-import type { RoomStore } from "./room-store.ts";
+import { contentOf, redactEvent, splitStateKey, stateKey, type EventId, type Pdu } from "../../core/index.ts";
+import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { serverPart } from "./wire.ts";
 
-export function eventVisibleToServer(room: RoomStore, eventId: EventId, server: string): boolean {
-  const state = room.stateAfter(eventId);
+/** The PDU as `server` may see it: whole, or redacted. */
+export function pduForServer(room: RoomStore, event: StoredEvent, server: string): Pdu {
+  return visibleToServer(room, event, server) ? event.pdu : redactEvent(event.pdu, room.version);
+}
+
+export function visibleToServer(room: RoomStore, event: StoredEvent, server: string): boolean {
+  const state = event.stateAfter;
   if (!state) return true;
   const visibilityId = state.get(stateKey("m.room.history_visibility", ""));
-  const visibilityPdu = visibilityId ? room.get(visibilityId)?.pdu : undefined;
-  const visibility =
-    (visibilityPdu && contentOf(visibilityPdu, "m.room.history_visibility")?.history_visibility) ?? "shared";
+  const visibilityEvent = visibilityId ? room.get(visibilityId)?.pdu : undefined;
+  const visibility = visibilityEvent
+    ? contentOf(visibilityEvent, "m.room.history_visibility")?.history_visibility
+    : undefined;
   if (visibility !== "invited" && visibility !== "joined") return true;
   for (const [key, id] of state.entries()) {
-    const { type, stateKey: member } = splitStateKey(key);
-    if (type !== "m.room.member" || serverPart(member) !== server) continue;
-    const pdu = room.get(id)?.pdu;
-    const membership = pdu ? contentOf(pdu, "m.room.member")?.membership : undefined;
-    if (membership === "join") return true;
-    if (membership === "invite" && visibility === "invited") return true;
+    const { type, stateKey: user } = splitStateKey(key);
+    if (type !== "m.room.member" || serverPart(user) !== server) continue;
+    const member = room.get(id)?.pdu;
+    const membership = member ? contentOf(member, "m.room.member")?.membership : undefined;
+    if (membership === "join" || (membership === "invite" && visibility === "invited")) return true;
   }
   return false;
+}
+
+/** The same rule by event id (catch-up: which extremities a destination may be sent). */
+export function eventVisibleToServer(room: RoomStore, eventId: EventId, server: string): boolean {
+  const event = room.get(eventId);
+  return event === undefined || visibleToServer(room, event, server);
 }

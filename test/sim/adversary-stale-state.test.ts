@@ -84,8 +84,9 @@ describe("adversary stale-state", () => {
 
   it("/state_ids: the faulty server lists jr1 (with its auth chain), an honest one jr2", () => {
     const { world, roomId, jr1, jr2, tip } = setup();
-    const faulty = stateIds(world, "hs3", "hs2", roomId, tip);
-    const honest = stateIds(world, "hs3", "hs1", roomId, tip);
+    // Asked by a server in the room: servers answer /state_ids to their room's residents only.
+    const faulty = stateIds(world, "hs1", "hs2", roomId, tip);
+    const honest = stateIds(world, "hs2", "hs1", roomId, tip);
     expect(faulty.pdu_ids).toContain(jr1);
     expect(faulty.pdu_ids).not.toContain(jr2);
     expect(honest.pdu_ids).toContain(jr2);

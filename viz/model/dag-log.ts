@@ -96,7 +96,8 @@ export function logRecord(logs: DagLogs, r: TraceRecord): DagLog | undefined {
   const log = logFor(logs, r.room, r.server);
   const change: StatusChange = { seq: r.seq, status: STATUS_OF[r.kind] };
   if ("reason" in r) change.reason = r.reason;
-  if (r.kind === "pdu.outlier" && r.backfilled) change.backfilled = true;
+  // Backfilled history: an outlier (netsplit 0.1) or, as Synapse stores it, accepted with its state.
+  if ((r.kind === "pdu.outlier" || r.kind === "pdu.accepted") && r.backfilled) change.backfilled = true;
   log.touches.push(r.seq);
   const entry = log.byId.get(r.event);
   if (entry) {
