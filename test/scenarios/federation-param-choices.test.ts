@@ -24,7 +24,7 @@ describe("federation params in a scenario", () => {
 
   it("refuses an unknown choice, naming the allowed ones", () => {
     expect(() => parseScenario(withParams({ gapFilling: "eager" }), "bad.json")).toThrow(
-      'bad.json: $.servers[0].params.gapFilling: "eager" is not a known gapFilling (expected one of "synapse", "rounds")',
+      'bad.json: $.servers[0].params.gapFilling: "eager" is not a known gapFilling value (expected one of "synapse", "rounds")',
     );
   });
 
