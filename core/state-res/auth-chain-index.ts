@@ -55,8 +55,13 @@ export class AuthChainIndex {
   private readonly byId = new Map<EventId, number>();
   /** Per index: indices of its (effective) auth events, deduplicated, ascending. */
   private readonly authOf: Int32Array[] = [];
-  /** Per index: its (type, state_key), NO_KEY for a non-state event (for the chain cover). */
-  private readonly keyOf: string[] = [];
+  /**
+   * Per index: its type and state_key (undefined for a non-state event), the chain
+   * cover's key made only when the cover is asked for: resolution never asks, and a
+   * string per event was part of every fresh index's cost (issue 11).
+   */
+  private readonly typeOf: string[] = [];
+  private readonly stateKeyOf: Array<string | undefined> = [];
   private readonly chainCover: ChainCover;
 
   constructor(options: AuthChainIndexOptions = {}) {
@@ -92,7 +97,8 @@ export class AuthChainIndex {
   private get cover(): ChainCover {
     const cover = this.chainCover;
     for (let x = cover.size; x < this.ids.length; x++) {
-      const index = cover.add(this.authOf[x]!, this.keyOf[x]!);
+      const sk = this.stateKeyOf[x];
+      const index = cover.add(this.authOf[x]!, sk === undefined ? NO_KEY : stateKey(this.typeOf[x]!, sk));
       if (index !== x) throw new Error(`AuthChainIndex: the chain cover is out of step (${index} ≠ ${x})`);
     }
     return cover;
@@ -288,7 +294,7 @@ export class AuthChainIndex {
     const byId = this.byId;
     const ids: EventId[] = [];
     const pdus: Pdu[] = [];
-    const auths: EventId[][] = [];
+    const auths: Array<readonly EventId[]> = [];
     const next: number[] = [];
     const open = (eventId: EventId): void => {
       const pdu = mustFetch(fetchEvent, eventId);
@@ -343,7 +349,8 @@ export class AuthChainIndex {
     this.byId.set(id, index);
     // Deduplicated (a repeated auth event is one edge), ascending.
     this.authOf.push(distinctSorted(authIndices));
-    this.keyOf.push(isStateEvent(pdu) ? stateKey(pdu.type, pdu.state_key) : NO_KEY);
+    this.typeOf.push(pdu.type);
+    this.stateKeyOf.push(isStateEvent(pdu) ? pdu.state_key : undefined);
   }
 }
 
