@@ -7,6 +7,10 @@ import type { RoomVersion } from "../room-versions.ts";
 import { stateKey, type StateKey } from "../state-map.ts";
 import { userPowerLevel } from "./power-levels.ts";
 
+// Asked on nearly every check (state resolution runs thousands): made once, not per call.
+const CREATE_KEY = stateKey("m.room.create", "");
+const POWER_LEVELS_KEY = stateKey("m.room.power_levels", "");
+
 export class AuthEvents {
   private readonly byKey: ReadonlyMap<StateKey, Pdu>;
 
@@ -30,11 +34,11 @@ export class AuthEvents {
   }
 
   get create(): Pdu | undefined {
-    return this.get("m.room.create");
+    return this.byKey.get(CREATE_KEY);
   }
 
   get powerLevels(): Pdu | undefined {
-    return this.get("m.room.power_levels");
+    return this.byKey.get(POWER_LEVELS_KEY);
   }
 
   /** A user's membership; absent means `leave` (spec: "current membership state"). */

@@ -21,6 +21,7 @@ import type { RoomVersion } from "../room-versions.ts";
 import { stateKey } from "../state-map.ts";
 import { authDifferenceWalk, conflictedSubgraphWalk, WALK_SETS_MAX } from "./auth-walks.ts";
 import { ChainCover, NO_KEY } from "./chain-cover.ts";
+import { Int32Runs } from "./int32-runs.ts";
 import { effectiveAuthEventIds, mustFetch, sortedIds } from "./event-lookup.ts";
 
 /** The most steps one indexing walk may take before we call the input broken. */
@@ -42,6 +43,9 @@ export interface AuthChainIndexOptions {
  * resolution in `options.authChains`, or made by resolveState for one call. The room
  * version and the event lookup may be given here or are attached by resolveState.
  */
+/** Integers per block of the auth edges (256 KiB: a small room's index stays small). */
+const AUTH_EDGES_BLOCK_LENGTH = 1 << 16;
+
 /** byId's mark for an event on indexNew's current path. */
 const IN_PROGRESS = -1;
 
@@ -53,10 +57,22 @@ export class AuthChainIndex {
   private readonly ids: EventId[] = [];
   /** Dense index by event id; IN_PROGRESS while indexNew walks below the event. */
   private readonly byId = new Map<EventId, number>();
-  /** Per index: indices of its (effective) auth events, deduplicated, ascending. */
-  private readonly authOf: Int32Array[] = [];
-  /** Per index: its (type, state_key), NO_KEY for a non-state event (for the chain cover). */
-  private readonly keyOf: string[] = [];
+  /**
+   * Per index (run number = index): indices of its (effective) auth events, deduplicated,
+   * ascending. Runs in a few shared blocks, not a typed array per event: those were
+   * thousands of small allocations per fresh index, most surviving into the old
+   * generation (issue 11).
+   */
+  private readonly authOf = new Int32Runs(AUTH_EDGES_BLOCK_LENGTH);
+  /** Scratch for one event's auth indices while they are sorted and deduplicated. */
+  private scratch = new Int32Array(16);
+  /**
+   * Per index: its type and state_key (undefined for a non-state event), the chain
+   * cover's key made only when the cover is asked for: resolution never asks, and a
+   * string per event was part of every fresh index's cost (issue 11).
+   */
+  private readonly typeOf: string[] = [];
+  private readonly stateKeyOf: Array<string | undefined> = [];
   private readonly chainCover: ChainCover;
 
   constructor(options: AuthChainIndexOptions = {}) {
@@ -92,7 +108,8 @@ export class AuthChainIndex {
   private get cover(): ChainCover {
     const cover = this.chainCover;
     for (let x = cover.size; x < this.ids.length; x++) {
-      const index = cover.add(this.authOf[x]!, this.keyOf[x]!);
+      const sk = this.stateKeyOf[x];
+      const index = cover.add(this.authOf.view(x), sk === undefined ? NO_KEY : stateKey(this.typeOf[x]!, sk));
       if (index !== x) throw new Error(`AuthChainIndex: the chain cover is out of step (${index} ≠ ${x})`);
     }
     return cover;
@@ -122,7 +139,8 @@ export class AuthChainIndex {
 
   /** Indices of the event's auth events (room version 12: with the implied create event). */
   authIndicesOf(index: number): Int32Array {
-    return this.authOf[index]!;
+    if (index < 0 || index >= this.authOf.count) throw new Error(`AuthChainIndex: no event has index ${index}`);
+    return this.authOf.view(index);
   }
 
   /** The auth chain of one event (not including it), ids sorted. */
@@ -288,7 +306,7 @@ export class AuthChainIndex {
     const byId = this.byId;
     const ids: EventId[] = [];
     const pdus: Pdu[] = [];
-    const auths: EventId[][] = [];
+    const auths: Array<readonly EventId[]> = [];
     const next: number[] = [];
     const open = (eventId: EventId): void => {
       const pdu = mustFetch(fetchEvent, eventId);
@@ -335,21 +353,27 @@ export class AuthChainIndex {
 
   /** Give an event whose auth events are all indexed the next index. */
   private assign(id: EventId, pdu: Pdu, auth: readonly EventId[]): void {
-    const authIndices = new Int32Array(auth.length);
-    for (let i = 0; i < auth.length; i++) authIndices[i] = this.byId.get(auth[i]!)!;
-    authIndices.sort();
+    if (this.scratch.length < auth.length) this.scratch = new Int32Array(auth.length * 2);
+    const sorted = this.scratch;
+    // Insertion sort: an event has a handful of auth events.
+    for (let i = 0; i < auth.length; i++) {
+      const x = this.byId.get(auth[i]!)!;
+      let j = i;
+      for (; j > 0 && sorted[j - 1]! > x; j--) sorted[j] = sorted[j - 1]!;
+      sorted[j] = x;
+    }
+    // Deduplicated (a repeated auth event is one edge), ascending.
+    let n = auth.length > 0 ? 1 : 0;
+    for (let i = 1; i < auth.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
     const index = this.ids.length;
     this.ids.push(id);
     this.byId.set(id, index);
-    // Deduplicated (a repeated auth event is one edge), ascending.
-    this.authOf.push(distinctSorted(authIndices));
-    this.keyOf.push(isStateEvent(pdu) ? stateKey(pdu.type, pdu.state_key) : NO_KEY);
+    const run = this.authOf.append(n);
+    if (run !== index) throw new Error(`AuthChainIndex: the auth edges are out of step (${run} ≠ ${index})`);
+    const block = this.authOf.block(run);
+    const start = this.authOf.start(run);
+    for (let i = 0; i < n; i++) block[start + i] = sorted[i]!;
+    this.typeOf.push(pdu.type);
+    this.stateKeyOf.push(isStateEvent(pdu) ? pdu.state_key : undefined);
   }
-}
-
-/** A sorted array without repeats (itself when it has none, as nearly always). */
-function distinctSorted(sorted: Int32Array): Int32Array {
-  let n = sorted.length > 0 ? 1 : 0;
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
-  return n === sorted.length ? sorted : sorted.slice(0, n);
 }

@@ -11,6 +11,8 @@
 // and may stop as soon as every event still queued is reached by all sets: everything
 // below those is in every auth chain. Its cost is the auth difference and its frontier.
 
+import type { Int32Runs } from "./int32-runs.ts";
+
 /** Masks are 32-bit integers, one bit per state set. */
 export const WALK_SETS_MAX = 30;
 
@@ -65,13 +67,13 @@ class IndexHeap {
  * `includeStateEvents` a set's full auth chain holds its own events.
  */
 export function authDifferenceWalk(
-  authOf: readonly Int32Array[],
+  authOf: Int32Runs,
   sets: ReadonlyArray<readonly number[]>,
   includeStateEvents: boolean,
 ): number[] {
   if (sets.length > WALK_SETS_MAX) throw new Error(`authDifferenceWalk: at most ${WALK_SETS_MAX} state sets`);
   const full = (1 << sets.length) - 1;
-  const mask = new Int32Array(authOf.length);
+  const mask = new Int32Array(authOf.count);
   const heap = new IndexHeap();
   // How many queued events some set does not reach yet: the walk ends when none is left.
   let partial = 0;
@@ -89,7 +91,7 @@ export function authDifferenceWalk(
     const bit = 1 << i;
     for (const x of set) {
       if (includeStateEvents) reach(x, bit);
-      else for (const a of authOf[x]!) reach(a, bit);
+      else forEachAuth(authOf, x, (a) => reach(a, bit));
     }
   });
   const out: number[] = [];
@@ -101,7 +103,9 @@ export function authDifferenceWalk(
       partial--;
       out.push(x);
     }
-    for (const a of authOf[x]!) reach(a, m);
+    const block = authOf.block(x);
+    const end = authOf.end(x);
+    for (let i = authOf.start(x); i < end; i++) reach(block[i]!, m);
   }
   return out.sort((a, b) => a - b);
 }
@@ -111,9 +115,9 @@ export function authDifferenceWalk(
  * the events that are in the auth chain of a conflicted event and have a conflicted event
  * in their own auth chain, and the conflicted events that are either.
  */
-export function conflictedSubgraphWalk(authOf: readonly Int32Array[], conflicted: readonly number[]): number[] {
+export function conflictedSubgraphWalk(authOf: Int32Runs, conflicted: readonly number[]): number[] {
   if (conflicted.length === 0) return [];
-  const size = authOf.length;
+  const size = authOf.count;
   const isConflicted = new Uint8Array(size);
   let lowest = size;
   for (const k of conflicted) {
@@ -128,7 +132,10 @@ export function conflictedSubgraphWalk(authOf: readonly Int32Array[], conflicted
   for (const k of conflicted) region.push(k);
   while (stack.length > 0) {
     const x = stack.pop()!;
-    for (const a of authOf[x]!) {
+    const block = authOf.block(x);
+    const end = authOf.end(x);
+    for (let i = authOf.start(x); i < end; i++) {
+      const a = block[i]!;
       if (a < lowest || below[a] === 1) continue;
       below[a] = 1;
       if (isConflicted[a] === 0) region.push(a);
@@ -140,7 +147,10 @@ export function conflictedSubgraphWalk(authOf: readonly Int32Array[], conflicted
   const reachesConflicted = new Uint8Array(size);
   const out: number[] = [];
   for (const x of region) {
-    for (const a of authOf[x]!) {
+    const block = authOf.block(x);
+    const end = authOf.end(x);
+    for (let i = authOf.start(x); i < end; i++) {
+      const a = block[i]!;
       if (a >= lowest && (isConflicted[a] === 1 || reachesConflicted[a] === 1)) {
         reachesConflicted[x] = 1;
         break;
@@ -151,4 +161,11 @@ export function conflictedSubgraphWalk(authOf: readonly Int32Array[], conflicted
     if (inSubgraph) out.push(x);
   }
   return out;
+}
+
+/** Calls `f` with each auth event index of `x` (auth edges as runs, one per event). */
+function forEachAuth(authOf: Int32Runs, x: number, f: (a: number) => void): void {
+  const block = authOf.block(x);
+  const end = authOf.end(x);
+  for (let i = authOf.start(x); i < end; i++) f(block[i]!);
 }

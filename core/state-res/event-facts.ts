@@ -10,6 +10,7 @@ import type { Pdu } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey } from "../state-map.ts";
+import { stateKey } from "../state-map.ts";
 import {
   CREATE_KEY,
   effectiveAuthEventIds,
@@ -29,12 +30,17 @@ interface Facts {
   create: EventId | null | undefined;
   senderPowerLevel: number | undefined;
   authKeys: readonly StateKey[] | undefined;
+  /** The event's own (type, state_key); null for a non-state event, undefined before asked. */
+  key: StateKey | null | undefined;
 }
 
 export class EventFacts {
   private readonly facts = new Map<EventId, Facts>();
-  /** Sender power levels by PL event (or "" for none), then create event, then sender. */
-  private readonly levels = new Map<string, Map<string, number>>();
+  /**
+   * Sender power levels by PL event (or "" for none), then create event (or ""), then
+   * sender: maps of ids already hashed, not a key string made per event.
+   */
+  private readonly levels = new Map<string, Map<string, Map<string, number>>>();
 
   constructor(
     readonly version: RoomVersion,
@@ -54,6 +60,7 @@ export class EventFacts {
         create: undefined,
         senderPowerLevel: undefined,
         authKeys: undefined,
+        key: undefined,
       };
       this.facts.set(id, f);
     }
@@ -92,9 +99,10 @@ export class EventFacts {
       if (f.powerLevels === undefined) this.readCited(f);
       const pl = f.powerLevels ?? undefined;
       const create = f.create ?? undefined;
-      const byPl = `${pl ?? ""} ${create ?? ""}`;
-      let bySender = this.levels.get(byPl);
-      if (bySender === undefined) this.levels.set(byPl, (bySender = new Map()));
+      let byCreate = this.levels.get(pl ?? "");
+      if (byCreate === undefined) this.levels.set(pl ?? "", (byCreate = new Map()));
+      let bySender = byCreate.get(create ?? "");
+      if (bySender === undefined) byCreate.set(create ?? "", (bySender = new Map()));
       let level = bySender.get(f.pdu.sender);
       if (level === undefined) {
         level = userPowerLevel(
@@ -108,6 +116,16 @@ export class EventFacts {
       f.senderPowerLevel = level;
     }
     return f.senderPowerLevel;
+  }
+
+  /**
+   * The event's own (type, state_key), or undefined for a non-state event: made once per
+   * event, not once per check that falls back on it as an auth event.
+   */
+  ownStateKey(id: EventId): StateKey | undefined {
+    const f = this.of(id);
+    if (f.key === undefined) f.key = typeof f.pdu.state_key === "string" ? stateKey(f.pdu.type, f.pdu.state_key) : null;
+    return f.key ?? undefined;
   }
 
   /** The state keys the authorization rules consult for the event, with the create event's, sorted. */

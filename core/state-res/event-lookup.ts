@@ -3,7 +3,7 @@
 // that room version 12 implies), whether it is a power event, and id order.
 
 import { compareCodePoints } from "../canonical-json.ts";
-import type { FetchEvent, Pdu } from "../events.ts";
+import type { EventRef, FetchEvent, Pdu } from "../events.ts";
 import { authEventIds, isStateEvent } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
@@ -63,11 +63,20 @@ export function impliedCreateEventId(pdu: Pdu, version: RoomVersion): EventId | 
  * `auth_event_ids`) we add it, so that auth chains, sender power levels and the fallback
  * of the iterative auth checks all see it.
  */
-export function effectiveAuthEventIds(pdu: Pdu, version: RoomVersion): EventId[] {
-  const ids = authEventIds(pdu);
+export function effectiveAuthEventIds(pdu: Pdu, version: RoomVersion): readonly EventId[] {
   const implied = impliedCreateEventId(pdu, version);
+  // v3+ references are plain ids: the event's own list, unless v12 adds the create event.
+  // Not copied: every step asks this of thousands of events (issue 11), so read only.
+  const refs = pdu.auth_events;
+  if (implied === undefined && allPlainIds(refs)) return refs;
+  const ids = authEventIds(pdu);
   if (implied !== undefined && !ids.includes(implied)) ids.push(implied);
   return ids;
+}
+
+function allPlainIds(refs: readonly EventRef[]): refs is readonly EventId[] {
+  for (const ref of refs) if (typeof ref !== "string") return false;
+  return true;
 }
 
 /**

@@ -47,7 +47,7 @@ export function authEventsForCheck(
     else {
       // In resolution the event's own auth events are all indexed (fetched) already, so
       // they are looked at only when the state lacks a key.
-      own ??= ownAuthEvents(facts!.authEventIds(eventId!), pduOf, options);
+      own ??= ownAuthEvents(facts!.authEventIds(eventId!), pduOf, options, (id) => facts!.ownStateKey(id));
       const fallback = own.get(k);
       if (fallback !== undefined) out.set(k, fallback);
     }
@@ -66,13 +66,15 @@ function ownAuthEvents(
   ids: readonly EventId[],
   pduOf: (id: EventId) => Pdu,
   options: AuthCheckContext["options"],
+  keyOf: (id: EventId, pdu: Pdu) => StateKey | undefined = (_, pdu) =>
+    typeof pdu.state_key === "string" ? stateKey(pdu.type, pdu.state_key) : undefined,
 ): Map<StateKey, Pdu> {
   const own = new Map<StateKey, Pdu>();
   for (const id of ids) {
     if (options.isRejected(id)) continue;
     const auth = pduOf(id);
-    if (typeof auth.state_key !== "string") continue;
-    const k = stateKey(auth.type, auth.state_key);
+    const k = keyOf(id, auth);
+    if (k === undefined) continue;
     if (!own.has(k)) own.set(k, auth);
   }
   return own;

@@ -20,12 +20,19 @@ export function citedPowerLevels(pdu: Pdu, version: RoomVersion, fetchEvent: Fet
 
 /**
  * The mainline of P: [P0 = P, P1, ..., Pn], each the PL event cited by the one before,
- * newest first. Empty when there is no P.
+ * newest first. Empty when there is no P. `citedOf` answers citedPowerLevels for an
+ * event id (resolution passes its memoised one, which the positions reuse).
  */
-export function mainline(powerLevels: EventId | undefined, version: RoomVersion, fetchEvent: FetchEvent): EventId[] {
+export function mainline(
+  powerLevels: EventId | undefined,
+  version: RoomVersion,
+  fetchEvent: FetchEvent,
+  citedOf: (id: EventId) => EventId | undefined = (id) =>
+    citedPowerLevels(mustFetch(fetchEvent, id), version, fetchEvent),
+): EventId[] {
   const out: EventId[] = [];
   const seen = new Set<EventId>();
-  for (let p = powerLevels; p !== undefined; p = citedPowerLevels(mustFetch(fetchEvent, p), version, fetchEvent)) {
+  for (let p = powerLevels; p !== undefined; p = citedOf(p)) {
     if (seen.has(p)) throw new Error(`mainline: power-levels events cite each other in a cycle at ${p}`);
     if (out.length >= MAINLINE_WALK_MAX)
       throw new Error(`mainline: longer than MAINLINE_WALK_MAX (${MAINLINE_WALK_MAX})`);

@@ -87,8 +87,9 @@ export function resolveV2(
   // 3. The remaining events of the full conflicted set, in mainline ordering based on
   //    the power-levels event of the partially resolved state.
   const remaining = sortedIds([...full].filter((id) => !graph.has(id)));
-  const mainlineEvents = mainline(partial.state.get(POWER_LEVELS_KEY), version, fetchEvent);
-  const positions = new MainlinePositions(mainlineEvents, version, fetchEvent, (id) => facts.citedPowerLevels(id));
+  const citedOf = (id: EventId): EventId | undefined => facts.citedPowerLevels(id);
+  const mainlineEvents = mainline(partial.state.get(POWER_LEVELS_KEY), version, fetchEvent, citedOf);
+  const positions = new MainlinePositions(mainlineEvents, version, fetchEvent, citedOf);
   const sortedRemaining = mainlineOrdering(remaining, positions, fetchEvent);
 
   // 4. Iterative auth checks over that list, starting from the partially resolved state.
