@@ -28,7 +28,32 @@ export interface FederationParams {
   /** get_missing_events: events asked for per request and requests per gap. */
   missingEventsLimit: number;
   missingEventsRequestsMax: number;
+
+  // ---- what researchers vary (issue 16: experiments) ----------------------------------
+  /**
+   * Which forward extremities a new local event cites as prev_events: the `newest`
+   * prevEventsMax by depth (Synapse's choice), a uniformly `random` subset of
+   * prevEventsMax (from the server's own stream), or `all` of them up to the spec's
+   * cap of 20 (the newest 20 beyond it), prevEventsMax ignored: the model of Jacob et
+   * al., where an event cites every head its server knows.
+   */
+  prevEventsSelection: PrevEventsSelection;
+  /**
+   * Dummy events that merge forward extremities. `inline`: right after a local event
+   * that leaves more than extremitiesBeforeDummyMax (extremity-merge.ts); `periodic`:
+   * Synapse's job, every dummyEventsEveryMs, for every room with more than
+   * extremitiesBeforeDummyMax, sent as any local member allowed to (periodic-dummies.ts);
+   * `off`: never.
+   */
+  dummyEvents: DummyEventPolicy;
+  /** How often the periodic dummy-event job runs (Synapse: every 5 minutes). */
+  dummyEventsEveryMs: number;
 }
+
+export type PrevEventsSelection = "newest" | "random" | "all";
+export const PREV_EVENTS_SELECTIONS: readonly PrevEventsSelection[] = ["newest", "random", "all"];
+export type DummyEventPolicy = "inline" | "periodic" | "off";
+export const DUMMY_EVENT_POLICIES: readonly DummyEventPolicy[] = ["inline", "periodic", "off"];
 
 export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
   transactionPdusMax: 50,
@@ -45,4 +70,8 @@ export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.free
   extremitiesBeforeDummyMax: 10,
   missingEventsLimit: 10,
   missingEventsRequestsMax: 5,
+  // issue 16: today's behaviour (the lead may switch dummyEvents to Synapse's periodic).
+  prevEventsSelection: "newest",
+  dummyEvents: "inline",
+  dummyEventsEveryMs: 5 * 60_000,
 });

@@ -29,6 +29,8 @@ import { pduSummary } from "../trace.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-params.ts";
 import { DUMMY_EVENT_TYPE, dummyEventPrevs } from "./extremity-merge.ts";
+import { PeriodicDummyJob } from "./periodic-dummies.ts";
+import { selectPrevEvents } from "./prev-events-selection.ts";
 import { FederationSender, type OutgoingPdu } from "./federation-sender.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
@@ -106,6 +108,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   private memory: MemoryState;
   /** Who is told of accepted events (clients' sync, application services): wiring set up once, not state. */
   private readonly listeners: Array<(room: RoomStore, event: StoredEvent) => void> = [];
+  /** Synapse's dummy-event job; only with dummyEvents "periodic". */
+  private readonly dummyJob: PeriodicDummyJob | undefined;
   up = true;
 
   constructor(
@@ -121,6 +125,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.persisted = emptyPersistedState(name);
     this.memory = this.freshMemory();
     this.adversary = options.misbehaviour?.(this);
+    if (this.params.dummyEvents === "periodic") this.dummyJob = this.makeDummyJob();
     if (this.adversary?.clockOffsetMs)
       this.skew = { ...this.skew, offsetMs: this.skew.offsetMs + this.adversary.clockOffsetMs };
     this.keys.add(
@@ -196,6 +201,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       this.trace.add({ kind: "pdu.redacted", server: this.name, room: room.roomId, event: target, by });
     this.adversary?.observed?.(room, this.sim.nowMs);
     for (const l of this.listeners) l(room, event);
+    this.dummyJob?.armIfWide(room);
   }
 
   onStateChanged(room: RoomStore, before: StateSnapshot): void {
@@ -290,11 +296,12 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   /**
    * Build and check a new event from a local user, as a real server does: prev_events
-   * are the forward extremities (at most prevEventsMax, newest first), auth_events are
-   * chosen from the state the event is built on. Nothing is stored yet: see commit().
+   * are forward extremities (prevEventsSelection: by default at most prevEventsMax,
+   * newest first), auth_events are chosen from the state the event is built on. Nothing
+   * is stored yet: see commit().
    */
   prepareLocalEvent(room: RoomStore, event: LocalEvent): Result<PreparedEvent> {
-    const newest = room.newestExtremities(this.params.prevEventsMax);
+    const newest = selectPrevEvents(room, this.params, () => this.sim.stream(`prev-events:${this.name}`));
     const prevs = this.adversary?.prevEvents?.(room, event.sender, newest) ?? newest;
     return this.prepareOn(prevs, room, event);
   }
@@ -365,7 +372,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
    * servers (issue 12). Which extremities it cites: extremity-merge.ts.
    */
   private mergeExtremitiesIfWide(room: RoomStore, sender: UserId, justSent: StoredEvent): void {
-    if (justSent.pdu.type === DUMMY_EVENT_TYPE) return;
+    if (this.params.dummyEvents !== "inline" || justSent.pdu.type === DUMMY_EVENT_TYPE) return;
     const extremities = room.extremityIds();
     if (extremities.length <= this.params.extremitiesBeforeDummyMax) return;
     const prevs = dummyEventPrevs(
@@ -522,6 +529,27 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     listen();
     this.trace.add({ kind: "server.restart", server: this.name });
     for (const d of [...this.persisted.catchUpMarks].sort()) this.memory.sender.startCatchUp(d);
+    this.dummyJob?.armForAllRooms();
+  }
+
+  /** The periodic dummy-event job (periodic-dummies.ts), sending as this server's members. */
+  private makeDummyJob(): PeriodicDummyJob {
+    const host = {
+      name: this.name,
+      params: this.params,
+      rooms: this.rooms,
+      isUp: () => this.up,
+      localMembers: (room: RoomStore) =>
+        [...room.currentState.entries()]
+          .map(([k]) => splitStateKey(k))
+          .filter(({ type, stateKey: user }) => type === "m.room.member" && serverPart(user) === this.name)
+          .map(({ stateKey: user }) => user as UserId)
+          .filter((user) => this.membership(room, user) === "join")
+          .sort(),
+      sendDummy: (room: RoomStore, sender: UserId) =>
+        this.createLocalEvent(room, { sender, type: DUMMY_EVENT_TYPE, content: {} }).ok,
+    };
+    return new PeriodicDummyJob(host, this.sim);
   }
 
   /** A new memory record: what the server holds when it starts, and again after a crash. */
