@@ -13,7 +13,9 @@ import {
   CUT_MODES,
   DEFAULT_FEDERATION_PARAMS,
   DEFAULT_LINK,
+  DUMMY_EVENT_POLICIES,
   PARTITION_SHAPES,
+  PREV_EVENTS_SELECTIONS,
   RandomStreams,
   validateLinkConfig,
   type AdversarySpec,
@@ -23,6 +25,7 @@ import {
   type PartitionShapeName,
   type PartitionSpec,
   type RoomPreset,
+  type TrafficSpec,
 } from "../../sim/index.ts";
 import {
   array,
@@ -148,10 +151,31 @@ const adversaryShapes: VariantFields<AdversarySpec, "kind"> = {
 };
 const adversary = variants<AdversarySpec, "kind">("kind", "adversary kind", adversaryShapes);
 
+/** The federation parameters that are names, not numbers (issue 16), each with its choices. */
+const NAMED_PARAMS = {
+  prevEventsSelection: oneOf(PREV_EVENTS_SELECTIONS, "prev_events selection"),
+  dummyEvents: oneOf(DUMMY_EVENT_POLICIES, "dummy-event policy"),
+} satisfies { [K in keyof FederationParams]?: Validator<FederationParams[K]> };
+type NamedParam = keyof typeof NAMED_PARAMS;
+type NumericParam = Exclude<keyof FederationParams, NamedParam>;
+
+/** A server's federation parameters: the numeric ones by their defaults, the named ones by their choices. */
+export const federationParams: Validator<Partial<FederationParams>> = (v, path) => {
+  const named = Object.keys(NAMED_PARAMS) as NamedParam[];
+  const numericDefaults = Object.fromEntries(
+    Object.entries(DEFAULT_FEDERATION_PARAMS).filter(([k]) => !(named as string[]).includes(k)),
+  ) as Record<NumericParam, number>;
+  const fields = {
+    ...Object.fromEntries(Object.keys(numericDefaults).map((k) => [k, optional(setting)])),
+    ...Object.fromEntries(named.map((k) => [k, optional(NAMED_PARAMS[k])])),
+  };
+  return object(fields as unknown as Fields<Partial<FederationParams>>)(v, path);
+};
+
 const server = object<ServerSpec>({
   name: nonEmptyString,
   skew: optional(skew),
-  params: optional(numericSettings<FederationParams>(DEFAULT_FEDERATION_PARAMS, setting)),
+  params: optional(federationParams),
   adversary: optional(adversary),
 });
 
@@ -251,6 +275,27 @@ const swarm = object<SwarmSpec>({
 
 const count = number({ integer: true, min: 0 });
 
+const trafficScope = {
+  room: string,
+  per: optional(oneOf(["user", "server"] as const, "traffic scope")),
+  users: optional(strings),
+  servers: optional(strings),
+  startMs: optional(time),
+  endMs: optional(time),
+};
+/** A traffic model (sim/traffic.ts) with its scope. */
+const traffic = variants<TrafficSpec, "model">("model", "traffic model", {
+  bernoulli: { ...trafficScope, periodMs: duration, p: probability },
+  poisson: { ...trafficScope, ratePerSec: number({ min: 0, max: 1_000_000 }) },
+  bursts: {
+    ...trafficScope,
+    everyMs: duration,
+    size: number({ integer: true, min: 1, max: 1_000_000 }),
+    spacingMs: setting,
+  },
+  schedule: { ...trafficScope, atMs: array(time) },
+});
+
 const checkShapes: VariantFields<Check, "check"> = {
   state: {
     room: string,
@@ -303,6 +348,7 @@ const scenarioShape = object<JsonScenario>(
     network: optional(array(object<LinkSpec>(linkFields))),
     timeline: array(action, { maxLength: SCENARIO_LIMITS.timelineMax }),
     swarm: optional(swarm),
+    traffic: optional(array(traffic)),
     chaosMs: optional(time),
     convergenceBudgetMs: optional(duration),
     heal: optional(boolean),
@@ -396,6 +442,13 @@ function checkReferences(s: JsonScenario): void {
   (s.network ?? []).forEach((l, i) => refs.link(l, `$.network[${i}]`));
   s.timeline.forEach((a, i) => refs.action(a, `$.timeline[${i}]`));
   (s.checks ?? []).forEach((c, i) => refs.check(c, `$.checks[${i}]`));
+  (s.traffic ?? []).forEach((t, i) => {
+    const path = `$.traffic[${i}]`;
+    refs.room(t.room, `${path}.room`, false);
+    (t.users ?? []).forEach((u, j) => refs.user(u, `${path}.users[${j}]`));
+    (t.servers ?? []).forEach((x, j) => refs.server(x, `${path}.servers[${j}]`));
+    if (t.endMs !== undefined && t.endMs <= (t.startMs ?? 0)) fail(`${path}.endMs`, "must be after startMs");
+  });
 }
 
 function identifier(parse: () => unknown, path: string): void {
