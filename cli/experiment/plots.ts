@@ -178,12 +178,13 @@ function axes(
     `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${bottom}" y2="${bottom}" stroke="black"/>`,
     `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${bottom}" stroke="black"/>`,
   ];
-  const xFormat = x.tickFormat(8);
+  // SI prefixes (5M, 200k) keep large values such as milliseconds short.
+  const xFormat = x.tickFormat(8, "~s");
   for (const t of x.ticks(8)) {
     out.push(`<line x1="${r(x(t))}" x2="${r(x(t))}" y1="${bottom}" y2="${bottom + 5}" stroke="black"/>`);
     out.push(text(x(t), bottom + 17, xFormat(t), 'text-anchor="middle"'));
   }
-  const yFormat = y.tickFormat(8);
+  const yFormat = y.tickFormat(8, "~s");
   for (const t of y.ticks(8)) {
     out.push(
       `<line x1="${MARGIN.left - 5}" x2="${WIDTH - MARGIN.right}" y1="${r(y(t))}" y2="${r(y(t))}" stroke="#ddd"/>`,

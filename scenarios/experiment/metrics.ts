@@ -45,7 +45,7 @@ export interface RunMetrics {
   /** Network messages sent, and the canonical-JSON bytes of the PDUs put in transactions. */
   messagesSent: number;
   pduBytesSent: number;
-  /** From the heal until every server held a single forward extremity (null: never seen). */
+  /** From the heal until every server held the same single forward extremity (null: never seen). */
   widthOneAfterHealMs: number | null;
 }
 
@@ -83,8 +83,7 @@ export class MetricsObserver {
       this.nextSampleMs += this.options.everyMs;
     }
     if (this.healAtMs !== null && this.widthOneAtMs === null && this.world.sim.nowMs >= this.healAtMs) {
-      const widths = this.serverWidths();
-      if (widths.length > 0 && widths.every((w) => w === 1)) this.widthOneAtMs = this.world.sim.nowMs;
+      if (this.oneSharedHead()) this.widthOneAtMs = this.world.sim.nowMs;
     }
   }
 
@@ -128,6 +127,20 @@ export class MetricsObserver {
     this.series.union.push(this.unionHeads.size);
     this.series.serverMean.push(round3(widths.length ? widths.reduce((a, b) => a + b, 0) / widths.length : 0));
     this.series.serverMax.push(widths.length ? Math.max(...widths) : 0);
+  }
+
+  /** Every server that holds the room holds the same single forward extremity. */
+  private oneSharedHead(): boolean {
+    const roomId = this.options.roomId();
+    if (!roomId) return false;
+    const heads = new Set<string>();
+    for (const name of this.world.serverNames()) {
+      const ids = this.world.server(name).room(roomId)?.extremityIds();
+      if (!ids) continue;
+      if (ids.length !== 1) return false;
+      heads.add(ids[0]!);
+    }
+    return heads.size === 1;
   }
 
   private serverWidths(): number[] {
