@@ -4,7 +4,7 @@
 // band from the lowest to the highest seed), and a metric against a parameter (a line
 // per value of `by`, ±1 standard error bars, and a formula dashed over it).
 
-import { area, extent, line, scaleLinear, scaleLog, schemeTableau10, type ScaleContinuousNumeric } from "d3";
+import { area, extent, line, max, min, scaleLinear, scaleLog, schemeTableau10, type ScaleContinuousNumeric } from "d3";
 import { parseFormula } from "../../scenarios/experiment/formula.ts";
 import type { ExperimentLine } from "../../scenarios/experiment/run-metrics.ts";
 import { matches, numericVars, type ExperimentSpec, type PlotSpec } from "../../scenarios/experiment/spec.ts";
@@ -51,8 +51,8 @@ function widthPlot(p: PlotSpec, spec: ExperimentSpec, lines: readonly Experiment
           return {
             x: t / 1000,
             y: ys.reduce((a, b) => a + b, 0) / ys.length,
-            lo: Math.min(...ys),
-            hi: Math.max(...ys),
+            lo: min(ys) ?? 0,
+            hi: max(ys) ?? 0,
           };
         }),
       };
@@ -90,7 +90,7 @@ function metricPlot(p: PlotSpec, spec: ExperimentSpec, cells: readonly CellSumma
     const f = parseFormula(p.formula, Object.keys(spec.grid));
     overlay = [...groups.entries()].map(([label, cs]) => {
       const xs = cs.map((c) => c.params[x] as number);
-      const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+      const [lo, hi] = [min(xs) ?? 0, max(xs) ?? 0];
       const vars = numericVars(cs[0]!.params);
       return {
         label: `${label} (formula)`,
@@ -127,7 +127,7 @@ interface ChartInput {
 function chart(c: ChartInput): string {
   const all = [...c.series, ...(c.overlay ?? [])].flatMap((s) => s.points);
   const [x0, x1] = extent(all, (d) => d.x) as [number, number];
-  const yMax = Math.max(1, ...all.map((d) => d.hi).filter(Number.isFinite));
+  const yMax = Math.max(1, max(all, (d) => (Number.isFinite(d.hi) ? d.hi : undefined)) ?? 1);
   const xScale: ScaleContinuousNumeric<number, number> = (c.logX ? scaleLog() : scaleLinear())
     .domain([x0 ?? 0, x1 ?? 1])
     .range([MARGIN.left, WIDTH - MARGIN.right]);

@@ -126,7 +126,7 @@ export class MetricsObserver {
     this.series.atMs.push(atMs);
     this.series.union.push(this.unionHeads.size);
     this.series.serverMean.push(round3(widths.length ? widths.reduce((a, b) => a + b, 0) / widths.length : 0));
-    this.series.serverMax.push(widths.length ? Math.max(...widths) : 0);
+    this.series.serverMax.push(widths.reduce((a, b) => Math.max(a, b), 0));
   }
 
   /** Every server that holds the room holds the same single forward extremity. */

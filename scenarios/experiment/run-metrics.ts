@@ -54,7 +54,7 @@ export function runExperimentCell(
   const m = observer.finish(spec.horizonMs);
   const after = (values: number[]) => values.filter((_, i) => m.width.atMs[i]! >= spec.warmupMs);
   const mean = (xs: number[]) => (xs.length ? round3(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
-  const max = (xs: number[]) => (xs.length ? Math.max(...xs) : null);
+  const max = (xs: number[]) => (xs.length ? xs.reduce((a, b) => Math.max(a, b)) : null);
   return {
     experiment: spec.name,
     cell: cellIndex,
