@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { EXIT, UsageError, type Command } from "./command.ts";
 import { checkCommand } from "./commands/check.ts";
 import { difftestCommand } from "./commands/difftest.ts";
+import { experimentCommand } from "./commands/experiment.ts";
 import { listCommand } from "./commands/list.ts";
 import { mergeCommand } from "./commands/merge.ts";
 import { resolveCommand } from "./commands/resolve.ts";
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   runCommand,
   sweepCommand,
   mergeCommand,
+  experimentCommand,
   checkCommand,
   difftestCommand,
   resolveCommand,

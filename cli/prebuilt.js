@@ -14,10 +14,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const OUT_DIR = join(ROOT, "dist-cli");
 const INPUTS = join(OUT_DIR, "inputs.json");
-/** Bundle name → TypeScript entry. The names are what cli/sweep/pool.ts expects beside it. */
-const ENTRIES = { main: "cli/main.ts", worker: "cli/sweep/worker.ts" };
+/** Bundle name → TypeScript entry. The names are what cli/sweep/pool.ts and cli/experiment/jobs.ts expect beside them. */
+const ENTRIES = { main: "cli/main.ts", worker: "cli/sweep/worker.ts", "experiment-worker": "cli/experiment/worker.ts" };
 // Bumped when the build's options change, so that an old bundle is rebuilt.
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** Whether dist-cli/ was built from the files as they are now. */
 export function isFresh() {

@@ -11,6 +11,18 @@ export { DEFAULT_RUN_LIMITS, type Simulation } from "./simulation.ts";
 // Seeded randomness: named streams derived from one seed.
 export { RandomStreams, type Rng } from "./random.ts";
 
+// Traffic models: when users send, each process from its own random stream.
+export {
+  arrivals,
+  meanRatePerSec,
+  startTraffic,
+  TRAFFIC_LIMITS,
+  TRAFFIC_MODELS,
+  type TrafficModel,
+  type TrafficModelName,
+  type TrafficSpec,
+} from "./traffic.ts";
+
 // The simulated client and what its calls return.
 export { localHistory, type Client, type SyncRoom } from "./client.ts";
 export type { Result } from "./matrix-error.ts";
@@ -23,7 +35,11 @@ export {
   FEDERATION_PARAM_CHOICES,
   FEDERATION_PRESETS,
   NETSPLIT_0_1_FEDERATION_PARAMS,
+  DUMMY_EVENT_POLICIES,
+  PREV_EVENTS_SELECTIONS,
+  type DummyEventPolicy,
   type FederationParams,
+  type PrevEventsSelection,
 } from "./homeserver/federation-params.ts";
 export type { ClockSkew } from "./homeserver/server-clock.ts";
 export { withVerificationCache } from "./homeserver/verification-cache.ts";

@@ -16,18 +16,22 @@ export class Progress {
   private readonly startMs: number;
   private lastDrawMs = Number.NEGATIVE_INFINITY;
   private lastTenth = 0;
+  /** What the last tick said it finished (an experiment's cell and seed). */
+  private detail = "";
 
   constructor(
     private readonly total: number,
     private readonly sink: ProgressSink,
     private readonly now: () => number,
     private readonly label: string,
+    private readonly unit = "seeds",
   ) {
     this.startMs = now();
   }
 
-  tick(): void {
+  tick(detail?: string): void {
     this.done++;
+    if (detail !== undefined) this.detail = detail;
     const t = this.now();
     if (this.sink.isTTY) {
       if (t - this.lastDrawMs >= REDRAW_MS_MIN || this.done === this.total) this.draw(t);
@@ -58,7 +62,8 @@ export class Progress {
     const rate = elapsedS > 0 ? this.done / elapsedS : 0;
     const left = this.total - this.done;
     const eta = rate > 0 ? formatSeconds(left / rate) : "?";
-    return `${this.done}/${this.total} seeds, ${rate.toFixed(rate < 10 ? 2 : 1)} seeds/s, ETA ${eta}`;
+    const last = this.detail ? `, last ${this.detail}` : "";
+    return `${this.done}/${this.total} ${this.unit}, ${rate.toFixed(rate < 10 ? 2 : 1)} ${this.unit}/s, ETA ${eta}${last}`;
   }
 }
 

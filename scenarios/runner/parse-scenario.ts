@@ -24,6 +24,7 @@ import {
   type PartitionShapeName,
   type PartitionSpec,
   type RoomPreset,
+  type TrafficSpec,
 } from "../../sim/index.ts";
 import {
   array,
@@ -264,6 +265,27 @@ const swarm = object<SwarmSpec>({
 
 const count = number({ integer: true, min: 0 });
 
+const trafficScope = {
+  room: string,
+  per: optional(oneOf(["user", "server"] as const, "traffic scope")),
+  users: optional(strings),
+  servers: optional(strings),
+  startMs: optional(time),
+  endMs: optional(time),
+};
+/** A traffic model (sim/traffic.ts) with its scope. */
+const traffic = variants<TrafficSpec, "model">("model", "traffic model", {
+  bernoulli: { ...trafficScope, periodMs: duration, p: probability },
+  poisson: { ...trafficScope, ratePerSec: number({ min: 0, max: 1_000_000 }) },
+  bursts: {
+    ...trafficScope,
+    everyMs: duration,
+    size: number({ integer: true, min: 1, max: 1_000_000 }),
+    spacingMs: setting,
+  },
+  schedule: { ...trafficScope, atMs: array(time) },
+});
+
 const checkShapes: VariantFields<Check, "check"> = {
   state: {
     room: string,
@@ -316,6 +338,7 @@ const scenarioShape = object<JsonScenario>(
     network: optional(array(object<LinkSpec>(linkFields))),
     timeline: array(action, { maxLength: SCENARIO_LIMITS.timelineMax }),
     swarm: optional(swarm),
+    traffic: optional(array(traffic)),
     chaosMs: optional(time),
     convergenceBudgetMs: optional(duration),
     heal: optional(boolean),
@@ -410,6 +433,13 @@ function checkReferences(s: JsonScenario): void {
   (s.network ?? []).forEach((l, i) => refs.link(l, `$.network[${i}]`));
   s.timeline.forEach((a, i) => refs.action(a, `$.timeline[${i}]`));
   (s.checks ?? []).forEach((c, i) => refs.check(c, `$.checks[${i}]`));
+  (s.traffic ?? []).forEach((t, i) => {
+    const path = `$.traffic[${i}]`;
+    refs.room(t.room, `${path}.room`, false);
+    (t.users ?? []).forEach((u, j) => refs.user(u, `${path}.users[${j}]`));
+    (t.servers ?? []).forEach((x, j) => refs.server(x, `${path}.servers[${j}]`));
+    if (t.endMs !== undefined && t.endMs <= (t.startMs ?? 0)) fail(`${path}.endMs`, "must be after startMs");
+  });
 }
 
 function identifier(parse: () => unknown, path: string): void {

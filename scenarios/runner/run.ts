@@ -19,11 +19,13 @@ import {
   checkSignatureSafety,
   DEFAULT_ROOM_VERSION,
   DEFAULT_RUN_LIMITS,
-  traceHash,
+  startTraffic,
   traceNumbers,
   withVerificationCache,
   World,
   type NetworkStats,
+  type TraceRetention,
+  type TrafficSpec,
 } from "../../sim/index.ts";
 import { heal, runAction, type ActionContext, type Settling } from "./actions.ts";
 import type { CheckContext } from "./check-context.ts";
@@ -43,6 +45,8 @@ export interface RunOptions {
   interventions?: readonly Intervention[];
   /** At most this many steps (default: the simulation's). */
   stepsMax?: number;
+  /** What the trace keeps (default full): long runs keep hash-only or none; checks that read records need full. */
+  traceRetention?: TraceRetention;
 }
 
 /** Something done by hand between two steps: an action, or a fork of the random streams. */
@@ -118,6 +122,8 @@ export class ScenarioRun {
   private readonly replay: Intervention[];
   private readonly stepsMax: number;
   private readonly actions: ActionContext;
+  /** Messages each user's traffic sent so far (their bodies are numbered). */
+  private readonly trafficSent = new Map<string, number>();
 
   constructor(
     readonly scenario: Scenario,
@@ -132,7 +138,12 @@ export class ScenarioRun {
     // server checks the same signature on the same bytes, and the end-of-run safety check
     // checks them all again; a verification's answer never changes, so it is computed once.
     const crypto = withVerificationCache(options.crypto ?? nobleCrypto);
-    const world = new World({ seed: this.seed, crypto, signing: options.signing ?? scenario.signing ?? true });
+    const world = new World({
+      seed: this.seed,
+      crypto,
+      signing: options.signing ?? scenario.signing ?? true,
+      ...(options.traceRetention ? { traceRetention: options.traceRetention } : {}),
+    });
     this.world = world;
     const names = scenario.servers.map((s) => s.name);
     world.trace.add({
@@ -192,6 +203,10 @@ export class ScenarioRun {
     }
     for (const { a } of timeline) world.sim.at(a.at, `timeline ${a.do}`, () => this.apply(a));
     world.sim.at(this.healAtMs, "heal", () => this.startConverging());
+    if (scenario.traffic)
+      startTraffic(world.sim, scenario.traffic, scenario.users, this.healAtMs, (spec, user) =>
+        this.sendTraffic(spec, user),
+      );
   }
 
   /** The recipe for checks: what they may look at. */
@@ -254,7 +269,6 @@ export class ScenarioRun {
       const holder = this.honest.map((s) => world.server(s).room(roomId)).find((r) => r !== undefined);
       rooms[label] = { roomId, events: holder?.events.size ?? 0, extremities: holder?.extremityIds().length ?? 0 };
     }
-    const trace = world.trace.all();
     return {
       scenario: this.scenario.name,
       seed: this.seed,
@@ -264,8 +278,8 @@ export class ScenarioRun {
       stalled: this.stalled,
       passed: checks.every((c) => c.ok),
       checks,
-      traceHash: traceHash(trace, world.crypto),
-      traceRecords: trace.length,
+      traceHash: world.trace.hash() ?? "",
+      traceRecords: world.trace.length,
       virtualTimeMs: world.sim.nowMs,
       timeToConvergeMs: this.convergedAtMs === null ? null : this.convergedAtMs - this.healAtMs,
       healAtMs: this.healAtMs,
@@ -312,6 +326,17 @@ export class ScenarioRun {
 
   private apply(a: TimelineAction): void {
     runAction(this.actions, a);
+  }
+
+  /** One send of a traffic model: quiet while the user's server is down or the user is not in the room. */
+  private sendTraffic(spec: TrafficSpec, user: string): void {
+    const client = this.world.client(user);
+    const roomId = this.rooms.get(spec.room);
+    const room = roomId ? client.hs.room(roomId) : undefined;
+    if (!client.hs.up || !room || client.hs.membership(room, user) !== "join") return;
+    const n = (this.trafficSent.get(user) ?? 0) + 1;
+    this.trafficSent.set(user, n);
+    this.apply({ at: this.world.sim.nowMs, do: "message", user, room: spec.room, body: `${user} ${n}` });
   }
 
   private applyDueInterventions(): void {

@@ -14,6 +14,7 @@ import type {
   PartitionShapeName,
   PartitionSpec,
   RoomPreset,
+  TrafficSpec,
   World,
 } from "../../sim/index.ts";
 import type { CheckContext } from "./check-context.ts";
@@ -188,6 +189,8 @@ export interface Scenario {
   timeline: TimelineAction[];
   /** Open fault rates for swarm runs. */
   swarm?: SwarmSpec;
+  /** Traffic models (sim/traffic.ts): who sends messages when, each from its own random stream. */
+  traffic?: TrafficSpec[];
   /** The chaos phase ends here (default: the last timeline entry); then the run heals. */
   chaosMs?: number;
   /** Virtual time allowed after the heal for every server to agree (default 2 hours). */

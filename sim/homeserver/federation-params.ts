@@ -105,7 +105,34 @@ export interface FederationParams {
    * FederationServer._handle_incoming_transaction); "ignored" processes it (netsplit 0.1).
    */
   transactionLimitsOnReceipt: "enforced" | "ignored";
+
+  // ---- what researchers vary (issue 16: experiments) ----------------------------------
+  /**
+   * Which forward extremities a new local event cites as prev_events: the `newest`
+   * prevEventsMax by depth (Synapse's choice), a uniformly `random` subset of
+   * prevEventsMax (from the server's own stream), or `all` of them up to the spec's
+   * cap of 20 (the newest 20 beyond it), prevEventsMax ignored: the model of Jacob et
+   * al., where an event cites every head its server knows.
+   */
+  prevEventsSelection: PrevEventsSelection;
+  /**
+   * Dummy events that merge forward extremities. `inline`: right after a local event
+   * that leaves more than extremitiesBeforeDummyMax (extremity-merge.ts); `periodic`:
+   * Synapse's job, every dummyEventsEveryMs, for every room with more than
+   * extremitiesBeforeDummyMax, sent as any local member allowed to (periodic-dummies.ts);
+   * `off`: never.
+   */
+  dummyEvents: DummyEventPolicy;
+  /** How often the periodic dummy-event job runs (Synapse: every 5 minutes). */
+  dummyEventsEveryMs: number;
 }
+
+
+export type PrevEventsSelection = "newest" | "random" | "all";
+export const PREV_EVENTS_SELECTIONS: readonly PrevEventsSelection[] = ["newest", "random", "all"];
+export type DummyEventPolicy = "inline" | "periodic" | "off";
+export const DUMMY_EVENT_POLICIES: readonly DummyEventPolicy[] = ["inline", "periodic", "off"];
+
 
 /** The allowed values of every non-numeric field (scenario files are checked against these). */
 export const FEDERATION_PARAM_CHOICES = {
@@ -119,6 +146,8 @@ export const FEDERATION_PARAM_CHOICES = {
   softFailure: ["synapse", "resolve-with-event"],
   backfill: ["synapse", "outliers"],
   transactionLimitsOnReceipt: ["enforced", "ignored"],
+  prevEventsSelection: PREV_EVENTS_SELECTIONS,
+  dummyEvents: DUMMY_EVENT_POLICIES,
 } as const satisfies { [K in keyof FederationParams]?: ReadonlyArray<FederationParams[K]> };
 
 export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
@@ -154,6 +183,10 @@ export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.free
   backfill: "synapse",
   backfillEventsLimit: 100,
   transactionLimitsOnReceipt: "enforced",
+  // issue 16: today's behaviour (the lead may switch dummyEvents to Synapse's periodic).
+  prevEventsSelection: "newest",
+  dummyEvents: "inline",
+  dummyEventsEveryMs: 5 * 60_000,
 });
 
 /** The federation behaviour of netsplit 0.1, before it followed Synapse (issue 14). */

@@ -31,6 +31,8 @@ import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-p
 import { DUMMY_EVENT_TYPE, dummyEventPrevs } from "./extremity-merge.ts";
 import { catchUpRoomPdus } from "./catch-up.ts";
 import { createFederationSender, type FederationSender, type OutgoingPdu } from "./federation-sender.ts";
+import { PeriodicDummyJob } from "./periodic-dummies.ts";
+import { selectPrevEvents } from "./prev-events-selection.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
 import { receivePdu, type PipelineHost } from "./receive-pipeline.ts";
@@ -108,6 +110,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   private memory: MemoryState;
   /** Who is told of accepted events (clients' sync, application services): wiring set up once, not state. */
   private readonly listeners: Array<(room: RoomStore, event: StoredEvent) => void> = [];
+  /** Synapse's dummy-event job; only with dummyEvents "periodic". */
+  private readonly dummyJob: PeriodicDummyJob | undefined;
   up = true;
 
   constructor(
@@ -123,6 +127,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.persisted = emptyPersistedState(name);
     this.memory = this.freshMemory();
     this.adversary = options.misbehaviour?.(this);
+    if (this.params.dummyEvents === "periodic") this.dummyJob = this.makeDummyJob();
     if (this.adversary?.clockOffsetMs)
       this.skew = { ...this.skew, offsetMs: this.skew.offsetMs + this.adversary.clockOffsetMs };
     this.keys.add(
@@ -198,6 +203,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       this.trace.add({ kind: "pdu.redacted", server: this.name, room: room.roomId, event: target, by });
     this.adversary?.observed?.(room, this.sim.nowMs);
     for (const l of this.listeners) l(room, event);
+    this.dummyJob?.armIfWide(room);
   }
 
   onStateChanged(room: RoomStore, before: StateSnapshot): void {
@@ -292,11 +298,12 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   /**
    * Build and check a new event from a local user, as a real server does: prev_events
-   * are the forward extremities (at most prevEventsMax, newest first), auth_events are
-   * chosen from the state the event is built on. Nothing is stored yet: see commit().
+   * are forward extremities (prevEventsSelection: by default at most prevEventsMax,
+   * newest first), auth_events are chosen from the state the event is built on. Nothing
+   * is stored yet: see commit().
    */
   prepareLocalEvent(room: RoomStore, event: LocalEvent): Result<PreparedEvent> {
-    const newest = room.newestExtremities(this.params.prevEventsMax);
+    const newest = selectPrevEvents(room, this.params, () => this.sim.stream(`prev-events:${this.name}`));
     const prevs = this.adversary?.prevEvents?.(room, event.sender, newest) ?? newest;
     return this.prepareOn(prevs, room, event);
   }
@@ -367,7 +374,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
    * servers (issue 12). Which extremities it cites: extremity-merge.ts.
    */
   private mergeExtremitiesIfWide(room: RoomStore, sender: UserId, justSent: StoredEvent): void {
-    if (justSent.pdu.type === DUMMY_EVENT_TYPE) return;
+    if (this.params.dummyEvents !== "inline" || justSent.pdu.type === DUMMY_EVENT_TYPE) return;
     const extremities = room.extremityIds();
     if (extremities.length <= this.params.extremitiesBeforeDummyMax) return;
     const prevs = dummyEventPrevs(
@@ -544,6 +551,27 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     listen();
     this.trace.add({ kind: "server.restart", server: this.name });
     this.memory.sender.restart();
+    this.dummyJob?.armForAllRooms();
+  }
+
+  /** The periodic dummy-event job (periodic-dummies.ts), sending as this server's members. */
+  private makeDummyJob(): PeriodicDummyJob {
+    const host = {
+      name: this.name,
+      params: this.params,
+      rooms: this.rooms,
+      isUp: () => this.up,
+      localMembers: (room: RoomStore) =>
+        [...room.currentState.entries()]
+          .map(([k]) => splitStateKey(k))
+          .filter(({ type, stateKey: user }) => type === "m.room.member" && serverPart(user) === this.name)
+          .map(({ stateKey: user }) => user as UserId)
+          .filter((user) => this.membership(room, user) === "join")
+          .sort(),
+      sendDummy: (room: RoomStore, sender: UserId) =>
+        this.createLocalEvent(room, { sender, type: DUMMY_EVENT_TYPE, content: {} }).ok,
+    };
+    return new PeriodicDummyJob(host, this.sim);
   }
 
   /** A new memory record: what the server holds when it starts, and again after a crash. */
