@@ -94,6 +94,9 @@ export class FrontEnd {
     }
     this.report(server, request);
     const { route, params } = found;
+    // A crashed homeserver answers nothing; a client sees its gateway give up.
+    if (api === "client" && !this.world.server(server).up)
+      return errorResponse(503, "M_UNKNOWN", `${server} is down (crashed); restart it with POST /_netsplit/restart`);
     try {
       const response = this.run(server, route, params, url, request);
       if (!(response instanceof Promise)) return response;
