@@ -16,5 +16,6 @@ export {
 } from "./recording.ts";
 export { serveOnPorts, DEFAULT_HOST, type Listening } from "./node-server.ts";
 export { EMPTY_SCENARIO, servedWorld } from "./served-world.ts";
-export { inProcessFetch } from "./in-process-fetch.ts";
+export { inProcessFetch, inProcessBaseUrl } from "./in-process-fetch.ts";
+export { attachHttpAppService, HttpAppServiceForwarder, type HttpAppServiceOptions } from "./appservice-bridge.ts";
 export type { HttpRequest, HttpResponse } from "./types.ts";

@@ -5,6 +5,7 @@
 // the same scenario and seed at the same steps and times: the same trace, byte for
 // byte, without any client (`netsplit serve --replay`).
 
+import type { JsonObject } from "../core/index.ts";
 import type { AppliedRequest, FrontEnd } from "./front-end.ts";
 
 export interface RecordingHeader {
@@ -13,6 +14,8 @@ export interface RecordingHeader {
   scenario: string;
   seed: number;
   mode: string;
+  /** Application services loaded at start (`serve --appservice`): part of the world a replay rebuilds. */
+  appservices?: Array<{ server: string; registration: JsonObject }>;
 }
 
 export interface RecordingEnd {

@@ -4,7 +4,9 @@
 // recording instead, without any client, and checks that it gives the same trace hash.
 
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { isJsonObject, type JsonObject } from "../../core/index.ts";
 import {
+  attachHttpAppService,
   ClockDriver,
   EMPTY_SCENARIO,
   endLine,
@@ -38,6 +40,10 @@ options:
   --port <p>          the first port (default 8008; 0 picks free ports)
   --lockstep          virtual time runs ahead whenever every client waits in a long-poll
   --speed <x>         virtual ms per real ms (default 1)
+  --appservice [<server>=]<file>
+                      load an application service's registration (YAML or JSON) onto the
+                      server (default: the first); events go to its url with the hs_token
+                      (repeatable)
   --record <file>     write every request, with the step and virtual time it was applied at
   --replay <file>     replay a recording without clients; exit 1 if its trace hash differs
   -h, --help          this help
@@ -51,7 +57,48 @@ const OPTIONS = {
   speed: { type: "string" },
   record: { type: "string" },
   replay: { type: "string" },
+  appservice: { type: "string", multiple: true },
 } as const;
+
+interface LoadedService {
+  server: string;
+  registration: JsonObject;
+}
+
+/** `--appservice [server=]file`: the registration, parsed as JSON (.json) or YAML (anything else). */
+async function loadService(arg: string, servers: readonly string[]): Promise<LoadedService> {
+  const m = /^([^=/\\]+)=(.+)$/.exec(arg);
+  const server = m ? m[1]! : servers[0]!;
+  const file = m ? m[2]! : arg;
+  if (!servers.includes(server))
+    throw new UsageError(`--appservice ${arg}: no server ${server} (the servers are ${servers.join(", ")})`);
+  const text = readFileSync(file, "utf8");
+  let parsed: unknown;
+  try {
+    parsed = file.endsWith(".json") ? JSON.parse(text) : (await import("yaml")).parse(text);
+  } catch (e) {
+    throw new UsageError(
+      `--appservice ${file}: not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${(e as Error).message.split("\n")[0]}`,
+    );
+  }
+  if (!isJsonObject(parsed)) throw new UsageError(`--appservice ${file}: a registration is a mapping of its fields`);
+  return { server, registration: parsed };
+}
+
+/** Load the services onto the world; a registration the homeserver refuses is bad input. */
+function attachServices(frontEnd: FrontEnd, services: readonly LoadedService[], live: boolean): void {
+  for (const s of services) {
+    try {
+      attachHttpAppService(frontEnd.world, s.server, s.registration, live ? { fetch: nodeFetch } : {});
+    } catch (e) {
+      throw new UsageError(`--appservice: ${(e as Error).message}`);
+    }
+  }
+}
+
+const nodeFetch = async (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => ({
+  status: (await fetch(url, init)).status,
+});
 
 function scenarioOf(arg: string | undefined): Scenario {
   return arg === undefined || arg === "empty" ? EMPTY_SCENARIO : loadScenario(arg).scenario;
@@ -67,6 +114,7 @@ function replay(file: string): number {
   }
   const { header } = recording;
   const frontEnd = new FrontEnd(servedWorld(scenarioOf(header.scenario), header.seed, nodeCrypto));
+  attachServices(frontEnd, header.appservices ?? [], false);
   try {
     replayRecording(frontEnd, recording, file);
   } catch (e) {
@@ -96,11 +144,14 @@ async function serve(
   scenarioArg: string | undefined,
   seed: number,
   port: number,
-  options: { lockstep: boolean; speed: number; record?: string },
+  options: { lockstep: boolean; speed: number; record?: string; appservices: string[] },
 ): Promise<number> {
   const scenario = scenarioOf(scenarioArg);
   const frontEnd = new FrontEnd(servedWorld(scenario, seed, nodeCrypto));
   const { world } = frontEnd;
+  const services: LoadedService[] = [];
+  for (const arg of options.appservices) services.push(await loadService(arg, world.serverNames()));
+  attachServices(frontEnd, services, true);
   if (options.record) {
     const record = options.record;
     writeFileSync(
@@ -111,6 +162,7 @@ async function serve(
         scenario: scenarioArg ?? "empty",
         seed,
         mode: options.lockstep ? "lockstep" : "wall",
+        ...(services.length > 0 ? { appservices: services } : {}),
       }),
     );
     frontEnd.onApplied((r) => appendFileSync(record, requestLine(r)));
@@ -174,6 +226,7 @@ export const serveCommand: Command = {
     return serve(positionals[0], seed, port, {
       lockstep: values.lockstep ?? false,
       speed,
+      appservices: values.appservice ?? [],
       ...(values.record !== undefined ? { record: values.record } : {}),
     });
   },
