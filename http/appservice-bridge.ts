@@ -83,7 +83,7 @@ export class HttpAppServiceForwarder {
     const events = this.queue.slice(0, EVENTS_PER_TRANSACTION_MAX);
     const txnId = `netsplit-${++this.txnCounter}`;
     const attempt = () => {
-      fetch(`${this.base()}/_matrix/app/v1/transactions/${txnId}`, {
+      void fetch(`${this.base()}/_matrix/app/v1/transactions/${txnId}`, {
         method: "PUT",
         headers: { Authorization: `Bearer ${this.registration.hs_token}`, "Content-Type": "application/json" },
         body: JSON.stringify({ events }),
