@@ -222,6 +222,18 @@ export const ROOM_ACTION_ROUTES: readonly Route[] = [
       return ok({ room_id: found.roomId, servers: found.servers });
     },
   },
+  {
+    method: "DELETE",
+    path: "/directory/room/{alias}",
+    auth: true,
+    handle: (ctx) => {
+      const alias = ctx.params.alias!;
+      if (!ctx.hs.directory.has(alias))
+        throw new HttpError(404, "M_NOT_FOUND", `no room alias ${alias} on ${ctx.hs.name}`);
+      traced(ctx, "deleteAlias", undefined, () => (ctx.hs.directory.delete(alias), alias));
+      return ok();
+    },
+  },
   // Read receipts, read markers and typing notices are accepted and dropped: the simulation has no EDUs.
   { method: "POST", path: "/rooms/{roomId}/receipt/{type}/{eventId}", auth: true, handle: () => ok() },
   { method: "POST", path: "/rooms/{roomId}/read_markers", auth: true, handle: () => ok() },
