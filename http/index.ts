@@ -17,5 +17,7 @@ export {
 export { serveOnPorts, DEFAULT_HOST, type Listening } from "./node-server.ts";
 export { EMPTY_SCENARIO, servedWorld } from "./served-world.ts";
 export { inProcessFetch, inProcessBaseUrl } from "./in-process-fetch.ts";
+export { InProcessSession, SessionStalled, type SessionLimits } from "./in-process-session.ts";
+export { SimulatedTimers, VIRTUAL_EPOCH_MS } from "./simulated-timers.ts";
 export { attachHttpAppService, HttpAppServiceForwarder, type HttpAppServiceOptions } from "./appservice-bridge.ts";
 export type { HttpRequest, HttpResponse } from "./types.ts";
