@@ -10,6 +10,7 @@ import { listCommand } from "./commands/list.ts";
 import { mergeCommand } from "./commands/merge.ts";
 import { resolveCommand } from "./commands/resolve.ts";
 import { runCommand } from "./commands/run.ts";
+import { serveCommand } from "./commands/serve.ts";
 import { sweepCommand } from "./commands/sweep.ts";
 
 const COMMANDS: readonly Command[] = [
@@ -21,6 +22,7 @@ const COMMANDS: readonly Command[] = [
   checkCommand,
   difftestCommand,
   resolveCommand,
+  serveCommand,
 ];
 
 function usage(): string {

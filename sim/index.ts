@@ -27,6 +27,14 @@ export {
 export { localHistory, type Client, type SyncRoom } from "./client.ts";
 export type { Result } from "./matrix-error.ts";
 
+// The server side of the Client-Server API and what it shows clients, for front ends
+// that speak HTTP (http/): the same functions the simulated Client calls.
+export * as clientServerApi from "./homeserver/client-server-api.ts";
+export * as clientViews from "./homeserver/client-views.ts";
+export type { ClientEventView, RoomMembershipView } from "./homeserver/client-views.ts";
+export type { Homeserver } from "./homeserver/homeserver.ts";
+export type { MatrixError } from "./matrix-error.ts";
+
 // How a homeserver is set up: rooms, federation timing, clock skew, adversaries, and the
 // cache of signature verdicts that runs of one process share.
 export { DEFAULT_ROOM_VERSION, type RoomPreset } from "./homeserver/room-presets.ts";

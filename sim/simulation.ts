@@ -116,6 +116,20 @@ export class Simulation {
     }
   }
 
+  /**
+   * Move the clock forward to `atMs` without running anything: a front end that applies
+   * an outside request at a recorded virtual time (http/). Nothing may be due before it.
+   */
+  advanceClockTo(atMs: number): void {
+    const next = this.scheduler.peek();
+    assert(
+      atMs >= this.clockMs && (!next || next.atMs >= atMs),
+      () =>
+        `the clock moves to ${atMs} ms only forward and past nothing due (clock ${this.clockMs} ms, next ${next?.atMs} ms)`,
+    );
+    this.clockMs = atMs;
+  }
+
   /** Run until virtual time `untilMs`, leaving the clock there. */
   runFor(durationMs: number, stepsMax = DEFAULT_RUN_LIMITS.stepsMax): RunResult {
     const untilMs = this.clockMs + durationMs;

@@ -55,11 +55,13 @@ const BANNED: ReadonlyArray<{ pattern: RegExp; instead: string; raw?: boolean }>
 ];
 
 const LAYERS: Record<string, readonly string[]> = {
-  core: ["sim", "scenarios", "cli", "viz", "test", "bench"],
-  sim: ["scenarios", "cli", "viz", "test", "bench"],
-  scenarios: ["cli", "viz", "test", "bench"],
-  // The web view is the CLI's sibling: it uses sim/, scenarios/ and core/, never cli/.
-  viz: ["cli", "test", "bench"],
+  core: ["sim", "scenarios", "http", "cli", "viz", "test", "bench"],
+  sim: ["scenarios", "http", "cli", "viz", "test", "bench"],
+  scenarios: ["http", "cli", "viz", "test", "bench"],
+  // The HTTP front end (real clients over HTTP) sits between scenarios/ and cli/.
+  http: ["cli", "viz", "test", "bench"],
+  // The web view is the CLI's sibling: it uses sim/, scenarios/ and core/, never cli/ or http/.
+  viz: ["cli", "http", "test", "bench"],
 };
 
 /**
@@ -104,9 +106,10 @@ function findings(dirs: readonly string[], check: (file: string, text: string) =
 const FRONT_DOORS: Record<string, { door: string; typesAlsoFrom?: string }> = {
   core: { door: "core/index.ts" },
   sim: { door: "sim/index.ts", typesAlsoFrom: "sim/trace.ts" },
+  http: { door: "http/index.ts" },
 };
 /** Folders held to the front doors; test/ may import anything. */
-const OUTSIDE_DIRS = ["core", "sim", "scenarios", "cli", "viz", "bench", "examples"];
+const OUTSIDE_DIRS = ["core", "sim", "scenarios", "http", "cli", "viz", "bench", "examples"];
 
 /** Every relative import or re-export in a file (multi-line ones too), with its line and whether it is type-only. */
 function importsOf(source: string): Array<{ line: number; spec: string; typeOnly: boolean }> {

@@ -1,0 +1,123 @@
+// A served world for tests: the front end on free ports of 127.0.0.1 with its clock
+// driver, and matrix-js-sdk clients logged in to it. Loads the Node 22 compatibility
+// module first: both SDKs need it on Node 20.
+
+import "../../http/node22-compat.ts";
+import { logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
+import * as sdk from "matrix-js-sdk";
+import { nodeCrypto } from "../../cli/node-crypto.ts";
+import {
+  ClockDriver,
+  EMPTY_SCENARIO,
+  FrontEnd,
+  serveOnPorts,
+  servedWorld,
+  type AppliedRequest,
+  type ClockMode,
+  type Listening,
+} from "../../http/index.ts";
+import type { Scenario } from "../../scenarios/index.ts";
+
+// The SDK logs every request and sync at info level; the tests read their own assertions.
+(sdkLogger as unknown as { setLevel(level: string): void }).setLevel("silent");
+const quiet = () => undefined;
+export const SILENT_LOGGER = {
+  trace: quiet,
+  debug: quiet,
+  info: quiet,
+  warn: quiet,
+  error: quiet,
+  getChild: () => SILENT_LOGGER,
+};
+
+export interface Served {
+  frontEnd: FrontEnd;
+  urls: Map<string, string>;
+  applied: AppliedRequest[];
+  url(server: string): string;
+  control(path: string, body?: unknown): Promise<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export async function serve(
+  options: { scenario?: Scenario; seed?: number; mode?: ClockMode; speed?: number } = {},
+): Promise<Served> {
+  const frontEnd = new FrontEnd(servedWorld(options.scenario ?? EMPTY_SCENARIO, options.seed ?? 1, nodeCrypto));
+  const applied: AppliedRequest[] = [];
+  frontEnd.onApplied((r) => applied.push(r));
+  const listening: Listening = await serveOnPorts(frontEnd, 0);
+  const driver = new ClockDriver(frontEnd, {
+    mode: options.mode ?? "lockstep",
+    speed: options.speed ?? 1,
+    realNowMs: () => performance.now(),
+  });
+  driver.start();
+  const first = [...listening.urls.values()][0]!;
+  return {
+    frontEnd,
+    urls: listening.urls,
+    applied,
+    url: (server) => listening.urls.get(server)!,
+    control: async (path, body) => {
+      const response = await fetch(`${first}/_netsplit/${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return (await response.json()) as Record<string, unknown>;
+    },
+    close: async () => {
+      driver.stop();
+      await listening.close();
+    },
+  };
+}
+
+/** Register `localpart` on the server (m.login.dummy), log in with the password, and start syncing. */
+export async function startUser(baseUrl: string, localpart: string): Promise<sdk.MatrixClient> {
+  const anonymous = sdk.createClient({ baseUrl, logger: SILENT_LOGGER });
+  await anonymous.registerRequest({
+    username: localpart,
+    password: `${localpart}-pw`,
+    auth: { type: "m.login.dummy" },
+  });
+  const login = await anonymous.loginRequest({
+    type: "m.login.password",
+    identifier: { type: "m.id.user", user: localpart },
+    password: `${localpart}-pw`,
+  });
+  const client = sdk.createClient({
+    baseUrl,
+    accessToken: login.access_token,
+    userId: login.user_id,
+    deviceId: login.device_id,
+    logger: SILENT_LOGGER,
+  });
+  const prepared = new Promise<void>((resolve) => {
+    client.on(sdk.ClientEvent.Sync, (state) => {
+      if (state === sdk.SyncState.Prepared) resolve();
+    });
+  });
+  await client.startClient({ initialSyncLimit: 20, disablePresence: true, pollTimeout: 30_000 });
+  await prepared;
+  return client;
+}
+
+/** Poll `condition` (real time) until it holds; fail with `what` after `timeoutMs`. */
+export async function eventually(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const start = performance.now();
+  while (!condition()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The bodies of the m.room.message events in a client's live timeline of a room. */
+export function bodies(client: sdk.MatrixClient, roomId: string): string[] {
+  const room = client.getRoom(roomId);
+  if (!room) return [];
+  return room
+    .getLiveTimeline()
+    .getEvents()
+    .filter((e) => e.getType() === "m.room.message")
+    .map((e) => String(e.getContent().body));
+}
