@@ -354,8 +354,20 @@ export class App {
 
   // ---- what the page shares -----------------------------------------------------------
 
+  /** The last permalink and what it was made from: encoding a JSON scenario is too slow for every frame. */
+  private linkMemo: { key: unknown[]; link: string } | null = null;
+
   permalink(): string {
     if (!this.request || this.viewOnly) return "#";
+    const key = [this.request, this.head.interventions.length, this.model.generation, this.cursorStep, this.info];
+    if (this.linkMemo && key.every((k, i) => k === this.linkMemo!.key[i])) return this.linkMemo.link;
+    const link = this.encodePermalink();
+    this.linkMemo = { key, link };
+    return link;
+  }
+
+  private encodePermalink(): string {
+    if (!this.request) return "#";
     const source = this.request.source;
     return encodePermalink({
       scenario: "name" in source ? source.name : (this.info?.scenario ?? "scenario"),

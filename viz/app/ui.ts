@@ -58,6 +58,7 @@ export class Ui implements AppListener {
     this.network = new NetworkView(
       byId<HTMLElement>("network") as unknown as SVGSVGElement,
       byId<HTMLElement>("network-motion") as unknown as SVGSVGElement,
+      byId<HTMLCanvasElement>("network-messages"),
       {
         linkClicked: (link) => void app.intervene(linkClickAction(link, this.cutMode(), app.cursor.atMs)),
         lineDrawn: (a, b, servers) => {
@@ -521,6 +522,9 @@ export class Ui implements AppListener {
     phase.dataset.phase = vm.phase ?? "";
     setLabel(phase, phase.textContent ?? "");
     setLabel(byId("trace-hash"), app.lastHash ?? "");
+    // The link follows the run at rest; while playing it would change every step (and a
+    // JSON scenario's link is long to encode).
+    if (app.playing) return;
     const link = byId<HTMLAnchorElement>("permalink");
     const href = app.permalink();
     if (link.getAttribute("href") !== href) link.setAttribute("href", href);

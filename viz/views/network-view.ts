@@ -7,12 +7,13 @@
 // interventions).
 
 import { select, type EnterElement, type Selection } from "d3";
-import type { BackoffVm, DropVm, LinkVm, MessageVm, NetworkVm, ServerVm } from "../model/network.ts";
+import type { BackoffVm, LinkVm, NetworkVm, ServerVm } from "../model/network.ts";
 import type { Point } from "../model/split-line.ts";
 import { NetworkLayout, SERVER_R, USER_R, type LayoutNode } from "./network-layout.ts";
 import { setAttr, setClass, setText } from "./dom-writes.ts";
 import { stepTransition } from "./transitions.ts";
 import { stateColour } from "./palette.ts";
+import { MessageCanvas } from "./message-canvas.ts";
 
 /** What the network shows besides the NetworkVm: state groups, marks, what the caption names, the chosen server. */
 export interface NetworkExtras {
@@ -65,8 +66,7 @@ export class NetworkView {
   private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
   private readonly gLanes;
   private readonly gHits;
-  private readonly gMessages;
-  private readonly gDrops;
+  private readonly messages: MessageCanvas;
   private readonly gBackoff;
   private readonly gSatellites;
   private readonly gServers;
@@ -82,6 +82,7 @@ export class NetworkView {
   constructor(
     svgElement: SVGSVGElement,
     motionElement: SVGSVGElement,
+    messagesCanvas: HTMLCanvasElement,
     private readonly callbacks: NetworkCallbacks,
   ) {
     this.svg = select(svgElement);
@@ -92,8 +93,7 @@ export class NetworkView {
     this.gSatellites = this.svg.append("g").attr("class", "satellites");
     this.gServers = this.svg.append("g").attr("class", "servers");
     this.gBackoff = motion.append("g").attr("class", "backoffs");
-    this.gMessages = motion.append("g").attr("class", "messages");
-    this.gDrops = motion.append("g").attr("class", "drops");
+    this.messages = new MessageCanvas(messagesCanvas);
     this.drawLine = motion.append("line").attr("class", "split-line").attr("visibility", "hidden");
     this.listenForSplit(svgElement);
     // The size is watched, not read each frame: a read after the frame's first writes
@@ -116,8 +116,7 @@ export class NetworkView {
     this.bindSatellites(vm.servers);
     this.bindServers(vm.servers);
     this.bindBackoffs(vm.servers);
-    this.bindMessages(vm.messages);
-    this.bindDrops(vm.drops);
+    this.messages.draw(vm.messages, vm.drops, (from, to, p) => this.along(from, to, p), this.width, this.height);
   }
 
   /** Where along the lane from→to a point at `progress` lies, just outside the two circles. */
@@ -411,44 +410,6 @@ export class NetworkView {
           select(el)
             .attr("x", p.x)
             .attr("y", p.y - 6);
-      });
-  }
-
-  private bindMessages(messages: readonly MessageVm[]): void {
-    this.gMessages
-      .selectAll<SVGCircleElement, MessageVm>("circle")
-      .data(messages, (d) => d.id)
-      .join((enter) => enter.append("circle"))
-      .each((d, i, els) => {
-        const el = els[i]!;
-        setClass(el, `message ${d.kind}${d.held ? " held" : ""}`);
-        setAttr(
-          el,
-          "r",
-          String(d.kind === "txn" || d.kind === "as-txn" ? 4 + Math.min(5, d.pdus) : d.kind === "response" ? 2.5 : 3.2),
-        );
-        // cx/cy, not a transform: see the DAG view (a transform per element costs compositing).
-        const p = this.along(d.from, d.to, d.progress);
-        if (p) {
-          el.setAttribute("cx", p.x.toFixed(1));
-          el.setAttribute("cy", p.y.toFixed(1));
-        }
-      });
-  }
-
-  private bindDrops(drops: readonly DropVm[]): void {
-    this.gDrops
-      .selectAll<SVGTextElement, DropVm>("text")
-      .data(drops, (d) => d.id)
-      .join((enter) => enter.append("text").attr("class", "drop").attr("text-anchor", "middle").attr("dy", 4).text("✕"))
-      .each((d, i, els) => {
-        const el = els[i]!;
-        el.setAttribute("opacity", (1 - d.fade).toFixed(2));
-        const p = this.along(d.from, d.to, d.progress);
-        if (p) {
-          setAttr(el, "x", p.x.toFixed(1));
-          setAttr(el, "y", p.y.toFixed(1));
-        }
       });
   }
 
