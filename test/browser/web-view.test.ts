@@ -71,6 +71,11 @@ afterEach(async () => {
   await page?.close();
 });
 
+/** The "more" menu (fork, files, exports, the trace hash) folds away on the presenter page. */
+async function openMore(p: Page): Promise<void> {
+  await p.evaluate(() => document.querySelector("details.more")?.setAttribute("open", ""));
+}
+
 /** Node's answer for the same recipe: replay the permalink with the node:crypto backend. */
 function nodeHashOf(permalink: string): { hash: string; records: number } {
   const p = decodePermalink(permalink)!;
@@ -108,6 +113,7 @@ describe("the web view", () => {
 
     // The trace hash computed in the browser (pure-JS SHA-256 over the records the page
     // received) is the one `netsplit run three-servers --seed 1` prints.
+    await openMore(page);
     await page.click('[data-testid="hash-button"]');
     const shown = (await page.textContent('[data-testid="trace-hash"]'))!.trim();
     const cli = runScenario(findScenario("three-servers")!, { seed: "1", crypto: nodeCrypto });
@@ -247,6 +253,7 @@ describe("the web view", () => {
   it("exports the trace and the DAG as SVG, and replays a trace file", async () => {
     await freshPage("#scenario=topic-war&seed=3");
     const end = await runToEnd(page);
+    await openMore(page);
     const [traceDownload] = await Promise.all([
       page.waitForEvent("download"),
       page.click('[data-testid="export-trace"]'),
@@ -314,7 +321,12 @@ describe("the web view", () => {
     for (const scenario of SCENARIOS) {
       // Picking a scenario loads it (with the seed in the field).
       await page.fill('[data-testid="seed-input"]', "2");
-      await settle(page, () => page.selectOption('[data-testid="scenario-select"]', scenario.name));
+      const current = await page.inputValue('[data-testid="scenario-select"]');
+      await settle(page, () =>
+        current === scenario.name
+          ? page.click('[data-testid="load"]')
+          : page.selectOption('[data-testid="scenario-select"]', scenario.name),
+      );
       const end = await runToEnd(page);
       const node = runScenario(scenario, { seed: "2", crypto: nodeCrypto });
       expect(end.outcome, scenario.name).toBe(node.outcome);
