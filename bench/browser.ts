@@ -81,8 +81,8 @@ async function measure(page: Page, servers: number): Promise<void> {
       const observer = new PerformanceObserver((list) => {
         for (const e of list.getEntries()) longTasks.push(Math.round(e.duration));
       });
-      // "longtask" is Chromium's entry type; the DOM typings list only the standard ones.
-      observer.observe({ entryTypes: ["longtask"] });
+      // "longtask" is Chromium's entry type; the typings here (Node's) do not list it.
+      observer.observe({ entryTypes: ["longtask"] } as unknown as Parameters<typeof observer.observe>[0]);
       const samples: Sample[] = [];
       const startAt = app.viewModel?.atMs ?? 0;
       app.frames.start();
@@ -103,7 +103,7 @@ async function measure(page: Page, servers: number): Promise<void> {
   const pdus = result.samples.map((s) => s.pdus);
   const msgs = result.samples.map((s) => s.messages);
   const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
-  const range = (xs: number[]) => `${Math.min(...xs)}–${Math.max(...xs)}`;
+  const range = (xs: number[]) => `${xs.reduce((a, b) => Math.min(a, b))}–${xs.reduce((a, b) => Math.max(a, b))}`;
   console.log(
     `\nanimating ${servers} servers at ${SPEED}× in ${VIEWPORT.width}×${VIEWPORT.height} for ${(result.wallMs / 1000).toFixed(1)} s of wall time (${(result.virtualMs / 1000).toFixed(1)} s of virtual time):`,
   );
