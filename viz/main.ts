@@ -68,6 +68,7 @@ requestAnimationFrame(loop);
 Object.assign(window, {
   netsplit: {
     app,
+    ui,
     summary: () => {
       const vm = app.viewModel;
       return {
@@ -84,6 +85,7 @@ Object.assign(window, {
         viewOnly: app.viewOnly,
         settled: app.settled,
         playing: app.playing,
+        status: document.getElementById("status-headline")?.textContent ?? "",
       };
     },
     hash: () => app.hash(),

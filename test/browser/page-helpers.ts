@@ -35,6 +35,8 @@ export interface Summary {
   viewOnly: boolean;
   settled: number;
   playing: boolean;
+  /** The live status line's verdict. */
+  status: string;
 }
 
 export function summary(page: Page): Promise<Summary> {
@@ -53,6 +55,16 @@ export async function open(page: Page, url: string): Promise<void> {
     const n = (globalThis as unknown as { netsplit?: { app: { info: unknown; settled: number } } }).netsplit;
     return !!n && n.app.info !== null && n.app.settled > 0;
   });
+}
+
+/** Open the details (full DAG, space-time, state table, explanation) without scrolling the page. */
+export async function openDetails(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    (
+      globalThis as unknown as { netsplit: { ui: { openDetails(open: boolean, scroll: boolean): void } } }
+    ).netsplit.ui.openDetails(true, false),
+  );
+  await page.waitForSelector('[data-testid="details"]:not([hidden])', { state: "attached" });
 }
 
 /** Do something that makes the app act (load, run, intervene, fork), and wait until it has. */

@@ -24,6 +24,7 @@ import {
   heads,
   linkIsCut,
   open,
+  openDetails,
   pageHash,
   runToEnd,
   screenshot,
@@ -57,7 +58,11 @@ async function freshPage(hash = ""): Promise<Page> {
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
   });
+  // Acting after scrubbing back asks first (a confirm dialog): these tests mean it.
+  page.on("dialog", (d) => void d.accept());
   await open(page, site.url + hash);
+  // These tests read the full DAG and the state table, which draw only while open.
+  await openDetails(page);
   return page;
 }
 
@@ -65,6 +70,11 @@ afterEach(async () => {
   expect(errors, "errors in the page").toEqual([]);
   await page?.close();
 });
+
+/** The "more" menu (fork, files, exports, the trace hash) folds away on the presenter page. */
+async function openMore(p: Page): Promise<void> {
+  await p.evaluate(() => document.querySelector("details.more")?.setAttribute("open", ""));
+}
 
 /** Node's answer for the same recipe: replay the permalink with the node:crypto backend. */
 function nodeHashOf(permalink: string): { hash: string; records: number } {
@@ -86,6 +96,7 @@ describe("the web view", () => {
     const end = await runToEnd(page);
     expect(end.outcome).toBe("converged");
     expect(await page.textContent('[data-testid="phase"]')).toContain("converged");
+    expect(end.status).toContain("Converged");
 
     const table = await stateTable(page);
     expect(table.servers).toEqual(["hs1", "hs2", "hs3"]);
@@ -98,10 +109,11 @@ describe("the web view", () => {
     expect(h.hs2).toEqual(h.hs1);
     expect(h.hs3).toEqual(h.hs1);
     for (const s of ["hs1", "hs2", "hs3"])
-      expect(await page.textContent(`[data-testid="dag-width-${s}"]`)).toBe("width 1");
+      expect(await page.textContent(`[data-testid="dag-width-${s}"]`)).toBe("1 head");
 
     // The trace hash computed in the browser (pure-JS SHA-256 over the records the page
     // received) is the one `netsplit run three-servers --seed 1` prints.
+    await openMore(page);
     await page.click('[data-testid="hash-button"]');
     const shown = (await page.textContent('[data-testid="trace-hash"]'))!.trim();
     const cli = runScenario(findScenario("three-servers")!, { seed: "1", crypto: nodeCrypto });
@@ -146,7 +158,7 @@ describe("the web view", () => {
     const both = [...apart.hs1!, ...apart.hs3!].sort();
     expect(await heads(page)).toEqual({ hs1: both, hs2: both, hs3: both });
     for (const s of ["hs1", "hs2", "hs3"])
-      expect(await page.textContent(`[data-testid="dag-width-${s}"]`)).toBe("width 2");
+      expect(await page.textContent(`[data-testid="dag-width-${s}"]`)).toBe("2 heads");
     const healed = await stateTable(page);
     expect(healed.disagree).toEqual([]);
     expect(healed.rows["m.room.topic|"]).toEqual({ hs1: "“north side”", hs2: "“north side”", hs3: "“north side”" });
@@ -241,6 +253,7 @@ describe("the web view", () => {
   it("exports the trace and the DAG as SVG, and replays a trace file", async () => {
     await freshPage("#scenario=topic-war&seed=3");
     const end = await runToEnd(page);
+    await openMore(page);
     const [traceDownload] = await Promise.all([
       page.waitForEvent("download"),
       page.click('[data-testid="export-trace"]'),
@@ -306,9 +319,14 @@ describe("the web view", () => {
   it("runs every shipped scenario to its end, picked from the picker, with the trace hash Node computes", async () => {
     await freshPage();
     for (const scenario of SCENARIOS) {
-      await page.selectOption('[data-testid="scenario-select"]', scenario.name);
+      // Picking a scenario loads it (with the seed in the field).
       await page.fill('[data-testid="seed-input"]', "2");
-      await settle(page, () => page.click('[data-testid="load"]'));
+      const current = await page.inputValue('[data-testid="scenario-select"]');
+      await settle(page, () =>
+        current === scenario.name
+          ? page.click('[data-testid="load"]')
+          : page.selectOption('[data-testid="scenario-select"]', scenario.name),
+      );
       const end = await runToEnd(page);
       const node = runScenario(scenario, { seed: "2", crypto: nodeCrypto });
       expect(end.outcome, scenario.name).toBe(node.outcome);

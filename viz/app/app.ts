@@ -33,6 +33,8 @@ export interface AppListener {
   status(message: string | null, kind?: "info" | "error"): void;
   loaded(app: App): void;
   explained(result: ExplainResult): void;
+  /** Acting now would forget `records` records the reader went back from: may it? */
+  confirmDiscard(records: number): boolean;
 }
 
 /** While playing, the DAGs and the state table are derived again at most this often (ms of wall time). */
@@ -74,6 +76,8 @@ export class App {
   private lastDetailMs = -Infinity;
   private detailKey = "";
   private readonly memo: ViewMemo = {};
+  /** The reader moved the cursor back (scrubbed, stepped back): acting there forgets what followed. */
+  private reviewing = false;
   private vm: ViewModel | null = null;
 
   constructor(private readonly listener: AppListener) {}
@@ -97,6 +101,7 @@ export class App {
 
   private async loadRun(req: RunRequest): Promise<void> {
     this.playing = false;
+    this.reviewing = false;
     this.viewOnly = false;
     this.request = req;
     this.lastHash = null;
@@ -193,16 +198,52 @@ export class App {
     return stepAtSeq(this.stepEnds, this.cursor.seq);
   }
 
-  seek(seq: number): void {
+  /** Move the cursor; `byReader`: the reader chose the moment (scrubbing), so acting there asks first. */
+  seek(seq: number, byReader = false): void {
     this.cursor = this.endOf(Math.min(Math.max(-1, seq), this.model.length - 1));
+    if (byReader) this.reviewing = true;
     this.dirty = true;
   }
 
-  seekTime(atMs: number): void {
+  seekTime(atMs: number, byReader = false): void {
     let seq = -1;
     for (let i = 0; i < this.model.length && this.model.records[i]!.atMs <= atMs; i++) seq = i;
     this.cursor = { seq, atMs: Math.max(atMs, this.model.records[seq]?.atMs ?? 0) };
+    if (byReader) this.reviewing = true;
     this.dirty = true;
+  }
+
+  toStart(): void {
+    this.playing = false;
+    this.seek(-1, true);
+  }
+
+  /** The walkthrough's next note: in the records already, or the engine runs on until it comes (or the run ends). */
+  async nextNote(): Promise<void> {
+    this.playing = false;
+    const found = () => this.model.notes.find((n) => n.seq > this.cursor.seq);
+    let note = found();
+    const annotations = this.info?.annotations ?? [];
+    while (!note && !this.viewOnly && !this.head.scenarioDone) {
+      const next = annotations.find((a) => a.at > this.head.nowMs);
+      if (!next) break;
+      await this.client().advance({ untilMs: next.at });
+      note = found();
+    }
+    if (note) this.seek(note.seq);
+    else await this.runToEnd();
+    this.settled++;
+  }
+
+  previousNote(): void {
+    this.playing = false;
+    const before = this.model.notes.filter((n) => n.seq < this.cursor.seq);
+    this.seek(before.length ? before[before.length - 1]!.seq : -1, true);
+  }
+
+  /** Records that acting at the cursor would forget, when the reader went back to it (0 otherwise). */
+  private get discarding(): number {
+    return this.reviewing && !this.viewOnly ? Math.max(0, this.model.length - 1 - this.cursor.seq) : 0;
   }
 
   async stepForward(): Promise<void> {
@@ -217,7 +258,7 @@ export class App {
 
   stepBack(): void {
     this.playing = false;
-    this.seek(previousEventSeq(this.model.records, this.cursor.seq));
+    this.seek(previousEventSeq(this.model.records, this.cursor.seq), true);
   }
 
   togglePlay(): void {
@@ -234,6 +275,7 @@ export class App {
     );
     await this.client().advance({ toEnd: true });
     this.cursor = { seq: this.model.length - 1, atMs: this.head.nowMs };
+    this.reviewing = false;
     this.lastHash = this.hash();
     this.listener.status(null);
     this.dirty = true;
@@ -255,18 +297,35 @@ export class App {
 
   // ---- acting -----------------------------------------------------------------------
 
-  async intervene(action: TimelineAction): Promise<void> {
-    if (this.viewOnly) return this.listener.status("a trace file is view only: load its scenario to act", "error");
+  /** Act at the cursor; false when nothing was done (view only, or the reader kept the future). */
+  async intervene(action: TimelineAction): Promise<boolean> {
+    if (this.viewOnly) {
+      this.listener.status("a trace file is view only: load its scenario to act", "error");
+      return false;
+    }
+    if (!this.mayDiscard()) return false;
     await this.interrupt();
     await this.client().intervene(this.cursorStep, action);
     this.cursor = { seq: this.model.length - 1, atMs: this.head.nowMs };
+    this.reviewing = false;
     this.lastHash = null;
     this.dirty = true;
     this.settled++;
+    return true;
+  }
+
+  /** Ask before forgetting what followed a moment the reader went back to. */
+  private mayDiscard(): boolean {
+    const lost = this.discarding;
+    if (lost === 0 || this.listener.confirmDiscard(lost)) return true;
+    this.settled++;
+    return false;
   }
 
   async fork(seed: string): Promise<void> {
     if (this.viewOnly) return this.listener.status("a trace file is view only: load its scenario to fork it", "error");
+    if (!this.mayDiscard()) return;
+    this.reviewing = false;
     await this.interrupt();
     await this.client().fork(this.cursorStep, seed);
     this.cursor = { seq: this.model.length - 1, atMs: this.head.nowMs };
@@ -295,8 +354,20 @@ export class App {
 
   // ---- what the page shares -----------------------------------------------------------
 
+  /** The last permalink and what it was made from: encoding a JSON scenario is too slow for every frame. */
+  private linkMemo: { key: unknown[]; link: string } | null = null;
+
   permalink(): string {
     if (!this.request || this.viewOnly) return "#";
+    const key = [this.request, this.head.interventions.length, this.model.generation, this.cursorStep, this.info];
+    if (this.linkMemo && key.every((k, i) => k === this.linkMemo!.key[i])) return this.linkMemo.link;
+    const link = this.encodePermalink();
+    this.linkMemo = { key, link };
+    return link;
+  }
+
+  private encodePermalink(): string {
+    if (!this.request) return "#";
     const source = this.request.source;
     return encodePermalink({
       scenario: "name" in source ? source.name : (this.info?.scenario ?? "scenario"),

@@ -19,6 +19,12 @@ import {
 } from "../model/interventions.ts";
 import { sidesOfLine } from "../model/split-line.ts";
 import type { ViewModel } from "../model/view-model.ts";
+import { presenterAt, type Presenter } from "../model/presenter.ts";
+import { liveStatus, type LiveStatus } from "../model/status.ts";
+import { namedIn } from "../model/narration.ts";
+import { PresenterView } from "../views/presenter-view.ts";
+import { Keyboard } from "./keyboard.ts";
+import { refusalOfLastIntervention } from "../model/refusals.ts";
 import { DagView } from "../views/dag-view.ts";
 import { renderExplanation } from "../views/explain-view.ts";
 import { NetworkView } from "../views/network-view.ts";
@@ -37,6 +43,14 @@ export class Ui implements AppListener {
   private lastSeq = -2;
   private lastGeneration = -1;
   private lastRoomKey = "";
+  private presenter!: PresenterView;
+  private presented: Presenter | null = null;
+  private highlight: ReadonlySet<string> = new Set();
+  private lastStatus = "";
+  /** The server the keys C and X act on (clicked, focused, or picked with a digit). */
+  chosen: string | null = null;
+  /** Whether the details (full DAG, space-time, state table, explanation) are open. */
+  detailsOpen = false;
 
   attach(app: App): void {
     this.app = app;
@@ -44,6 +58,7 @@ export class Ui implements AppListener {
     this.network = new NetworkView(
       byId<HTMLElement>("network") as unknown as SVGSVGElement,
       byId<HTMLElement>("network-motion") as unknown as SVGSVGElement,
+      byId<HTMLCanvasElement>("network-messages"),
       {
         linkClicked: (link) => void app.intervene(linkClickAction(link, this.cutMode(), app.cursor.atMs)),
         lineDrawn: (a, b, servers) => {
@@ -52,11 +67,20 @@ export class Ui implements AppListener {
           else this.status("the line must have servers on both sides to split the network");
         },
         powerClicked: (server) => void app.intervene(powerAction(server.id, server.up, app.cursor.atMs)),
-        userClicked: (user) => {
-          byId<HTMLSelectElement>("composer-user").value = user;
+        userClicked: (user) => this.chooseUser(user),
+        serverChosen: (server) => {
+          this.chosen = server;
+          app.requestFrame();
         },
       },
     );
+    this.presenter = new PresenterView(byId("lanes"), byId("differences"), {
+      eventChosen: (server, event) => {
+        app.selectedEvent = { server, event };
+        this.openDetails(true);
+        app.seek(app.cursor.seq);
+      },
+    });
     this.dags = new DagView(byId("dags"), tooltip, {
       eventClicked: (server, event) => {
         app.selectedEvent = { server, event: event.id };
@@ -67,12 +91,103 @@ export class Ui implements AppListener {
     this.spaceTime = new SpaceTimeView(
       byId<HTMLCanvasElement>("space-time"),
       byId<HTMLCanvasElement>("space-time-cursor"),
-      { seek: (atMs) => app.seekTime(atMs) },
+      { seek: (atMs) => app.seekTime(atMs, true), redraw: () => app.requestFrame() },
     );
     this.stateTable = new StateTableView(byId("state-table"), { explain: (server) => void app.explain({ server }) });
     this.wireControls();
     this.wireComposer();
     this.wireFiles();
+    this.wirePresenter();
+    new Keyboard(this).listen(document);
+  }
+
+  /** Pick the user the composer acts as (a click on a user circle). */
+  chooseUser(user: string): void {
+    const select = byId<HTMLSelectElement>("composer-user");
+    if (![...select.options].some((o) => o.value === user)) select.append(new Option(user, user));
+    select.value = user;
+    byId<HTMLInputElement>("composer-text").focus();
+  }
+
+  /** Open or close the details; `scroll`: bring them into view (the tests keep the page where it is). */
+  openDetails(open: boolean, scroll = true): void {
+    this.detailsOpen = open;
+    byId("details").hidden = !open;
+    byId("details-toggle").setAttribute("aria-expanded", String(open));
+    this.lastSeq = -2;
+    this.app.requestFrame();
+    if (open && scroll) byId("details").scrollIntoView({ block: "start" });
+  }
+
+  toggleProjector(): void {
+    const on = document.documentElement.classList.toggle("projector");
+    byId("projector").setAttribute("aria-pressed", String(on));
+  }
+
+  showHelp(): void {
+    const help = byId<HTMLDialogElement>("help");
+    if (help.open) help.close();
+    else help.showModal();
+  }
+
+  private wirePresenter(): void {
+    byId("details-toggle").addEventListener("click", () => this.openDetails(!this.detailsOpen));
+    byId("projector").addEventListener("click", () => this.toggleProjector());
+    byId("help-button").addEventListener("click", () => this.showHelp());
+    byId("note-next").addEventListener("click", () => void this.app.nextNote());
+    byId("note-back").addEventListener("click", () => this.app.previousNote());
+    byId("cut-selected").addEventListener("click", () => this.cutChosen());
+    byId("crash-selected").addEventListener("click", () => this.crashChosen());
+    // A scenario loads as soon as it is picked.
+    byId<HTMLSelectElement>("scenario-select").addEventListener("change", () => this.loadPicked());
+  }
+
+  loadPicked(): void {
+    const scenario = byId<HTMLSelectElement>("scenario-select").value;
+    const seed = byId<HTMLInputElement>("seed-input").value.trim() || "1";
+    location.hash = `scenario=${encodeURIComponent(scenario)}&seed=${encodeURIComponent(seed)}`;
+  }
+
+  /** The server the keys act on: the chosen one, or a word on the status line asking for one. */
+  private chosenServer(): string | null {
+    if (this.chosen && this.app.viewModel?.network.servers.some((s) => s.id === this.chosen)) return this.chosen;
+    this.status("choose a server first: click it, Tab to it, or press its number", "error");
+    return null;
+  }
+
+  /** Cut the chosen server off from every other (or, when it is cut off, heal its links). */
+  cutChosen(): void {
+    const server = this.chosenServer();
+    const vm = this.app.viewModel;
+    if (!server || !vm) return;
+    const others = vm.network.servers.map((s) => s.id).filter((s) => s !== server);
+    const cut = vm.network.links.some((l) => !l.service && (l.a === server || l.b === server) && (l.cutAB || l.cutBA));
+    const blocked: Record<string, string[]> = { [server]: others };
+    for (const o of others) blocked[o] = [server];
+    void this.app.intervene(
+      cut
+        ? { at: this.app.cursor.atMs, do: "repair", partition: { shape: "map", blocked } }
+        : { at: this.app.cursor.atMs, do: "partition", partition: { shape: "map", blocked, mode: this.cutMode() } },
+    );
+  }
+
+  crashChosen(): void {
+    const server = this.chosenServer();
+    const s = this.app.viewModel?.network.servers.find((x) => x.id === server);
+    if (s) void this.app.intervene(powerAction(s.id, s.up, this.app.cursor.atMs));
+  }
+
+  healAll(): void {
+    void this.app.intervene({ at: this.app.cursor.atMs, do: "heal" });
+  }
+
+  /** Choose the n-th server (1-based) as the keys' target, and focus it. */
+  chooseNth(n: number): void {
+    const s = this.app.viewModel?.network.servers[n - 1];
+    if (!s) return;
+    this.chosen = s.id;
+    document.querySelector<SVGGElement>(`[data-testid="server-${s.id}"]`)?.focus();
+    this.app.requestFrame();
   }
 
   private cutMode(): CutMode {
@@ -84,10 +199,7 @@ export class Ui implements AppListener {
     byId("play").addEventListener("click", () => app.togglePlay());
     byId("step").addEventListener("click", () => void app.stepForward());
     byId("step-back").addEventListener("click", () => app.stepBack());
-    byId("to-start").addEventListener("click", () => {
-      app.playing = false;
-      app.seek(-1);
-    });
+    byId("to-start").addEventListener("click", () => app.toStart());
     byId("run-to-end").addEventListener("click", () => void app.runToEnd());
     byId<HTMLSelectElement>("speed").addEventListener(
       "change",
@@ -95,13 +207,13 @@ export class Ui implements AppListener {
     );
     byId<HTMLInputElement>("timeline").addEventListener("input", (e) => {
       app.playing = false;
-      app.seek(Number((e.target as HTMLInputElement).value));
+      app.seek(Number((e.target as HTMLInputElement).value), true);
     });
     byId<HTMLInputElement>("walkthrough").addEventListener(
       "change",
       (e) => (app.walkthrough = (e.target as HTMLInputElement).checked),
     );
-    byId("heal-all").addEventListener("click", () => void app.intervene({ at: app.cursor.atMs, do: "heal" }));
+    byId("heal-all").addEventListener("click", () => this.healAll());
     byId("fork").addEventListener("click", () => {
       const seed = byId<HTMLInputElement>("fork-seed").value.trim();
       if (!seed) return this.status("a fork needs a seed", "error");
@@ -111,10 +223,11 @@ export class Ui implements AppListener {
       app.room = (e.target as HTMLSelectElement).value || null;
       app.seek(app.cursor.seq);
     });
+    // The same link again (same scenario and seed) is no hashchange: load it directly.
     byId("load-button").addEventListener("click", () => {
-      const scenario = byId<HTMLSelectElement>("scenario-select").value;
-      const seed = byId<HTMLInputElement>("seed-input").value.trim() || "1";
-      location.hash = `scenario=${encodeURIComponent(scenario)}&seed=${encodeURIComponent(seed)}`;
+      const before = location.hash;
+      this.loadPicked();
+      if (location.hash === before) window.dispatchEvent(new HashChangeEvent("hashchange"));
     });
     byId("hash-button").addEventListener("click", () => {
       this.app.lastHash = this.app.hash();
@@ -146,6 +259,13 @@ export class Ui implements AppListener {
     };
     verb.addEventListener("change", showFields);
     showFields();
+    // Enter in a field sends, whichever field it is.
+    for (const id of ["composer-text", "composer-target", "composer-level"])
+      byId(id).addEventListener("keydown", (e) => {
+        if ((e as KeyboardEvent).key !== "Enter") return;
+        e.preventDefault();
+        form.requestSubmit();
+      });
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const app = this.app;
@@ -168,7 +288,11 @@ export class Ui implements AppListener {
       );
       if (typeof action === "string") return this.status(action, "error");
       this.status(null);
-      void app.intervene(action);
+      void app.intervene(action).then((done) => {
+        if (!done) return;
+        byId<HTMLInputElement>("composer-text").value = "";
+        this.showRefusal();
+      });
     });
   }
 
@@ -201,7 +325,21 @@ export class Ui implements AppListener {
     });
   }
 
+  /** Whether the composer's last action was refused, said next to the composer (hidden when it went through). */
+  private showRefusal(): void {
+    const el = byId("refusal");
+    const r = refusalOfLastIntervention(this.app.model.records);
+    el.hidden = !r;
+    el.textContent = r ? `Refused: ${r.user} could not ${r.action} on ${r.server} — ${r.error}` : "";
+  }
+
   // ---- AppListener ----------------------------------------------------------------------
+
+  confirmDiscard(records: number): boolean {
+    return window.confirm(
+      `You are looking at an earlier moment. Acting here replays the run up to this point and forgets the ${records} records that followed. Go on?`,
+    );
+  }
 
   status(message: string | null, kind: "info" | "error" = "info"): void {
     const el = byId("status");
@@ -256,25 +394,61 @@ export class Ui implements AppListener {
   }
 
   render(vm: ViewModel, app: App): void {
-    this.network.update(vm.network);
-    this.spaceTime.update(vm.spaceTime, vm.detailSeq);
     const changed =
       vm.detailSeq !== this.lastSeq ||
       app.model.generation !== this.lastGeneration ||
-      `${vm.room}|${app.selectedEvent?.event}` !== this.lastRoomKey;
+      `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}` !== this.lastRoomKey;
     if (changed) {
       this.lastSeq = vm.detailSeq;
       this.lastGeneration = app.model.generation;
-      this.lastRoomKey = `${vm.room}|${app.selectedEvent?.event}`;
-      this.stateTable.update(vm.stateTable);
+      this.lastRoomKey = `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}`;
+      this.presented = presenterAt(vm.dags, vm.stateTable);
       this.renderPickers(vm, app);
       this.renderAnnotation(vm);
+      this.presenter.update(this.presented, app.info?.servers ?? vm.stateTable.servers, this.highlight);
+      if (this.detailsOpen) this.stateTable.update(vm.stateTable);
     }
-    // Every frame: the DAG view redraws a few stale panels per call until all are current.
-    // At rest (a seek, an intervention) it draws them all at once.
-    const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity);
-    if (left > 0) app.requestFrame();
+    const status = liveStatus({
+      stateTable: vm.stateTable,
+      dags: vm.dags,
+      network: vm.network,
+      misfits: { adversarial: app.info?.adversarial ?? [], skewed: app.info?.skewed ?? {} },
+    });
+    this.renderStatus(status);
+    const groups = new Map<string, { index: number; letter: string }>();
+    this.presented?.groups.forEach((g, index) => g.servers.forEach((s) => groups.set(s, { index, letter: g.letter })));
+    this.network.update(vm.network, { groups, marks: status.marks, highlight: this.highlight, chosen: this.chosen });
+    // The details are drawn only while open: most of a busy frame's work, and nobody looking.
+    if (this.detailsOpen) {
+      this.spaceTime.update(vm.spaceTime, vm.detailSeq);
+      // Every frame: the DAG view redraws a few stale panels per call until all are current.
+      // At rest (a seek, an intervention) it draws them all at once.
+      const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity);
+      if (left > 0) app.requestFrame();
+    }
     this.renderControls(vm, app);
+  }
+
+  /** The live verdict, written only when it changes (it is an aria-live region: each write is read out). */
+  private renderStatus(status: LiveStatus): void {
+    const key = `${status.kind}|${status.headline}|${status.pending}|${JSON.stringify(status.marks)}`;
+    if (key === this.lastStatus) return;
+    this.lastStatus = key;
+    const box = byId("live-status");
+    box.dataset.kind = status.kind;
+    byId("status-headline").textContent = status.headline;
+    byId("status-pending").textContent = status.pending;
+    const marks = byId("status-marks");
+    marks.replaceChildren(
+      ...Object.entries(status.marks)
+        .filter(([, m]) => m.some((x) => x !== "down"))
+        .map(([server, m]) => {
+          const span = document.createElement("span");
+          span.className = "mark";
+          span.textContent = `${server}: ${m.filter((x) => x !== "down").join(", ")}`;
+          return span;
+        }),
+    );
   }
 
   private renderPickers(vm: ViewModel, app: App): void {
@@ -298,7 +472,22 @@ export class Ui implements AppListener {
   }
 
   private renderAnnotation(vm: ViewModel): void {
-    byId("annotation").textContent = vm.annotation?.text ?? "";
+    const info = this.app.info;
+    const text =
+      vm.annotation?.text ??
+      (info ? `${info.description} — press Next ▶ (or Page Down) to walk through it, Space to play.` : "");
+    const caption = byId("annotation");
+    if (caption.textContent !== text) caption.textContent = text;
+    const named = vm.annotation
+      ? namedIn(vm.annotation.text, info?.servers ?? [], [
+          ...new Set([...(info?.users ?? []), ...vm.network.servers.flatMap((s) => s.users)]),
+        ])
+      : null;
+    const lit = new Set<string>([...(named?.servers ?? []), ...(named?.users ?? [])]);
+    for (const lane of this.presented?.lanes ?? [])
+      for (const e of lane.events)
+        if (named?.kinds.some((k) => e.label.startsWith(`${k}:`) || e.label === k)) lit.add(e.id);
+    this.highlight = lit;
     const items = byId("annotations").children;
     for (let i = 0; i < items.length; i++) {
       const a = this.app.info?.annotations[i];
@@ -312,20 +501,52 @@ export class Ui implements AppListener {
     const timeline = byId<HTMLInputElement>("timeline");
     timeline.max = String(app.model.length - 1);
     timeline.value = String(vm.seq);
-    byId("play").textContent = app.playing ? "‖ pause" : "▶ play";
-    const step = app.viewOnly ? "" : ` · step ${app.cursorStep}/${app.head.steps}`;
-    byId("cursor-label").textContent =
-      `${formatTime(vm.atMs)} · record ${vm.seq + 1}/${app.model.length}${step} · ${vm.inFlight.messages} in flight (${vm.inFlight.pdus} PDUs)`;
+    setLabel(byId("play"), app.playing ? "‖ pause" : "▶ play");
+    const label = `${formatTime(vm.atMs)} · ${vm.inFlight.messages} ${vm.inFlight.messages === 1 ? "message" : "messages"} in flight`;
+    setLabel(byId("cursor-label"), label);
+    byId("cursor-label").title =
+      `record ${vm.seq + 1} of ${app.model.length}; step ${app.cursorStep} of ${app.head.steps}`;
     const phase = byId("phase");
     const outcome = vm.end ? vm.end.reason : null;
-    phase.textContent = outcome
-      ? `${outcome}${app.head.scenarioDone && app.cursor.seq >= app.model.length - 1 && app.head.steps > vm.end!.steps ? " · free play" : ""}`
-      : (vm.phase ?? "");
+    // The scenario's own verdict belongs to the moment it ended: after that it is history, and
+    // the live status above the network says how things stand now.
+    const freePlay = outcome !== null && vm.freePlay;
+    setLabel(
+      phase,
+      outcome
+        ? freePlay
+          ? "free play (after the scenario)"
+          : `scenario ended: ${outcome}`
+        : phaseWords(vm.phase, app.info?.faults ?? true),
+    );
     phase.dataset.phase = vm.phase ?? "";
-    phase.className = `phase ${outcome === "converged" ? "converged" : outcome ? "failed" : ""}`;
-    byId("trace-hash").textContent = app.lastHash ?? "";
+    setLabel(phase, phase.textContent ?? "");
+    setLabel(byId("trace-hash"), app.lastHash ?? "");
+    // The link follows the run at rest; while playing it would change every step (and a
+    // JSON scenario's link is long to encode).
+    if (app.playing) return;
     const link = byId<HTMLAnchorElement>("permalink");
     const href = app.permalink();
     if (link.getAttribute("href") !== href) link.setAttribute("href", href);
+  }
+}
+
+function setLabel(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/** The runner's phase names, in words for a class (no "chaos" on a scenario without faults). */
+function phaseWords(phase: string | null, faults: boolean): string {
+  switch (phase) {
+    case "chaos":
+      return faults ? "faults on" : "running";
+    case "heal":
+      return "healing the network";
+    case "converging":
+      return "waiting for the servers to agree";
+    case "done":
+      return "finished";
+    default:
+      return phase ?? "";
   }
 }

@@ -67,6 +67,11 @@ export class EngineSession {
       servers: scenario.servers.map((s) => s.name).sort(),
       users: [...scenario.users].sort(),
       annotations: [...(scenario.annotations ?? [])],
+      ...misfitsOf(scenario),
+      faults:
+        scenario.swarm !== undefined ||
+        scenario.timeline.some((a) => ["partition", "crash", "link"].includes(a.do)) ||
+        scenario.servers.some((s) => s.adversary !== undefined),
       scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description })),
     };
   }
@@ -203,4 +208,16 @@ export class EngineSession {
     this.sentSteps = live.stepEnds.length;
     this.truncateTo = undefined;
   }
+}
+
+/** Who the scenario set up to misbehave, and whose clock it skewed (a clock-ahead adversary counts as both). */
+export function misfitsOf(scenario: Scenario): { adversarial: string[]; skewed: Record<string, number> } {
+  const adversarial: string[] = [];
+  const skewed: Record<string, number> = {};
+  for (const s of [...scenario.servers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (s.adversary) adversarial.push(s.name);
+    const offset = (s.skew?.offsetMs ?? 0) + (s.adversary?.kind === "clock-ahead" ? s.adversary.offsetMs : 0);
+    if (offset !== 0 || (s.skew?.driftPpm ?? 0) !== 0) skewed[s.name] = offset;
+  }
+  return { adversarial, skewed };
 }

@@ -68,6 +68,16 @@ export interface ServerLive {
   failures: Map<string, number>;
 }
 
+/** A client call the server refused (M_FORBIDDEN and the like): shown at the composer and on the space-time diagram. */
+export interface Refusal {
+  seq: number;
+  atMs: number;
+  server: string;
+  user: string;
+  action: string;
+  error: string;
+}
+
 export interface RunStart {
   scenario: string;
   seed: string;
@@ -82,6 +92,8 @@ export interface LiveState {
   run: RunStart | null;
   phase: string | null;
   end: { reason: string; steps: number } | null;
+  /** The seq of the run.end record: what follows it is free play. */
+  endSeq: number | null;
   servers: Map<string, ServerLive>;
   /** Directed cuts: "from>to" → mode. */
   cuts: Map<string, CutMode>;
@@ -96,10 +108,14 @@ export interface LiveState {
   rooms: string[];
   note: { text: string; atMs: number; seq: number } | null;
   interventions: number;
+  /** Refused client calls, newest last (bounded by REFUSALS_MAX). */
+  refusals: Refusal[];
 }
 
 /** Losses older than this many records are forgotten (the view fades them much sooner). */
 export const DROPS_MAX = 256;
+/** Refusals kept for the composer (the space-time diagram has its own log). */
+export const REFUSALS_MAX = 16;
 
 export function emptyLiveState(): LiveState {
   return {
@@ -108,6 +124,7 @@ export function emptyLiveState(): LiveState {
     run: null,
     phase: null,
     end: null,
+    endSeq: null,
     servers: new Map(),
     cuts: new Map(),
     flights: new Map(),
@@ -117,6 +134,7 @@ export function emptyLiveState(): LiveState {
     rooms: [],
     note: null,
     interventions: 0,
+    refusals: [],
   };
 }
 
@@ -152,6 +170,7 @@ export function cloneLiveState(s: LiveState): LiveState {
     state,
     rooms: [...s.rooms],
     note: s.note && { ...s.note },
+    refusals: [...s.refusals],
   };
 }
 
@@ -193,6 +212,18 @@ function progressOf(f: Flight, atMs: number): number {
 function lose(s: LiveState, d: Drop): void {
   s.drops.push(d);
   if (s.drops.length > DROPS_MAX) s.drops.splice(0, s.drops.length - DROPS_MAX);
+}
+
+function refuse(s: LiveState, r: RecordOf<"client.action">): void {
+  s.refusals.push({
+    seq: r.seq,
+    atMs: r.atMs,
+    server: r.server,
+    user: r.user,
+    action: r.action,
+    error: r.error ?? "refused",
+  });
+  if (s.refusals.length > REFUSALS_MAX) s.refusals.splice(0, s.refusals.length - REFUSALS_MAX);
 }
 
 type RecordOf<K extends TraceRecord["kind"]> = Extract<TraceRecord, { kind: K }>;
@@ -244,6 +275,9 @@ export function applyRecord(s: LiveState, r: TraceRecord): void {
     case "pdu.received":
     case "pdu.redacted":
       return applyRoomRecord(s, r);
+    case "client.action":
+      if (!r.ok) refuse(s, r);
+      return;
     case "net.delayed":
     case "run.swarm":
     case "fault.release":
@@ -252,7 +286,6 @@ export function applyRecord(s: LiveState, r: TraceRecord): void {
     case "rpc.response":
     case "rpc.failed":
     case "pdu.dropped":
-    case "client.action":
     case "client.sync":
     case "as.backoff":
     case "as.dropped":
@@ -284,6 +317,7 @@ function applyRunRecord(
       return;
     case "run.end":
       s.end = { reason: r.reason, steps: r.steps };
+      s.endSeq = r.seq;
       return;
     case "run.intervention":
     case "run.fork":

@@ -29,7 +29,18 @@ export interface TxnArrow {
   outcome: { ok: boolean; atMs: number; seq: number; error?: string } | null;
 }
 
-export type MarkKind = "cut" | "repair" | "release" | "crash" | "restart" | "intervention" | "fork" | "heal" | "note";
+export type MarkKind =
+  | "cut"
+  | "repair"
+  | "release"
+  | "crash"
+  | "restart"
+  | "intervention"
+  | "fork"
+  | "heal"
+  | "note"
+  /** A client call its server refused (on that server's lane). */
+  | "refused";
 
 export interface Mark {
   seq: number;
@@ -200,6 +211,10 @@ function markOf(r: TraceRecord): { kind: MarkKind; label: string; server?: strin
       return r.phase === "heal" ? { kind: "heal", label: "heal" } : null;
     case "note":
       return { kind: "note", label: r.text };
+    case "client.action":
+      return r.ok
+        ? null
+        : { kind: "refused", label: `refused: ${r.action} by ${r.user} (${r.error ?? "?"})`, server: r.server };
     default:
       return null;
   }

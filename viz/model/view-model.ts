@@ -44,6 +44,8 @@ export interface ViewModel {
   run: RunStart | null;
   phase: string | null;
   end: { reason: string; steps: number } | null;
+  /** The cursor is past the scenario's end: free play (the end's verdict is history). */
+  freePlay: boolean;
   rooms: string[];
   room: string | null;
   network: NetworkVm;
@@ -79,6 +81,7 @@ export function viewModelAt(model: TraceModel, cursor: Cursor, options: ViewOpti
     run: live.run,
     phase: live.phase,
     end: live.end,
+    freePlay: freePlayAt(live, seq),
     rooms: [...live.rooms],
     room,
     network,
@@ -88,6 +91,11 @@ export function viewModelAt(model: TraceModel, cursor: Cursor, options: ViewOpti
     annotation: live.note,
     inFlight: { messages: network.messages.length, pdus },
   };
+}
+
+/** Past the run.end record: whatever follows it is free play. */
+function freePlayAt(live: LiveState, seq: number): boolean {
+  return live.endSeq !== null && seq > live.endSeq;
 }
 
 export function pickRoom(live: LiveState, wanted: string | null | undefined): string | null {
@@ -155,6 +163,7 @@ export function motionAt(model: TraceModel, cursor: Cursor, base: ViewModel): Vi
     atMs,
     phase: live.phase,
     end: live.end,
+    freePlay: freePlayAt(live, seq),
     network,
     spaceTime: spaceTimeAt(model, seq, atMs, base.spaceTime.lanes),
     annotation: live.note,

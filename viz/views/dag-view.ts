@@ -211,7 +211,7 @@ function drawHeader(panel: HTMLDivElement, full: ServerDag, dag: ServerDag): voi
   el.select(".dag-server").text(full.server);
   const width = panel.querySelector(".dag-width")!;
   setClass(width, `dag-width${full.width > 1 ? " wide" : ""}`);
-  width.textContent = full.nodes.length ? `width ${full.width}` : "not in the room";
+  width.textContent = full.nodes.length ? `${full.width} head${full.width === 1 ? "" : "s"}` : "not in the room";
   el.select(".dag-counts").text(
     countsText(full) + (dag.rows < full.rows ? ` · newest ${dag.rows} of ${full.rows} rows` : ""),
   );
@@ -250,6 +250,18 @@ function paintNode(c: SVGCircleElement, n: DagNode, chosen: string | null): void
   setAttr(c, "stroke", n.extremity ? EXTREMITY_COLOUR : STATUS_COLOURS[n.status]);
   setAttr(c, "stroke-width", n.extremity ? "3" : "1.5");
   setAttr(c, "opacity", n.redacted ? "0.45" : "1");
+  // A shape cue besides the colour: rejected dotted, soft-failed dashed (colour-blind readers).
+  setAttr(
+    c,
+    "stroke-dasharray",
+    n.extremity ? "" : n.status === "rejected" ? "1.5 1.5" : n.status === "soft_failed" ? "4 2" : "",
+  );
+  setAttr(c, "tabindex", "0");
+  setAttr(
+    c,
+    "aria-label",
+    `${shortType(n.type)}${n.stateKey ? ` ${n.stateKey}` : ""} by ${n.sender}: ${n.status.replace("_", "-")}${n.extremity ? ", a head" : ""}`,
+  );
 }
 
 /** The labels next to the forward extremities. */
@@ -299,10 +311,10 @@ function moveToPlace(svg: SvgSelection, moved: Element[], pos: Positions, t: Sha
 }
 
 function countsText(d: ServerDag): string {
-  const parts = [`${d.counts.accepted} accepted`];
-  if (d.counts.soft_failed) parts.push(`${d.counts.soft_failed} soft-failed`);
-  if (d.counts.rejected) parts.push(`${d.counts.rejected} rejected`);
-  if (d.counts.outlier) parts.push(`${d.counts.outlier} outliers`);
+  const parts = [`✓ ${d.counts.accepted} accepted`];
+  if (d.counts.soft_failed) parts.push(`⚠ ${d.counts.soft_failed} soft-failed`);
+  if (d.counts.rejected) parts.push(`✕ ${d.counts.rejected} rejected`);
+  if (d.counts.outlier) parts.push(`○ ${d.counts.outlier} held without their state`);
   return parts.join(" · ");
 }
 

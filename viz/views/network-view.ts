@@ -7,11 +7,37 @@
 // interventions).
 
 import { select, type EnterElement, type Selection } from "d3";
-import type { BackoffVm, DropVm, LinkVm, MessageVm, NetworkVm, ServerVm } from "../model/network.ts";
+import type { BackoffVm, LinkVm, NetworkVm, ServerVm } from "../model/network.ts";
 import type { Point } from "../model/split-line.ts";
 import { NetworkLayout, SERVER_R, USER_R, type LayoutNode } from "./network-layout.ts";
 import { setAttr, setClass, setText } from "./dom-writes.ts";
 import { stepTransition } from "./transitions.ts";
+import { stateColour } from "./palette.ts";
+import { MessageCanvas } from "./message-canvas.ts";
+
+/** What the network shows besides the NetworkVm: state groups, marks, what the caption names, the chosen server. */
+export interface NetworkExtras {
+  /** server → its state group (index and letter). */
+  groups: ReadonlyMap<string, { index: number; letter: string }>;
+  /** server → marks such as "adversarial", "clock +5m00s". */
+  marks: Readonly<Record<string, string[]>>;
+  /** Servers and users the walkthrough's note names. */
+  highlight: ReadonlySet<string>;
+  chosen: string | null;
+}
+
+const NO_EXTRAS: NetworkExtras = { groups: new Map(), marks: {}, highlight: new Set(), chosen: null };
+
+/** Enter or Space on a focused SVG element acts as a click. */
+function activateOnKeys<E extends Element, D>(sel: Selection<E, D, SVGGElement, unknown>, act: (d: D) => void): void {
+  sel.on("keydown", (event: Event, d) => {
+    if (!(event instanceof KeyboardEvent)) return;
+    if (event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    event.stopPropagation();
+    act(d);
+  });
+}
 
 export interface NetworkCallbacks {
   linkClicked(link: LinkVm): void;
@@ -19,6 +45,8 @@ export interface NetworkCallbacks {
   lineDrawn(a: Point, b: Point, servers: Array<Point & { id: string }>): void;
   powerClicked(server: ServerVm): void;
   userClicked(user: string): void;
+  /** A server was clicked or focused: it becomes the one the keys C and X act on. */
+  serverChosen(server: string): void;
 }
 
 /** Pixels between a link's two lanes. */
@@ -38,8 +66,7 @@ export class NetworkView {
   private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
   private readonly gLanes;
   private readonly gHits;
-  private readonly gMessages;
-  private readonly gDrops;
+  private readonly messages: MessageCanvas;
   private readonly gBackoff;
   private readonly gSatellites;
   private readonly gServers;
@@ -55,6 +82,7 @@ export class NetworkView {
   constructor(
     svgElement: SVGSVGElement,
     motionElement: SVGSVGElement,
+    messagesCanvas: HTMLCanvasElement,
     private readonly callbacks: NetworkCallbacks,
   ) {
     this.svg = select(svgElement);
@@ -65,8 +93,7 @@ export class NetworkView {
     this.gSatellites = this.svg.append("g").attr("class", "satellites");
     this.gServers = this.svg.append("g").attr("class", "servers");
     this.gBackoff = motion.append("g").attr("class", "backoffs");
-    this.gMessages = motion.append("g").attr("class", "messages");
-    this.gDrops = motion.append("g").attr("class", "drops");
+    this.messages = new MessageCanvas(messagesCanvas);
     this.drawLine = motion.append("line").attr("class", "split-line").attr("visibility", "hidden");
     this.listenForSplit(svgElement);
     // The size is watched, not read each frame: a read after the frame's first writes
@@ -80,14 +107,16 @@ export class NetworkView {
     }).observe(svgElement);
   }
 
-  update(vm: NetworkVm): void {
+  private extras: NetworkExtras = NO_EXTRAS;
+
+  update(vm: NetworkVm, extras: NetworkExtras = NO_EXTRAS): void {
+    this.extras = extras;
     if (this.layout.update(vm.servers, this.width, this.height)) this.layoutVersion++;
     this.bindLanes(vm.links);
     this.bindSatellites(vm.servers);
     this.bindServers(vm.servers);
     this.bindBackoffs(vm.servers);
-    this.bindMessages(vm.messages);
-    this.bindDrops(vm.drops);
+    this.messages.draw(vm.messages, vm.drops, (from, to, p) => this.along(from, to, p), this.width, this.height);
   }
 
   /** Where along the lane from→to a point at `progress` lies, just outside the two circles. */
@@ -113,7 +142,12 @@ export class NetworkView {
     return false;
   }
 
+  /** The links as last bound (a click acts on the link as it is now, not as it was created). */
+  private readonly linksNow = new Map<string, LinkVm>();
+
   private bindLanes(links: readonly LinkVm[]): void {
+    this.linksNow.clear();
+    for (const l of links) this.linksNow.set(l.id, l);
     const lanes: Lane[] = links.flatMap((l) => [
       { id: `${l.a}>${l.b}`, from: l.a, to: l.b, cut: l.cutAB, service: l.service },
       { id: `${l.b}>${l.a}`, from: l.b, to: l.a, cut: l.cutBA, service: l.service },
@@ -155,12 +189,15 @@ export class NetworkView {
         const e = enter
           .append("line")
           .attr("class", "link-hit")
+          .attr("tabindex", 0)
+          .attr("role", "button")
           .attr("data-testid", (d) => `link-${d.a}-${d.b}`);
         e.append("title");
         e.on("click", (event: MouseEvent, d) => {
           event.stopPropagation();
-          this.callbacks.linkClicked(d);
+          this.callbacks.linkClicked(this.linksNow.get(d.id) ?? d);
         });
+        activateOnKeys(e, (d) => this.callbacks.linkClicked(this.linksNow.get(d.id) ?? d));
         e.on("pointerdown", (event: PointerEvent) => event.stopPropagation());
         return e;
       })
@@ -168,6 +205,7 @@ export class NetworkView {
         const el = nodes[i]!;
         const cut = d.cutAB || d.cutBA ? "true" : "false";
         setAttr(el, "data-cut", cut);
+        setAttr(el, "aria-label", cut === "true" ? `link ${d.a}–${d.b}, cut: heal it` : `link ${d.a}–${d.b}: cut it`);
         setText(
           el.firstElementChild!,
           cut === "true" ? `${d.a} – ${d.b}: cut — click to heal` : `${d.a} – ${d.b}: click to cut`,
@@ -203,14 +241,24 @@ export class NetworkView {
         e.append("text")
           .attr("dy", -USER_R - 3)
           .attr("text-anchor", "middle");
-        e.filter((d) => d.kind === "user").on("click", (_event, d) =>
-          this.callbacks.userClicked(d.id.slice("user:".length)),
-        );
+        const users = e
+          .filter((d) => d.kind === "user")
+          .attr("tabindex", 0)
+          .attr("role", "button")
+          .attr("aria-label", (d) => `user ${d.id.slice("user:".length)}: act as them`);
+        users.on("click", (event: MouseEvent, d) => {
+          event.stopPropagation();
+          this.callbacks.userClicked(d.id.slice("user:".length));
+        });
+        // The drawing captures the pointer for a split line; a press on a user is a click, not a line.
+        users.on("pointerdown", (event: PointerEvent) => event.stopPropagation());
+        activateOnKeys(users, (d) => this.callbacks.userClicked(d.id.slice("user:".length)));
         return e;
       })
       .each((d, i, els) => {
         const el = els[i]!;
-        setClass(el, `satellite ${d.kind}${up.get(d.server) === false ? " down" : ""}`);
+        const lit = this.extras.highlight.has(d.id.slice(d.id.indexOf(":") + 1));
+        setClass(el, `satellite ${d.kind}${up.get(d.server) === false ? " down" : ""}${lit ? " highlight" : ""}`);
         setText(el.querySelector("text")!, d.label);
         if (this.placed(el)) return;
         el.setAttribute("transform", `translate(${d.x},${d.y})`);
@@ -243,9 +291,20 @@ export class NetworkView {
     const e = enter
       .append("g")
       .attr("class", "server")
+      .attr("tabindex", 0)
+      .attr("role", "button")
       .attr("data-testid", (d) => `server-${d.id}`);
+    e.on("click", (_event: MouseEvent, d) => this.callbacks.serverChosen(d.id));
+    e.on("focus", (_event: FocusEvent, d) => this.callbacks.serverChosen(d.id));
+    // A press on a server chooses it; it does not start a split line.
+    e.on("pointerdown", (event: PointerEvent) => event.stopPropagation());
     e.append("circle").attr("class", "body").attr("r", SERVER_R);
-    e.append("text").attr("class", "name").attr("dy", 4).attr("text-anchor", "middle");
+    e.append("text").attr("class", "name").attr("dy", 0).attr("text-anchor", "middle");
+    e.append("text").attr("class", "group-letter").attr("dy", 14).attr("text-anchor", "middle");
+    e.append("text")
+      .attr("class", "marks")
+      .attr("dy", SERVER_R + 27)
+      .attr("text-anchor", "middle");
     e.append("text")
       .attr("class", "width")
       .attr("dy", SERVER_R + 13)
@@ -268,10 +327,12 @@ export class NetworkView {
     // A power symbol drawn, not typed: not every machine has a font with ⏻.
     power.append("path").attr("class", "glyph").attr("d", "M -2.6 -2.9 A 3.9 3.9 0 1 0 2.6 -2.9 M 0 -4.6 L 0 -0.6");
     power.append("title");
+    power.attr("tabindex", 0).attr("role", "button");
     power.on("click", (event: MouseEvent, d) => {
       event.stopPropagation();
       this.callbacks.powerClicked(this.serversNow.get(d.id) ?? d);
     });
+    activateOnKeys(power, (d) => this.callbacks.powerClicked(this.serversNow.get(d.id) ?? d));
     power.on("pointerdown", (event: PointerEvent) => event.stopPropagation());
     return e;
   }
@@ -279,15 +340,30 @@ export class NetworkView {
   /** One server as it is now: up or crashed, its labels, the badge; a changed ring goes to `widened`. */
   private updateServer(el: SVGGElement, d: ServerVm, widened: SVGCircleElement[]): void {
     setAttr(el, "data-up", String(d.up));
+    const x = this.extras;
+    const group = x.groups.get(d.id);
+    const marks = x.marks[d.id] ?? [];
+    setClass(el, `server${x.chosen === d.id ? " chosen" : ""}${x.highlight.has(d.id) ? " highlight" : ""}`);
     const body = el.querySelector<SVGCircleElement>("circle.body")!;
     setClass(body, `body ${d.up ? "up" : "crashed"}`);
+    // Coloured by the state it holds: servers that agree share a colour (and a letter).
+    setAttr(body, "style", d.up && group ? `fill:${stateColour(group.index)}` : "");
+    setAttr(el, "data-group", group?.letter ?? "");
+    setText(el.querySelector("text.group-letter")!, group ? `state ${group.letter}` : "");
+    setText(el.querySelector("text.marks")!, marks.join(" · "));
+    setAttr(
+      el,
+      "aria-label",
+      `Matrix homeserver ${d.id}${d.up ? "" : ", crashed"}${group ? `, holds state ${group.letter}` : ""}` +
+        `${d.width !== null ? `, ${d.width} head${d.width === 1 ? "" : "s"}` : ""}${marks.length ? `, ${marks.join(", ")}` : ""}`,
+    );
     const ring = d.divergentFrom.length ? "3.5" : "2";
     if (body.dataset.ring !== ring) {
       body.dataset.ring = ring;
       widened.push(body);
     }
     setText(el.querySelector("text.name")!, d.up ? d.id : `${d.id} ✕`);
-    setText(el.querySelector("text.width")!, d.width === null ? "" : `width ${d.width}`);
+    setText(el.querySelector("text.width")!, d.width === null ? "" : `${d.width} head${d.width === 1 ? "" : "s"}`);
     const badge = el.querySelector("g.divergent")!;
     setAttr(badge, "visibility", d.divergentFrom.length ? "visible" : "hidden");
     setText(badge.querySelector("title")!, `state differs from ${d.divergentFrom.join(", ")}`);
@@ -334,44 +410,6 @@ export class NetworkView {
           select(el)
             .attr("x", p.x)
             .attr("y", p.y - 6);
-      });
-  }
-
-  private bindMessages(messages: readonly MessageVm[]): void {
-    this.gMessages
-      .selectAll<SVGCircleElement, MessageVm>("circle")
-      .data(messages, (d) => d.id)
-      .join((enter) => enter.append("circle"))
-      .each((d, i, els) => {
-        const el = els[i]!;
-        setClass(el, `message ${d.kind}${d.held ? " held" : ""}`);
-        setAttr(
-          el,
-          "r",
-          String(d.kind === "txn" || d.kind === "as-txn" ? 4 + Math.min(5, d.pdus) : d.kind === "response" ? 2.5 : 3.2),
-        );
-        // cx/cy, not a transform: see the DAG view (a transform per element costs compositing).
-        const p = this.along(d.from, d.to, d.progress);
-        if (p) {
-          el.setAttribute("cx", p.x.toFixed(1));
-          el.setAttribute("cy", p.y.toFixed(1));
-        }
-      });
-  }
-
-  private bindDrops(drops: readonly DropVm[]): void {
-    this.gDrops
-      .selectAll<SVGTextElement, DropVm>("text")
-      .data(drops, (d) => d.id)
-      .join((enter) => enter.append("text").attr("class", "drop").attr("text-anchor", "middle").attr("dy", 4).text("✕"))
-      .each((d, i, els) => {
-        const el = els[i]!;
-        el.setAttribute("opacity", (1 - d.fade).toFixed(2));
-        const p = this.along(d.from, d.to, d.progress);
-        if (p) {
-          setAttr(el, "x", p.x.toFixed(1));
-          setAttr(el, "y", p.y.toFixed(1));
-        }
       });
   }
 

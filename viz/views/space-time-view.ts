@@ -13,6 +13,8 @@ import { arrowRange, type SpaceTimeVm } from "../model/space-time.ts";
 
 export interface SpaceTimeCallbacks {
   seek(atMs: number): void;
+  /** The window changed (a zoom): draw again even while paused. */
+  redraw(): void;
 }
 
 const LEFT = 48;
@@ -66,6 +68,7 @@ export class SpaceTimeView {
       const next = (this.span ?? whole) * (e.deltaY > 0 ? 1.25 : 0.8);
       this.span = next >= this.wholeSpan() ? null : Math.max(50, next);
       this.lastKey = "";
+      this.callbacks.redraw();
     });
     canvas.addEventListener("click", (e) => {
       if (!this.vm) return;
@@ -142,6 +145,7 @@ export class SpaceTimeView {
     this.drawGaps(vm, X, fromMs, toMs, h);
     this.drawCrashes(vm, X, laneY, w);
     this.drawMarks(vm, X, fromMs, toMs, h);
+    this.drawRefusals(vm, X, laneY, fromMs, toMs);
     this.drawArrows(vm, X, laneY, fromMs, toMs);
     this.drawDots(vm, X, laneY, fromMs, toMs);
     this.drawTicks(vm, left, right, plotW);
@@ -273,7 +277,7 @@ export class SpaceTimeView {
     const ctx = this.ctx;
     for (let i = 0; i < vm.markCount; i++) {
       const m = vm.marks[i]!;
-      if (m.atMs < fromMs || m.atMs > toMs) continue;
+      if (m.atMs < fromMs || m.atMs > toMs || m.kind === "refused") continue;
       const x = X(m.atMs);
       const colour =
         m.kind === "cut"
@@ -300,6 +304,31 @@ export class SpaceTimeView {
         ctx.lineTo(x, TOP - 2);
         ctx.fill();
       }
+    }
+  }
+
+  /** A refused client call: a crossed circle (⊘) on its server's lane — a shape, not only a colour. */
+  private drawRefusals(
+    vm: SpaceTimeVm,
+    X: (t: number) => number,
+    laneY: Map<string, number>,
+    fromMs: number,
+    toMs: number,
+  ): void {
+    const ctx = this.ctx;
+    ctx.strokeStyle = STYLE.failed;
+    ctx.lineWidth = 2;
+    for (let i = 0; i < vm.markCount; i++) {
+      const m = vm.marks[i]!;
+      if (m.kind !== "refused" || !m.server || m.atMs < fromMs || m.atMs > toMs) continue;
+      const y = laneY.get(m.server);
+      if (y === undefined) continue;
+      const x = X(m.atMs);
+      ctx.beginPath();
+      ctx.arc(x, y, 6, 0, 2 * Math.PI);
+      ctx.moveTo(x - 4.2, y + 4.2);
+      ctx.lineTo(x + 4.2, y - 4.2);
+      ctx.stroke();
     }
   }
 

@@ -54,6 +54,12 @@ export interface RunInfo {
   servers: string[];
   users: string[];
   annotations: Annotation[];
+  /** Servers the scenario set up to misbehave (marked on the page; the verdict leaves them out). */
+  adversarial: string[];
+  /** server → its clock's constant offset in ms, for servers whose clock is skewed. */
+  skewed: Record<string, number>;
+  /** Whether the scenario injects faults (cuts, crashes, link changes, a swarm): else its first phase is no "chaos". */
+  faults: boolean;
   /** Every shipped scenario, for the picker. */
   scenarios: Array<{ name: string; description: string }>;
 }

@@ -1,0 +1,225 @@
+// The web view as a teacher uses it in front of a class (issue 17), in real headless
+// Chromium at a projector's 1280×720: the live status says "diverged" after a cut and
+// an action in free play; a refused action is shown at the composer (and marked on the
+// space-time diagram); the composer clears on send, Enter sends, a click on a user
+// picks them; acting after scrubbing back asks first; the keyboard alone runs a whole
+// scenario; and the presenter layout holds the network, both heads of a fork and the
+// differing state key inside the viewport, without scrolling.
+
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildSite, launchChromium, serveSite, type Browser, type Site } from "../../bench/browser-harness.ts";
+import { clickLink, compose, linkIsCut, open, runToEnd, screenshot, scrubTo, settle, summary } from "./page-helpers.ts";
+
+const VIEWPORT = { width: 1280, height: 720 };
+
+let site: Site;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  await buildSite();
+  site = await serveSite();
+  browser = await launchChromium(VIEWPORT);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await site?.close();
+});
+
+async function freshPage(hash = ""): Promise<Page> {
+  page = await browser.context.newPage();
+  errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  await open(page, site.url + hash);
+  return page;
+}
+
+afterEach(async () => {
+  expect(errors, "errors in the page").toEqual([]);
+  await page?.close();
+});
+
+const headline = () => page.textContent('[data-testid="status-headline"]');
+
+/** An element's box lies wholly inside the viewport (and the page does not scroll). */
+async function inViewport(selector: string): Promise<void> {
+  const box = await page.locator(selector).first().boundingBox();
+  expect(box, selector).not.toBeNull();
+  expect(box!.x, selector).toBeGreaterThanOrEqual(0);
+  expect(box!.y, selector).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width, selector).toBeLessThanOrEqual(VIEWPORT.width);
+  expect(box!.y + box!.height, selector).toBeLessThanOrEqual(VIEWPORT.height);
+}
+
+async function cutOffHs3(): Promise<void> {
+  await settle(page, () => clickLink(page, "hs1", "hs3"));
+  await linkIsCut(page, "hs1", "hs3", true);
+  await settle(page, () => clickLink(page, "hs2", "hs3"));
+  await linkIsCut(page, "hs2", "hs3", true);
+}
+
+describe("the presenter view", () => {
+  it("says 'diverged', naming the key, after a cut and an action in free play — not the scenario's old verdict", async () => {
+    await freshPage();
+    const end = await runToEnd(page);
+    expect(end.outcome).toBe("converged");
+    expect(await headline()).toContain("Converged");
+    await cutOffHs3();
+    await compose(page, "@alice:hs1", "topic", { text: "minority" });
+    await page.waitForFunction(() =>
+      document.querySelector('[data-testid="status-headline"]')?.textContent?.startsWith("Diverged"),
+    );
+    expect(await headline()).toContain("m.room.topic");
+    expect(await page.getAttribute('[data-testid="live-status"]', "role")).toBe("status");
+    // The phase no longer wears the scenario's verdict in free play.
+    expect(await page.textContent('[data-testid="phase"]')).toContain("free play");
+    const diff = page.locator('[data-testid="difference"]');
+    expect(await diff.getAttribute("data-key")).toBe("m.room.topic");
+    expect(await diff.textContent()).toContain("minority");
+    await screenshot(page, "p01-diverged");
+  });
+
+  it("shows a refused action at the composer and on the space-time diagram; clears on send; Enter sends; a click picks a user", async () => {
+    await freshPage();
+    await runToEnd(page);
+    // Bob has power 0: the server refuses his topic change.
+    await compose(page, "@bob:hs2", "topic", { text: "bob was here" });
+    await page.waitForSelector('[data-testid="refusal"]:not([hidden])');
+    const refusal = (await page.textContent('[data-testid="refusal"]'))!;
+    expect(refusal).toContain("@bob:hs2");
+    expect(refusal).toContain("M_FORBIDDEN");
+    expect(await page.inputValue('[data-testid="composer-text"]')).toBe("");
+    const marks = await page.evaluate(() =>
+      (
+        globalThis as unknown as {
+          netsplit: { app: { model: { spaceTime: { marks: Array<{ kind: string; server?: string }> } } } };
+        }
+      ).netsplit.app.model.spaceTime.marks.filter((m) => m.kind === "refused"),
+    );
+    expect(marks).toEqual([expect.objectContaining({ kind: "refused", server: "hs2" })]);
+    await screenshot(page, "p02-refused");
+
+    // A click on Carol's circle picks her; Enter in the text field sends; the refusal goes away.
+    await page.click('[data-testid="user:@carol:hs3"] circle');
+    expect(await page.inputValue('[data-testid="composer-user"]')).toBe("@carol:hs3");
+    await page.selectOption('[data-testid="composer-verb"]', "message");
+    await page.fill('[data-testid="composer-text"]', "sent with Enter");
+    const sent = await settle(page, () => page.press('[data-testid="composer-text"]', "Enter"));
+    expect(sent.interventions.at(-1)!.action).toMatchObject({
+      do: "message",
+      user: "@carol:hs3",
+      body: "sent with Enter",
+    });
+    expect(await page.inputValue('[data-testid="composer-text"]')).toBe("");
+    await page.waitForSelector('[data-testid="refusal"][hidden]', { state: "attached" });
+  });
+
+  it("asks before forgetting the future when acting after scrubbing back", async () => {
+    await freshPage();
+    const done = await runToEnd(page);
+    await scrubTo(page, 120);
+    const asked: string[] = [];
+    page.once("dialog", (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    const kept = await settle(page, () => page.click('[data-testid="power-hs3"]'));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toContain("forgets");
+    expect(kept.records).toBe(done.records);
+    expect(kept.interventions).toEqual([]);
+    page.once("dialog", (d) => void d.accept());
+    const redone = await settle(page, () => page.click('[data-testid="power-hs3"]'));
+    expect(redone.interventions).toHaveLength(1);
+    expect(redone.records).toBeLessThan(done.records);
+  });
+
+  it("runs a whole scenario from the keyboard: notes, play, choose a server, cut, heal, crash, help", async () => {
+    await freshPage();
+    const caption = () => page.textContent('[data-testid="annotation"]');
+    expect(await caption()).toContain("homeservers");
+    // Next through the walkthrough: each note becomes the caption and lights up what it names.
+    await settle(page, () => page.keyboard.press("PageDown"));
+    expect(await caption()).toContain("Alice creates a room on hs1");
+    await page.waitForSelector('[data-testid="server-hs1"].highlight', { state: "attached" });
+    await settle(page, () => page.keyboard.press("PageDown"));
+    expect(await caption()).toContain("Bob joins from hs2");
+    await page.waitForSelector('[data-testid="server-hs2"].highlight', { state: "attached" });
+    // Space plays; Space pauses.
+    await page.keyboard.press("Space");
+    await page.waitForFunction(
+      () => (globalThis as unknown as { netsplit: { app: { playing: boolean } } }).netsplit.app.playing,
+    );
+    await page.keyboard.press("Space");
+    expect((await summary(page)).playing).toBe(false);
+    // End runs to the scenario's end.
+    const end = await settle(page, () => page.keyboard.press("End"));
+    expect(end.scenarioDone).toBe(true);
+    expect(end.outcome).toBe("converged");
+    // Tab reaches a server, which says what it is; 3 chooses hs3, C cuts it off, H heals.
+    await page.locator('[data-testid="server-hs1"]').focus();
+    expect(await page.getAttribute('[data-testid="server-hs1"]', "aria-label")).toContain("Matrix homeserver hs1");
+    await page.keyboard.press("3");
+    await settle(page, () => page.keyboard.press("c"));
+    await linkIsCut(page, "hs1", "hs3", true);
+    await linkIsCut(page, "hs2", "hs3", true);
+    await settle(page, () => page.keyboard.press("h"));
+    await linkIsCut(page, "hs1", "hs3", false);
+    await settle(page, () => page.keyboard.press("x"));
+    await page.waitForSelector('[data-testid="server-hs3"][data-up="false"]', { state: "attached" });
+    // ← steps back one event, → on again.
+    const before = (await summary(page)).cursorSeq;
+    await page.keyboard.press("ArrowLeft");
+    expect((await summary(page)).cursorSeq).toBeLessThan(before);
+    await page.keyboard.press("?");
+    expect(await page.isVisible('[data-testid="help"]')).toBe(true);
+    await page.keyboard.press("Escape");
+    expect(
+      (await summary(page)).interventions.map((i) => i.action?.do),
+      "every action was taken from the keyboard",
+    ).toEqual(["partition", "heal", "crash"]);
+  });
+
+  it("fits the network, both heads of a fork and the differing state key in 1280×720 without scrolling", async () => {
+    await freshPage();
+    await screenshot(page, "p03-opening");
+    await runToEnd(page);
+    await cutOffHs3();
+    await compose(page, "@alice:hs1", "topic", { text: "minority" });
+    await compose(page, "@carol:hs3", "message", { text: "meanwhile on hs3" });
+    await page.waitForSelector('[data-testid="difference"][data-key="m.room.topic"]');
+    await inViewport('[data-testid="network"]');
+    for (const s of ["hs1", "hs2", "hs3"]) await inViewport(`[data-testid="server-${s}"]`);
+    await inViewport('[data-testid="difference"][data-key="m.room.topic"]');
+    // The two sides hold different states: different groups, told apart by letter as well as colour.
+    const groups = await page.evaluate(() =>
+      ["hs1", "hs3"].map((s) => document.querySelector(`[data-testid="server-${s}"]`)?.getAttribute("data-group")),
+    );
+    expect(groups[0]).not.toBe(groups[1]);
+    await screenshot(page, "p04-fork-apart");
+
+    // Heal and let it settle: every server holds both heads until someone speaks.
+    await settle(page, () => page.click('[data-testid="heal-all"]'));
+    await runToEnd(page);
+    expect(await headline()).toContain("Same state everywhere");
+    for (const s of ["hs1", "hs2", "hs3"]) {
+      const heads = page.locator(`[data-testid="lane-${s}"] .chip[data-head="true"]`);
+      expect(await heads.count(), s).toBe(2);
+      for (let i = 0; i < 2; i++) {
+        const box = (await heads.nth(i).boundingBox())!;
+        expect(box.x + box.width, s).toBeLessThanOrEqual(VIEWPORT.width);
+        expect(box.y + box.height, s).toBeLessThanOrEqual(VIEWPORT.height);
+      }
+      expect(await page.textContent(`[data-testid="heads-${s}"]`)).toBe("2 heads");
+    }
+    const scroll = await page.evaluate(() => document.scrollingElement!.scrollHeight);
+    expect(scroll).toBeLessThanOrEqual(VIEWPORT.height);
+    await screenshot(page, "p05-two-heads");
+  });
+});
