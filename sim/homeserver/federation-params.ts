@@ -127,12 +127,10 @@ export interface FederationParams {
   dummyEventsEveryMs: number;
 }
 
-
 export type PrevEventsSelection = "newest" | "random" | "all";
 export const PREV_EVENTS_SELECTIONS: readonly PrevEventsSelection[] = ["newest", "random", "all"];
 export type DummyEventPolicy = "inline" | "periodic" | "off";
 export const DUMMY_EVENT_POLICIES: readonly DummyEventPolicy[] = ["inline", "periodic", "off"];
-
 
 /** The allowed values of every non-numeric field (scenario files are checked against these). */
 export const FEDERATION_PARAM_CHOICES = {
@@ -209,7 +207,8 @@ export const NETSPLIT_0_1_FEDERATION_PARAMS: Readonly<FederationParams> = Object
 });
 
 /** Named sets of federation params: Synapse's behaviour (the default) and netsplit 0.1's. */
-export const FEDERATION_PRESETS: Readonly<Record<"synapse" | "netsplit-0.1", Readonly<FederationParams>>> = Object.freeze({
-  synapse: DEFAULT_FEDERATION_PARAMS,
-  "netsplit-0.1": NETSPLIT_0_1_FEDERATION_PARAMS,
-});
+export const FEDERATION_PRESETS: Readonly<Record<"synapse" | "netsplit-0.1", Readonly<FederationParams>>> =
+  Object.freeze({
+    synapse: DEFAULT_FEDERATION_PARAMS,
+    "netsplit-0.1": NETSPLIT_0_1_FEDERATION_PARAMS,
+  });
