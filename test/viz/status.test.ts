@@ -57,8 +57,13 @@ describe("liveStatus on a run", () => {
     ]);
     const hs1 = p.lanes.find((l) => l.server === "hs1")!;
     expect(hs1.events.at(-1)).toMatchObject({ label: "topic: minority", creator: "hs1", head: true });
-    // The senders across the cut are backing off: the status says when the next retry is due.
-    expect(s.pending).toMatch(/^(\d+ messages? on the way · )?hs\d retries hs\d in \d+(s|m\d\ds|h\d\dm)$/);
+    // The senders across the cut retry inside their /send (Synapse: up to 10 attempts), then
+    // back off: from then on the status says when the next retry is due.
+    let backingOff = s;
+    for (let i = 0; i < 5000 && !/retries/.test(backingOff.pending) && live.step(); i++)
+      backingOff = statusOf(at(live));
+    expect(backingOff.kind).toBe("diverged");
+    expect(backingOff.pending).toMatch(/^(\d+ messages? on the way · )?hs\d retries hs\d in \d+(s|m\d\ds|h\d\dm)$/);
 
     live.intervene({ at: 0, do: "heal" });
     while (live.step());
