@@ -17,11 +17,11 @@ const scenario: Scenario = {
   description:
     "hs3 is cut off at 3 s; Carol's message at 4 s cannot leave it and waits in its federation sender's queue. At 5 s hs3 crashes: " +
     "the queue (memory) is lost, but Carol's event is in its store (persisted), and so is the mark that hs1 and hs2 need catching up. " +
-    "While hs3 is down for three hours, Alice and Bob send 60 messages. Their servers' transactions to hs3 fail and back off — 10, " +
-    "20, 40 minutes, then past an hour, when they drop the queue and mark hs3 for catch-up, as Synapse does. When hs3 restarts, it " +
-    "sends its forward extremity (Carol's message) to both; the request from hs3 clears their backoff, they send hs3 only the " +
-    "room's current forward extremities, and hs3 fills the gap with get_missing_events (and /state_ids where the bounded walk " +
-    "cannot reach). Nothing accepted and persisted is lost: Alice sees Carol's message, Carol sees the latest of the chatter, and " +
+    "While hs3 is down for three hours, Alice and Bob send 60 messages. Their servers' transactions to hs3 fail, each after ten " +
+    "attempts inside the request, and back off — 10, 20, 40 minutes, then past an hour, when they drop the queue and mark hs3 for " +
+    "catch-up, as Synapse does. When hs3 restarts, it sends its forward extremity (Carol's message) to both; the request from hs3 " +
+    "clears their backoff (an attempt already under way still waits out its timeout), they send hs3 the room's forward " +
+    "extremities it has not seen, and hs3 fills the gap from them. Nothing accepted and persisted is lost: Alice sees Carol's message, Carol sees the latest of the chatter, and " +
     "every server holds the same state.",
   roomVersion: "11",
   servers: [{ name: "hs1" }, { name: "hs2" }, { name: "hs3" }],
