@@ -2,10 +2,12 @@
 // with seed 1 by default), keep the URL in step with the run (a permalink you can copy
 // from the address bar), and drive the animation loop.
 
+import { AttachedWorld, attachBase } from "./model/attached-world.ts";
 import { decodePermalink, PermalinkError } from "./model/permalink.ts";
 import { App, type RunRequest } from "./app/app.ts";
 import { Ui } from "./app/ui.ts";
 import { summarise } from "./app/frame-stats.ts";
+import { byId } from "./app/dom.ts";
 
 const DEFAULT_RUN: RunRequest = { source: { name: "three-servers" }, seed: "1", interventions: [] };
 
@@ -94,4 +96,37 @@ Object.assign(window, {
   },
 });
 
-void open();
+/** `?attach=http://127.0.0.1:8008`: show a served world's trace live (docs/http.md) instead of a run. */
+function attach(text: string): void {
+  const base = attachBase(text);
+  if (!base) {
+    ui.status(`cannot attach to "${text}": give the served world's http:// address`, "error");
+    return void open();
+  }
+  const world = new AttachedWorld(base, (url) => fetch(url, { cache: "no-store" }));
+  ui.status(`attaching to ${base}…`);
+  let polling = false;
+  const poll = async (): Promise<void> => {
+    if (polling || document.hidden) return; // a hidden page does not poll
+    polling = true;
+    const got = await world.poll().finally(() => (polling = false));
+    if (got.kind === "unreachable") ui.status(got.message, "error");
+    else if (got.kind === "records") {
+      app.showAttached(got.records);
+      ui.status(`attached to ${base} (live): ${got.records.length} records`);
+    }
+  };
+  void poll();
+  setInterval(() => void poll(), 1000);
+  document.addEventListener("visibilitychange", () => void poll());
+}
+
+byId<HTMLFormElement>("attach-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const url = byId<HTMLInputElement>("attach-url").value.trim();
+  if (url) location.search = `?attach=${encodeURIComponent(url)}`;
+});
+
+const attachTo = new URLSearchParams(location.search).get("attach");
+if (attachTo) attach(attachTo);
+else void open();

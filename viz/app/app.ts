@@ -12,6 +12,7 @@ import { encodePermalink } from "../model/permalink.ts";
 import { playFrame } from "../model/playback.ts";
 import { lastSeqOfStep, nextEventSeq, previousEventSeq, stepAtSeq } from "../model/steps.ts";
 import { firstDifference, recipeOf } from "../model/trace-file.ts";
+import { followAttached } from "../model/attached-world.ts";
 import { TraceModel } from "../model/trace-model.ts";
 import { motionAt, viewModelAt, type Cursor, type ViewMemo, type ViewModel } from "../model/view-model.ts";
 import { EngineClient, type RecordsMessage } from "../worker/client.ts";
@@ -158,6 +159,19 @@ export class App {
         ? `no scenario ${recipe.scenario} here — replaying the file as it is (view only)`
         : "replaying the file (view only)",
     );
+    this.settled++;
+  }
+
+  /** Show the trace of a served world (attached, view only), following its newest record. */
+  showAttached(records: TraceRecord[]): void {
+    const shown = this.viewOnly ? this.model.records : [];
+    const next = followAttached(shown, records, this.cursor.seq, canonicalJson as (r: TraceRecord) => string);
+    if (next.append && this.viewOnly) {
+      this.model.append(next.append);
+      this.head = { ...this.head, records: records.length, nowMs: records[records.length - 1]?.atMs ?? 0 };
+    } else this.showFile(records);
+    this.cursor = this.endOf(next.cursor);
+    this.dirty = true;
     this.settled++;
   }
 
