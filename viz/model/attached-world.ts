@@ -3,7 +3,7 @@
 // (JSON Lines) only when it changed, so an idle class's world is not fetched again
 // every second. Failures are answers, never exceptions: the page says what went wrong.
 
-import { parseTraceJsonLines, type TraceRecord } from "../../sim/trace.ts";
+import { parseTraceJsonLines, type TraceRecord } from "../../sim/index.ts";
 
 /** The part of `fetch` a poll needs (the page passes the browser's, tests a fake). */
 export type FetchLike = (url: string) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
