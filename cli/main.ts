@@ -75,18 +75,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`netsplit ${command.name}: ${e.message}\n`);
+      process.stderr.write(`netsplit ${command.name}: ${oneLine(e.message)}\n`);
       return EXIT.badInput;
     }
     // An I/O failure that no command turned into a message (a disk filling up mid-write):
     // one line and exit 2, never 1, which a batch job would take for a finished shard.
     const io = ioFailure(e);
     if (io) {
-      process.stderr.write(`netsplit ${command.name}: ${io}\n`);
+      process.stderr.write(`netsplit ${command.name}: ${oneLine(io)}\n`);
       return EXIT.badInput;
     }
     throw e;
   }
+}
+
+/**
+ * A message as one line: it may quote the user's input (JSON.parse quotes the bad text),
+ * and a newline or other control character there would break "one line, exit 2".
+ */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Error codes of the file system and streams: the machine's trouble, not a netsplit bug. */
