@@ -2,11 +2,12 @@
 // so a crash loses at most the line being written; reading drops a torn last line; the
 // finished file is rewritten sorted by job number, so the same jobs give the same bytes.
 
-import { closeSync, existsSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
+import { existsSync } from "node:fs";
 import type { ExperimentLine } from "../../scenarios/experiment/run-metrics.ts";
 import { cellsOf, type ExperimentSpec } from "../../scenarios/experiment/spec.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { UsageError } from "../command.ts";
+import { forEachWholeLine, JsonLinesAppender } from "../jsonl-file.ts";
 import { jobNumber } from "./jobs.ts";
 
 export function formatRun(line: ExperimentLine): string {
@@ -23,17 +24,8 @@ export interface RunsRead {
 /** Read a runs file of this experiment: every line must be one of its cells with the cell's parameters. */
 export function readRuns(path: string, spec: ExperimentSpec): RunsRead {
   const cells = cellsOf(spec.grid);
-  const bytes = readFileSync(path);
   const lines = new Map<number, ExperimentLine>();
-  let start = 0;
-  let number = 0;
-  while (start < bytes.length) {
-    const end = bytes.indexOf(10, start);
-    if (end < 0) break;
-    number++;
-    const text = bytes.toString("utf8", start, end);
-    start = end + 1;
-    if (text.trim() === "") continue;
+  const wholeBytes = forEachWholeLine(path, (text, number) => {
     let line: ExperimentLine;
     try {
       line = JSON.parse(text) as ExperimentLine;
@@ -54,39 +46,18 @@ export function readRuns(path: string, spec: ExperimentSpec): RunsRead {
         `${path}:${number}: cell ${line.cell} seed ${line.seed} appears twice with different results: refusing to go on`,
       );
     lines.set(n, line);
-  }
-  return { lines, wholeBytes: start };
+  });
+  return { lines, wholeBytes };
 }
 
 export function readRunsIfAny(path: string, spec: ExperimentSpec): RunsRead | undefined {
   return existsSync(path) ? readRuns(path, spec) : undefined;
 }
 
-export class RunsAppender {
-  private readonly fd: number;
-
-  constructor(
-    private readonly path: string,
-    wholeBytes: number | undefined,
-  ) {
-    try {
-      if (wholeBytes !== undefined) truncateSync(path, wholeBytes);
-      this.fd = openSync(path, "a");
-    } catch (e) {
-      throw new UsageError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
-
-  append(line: ExperimentLine): void {
-    try {
-      writeSync(this.fd, formatRun(line) + "\n");
-    } catch (e) {
-      throw new UsageError(`cannot write ${this.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
-
-  close(): void {
-    closeSync(this.fd);
+/** Appends experiment lines to runs.jsonl, each written whole with one write. */
+export class RunsAppender extends JsonLinesAppender<ExperimentLine> {
+  constructor(path: string, wholeBytes: number | undefined) {
+    super(path, wholeBytes, formatRun);
   }
 }
 
