@@ -143,12 +143,22 @@ describe("the presenter view", () => {
   it("runs a whole scenario from the keyboard: notes, play, choose a server, cut, heal, crash, help", async () => {
     await freshPage();
     const caption = () => page.textContent('[data-testid="annotation"]');
+    // The caption is drawn on the frame after the step settles: wait for it rather than read it at once.
+    const captionSays = (text: string) =>
+      page.waitForFunction(
+        (t) => document.querySelector('[data-testid="annotation"]')?.textContent?.includes(t) ?? false,
+        text,
+        { timeout: 5000 },
+      );
+    await captionSays("homeservers");
     expect(await caption()).toContain("homeservers");
     // Next through the walkthrough: each note becomes the caption and lights up what it names.
     await settle(page, () => page.keyboard.press("PageDown"));
+    await captionSays("Alice creates a room on hs1");
     expect(await caption()).toContain("Alice creates a room on hs1");
     await page.waitForSelector('[data-testid="server-hs1"].highlight', { state: "attached" });
     await settle(page, () => page.keyboard.press("PageDown"));
+    await captionSays("Bob joins from hs2");
     expect(await caption()).toContain("Bob joins from hs2");
     await page.waitForSelector('[data-testid="server-hs2"].highlight', { state: "attached" });
     // Space plays; Space pauses.
