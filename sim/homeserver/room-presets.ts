@@ -65,7 +65,20 @@ export function defaultPowerLevels(
   };
 }
 
-export function createRoomEvents(hs: Homeserver, creator: UserId, options: CreateRoomOptions): Result<RoomId> {
+/** What an upgrade (room-upgrade.ts) fixes beyond a createRoom request's options. */
+export interface RoomCloneOptions {
+  /** v1-v11: the id chosen beforehand (the old room's tombstone names it before the room exists). */
+  roomId?: RoomId;
+  /** The whole power-levels content, instead of the defaults with an override (Synapse's initial_state). */
+  powerLevels?: JsonObject;
+}
+
+export function createRoomEvents(
+  hs: Homeserver,
+  creator: UserId,
+  options: CreateRoomOptions,
+  clone: RoomCloneOptions = {},
+): Result<RoomId> {
   let version;
   try {
     version = parseRoomVersion(options.roomVersion ?? DEFAULT_ROOM_VERSION);
@@ -82,7 +95,7 @@ export function createRoomEvents(hs: Homeserver, creator: UserId, options: Creat
     ...(version.auth.privilegedCreators && trusted.length > 0 ? { additional_creators: [...trusted] } : {}),
   };
   // v1-v11: the server names the room; v12: the create event's hash does.
-  const provisionalId = version.auth.roomIdFromCreateEvent ? undefined : hs.newRoomId();
+  const provisionalId = version.auth.roomIdFromCreateEvent ? undefined : (clone.roomId ?? hs.newRoomId());
   const room = hs.addRoom(provisionalId ?? parseRoomId(`!${"A".repeat(43)}`), version);
   const create = hs.prepareLocalEvent(room, {
     sender: creator,
@@ -109,7 +122,7 @@ export function createRoomEvents(hs: Homeserver, creator: UserId, options: Creat
     [
       "m.room.power_levels",
       "",
-      {
+      clone.powerLevels ?? {
         ...defaultPowerLevels(creator, version.auth.privilegedCreators, trusted),
         ...options.powerLevelContentOverride,
       },
