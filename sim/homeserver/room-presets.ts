@@ -117,6 +117,7 @@ export function createRoomEvents(
     create.value.room = target;
   }
   hs.commitLocalEvent(create.value);
+  const overridden = new Set((options.initialState ?? []).filter((e) => (e.state_key ?? "") === "").map((e) => e.type));
   const steps: Array<[string, string, JsonObject]> = [
     ["m.room.member", creator, { membership: "join" }],
     [
@@ -127,9 +128,9 @@ export function createRoomEvents(
         ...options.powerLevelContentOverride,
       },
     ],
-    ["m.room.join_rules", "", { join_rule: PRESETS[preset].join_rule }],
-    ["m.room.history_visibility", "", { history_visibility: PRESETS[preset].history_visibility }],
-    ["m.room.guest_access", "", { guest_access: PRESETS[preset].guest_access }],
+    // initial_state takes precedence over the preset: the preset's event is not sent at all
+    // (Synapse's `_send_events_for_new_room`), rather than sent and then replaced.
+    ...presetState(preset).filter(([type]) => !overridden.has(type)),
     ...(options.initialState ?? []).map((s): [string, string, JsonObject] => [s.type, s.state_key ?? "", s.content]),
     ...(options.name !== undefined
       ? [["m.room.name", "", { name: options.name }] as [string, string, JsonObject]]
@@ -143,6 +144,15 @@ export function createRoomEvents(
     if (!r.ok) return fail("M_INVALID_ROOM_STATE", `${type}: ${r.error.error}`);
   }
   return ok(target.roomId);
+}
+
+/** The join rules, history visibility and guest access a preset sets. */
+function presetState(preset: RoomPreset): Array<[string, string, JsonObject]> {
+  return [
+    ["m.room.join_rules", "", { join_rule: PRESETS[preset].join_rule }],
+    ["m.room.history_visibility", "", { history_visibility: PRESETS[preset].history_visibility }],
+    ["m.room.guest_access", "", { guest_access: PRESETS[preset].guest_access }],
+  ];
 }
 
 /** since v12: the room id is the create event's id with `!` for `$`. */

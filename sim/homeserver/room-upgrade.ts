@@ -14,6 +14,7 @@
 // Everything is local, so it answers at once. Remote users join the new room themselves.
 
 import {
+  canonicalJson,
   contentOf,
   isJsonObject,
   parseRoomVersion,
@@ -162,7 +163,7 @@ function restorePowerLevels(
   const currentId = room.currentState.get(stateKey("m.room.power_levels", ""));
   const current = currentId ? room.get(currentId)?.pdu.content : undefined;
   // Synapse drops a state event whose content equals the current one (deduplicate_state_event).
-  if (JSON.stringify(current) === JSON.stringify(wanted)) return;
+  if (current !== undefined && canonicalJson(current) === canonicalJson(wanted)) return;
   hs.createLocalEvent(room, { sender: userId, type: "m.room.power_levels", stateKey: "", content: wanted });
 }
 

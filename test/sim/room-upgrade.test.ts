@@ -64,6 +64,9 @@ describe("upgradeRoom", () => {
     ]) {
       expect({ type, content: stateOf(hs1, newRoomId, type) }).toEqual({ type, content: stateOf(hs1, roomId, type) });
     }
+    // The copied join rules etc. replace the preset's: one event each, not the preset's then the copy.
+    const joinRules = [...hs1.room(newRoomId)!.events.values()].filter((e) => e.pdu.type === "m.room.join_rules");
+    expect(joinRules.map((e) => e.pdu.content)).toEqual([{ join_rule: "public" }]);
     // Not in Synapse's list: stays behind.
     expect(stateOf(hs1, newRoomId, "org.example.custom")).toBeUndefined();
     // Bans carry over; memberships do not.
