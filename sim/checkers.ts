@@ -82,24 +82,19 @@ export function checkAcyclic(world: World): string[] {
 export function checkSignatureSafety(world: World, among?: readonly string[]): string[] {
   if (world.options.signing === false) return [];
   const problems: string[] = [];
-  const keyOf = (server: string) => {
+  // Every key the server ever signed with: its current one and those it rotated away from.
+  const keyOf = (server: string, keyId: string) => {
+    let hs;
     try {
-      const hs = world.server(server);
-      return { keyId: hs.key.keyId, publicKey: world.crypto.publicKey(hs.key.seed) };
+      hs = world.server(server);
     } catch {
       return undefined;
     }
+    const key = [hs.key, ...hs.retiredKeys.map((r) => r.key)].find((k) => k.keyId === keyId);
+    return key && world.crypto.publicKey(key.seed);
   };
   forEachAccepted(world, among, (name, room, e) => {
-    const result = checkPduSignaturesAndHash(
-      e.pdu,
-      room.version,
-      (server, keyId) => {
-        const k = keyOf(server);
-        return k && k.keyId === keyId ? k.publicKey : undefined;
-      },
-      world.crypto,
-    );
+    const result = checkPduSignaturesAndHash(e.pdu, room.version, keyOf, world.crypto);
     if (!result.ok) problems.push(`${name} ${e.id}: accepted with ${result.reason}`);
   });
   return problems;

@@ -149,6 +149,11 @@ export class Client {
     });
   }
 
+  /** POST /rooms/{roomId}/upgrade: a new room of `newVersion` replaces this one (sim/homeserver/room-upgrade.ts). */
+  upgradeRoom(roomId: RoomId | string, newVersion: string): Pending<RoomId> {
+    return this.now("upgradeRoom", roomId, (s) => api.upgradeRoom(this.hs, s, roomId, newVersion));
+  }
+
   /** Send a message event (m.room.message, m.text unless `content` says otherwise). */
   sendMessage(roomId: RoomId | string, body: string, content: JsonObject = {}): Pending<EventId> {
     return this.now("sendMessage", roomId, (s) =>

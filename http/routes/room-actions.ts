@@ -1,7 +1,7 @@
 // What a client does to rooms (spec: client-server-api "Rooms", "Room membership",
 // "Sending events", "Redactions", "Room aliases"): createRoom, join, invite, leave,
 // kick, ban, unban, forget, send (idempotent per device and transaction id), state,
-// redact, and the local room directory. Each is a thin call on sim/'s homeserver API;
+// redact, upgrade, and the local room directory. Each is a thin call on sim/'s homeserver API;
 // each change is a `client.action` record in the trace.
 
 import { isJsonObject, type EventId, type JsonObject, type JsonValue } from "../../core/index.ts";
@@ -182,6 +182,19 @@ export const ROOM_ACTION_ROUTES: readonly Route[] = [
           content: ctx.body,
         }),
       ),
+  },
+  {
+    method: "POST",
+    path: "/rooms/{roomId}/upgrade",
+    auth: true,
+    handle: (ctx) => {
+      const newVersion = stringField(ctx.body, "new_version", true);
+      const roomId = ctx.params.roomId!;
+      const replacement = traced(ctx, "upgradeRoom", roomId, () =>
+        valueOf(api.upgradeRoom(ctx.hs, ctx.session, roomId, newVersion)),
+      );
+      return ok({ replacement_room: replacement });
+    },
   },
   { method: "PUT", path: "/rooms/{roomId}/state/{type}", auth: true, handle: putState },
   { method: "PUT", path: "/rooms/{roomId}/state/{type}/{stateKey}", auth: true, handle: putState },

@@ -52,6 +52,9 @@ export function runAction(ctx: ActionContext, a: TimelineAction): void {
     case "heal":
       heal(ctx);
       return;
+    case "rotateKey":
+      world.server(a.server).rotateKey();
+      return;
     case "link":
       setLink(world, a);
       return;
@@ -86,7 +89,7 @@ function setLink(world: World, a: Extract<TimelineAction, { do: "link" }>): void
 
 type UserAction = Exclude<
   TimelineAction,
-  { do: "partition" | "repair" | "crash" | "restart" | "heal" | "link" | "note" }
+  { do: "partition" | "repair" | "crash" | "restart" | "heal" | "link" | "note" | "rotateKey" }
 >;
 
 function runUserAction(ctx: ActionContext, a: UserAction): void {
@@ -164,6 +167,11 @@ function callFor(
       return client.setState(roomId, a.type, a.stateKey ?? "", a.content);
     case "messages":
       return client.messages(roomId, a.limit ?? 50);
+    case "upgrade": {
+      const upgraded = client.upgradeRoom(roomId, a.roomVersion);
+      upgraded.then((r) => r.ok && ctx.rooms.set(a.newRoom, r.value));
+      return upgraded;
+    }
     case "redact": {
       const target = ctx.events.get(a.event);
       if (!target) {

@@ -128,14 +128,16 @@ function numericSettings<T>(
   return object(fields as unknown as Fields<Partial<T>>);
 }
 
+/** Federation params that are lists of names (server names), not numbers or choices. */
+const FEDERATION_PARAM_LISTS: ReadonlySet<string> = new Set<keyof FederationParams>(["trustedKeyServers"]);
+
 /** Federation params: the numbers are settings; the named choices (FEDERATION_PARAM_CHOICES) must be one of their values. */
 function federationParams(): Validator<Partial<FederationParams>> {
   const choices: Record<string, readonly string[]> = FEDERATION_PARAM_CHOICES;
+  const fieldOf = (k: string): Validator<unknown> =>
+    choices[k] ? oneOf(choices[k], `${k} value`) : FEDERATION_PARAM_LISTS.has(k) ? strings : setting;
   const fields = Object.fromEntries(
-    Object.keys(DEFAULT_FEDERATION_PARAMS).map((k) => [
-      k,
-      optional<unknown>(choices[k] ? oneOf(choices[k], `${k} value`) : setting),
-    ]),
+    Object.keys(DEFAULT_FEDERATION_PARAMS).map((k) => [k, optional<unknown>(fieldOf(k))]),
   );
   return object(fields as unknown as Fields<Partial<FederationParams>>);
 }
@@ -220,10 +222,12 @@ const actionShapes: VariantFields<TimelineAction, "do"> = {
   redact: { ...by, room: string, event: string, reason: optional(string) },
   sync: by,
   messages: { ...by, room: string, limit: optional(number({ integer: true, min: 1 })) },
+  upgrade: { ...by, room: string, roomVersion: string, newRoom: nonEmptyString },
   partition: { ...at, partition },
   repair: { ...at, partition: optional(partition) },
   crash: { ...at, server: string },
   restart: { ...at, server: string },
+  rotateKey: { ...at, server: string },
   link: { ...at, ...linkFields },
   heal: at,
   note: { ...at, text: string },
@@ -413,13 +417,16 @@ function checkReferences(s: JsonScenario): void {
   const rooms = new Set<string>();
   const labels = new Set<string>();
   s.timeline.forEach((a, i) => {
-    if (a.do === "createRoom") {
-      if (rooms.has(a.room) || a.room === "*")
+    // createRoom makes a room label, and so does an upgrade (its replacement room).
+    const made = a.do === "createRoom" ? a.room : a.do === "upgrade" ? a.newRoom : undefined;
+    const field = a.do === "upgrade" ? "newRoom" : "room";
+    if (made !== undefined) {
+      if (rooms.has(made) || made === "*")
         fail(
-          `$.timeline[${i}].room`,
-          a.room === "*" ? `"*" means every room; name the room` : `room ${a.room} is created twice`,
+          `$.timeline[${i}].${field}`,
+          made === "*" ? `"*" means every room; name the room` : `room ${made} is created twice`,
         );
-      rooms.add(a.room);
+      rooms.add(made);
     }
     if (a.label !== undefined) {
       if (labels.has(a.label)) fail(`$.timeline[${i}].label`, `label ${a.label} is used twice`);
@@ -529,7 +536,10 @@ class References {
         return a.partition ? this.partition(a.partition, `${path}.partition`) : undefined;
       case "crash":
       case "restart":
+      case "rotateKey":
         return this.server(a.server, `${path}.server`);
+      case "upgrade":
+        return void roomVersion(a.roomVersion, `${path}.roomVersion`);
       case "link":
         return this.link(a, path);
       default:

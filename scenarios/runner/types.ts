@@ -71,11 +71,15 @@ export type TimelineAction =
   | UserAction<"setState", { room: string; type: string; stateKey?: string; content: JsonObject }>
   | UserAction<"redact", { room: string; event: string; reason?: string }>
   | UserAction<"sync">
+  /** POST /rooms/{room}/upgrade: `newRoom` labels the replacement room, of version `roomVersion`. */
+  | UserAction<"upgrade", { room: string; roomVersion: string; newRoom: string }>
   /** GET /messages: the newest `limit` events, backfilled from another server if this one joined late. */
   | UserAction<"messages", { room: string; limit?: number }>
   | (At & { do: "partition"; partition: PartitionSpec })
   | (At & { do: "repair"; partition?: PartitionSpec })
   | (At & { do: "crash" | "restart"; server: string })
+  /** The server starts signing with a new key; the old one is published as expired now. */
+  | (At & { do: "rotateKey"; server: string })
   | (At & { do: "link" } & LinkSpec)
   /** Repair every cut, deliver held messages, restart crashed servers. */
   | (At & { do: "heal" })

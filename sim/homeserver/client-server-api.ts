@@ -28,6 +28,7 @@ import { backfillRoom } from "./backfill.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./remote-membership.ts";
 import { parseRoomAlias } from "./room-directory.ts";
+import { upgradeRoom as upgradeRoomAs } from "./room-upgrade.ts";
 import type { RoomStore } from "./room-store.ts";
 import { roomIdOrUndefined, serverPart, userIdOrUndefined } from "./wire.ts";
 
@@ -128,6 +129,13 @@ function createRoomRequests(options: CreateRoomOptions): SendEventRequest[] {
   for (const state of options.initialState ?? [])
     requests.push({ roomId, type: state.type, stateKey: state.state_key ?? "", content: state.content });
   return requests;
+}
+
+/** POST /rooms/{roomId}/upgrade: the replacement room's id (sim/homeserver/room-upgrade.ts). */
+export function upgradeRoom(hs: Homeserver, session: Session, roomId: string, newVersion: string): Result<RoomId> {
+  if (typeof roomId !== "string" || typeof newVersion !== "string")
+    return fail("M_BAD_JSON", "the room id and new_version are strings");
+  return upgradeRoomAs(hs, session.userId, roomId, newVersion);
 }
 
 export interface SendEventRequest {

@@ -26,7 +26,8 @@ import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { serverAllowedInRoom } from "./server-acl.ts";
 import { pduForServer } from "./server-visibility.ts";
-import { keyDocument } from "./signing-keys.ts";
+import { KEY_QUERY_PATH } from "./key-fetching.ts";
+import { ownKeyDocument, serveKeyQuery } from "./key-serving.ts";
 import type { StateSnapshot } from "./state-snapshot.ts";
 import {
   eventIdOrUndefined,
@@ -44,8 +45,6 @@ export const HANDLER_LIMITS = {
   backfillLimitMax: 100,
   missingEventsLimitMax: 100,
 } as const;
-
-const KEY_VALIDITY_MS = 7 * 24 * 3600_000;
 
 type Respond = (response: RpcResponse) => void;
 
@@ -68,8 +67,11 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
   const parts = path.split("/").map(decodeURIComponent);
   // A request from a server shows it is up: stop backing off towards it.
   if (origin !== hs.name) hs.heardFrom(origin);
-  if (path === "/_matrix/key/v2/server")
-    return respond(json(200, keyDocument(hs.key, hs.crypto, hs.localNowMs() + KEY_VALIDITY_MS)));
+  if (path === "/_matrix/key/v2/server") return respond(json(200, ownKeyDocument(hs)));
+  if (path.startsWith(KEY_QUERY_PATH)) {
+    const minimum = Number(params.get("minimum_valid_until_ts") ?? NaN);
+    return serveKeyQuery(hs, parts.slice(5).join("/"), Number.isFinite(minimum) ? minimum : undefined, respond);
+  }
   const [, , , version, endpoint, a, b] = parts; // "", "_matrix", "federation", v1|v2, endpoint, …
   const room = a ? hs.room(a) : undefined;
   const route = `${version}/${endpoint}`;

@@ -105,6 +105,18 @@ export interface FederationParams {
    * FederationServer._handle_incoming_transaction); "ignored" processes it (netsplit 0.1).
    */
   transactionLimitsOnReceipt: "enforced" | "ignored";
+  /**
+   * How far ahead of now the `valid_until_ts` this server publishes with its key lies
+   * (Synapse's `key_refresh_interval`: 1 day; netsplit 0.1 published 7 days). From room
+   * version 5 a signature by a key valid only until before the event's origin_server_ts fails.
+   */
+  keyValidityMs: number;
+  /**
+   * Notaries asked for other servers' keys (GET /_matrix/key/v2/query) before the origin
+   * itself, in this order (Synapse's `trusted_key_servers`). Synapse's default is matrix.org,
+   * which no simulated world holds, so the default is none: keys come from their origin.
+   */
+  trustedKeyServers: readonly string[];
 
   // ---- what researchers vary (issue 16: experiments) ----------------------------------
   /**
@@ -181,6 +193,8 @@ export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.free
   backfill: "synapse",
   backfillEventsLimit: 100,
   transactionLimitsOnReceipt: "enforced",
+  keyValidityMs: 24 * 3600_000,
+  trustedKeyServers: [],
   // issue 16: today's behaviour (the lead may switch dummyEvents to Synapse's periodic).
   prevEventsSelection: "newest",
   dummyEvents: "inline",
@@ -204,6 +218,7 @@ export const NETSPLIT_0_1_FEDERATION_PARAMS: Readonly<FederationParams> = Object
   softFailure: "resolve-with-event",
   backfill: "outliers",
   transactionLimitsOnReceipt: "ignored",
+  keyValidityMs: 7 * 24 * 3600_000,
 });
 
 /** Named sets of federation params: Synapse's behaviour (the default) and netsplit 0.1's. */

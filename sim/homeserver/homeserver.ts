@@ -48,7 +48,7 @@ import {
   type MemoryState,
   type PersistedState,
 } from "./server-state.ts";
-import { makeSigningKey } from "./signing-keys.ts";
+import { makeSigningKey, type RetiredKey } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { withVerificationCache, type CachingCrypto } from "./verification-cache.ts";
 import { serverPart } from "./wire.ts";
@@ -97,7 +97,10 @@ export interface PreparedEvent {
 }
 
 export class Homeserver implements PipelineHost, MisbehaviourHost {
-  readonly key: SigningKey;
+  /** The key it signs with now; rotateKey() replaces it. Like its key file, it survives a crash. */
+  private signingKey: SigningKey;
+  /** The keys it signed with before, oldest first, published as old_verify_keys. */
+  private readonly retired: RetiredKey[] = [];
   readonly params: FederationParams;
   skew: ClockSkew;
   private readonly baseCrypto: CryptoBackend;
@@ -123,7 +126,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.params = { ...DEFAULT_FEDERATION_PARAMS, ...options.params };
     this.skew = { ...NO_SKEW, ...options.skew };
     this.verifySignatures = options.signing ?? true;
-    this.key = makeSigningKey(name, sim.stream(`key:${name}`));
+    this.signingKey = makeSigningKey(name, sim.stream(`key:${name}`));
     this.persisted = emptyPersistedState(name);
     this.memory = this.freshMemory();
     this.adversary = options.misbehaviour?.(this);
@@ -136,6 +139,41 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
         [this.key.keyId, { publicKey: this.crypto.publicKey(this.key.seed), validUntilTs: Number.MAX_SAFE_INTEGER }],
       ]),
     );
+  }
+
+  get key(): SigningKey {
+    return this.signingKey;
+  }
+
+  get retiredKeys(): readonly RetiredKey[] {
+    return this.retired;
+  }
+
+  /**
+   * Start signing with a new key (`ed25519:sim2`, `sim3`, …), keeping the old one as an
+   * old_verify_key that expired now (on this server's clock): events it signed before
+   * still verify, as long as their origin_server_ts is not after that.
+   */
+  rotateKey(): SigningKey {
+    const old = this.signingKey;
+    const expiredTs = this.localNowMs();
+    this.retired.push({ key: old, expiredTs });
+    this.signingKey = makeSigningKey(this.name, this.sim.stream(`key:${this.name}`), `sim${this.retired.length + 1}`);
+    this.keys.add(
+      this.name,
+      new Map([
+        [old.keyId, { publicKey: this.crypto.publicKey(old.seed), validUntilTs: expiredTs }],
+        [
+          this.signingKey.keyId,
+          { publicKey: this.crypto.publicKey(this.signingKey.seed), validUntilTs: Number.MAX_SAFE_INTEGER },
+        ],
+      ]),
+    );
+    this.trace.add({
+      kind: "note",
+      text: `${this.name}: rotated its signing key from ${old.keyId} to ${this.signingKey.keyId} (expired_ts ${expiredTs})`,
+    });
+    return this.signingKey;
   }
 
   /** Hashing and signing, with the in-memory verification cache (a crash loses it). */

@@ -16,6 +16,7 @@
 
 import {
   authEventIds,
+  isJsonObject,
   isStateEvent,
   prevEventIds,
   stateKey,
@@ -28,7 +29,8 @@ import type { FederationParams } from "./federation-params.ts";
 import { checkAuth, checkAuthAgainstState, checkAuthEventsList, requiredSigners } from "./protocol.ts";
 import { pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
-import { acceptKeyDocument, type KeyStore } from "./signing-keys.ts";
+import type { KeyStore } from "./signing-keys.ts";
+import { fetchKeysFor, keyNeedMet } from "./key-fetching.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { rpc, type Task } from "../tasks.ts";
 import { eventIdsIn } from "./wire.ts";
@@ -209,12 +211,18 @@ function* checkSignatures(
   pdu: Pdu,
   id: EventId,
 ): Task<{ ok: true; pdu: Pdu } | { ok: false; reason: string }> {
+  // since v5: the key must be valid at the event's origin_server_ts (Synapse's
+  // `_check_sigs_on_pdu`: minimum_valid_until_ts, 0 in earlier versions).
+  const validAtTs = room.version.auth.enforceKeyValidity ? pdu.origin_server_ts : 0;
   if (host.verifySignatures) {
     for (const server of requiredSigners(pdu, room.version)) {
-      if (!host.keys.has(server)) yield* fetchServerKey(host, server);
+      const need = { server, keyIds: signatureKeyIds(pdu, server), minimumValidUntilTs: validAtTs };
+      if (need.keyIds.length > 0 && !keyNeedMet(host.keys, need)) yield* fetchKeysFor(host, need);
     }
   }
-  const lookup = (server: string, keyId: string) => host.keys.get(server, keyId)?.publicKey;
+  // The keys handed over already answer the validity question, so pdu-facts' cache
+  // (keyed by the keys used) stays right: an expired key is handed over as no key.
+  const lookup = (server: string, keyId: string) => host.keys.usable(server, keyId, validAtTs);
   const result = pduSignaturesAndHash(
     pdu,
     room.version,
@@ -224,7 +232,7 @@ function* checkSignatures(
       skipSignatures: !host.verifySignatures,
     },
   );
-  if (!result.ok) return { ok: false, reason: `signature: ${result.reason}` };
+  if (!result.ok) return { ok: false, reason: `signature: ${result.reason}${expiredNote(host, pdu, validAtTs)}` };
   if (result.redacted)
     host.trace.add({
       kind: "note",
@@ -233,14 +241,21 @@ function* checkSignatures(
   return { ok: true, pdu: result.pdu };
 }
 
-/** Fetch and check a server's published key (spec: GET /_matrix/key/v2/server). */
-export function* fetchServerKey(host: PipelineHost, server: string): Task<boolean> {
-  const outcome = yield* rpc(server, { method: "GET", path: "/_matrix/key/v2/server" });
-  if (!outcome.ok || outcome.status !== 200) return false;
-  const accepted = acceptKeyDocument(server, outcome.body, host.crypto);
-  if (!accepted.ok) return false;
-  host.keys.add(server, accepted.keys);
-  return true;
+/** The ed25519 key ids a server signed the event with. */
+function signatureKeyIds(pdu: Pdu, server: string): string[] {
+  const byKey = pdu.signatures?.[server];
+  return isJsonObject(byKey) ? Object.keys(byKey).filter((k) => k.startsWith("ed25519:")) : [];
+}
+
+/** Why a signature failed when the key is known but expired before the event. */
+function expiredNote(host: PipelineHost, pdu: Pdu, validAtTs: number): string {
+  for (const server of Object.keys(pdu.signatures ?? {}).sort())
+    for (const keyId of signatureKeyIds(pdu, server).sort()) {
+      const known = host.keys.get(server, keyId);
+      if (known && known.validUntilTs < validAtTs)
+        return ` (key ${server} ${keyId} valid until ${known.validUntilTs}, before the event's origin_server_ts ${validAtTs})`;
+    }
+  return "";
 }
 
 /** Check format and signatures of an event fetched to fill a gap; undefined if bad. */

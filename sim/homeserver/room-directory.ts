@@ -37,6 +37,13 @@ export class RoomDirectory {
     return this.aliases.delete(alias);
   }
 
+  /** Point every alias of one room at another, keeping who created each (a room upgrade moves them). */
+  repoint(from: RoomId, to: RoomId): string[] {
+    const moved = this.aliasesFor(from);
+    for (const alias of moved) this.aliases.set(alias, { ...this.aliases.get(alias)!, roomId: to });
+    return moved;
+  }
+
   /** The local aliases pointing at a room, sorted. */
   aliasesFor(roomId: RoomId | string): string[] {
     return [...this.aliases.entries()]

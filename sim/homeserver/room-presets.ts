@@ -65,7 +65,20 @@ export function defaultPowerLevels(
   };
 }
 
-export function createRoomEvents(hs: Homeserver, creator: UserId, options: CreateRoomOptions): Result<RoomId> {
+/** What an upgrade (room-upgrade.ts) fixes beyond a createRoom request's options. */
+export interface RoomCloneOptions {
+  /** v1-v11: the id chosen beforehand (the old room's tombstone names it before the room exists). */
+  roomId?: RoomId;
+  /** The whole power-levels content, instead of the defaults with an override (Synapse's initial_state). */
+  powerLevels?: JsonObject;
+}
+
+export function createRoomEvents(
+  hs: Homeserver,
+  creator: UserId,
+  options: CreateRoomOptions,
+  clone: RoomCloneOptions = {},
+): Result<RoomId> {
   let version;
   try {
     version = parseRoomVersion(options.roomVersion ?? DEFAULT_ROOM_VERSION);
@@ -82,7 +95,7 @@ export function createRoomEvents(hs: Homeserver, creator: UserId, options: Creat
     ...(version.auth.privilegedCreators && trusted.length > 0 ? { additional_creators: [...trusted] } : {}),
   };
   // v1-v11: the server names the room; v12: the create event's hash does.
-  const provisionalId = version.auth.roomIdFromCreateEvent ? undefined : hs.newRoomId();
+  const provisionalId = version.auth.roomIdFromCreateEvent ? undefined : (clone.roomId ?? hs.newRoomId());
   const room = hs.addRoom(provisionalId ?? parseRoomId(`!${"A".repeat(43)}`), version);
   const create = hs.prepareLocalEvent(room, {
     sender: creator,
@@ -104,19 +117,20 @@ export function createRoomEvents(hs: Homeserver, creator: UserId, options: Creat
     create.value.room = target;
   }
   hs.commitLocalEvent(create.value);
+  const overridden = new Set((options.initialState ?? []).filter((e) => (e.state_key ?? "") === "").map((e) => e.type));
   const steps: Array<[string, string, JsonObject]> = [
     ["m.room.member", creator, { membership: "join" }],
     [
       "m.room.power_levels",
       "",
-      {
+      clone.powerLevels ?? {
         ...defaultPowerLevels(creator, version.auth.privilegedCreators, trusted),
         ...options.powerLevelContentOverride,
       },
     ],
-    ["m.room.join_rules", "", { join_rule: PRESETS[preset].join_rule }],
-    ["m.room.history_visibility", "", { history_visibility: PRESETS[preset].history_visibility }],
-    ["m.room.guest_access", "", { guest_access: PRESETS[preset].guest_access }],
+    // initial_state takes precedence over the preset: the preset's event is not sent at all
+    // (Synapse's `_send_events_for_new_room`), rather than sent and then replaced.
+    ...presetState(preset).filter(([type]) => !overridden.has(type)),
     ...(options.initialState ?? []).map((s): [string, string, JsonObject] => [s.type, s.state_key ?? "", s.content]),
     ...(options.name !== undefined
       ? [["m.room.name", "", { name: options.name }] as [string, string, JsonObject]]
@@ -130,6 +144,15 @@ export function createRoomEvents(hs: Homeserver, creator: UserId, options: Creat
     if (!r.ok) return fail("M_INVALID_ROOM_STATE", `${type}: ${r.error.error}`);
   }
   return ok(target.roomId);
+}
+
+/** The join rules, history visibility and guest access a preset sets. */
+function presetState(preset: RoomPreset): Array<[string, string, JsonObject]> {
+  return [
+    ["m.room.join_rules", "", { join_rule: PRESETS[preset].join_rule }],
+    ["m.room.history_visibility", "", { history_visibility: PRESETS[preset].history_visibility }],
+    ["m.room.guest_access", "", { guest_access: PRESETS[preset].guest_access }],
+  ];
 }
 
 /** since v12: the room id is the create event's id with `!` for `$`. */

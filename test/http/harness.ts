@@ -14,6 +14,7 @@ import {
   servedWorld,
   type AppliedRequest,
   type ClockMode,
+  type InProcessSession,
   type Listening,
 } from "../../http/index.ts";
 import type { Scenario } from "../../scenarios/index.ts";
@@ -120,4 +121,30 @@ export function bodies(client: sdk.MatrixClient, roomId: string): string[] {
     .getEvents()
     .filter((e) => e.getType() === "m.room.message")
     .map((e) => String(e.getContent().body));
+}
+
+/** A matrix-js-sdk client registered in process (fetch into the front end), synced once. */
+export async function inProcessUser(
+  session: InProcessSession,
+  server: string,
+  name: string,
+): Promise<sdk.MatrixClient> {
+  const baseUrl = session.baseUrl(server);
+  const anonymous = sdk.createClient({ baseUrl, fetchFn: session.fetch, logger: SILENT_LOGGER });
+  const login = await session.settled(
+    anonymous.registerRequest({ username: name, password: "pw", auth: { type: "m.login.dummy" } }),
+  );
+  const client = sdk.createClient({
+    baseUrl,
+    fetchFn: session.fetch,
+    accessToken: login.access_token!,
+    userId: login.user_id,
+    deviceId: login.device_id!,
+    logger: SILENT_LOGGER,
+  });
+  let prepared = false;
+  client.on(sdk.ClientEvent.Sync, (state) => (prepared ||= state === sdk.SyncState.Prepared));
+  await session.settled(client.startClient({ initialSyncLimit: 20, disablePresence: true, pollTimeout: 30_000 }));
+  await session.runUntil(() => prepared);
+  return client;
 }

@@ -7,28 +7,7 @@ import * as sdk from "matrix-js-sdk";
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { EMPTY_SCENARIO, FrontEnd, InProcessSession, servedWorld } from "../../http/index.ts";
-import { bodies, SILENT_LOGGER } from "./harness.ts";
-
-async function user(session: InProcessSession, server: string, name: string): Promise<sdk.MatrixClient> {
-  const baseUrl = session.baseUrl(server);
-  const anonymous = sdk.createClient({ baseUrl, fetchFn: session.fetch, logger: SILENT_LOGGER });
-  const login = await session.settled(
-    anonymous.registerRequest({ username: name, password: "pw", auth: { type: "m.login.dummy" } }),
-  );
-  const client = sdk.createClient({
-    baseUrl,
-    fetchFn: session.fetch,
-    accessToken: login.access_token!,
-    userId: login.user_id,
-    deviceId: login.device_id!,
-    logger: SILENT_LOGGER,
-  });
-  let prepared = false;
-  client.on(sdk.ClientEvent.Sync, (state) => (prepared ||= state === sdk.SyncState.Prepared));
-  await session.settled(client.startClient({ initialSyncLimit: 20, disablePresence: true, pollTimeout: 30_000 }));
-  await session.runUntil(() => prepared);
-  return client;
-}
+import { bodies, inProcessUser as user } from "./harness.ts";
 
 /** One scripted session; returns the trace hash and the virtual time it took. */
 async function sessionAtSeed(seed: number): Promise<{ hash: string | undefined; nowMs: number; texts: string[] }> {

@@ -37,6 +37,21 @@ describe("client-server-api", () => {
     });
   });
 
+  it("createRoom: initial_state takes precedence over the preset, which then sends no event of that type (Synapse)", () => {
+    const { hs, session } = setUp();
+    const created = api.createRoom(hs, session, {
+      preset: "private_chat",
+      initialState: [{ type: "m.room.join_rules", content: { join_rule: "public" } }],
+    });
+    if (!created.ok) throw new Error(created.error.error);
+    const events = [...hs.room(created.value)!.events.values()];
+    expect(events.filter((e) => e.pdu.type === "m.room.join_rules").map((e) => e.pdu.content)).toEqual([
+      { join_rule: "public" },
+    ]);
+    // The preset's other events are still sent.
+    expect(events.filter((e) => e.pdu.type === "m.room.history_visibility")).toHaveLength(1);
+  });
+
   it("creates a room, sends state into it and reads it back", () => {
     const { hs, session } = setUp();
     const created = api.createRoom(hs, session, { preset: "private_chat" });
