@@ -10,40 +10,7 @@ import { describe, it } from "vitest";
 import { scenarioArbitrary } from "../../scenarios/generators/arbitraries.ts";
 import { cli, tempDir } from "../cli/cli.ts";
 import { contractBroken, fuzzRuns, fuzzSeed } from "./budget.ts";
-
-const HOSTILE_JSON = [
-  "1.5",
-  "9007199254740992",
-  "-1",
-  "1e300",
-  "-1e300",
-  '"\\ud800"',
-  '""',
-  "null",
-  "[]",
-  "{}",
-  "true",
-  '"x"',
-  "0",
-];
-
-/** Replace the `pick`-th leaf (in a fixed walk) of a JSON value by raw JSON text. */
-function withLeafReplaced(value: unknown, pick: number, raw: string): string {
-  const leaves: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v))
-      v.forEach((x, i) => (typeof x === "object" && x !== null ? walk(x) : leaves.push({ parent: v, key: i })));
-    else if (typeof v === "object" && v !== null)
-      for (const [k, x] of Object.entries(v))
-        if (typeof x === "object" && x !== null) walk(x);
-        else leaves.push({ parent: v as Record<string, unknown>, key: k });
-  };
-  walk(value);
-  if (leaves.length === 0) return JSON.stringify(value);
-  const leaf = leaves[pick % leaves.length]!;
-  (leaf.parent as Record<string | number, unknown>)[leaf.key] = "@@LEAF@@";
-  return JSON.stringify(value).replace('"@@LEAF@@"', raw);
-}
+import { HOSTILE_JSON, withLeafReplaced } from "./hostile-json.ts";
 
 const scenarioText = fc.oneof(
   {
