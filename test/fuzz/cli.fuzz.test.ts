@@ -10,41 +10,34 @@ import { describe, it } from "vitest";
 import { scenarioArbitrary } from "../../scenarios/generators/arbitraries.ts";
 import { cli, tempDir } from "../cli/cli.ts";
 import { contractBroken, fuzzRuns, fuzzSeed } from "./budget.ts";
-import { HOSTILE_JSON, withLeafReplaced } from "./hostile-json.ts";
+import { HOSTILE_JSON, withLeafReplaced, withNodeReplaced } from "./hostile-json.ts";
+
+const scenario = scenarioArbitrary({ serversMin: 2, serversMax: 3, actionsMax: 4, partitionsMax: 1, crashesMax: 1 });
 
 const scenarioText = fc.oneof(
-  {
-    weight: 1,
-    arbitrary: scenarioArbitrary({ serversMin: 2, serversMax: 3, actionsMax: 4, partitionsMax: 1, crashesMax: 1 }).map(
-      (s) => JSON.stringify(s),
-    ),
-  },
+  { weight: 1, arbitrary: scenario.map((s) => JSON.stringify(s)) },
   {
     weight: 4,
     arbitrary: fc
-      .tuple(
-        scenarioArbitrary({ serversMin: 2, serversMax: 3, actionsMax: 4, partitionsMax: 1, crashesMax: 1 }),
-        fc.nat(),
-        fc.constantFrom(...HOSTILE_JSON),
-      )
+      .tuple(scenario, fc.nat(), fc.constantFrom(...HOSTILE_JSON))
       .map(([s, pick, raw]) => withLeafReplaced(s, pick, raw)),
   },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 60 }) },
 );
 
+/** A valid scenario with one node (an object, an array or a leaf) replaced by a hostile value, or removed. */
+const scenarioNodeText = fc
+  .tuple(scenario, fc.nat(), fc.option(fc.constantFrom(...HOSTILE_JSON), { nil: undefined }))
+  .map(([s, pick, raw]) => withNodeReplaced(s, pick, raw));
+
 describe("fuzz: the command line", () => {
   it("scenario files: run answers 0/1 with a report or 2 with one line", async () => {
-    const dir = tempDir();
-    const file = join(dir, "s.json");
-    await fc.assert(
-      fc.asyncProperty(scenarioText, async (text) => {
-        writeFileSync(file, text);
-        const problem = contractBroken(await cli("run", file, "--no-signing"));
-        if (problem) throw new Error(problem);
-      }),
-      { seed: fuzzSeed(13_200), numRuns: fuzzRuns(40) },
-    );
+    await fuzzScenarioFiles(scenarioText, 13_200);
+  });
+
+  it("scenario files with a node replaced or removed: the same", async () => {
+    await fuzzScenarioFiles(scenarioNodeText, 13_201);
   });
 
   it("argument lists: every command answers 0/1 with a report or 2 with one line", async () => {
@@ -111,6 +104,18 @@ describe("fuzz: the command line", () => {
     }
   });
 });
+
+async function fuzzScenarioFiles(texts: fc.Arbitrary<string>, seed: number): Promise<void> {
+  const file = join(tempDir(), "s.json");
+  await fc.assert(
+    fc.asyncProperty(texts, async (text) => {
+      writeFileSync(file, text);
+      const problem = contractBroken(await cli("run", file, "--no-signing"));
+      if (problem) throw new Error(problem);
+    }),
+    { seed: fuzzSeed(seed), numRuns: fuzzRuns(40) },
+  );
+}
 
 async function fuzzArgs(word: fc.Arbitrary<string>): Promise<void> {
   await fc.assert(
