@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { describe, it } from "vitest";
 import { scenarioArbitrary } from "../../scenarios/generators/arbitraries.ts";
 import { cli, tempDir } from "../cli/cli.ts";
-import { contractBroken, fuzzRuns, fuzzSeed } from "./budget.ts";
+import { contractBroken, fuzzRuns, fuzzSeed, Tally } from "./budget.ts";
 import { HOSTILE_JSON, withLeafReplaced, withNodeReplaced } from "./hostile-json.ts";
 
 const scenario = scenarioArbitrary({ serversMin: 2, serversMax: 3, actionsMax: 4, partitionsMax: 1, crashesMax: 1 });
@@ -33,11 +33,11 @@ const scenarioNodeText = fc
 
 describe("fuzz: the command line", () => {
   it("scenario files: run answers 0/1 with a report or 2 with one line", async () => {
-    await fuzzScenarioFiles(scenarioText, 13_200);
+    await fuzzScenarioFiles(scenarioText, 13_200, "scenario files");
   });
 
   it("scenario files with a node replaced or removed: the same", async () => {
-    await fuzzScenarioFiles(scenarioNodeText, 13_201);
+    await fuzzScenarioFiles(scenarioNodeText, 13_201, "scenario files, a node replaced or removed");
   });
 
   it("argument lists: every command answers 0/1 with a report or 2 with one line", async () => {
@@ -105,26 +105,35 @@ describe("fuzz: the command line", () => {
   });
 });
 
-async function fuzzScenarioFiles(texts: fc.Arbitrary<string>, seed: number): Promise<void> {
+async function fuzzScenarioFiles(texts: fc.Arbitrary<string>, seed: number, target: string): Promise<void> {
   const file = join(tempDir(), "s.json");
+  const tally = new Tally();
   await fc.assert(
     fc.asyncProperty(texts, async (text) => {
       writeFileSync(file, text);
-      const problem = contractBroken(await cli("run", file, "--no-signing"));
+      const r = await cli("run", file, "--no-signing");
+      const problem = contractBroken(r);
       if (problem) throw new Error(problem);
+      tally.add(`exit ${r.status}`);
     }),
     { seed: fuzzSeed(seed), numRuns: fuzzRuns(40) },
   );
+  tally.print(target);
 }
 
 async function fuzzArgs(word: fc.Arbitrary<string>): Promise<void> {
+  const tally = new Tally();
   await fc.assert(
     fc.asyncProperty(fc.array(word, { minLength: 0, maxLength: 6 }), async (args) => {
       // Keep the slice fast: sweeps run one seed on one worker; no run writes outside the temporary directory.
-      if (args.includes("sweep") && args.some((a) => /^\d+\.\.\d+$/.test(a) && a !== "1..1")) return;
-      const problem = contractBroken(await cli(...args));
+      if (args.includes("sweep") && args.some((a) => /^\d+\.\.\d+$/.test(a) && a !== "1..1"))
+        return tally.add("not run (a sweep of more than one seed)");
+      const r = await cli(...args);
+      const problem = contractBroken(r);
       if (problem) throw new Error(`${JSON.stringify(args)}: ${problem}`);
+      tally.add(`exit ${r.status}`);
     }),
     { seed: fuzzSeed(13_300), numRuns: fuzzRuns(60) },
   );
+  tally.print("argument lists");
 }

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { describe, it } from "vitest";
 import { fixtureArbitrary } from "../../scenarios/generators/fixture-arbitraries.ts";
 import { cli, tempDir } from "../cli/cli.ts";
-import { contractBroken, fuzzRuns, fuzzSeed } from "./budget.ts";
+import { contractBroken, fuzzRuns, fuzzSeed, Tally } from "./budget.ts";
 import { HOSTILE_JSON, withNodeReplaced } from "./hostile-json.ts";
 
 const fixture = fixtureArbitrary({ usersMax: 3, opsMax: 8 });
@@ -31,13 +31,17 @@ const flags = fc.subarray(["--explain", "--expect", "--json", "--room-version=10
 describe("fuzz: fixtures", () => {
   it("resolve answers 0/1 with a report or 2 with one line", async () => {
     const file = join(tempDir(), "f.json");
+    const tally = new Tally();
     await fc.assert(
       fc.asyncProperty(fixtureText, flags, async (text, options) => {
         writeFileSync(file, text);
-        const problem = contractBroken(await cli("resolve", file, ...options));
+        const r = await cli("resolve", file, ...options);
+        const problem = contractBroken(r);
         if (problem) throw new Error(problem);
+        tally.add(`exit ${r.status}`);
       }),
       { seed: fuzzSeed(13_400), numRuns: fuzzRuns(60) },
     );
+    tally.print("fixtures");
   });
 });
