@@ -354,6 +354,9 @@ export function join(
   via: readonly string[],
   reply: Reply<EventId>,
 ): void {
+  // The server_name query parameters: names, as a homeserver parses them (found by npm run fuzz).
+  if (!Array.isArray(via) || !via.every((v) => typeof v === "string"))
+    return reply(fail("M_INVALID_PARAM", "via must be a list of server names"));
   if (roomIdOrAlias.startsWith("#")) return joinAlias(hs, session, roomIdOrAlias, via, reply);
   const roomId = roomIdOrUndefined(roomIdOrAlias);
   if (!roomId) return reply(fail("M_INVALID_PARAM", `${roomIdOrAlias} is not a room id or alias`));

@@ -1,7 +1,8 @@
 // Arguments of the wrong type are the caller's mistake, answered as a homeserver answers a
 // bad parameter (M_INVALID_PARAM, 400), never M_UNKNOWN "internal error" (500), which is
 // how the client reports an exception. Found by npm run fuzz (seed 13100): createAlias
-// with a number, invite with an array nested 10,000 deep, messages with an object as limit.
+// with a number, invite with an array nested 10,000 deep, messages with an object as limit,
+// join with undefined as the room or a number as via.
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import type { Pending } from "../../sim/client.ts";
@@ -28,6 +29,10 @@ describe("Client calls with arguments of the wrong type", () => {
   const call = client as unknown as Record<string, (...args: unknown[]) => Pending<unknown>>;
 
   it.each([
+    ["join with undefined as the room", () => call.join!(undefined), /a room id is a string, not undefined/],
+    ["join with null as the room", () => call.join!(null), /a room id is a string, not null/],
+    ["join with a number as via", () => call.join!(roomId, 0), /via must be a list of server names/],
+    ["join with a via list holding null", () => call.join!(roomId, [null]), /via must be a list of server names/],
     ["createAlias with a number", () => call.createAlias!(7, roomId), /a room alias must be a string/],
     ["createAlias with null", () => call.createAlias!(null, roomId), /a room alias must be a string/],
     ["invite with an array nested 10,000 deep", () => call.invite!(roomId, nested(10_000)), /user_id must be a string/],
