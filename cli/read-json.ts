@@ -1,16 +1,11 @@
 // Reading a JSON file given on the command line: a missing file or bad JSON is bad
 // input (UsageError, exit 2) with one line naming the file and the problem.
 
-import { readFileSync } from "node:fs";
 import { UsageError } from "./command.ts";
+import { readInputText } from "./input-file.ts";
 
 export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  const text = readInputText(path);
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -59,6 +59,9 @@ export class Pending<T> {
   }
 }
 
+/** The room argument of a call about no room (createRoom), apart from any value a caller may pass. */
+const NO_ROOM: unique symbol = Symbol("no room");
+
 export class Client {
   constructor(
     readonly hs: Homeserver,
@@ -83,15 +86,19 @@ export class Client {
   /** Authenticate, then make the call; a refusal settles at once. Every call is recorded in the trace. */
   private call<T>(
     action: string,
-    roomId: string | undefined,
+    /** NO_ROOM for a call about no room (createRoom); anything else must be a room id (a caller may pass undefined or null). */
+    roomId: string | typeof NO_ROOM,
     run: (session: Session, pending: Pending<T>) => void,
   ): Pending<T> {
     const pending = new Pending<T>();
     const session = this.authenticate();
     if (!session.ok) pending.settle(session);
-    else if (roomId !== undefined && typeof roomId !== "string")
+    else if (roomId !== NO_ROOM && typeof roomId !== "string")
       pending.settle(
-        fail("M_INVALID_PARAM", `a room id is a string, not ${Array.isArray(roomId) ? "an array" : typeof roomId}`),
+        fail(
+          "M_INVALID_PARAM",
+          `a room id is a string, not ${Array.isArray(roomId) ? "an array" : roomId === null ? "null" : typeof roomId}`,
+        ),
       );
     else {
       try {
@@ -106,7 +113,7 @@ export class Client {
   }
 
   /** A call answered at once. */
-  private now<T>(action: string, roomId: string | undefined, run: (session: Session) => Result<T>): Pending<T> {
+  private now<T>(action: string, roomId: string | typeof NO_ROOM, run: (session: Session) => Result<T>): Pending<T> {
     return this.call<T>(action, roomId, (session, pending) => pending.settle(run(session)));
   }
 
@@ -138,7 +145,7 @@ export class Client {
 
   /** POST /createRoom; its invites are sent afterwards, each an invite call of its own. */
   createRoom(options: CreateRoomOptions = {}): Pending<RoomId> {
-    return this.call<RoomId>("createRoom", undefined, (session, pending) => {
+    return this.call<RoomId>("createRoom", NO_ROOM, (session, pending) => {
       const created = api.createRoom(this.hs, session, options);
       if (!created.ok) return pending.settle(created);
       const roomId = created.value;

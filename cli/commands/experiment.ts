@@ -28,7 +28,7 @@ import { runJobsOnWorkers } from "../sweep/job-pool.ts";
 import { Progress } from "../sweep/progress.ts";
 import { checkResultsKey, lockResults, scenarioHash } from "../sweep/results-guard.ts";
 import { netsplitVersion } from "../version.ts";
-import { formatRange, parseShard, shardRange, type SeedRange } from "../sweep/seed-range.ts";
+import { checkSliceSize, formatRange, parseShard, shardRange, type SeedRange } from "../sweep/seed-range.ts";
 import { shardFromEnv } from "../sweep/shard-env.ts";
 import { workerCount } from "./sweep.ts";
 
@@ -90,6 +90,7 @@ export const experimentCommand: Command = {
       if (values.merge) return mergeRuns(spec, values.merge, out);
       const total = cellsOf(spec.grid).length * spec.seeds;
       const slice = sliceOf(total, values.shard, intOption(values.shards, "shards", 0, 1) || undefined);
+      checkSliceSize(total, slice.range, "runs", `${total} runs of ${file}`);
       const lines = await runInto(spec, runsPath, slice, {
         resume: values.resume ?? false,
         workers: workerCount(values.workers),

@@ -3,7 +3,7 @@
 // stops cleanly (the recording gets its last line, the ports close). `--replay` runs a
 // recording instead, without any client, and checks that it gives the same trace hash.
 
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { isJsonObject, type JsonObject } from "../../core/index.ts";
 import {
   attachHttpAppService,
@@ -23,6 +23,7 @@ import {
 import type { Scenario } from "../../scenarios/index.ts";
 import { intOption, parseCommandArgs, seedOption, seeHelp } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
+import { readInputText } from "../input-file.ts";
 import { loadScenario } from "../load-scenario.ts";
 import { nodeCrypto } from "../node-crypto.ts";
 
@@ -72,7 +73,7 @@ async function loadService(arg: string, servers: readonly string[]): Promise<Loa
   const file = m ? m[2]! : arg;
   if (!servers.includes(server))
     throw new UsageError(`--appservice ${arg}: no server ${server} (the servers are ${servers.join(", ")})`);
-  const text = readFileSync(file, "utf8");
+  const text = readInputText(file);
   let parsed: unknown;
   try {
     parsed = file.endsWith(".json") ? JSON.parse(text) : (await import("yaml")).parse(text);
@@ -107,7 +108,7 @@ function scenarioOf(arg: string | undefined): Scenario {
 function replay(file: string): number {
   let recording;
   try {
-    recording = parseRecording(readFileSync(file, "utf8"), file);
+    recording = parseRecording(readInputText(file), file);
   } catch (e) {
     if (e instanceof RecordingError) throw new UsageError(e.message);
     throw e;

@@ -14,7 +14,15 @@ import { runSeedsOnWorkers } from "../sweep/pool.ts";
 import { Progress } from "../sweep/progress.ts";
 import { readResultsIfAny, ResultsAppender, strictlyIncreasing, writeResultsSorted } from "../sweep/results-file.ts";
 import type { SweepOptions } from "../sweep/run-seed.ts";
-import { formatRange, parseSeedRange, parseShard, seedsOf, shardRange, type SeedRange } from "../sweep/seed-range.ts";
+import {
+  checkSliceSize,
+  formatRange,
+  parseSeedRange,
+  parseShard,
+  seedsOf,
+  shardRange,
+  type SeedRange,
+} from "../sweep/seed-range.ts";
 import { shardFromEnv } from "../sweep/shard-env.ts";
 import { formatSummary, summarise } from "../sweep/summary.ts";
 import { formatLine, sweepKind, type SweepLine } from "../sweep/sweep-line.ts";
@@ -74,11 +82,9 @@ export const sweepCommand: Command = {
     const { ref, scenario } = loadScenario(positionals[0]);
     const roomVersion = roomVersionOption(values["room-version"]);
     const workers = workerCount(values.workers);
-    const range = sliceOf(
-      parseSeedRange(values.seeds),
-      values.shard,
-      intOption(values.shards, "shards", 0, 1) || undefined,
-    );
+    const whole = parseSeedRange(values.seeds);
+    const range = sliceOf(whole, values.shard, intOption(values.shards, "shards", 0, 1) || undefined);
+    checkSliceSize(whole.last - whole.first + 1, range, "seeds", `seeds ${formatRange(whole)}`);
     const options: SweepOptions = {
       ...(roomVersion ? { roomVersion } : {}),
       ...(values["no-signing"] ? { signing: false } : {}),

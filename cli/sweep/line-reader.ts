@@ -2,8 +2,17 @@
 // of lines (gigabytes) is never one buffer or one string.
 
 import { closeSync, openSync, readSync } from "node:fs";
+import { UsageError } from "../command.ts";
+import { formatBytes } from "../input-file.ts";
 
 const CHUNK_BYTES = 1 << 20;
+
+/**
+ * The longest line a results file may hold. A sweep's lines are a few hundred bytes; the
+ * bound keeps a file without newlines (/dev/zero, a binary file) from being gathered into
+ * one ever-growing line until the process runs out of memory.
+ */
+export const LINE_BYTES_MAX = 16 * 1024 * 1024;
 
 export interface RawLine {
   /** 1-based. */
@@ -15,7 +24,11 @@ export interface RawLine {
  * The whole lines of a file, in order; blank lines are skipped. A last line without its
  * newline (cut off by a crash) is not yielded: `onTornTail` hears of it instead.
  */
-export function* readLines(path: string, onTornTail: () => void = () => {}): Generator<RawLine> {
+export function* readLines(
+  path: string,
+  onTornTail: () => void = () => {},
+  lineBytesMax: number = LINE_BYTES_MAX,
+): Generator<RawLine> {
   const fd = openSync(path, "r");
   try {
     let carry = Buffer.alloc(0);
@@ -32,6 +45,10 @@ export function* readLines(path: string, onTornTail: () => void = () => {}): Gen
         start = end + 1;
         if (text.trim() !== "") yield { number, text };
       }
+      if (bytes.length - start > lineBytesMax)
+        throw new UsageError(
+          `${path}:${number + 1}: a line longer than ${formatBytes(lineBytesMax)}; not a results file`,
+        );
       // Copied: `chunk` is overwritten by the next read.
       carry = Buffer.from(bytes.subarray(start));
     }

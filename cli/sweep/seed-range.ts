@@ -17,7 +17,7 @@ export interface Shard {
   from: string;
 }
 
-/** A sweep runs at most this many seeds (one machine or one shard). */
+/** A sweep's range holds at most this many seeds (all its shards together). */
 export const SEEDS_MAX = 100_000_000;
 
 export function parseSeedRange(text: string | undefined): SeedRange {
@@ -32,6 +32,27 @@ export function parseSeedRange(text: string | undefined): SeedRange {
   if (last - first + 1 > SEEDS_MAX)
     throw new UsageError(`--seeds ${text}: more than ${SEEDS_MAX} seeds; split the range with --shard`);
   return { first, last };
+}
+
+/**
+ * One process runs at most this many seeds (the whole range, or its shard); an experiment
+ * as many runs. It keeps every line (a sweep's is about 300 bytes) for the summary and the
+ * sorted file: 100 million seeds ran out of memory with a stack trace before the first one
+ * ran. Larger ranges are split into shards, whose files are merged in bounded memory.
+ */
+export const JOBS_PER_PROCESS_MAX = 1_000_000;
+
+/**
+ * Throws a UsageError when one process would run more than JOBS_PER_PROCESS_MAX of the
+ * `total` jobs; `what` names them as the user asked ("seeds 0..99", "runs of exp.json").
+ */
+export function checkSliceSize(total: number, slice: SeedRange | null, unit: string, what: string): void {
+  const size = slice ? slice.last - slice.first + 1 : 0;
+  if (size <= JOBS_PER_PROCESS_MAX) return;
+  const shards = Math.ceil(total / JOBS_PER_PROCESS_MAX);
+  throw new UsageError(
+    `${size} ${unit} in one process, more than ${JOBS_PER_PROCESS_MAX}: split the ${what} into at least ${shards} shards (--shard I/${shards}) and merge their files`,
+  );
 }
 
 export function parseShard(text: string): Shard {

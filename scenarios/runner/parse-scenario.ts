@@ -96,6 +96,8 @@ export function parseCheck(value: unknown, source: string): Check {
 // Whole milliseconds: times are traced, and the trace is canonical JSON (no floats).
 const time = number({ min: 0, max: SCENARIO_LIMITS.timeMsMax, integer: true });
 const duration = number({ above: 0, max: SCENARIO_LIMITS.timeMsMax });
+// The convergence budget is traced (run.phase "converging"), so it is whole milliseconds too.
+const wholeDuration = number({ min: 1, max: SCENARIO_LIMITS.timeMsMax, integer: true });
 const offsetMs = number({ min: -SCENARIO_LIMITS.timeMsMax, max: SCENARIO_LIMITS.timeMsMax });
 const driftPpm = number({ min: -SCENARIO_LIMITS.driftPpmMax, max: SCENARIO_LIMITS.driftPpmMax });
 /** Latencies, rates and counts of links and servers: at least 0, at most timeMsMax. */
@@ -344,7 +346,7 @@ const scenarioShape = object<JsonScenario>(
     swarm: optional(swarm),
     traffic: optional(array(traffic)),
     chaosMs: optional(time),
-    convergenceBudgetMs: optional(duration),
+    convergenceBudgetMs: optional(wholeDuration),
     heal: optional(boolean),
     checks: optional(array(check, { maxLength: SCENARIO_LIMITS.checksMax })),
     annotations: optional(array(annotation)),

@@ -22,3 +22,22 @@ export function contractBroken(r: { status: number; stdout: string; stderr: stri
     return r.stdout.length > 0 || r.stderr.length > 0 ? undefined : `exit ${r.status} with no report`;
   return `exit ${r.status}`;
 }
+
+/**
+ * How the cases of one fuzz target ended (exit codes, Matrix errors), printed at its end in
+ * `npm run fuzz` (FUZZ_RUNS set) so a run says what it tried; quiet in `npm test`.
+ */
+export class Tally {
+  private readonly counts = new Map<string, number>();
+
+  add(outcome: string): void {
+    this.counts.set(outcome, (this.counts.get(outcome) ?? 0) + 1);
+  }
+
+  print(target: string): void {
+    if (!process.env.FUZZ_RUNS) return;
+    const total = [...this.counts.values()].reduce((a, b) => a + b, 0);
+    const parts = [...this.counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${k} ×${n}`);
+    console.log(`fuzz ${target}: ${total} cases (${parts.join(", ")})`);
+  }
+}

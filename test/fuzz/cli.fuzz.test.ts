@@ -9,75 +9,35 @@ import fc from "fast-check";
 import { describe, it } from "vitest";
 import { scenarioArbitrary } from "../../scenarios/generators/arbitraries.ts";
 import { cli, tempDir } from "../cli/cli.ts";
-import { contractBroken, fuzzRuns, fuzzSeed } from "./budget.ts";
+import { contractBroken, fuzzRuns, fuzzSeed, Tally } from "./budget.ts";
+import { HOSTILE_JSON, withLeafReplaced, withNodeReplaced } from "./hostile-json.ts";
 
-const HOSTILE_JSON = [
-  "1.5",
-  "9007199254740992",
-  "-1",
-  "1e300",
-  "-1e300",
-  '"\\ud800"',
-  '""',
-  "null",
-  "[]",
-  "{}",
-  "true",
-  '"x"',
-  "0",
-];
-
-/** Replace the `pick`-th leaf (in a fixed walk) of a JSON value by raw JSON text. */
-function withLeafReplaced(value: unknown, pick: number, raw: string): string {
-  const leaves: Array<{ parent: Record<string, unknown> | unknown[]; key: string | number }> = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v))
-      v.forEach((x, i) => (typeof x === "object" && x !== null ? walk(x) : leaves.push({ parent: v, key: i })));
-    else if (typeof v === "object" && v !== null)
-      for (const [k, x] of Object.entries(v))
-        if (typeof x === "object" && x !== null) walk(x);
-        else leaves.push({ parent: v as Record<string, unknown>, key: k });
-  };
-  walk(value);
-  if (leaves.length === 0) return JSON.stringify(value);
-  const leaf = leaves[pick % leaves.length]!;
-  (leaf.parent as Record<string | number, unknown>)[leaf.key] = "@@LEAF@@";
-  return JSON.stringify(value).replace('"@@LEAF@@"', raw);
-}
+const scenario = scenarioArbitrary({ serversMin: 2, serversMax: 3, actionsMax: 4, partitionsMax: 1, crashesMax: 1 });
 
 const scenarioText = fc.oneof(
-  {
-    weight: 1,
-    arbitrary: scenarioArbitrary({ serversMin: 2, serversMax: 3, actionsMax: 4, partitionsMax: 1, crashesMax: 1 }).map(
-      (s) => JSON.stringify(s),
-    ),
-  },
+  { weight: 1, arbitrary: scenario.map((s) => JSON.stringify(s)) },
   {
     weight: 4,
     arbitrary: fc
-      .tuple(
-        scenarioArbitrary({ serversMin: 2, serversMax: 3, actionsMax: 4, partitionsMax: 1, crashesMax: 1 }),
-        fc.nat(),
-        fc.constantFrom(...HOSTILE_JSON),
-      )
+      .tuple(scenario, fc.nat(), fc.constantFrom(...HOSTILE_JSON))
       .map(([s, pick, raw]) => withLeafReplaced(s, pick, raw)),
   },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)) },
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 60 }) },
 );
 
+/** A valid scenario with one node (an object, an array or a leaf) replaced by a hostile value, or removed. */
+const scenarioNodeText = fc
+  .tuple(scenario, fc.nat(), fc.option(fc.constantFrom(...HOSTILE_JSON), { nil: undefined }))
+  .map(([s, pick, raw]) => withNodeReplaced(s, pick, raw));
+
 describe("fuzz: the command line", () => {
   it("scenario files: run answers 0/1 with a report or 2 with one line", async () => {
-    const dir = tempDir();
-    const file = join(dir, "s.json");
-    await fc.assert(
-      fc.asyncProperty(scenarioText, async (text) => {
-        writeFileSync(file, text);
-        const problem = contractBroken(await cli("run", file, "--no-signing"));
-        if (problem) throw new Error(problem);
-      }),
-      { seed: fuzzSeed(13_200), numRuns: fuzzRuns(40) },
-    );
+    await fuzzScenarioFiles(scenarioText, 13_200, "scenario files");
+  });
+
+  it("scenario files with a node replaced or removed: the same", async () => {
+    await fuzzScenarioFiles(scenarioNodeText, 13_201, "scenario files, a node replaced or removed");
   });
 
   it("argument lists: every command answers 0/1 with a report or 2 with one line", async () => {
@@ -145,14 +105,35 @@ describe("fuzz: the command line", () => {
   });
 });
 
+async function fuzzScenarioFiles(texts: fc.Arbitrary<string>, seed: number, target: string): Promise<void> {
+  const file = join(tempDir(), "s.json");
+  const tally = new Tally();
+  await fc.assert(
+    fc.asyncProperty(texts, async (text) => {
+      writeFileSync(file, text);
+      const r = await cli("run", file, "--no-signing");
+      const problem = contractBroken(r);
+      if (problem) throw new Error(problem);
+      tally.add(`exit ${r.status}`);
+    }),
+    { seed: fuzzSeed(seed), numRuns: fuzzRuns(40) },
+  );
+  tally.print(target);
+}
+
 async function fuzzArgs(word: fc.Arbitrary<string>): Promise<void> {
+  const tally = new Tally();
   await fc.assert(
     fc.asyncProperty(fc.array(word, { minLength: 0, maxLength: 6 }), async (args) => {
       // Keep the slice fast: sweeps run one seed on one worker; no run writes outside the temporary directory.
-      if (args.includes("sweep") && args.some((a) => /^\d+\.\.\d+$/.test(a) && a !== "1..1")) return;
-      const problem = contractBroken(await cli(...args));
+      if (args.includes("sweep") && args.some((a) => /^\d+\.\.\d+$/.test(a) && a !== "1..1"))
+        return tally.add("not run (a sweep of more than one seed)");
+      const r = await cli(...args);
+      const problem = contractBroken(r);
       if (problem) throw new Error(`${JSON.stringify(args)}: ${problem}`);
+      tally.add(`exit ${r.status}`);
     }),
     { seed: fuzzSeed(13_300), numRuns: fuzzRuns(60) },
   );
+  tally.print("argument lists");
 }

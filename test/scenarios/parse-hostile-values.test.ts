@@ -87,6 +87,12 @@ const cases: Array<[string, string, string, RegExp]> = [
     "$.timeline[2].at",
     /at most 1000000000000/,
   ],
+  [
+    "a fractional convergence budget (found by npm run fuzz, seed 13200: it is traced, and the trace has no floats)",
+    text((s) => void (s.convergenceBudgetMs = "@RAW@"), "1.5"),
+    "$.convergenceBudgetMs",
+    /must be an integer, got 1\.5/,
+  ],
   ["chaosMs of 1e300", text((s) => void (s.chaosMs = "@RAW@"), "1e300"), "$.chaosMs", /at most/],
   [
     "a skew of 1e300",

@@ -110,7 +110,11 @@ describe("the Client-Server API's limits", () => {
       ok: false,
       error: { errcode: "M_INVALID_PARAM" },
     });
-    expect(alice.createAlias(anything(0), roomId).result).toMatchObject({ ok: false, error: { status: 500 } });
+    // Once the client's 500 "internal error" fallback; a wrong type is the caller's mistake (400).
+    expect(alice.createAlias(anything(0), roomId).result).toMatchObject({
+      ok: false,
+      error: { errcode: "M_INVALID_PARAM", status: 400 },
+    });
     expect(alice.sendMessage(anything([[]]), "hi").result).toMatchObject({
       ok: false,
       error: { errcode: "M_INVALID_PARAM" },
