@@ -59,3 +59,13 @@ export function cpuMicrosecondsOf(fn: () => void): number {
   const used = process.cpuUsage(start);
   return used.user + used.system;
 }
+
+/**
+ * CPU milliseconds (user + system, all threads, GC included) of each of `repeats` calls of
+ * `fn`: on a machine shared with other work, steadier than the wall clock.
+ */
+export function cpuMillisecondSamples(fn: () => void, repeats: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < repeats; i++) out.push(cpuMicrosecondsOf(fn) / 1000);
+  return out;
+}

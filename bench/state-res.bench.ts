@@ -2,19 +2,41 @@
 // conflicted keys, auth difference, and milliseconds per resolution with a fresh
 // auth-chain index, with one built beforehand (as a homeserver holds it), and cold (the
 // first resolution in a fresh process), with the issue's goals and Synapse figures beside
-// them; memory is the cold process's peak resident size beside its size with the room
-// loaded (a heap's size after a call is not its peak: the collector may have shrunk it). Warm figures are the median and the minimum of several runs: the machine is
-// shared, so the minimum is the better estimate of the code's speed, the median of what a
-// caller sees. A second, shorter table checks v2.1 (room version 12) on the same rooms.
+// them. Times are CPU milliseconds of the process (user + system, GC threads included):
+// the machine is shared, and CPU time moves less with other work than the wall clock does
+// (unloaded, the two are close: resolution runs on one thread). Warm figures are the
+// median and the minimum of several runs: the minimum is the better estimate of the
+// code's speed, the median of what a caller sees.
+//
+// "fresh" resolves the same event objects every time, so what the authorization rules
+// remember per content object (a power-levels event's keys, its differences from another)
+// is already known after the first run, as in a homeserver that resolves the same room
+// again. "new objects" resolves a new copy of the room each time (parsed from JSON outside
+// the clock): a warm JIT with nothing remembered, which is what a first resolution of new
+// events costs once the code is compiled; cold ÷ new objects is the JIT's share.
+//
+// Memory comes from the cold process: its peak heap (the largest heap V8 reports before a
+// collection during resolution, or at the end; --trace-gc) beside the heap with the room
+// loaded, and its peak resident size. A second, shorter table checks v2.1 (room version
+// 12) on the same rooms. The 200k-event chain takes about a minute; STATE_RES_ROOMS=1.2k,11k
+// (labels, comma-separated) runs only those rooms.
 
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AuthChainIndex, conflictedStateSet, parseRoomVersion, resolveState } from "../core/index.ts";
+import {
+  AuthChainIndex,
+  conflictedStateSet,
+  parseRoomVersion,
+  resolveState,
+  type EventId,
+  type Pdu,
+  type StateKey,
+} from "../core/index.ts";
 import type { ForkedRoom } from "../scenarios/generators/forked-room.ts";
-import { millisecondSamples } from "./clock.ts";
+import { cpuMillisecondSamples } from "./clock.ts";
 import {
   BENCH_ROOM_VERSION,
   COLD_OVER_WARM_MAX,
@@ -35,7 +57,17 @@ interface Measured {
   authChainEvents: number;
   fresh: number[];
   prebuilt: number[];
-  cold: { ms: number; heapRoomMb: number; rssRoomMb: number; peakRssMb: number } | undefined;
+  /** Fresh index and a clone of the events each run (empty when not measured). */
+  newObjects: number[];
+  cold: ColdRun | undefined;
+}
+
+interface ColdRun {
+  ms: number;
+  heapRoomMb: number;
+  peakHeapMb: number;
+  rssRoomMb: number;
+  peakRssMb: number;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -59,11 +91,12 @@ function measure(room: BenchRoom, roomVersionId: string, cold: boolean): Measure
     resolveState(roomVersion, forked.stateSets, forked.fetch);
     resolveState(roomVersion, forked.stateSets, forked.fetch, { authChains: prebuiltIndex });
   }
-  const fresh = millisecondSamples(() => resolveState(roomVersion, forked.stateSets, forked.fetch), room.repeats);
-  const prebuilt = millisecondSamples(
+  const fresh = cpuMillisecondSamples(() => resolveState(roomVersion, forked.stateSets, forked.fetch), room.repeats);
+  const prebuilt = cpuMillisecondSamples(
     () => resolveState(roomVersion, forked.stateSets, forked.fetch, { authChains: prebuiltIndex }),
     room.repeats,
   );
+  const newObjects = room.newObjectRepeats > 0 ? newObjectSamples(forked, roomVersionId, room.newObjectRepeats) : [];
   const conflicted = conflictedStateSet(forked.stateSets);
   return {
     room,
@@ -74,43 +107,88 @@ function measure(room: BenchRoom, roomVersionId: string, cold: boolean): Measure
     authChainEvents: prebuiltIndex.size,
     fresh,
     prebuilt,
+    newObjects,
     cold: cold ? coldRun(forked, roomVersionId) : undefined,
   };
 }
 
+/**
+ * CPU milliseconds of resolutions of a new copy of the room each: parsed from JSON, as a
+ * server's events are; the copy is made, and the last one collected, outside the clock.
+ */
+function newObjectSamples(room: ForkedRoom, roomVersionId: string, repeats: number): number[] {
+  const roomVersion = parseRoomVersion(roomVersionId);
+  const text = JSON.stringify({ events: [...room.events.values()], stateSets: room.stateSets.map((s) => [...s]) });
+  const out: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const copy = JSON.parse(text) as { events: Pdu[]; stateSets: Array<Array<[StateKey, EventId]>> };
+    const events = new Map(copy.events.map((pdu) => [pdu.event_id as EventId, pdu]));
+    const stateSets = copy.stateSets.map((entries) => new Map(entries));
+    (globalThis as { gc?: () => void }).gc?.();
+    out.push(...cpuMillisecondSamples(() => resolveState(roomVersion, stateSets, (id) => events.get(id)), 1));
+  }
+  return out;
+}
+
 /** One resolution in a fresh Node process (tsx compiles the TypeScript before the clock starts). */
-function coldRun(room: ForkedRoom, roomVersion: string): Measured["cold"] {
+function coldRun(room: ForkedRoom, roomVersion: string): ColdRun {
   const dir = mkdtempSync(join(tmpdir(), "netsplit-bench-"));
   try {
     const path = join(dir, "room.jsonl");
+    const result = join(dir, "result.json");
     const lines: string[] = [];
     for (const pdu of room.events.values()) lines.push(JSON.stringify(pdu));
     lines.push(JSON.stringify(room.stateSets.map((s) => [...s])));
     writeFileSync(path, lines.join("\n") + "\n");
-    const r = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", COLD_SCRIPT, path, roomVersion], {
-      encoding: "utf8",
-      maxBuffer: 1 << 20,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["--expose-gc", "--trace-gc", "--import", "tsx", COLD_SCRIPT, path, roomVersion, result],
+      { encoding: "utf8", maxBuffer: 1 << 26 },
+    );
     if (r.status !== 0) throw new Error(`cold run failed (${r.status ?? r.signal}): ${r.stderr}`);
-    return JSON.parse(r.stdout) as Measured["cold"];
+    const run = JSON.parse(readFileSync(result, "utf8")) as Omit<ColdRun, "peakHeapMb"> & { heapEndMb: number };
+    return { ...run, peakHeapMb: Math.max(run.heapEndMb, peakHeapBeforeCollections(r.stdout)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/**
+ * The largest heap (MB used) before a collection, among those after the last forced one
+ * (`gc()`, "testing" in V8's --trace-gc lines: the cold script's mark that resolution starts).
+ */
+function peakHeapBeforeCollections(traceGc: string): number {
+  const lines = traceGc.split("\n");
+  let start = 0;
+  lines.forEach((line, i) => {
+    if (line.includes(" testing;")) start = i + 1;
+  });
+  let peak = 0;
+  for (const line of lines.slice(start)) {
+    const m = / ([\d.]+) \([\d.]+\) -> [\d.]+ \([\d.]+\) MB/.exec(line);
+    if (m) peak = Math.max(peak, Number(m[1]));
+  }
+  return peak;
+}
+
 function issueRow(m: Measured): Record<string, string> {
   const warm = min(m.fresh);
+  const goal = m.room.goalMs === undefined ? "few s" : `≤ ${m.room.goalMs}`;
   return {
     room: m.room.label,
     events: count(m.events),
     "conflicted keys (events)": `${count(m.conflictedKeys)} (${count(m.conflictedEvents)})`,
     "auth difference": count(m.authDifference),
     "auth chain events": count(m.authChainEvents),
-    "fresh ms median/min": `${ms(median(m.fresh))} / ${ms(warm)}`,
-    "goal ms": m.room.goalMs === undefined ? "few s" : `≤ ${m.room.goalMs}`,
+    "fresh ms median/min (goal)": `${ms(median(m.fresh))} / ${ms(warm)} (${goal})`,
     "prebuilt ms median/min": `${ms(median(m.prebuilt))} / ${ms(min(m.prebuilt))}`,
-    "cold ms (÷ warm, goal ≤ 3)": m.cold ? `${ms(m.cold.ms)} (×${(m.cold.ms / warm).toFixed(1)})` : "",
-    "peak RSS MB (room loaded)": m.cold ? `${m.cold.peakRssMb.toFixed(0)} (${m.cold.rssRoomMb.toFixed(0)})` : "",
+    "new objects ms median/min":
+      m.newObjects.length > 0 ? `${ms(median(m.newObjects))} / ${ms(min(m.newObjects))}` : "",
+    [`cold ms (÷ warm, goal ≤ ${COLD_OVER_WARM_MAX})`]: m.cold
+      ? `${ms(m.cold.ms)} (×${(m.cold.ms / warm).toFixed(1)})`
+      : "",
+    "peak heap MB (room)": m.cold ? `${m.cold.peakHeapMb.toFixed(0)} (${m.cold.heapRoomMb.toFixed(0)})` : "",
+    "peak RSS MB (room)": m.cold ? `${m.cold.peakRssMb.toFixed(0)} (${m.cold.rssRoomMb.toFixed(0)})` : "",
     "Synapse ms (issue's author)": m.room.synapseMs ?? "",
     "Synapse ÷ fresh": m.room.synapseMs ? synapseRatio(m.room.synapseMs, warm, median(m.fresh)) : "",
   };
@@ -124,11 +202,13 @@ function synapseRatio(range: string, best: number, typical: number): string {
 
 export function runStateResBench(): void {
   console.log(
-    `room version ${BENCH_ROOM_VERSION} (state resolution v2); warm = the minimum of the fresh runs; Synapse 1.150 figures from issue 11 (its author's runs, not ours)`,
+    `room version ${BENCH_ROOM_VERSION} (state resolution v2); CPU ms; warm = the minimum of the fresh runs; Synapse 1.150 figures from issue 11 (its author's runs, not ours)`,
   );
-  const rows = ISSUE_ROOMS.map((room) => measure(room, BENCH_ROOM_VERSION, true));
+  const rooms = selectedRooms();
+  const rows = rooms.map((room) => measure(room, BENCH_ROOM_VERSION, true));
   console.table(rows.map(issueRow));
-  const [, eleven, fortyFive] = rows;
+  const eleven = rows.find((r) => r.room.label === "11k");
+  const fortyFive = rows.find((r) => r.room.label === "45k");
   if (eleven && fortyFive) {
     const growth = min(fortyFive.fresh) / min(eleven.fresh);
     console.log(
@@ -138,15 +218,30 @@ export function runStateResBench(): void {
   console.log(`cold goal: within ×${COLD_OVER_WARM_MAX} of warm`);
   console.log(`\nroom version 12 (state resolution v2.1), same rooms`);
   console.table(
-    ISSUE_ROOMS.slice(0, 3).map((room) => {
-      const m = measure(room, "12", false);
-      return {
-        room: room.label,
-        events: count(m.events),
-        "conflicted keys": count(m.conflictedKeys),
-        "fresh ms median/min": `${ms(median(m.fresh))} / ${ms(min(m.fresh))}`,
-        "prebuilt ms median/min": `${ms(median(m.prebuilt))} / ${ms(min(m.prebuilt))}`,
-      };
-    }),
+    rooms
+      .filter((room) => room.goalMs !== undefined)
+      .map((room) => {
+        const m = measure({ ...room, newObjectRepeats: 0 }, "12", false);
+        return {
+          room: room.label,
+          events: count(m.events),
+          "conflicted keys": count(m.conflictedKeys),
+          "fresh ms median/min": `${ms(median(m.fresh))} / ${ms(min(m.fresh))}`,
+          "prebuilt ms median/min": `${ms(median(m.prebuilt))} / ${ms(min(m.prebuilt))}`,
+        };
+      }),
   );
+}
+
+/** ISSUE_ROOMS, or those named in STATE_RES_ROOMS (labels, comma-separated). */
+function selectedRooms(): readonly BenchRoom[] {
+  const wanted = process.env.STATE_RES_ROOMS;
+  if (wanted === undefined || wanted === "") return ISSUE_ROOMS;
+  const labels = wanted.split(",").map((l) => l.trim());
+  const unknown = labels.filter((l) => !ISSUE_ROOMS.some((r) => r.label === l));
+  if (unknown.length > 0)
+    throw new Error(
+      `STATE_RES_ROOMS: no room ${unknown.join(", ")} (rooms: ${ISSUE_ROOMS.map((r) => r.label).join(", ")})`,
+    );
+  return ISSUE_ROOMS.filter((r) => labels.includes(r.label));
 }

@@ -44,29 +44,40 @@ export class ParsedPowerLevels {
    */
   firstBadUserEntry(cited?: ParsedPowerLevels): BadUserEntry | undefined {
     if (this.badUser === undefined) {
-      let entry: BadUserEntry | undefined;
       const users = this.content.users;
-      if (isJsonObject(users)) {
-        const vouched =
-          cited !== undefined && cited.version === this.version && cited.knownGood() ? cited.levelsOf("users") : EMPTY;
-        for (const userId of keysOf(users)) {
-          const value = users[userId];
-          // A safe integer found as is in a good PL event: an own entry there, so a valid user id.
-          if (vouched[userId] === value && isSafeInteger(value)) continue;
-          if (!isValidUserId(userId)) entry = { userId, problem: "user id" };
-          else if (!isSafeInteger(value) && parsePowerLevel(value, this.version) === undefined)
-            entry = { userId, problem: "level" };
-          if (entry !== undefined) break;
-        }
+      if (!isJsonObject(users)) this.badUser = { entry: undefined };
+      else if (cited !== undefined && this.vouchedBy(cited)) {
+        // The entries the cited event does not vouch for are exactly those that differ
+        // from it: the users comparison of the rule finds them, and checks them on the way
+        // (one pass over a map of thousands of users instead of two: issue 11's cold run).
+        changedLevels(cited, this, "users");
       }
-      this.badUser = { entry };
+      // Without a good cited event (or when the comparison was already remembered): every entry.
+      if (this.badUser === undefined) this.badUser = { entry: this.firstBadAmong(keysOf(users as Levels)) };
     }
     return this.badUser.entry;
   }
 
-  /** Whether `users` is already known to hold no bad entry. */
-  private knownGood(): boolean {
-    return this.badUser !== undefined && this.badUser.entry === undefined;
+  /** Whether `cited` may vouch for this event's entries: the same rules, and no bad entry. */
+  vouchedBy(cited: ParsedPowerLevels): boolean {
+    return cited.version === this.version && cited.badUser !== undefined && cited.badUser.entry === undefined;
+  }
+
+  /** The first of `userIds` (in the order given) that is not a valid user id with a valid level. */
+  firstBadAmong(userIds: Iterable<string>): BadUserEntry | undefined {
+    const users = this.levelsOf("users");
+    for (const userId of userIds) {
+      if (!isValidUserId(userId)) return { userId, problem: "user id" };
+      const value = users[userId];
+      if (!isSafeInteger(value) && parsePowerLevel(value, this.version) === undefined)
+        return { userId, problem: "level" };
+    }
+    return undefined;
+  }
+
+  /** Set by changedLevels when it has checked every entry that `cited` does not vouch for. */
+  recordFirstBadUserEntry(entry: BadUserEntry | undefined): void {
+    this.badUser ??= { entry };
   }
 }
 
@@ -122,6 +133,10 @@ export function changedLevels(
     // Each key of the newer map, then the older map's keys it lacks (skipped when every
     // one of them was seen): the same union of keys, with less work for large maps.
     const keysB = keysOf(b);
+    // For `users`, when `before` may vouch for `after`: the entries it does not vouch for
+    // are the ones this loop visits; their ids are kept to find after's first bad entry.
+    // (`users` not an object reads as empty: no entry, so none bad, as firstBadUserEntry says.)
+    const unvouched: string[] | undefined = map === "users" && after.vouchedBy(before) ? [] : undefined;
     let shared = 0;
     for (const key of keysOf(a)) {
       const now = a[key];
@@ -129,9 +144,11 @@ export function changedLevels(
         shared++; // an integer read from b is an own entry of b: no prototype holds numbers
         continue;
       }
+      unvouched?.push(key);
       if (Object.hasOwn(b, key)) shared++;
       visit(key);
     }
+    if (unvouched !== undefined) after.recordFirstBadUserEntry(after.firstBadAmong(unvouched));
     if (shared !== keysB.length) for (const key of keysB) if (!Object.hasOwn(a, key)) visit(key);
     changed = { version, changed: list.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)) };
     memo.set(b, changed);
@@ -139,10 +156,6 @@ export function changedLevels(
   return changed.changed;
 }
 
-/**
- * Whether a string is a valid user id, remembered: PL events list the same users again
- * and again. Bounded; when full it starts over (the answer never depends on it).
- */
 /**
  * A map's own keys in insertion order, once per map: large maps are in dictionary mode,
  * where every Object.keys call sorts the keys again.
@@ -167,6 +180,10 @@ function isSafeInteger(value: unknown): boolean {
   return typeof value === "number" && Number.isSafeInteger(value);
 }
 
+/**
+ * Whether a string is a valid user id, remembered: PL events list the same users again
+ * and again. Bounded; when full it starts over (the answer never depends on it).
+ */
 function isValidUserId(id: string): boolean {
   let valid = validUserIds.get(id);
   if (valid === undefined) {
