@@ -10,11 +10,16 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { buildSite, DIST, launchChromium, serveSite } from "./browser-harness.ts";
+import { CpuProfile } from "./browser-profile.ts";
 import { BENCH_SERVERS, BENCH_SERVERS_LARGE, benchScenario, trafficFromMs } from "./browser-scenario.ts";
 
 const MEASURE_MS = 6_000;
 const SPEED = 1;
 const VIEWPORT = { width: 1280, height: 720 };
+/** `-- --profile`: also print where the main thread's time went (site built unminified). */
+const PROFILE = process.argv.includes("--profile");
+/** `-- --servers=12`: measure only that run. */
+const ONLY = Number(process.argv.find((a) => a.startsWith("--servers="))?.slice("--servers=".length)) || null;
 
 interface Sample {
   messages: number;
@@ -70,6 +75,8 @@ async function measure(page: Page, servers: number): Promise<void> {
     (at) => (globalThis as unknown as { netsplit: Netsplit }).netsplit.app.runUntil(at),
     trafficFromMs(servers) + 8_000,
   );
+  const profile = PROFILE ? new CpuProfile() : null;
+  await profile?.start(page);
   const result = await page.evaluate(
     async ([measureMs, speed]) => {
       const app = (globalThis as unknown as { netsplit: Netsplit }).netsplit.app;
@@ -100,6 +107,7 @@ async function measure(page: Page, servers: number): Promise<void> {
     },
     [MEASURE_MS, SPEED] as const,
   );
+  await profile?.stopAndPrint();
   const pdus = result.samples.map((s) => s.pdus);
   const msgs = result.samples.map((s) => s.messages);
   const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
@@ -118,7 +126,7 @@ async function measure(page: Page, servers: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await buildSite();
+  await buildSite(PROFILE);
   bundleSizes();
   const site = await serveSite();
   const browser = await launchChromium(VIEWPORT);
@@ -129,7 +137,7 @@ async function main(): Promise<void> {
     await page.waitForFunction(
       () => ((globalThis as unknown as { netsplit?: Netsplit }).netsplit?.app.settled ?? 0) > 0,
     );
-    for (const servers of [BENCH_SERVERS, BENCH_SERVERS_LARGE]) await measure(page, servers);
+    for (const servers of ONLY ? [ONLY] : [BENCH_SERVERS, BENCH_SERVERS_LARGE]) await measure(page, servers);
   } finally {
     await browser.close();
     await site.close();
