@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { CDPSession, Page } from "playwright-core";
 import { buildSite, DIST, launchChromium, serveSite } from "./browser-harness.ts";
+import { measureHover } from "./browser-hover.ts";
 import { CpuProfile } from "./browser-profile.ts";
 import { BENCH_SERVERS, BENCH_SERVERS_LARGE, benchScenario, trafficFromMs } from "./browser-scenario.ts";
 
@@ -157,7 +158,10 @@ async function main(): Promise<void> {
     await page.waitForFunction(
       () => ((globalThis as unknown as { netsplit?: Netsplit }).netsplit?.app.settled ?? 0) > 0,
     );
-    for (const servers of ONLY ? [ONLY] : [BENCH_SERVERS, BENCH_SERVERS_LARGE]) await measure(page, servers);
+    for (const servers of ONLY ? [ONLY] : [BENCH_SERVERS, BENCH_SERVERS_LARGE]) {
+      await measure(page, servers);
+      await measureHover(page);
+    }
   } finally {
     await browser.close();
     await site.close();

@@ -1,7 +1,8 @@
 // The space-time diagram, on a canvas so that no run is too long to draw: a lane per
 // server, time to the right (idle stretches shortened, model/time-axis.ts), each
 // federation transaction an arrow from its sender's lane to its destination's — green
-// once acknowledged, red when it failed, blue while in the air, ✕ where it was lost —
+// once acknowledged, vermillion and dashed when it failed, blue while in the air, ✕
+// where it was lost —
 // cuts, heals, crashes and interventions marked on the axis, created events as dots.
 // What lies past the cursor (after scrubbing back) is drawn faint. Arrows are culled to
 // the visible window and drawn in one path per style; arrowheads only when few. The
@@ -40,10 +41,12 @@ const LABEL_PX = 11;
 /** The narrowest window, in axis units (virtual ms where nothing was shortened). */
 const SPAN_MIN = 50;
 
+// Okabe and Ito's bluish green, vermillion and blue: apart under deuteranopia, and a
+// failed transaction is dashed as well (line style, not only colour).
 const STYLE = {
-  ok: "#3c8b5a",
-  failed: "#d64545",
-  flying: "#2f6fd6",
+  ok: "#009E73",
+  failed: "#D55E00",
+  flying: "#0072B2",
   future: "rgba(60,60,60,0.13)",
   lane: "#c9ced6",
   crashed: "#d64545",
@@ -294,8 +297,10 @@ export class SpaceTimeView {
     ctx.lineWidth = 1.2;
     for (const style of ["future", "ok", "failed", "flying"] as const) {
       ctx.strokeStyle = STYLE[style];
+      ctx.setLineDash(style === "failed" ? [5, 3] : []);
       ctx.stroke(paths[style]!);
     }
+    ctx.setLineDash([]);
     for (const hd of heads) arrowHead(ctx, hd.x1, hd.y1, hd.x2, hd.y2, STYLE[hd.style as keyof typeof STYLE]);
     ctx.strokeStyle = STYLE.failed;
     ctx.lineWidth = 1.5;
