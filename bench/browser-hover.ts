@@ -28,7 +28,8 @@ interface View {
   app: { playing: boolean; togglePlay(): void };
   ui: {
     openDetails(open: boolean, scroll: boolean): void;
-    spaceTime: { hitTargets(): { segments: number[]; arrowIndex: number[] } };
+    /** Absent before the diagram could be hovered (an older build, benchmarked for comparison). */
+    spaceTime?: { hitTargets?(): { segments: number[]; arrowIndex: number[] } };
   };
 }
 
@@ -62,7 +63,7 @@ export async function measureHover(page: Page, hovers = 12): Promise<void> {
         node.dispatchEvent(new MouseEvent("mouseleave", at));
       }
       const canvas = document.querySelector('[data-testid="space-time"]');
-      const targets = n.ui.spaceTime.hitTargets();
+      const targets = n.ui.spaceTime?.hitTargets?.() ?? { segments: [], arrowIndex: [] };
       const k = (i * 13) % Math.max(1, targets.arrowIndex.length);
       if (targets.arrowIndex.length) {
         const s = targets.segments.slice(4 * k, 4 * k + 4);

@@ -275,6 +275,11 @@ describe("the details on demand", () => {
     await freshPage("#scenario=topic-war&seed=1");
     await runToEnd(page);
     await openDetails(page);
+    // Opening the details draws the space-time diagram at its real size, with nothing else
+    // happening (it was drawn at 0×0 while hidden, and stayed blank until the next change).
+    await page.waitForFunction(
+      () => Number((document.querySelector('[data-testid="space-time"]') as HTMLElement).dataset.drawnWidth) > 0,
+    );
     await page.click('[data-testid="explain-hs1"]');
     await page.waitForSelector('[data-testid="verdict"] li[data-key="m.room.topic"]', { state: "attached" });
     // topic-war's own account (from the spec): one mainline position, so the latest

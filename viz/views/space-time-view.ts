@@ -86,8 +86,12 @@ export class SpaceTimeView {
     this.ctx = canvas.getContext("2d")!;
     this.cursorCtx = cursorCanvas.getContext("2d")!;
     this.size = { w: canvas.clientWidth, h: canvas.clientHeight };
+    // A new size (the details opened: the canvas was 0×0 while hidden) needs a drawing
+    // even when nothing else changes: ask for a frame, or the diagram stays blank.
     new ResizeObserver(([entry]) => {
-      if (entry) this.size = { w: entry.contentRect.width, h: entry.contentRect.height };
+      if (!entry) return;
+      this.size = { w: entry.contentRect.width, h: entry.contentRect.height };
+      this.callbacks.redraw();
     }).observe(canvas);
     canvas.addEventListener("wheel", (e) => {
       e.preventDefault();
@@ -231,6 +235,7 @@ export class SpaceTimeView {
     this.canvas.dataset.toMs = String(Math.round(toMs));
     this.canvas.dataset.axisLeft = String(left);
     this.canvas.dataset.axisRight = String(right);
+    this.canvas.dataset.drawnWidth = String(w);
     this.targets = emptyTargets();
     this.labels = [];
     this.hovered = null;
