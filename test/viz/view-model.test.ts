@@ -187,35 +187,3 @@ describe("TraceModel", () => {
     expect(() => model.append([live.records[3]!])).toThrow(/out of order: expected seq/);
   });
 });
-
-describe("a DAG refresh spread over frames (dagBudget)", () => {
-  const model = new TraceModel(threeServers().records);
-  const at = (seq: number) => ({ seq, atMs: model.records[seq]!.atMs });
-
-  it("derives at most the budget per call, the rest kept and counted, and ends where an unbudgeted call is", () => {
-    const memo: ViewMemo = {};
-    viewModelAt(model, at(60), { memo });
-    const seq = model.length - 1;
-    const whole = viewModelAt(model, at(seq));
-    const stale: number[] = [];
-    let vm = viewModelAt(model, at(seq), { memo, dagBudget: 1, refresh: 1 });
-    stale.push(vm.staleDags);
-    while (vm.staleDags > 0) {
-      vm = viewModelAt(model, at(seq), { memo, dagBudget: 1, refresh: 1 });
-      stale.push(vm.staleDags);
-    }
-    // Three servers whose DAGs all changed since seq 60: one per call.
-    expect(stale).toEqual([2, 1, 0]);
-    expect(plain(vm)).toEqual(plain(whole));
-  });
-
-  it("a server derived earlier in the same refresh is done for it, even when its log moved on", () => {
-    const memo: ViewMemo = {};
-    viewModelAt(model, at(60), { memo });
-    const first = viewModelAt(model, at(150), { memo, dagBudget: 1, refresh: 7 });
-    expect(first.staleDags).toBe(2);
-    const second = viewModelAt(model, at(model.length - 1), { memo, dagBudget: 1, refresh: 7 });
-    const third = viewModelAt(model, at(model.length - 1), { memo, dagBudget: 1, refresh: 7 });
-    expect([second.staleDags, third.staleDags]).toEqual([1, 0]);
-  });
-});

@@ -40,12 +40,6 @@ export interface AppListener {
 
 /** While playing, the DAGs and the state table are derived again at most this often (ms of wall time). */
 export const DETAIL_EVERY_MS = 200;
-/**
- * While playing, at most this many servers' DAGs are derived in one frame; a refresh of
- * more servers is spread over the next frames, so no frame carries all of it (at twelve
- * servers in a busy room, all at once is most of a frame's budget).
- */
-export const DAGS_PER_FRAME = 3;
 
 const EMPTY_HEAD: Head = {
   steps: 0,
@@ -81,8 +75,6 @@ export class App {
   private dirty = true;
   private lastFrameMs: number | null = null;
   private lastDetailMs = -Infinity;
-  /** Counts the spread refreshes of the DAGs while playing (see DAGS_PER_FRAME). */
-  private refresh = 0;
   private detailKey = "";
   private readonly memo: ViewMemo = {};
   /** The reader moved the cursor back (scrubbed, stepped back): acting there forgets what followed. */
@@ -426,18 +418,11 @@ export class App {
     const began = performance.now();
     // Playing: the moving parts every frame, the rest a few times a second. At rest: all of it.
     const key = `${this.model.generation}|${this.room}|${this.selectedEvent?.event}`;
-    const catchingUp = (this.vm?.staleDags ?? 0) > 0;
-    const fresh =
-      !this.playing || !this.vm || catchingUp || key !== this.detailKey || nowMs - this.lastDetailMs >= DETAIL_EVERY_MS;
+    const fresh = !this.playing || !this.vm || key !== this.detailKey || nowMs - this.lastDetailMs >= DETAIL_EVERY_MS;
     if (fresh) {
-      this.vm = viewModelAt(this.model, this.cursor, {
-        room: this.room,
-        memo: this.memo,
-        ...(this.playing ? { dagBudget: DAGS_PER_FRAME, refresh: catchingUp ? this.refresh : ++this.refresh } : {}),
-      });
-      if (!catchingUp) this.lastDetailMs = nowMs;
+      this.vm = viewModelAt(this.model, this.cursor, { room: this.room, memo: this.memo });
+      this.lastDetailMs = nowMs;
       this.detailKey = key;
-      if (this.vm.staleDags > 0) this.dirty = true;
     } else {
       this.vm = motionAt(this.model, this.cursor, this.vm!);
     }

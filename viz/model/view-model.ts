@@ -26,18 +26,6 @@ export interface ViewOptions {
    * Animation frames at the same seq reuse them; the result is the same either way.
    */
   memo?: ViewMemo;
-  /**
-   * At most this many servers' DAGs derived afresh (default: all). While playing, the page
-   * spreads a refresh over a few frames this way; the others keep their last DAG (from
-   * the memo) and `staleDags` says how many are behind. At rest: all of them.
-   */
-  dagBudget?: number;
-  /**
-   * With a dagBudget: the refresh this call belongs to. A server derived earlier in the
-   * same refresh is done for it (even if its log moved on since), so a spread refresh
-   * ends after servers ÷ budget frames however busy the room.
-   */
-  refresh?: number;
 }
 
 export interface ViewMemo {
@@ -46,9 +34,6 @@ export interface ViewMemo {
   stateTable?: StateTable;
   /** Each server's DAG by "generation|room|server|version": a server whose log did not change keeps its DAG. */
   dagByVersion?: Map<string, ServerDag>;
-  /** Each server's last derived DAG (possibly behind, under a dagBudget), and when it was derived. */
-  lastDag?: Map<string, { dag: ServerDag; room: string; generation: number; turn: number; refresh?: number }>;
-  turn?: number;
 }
 
 export interface ViewModel {
@@ -71,8 +56,6 @@ export interface ViewModel {
   /** The walkthrough sentence in force: the latest note at or before the cursor. */
   annotation: Note | null;
   inFlight: { messages: number; pdus: number };
-  /** How many servers' DAGs are behind the cursor (a dagBudget left them for the next frames). */
-  staleDags: number;
 }
 
 export function viewModelAt(model: TraceModel, cursor: Cursor, options: ViewOptions = {}): ViewModel {
@@ -84,13 +67,9 @@ export function viewModelAt(model: TraceModel, cursor: Cursor, options: ViewOpti
   const key = `${model.generation}|${seq}|${room}`;
   const memo = options.memo;
   const fresh = !memo || memo.key !== key;
-  const derived = fresh
-    ? dagsAt(model, room, servers, seq, memo, options.dagBudget, options.refresh)
-    : { dags: memo.dags!, stale: 0 };
-  const dags = derived.dags;
+  const dags = fresh ? dagsAt(model, room, servers, seq, memo) : memo.dags!;
   const stateTable = fresh ? stateTableAt(live, room, (id) => model.events.get(id)) : memo.stateTable!;
-  // A partial refresh is not memoised: the next call derives the rest.
-  if (memo && fresh) Object.assign(memo, { key: derived.stale ? undefined : key, dags, stateTable });
+  if (memo && fresh) Object.assign(memo, { key, dags, stateTable });
   const widths = new Map(dags.filter((d) => d.nodes.length > 0).map((d) => [d.server, d.width] as const));
   const network = networkAt(live, atMs, { widths, divergent: stateTable.divergent });
   let pdus = 0;
@@ -111,7 +90,6 @@ export function viewModelAt(model: TraceModel, cursor: Cursor, options: ViewOpti
     spaceTime: spaceTimeAt(model, seq, atMs, servers),
     annotation: live.note,
     inFlight: { messages: network.messages.length, pdus },
-    staleDags: derived.stale,
   };
 }
 
@@ -138,49 +116,22 @@ const EMPTY_LOG = (room: string, server: string): DagLog => ({
   touches: [],
 });
 
-/**
- * Each server's DAG at seq. With a memo, a server whose log did not change keeps its DAG;
- * with a `budget`, at most that many are derived afresh — those waiting longest first —
- * and the rest keep their last DAG (`stale` counts them).
- */
 export function dagsAt(
   model: TraceModel,
   room: string | null,
   servers: readonly string[],
   seq: number,
   memo?: ViewMemo,
-  budget = Infinity,
-  refresh?: number,
-): { dags: ServerDag[]; stale: number } {
-  if (!room) return { dags: [], stale: 0 };
+): ServerDag[] {
+  if (!room) return [];
   const logs = model.dags.get(room);
   const cache = memo ? (memo.dagByVersion ??= new Map()) : undefined;
-  const last = memo ? (memo.lastDag ??= new Map()) : undefined;
-  const turn = memo ? (memo.turn = (memo.turn ?? 0) + 1) : 0;
-  const keys = servers.map(
-    (s) => `${model.generation}|${room}|${s}|${versionAt(logs?.get(s) ?? EMPTY_LOG(room, s), seq)}`,
-  );
-  // Servers whose DAG must be derived, the ones refreshed longest ago first.
-  const due = servers
-    .map((s, i) => i)
-    .filter((i) => !cache?.has(keys[i]!) && (refresh === undefined || last?.get(servers[i]!)?.refresh !== refresh))
-    .sort((a, b) => (last?.get(servers[a]!)?.turn ?? -1) - (last?.get(servers[b]!)?.turn ?? -1) || a - b);
-  const now = new Set(due.slice(0, budget));
-  let stale = 0;
   const kept = new Map<string, ServerDag>();
-  const dags = servers.map((s, i) => {
-    const key = keys[i]!;
-    const cached = cache?.get(key);
-    const behind = last?.get(s);
-    const usable = behind && behind.room === room && behind.generation === model.generation;
-    if (!cached && usable && refresh !== undefined && behind.refresh === refresh) return behind.dag;
-    if (!cached && usable && !now.has(i)) {
-      stale++;
-      return behind.dag;
-    }
-    const dag = cached ?? dagAt(logs?.get(s) ?? EMPTY_LOG(room, s), seq);
+  const out = servers.map((s) => {
+    const log = logs?.get(s) ?? EMPTY_LOG(room, s);
+    const key = `${model.generation}|${room}|${s}|${versionAt(log, seq)}`;
+    const dag = cache?.get(key) ?? dagAt(log, seq);
     kept.set(key, dag);
-    if (!cached) last?.set(s, { dag, room, generation: model.generation, turn, refresh });
     return dag;
   });
   // Keep only what the next frame may ask for again.
@@ -188,7 +139,7 @@ export function dagsAt(
     cache.clear();
     for (const [k, v] of kept) cache.set(k, v);
   }
-  return { dags, stale };
+  return out;
 }
 
 /**

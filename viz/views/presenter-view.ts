@@ -42,9 +42,11 @@ export class PresenterView {
       this.lanes.set(lane.server, { sig, row });
       return row;
     });
-    // Only when a lane came or went, or one was rebuilt: moving nodes that stay is not free.
-    if (rows.length !== this.lanesEl.children.length || rows.some((r, i) => this.lanesEl.children[i] !== r))
-      this.lanesEl.replaceChildren(...rows);
+    // A rebuilt lane replaces its old element in place; the others are not touched (moving
+    // nodes that stay makes the browser restyle and lay out all of them).
+    const children = this.lanesEl.children;
+    if (rows.length !== children.length) this.lanesEl.replaceChildren(...rows);
+    else rows.forEach((r, i) => children[i] !== r && children[i]!.replaceWith(r));
     const diffs = JSON.stringify([p.differences, p.groups]);
     if (diffs !== this.diffsDrawn) {
       this.diffsDrawn = diffs;
