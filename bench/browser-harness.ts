@@ -28,8 +28,13 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-export async function buildSite(): Promise<void> {
-  await build({ configFile: join(ROOT, "vite.config.ts"), logLevel: "warn" });
+/** `readable`: keep names (no minifying), so a CPU profile names the page's functions. */
+export async function buildSite(readable = false): Promise<void> {
+  await build({
+    configFile: join(ROOT, "vite.config.ts"),
+    logLevel: "warn",
+    ...(readable ? { build: { minify: false } } : {}),
+  });
 }
 
 const TYPES: Record<string, string> = {

@@ -8,13 +8,19 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { Page } from "playwright-core";
+import type { CDPSession, Page } from "playwright-core";
 import { buildSite, DIST, launchChromium, serveSite } from "./browser-harness.ts";
+import { measureHover } from "./browser-hover.ts";
+import { CpuProfile } from "./browser-profile.ts";
 import { BENCH_SERVERS, BENCH_SERVERS_LARGE, benchScenario, trafficFromMs } from "./browser-scenario.ts";
 
 const MEASURE_MS = 6_000;
 const SPEED = 1;
 const VIEWPORT = { width: 1280, height: 720 };
+/** `-- --profile`: also print where the main thread's time went (site built unminified). */
+const PROFILE = process.argv.includes("--profile");
+/** `-- --servers=12`: measure only that run. */
+const ONLY = Number(process.argv.find((a) => a.startsWith("--servers="))?.slice("--servers=".length)) || null;
 
 interface Sample {
   messages: number;
@@ -70,6 +76,11 @@ async function measure(page: Page, servers: number): Promise<void> {
     (at) => (globalThis as unknown as { netsplit: Netsplit }).netsplit.app.runUntil(at),
     trafficFromMs(servers) + 8_000,
   );
+  const profile = PROFILE ? new CpuProfile() : null;
+  await profile?.start(page);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const metricsBefore = await mainThreadMetrics(cdp);
   const result = await page.evaluate(
     async ([measureMs, speed]) => {
       const app = (globalThis as unknown as { netsplit: Netsplit }).netsplit.app;
@@ -100,6 +111,9 @@ async function measure(page: Page, servers: number): Promise<void> {
     },
     [MEASURE_MS, SPEED] as const,
   );
+  const metricsAfter = await mainThreadMetrics(cdp);
+  await cdp.detach();
+  await profile?.stopAndPrint();
   const pdus = result.samples.map((s) => s.pdus);
   const msgs = result.samples.map((s) => s.messages);
   const mean = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
@@ -111,14 +125,29 @@ async function measure(page: Page, servers: number): Promise<void> {
     `  in flight: ${mean(msgs)} messages on average (${range(msgs)}), carrying ${mean(pdus)} PDUs on average (${range(pdus)})`,
   );
   console.log(`  frame times: ${JSON.stringify(result.frames)}`);
+  // The renderer's main thread: how much of each second its tasks took (script, style and
+  // layout among them), from Chromium's own counters over the settling second and the
+  // measurement. Less inflated by a loaded machine than the frame gaps, which also wait
+  // for a processor.
+  const perSecond = (name: string) =>
+    (((metricsAfter[name] ?? 0) - (metricsBefore[name] ?? 0)) * 1000) / ((result.wallMs + 1_000) / 1000);
+  console.log(
+    `  main thread busy: ${perSecond("TaskDuration").toFixed(0)} ms per second (script ${perSecond("ScriptDuration").toFixed(0)}, style ${perSecond("RecalcStyleDuration").toFixed(0)}, layout ${perSecond("LayoutDuration").toFixed(0)})`,
+  );
   const long = [...result.longTasks].sort((a, b) => b - a);
   console.log(
     `  long tasks (> 50 ms): ${long.length}${long.length ? ` — longest ${long.slice(0, 5).join(", ")} ms` : ""}`,
   );
 }
 
+/** Chromium's cumulative main-thread figures (seconds), by name. */
+async function mainThreadMetrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  return Object.fromEntries(metrics.map((m) => [m.name, m.value]));
+}
+
 async function main(): Promise<void> {
-  await buildSite();
+  await buildSite(PROFILE);
   bundleSizes();
   const site = await serveSite();
   const browser = await launchChromium(VIEWPORT);
@@ -129,7 +158,10 @@ async function main(): Promise<void> {
     await page.waitForFunction(
       () => ((globalThis as unknown as { netsplit?: Netsplit }).netsplit?.app.settled ?? 0) > 0,
     );
-    for (const servers of [BENCH_SERVERS, BENCH_SERVERS_LARGE]) await measure(page, servers);
+    for (const servers of ONLY ? [ONLY] : [BENCH_SERVERS, BENCH_SERVERS_LARGE]) {
+      await measure(page, servers);
+      await measureHover(page);
+    }
   } finally {
     await browser.close();
     await site.close();

@@ -4,12 +4,27 @@
 // space-time diagram); the composer clears on send, Enter sends, a click on a user
 // picks them; acting after scrubbing back asks first; the keyboard alone runs a whole
 // scenario; and the presenter layout holds the network, both heads of a fork and the
-// differing state key inside the viewport, without scrolling.
+// differing state key inside the viewport, without scrolling. The details on demand: the
+// resolver's explanation opens with a one-sentence verdict; the space-time diagram zooms
+// around the mouse while paused, tells a message's details on hover, and never draws
+// one label over another.
 
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildSite, launchChromium, serveSite, type Browser, type Site } from "../../bench/browser-harness.ts";
-import { clickLink, compose, linkIsCut, open, runToEnd, screenshot, scrubTo, settle, summary } from "./page-helpers.ts";
+import { benchScenario } from "../../bench/browser-scenario.ts";
+import {
+  clickLink,
+  compose,
+  linkIsCut,
+  open,
+  openDetails,
+  runToEnd,
+  screenshot,
+  scrubTo,
+  settle,
+  summary,
+} from "./page-helpers.ts";
 
 const VIEWPORT = { width: 1280, height: 720 };
 
@@ -231,5 +246,166 @@ describe("the presenter view", () => {
     const scroll = await page.evaluate(() => document.scrollingElement!.scrollHeight);
     expect(scroll).toBeLessThanOrEqual(VIEWPORT.height);
     await screenshot(page, "p05-two-heads");
+  });
+});
+
+/** The space-time canvas's window, in virtual ms and in axis units (idle stretches shortened). */
+function spaceTimeWindow(): Promise<{ fromMs: number; toMs: number; left: number; right: number }> {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid="space-time"]') as HTMLCanvasElement;
+    return {
+      fromMs: Number(c.dataset.fromMs),
+      toMs: Number(c.dataset.toMs),
+      left: Number(c.dataset.axisLeft),
+      right: Number(c.dataset.axisRight),
+    };
+  });
+}
+
+/** Where the space-time diagram last drew its arrows and labels (canvas pixels). */
+interface Drawn {
+  segments: number[];
+  arrowIndex: number[];
+  labels: Array<{ x: number; y: number; w: number; h: number }>;
+}
+
+function drawn(): Promise<Drawn> {
+  return page.evaluate(() => {
+    const view = (
+      globalThis as unknown as {
+        netsplit: { ui: { spaceTime: { hitTargets(): Drawn; drawnLabels(): Drawn["labels"] } } };
+      }
+    ).netsplit.ui.spaceTime;
+    return { ...view.hitTargets(), labels: view.drawnLabels() };
+  });
+}
+
+describe("the details on demand", () => {
+  it("puts a one-sentence verdict on top of the resolver's explanation: what won and why", async () => {
+    await freshPage("#scenario=topic-war&seed=1");
+    await runToEnd(page);
+    await openDetails(page);
+    // Opening the details draws the space-time diagram at its real size, with nothing else
+    // happening (it was drawn at 0×0 while hidden, and stayed blank until the next change).
+    await page.waitForFunction(
+      () => Number((document.querySelector('[data-testid="space-time"]') as HTMLElement).dataset.drawnWidth) > 0,
+    );
+    await page.click('[data-testid="explain-hs1"]');
+    await page.waitForSelector('[data-testid="verdict"] li[data-key="m.room.topic"]', { state: "attached" });
+    // topic-war's own account (from the spec): one mainline position, so the latest
+    // origin_server_ts — Carol's, whose clock runs ten minutes fast — wins.
+    expect(await page.textContent('[data-testid="verdict"] li[data-key="m.room.topic"]')).toMatch(
+      /^m\.room\.topic → “Carol's topic \(set first\)” \(carol on hs3\) wins over .*: same mainline position, sent [\d.]+ min later\.$/,
+    );
+    // The verdict comes first, before the step-by-step account.
+    const order = await page.evaluate(() => {
+      const box = document.querySelector('[data-testid="explanation"]')!;
+      const verdict = box.querySelector('[data-testid="verdict"]')!;
+      const firstStep = box.querySelector("h4")!;
+      return verdict.compareDocumentPosition(firstStep) & Node.DOCUMENT_POSITION_FOLLOWING;
+    });
+    expect(order).toBeTruthy();
+    await page.locator('[data-testid="explanation"]').scrollIntoViewIfNeeded();
+    await screenshot(page, "p06-verdict");
+  });
+
+  it("space-time: zooms around the mouse while paused, shows a message's details on hover, labels never overlap", async () => {
+    await freshPage();
+    await runToEnd(page);
+    await openDetails(page);
+    expect((await summary(page)).playing).toBe(false);
+    const canvas = page.locator('[data-testid="space-time"]');
+    await canvas.scrollIntoViewIfNeeded();
+    await page.waitForFunction(
+      () => !!(document.querySelector('[data-testid="space-time"]') as HTMLElement).dataset.axisRight,
+    );
+    const before = await spaceTimeWindow();
+    const box = (await canvas.boundingBox())!;
+    // The plot starts 48 px in and ends 14 px before the right edge (space-time-view.ts).
+    const plotW = box.width - 48 - 14;
+    const frac = 0.3;
+    const mouse = { x: box.x + 48 + frac * plotW, y: box.y + box.height / 2 };
+    const under = before.left + frac * (before.right - before.left);
+    await page.mouse.move(mouse.x, mouse.y);
+    await page.mouse.wheel(0, -100);
+    await page.waitForFunction(
+      (right) =>
+        Number((document.querySelector('[data-testid="space-time"]') as HTMLElement).dataset.axisRight) !== right,
+      before.right,
+    );
+    const after = await spaceTimeWindow();
+    // Narrower by a fifth, and the moment under the mouse is still under it.
+    expect(after.right - after.left).toBeCloseTo(0.8 * (before.right - before.left), 3);
+    // (to within a pixel: the pointer's position is a whole number of CSS pixels)
+    const pixel = (after.right - after.left) / plotW;
+    expect(Math.abs(after.left + frac * (after.right - after.left) - under)).toBeLessThanOrEqual(pixel);
+    expect((await summary(page)).playing).toBe(false);
+
+    // Hover the longest arrow drawn: the tooltip says what it carried, from, to, when and how it ended.
+    const d = await drawn();
+    let best = 0;
+    for (let i = 1; i < d.arrowIndex.length; i++) {
+      const len = (k: number) =>
+        Math.hypot(d.segments[4 * k + 2]! - d.segments[4 * k]!, d.segments[4 * k + 3]! - d.segments[4 * k + 1]!);
+      if (len(i) > len(best)) best = i;
+    }
+    expect(d.arrowIndex.length).toBeGreaterThan(0);
+    const [x1, y1, x2, y2] = d.segments.slice(4 * best, 4 * best + 4) as [number, number, number, number];
+    const arrow = await page.evaluate(
+      (i) =>
+        (
+          globalThis as unknown as {
+            netsplit: {
+              app: { viewModel: { spaceTime: { arrows: Array<{ from: string; to: string; txnId: string }> } } };
+            };
+          }
+        ).netsplit.app.viewModel.spaceTime.arrows[i]!,
+      d.arrowIndex[best]!,
+    );
+    await page.mouse.move(box.x + (x1 + x2) / 2, box.y + (y1 + y2) / 2);
+    await page.waitForSelector('[data-testid="tooltip"]:not([hidden])');
+    const tip = (await page.textContent('[data-testid="tooltip"]'))!;
+    expect(tip).toContain(`transaction ${arrow.txnId}`);
+    expect(tip).toContain(`from ${arrow.from} to ${arrow.to}`);
+    expect(tip).toMatch(/sent at .*(arrived at|lost at)/);
+    expect(tip).toMatch(/outcome: (acknowledged|failed)/);
+    await screenshot(page, "p07-space-time-hover");
+    await page.mouse.move(box.x + 2, box.y + 2);
+    await page.waitForSelector('[data-testid="tooltip"]', { state: "hidden" });
+
+    // No two labels the diagram drew overlap.
+    const labels = d.labels;
+    expect(labels.length).toBeGreaterThan(3);
+    for (const a of labels)
+      for (const b of labels)
+        if (a !== b) expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).toBe(false);
+  });
+
+  it("space-time at thirty servers: lane names thinned, none overlapping", async () => {
+    await freshPage();
+    await settle(page, () =>
+      page.evaluate(
+        (json) =>
+          (
+            globalThis as unknown as { netsplit: { loadScenarioJson(json: unknown, seed: string): Promise<void> } }
+          ).netsplit.loadScenarioJson(json, "1"),
+        benchScenario(30),
+      ),
+    );
+    await openDetails(page);
+    await page.locator('[data-testid="space-time"]').scrollIntoViewIfNeeded();
+    await page.waitForFunction(
+      () =>
+        (
+          globalThis as unknown as { netsplit: { ui: { spaceTime: { drawnLabels(): unknown[] } } } }
+        ).netsplit.ui.spaceTime.drawnLabels().length > 0,
+    );
+    const labels = (await drawn()).labels;
+    const lanes = labels.filter((l) => l.x < 48);
+    expect(lanes.length).toBeGreaterThan(1);
+    expect(lanes.length).toBeLessThan(30);
+    for (const a of labels)
+      for (const b of labels)
+        if (a !== b) expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).toBe(false);
   });
 });

@@ -38,7 +38,8 @@ export class Ui implements AppListener {
   app!: App;
   private network!: NetworkView;
   private dags!: DagView;
-  private spaceTime!: SpaceTimeView;
+  /** Public for the browser tests (where the diagram drew what). */
+  spaceTime!: SpaceTimeView;
   private stateTable!: StateTableView;
   private lastSeq = -2;
   private lastGeneration = -1;
@@ -92,6 +93,7 @@ export class Ui implements AppListener {
       byId<HTMLCanvasElement>("space-time"),
       byId<HTMLCanvasElement>("space-time-cursor"),
       { seek: (atMs) => app.seekTime(atMs, true), redraw: () => app.requestFrame() },
+      tooltip,
     );
     this.stateTable = new StateTableView(byId("state-table"), { explain: (server) => void app.explain({ server }) });
     this.wireControls();
@@ -389,7 +391,10 @@ export class Ui implements AppListener {
     const model = this.app.model;
     renderExplanation(byId("explanation"), result, (id) => {
       const e = model.events.get(id);
-      return e ? `${e.type.replace(/^m\.room\./, "")}${e.stateKey ? ` ${e.stateKey}` : ""}: ${describeContent(e)}` : "";
+      if (!e) return undefined;
+      const label = describeContent(e);
+      const long = `${e.type.replace(/^m\.room\./, "")}${e.stateKey ? ` ${e.stateKey}` : ""}: ${label}`;
+      return { sender: e.sender, label, long };
     });
   }
 

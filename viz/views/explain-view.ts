@@ -1,10 +1,12 @@
 // What the resolver says about a server's state, on request: which state sets it
 // resolved, the unconflicted keys, the conflicted set, the power events in reverse
 // topological power order with their sort keys, the mainline, the other events in
-// mainline order, and every auth check — the spec's steps, in order.
+// mainline order, and every auth check — the spec's steps, in order. On top, in large
+// type, one sentence per disputed key: what won and why (model/verdict.ts).
 
 import type { ExplainResult } from "../engine/explain.ts";
 import { shortId } from "../model/dag.ts";
+import { verdictsOf, type VerdictEvent } from "../model/verdict.ts";
 
 function esc(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -12,13 +14,23 @@ function esc(text: string): string {
 
 const id = (x: string) => `<code title="${esc(x)}">${esc(shortId(x))}</code>`;
 
-export function renderExplanation(el: HTMLElement, result: ExplainResult, describe: (eventId: string) => string): void {
+/** An event as the explanation names it: its sender, and "topic: “minority”". */
+export interface ExplainedEvent extends VerdictEvent {
+  /** "topic: “minority”", "member @bob:hs2: join": the type, for the step-by-step lists. */
+  long: string;
+}
+
+export function renderExplanation(
+  el: HTMLElement,
+  result: ExplainResult,
+  lookup: (eventId: string) => ExplainedEvent | undefined,
+): void {
   if (!result.ok) {
     el.innerHTML = `<p class="muted">${esc(result.reason)}</p>`;
     return;
   }
   const x = result.explanation;
-  const ev = (e: string) => `${id(e)} ${esc(describe(e))}`;
+  const ev = (e: string) => `${id(e)} ${esc(lookup(e)?.long ?? "")}`;
   const list = (items: string[]) =>
     items.length ? `<ol>${items.map((i) => `<li>${i}</li>`).join("")}</ol>` : `<p class="muted">none</p>`;
   const unconflicted = Object.entries(x.unconflictedState).reduce((n, [, keys]) => n + Object.keys(keys).length, 0);
@@ -28,6 +40,9 @@ export function renderExplanation(el: HTMLElement, result: ExplainResult, descri
       : `${result.server}'s current state (its forward extremities)`;
   el.innerHTML =
     `<h3>${esc(result.server)}: why this state</h3>` +
+    `<ul class="verdicts" data-testid="verdict">${verdictsOf(x, lookup)
+      .map((v) => `<li data-key="${esc(v.key)}">${esc(v.sentence)}</li>`)
+      .join("")}</ul>` +
     `<p>State resolution ${esc(x.algorithm)} (room version ${esc(x.roomVersion)}) over ${x.stateSetCount} state set${x.stateSetCount === 1 ? "" : "s"}: ${what} — ${result.stateSets.map(id).join(", ")}.</p>` +
     (x.stateSetCount < 2
       ? `<p class="muted">One state set: nothing to resolve; the state is the state after that event.</p>`

@@ -2,7 +2,8 @@
 // events (a chip each: the creating server's colour on its edge, a readable label, a
 // ▲ on the heads, a glyph for the outcome), the server's state group (letter and
 // colour, as on the network), and the state keys the groups disagree on. Plain HTML so
-// the text stays sharp at projector sizes; redrawn only when what it shows changed.
+// the text stays sharp at projector sizes; each lane is rebuilt only when what it shows
+// changed (while playing, a few servers' DAGs change per frame, not all twelve).
 // Every chip can take focus and says what it is.
 
 import type { Presenter, ServerLane } from "../model/presenter.ts";
@@ -16,6 +17,9 @@ export interface PresenterCallbacks {
 export class PresenterView {
   private drawn = "";
   private highlight = new Set<string>();
+  /** Each lane's element and what it was built from. */
+  private readonly lanes = new Map<string, { sig: string; row: HTMLElement }>();
+  private diffsDrawn = "";
 
   constructor(
     private readonly lanesEl: HTMLElement,
@@ -28,8 +32,26 @@ export class PresenterView {
     if (sig === this.drawn) return;
     this.drawn = sig;
     this.highlight = new Set(highlight);
-    this.lanesEl.replaceChildren(...p.lanes.map((lane) => this.lane(lane, p, servers)));
-    this.diffsEl.replaceChildren(...this.differences(p));
+    const lit = [...highlight].sort().join(" ");
+    const rows = p.lanes.map((lane) => {
+      const group = lane.group === null ? null : p.groups[lane.group]!;
+      const sig = JSON.stringify([lane, group, servers, lit]);
+      const known = this.lanes.get(lane.server);
+      if (known?.sig === sig) return known.row;
+      const row = this.lane(lane, p, servers);
+      this.lanes.set(lane.server, { sig, row });
+      return row;
+    });
+    // A rebuilt lane replaces its old element in place; the others are not touched (moving
+    // nodes that stay makes the browser restyle and lay out all of them).
+    const children = this.lanesEl.children;
+    if (rows.length !== children.length) this.lanesEl.replaceChildren(...rows);
+    else rows.forEach((r, i) => children[i] !== r && children[i]!.replaceWith(r));
+    const diffs = JSON.stringify([p.differences, p.groups]);
+    if (diffs !== this.diffsDrawn) {
+      this.diffsDrawn = diffs;
+      this.diffsEl.replaceChildren(...this.differences(p));
+    }
   }
 
   private lane(lane: ServerLane, p: Presenter, servers: readonly string[]): HTMLElement {

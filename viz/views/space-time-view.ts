@@ -1,15 +1,29 @@
 // The space-time diagram, on a canvas so that no run is too long to draw: a lane per
 // server, time to the right (idle stretches shortened, model/time-axis.ts), each
 // federation transaction an arrow from its sender's lane to its destination's — green
-// once acknowledged, red when it failed, blue while in the air, ✕ where it was lost —
+// once acknowledged, vermillion and dashed when it failed, blue while in the air, ✕
+// where it was lost —
 // cuts, heals, crashes and interventions marked on the axis, created events as dots.
 // What lies past the cursor (after scrubbing back) is drawn faint. Arrows are culled to
 // the visible window and drawn in one path per style; arrowheads only when few. The
 // cursor is drawn on a canvas of its own, every frame; the diagram only when the
-// records or the window changed. Scroll to zoom, click to move the cursor there.
+// records or the window changed. Scroll to zoom around the mouse (shift+scroll pans),
+// click to move the cursor there, hover for a transaction's details (the last drawing
+// remembers where it put each thing, so a hover is a scan of what is visible). Labels
+// are thinned so that none overlaps another (model/label-thinning.ts).
 
+import { everyKth, thinLabels } from "../model/label-thinning.ts";
 import { arrowAt, type TxnArrow } from "../model/space-time-log.ts";
+import {
+  describeArrow,
+  describeMark,
+  emptyTargets,
+  hitAt,
+  type Hit,
+  type HitTargets,
+} from "../model/space-time-hover.ts";
 import { arrowRange, type SpaceTimeVm } from "../model/space-time.ts";
+import type { Tooltip } from "./tooltip.ts";
 
 export interface SpaceTimeCallbacks {
   seek(atMs: number): void;
@@ -22,11 +36,17 @@ const RIGHT = 14;
 const TOP = 22;
 const BOTTOM = 10;
 const HEADS_MAX = 1_500;
+/** Lane names and axis labels, CSS px. */
+const LABEL_PX = 11;
+/** The narrowest window, in axis units (virtual ms where nothing was shortened). */
+const SPAN_MIN = 50;
 
+// Okabe and Ito's bluish green, vermillion and blue: apart under deuteranopia, and a
+// failed transaction is dashed as well (line style, not only colour).
 const STYLE = {
-  ok: "#3c8b5a",
-  failed: "#d64545",
-  flying: "#2f6fd6",
+  ok: "#009E73",
+  failed: "#D55E00",
+  flying: "#0072B2",
   future: "rgba(60,60,60,0.13)",
   lane: "#c9ced6",
   crashed: "#d64545",
@@ -43,8 +63,14 @@ export class SpaceTimeView {
   private lastCursorKey = "";
   /** How the last diagram mapped time to x (for the cursor layer). */
   private xOf: ((atMs: number) => number) | null = null;
-  /** Width of the window in axis units; null: the whole run. */
-  private span: number | null = null;
+  /** The window in axis units, pinned where the reader zoomed; null: the whole run. */
+  private zoom: { left: number; span: number } | null = null;
+  /** The cursor's axis position at the last drawing (the window slides when the cursor crosses its right edge). */
+  private lastCursorAxis = 0;
+  private targets: HitTargets = emptyTargets();
+  /** The boxes of the labels the last drawing wrote (the browser tests check none overlaps). */
+  private labels: Array<{ x: number; y: number; w: number; h: number }> = [];
+  private hovered: Hit = null;
   private lastKey = "";
   private window: [number, number] = [0, 1];
   private vm: SpaceTimeVm | null = null;
@@ -55,20 +81,28 @@ export class SpaceTimeView {
     private readonly canvas: HTMLCanvasElement,
     private readonly cursorCanvas: HTMLCanvasElement,
     private readonly callbacks: SpaceTimeCallbacks,
+    private readonly tooltip: Tooltip,
   ) {
     this.ctx = canvas.getContext("2d")!;
     this.cursorCtx = cursorCanvas.getContext("2d")!;
     this.size = { w: canvas.clientWidth, h: canvas.clientHeight };
+    // A new size (the details opened: the canvas was 0×0 while hidden) needs a drawing
+    // even when nothing else changes: ask for a frame, or the diagram stays blank.
     new ResizeObserver(([entry]) => {
-      if (entry) this.size = { w: entry.contentRect.width, h: entry.contentRect.height };
+      if (!entry) return;
+      this.size = { w: entry.contentRect.width, h: entry.contentRect.height };
+      this.callbacks.redraw();
     }).observe(canvas);
     canvas.addEventListener("wheel", (e) => {
       e.preventDefault();
-      const whole = this.window[1] - this.window[0];
-      const next = (this.span ?? whole) * (e.deltaY > 0 ? 1.25 : 0.8);
-      this.span = next >= this.wholeSpan() ? null : Math.max(50, next);
-      this.lastKey = "";
-      this.callbacks.redraw();
+      const x = e.clientX - canvas.getBoundingClientRect().left;
+      const pan = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
+      this.zoomAt(x, pan ? 1 : e.deltaY > 0 ? 1.25 : 0.8, pan ? e.deltaX || e.deltaY : 0);
+    });
+    canvas.addEventListener("mousemove", (e) => this.hover(e));
+    canvas.addEventListener("mouseleave", () => {
+      this.hovered = null;
+      this.tooltip.hide();
     });
     canvas.addEventListener("click", (e) => {
       if (!this.vm) return;
@@ -80,10 +114,64 @@ export class SpaceTimeView {
     });
   }
 
+  /**
+   * Zoom by `factor` around the time under `x` (canvas CSS px), which stays under it, and
+   * pan by `panPx`. Drawn on the next frame, playing or paused.
+   */
+  zoomAt(x: number, factor: number, panPx = 0): void {
+    const [a, b] = this.window;
+    const plotW = Math.max(1, this.size.w - LEFT - RIGHT);
+    const frac = Math.min(1, Math.max(0, (x - LEFT) / plotW));
+    const at = a + frac * (b - a);
+    const span = Math.max(SPAN_MIN, (b - a) * factor);
+    const left = at - frac * span + (panPx / plotW) * span;
+    this.zoom = span >= this.wholeSpan() && left <= 0 ? null : { left: Math.max(0, left), span };
+    this.lastKey = "";
+    this.callbacks.redraw();
+  }
+
   /** Show the whole run again. */
   resetZoom(): void {
-    this.span = null;
+    this.zoom = null;
     this.lastKey = "";
+  }
+
+  drawnLabels(): ReadonlyArray<{ x: number; y: number; w: number; h: number }> {
+    return this.labels;
+  }
+
+  /** Write a label (vertically centred on y) and remember its box. */
+  private label(text: string, x: number, y: number, px: number): void {
+    const w = this.ctx.measureText(text).width;
+    this.ctx.fillText(text, x, y);
+    this.labels.push({ x, y: y - px / 2, w, h: px });
+  }
+
+  /** Where the last drawing put what can be hovered (the browser tests hover there). */
+  hitTargets(): HitTargets {
+    return this.targets;
+  }
+
+  private hover(e: MouseEvent): void {
+    if (!this.vm) return;
+    const r = this.canvas.getBoundingClientRect();
+    const hit = hitAt(this.targets, e.clientX - r.left, e.clientY - r.top);
+    if (!hit) {
+      if (this.hovered) this.tooltip.hide();
+      this.hovered = null;
+      return;
+    }
+    if (this.hovered && hit.kind === this.hovered.kind && hit.index === this.hovered.index) {
+      this.tooltip.move(e);
+      return;
+    }
+    this.hovered = hit;
+    const lines =
+      hit.kind === "arrow"
+        ? describeArrow(this.vm.arrows[hit.index]!, this.vm.seq, formatTime)
+        : describeMark(this.vm.marks[hit.index]!, formatTime);
+    const [head, ...rest] = lines.map(escapeHtml);
+    this.tooltip.show(e, `<b>${head}</b>${rest.map((l) => `<br>${l}`).join("")}`);
   }
 
   private wholeSpan(): number {
@@ -96,10 +184,15 @@ export class SpaceTimeView {
     this.vm = vm;
     const dpr = window.devicePixelRatio || 1;
     const { w, h } = this.size;
-    // The diagram follows the records and the window; in "follow" mode the window moves
-    // with the cursor, in steps of a tenth of it, so it is not redrawn every frame.
-    const step = this.span === null ? 0 : Math.floor(vm.axis.toAxis(vm.cursorAtMs) / (this.span / 10));
-    const key = `${w}x${h}|${detailSeq}|${vm.arrows.length}|${vm.lanes.length}|${this.span}|${step}`;
+    // The diagram follows the records and the window. A zoomed window stays where the
+    // reader put it, until the cursor runs out past its right edge: then it slides to put
+    // the cursor at 85% of its width, so it is redrawn only now and then.
+    const cursorAxis = vm.axis.toAxis(vm.cursorAtMs);
+    const z = this.zoom;
+    if (z && this.lastCursorAxis <= z.left + z.span && cursorAxis > z.left + z.span)
+      this.zoom = { left: cursorAxis - z.span * 0.85, span: z.span };
+    this.lastCursorAxis = cursorAxis;
+    const key = `${w}x${h}|${detailSeq}|${vm.arrows.length}|${vm.lanes.length}|${this.zoom?.left}|${this.zoom?.span}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
       fit(this.canvas, w, h, dpr);
@@ -127,11 +220,8 @@ export class SpaceTimeView {
 
   private draw(vm: SpaceTimeVm, w: number, h: number): void {
     const axis = vm.axis;
-    const cursorAxis = axis.toAxis(vm.cursorAtMs);
-    const whole = this.wholeSpan();
-    const span = this.span ?? whole;
-    const right = this.span === null ? whole : Math.max(span, cursorAxis + span * 0.15);
-    const left = right - span;
+    const left = this.zoom?.left ?? 0;
+    const right = this.zoom ? this.zoom.left + this.zoom.span : this.wholeSpan();
     this.window = [left, right];
     const plotW = Math.max(1, w - LEFT - RIGHT);
     const X = (atMs: number) => LEFT + ((axis.toAxis(atMs) - left) / (right - left)) * plotW;
@@ -140,6 +230,15 @@ export class SpaceTimeView {
     const laneY = new Map(vm.lanes.map((l, i) => [l, TOP + laneGap * (i + 0.5)] as const));
     const fromMs = axis.fromAxis(Math.max(0, left));
     const toMs = axis.fromAxis(right);
+    // What the tests read (and a reader's devtools): the window shown, in virtual ms.
+    this.canvas.dataset.fromMs = String(Math.round(fromMs));
+    this.canvas.dataset.toMs = String(Math.round(toMs));
+    this.canvas.dataset.axisLeft = String(left);
+    this.canvas.dataset.axisRight = String(right);
+    this.canvas.dataset.drawnWidth = String(w);
+    this.targets = emptyTargets();
+    this.labels = [];
+    this.hovered = null;
 
     this.drawLanes(laneY, w);
     this.drawGaps(vm, X, fromMs, toMs, h);
@@ -151,18 +250,18 @@ export class SpaceTimeView {
     this.drawTicks(vm, left, right, plotW);
   }
 
-  /** Lanes and their names. */
+  /** Lanes, and their names: all of them when they fit, else every k-th (never overlapping). */
   private drawLanes(laneY: Map<string, number>, w: number): void {
     const ctx = this.ctx;
-    ctx.font = "11px system-ui, sans-serif";
+    ctx.font = `${LABEL_PX}px system-ui, sans-serif`;
     ctx.textBaseline = "middle";
-    for (const [lane, y] of laneY) {
-      ctx.strokeStyle = STYLE.lane;
-      ctx.lineWidth = 1;
-      line(ctx, LEFT, y, w - RIGHT, y);
-      ctx.fillStyle = "#333";
-      ctx.fillText(lane, 4, y);
-    }
+    const lanes = [...laneY];
+    ctx.strokeStyle = STYLE.lane;
+    ctx.lineWidth = 1;
+    for (const [, y] of lanes) line(ctx, LEFT, y, w - RIGHT, y);
+    const pitch = lanes.length > 1 ? lanes[1]![1] - lanes[0]![1] : LABEL_PX * 2;
+    ctx.fillStyle = "#333";
+    for (const i of everyKth(lanes.length, pitch, LABEL_PX + 1)) this.label(lanes[i]![0], 4, lanes[i]![1], LABEL_PX);
   }
 
   /** Transactions as arrows between lanes, batched by style; lost ones end in a cross. */
@@ -193,6 +292,8 @@ export class SpaceTimeView {
       const x1 = X(a.sentAtMs);
       const x2 = X(g.endAtMs);
       const y2 = y1 + (yTo - y1) * g.fraction;
+      this.targets.segments.push(x1, y1, x2, y2);
+      this.targets.arrowIndex.push(i);
       paths[g.style]!.moveTo(x1, y1);
       paths[g.style]!.lineTo(x2, y2);
       if (g.lost) crosses.push({ x: x2, y: y2 });
@@ -201,8 +302,10 @@ export class SpaceTimeView {
     ctx.lineWidth = 1.2;
     for (const style of ["future", "ok", "failed", "flying"] as const) {
       ctx.strokeStyle = STYLE[style];
+      ctx.setLineDash(style === "failed" ? [5, 3] : []);
       ctx.stroke(paths[style]!);
     }
+    ctx.setLineDash([]);
     for (const hd of heads) arrowHead(ctx, hd.x1, hd.y1, hd.x2, hd.y2, STYLE[hd.style as keyof typeof STYLE]);
     ctx.strokeStyle = STYLE.failed;
     ctx.lineWidth = 1.5;
@@ -235,18 +338,25 @@ export class SpaceTimeView {
 
   private drawGaps(vm: SpaceTimeVm, X: (t: number) => number, fromMs: number, toMs: number, h: number): void {
     const ctx = this.ctx;
+    const labels: Array<{ text: string; x1: number; x2: number }> = [];
     for (const g of vm.axis.gaps) {
       if (g.toMs < fromMs || g.fromMs > toMs || g.fromMs > vm.headAtMs) continue;
       const x1 = X(g.fromMs);
       const x2 = X(g.toMs);
       ctx.fillStyle = "rgba(120,130,150,0.08)";
       ctx.fillRect(x1, TOP - 6, x2 - x1, h - TOP);
-      if (x2 - x1 < 44) continue; // too narrow to label without overlapping its neighbours
-      ctx.fillStyle = "#8a93a0";
-      ctx.textAlign = "center";
-      ctx.fillText(`≈ ${formatSpan(g.toMs - g.fromMs)}`, (x1 + x2) / 2, h - BOTTOM - 4);
-      ctx.textAlign = "start";
+      labels.push({ text: `≈ ${formatSpan(g.toMs - g.fromMs)}`, x1, x2 });
     }
+    // Each label centred on its band, and only where it fits its band and clears the others.
+    ctx.font = `${LABEL_PX - 1}px system-ui, sans-serif`;
+    const fitting = labels
+      .map((l) => {
+        const size = ctx.measureText(l.text).width;
+        return { ...l, size, at: (l.x1 + l.x2) / 2 - size / 2 };
+      })
+      .filter((l) => l.size + 4 <= l.x2 - l.x1);
+    ctx.fillStyle = "#8a93a0";
+    for (const i of thinLabels(fitting)) this.label(fitting[i]!.text, fitting[i]!.at, h - BOTTOM - 4, LABEL_PX - 1);
   }
 
   private drawCrashes(vm: SpaceTimeVm, X: (t: number) => number, laneY: Map<string, number>, w: number): void {
@@ -279,6 +389,7 @@ export class SpaceTimeView {
       const m = vm.marks[i]!;
       if (m.atMs < fromMs || m.atMs > toMs || m.kind === "refused") continue;
       const x = X(m.atMs);
+      this.targets.marks.push({ index: i, x, y: null });
       const colour =
         m.kind === "cut"
           ? STYLE.cut
@@ -324,6 +435,7 @@ export class SpaceTimeView {
       const y = laneY.get(m.server);
       if (y === undefined) continue;
       const x = X(m.atMs);
+      this.targets.marks.push({ index: i, x, y });
       ctx.beginPath();
       ctx.arc(x, y, 6, 0, 2 * Math.PI);
       ctx.moveTo(x - 4.2, y + 4.2);
@@ -332,17 +444,21 @@ export class SpaceTimeView {
     }
   }
 
+  /** Times along the top, as many as fit without touching (the last one kept inside the plot). */
   private drawTicks(vm: SpaceTimeVm, left: number, right: number, plotW: number): void {
     const ctx = this.ctx;
     ctx.fillStyle = "#666";
-    ctx.font = "10px system-ui, sans-serif";
+    ctx.font = `${LABEL_PX - 1}px system-ui, sans-serif`;
     const n = Math.max(2, Math.floor(plotW / 110));
+    const ticks: Array<{ text: string; at: number; size: number }> = [];
     for (let i = 0; i <= n; i++) {
       const axisX = left + ((right - left) * i) / n;
       if (axisX < 0) continue;
-      const x = LEFT + (plotW * i) / n;
-      ctx.fillText(formatTime(vm.axis.fromAxis(axisX)), Math.min(x, LEFT + plotW - 40), 8);
+      const text = formatTime(vm.axis.fromAxis(axisX));
+      const size = ctx.measureText(text).width;
+      ticks.push({ text, size, at: Math.min(LEFT + (plotW * i) / n, LEFT + plotW - size) });
     }
+    for (const i of thinLabels(ticks, 8)) this.label(ticks[i]!.text, ticks[i]!.at, 8, LABEL_PX - 1);
   }
 }
 
@@ -420,4 +536,8 @@ export function formatTime(ms: number): string {
 
 function formatSpan(ms: number): string {
   return formatTime(ms);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
