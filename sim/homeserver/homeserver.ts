@@ -35,6 +35,7 @@ import { PeriodicDummyJob } from "./periodic-dummies.ts";
 import { selectPrevEvents } from "./prev-events-selection.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
+import { rememberBuiltEvent } from "./pdu-facts.ts";
 import { receivePdu, type PipelineHost } from "./receive-pipeline.ts";
 import { gatedRequest, isGatedRequest } from "./request-gate.ts";
 import type { Misbehaviour, MisbehaviourFactory, MisbehaviourHost } from "./misbehaviour.ts";
@@ -332,6 +333,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       crypto: this.crypto,
       skipSignature: !this.verifySignatures,
     });
+    rememberBuiltEvent(built.pdu, room.version, built.eventId);
     const authPdus = authEvents.map((id) => room.get(id)!.pdu);
     const auth = checkAuth(built.pdu, isCreate ? authPdus : room.withCreateEvent(authPdus), room.version);
     if (!auth.allowed) return fail("M_FORBIDDEN", `${auth.rule}: ${auth.reason}`);
