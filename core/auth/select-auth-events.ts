@@ -15,7 +15,7 @@ export interface EventSkeleton {
   content: JsonObject;
 }
 
-/** The (type, state_key) pairs the auth rules may consult for this event, sorted. */
+/** The (type, state_key) pairs the auth rules may consult for this event, sorted and distinct (checkAuthAgainstState relies on both). */
 export function authStateKeysFor(event: EventSkeleton, version: RoomVersion): StateKey[] {
   if (event.type === "m.room.create") return [];
   const keys = new Set<StateKey>();
