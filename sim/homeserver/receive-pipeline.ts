@@ -97,15 +97,15 @@ export function* receivePdu(
   pdu = checked.pdu;
 
   // 4. auth against its own auth events (fetched when we lack them)
-  const missingAuth = authEventIds(pdu).filter((a) => !room.has(a));
-  if (missingAuth.length > 0) yield* fetchAuthChain(host, room, origin, id);
-  const cited = authEventIds(pdu).map((a) => room.get(a)?.pdu);
+  const authIds = authEventIds(pdu);
+  if (authIds.some((a) => !room.has(a))) yield* fetchAuthChain(host, room, origin, id);
+  const cited = authIds.map((a) => room.get(a)?.pdu);
   if (cited.some((e) => e === undefined))
     return reject(host, room, id, pdu, undefined, "auth events could not be fetched");
   const citedEvents = cited as Pdu[];
   const createEvent = room.createEvent();
   const ownAuth = pduOwnAuth(
-    { pdu, version, cited: citedEvents, createEvent, rejected: authEventIds(pdu).map(room.isRejected) },
+    { pdu, version, cited: citedEvents, createEvent, rejected: authIds.map(room.isRejected) },
     () => {
       const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, createEvent);
       return listCheck.allowed ? checkAuth(pdu, room.withCreateEvent(citedEvents), version) : listCheck;
@@ -327,7 +327,7 @@ function* statesAfterPrevEvents(
   id: EventId,
   arrival: PduArrival,
 ): Task<StateSnapshot[] | "prevs missing" | undefined> {
-  const prevs = [...new Set(prevEventIds(pdu))].sort();
+  const prevs = sortedDistinct(prevEventIds(pdu));
   const missing = () => prevs.filter((p) => !room.stateAfter(p));
   if (arrival === "pushed" && missing().length > 0) {
     const receivePulled = (raw: unknown) => receivePdu(host, room, origin, raw, "pulled");
@@ -343,6 +343,24 @@ function* statesAfterPrevEvents(
   }
   const states = prevs.map((p) => room.stateAfter(p));
   return states.every((s) => s !== undefined) ? (states as StateSnapshot[]) : undefined;
+}
+
+/**
+ * `ids` sorted, repeats removed, in place: an insertion sort, as there are at most 20
+ * (Array.prototype.sort allocates, and this runs for every PDU received).
+ */
+function sortedDistinct(ids: EventId[]): EventId[] {
+  let n = 0;
+  for (const id of ids) {
+    let i = n;
+    while (i > 0 && ids[i - 1]! > id) i--;
+    if (i > 0 && ids[i - 1] === id) continue;
+    ids.copyWithin(i + 1, i, n);
+    ids[i] = id;
+    n++;
+  }
+  ids.length = n;
+  return ids;
 }
 
 /**
