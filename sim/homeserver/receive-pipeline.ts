@@ -328,15 +328,15 @@ function* statesAfterPrevEvents(
   arrival: PduArrival,
 ): Task<StateSnapshot[] | "prevs missing" | undefined> {
   const prevs = sortedDistinct(prevEventIds(pdu));
-  const missing = () => prevs.filter((p) => !room.stateAfter(p));
-  if (arrival === "pushed" && missing().length > 0) {
+  const anyMissing = () => prevs.some((p) => !room.stateAfter(p));
+  if (arrival === "pushed" && anyMissing()) {
     const receivePulled = (raw: unknown) => receivePdu(host, room, origin, raw, "pulled");
     if (host.params.gapFilling === "synapse") {
       yield* fetchMissingEventsOnce(host.params, room, origin, pdu, id, receivePulled);
-      if (missing().length > 0) return "prevs missing";
+      if (anyMissing()) return "prevs missing";
     } else yield* fetchMissingEventsInRounds(host.params, room, origin, id, receivePulled);
   }
-  for (const p of missing()) {
+  for (const p of anyMissing() ? prevs.filter((q) => !room.stateAfter(q)) : []) {
     const state = yield* fetchStateAfter(host, room, origin, p);
     if (!state) return undefined;
     room.setOutlierState(p, state);
