@@ -223,32 +223,14 @@ export class RoomStore {
       this.cited.add(p);
     }
     // An event that an accepted event already cites (it arrived late) is not an extremity.
-    const added = !this.cited.has(id) && !this.extremities.has(id);
-    if (added) this.extremities.add(id);
-    this.keepSorted(added ? id : undefined);
+    if (!this.cited.has(id)) this.extremities.add(id);
+    this.sortedExtremities = undefined;
     if (wasLinear && this.extremities.size === 1) {
       // Fast path: the new event built on every extremity, so its state is the room's.
       this.currentState = this.events.get(id)!.stateAfter!;
     } else {
       this.currentState = this.resolveAfter(this.extremityIds()) ?? this.currentState;
     }
-  }
-
-  /**
-   * Bring extremityIds() up to date after the extremities changed: the old sorted list
-   * less the ids gone, the new one put in its place (every accepted event changes them,
-   * and sorting them afresh each time was a good part of the delivery path's garbage).
-   */
-  private keepSorted(added: EventId | undefined): void {
-    const old = this.sortedExtremities;
-    if (!old) return; // sorted when next asked for
-    const next = old.filter((x) => this.extremities.has(x));
-    if (added !== undefined) {
-      let i = 0;
-      while (i < next.length && next[i]! < added) i++;
-      next.splice(i, 0, added);
-    }
-    this.sortedExtremities = Object.freeze(next) as EventId[];
   }
 
   /** Every event in stream order (for /sync and the trace). */
