@@ -1,4 +1,5 @@
 // Wall-clock measurement for benchmarks only.
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 
 /** Run `fn` repeatedly for about `budgetMs` (after a warm-up) and return operations per second. */
@@ -68,4 +69,21 @@ export function cpuMillisecondSamples(fn: () => void, repeats: number): number[]
   const out: number[] = [];
   for (let i = 0; i < repeats; i++) out.push(cpuMicrosecondsOf(fn) / 1000);
   return out;
+}
+
+/**
+ * User + system seconds of the children this process has waited for (Linux: fields
+ * cutime and cstime of /proc/self/stat), or null where that file does not exist.
+ */
+export function childrenCpuSeconds(): number | null {
+  let stat: string;
+  try {
+    stat = readFileSync("/proc/self/stat", "utf8");
+  } catch {
+    return null;
+  }
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticksPerSecond = 100; // USER_HZ, 100 on every Linux that Node supports
+  return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
 }

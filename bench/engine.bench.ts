@@ -157,6 +157,24 @@ function opsTable(measurements: ReadonlyArray<[string, Measurement]>): void {
   console.table(rows);
 }
 
+/**
+ * Linear in servers means a flat CPU cost per delivery: the spread between the cheapest
+ * and the dearest server count, against the goal (within ×1.5 counted as flat). A few
+ * servers cost more per delivery because an event's sending is shared by fewer receivers.
+ */
+function printFlatness(scaling: ReadonlyArray<[string, Measurement]>): void {
+  const per = scaling.map(([label, m]) => ({ label, us: m.cpuUs / m.deliveries }));
+  const low = per.reduce((a, b) => (b.us < a.us ? b : a));
+  const high = per.reduce((a, b) => (b.us > a.us ? b : a));
+  const spread = high.us / low.us;
+  console.log(
+    `µs/delivery from ${low.us.toFixed(1)} (${low.label}) to ${high.us.toFixed(1)} (${high.label}): ×${spread.toFixed(2)}; ` +
+      `goal linear (flat within ×${FLAT_SPREAD_MAX}): ${spread <= FLAT_SPREAD_MAX ? "met" : "NOT met"}`,
+  );
+}
+
+const FLAT_SPREAD_MAX = 1.5;
+
 function serverCounts(): number[] {
   const env = process.env.BENCH_ENGINE_SERVERS;
   return env ? env.split(",").map(Number) : [3, 10, 30, 100];
@@ -190,6 +208,7 @@ export function runEngineBench(): void {
     best(n < 30 ? 4 : 1, (counting) => measure(n, false, messages, counting)),
   ]);
   console.table(scaling.map(([label, m]) => row(label, m, undefined)));
+  printFlatness(scaling);
   opsTable(scaling);
 
   // Everyone speaks at once: more senders than an event may cite, so dummy events merge

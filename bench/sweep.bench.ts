@@ -6,11 +6,10 @@
 // prebuilt worker starts in about a tenth of a second (through tsx it took about a second).
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { build, isFresh } from "../cli/prebuilt.js";
-import { millisecondsFor } from "./clock.ts";
+import { childrenCpuSeconds, millisecondsFor } from "./clock.ts";
 
 const BIN = fileURLToPath(new URL("../cli/bin.js", import.meta.url));
 const SCENARIO = "netsplit-heal";
@@ -51,21 +50,4 @@ export async function runSweepBench(): Promise<void> {
   console.log(
     "The speed-up needs free CPUs: on a shared machine compare CPU s per seed (about equal for 1 and 2 workers when nothing is wasted).",
   );
-}
-
-/**
- * User + system seconds of the children this process has waited for (Linux: fields
- * cutime and cstime of /proc/self/stat), or null where that file does not exist.
- */
-function childrenCpuSeconds(): number | null {
-  let stat: string;
-  try {
-    stat = readFileSync("/proc/self/stat", "utf8");
-  } catch {
-    return null;
-  }
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticksPerSecond = 100; // USER_HZ, 100 on every Linux that Node supports
-  return (Number(fields[13]) + Number(fields[14])) / ticksPerSecond;
 }

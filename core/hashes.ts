@@ -9,7 +9,7 @@ import { nobleCrypto } from "./crypto-noble.ts";
 import type { Pdu } from "./events.ts";
 import type { EventId, RoomId } from "./ids.ts";
 import { parseEventId } from "./ids.ts";
-import { redactEvent } from "./redaction.ts";
+import { redactedView } from "./redaction.ts";
 import type { RoomVersion } from "./room-versions.ts";
 import { IMPLICIT_ROOM_VERSION, parseRoomVersion } from "./room-versions.ts";
 
@@ -39,7 +39,7 @@ export function checkContentHash(pdu: Pdu, hasher: Hasher = nobleCrypto): boolea
 }
 
 function referenceHashBytes(pdu: Pdu, roomVersion: RoomVersion, hasher: Hasher): Uint8Array {
-  const redacted = redactEvent(pdu, roomVersion);
+  const redacted = redactedView(pdu, roomVersion);
   return hasher.sha256(canonicalJsonBytes(withoutKeys(redacted, ["signatures", "unsigned"])));
 }
 

@@ -67,9 +67,12 @@ export function redactionContentKeys(type: string, rules: RedactionRules): reado
   }
 }
 
-function redactContent(type: string, content: JsonObject, rules: RedactionRules): JsonObject {
+/** How kept values are carried over: deep copies, or the input's own (for a view to hash). */
+type Carry = <T>(value: T) => T;
+
+function redactContent(type: string, content: JsonObject, rules: RedactionRules, carry: Carry): JsonObject {
   const keep = redactionContentKeys(type, rules);
-  if (keep === "*") return structuredCloneJson(content);
+  if (keep === "*") return carry(content);
   const out: JsonObject = {};
   for (const key of keep) {
     if (!Object.hasOwn(content, key) || content[key] === undefined) continue;
@@ -77,11 +80,11 @@ function redactContent(type: string, content: JsonObject, rules: RedactionRules)
       // since v11: only the `signed` member of third_party_invite survives.
       const tpi = content[key];
       if (isJsonObject(tpi) && Object.hasOwn(tpi, "signed") && tpi.signed !== undefined) {
-        out[key] = { signed: structuredCloneJson(tpi.signed) };
+        out[key] = { signed: carry(tpi.signed) };
       }
       continue;
     }
-    out[key] = structuredCloneJson(content[key]!);
+    out[key] = carry(content[key]!);
   }
   return out;
 }
@@ -102,11 +105,25 @@ function cloneJson<T>(value: T): T {
 
 /** A new, redacted copy of the event; the input is not changed. Idempotent. */
 export function redactEvent(pdu: Pdu, roomVersion: RoomVersion): Pdu {
+  return redactWith(pdu, roomVersion, structuredCloneJson);
+}
+
+/**
+ * The redacted event as a view that shares the input's values: only to encode (the
+ * reference hash, the bytes a server signs), never to keep or change. Every event is
+ * hashed so, and deep copies of its prev and auth events, hashes and signatures were
+ * garbage at once.
+ */
+export function redactedView(pdu: Pdu, roomVersion: RoomVersion): Pdu {
+  return redactWith(pdu, roomVersion, (value) => value);
+}
+
+function redactWith(pdu: Pdu, roomVersion: RoomVersion, carry: Carry): Pdu {
   const rules = roomVersion.redaction;
   const out: Record<string, unknown> = {};
   for (const key of redactionTopLevelKeys(rules)) {
-    if (Object.hasOwn(pdu, key) && pdu[key] !== undefined) out[key] = structuredCloneJson(pdu[key]);
+    if (Object.hasOwn(pdu, key) && pdu[key] !== undefined) out[key] = carry(pdu[key]);
   }
-  out.content = redactContent(pdu.type, isJsonObject(pdu.content) ? pdu.content : {}, rules);
+  out.content = redactContent(pdu.type, isJsonObject(pdu.content) ? pdu.content : {}, rules, carry);
   return out as Pdu;
 }

@@ -10,7 +10,7 @@ import { nobleCrypto } from "./crypto-noble.ts";
 import type { Pdu } from "./events.ts";
 import { computeContentHash } from "./hashes.ts";
 import { isJsonObject } from "./json.ts";
-import { redactEvent, structuredCloneJson } from "./redaction.ts";
+import { redactedView, structuredCloneJson } from "./redaction.ts";
 import type { RoomVersion } from "./room-versions.ts";
 
 type Signatures = Record<string, Record<string, string>>;
@@ -94,7 +94,7 @@ export function signEvent(
     typeof pdu.hashes?.sha256 === "string"
       ? pdu
       : { ...pdu, hashes: { ...pdu.hashes, sha256: computeContentHash(pdu, hasherOf(signer)) } };
-  const signedRedacted = signJson(redactEvent(hashed, roomVersion), serverName, keyId, secretKey, signer);
+  const signedRedacted = signJson(redactedView(hashed, roomVersion), serverName, keyId, secretKey, signer);
   return { ...structuredCloneJson(hashed), signatures: signedRedacted.signatures };
 }
 
@@ -107,5 +107,5 @@ export function verifyEventSignature(
   publicKey: Uint8Array,
   signer: Signer = nobleCrypto,
 ): boolean {
-  return verifyJson(redactEvent(pdu, roomVersion), serverName, keyId, publicKey, signer);
+  return verifyJson(redactedView(pdu, roomVersion), serverName, keyId, publicKey, signer);
 }

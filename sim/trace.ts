@@ -31,7 +31,26 @@ export interface PduSummary {
   content: JsonObject;
 }
 
+/**
+ * The summary of one PDU object, made once: several records carry each event (created,
+ * received and accepted on every server), and a PDU is never changed once built, so
+ * they share it (frozen: a reader that changed it would change every record).
+ */
 export function pduSummary(pdu: Pdu): PduSummary {
+  let summary = summaries.get(pdu);
+  if (!summary) {
+    summary = summarise(pdu);
+    Object.freeze(summary.prevEvents);
+    Object.freeze(summary.authEvents);
+    Object.freeze(summary);
+    summaries.set(pdu, summary);
+  }
+  return summary;
+}
+
+const summaries = new WeakMap<Pdu, PduSummary>();
+
+function summarise(pdu: Pdu): PduSummary {
   return {
     type: pdu.type,
     ...(isStateEvent(pdu) ? { stateKey: pdu.state_key } : {}),

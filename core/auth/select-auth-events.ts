@@ -15,9 +15,16 @@ export interface EventSkeleton {
   content: JsonObject;
 }
 
-/** The (type, state_key) pairs the auth rules may consult for this event, sorted. */
+/** The (type, state_key) pairs the auth rules may consult for this event, sorted and distinct (checkAuthAgainstState relies on both). */
 export function authStateKeysFor(event: EventSkeleton, version: RoomVersion): StateKey[] {
   if (event.type === "m.room.create") return [];
+  // Any other type but a member event (most events): three keys, written in their sorted
+  // order ("13:m.room.create" < "13:m.room.member…" < "19:m.room.power_levels"), without
+  // the set and the sort below (this runs for every event every server receives).
+  if (event.type !== "m.room.member") {
+    const member = stateKey("m.room.member", event.sender);
+    return version.auth.roomIdFromCreateEvent ? [member, POWER_LEVELS_KEY] : [CREATE_KEY, member, POWER_LEVELS_KEY];
+  }
   const keys = new Set<StateKey>();
   // v1-v11 only: v12 events never cite the create event (it is implied by room_id).
   if (!version.auth.roomIdFromCreateEvent) keys.add(stateKey("m.room.create", ""));
@@ -44,6 +51,9 @@ export function authStateKeysFor(event: EventSkeleton, version: RoomVersion): St
   }
   return [...keys].sort();
 }
+
+const CREATE_KEY = stateKey("m.room.create", "");
+const POWER_LEVELS_KEY = stateKey("m.room.power_levels", "");
 
 /** The event ids a new event must cite, taken from the state it is built on (sorted). */
 export function selectAuthEvents(event: EventSkeleton, currentState: StateMap, roomVersion: RoomVersion): EventId[] {

@@ -8,7 +8,6 @@
 
 import {
   canonicalJsonBytes,
-  checkPduFormat,
   parseEventId,
   PDU_LIMITS,
   serverOfUser,
@@ -26,6 +25,7 @@ import { fail, matrixError, ok, type MatrixError, type Result } from "../matrix-
 import { createRoomEvents, type CreateRoomOptions } from "./room-presets.ts";
 import { backfillRoom } from "./backfill.ts";
 import type { Homeserver } from "./homeserver.ts";
+import { pduFormat } from "./pdu-facts.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./remote-membership.ts";
 import { parseRoomAlias } from "./room-directory.ts";
 import { upgradeRoom as upgradeRoomAs } from "./room-upgrade.ts";
@@ -164,7 +164,8 @@ export function sendEvent(hs: Homeserver, session: Session, request: SendEventRe
   if (!prepared.ok) return prepared;
   // The whole PDU (prev and auth events, hashes, signature) is known only once built: an
   // event that would still break a limit is dropped here, never stored nor sent.
-  const unfit = honest(hs) && checkPduFormat(prepared.value.pdu, room.value.version);
+  // (The verdict is a fact of the event object: receivers of the same object reuse it.)
+  const unfit = honest(hs) && pduFormat(prepared.value.pdu, room.value.version);
   if (unfit && !unfit.ok)
     return { ok: false, error: matrixError("M_TOO_LARGE", `the event would be malformed: ${unfit.reason}`) };
   return ok(hs.commitLocalEvent(prepared.value).id);

@@ -115,7 +115,9 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
 function sendTxnId(path: string): string | undefined {
   if (!path.startsWith(SEND_PREFIX)) return undefined;
   const rest = path.slice(SEND_PREFIX.length);
-  return rest.includes("/") || rest.includes("?") ? undefined : decodeURIComponent(rest);
+  if (rest.includes("/") || rest.includes("?")) return undefined;
+  // Without a `%` there is nothing to decode (every txn id we send): skip the decoder.
+  return rest.includes("%") ? decodeURIComponent(rest) : rest;
 }
 
 /** `a=1&v=x&v=y` → name → values (core/ and sim/ have no URL classes: no DOM, no node:). */

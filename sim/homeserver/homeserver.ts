@@ -35,9 +35,11 @@ import { PeriodicDummyJob } from "./periodic-dummies.ts";
 import { selectPrevEvents } from "./prev-events-selection.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
+import { rememberBuiltEvent } from "./pdu-facts.ts";
 import { receivePdu, type PipelineHost } from "./receive-pipeline.ts";
 import { gatedRequest, isGatedRequest } from "./request-gate.ts";
 import type { Misbehaviour, MisbehaviourFactory, MisbehaviourHost } from "./misbehaviour.ts";
+import { residentServers } from "./room-residents.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
 import { NO_SKEW, serverTimeMs, type ClockSkew } from "./server-clock.ts";
 import {
@@ -318,14 +320,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   /** Servers with a joined member in the room's current state (or the given state): the room's residents. */
   serversInRoom(room: RoomStore, state: StateSnapshot = room.currentState): string[] {
-    const servers = new Set<string>();
-    for (const [k, id] of state.entries()) {
-      const { type, stateKey: sk } = splitStateKey(k);
-      if (type !== "m.room.member") continue;
-      const pdu = room.get(id)?.pdu;
-      if (pdu && contentOf(pdu, "m.room.member")?.membership === "join") servers.add(serverPart(sk));
-    }
-    return [...servers].sort();
+    return residentServers(room, state);
   }
 
   membership(room: RoomStore, userId: string): string | undefined {
@@ -370,6 +365,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       crypto: this.crypto,
       skipSignature: !this.verifySignatures,
     });
+    rememberBuiltEvent(built.pdu, room.version, built.eventId);
     const authPdus = authEvents.map((id) => room.get(id)!.pdu);
     const auth = checkAuth(built.pdu, isCreate ? authPdus : room.withCreateEvent(authPdus), room.version);
     if (!auth.allowed) return fail("M_FORBIDDEN", `${auth.rule}: ${auth.reason}`);

@@ -7,9 +7,12 @@
 // check against its own auth events is such a fact too, given the very objects it was
 // checked against (a server may hold a redacted copy of one) and which were rejected.
 // (Every hashing backend gives the same bytes, so the one a fact was computed with
-// does not matter.)
+// does not matter.) The server that builds an event hands over what building it
+// computed (its id; that its content hash is its own), so no receiver computes those
+// again.
 
 import {
+  checkContentHash,
   computeEventId,
   encodeBase64,
   isJsonObject,
@@ -27,6 +30,8 @@ interface Facts {
   /** By skipCountLimits. */
   format: [FormatResult | undefined, FormatResult | undefined];
   id: EventId | undefined;
+  /** Whether hashes.sha256 matches the event (independent of keys). */
+  contentHash: boolean | undefined;
   /** By the public keys the check used ("" when signatures were skipped). */
   signatures: Map<string, SignatureResult> | undefined;
   /** By the auth events (objects) and their rejection: see pduOwnAuth. */
@@ -43,7 +48,13 @@ function factsOf(pdu: object, version: RoomVersion): Facts {
   }
   let facts = byVersion.get(version);
   if (!facts) {
-    facts = { format: [undefined, undefined], id: undefined, signatures: undefined, ownAuth: undefined };
+    facts = {
+      format: [undefined, undefined],
+      id: undefined,
+      contentHash: undefined,
+      signatures: undefined,
+      ownAuth: undefined,
+    };
     byVersion.set(version, facts);
   }
   return facts;
@@ -68,6 +79,16 @@ export function pduEventId(pdu: Pdu, version: RoomVersion, hasher: CryptoBackend
 }
 
 /**
+ * What buildEvent computed for the event object it returned: its id, and its content hash
+ * (the hash it wrote is of this very content, and the object is never changed after).
+ */
+export function rememberBuiltEvent(pdu: Pdu, version: RoomVersion, id: EventId): void {
+  const facts = factsOf(pdu, version);
+  facts.id ??= id;
+  facts.contentHash ??= true;
+}
+
+/**
  * checkPduSignaturesAndHash, once per event object and set of public keys: the keys
  * `lookupKey` gives for the signatures the event carries are part of the question.
  */
@@ -83,7 +104,10 @@ export function pduSignaturesAndHash(
   facts.signatures ??= new Map();
   let result = facts.signatures.get(keys);
   if (!result) {
-    result = checkPduSignaturesAndHash(pdu, version, lookupKey, crypto, options);
+    result = checkPduSignaturesAndHash(pdu, version, lookupKey, crypto, {
+      ...options,
+      contentHashMatches: () => (facts.contentHash ??= checkContentHash(pdu, crypto)),
+    });
     facts.signatures.set(keys, result);
   }
   return result;

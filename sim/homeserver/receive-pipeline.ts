@@ -99,15 +99,15 @@ export function* receivePdu(
   pdu = checked.pdu;
 
   // 4. auth against its own auth events (fetched when we lack them)
-  const missingAuth = authEventIds(pdu).filter((a) => !room.has(a));
-  if (missingAuth.length > 0) yield* fetchAuthChain(host, room, origin, id);
-  const cited = authEventIds(pdu).map((a) => room.get(a)?.pdu);
+  const authIds = authEventIds(pdu);
+  if (authIds.some((a) => !room.has(a))) yield* fetchAuthChain(host, room, origin, id);
+  const cited = authIds.map((a) => room.get(a)?.pdu);
   if (cited.some((e) => e === undefined))
     return reject(host, room, id, pdu, undefined, "auth events could not be fetched");
   const citedEvents = cited as Pdu[];
   const createEvent = room.createEvent();
   const ownAuth = pduOwnAuth(
-    { pdu, version, cited: citedEvents, createEvent, rejected: authEventIds(pdu).map(room.isRejected) },
+    { pdu, version, cited: citedEvents, createEvent, rejected: authIds.map(room.isRejected) },
     () => {
       const listCheck = checkAuthEventsList(pdu, citedEvents, version, room.isRejected, createEvent);
       return listCheck.allowed ? checkAuth(pdu, room.withCreateEvent(citedEvents), version) : listCheck;
@@ -342,22 +342,40 @@ function* statesAfterPrevEvents(
   id: EventId,
   arrival: PduArrival,
 ): Task<StateSnapshot[] | "prevs missing" | undefined> {
-  const prevs = [...new Set(prevEventIds(pdu))].sort();
-  const missing = () => prevs.filter((p) => !room.stateAfter(p));
-  if (arrival === "pushed" && missing().length > 0) {
+  const prevs = sortedDistinct(prevEventIds(pdu));
+  const anyMissing = () => prevs.some((p) => !room.stateAfter(p));
+  if (arrival === "pushed" && anyMissing()) {
     const receivePulled = (raw: unknown) => receivePdu(host, room, origin, raw, "pulled");
     if (host.params.gapFilling === "synapse") {
       yield* fetchMissingEventsOnce(host.params, room, origin, pdu, id, receivePulled);
-      if (missing().length > 0) return "prevs missing";
+      if (anyMissing()) return "prevs missing";
     } else yield* fetchMissingEventsInRounds(host.params, room, origin, id, receivePulled);
   }
-  for (const p of missing()) {
+  for (const p of anyMissing() ? prevs.filter((q) => !room.stateAfter(q)) : []) {
     const state = yield* fetchStateAfter(host, room, origin, p);
     if (!state) return undefined;
     room.setOutlierState(p, state);
   }
   const states = prevs.map((p) => room.stateAfter(p));
   return states.every((s) => s !== undefined) ? (states as StateSnapshot[]) : undefined;
+}
+
+/**
+ * `ids` sorted, repeats removed, in place: an insertion sort, as there are at most 20
+ * (Array.prototype.sort allocates, and this runs for every PDU received).
+ */
+function sortedDistinct(ids: EventId[]): EventId[] {
+  let n = 0;
+  for (const id of ids) {
+    let i = n;
+    while (i > 0 && ids[i - 1]! > id) i--;
+    if (i > 0 && ids[i - 1] === id) continue;
+    ids.copyWithin(i + 1, i, n);
+    ids[i] = id;
+    n++;
+  }
+  ids.length = n;
+  return ids;
 }
 
 /**

@@ -29,12 +29,24 @@ const GATED_ENDPOINTS: ReadonlySet<string> = new Set([
   "backfill",
 ]);
 
-/** `/_matrix/federation/v1/state_ids/…` → "state_ids"; undefined for any other path. */
+/**
+ * `/_matrix/federation/v1/state_ids/…` → "state_ids"; undefined for any other path. The
+ * second segment after the prefix, found by scanning: every request of a run asks, and
+ * splitting its path was garbage each time.
+ */
 function federationEndpoint(path: string): string | undefined {
   const prefix = "/_matrix/federation/";
   if (!path.startsWith(prefix)) return undefined;
-  const [, endpoint] = path.slice(prefix.length).split(/[/?]/, 3);
-  return endpoint;
+  const versionEnd = segmentEnd(path, prefix.length);
+  if (versionEnd >= path.length) return undefined;
+  return path.slice(versionEnd + 1, segmentEnd(path, versionEnd + 1));
+}
+
+/** The index of the first `/` or `?` at or after `from` (the path's length when none). */
+function segmentEnd(path: string, from: number): number {
+  let i = from;
+  while (i < path.length && path[i] !== "/" && path[i] !== "?") i++;
+  return i;
 }
 
 export function isGatedRequest(params: FederationParams, request: RpcRequest): boolean {

@@ -23,9 +23,10 @@ export function softFailState(
   const extremities = room.extremityIds();
   const resolvedWithEvent = () => room.resolveStates([...extremities.map((x) => room.stateAfter(x)!), stateBefore]);
   if (mode === "resolve-with-event") return resolvedWithEvent();
-  const prevs = new Set(prevEventIds(pdu));
-  if (prevs.size === extremities.length && extremities.every((x) => prevs.has(x))) return undefined;
-  const prevMissing = [...prevs].some((p) => {
+  // (Arrays, not sets: at most 20 prev events, and this runs for every PDU received.)
+  const prevs = prevEventIds(pdu);
+  if (extremities.every((x) => prevs.includes(x)) && prevs.every((p) => extremities.includes(p))) return undefined;
+  const prevMissing = prevs.some((p) => {
     const status = room.get(p)?.status;
     return status === undefined || status === "outlier";
   });

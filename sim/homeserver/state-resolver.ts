@@ -21,6 +21,9 @@ export class StateResolver {
 
   /** The resolved state of `states` (in any order, repeats allowed). */
   resolve(states: readonly StateSnapshot[]): StateSnapshot {
+    // One snapshot however many times (a room where no state changed): no set, no key.
+    const only = states[0];
+    if (only !== undefined && states.every((s) => s === only)) return only;
     const distinct = [...new Set(states)];
     if (distinct.length === 0) return StateSnapshot.EMPTY;
     const first = distinct[0]!;

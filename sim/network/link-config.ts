@@ -48,26 +48,43 @@ const linkKey = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u000
 const directionKey = (from: string, to: string) => `${from}\u0000${to}`;
 
 export class LinkConfigs {
-  private global: LinkConfig = { ...DEFAULT_LINK };
+  private global: Readonly<LinkConfig> = DEFAULT_LINK;
   private readonly perLink = new Map<string, Partial<LinkConfig>>();
   private readonly perDirection = new Map<string, Partial<LinkConfig>>();
+  /**
+   * The layers merged, per direction, until a setting changes: every message asks for its
+   * link's settings, and merging them afresh each time (two keys, three spreads) was a
+   * measurable part of sending one.
+   */
+  private readonly merged = new Map<string, Readonly<LinkConfig>>();
 
   setGlobal(config: Partial<LinkConfig>): void {
     validateLinkConfig(config, "network");
-    this.global = { ...this.global, ...config };
+    this.global = Object.freeze({ ...this.global, ...config });
+    this.merged.clear();
   }
 
   setLink(a: string, b: string, config: Partial<LinkConfig>): void {
     validateLinkConfig(config, `link ${a}–${b}`);
     this.perLink.set(linkKey(a, b), { ...this.perLink.get(linkKey(a, b)), ...config });
+    this.merged.clear();
   }
 
   setDirection(from: string, to: string, config: Partial<LinkConfig>): void {
     validateLinkConfig(config, `link ${from}→${to}`);
     this.perDirection.set(directionKey(from, to), { ...this.perDirection.get(directionKey(from, to)), ...config });
+    this.merged.clear();
   }
 
-  get(from: string, to: string): LinkConfig {
-    return { ...this.global, ...this.perLink.get(linkKey(from, to)), ...this.perDirection.get(directionKey(from, to)) };
+  /** The settings of one direction (frozen: shared until a setting changes). */
+  get(from: string, to: string): Readonly<LinkConfig> {
+    if (this.perLink.size === 0 && this.perDirection.size === 0) return this.global;
+    const key = directionKey(from, to);
+    let config = this.merged.get(key);
+    if (!config) {
+      config = Object.freeze({ ...this.global, ...this.perLink.get(linkKey(from, to)), ...this.perDirection.get(key) });
+      this.merged.set(key, config);
+    }
+    return config;
   }
 }

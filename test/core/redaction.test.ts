@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseRoomVersion, redactEvent, type Pdu } from "../../core/index.ts";
+import { redactedView } from "../../core/redaction.ts";
 
 // Expected key lists from the spec's redaction fragments (matrix-org/matrix-spec
 // content/rooms/fragments/v1-redactions.md, v6-, v9-, v11-redactions.md, rooms/v8.md),
@@ -106,4 +107,24 @@ it("does not change its input and is idempotent", () => {
   const once = redactEvent(pdu, parseRoomVersion("11"));
   expect(pdu).toEqual(before);
   expect(redactEvent(once, parseRoomVersion("11"))).toEqual(once);
+});
+
+describe("the view to hash (redactedView)", () => {
+  it.each(["1", "10", "11", "12"])("v%s keeps what redactEvent keeps, sharing the input's values", (v) => {
+    const version = parseRoomVersion(v);
+    const member = kitchenSink("m.room.member", {
+      membership: "invite",
+      join_authorised_via_users_server: "@b:hs",
+      third_party_invite: { signed: { token: "t" }, display_name: "x" },
+      avatar_url: "dropped",
+    });
+    const power = kitchenSink("m.room.create", { creator: "@a:hs", other: { nested: [1] } });
+    for (const pdu of [member, power]) {
+      const view = redactedView(pdu, version);
+      const copy = redactEvent(pdu, version);
+      expect(view).toEqual(copy);
+      expect(view.prev_events).toBe(pdu.prev_events);
+      expect(copy.prev_events).not.toBe(pdu.prev_events);
+    }
+  });
 });

@@ -2,7 +2,7 @@
 import { expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { buildEvent, parseRoomVersion, type CryptoBackend, type EventId } from "../../core/index.ts";
-import { pduEventId, pduSignaturesAndHash } from "../../sim/homeserver/pdu-facts.ts";
+import { pduEventId, pduSignaturesAndHash, rememberBuiltEvent } from "../../sim/homeserver/pdu-facts.ts";
 
 function countingVerify(): { crypto: CryptoBackend; verifications: () => number } {
   let n = 0;
@@ -11,6 +11,57 @@ function countingVerify(): { crypto: CryptoBackend; verifications: () => number 
     verifications: () => n,
   };
 }
+
+function builtMessage(seed: Uint8Array, body = "hi") {
+  return buildEvent({
+    roomVersion: parseRoomVersion("10"),
+    roomId: "!r:hs1",
+    sender: "@a:hs1",
+    type: "m.room.message",
+    content: { body },
+    prevEvents: [{ eventId: "$p" as EventId, depth: 1 }],
+    authEvents: ["$c"],
+    originServerTs: 1,
+    key: { serverName: "hs1", keyId: "ed25519:k", seed },
+    crypto: nodeCrypto,
+  });
+}
+
+function countingSha256(): { crypto: CryptoBackend; hashes: () => number } {
+  let n = 0;
+  return { crypto: { ...nodeCrypto, sha256: (data) => (n++, nodeCrypto.sha256(data)) }, hashes: () => n };
+}
+
+it("takes the id and content hash of a built event from its builder: receivers hash nothing again", () => {
+  const version = parseRoomVersion("10");
+  const built = builtMessage(new Uint8Array(32).fill(7));
+  rememberBuiltEvent(built.pdu, version, built.eventId);
+  const { crypto, hashes } = countingSha256();
+  expect(pduEventId(built.pdu, version, crypto)).toBe(built.eventId);
+  expect(pduSignaturesAndHash(built.pdu, version, () => undefined, crypto, { skipSignatures: true })).toEqual({
+    ok: true,
+    pdu: built.pdu,
+    redacted: false,
+  });
+  expect(hashes()).toBe(0);
+  // Another object (a tampered copy) is checked in full: its content hash no longer matches.
+  const tampered = { ...built.pdu, content: { body: "changed" } };
+  const checked = pduSignaturesAndHash(tampered, version, () => undefined, crypto, { skipSignatures: true });
+  expect(checked.ok && checked.redacted).toBe(true);
+  expect(hashes()).toBe(1);
+});
+
+it("checks the content hash once per event object, whatever keys the signatures are checked with", () => {
+  const version = parseRoomVersion("10");
+  const built = builtMessage(new Uint8Array(32).fill(9), "once");
+  const { crypto, hashes } = countingSha256();
+  const key = (k: number) => () => nodeCrypto.publicKey(new Uint8Array(32).fill(k));
+  expect(pduSignaturesAndHash(built.pdu, version, key(9), crypto, {}).ok).toBe(true);
+  const afterFirst = hashes();
+  expect(afterFirst).toBeGreaterThan(0);
+  expect(pduSignaturesAndHash(built.pdu, version, () => undefined, crypto, { skipSignatures: true }).ok).toBe(true);
+  expect(hashes()).toBe(afterFirst);
+});
 
 it("verifies each signature once per event object and key, and again for another key or object", () => {
   const version = parseRoomVersion("10");
