@@ -257,6 +257,7 @@ function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: JsonValu
       const join = room.get(outcome.eventId)!;
       const state = [...servedState(hs, room, join.stateBefore!).values()].sort();
       hs.broadcast(room, [{ eventId: join.id, pdu: join.pdu }]);
+      hs.afterRemoteJoin(room);
       respond(
         json(200, {
           state: pdusOf(room, state),

@@ -110,7 +110,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   private memory: MemoryState;
   /** Who is told of accepted events (clients' sync, application services): wiring set up once, not state. */
   private readonly listeners: Array<(room: RoomStore, event: StoredEvent) => void> = [];
-  /** Synapse's dummy-event job; only with dummyEvents "periodic". */
+  /** The dummy-event job; only with dummyEvents "synapse" or "periodic". */
   private readonly dummyJob: PeriodicDummyJob | undefined;
   up = true;
 
@@ -127,7 +127,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.persisted = emptyPersistedState(name);
     this.memory = this.freshMemory();
     this.adversary = options.misbehaviour?.(this);
-    if (this.params.dummyEvents === "periodic") this.dummyJob = this.makeDummyJob();
+    if (this.params.dummyEvents === "synapse" || this.params.dummyEvents === "periodic")
+      this.dummyJob = this.makeDummyJob();
     if (this.adversary?.clockOffsetMs)
       this.skew = { ...this.skew, offsetMs: this.skew.offsetMs + this.adversary.clockOffsetMs };
     this.keys.add(
@@ -348,17 +349,59 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   /** Store a prepared event (the PDU may carry more signatures now) and send it out. */
   commitLocalEvent(prepared: PreparedEvent, pdu: Pdu = prepared.pdu, alsoSendTo: readonly string[] = []): StoredEvent {
     const { room, eventId, stateBefore } = prepared;
+    const stored = this.storeLocalEvent(prepared, pdu);
+    // The residents before the event hear of it too (Synapse sends to the hosts at its
+    // prev events): a kick or ban of a server's last user must reach that server.
+    this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
+    this.mergeExtremitiesIfWide(room, prepared.sender, stored);
+    return stored;
+  }
+
+  /** Store a prepared event and tell whoever listens; sending it is the caller's business. */
+  private storeLocalEvent(prepared: PreparedEvent, pdu: Pdu): StoredEvent {
+    const { room, eventId, stateBefore } = prepared;
     const before = room.currentState;
     const stored = room.addWithState(eventId, pdu, stateBefore, "accepted", this.nextStream());
     this.trace.add({ kind: "pdu.created", server: this.name, room: room.roomId, event: eventId, ...pduSummary(pdu) });
     this.onAccepted(room, stored);
     this.adversary?.created?.(room, stored);
     if (room.currentState !== before) this.onStateChanged(room, before);
-    // The residents before the event hear of it too (Synapse sends to the hosts at its
-    // prev events): a kick or ban of a server's last user must reach that server.
-    this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
-    this.mergeExtremitiesIfWide(room, prepared.sender, stored);
     return stored;
+  }
+
+  /**
+   * A dummy event as `sender` on the ordinary prev_events. `push: false` stores it without
+   * sending it (Synapse's proactively_send = false): other servers fetch it when a later
+   * event cites it. False when the auth rules refuse it.
+   */
+  private sendDummy(room: RoomStore, sender: UserId, push: boolean): boolean {
+    const prepared = this.prepareLocalEvent(room, { sender, type: DUMMY_EVENT_TYPE, content: {} });
+    if (!prepared.ok) return false;
+    if (push) this.commitLocalEvent(prepared.value);
+    else this.storeLocalEvent(prepared.value, prepared.value.pdu);
+    return true;
+  }
+
+  /**
+   * After answering a send_join (dummyAfterRemoteJoin "synapse"): when the room has more
+   * than one forward extremity just after the join, an event arrived during the
+   * make_join/send_join handshake that the joiner will not hear of until something cites
+   * it, so a dummy citing them is sent at once, as the first local member allowed to
+   * (Synapse: FederationServer.on_send_join_request → _send_dummy_event_after_room_join).
+   */
+  afterRemoteJoin(room: RoomStore): void {
+    if (this.params.dummyAfterRemoteJoin !== "synapse" || room.extremityIds().length <= 1) return;
+    this.localMembers(room).some((user) => this.sendDummy(room, user, true));
+  }
+
+  /** This server's users joined to the room, sorted. */
+  private localMembers(room: RoomStore): UserId[] {
+    return [...room.currentState.entries()]
+      .map(([k]) => splitStateKey(k))
+      .filter(({ type, stateKey: user }) => type === "m.room.member" && serverPart(user) === this.name)
+      .map(({ stateKey: user }) => user as UserId)
+      .filter((user) => this.membership(room, user) === "join")
+      .sort();
   }
 
   /** prepareLocalEvent then commitLocalEvent. */
@@ -551,7 +594,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     listen();
     this.trace.add({ kind: "server.restart", server: this.name });
     this.memory.sender.restart();
-    this.dummyJob?.armForAllRooms();
+    this.dummyJob?.restart();
   }
 
   /** The periodic dummy-event job (periodic-dummies.ts), sending as this server's members. */
@@ -561,15 +604,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       params: this.params,
       rooms: this.rooms,
       isUp: () => this.up,
-      localMembers: (room: RoomStore) =>
-        [...room.currentState.entries()]
-          .map(([k]) => splitStateKey(k))
-          .filter(({ type, stateKey: user }) => type === "m.room.member" && serverPart(user) === this.name)
-          .map(({ stateKey: user }) => user as UserId)
-          .filter((user) => this.membership(room, user) === "join")
-          .sort(),
-      sendDummy: (room: RoomStore, sender: UserId) =>
-        this.createLocalEvent(room, { sender, type: DUMMY_EVENT_TYPE, content: {} }).ok,
+      localMembers: (room: RoomStore) => this.localMembers(room),
+      sendDummy: (room: RoomStore, sender: UserId, push: boolean) => this.sendDummy(room, sender, push),
     };
     return new PeriodicDummyJob(host, this.sim);
   }
