@@ -24,7 +24,9 @@ import {
 import type { ServiceEntry } from "../appservice/registry.ts";
 import { assert } from "../assert.ts";
 import type { RpcOutcome, RpcRequest, RpcResponse } from "../network/rpc.ts";
+import type { ScheduledAction } from "../scheduler.ts";
 import type { Simulation } from "../simulation.ts";
+import type { EduOutbox } from "./edu-outbox.ts";
 import { pduSummary } from "../trace.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-params.ts";
@@ -567,6 +569,45 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     return this.memory.sender;
   }
 
+  // ---- typing, receipts, presence (ephemeral.ts) ---------------------------------------------
+
+  get typing(): MemoryState["typing"] {
+    return this.memory.typing;
+  }
+
+  get receipts(): PersistedState["receipts"] {
+    return this.persisted.receipts;
+  }
+
+  get presence(): PersistedState["presence"] {
+    return this.persisted.presence;
+  }
+
+  /** Queue EDUs for a destination and wake its sender. */
+  queueEdu(destination: string, queue: (outbox: EduOutbox) => void): void {
+    queue(this.memory.eduOutbox);
+    this.memory.sender.enqueue(destination, []);
+  }
+
+  /** How long the destination is still backed off for (0: it may be contacted now). */
+  retryWaitMs(destination: string): number {
+    return this.persisted.retryTimings.waitMs(destination, this.sim.nowMs);
+  }
+
+  /** Virtual time (not this server's skewed clock): for timeouts. */
+  get nowMs(): number {
+    return this.sim.nowMs;
+  }
+
+  /** Run `action` after `delayMs` unless the server crashes first. */
+  schedule(delayMs: number, label: string, action: () => void): ScheduledAction {
+    return this.sim.after(delayMs, label, action, this.name);
+  }
+
+  cancelScheduled(action: ScheduledAction): void {
+    this.sim.scheduler.cancel(action);
+  }
+
   // ---- crash and restart -------------------------------------------------------------------
 
   /** Lose everything in memory: queues, in-flight work, caches. What was stored stays. */
@@ -638,6 +679,9 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
         markCatchUp: (destination, needed) =>
           void (needed ? catchUpMarks.add(destination) : catchUpMarks.delete(destination)),
         drained: (destination) => void owed.delete(destination),
+        takeEdus: (destination, max) => this.memory.eduOutbox.take(destination, max),
+        hasEdus: (destination) => this.memory.eduOutbox.has(destination),
+        dropEdus: (destination) => this.memory.eduOutbox.drop(destination),
       },
       catchUpMarks,
     );
