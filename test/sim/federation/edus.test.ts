@@ -82,7 +82,7 @@ describe("read receipts (m.receipt)", () => {
     bob.sendReceipt(roomId, message).value();
     settle(world);
     const receipt = alice.sync().join[roomId]!.ephemeral.find((e) => e.type === "m.receipt");
-    expect(Object.keys(receipt!.content)).toEqual([message]);
+    expect(Object.keys(receipt!.content as object)).toEqual([message]);
     expect(Object.keys((receipt!.content as Record<string, Record<string, object>>)[message]!["m.read"]!)).toEqual([
       "@bob:hs2",
     ]);
@@ -99,7 +99,7 @@ describe("read receipts (m.receipt)", () => {
     bob.sendReceipt(roomId, message).value();
     settle(world);
     const receipt = alice.sync().join[roomId]!.ephemeral.find((e) => e.type === "m.receipt");
-    expect(Object.keys(receipt!.content)).toEqual([later]);
+    expect(Object.keys(receipt!.content as object)).toEqual([later]);
   });
 
   it("refuses an event the server does not hold, and a user not in the room", () => {
@@ -160,7 +160,7 @@ describe("EDUs and failed transactions", () => {
     world.sim.partition(["hs1"], ["hs2"]);
     bob.sendReceipt(roomId, message).value();
     const msg = bob.sendMessage(roomId, "in the split").value();
-    // 11 attempts of one /send (about 12 minutes) fail; then the destination backs off.
+    // 11 attempts of one /send (about 20 minutes) fail; then the destination backs off.
     world.run(() => world.trace.all().some((r) => r.kind === "fed.backoff" && r.server === "hs2"));
     world.sim.repair();
     settle(world);
