@@ -144,8 +144,9 @@ export function typingUsers(hs: Homeserver, roomId: string): UserId[] {
 
 /**
  * POST /rooms/{roomId}/receipt/m.read/{eventId} (ReceiptsHandler.received_client_receipt):
- * the user must be joined and the event held. A receipt for an event older than the
- * user's current one changes nothing and is not sent (Synapse's insert_receipt).
+ * the user must be joined. A receipt for an event the server does not hold (or rejected)
+ * is answered and dropped (EventHandler.get_event finds nothing), and one for an event
+ * older than the user's current one changes nothing and is not sent (insert_receipt).
  */
 export function sendReceipt(
   hs: Homeserver,
@@ -159,7 +160,7 @@ export function sendReceipt(
   const room = hs.room(roomId);
   if (!room || hs.membership(room, userId) !== "join") return fail("M_FORBIDDEN", `${userId} is not in room ${roomId}`);
   const event = room.get(eventId as EventId);
-  if (!event || event.status === "rejected") return fail("M_NOT_FOUND", `no event ${eventId} in ${roomId}`);
+  if (!event || event.status === "rejected") return ok(true);
   const ts = hs.localNowMs();
   if (!storeReceipt(hs, room, receiptType, userId, event.id, ts)) return ok(true);
   const due = EPHEMERAL_TIMING.receiptRetryDueWithinMs;
