@@ -8,7 +8,7 @@
 // state before, leaving out what the timeline itself carries.
 
 import { isJsonObject, type JsonObject, type UserId } from "../core/index.ts";
-import { clientViews, type ClientEventView, type Homeserver } from "../sim/index.ts";
+import { clientViews, ephemeral, type ClientEventView, type Homeserver } from "../sim/index.ts";
 import { topologicalToken } from "./routes/messages.ts";
 import type { KnownRoom, KnownState } from "./server-state.ts";
 
@@ -27,6 +27,8 @@ export const SYNC_TIMELINE_LIMIT_MAX = 1000;
 
 export interface BuiltSync {
   rooms: { join: Record<string, JsonObject>; invite: Record<string, JsonObject>; leave: Record<string, JsonObject> };
+  /** m.presence events (spec: the response's top-level `presence`). */
+  presence: JsonObject[];
   known: KnownState;
   /** Nothing new for the client: a long-poll keeps waiting. */
   empty: boolean;
@@ -64,9 +66,11 @@ export function buildSync(
       }
     }
   }
+  const presence = ephemeral.presenceSince(hs, userId, since?.position ?? 0);
   const empty =
-    Object.keys(rooms.join).length + Object.keys(rooms.invite).length + Object.keys(rooms.leave).length === 0;
-  return { rooms, known, empty };
+    Object.keys(rooms.join).length + Object.keys(rooms.invite).length + Object.keys(rooms.leave).length === 0 &&
+    presence.length === 0;
+  return { rooms, known, presence, empty };
 }
 
 function joinedRoom(
@@ -97,13 +101,16 @@ function joinedRoom(
     changed.push(event);
   }
   const knownRoom: KnownRoom = { membership: "join", state };
-  if (!fresh && timeline.length === 0 && changed.length === 0) return { known: knownRoom };
+  // Typing and receipts since the token (a fresh room: all of them).
+  const ephemeralEvents = ephemeral.ephemeralSince(hs, roomId, fresh ? 0 : (since?.position ?? 0));
+  if (!fresh && timeline.length === 0 && changed.length === 0 && ephemeralEvents.length === 0)
+    return { known: knownRoom };
   const inTimeline = new Set(timeline.map((v) => String(v.event.event_id)));
   const body: JsonObject = {
     timeline: { events: timeline.map((v) => v.event), limited, ...prevBatch(timeline) },
     state: { events: options.useStateAfter ? [] : changed.filter((e) => !inTimeline.has(String(e.event_id))) },
     account_data: { events: [] },
-    ephemeral: { events: [] },
+    ephemeral: { events: ephemeralEvents },
     unread_notifications: { notification_count: 0, highlight_count: 0 },
     summary: summary(hs, roomId),
   };

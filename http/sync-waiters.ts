@@ -109,7 +109,7 @@ export class SyncWaiters {
     return jsonResponse(200, {
       next_batch: nextBatch,
       rooms: built.rooms,
-      presence: { events: [] },
+      presence: { events: built.presence },
       account_data: { events: [] },
       to_device: { events: [] },
       device_lists: { changed: [], left: [] },

@@ -5,6 +5,7 @@
 
 import { isJsonObject, type EventId, type JsonObject, type RoomId, type UserId } from "../core/index.ts";
 import * as api from "./homeserver/client-server-api.ts";
+import * as ephemeral from "./homeserver/ephemeral.ts";
 import type { Session, SyncResponse, SyncRoom } from "./homeserver/client-server-api.ts";
 import type { Homeserver } from "./homeserver/homeserver.ts";
 import { fail, matrixError, ok, type Result } from "./matrix-error.ts";
@@ -252,10 +253,30 @@ export class Client {
     );
   }
 
+  /** PUT /rooms/{roomId}/typing/{userId}: typing for `timeoutMs` (30 s by default, at most 120 s), or stopped. */
+  typing(roomId: RoomId | string, typing: boolean, timeoutMs?: number): Pending<true> {
+    return this.now("typing", roomId, (s) => ephemeral.setTyping(this.hs, s.userId, roomId, typing, timeoutMs));
+  }
+
+  /** POST /rooms/{roomId}/receipt/{receiptType}/{eventId} (m.read). */
+  sendReceipt(roomId: RoomId | string, eventId: EventId | string, receiptType = "m.read"): Pending<true> {
+    return this.now("receipt", roomId, (s) => ephemeral.sendReceipt(this.hs, s.userId, roomId, receiptType, eventId));
+  }
+
+  /** PUT /presence/{userId}/status. */
+  setPresence(presence: string, statusMsg?: string): Pending<true> {
+    return this.now("presence", undefined, (s) => ephemeral.setPresence(this.hs, s.userId, presence, statusMsg));
+  }
+
+  /** GET /presence/{userId}/status: what this client's server knows of the user's presence. */
+  presenceOf(userId: string): JsonObject {
+    return ephemeral.presenceOf(this.hs, userId);
+  }
+
   /** GET /sync since `since` (0 for an initial sync). `quiet`: a checker looking leaves no trace. */
   sync(since = 0, options: { quiet?: boolean } = {}): SyncResponse {
     const session = this.authenticate();
-    if (!session.ok) return { nextBatch: since, join: {}, invite: {}, leave: [], error: session.error };
+    if (!session.ok) return { nextBatch: since, join: {}, invite: {}, leave: [], presence: [], error: session.error };
     return api.sync(this.hs, session.value, since, options);
   }
 

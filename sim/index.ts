@@ -31,6 +31,7 @@ export type { Result } from "./matrix-error.ts";
 // that speak HTTP (http/): the same functions the simulated Client calls.
 export * as clientServerApi from "./homeserver/client-server-api.ts";
 export * as clientViews from "./homeserver/client-views.ts";
+export * as ephemeral from "./homeserver/ephemeral.ts";
 export type { ClientEventView, RoomMembershipView } from "./homeserver/client-views.ts";
 export type { Homeserver } from "./homeserver/homeserver.ts";
 export type { MatrixError } from "./matrix-error.ts";

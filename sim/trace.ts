@@ -99,7 +99,16 @@ export type TraceBody =
   | { kind: "rpc.request"; rpc: number; from: string; to: string; method: string; path: string }
   | { kind: "rpc.response"; rpc: number; from: string; to: string; status: number }
   | { kind: "rpc.failed"; rpc: number; from: string; to: string; error: "timeout" | "unreachable" }
-  | { kind: "fed.txn.sent"; server: string; destination: string; txnId: string; pdus: string[]; catchUp: boolean }
+  | {
+      kind: "fed.txn.sent";
+      server: string;
+      destination: string;
+      txnId: string;
+      pdus: string[];
+      catchUp: boolean;
+      /** The transaction's EDUs (only when it carries some): type, rooms, users. */
+      edus?: Array<{ type: string; rooms: string[]; users: string[] }>;
+    }
   | { kind: "fed.txn.ok"; server: string; destination: string; txnId: string }
   | { kind: "fed.txn.failed"; server: string; destination: string; txnId: string; error: string }
   | {
@@ -111,6 +120,20 @@ export type TraceBody =
       catchUp: boolean;
     }
   | { kind: "fed.peer_up"; server: string; destination: string }
+  /** An EDU from a /send applied (typing, receipt, presence): what it changed, per room and user. */
+  | { kind: "edu.received"; server: string; origin: string; type: string; rooms: string[]; users: string[] }
+  /** An EDU (or the part of one about `rooms`/`users`) ignored, and why (Synapse's checks: ephemeral.ts). */
+  | {
+      kind: "edu.ignored";
+      server: string;
+      origin: string;
+      type: string;
+      rooms: string[];
+      users: string[];
+      reason: string;
+    }
+  /** A typing notification timed out on this server (its own user's, or one a remote server sent). */
+  | { kind: "edu.typing_expired"; server: string; room: string; user: string }
   /** A local user's event, stored and sent. */
   | ({ kind: "pdu.created"; server: string; room: string; event: string } & PduSummary)
   | { kind: "pdu.received"; server: string; origin: string; room: string; event: string }

@@ -2,6 +2,7 @@
 
 import type { Route } from "../route-table.ts";
 import { ACCOUNT_ROUTES } from "./account.ts";
+import { EPHEMERAL_ROUTES } from "./ephemeral.ts";
 import { ROOM_ACTION_ROUTES } from "./room-actions.ts";
 import { ROOM_READ_ROUTES } from "./room-reads.ts";
 import { SYNC_ROUTES } from "./sync.ts";
@@ -11,4 +12,5 @@ export const CLIENT_ROUTES: readonly Route[] = [
   ...SYNC_ROUTES,
   ...ROOM_ACTION_ROUTES,
   ...ROOM_READ_ROUTES,
+  ...EPHEMERAL_ROUTES,
 ];

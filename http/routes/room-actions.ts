@@ -247,8 +247,4 @@ export const ROOM_ACTION_ROUTES: readonly Route[] = [
       return ok();
     },
   },
-  // Read receipts, read markers and typing notices are accepted and dropped: the simulation has no EDUs.
-  { method: "POST", path: "/rooms/{roomId}/receipt/{type}/{eventId}", auth: true, handle: () => ok() },
-  { method: "POST", path: "/rooms/{roomId}/read_markers", auth: true, handle: () => ok() },
-  { method: "PUT", path: "/rooms/{roomId}/typing/{userId}", auth: true, handle: () => ok() },
 ];

@@ -101,8 +101,9 @@ function runUserAction(ctx: ActionContext, a: UserAction): void {
   }
   // Traffic drawn by a swarm (room "*") goes quiet while its server is down.
   if (!client.hs.up)
-    return a.do !== "sync" && a.room === "*" ? undefined : ctx.fail(a, `${a.user}'s server ${client.hs.name} is down`);
+    return "room" in a && a.room === "*" ? undefined : ctx.fail(a, `${a.user}'s server ${client.hs.name} is down`);
   if (a.do === "sync") return void client.sync();
+  if (a.do === "presence") return ctx.issued(a, client.setPresence(a.presence, a.statusMsg));
   if (a.do === "createRoom") {
     const created = client.createRoom({
       roomVersion: a.roomVersion ?? ctx.roomVersion,
@@ -137,7 +138,7 @@ function runUserAction(ctx: ActionContext, a: UserAction): void {
 function callFor(
   ctx: ActionContext,
   client: Client,
-  a: Exclude<UserAction, { do: "sync" | "createRoom" }>,
+  a: Exclude<UserAction, { do: "sync" | "createRoom" | "presence" }>,
   roomId: RoomId,
 ): Settling | undefined {
   switch (a.do) {
@@ -172,13 +173,16 @@ function callFor(
       upgraded.then((r) => r.ok && ctx.rooms.set(a.newRoom, r.value));
       return upgraded;
     }
-    case "redact": {
+    case "redact":
+    case "receipt": {
       const target = ctx.events.get(a.event);
       if (!target) {
         ctx.fail(a, `event ${a.event} was never created`);
         return undefined;
       }
-      return client.redact(roomId, target, a.reason);
+      return a.do === "redact" ? client.redact(roomId, target, a.reason) : client.sendReceipt(roomId, target);
     }
+    case "typing":
+      return client.typing(roomId, a.typing, a.timeoutMs);
   }
 }

@@ -223,6 +223,13 @@ const actionShapes: VariantFields<TimelineAction, "do"> = {
   setState: { ...by, room: string, type: string, stateKey: optional(string), content: jsonObject },
   redact: { ...by, room: string, event: string, reason: optional(string) },
   sync: by,
+  typing: { ...by, room: string, typing: boolean, timeoutMs: optional(number({ integer: true, min: 0 })) },
+  receipt: { ...by, room: string, event: string },
+  presence: {
+    ...by,
+    presence: oneOf(["online", "offline", "unavailable"] as const, "presence state"),
+    statusMsg: optional(string),
+  },
   messages: { ...by, room: string, limit: optional(number({ integer: true, min: 1 })) },
   upgrade: { ...by, room: string, roomVersion: string, newRoom: nonEmptyString },
   partition: { ...at, partition },
@@ -531,6 +538,7 @@ class References {
         (a.via ?? []).forEach((s, j) => this.server(s, `${path}.via[${j}]`));
         return;
       case "redact":
+      case "receipt":
         return this.label(a.event, `${path}.event`);
       case "partition":
         return this.partition(a.partition, `${path}.partition`);

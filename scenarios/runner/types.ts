@@ -73,6 +73,12 @@ export type TimelineAction =
   | UserAction<"sync">
   /** POST /rooms/{room}/upgrade: `newRoom` labels the replacement room, of version `roomVersion`. */
   | UserAction<"upgrade", { room: string; roomVersion: string; newRoom: string }>
+  /** PUT /typing: typing (for timeoutMs, default 30 s, at most 120 s) or stopped; an m.typing EDU to the room's servers. */
+  | UserAction<"typing", { room: string; typing: boolean; timeoutMs?: number }>
+  /** POST /receipt/m.read/{event}: a read receipt for a labelled event; an m.receipt EDU to the room's servers. */
+  | UserAction<"receipt", { room: string; event: string }>
+  /** PUT /presence/{user}/status: an m.presence EDU to every server sharing a room with the user. */
+  | UserAction<"presence", { presence: "online" | "offline" | "unavailable"; statusMsg?: string }>
   /** GET /messages: the newest `limit` events, backfilled from another server if this one joined late. */
   | UserAction<"messages", { room: string; limit?: number }>
   | (At & { do: "partition"; partition: PartitionSpec })

@@ -31,6 +31,7 @@ import { parseRoomAlias } from "./room-directory.ts";
 import { upgradeRoom as upgradeRoomAs } from "./room-upgrade.ts";
 import type { RoomStore } from "./room-store.ts";
 import { roomIdOrUndefined, serverPart, userIdOrUndefined } from "./wire.ts";
+import { ephemeralSince, presenceSince } from "./ephemeral.ts";
 
 /** Who makes a request, once authenticated: a user, or an application service acting as one. */
 export interface Session {
@@ -54,6 +55,8 @@ export interface SyncRoom {
   /** `{type: {state_key: event id}}`: the state after the timeline (the spec's use_state_after). */
   stateAfter: Record<string, Record<string, EventId>>;
   limited: boolean;
+  /** m.typing (when who is typing changed) and m.receipt (receipts new since `since`): ephemeral.ts. */
+  ephemeral: JsonObject[];
 }
 
 export interface SyncResponse {
@@ -61,6 +64,8 @@ export interface SyncResponse {
   join: Record<string, SyncRoom>;
   invite: Record<string, { inviter: string; eventId: EventId }>;
   leave: string[];
+  /** m.presence events of the user and of those sharing a room with them, changed since `since`. */
+  presence: JsonObject[];
   /** Set (and nothing else) when the request failed. */
   error?: MatrixError;
 }
@@ -472,7 +477,13 @@ export function messages(
  */
 export function sync(hs: Homeserver, session: Session, since: number, options: { quiet?: boolean } = {}): SyncResponse {
   const { userId } = session;
-  const response: SyncResponse = { nextBatch: hs.streamPosition, join: {}, invite: {}, leave: [] };
+  const response: SyncResponse = {
+    nextBatch: hs.streamPosition,
+    join: {},
+    invite: {},
+    leave: [],
+    presence: presenceSince(hs, userId, since),
+  };
   let total = 0;
   let anyLimited = false;
   for (const roomId of [...hs.rooms.keys()].sort()) {
@@ -482,7 +493,7 @@ export function sync(hs: Homeserver, session: Session, since: number, options: {
       const id = room.currentState.get(stateKey("m.room.member", userId))!;
       response.invite[roomId] = { inviter: room.get(id)!.pdu.sender, eventId: id };
     } else if (membership === "join") {
-      const joined = syncRoom(room, since);
+      const joined = syncRoom(hs, room, since);
       total += joined.timeline.length;
       anyLimited ||= joined.limited;
       response.join[roomId] = joined;
@@ -505,11 +516,12 @@ export function sync(hs: Homeserver, session: Session, since: number, options: {
   return response;
 }
 
-function syncRoom(room: RoomStore, since: number): SyncRoom {
+function syncRoom(hs: Homeserver, room: RoomStore, since: number): SyncRoom {
   const events = room.inStreamOrder().filter((e) => e.stream > since && e.status === "accepted");
   const limited = events.length > SYNC_TIMELINE_MAX;
   const timeline = events.slice(-SYNC_TIMELINE_MAX).map((e) => timelineEntry(e.id, e.clientPdu ?? e.pdu));
-  return { timeline, stateAfter: stateMapToObject(room.currentState), limited };
+  const ephemeral = ephemeralSince(hs, room.roomId, since);
+  return { timeline, stateAfter: stateMapToObject(room.currentState), limited, ephemeral };
 }
 
 /**

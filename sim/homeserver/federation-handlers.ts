@@ -21,6 +21,7 @@ import {
 import { ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
 import type { RpcRequest, RpcResponse } from "../network/rpc.ts";
 import type { Homeserver } from "./homeserver.ts";
+import { receiveEdu } from "./edu-receive.ts";
 import { pduEventId, pduFormat } from "./pdu-facts.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
@@ -183,6 +184,8 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
     return respond(
       error(400, "M_BAD_JSON", `a transaction holds at most ${transactionPdusMax} PDUs and ${transactionEdusMax} EDUs`),
     );
+  // EDUs are handled beside the PDUs (Synapse runs both at once), before any PDU's answer.
+  for (const edu of edus) receiveEdu(hs, origin, edu);
   const results: Record<string, JsonObject> = {};
   let pending = pdus.length;
   const finish = () => {
@@ -261,6 +264,7 @@ function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: JsonValu
       const join = room.get(outcome.eventId)!;
       const state = [...servedState(hs, room, join.stateBefore!).values()].sort();
       hs.broadcast(room, [{ eventId: join.id, pdu: join.pdu }]);
+      hs.afterRemoteJoin(room);
       respond(
         json(200, {
           state: pdusOf(room, state),

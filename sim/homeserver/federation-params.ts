@@ -128,21 +128,31 @@ export interface FederationParams {
    */
   prevEventsSelection: PrevEventsSelection;
   /**
-   * Dummy events that merge forward extremities. `inline`: right after a local event
-   * that leaves more than extremitiesBeforeDummyMax (extremity-merge.ts); `periodic`:
-   * Synapse's job, every dummyEventsEveryMs, for every room with more than
-   * extremitiesBeforeDummyMax, sent as any local member allowed to (periodic-dummies.ts);
-   * `off`: never.
+   * Dummy events that merge forward extremities (periodic-dummies.ts). `synapse`: a job
+   * every dummyEventsEveryMs takes the (at most 5) widest rooms with more than
+   * extremitiesBeforeDummyMax, sends a dummy as any local member allowed to, and does not
+   * push it (other servers fetch it when a later event cites it); a room where nobody
+   * local may send is skipped for 7 days. `periodic` (issue 16's model): the same job for
+   * every wide room, each dummy pushed like any event. `inline` (netsplit 0.1): right
+   * after a local event that leaves more than extremitiesBeforeDummyMax, as its sender
+   * (extremity-merge.ts). `off`: never.
    */
   dummyEvents: DummyEventPolicy;
   /** How often the periodic dummy-event job runs (Synapse: every 5 minutes). */
   dummyEventsEveryMs: number;
+  /**
+   * After answering a send_join that leaves the room with more than one forward extremity
+   * (an event arrived during the handshake), send a dummy citing them so that the joiner
+   * learns of it: "synapse" (FederationServer.on_send_join_request), whatever dummyEvents
+   * says; "off" (netsplit 0.1).
+   */
+  dummyAfterRemoteJoin: "synapse" | "off";
 }
 
 export type PrevEventsSelection = "newest" | "random" | "all";
 export const PREV_EVENTS_SELECTIONS: readonly PrevEventsSelection[] = ["newest", "random", "all"];
-export type DummyEventPolicy = "inline" | "periodic" | "off";
-export const DUMMY_EVENT_POLICIES: readonly DummyEventPolicy[] = ["inline", "periodic", "off"];
+export type DummyEventPolicy = "synapse" | "periodic" | "inline" | "off";
+export const DUMMY_EVENT_POLICIES: readonly DummyEventPolicy[] = ["synapse", "periodic", "inline", "off"];
 
 /** The allowed values of every non-numeric field (scenario files are checked against these). */
 export const FEDERATION_PARAM_CHOICES = {
@@ -158,6 +168,7 @@ export const FEDERATION_PARAM_CHOICES = {
   transactionLimitsOnReceipt: ["enforced", "ignored"],
   prevEventsSelection: PREV_EVENTS_SELECTIONS,
   dummyEvents: DUMMY_EVENT_POLICIES,
+  dummyAfterRemoteJoin: ["synapse", "off"],
 } as const satisfies { [K in keyof FederationParams]?: ReadonlyArray<FederationParams[K]> };
 
 export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.freeze({
@@ -195,10 +206,10 @@ export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.free
   transactionLimitsOnReceipt: "enforced",
   keyValidityMs: 24 * 3600_000,
   trustedKeyServers: [],
-  // issue 16: today's behaviour (the lead may switch dummyEvents to Synapse's periodic).
   prevEventsSelection: "newest",
-  dummyEvents: "inline",
+  dummyEvents: "synapse",
   dummyEventsEveryMs: 5 * 60_000,
+  dummyAfterRemoteJoin: "synapse",
 });
 
 /** The federation behaviour of netsplit 0.1, before it followed Synapse (issue 14). */
@@ -219,6 +230,9 @@ export const NETSPLIT_0_1_FEDERATION_PARAMS: Readonly<FederationParams> = Object
   backfill: "outliers",
   transactionLimitsOnReceipt: "ignored",
   keyValidityMs: 7 * 24 * 3600_000,
+  // dummy events only right after a local send, never after a remote join
+  dummyEvents: "inline",
+  dummyAfterRemoteJoin: "off",
 });
 
 /** Named sets of federation params: Synapse's behaviour (the default) and netsplit 0.1's. */

@@ -13,6 +13,7 @@ import type { ScheduledAction } from "../scheduler.ts";
 import type { Trace } from "../trace.ts";
 import type { DeliveryLog, QueuedMark } from "./delivery-log.ts";
 import type { DestinationState } from "./destination-machine.ts";
+import type { Edu } from "./edu-wire.ts";
 import type { FederationParams } from "./federation-params.ts";
 import type { RetryTimings } from "./retry-timings.ts";
 import { SynapseSender } from "./synapse-sender.ts";
@@ -51,10 +52,14 @@ export interface SenderHost {
   markCatchUp(destination: string, needed: boolean): void;
   /** Everything queued for the destination has been delivered (it is owed nothing now). */
   drained(destination: string): void;
+  /** The EDUs waiting for the destination (edu-outbox.ts): take at most `max` for a transaction, ask, or drop them. */
+  takeEdus(destination: string, max: number): Edu[];
+  hasEdus(destination: string): boolean;
+  dropEdus(destination: string): void;
 }
 
 export interface FederationSender {
-  /** Queue PDUs for a destination and send when the destination's state allows. */
+  /** Queue PDUs for a destination and send when the destination's state allows (none: EDUs are waiting). */
   enqueue(destination: string, pdus: readonly OutgoingPdu[]): void;
   /** After a restart: start the destinations that have something to catch up. */
   restart(): void;

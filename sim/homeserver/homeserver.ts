@@ -24,7 +24,9 @@ import {
 import type { ServiceEntry } from "../appservice/registry.ts";
 import { assert } from "../assert.ts";
 import type { RpcOutcome, RpcRequest, RpcResponse } from "../network/rpc.ts";
+import type { ScheduledAction } from "../scheduler.ts";
 import type { Simulation } from "../simulation.ts";
+import type { EduOutbox } from "./edu-outbox.ts";
 import { pduSummary } from "../trace.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-params.ts";
@@ -115,7 +117,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   private memory: MemoryState;
   /** Who is told of accepted events (clients' sync, application services): wiring set up once, not state. */
   private readonly listeners: Array<(room: RoomStore, event: StoredEvent) => void> = [];
-  /** Synapse's dummy-event job; only with dummyEvents "periodic". */
+  /** The dummy-event job; only with dummyEvents "synapse" or "periodic". */
   private readonly dummyJob: PeriodicDummyJob | undefined;
   up = true;
 
@@ -132,7 +134,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.persisted = emptyPersistedState(name);
     this.memory = this.freshMemory();
     this.adversary = options.misbehaviour?.(this);
-    if (this.params.dummyEvents === "periodic") this.dummyJob = this.makeDummyJob();
+    if (this.params.dummyEvents === "synapse" || this.params.dummyEvents === "periodic")
+      this.dummyJob = this.makeDummyJob();
     if (this.adversary?.clockOffsetMs)
       this.skew = { ...this.skew, offsetMs: this.skew.offsetMs + this.adversary.clockOffsetMs };
     this.keys.add(
@@ -382,17 +385,59 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   /** Store a prepared event (the PDU may carry more signatures now) and send it out. */
   commitLocalEvent(prepared: PreparedEvent, pdu: Pdu = prepared.pdu, alsoSendTo: readonly string[] = []): StoredEvent {
     const { room, eventId, stateBefore } = prepared;
+    const stored = this.storeLocalEvent(prepared, pdu);
+    // The residents before the event hear of it too (Synapse sends to the hosts at its
+    // prev events): a kick or ban of a server's last user must reach that server.
+    this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
+    this.mergeExtremitiesIfWide(room, prepared.sender, stored);
+    return stored;
+  }
+
+  /** Store a prepared event and tell whoever listens; sending it is the caller's business. */
+  private storeLocalEvent(prepared: PreparedEvent, pdu: Pdu): StoredEvent {
+    const { room, eventId, stateBefore } = prepared;
     const before = room.currentState;
     const stored = room.addWithState(eventId, pdu, stateBefore, "accepted", this.nextStream());
     this.trace.add({ kind: "pdu.created", server: this.name, room: room.roomId, event: eventId, ...pduSummary(pdu) });
     this.onAccepted(room, stored);
     this.adversary?.created?.(room, stored);
     if (room.currentState !== before) this.onStateChanged(room, before);
-    // The residents before the event hear of it too (Synapse sends to the hosts at its
-    // prev events): a kick or ban of a server's last user must reach that server.
-    this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
-    this.mergeExtremitiesIfWide(room, prepared.sender, stored);
     return stored;
+  }
+
+  /**
+   * A dummy event as `sender` on the ordinary prev_events. `push: false` stores it without
+   * sending it (Synapse's proactively_send = false): other servers fetch it when a later
+   * event cites it. False when the auth rules refuse it.
+   */
+  private sendDummy(room: RoomStore, sender: UserId, push: boolean): boolean {
+    const prepared = this.prepareLocalEvent(room, { sender, type: DUMMY_EVENT_TYPE, content: {} });
+    if (!prepared.ok) return false;
+    if (push) this.commitLocalEvent(prepared.value);
+    else this.storeLocalEvent(prepared.value, prepared.value.pdu);
+    return true;
+  }
+
+  /**
+   * After answering a send_join (dummyAfterRemoteJoin "synapse"): when the room has more
+   * than one forward extremity just after the join, an event arrived during the
+   * make_join/send_join handshake that the joiner will not hear of until something cites
+   * it, so a dummy citing them is sent at once, as the first local member allowed to
+   * (Synapse: FederationServer.on_send_join_request → _send_dummy_event_after_room_join).
+   */
+  afterRemoteJoin(room: RoomStore): void {
+    if (this.params.dummyAfterRemoteJoin !== "synapse" || room.extremityIds().length <= 1) return;
+    this.localMembers(room).some((user) => this.sendDummy(room, user, true));
+  }
+
+  /** This server's users joined to the room, sorted. */
+  private localMembers(room: RoomStore): UserId[] {
+    return [...room.currentState.entries()]
+      .map(([k]) => splitStateKey(k))
+      .filter(({ type, stateKey: user }) => type === "m.room.member" && serverPart(user) === this.name)
+      .map(({ stateKey: user }) => user as UserId)
+      .filter((user) => this.membership(room, user) === "join")
+      .sort();
   }
 
   /** prepareLocalEvent then commitLocalEvent. */
@@ -558,6 +603,45 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     return this.memory.sender;
   }
 
+  // ---- typing, receipts, presence (ephemeral.ts) ---------------------------------------------
+
+  get typing(): MemoryState["typing"] {
+    return this.memory.typing;
+  }
+
+  get receipts(): PersistedState["receipts"] {
+    return this.persisted.receipts;
+  }
+
+  get presence(): PersistedState["presence"] {
+    return this.persisted.presence;
+  }
+
+  /** Queue EDUs for a destination and wake its sender. */
+  queueEdu(destination: string, queue: (outbox: EduOutbox) => void): void {
+    queue(this.memory.eduOutbox);
+    this.memory.sender.enqueue(destination, []);
+  }
+
+  /** How long the destination is still backed off for (0: it may be contacted now). */
+  retryWaitMs(destination: string): number {
+    return this.persisted.retryTimings.waitMs(destination, this.sim.nowMs);
+  }
+
+  /** Virtual time (not this server's skewed clock): for timeouts. */
+  get nowMs(): number {
+    return this.sim.nowMs;
+  }
+
+  /** Run `action` after `delayMs` unless the server crashes first. */
+  schedule(delayMs: number, label: string, action: () => void): ScheduledAction {
+    return this.sim.after(delayMs, label, action, this.name);
+  }
+
+  cancelScheduled(action: ScheduledAction): void {
+    this.sim.scheduler.cancel(action);
+  }
+
   // ---- crash and restart -------------------------------------------------------------------
 
   /** Lose everything in memory: queues, in-flight work, caches. What was stored stays. */
@@ -585,7 +669,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     listen();
     this.trace.add({ kind: "server.restart", server: this.name });
     this.memory.sender.restart();
-    this.dummyJob?.armForAllRooms();
+    this.dummyJob?.restart();
   }
 
   /** The periodic dummy-event job (periodic-dummies.ts), sending as this server's members. */
@@ -595,15 +679,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       params: this.params,
       rooms: this.rooms,
       isUp: () => this.up,
-      localMembers: (room: RoomStore) =>
-        [...room.currentState.entries()]
-          .map(([k]) => splitStateKey(k))
-          .filter(({ type, stateKey: user }) => type === "m.room.member" && serverPart(user) === this.name)
-          .map(({ stateKey: user }) => user as UserId)
-          .filter((user) => this.membership(room, user) === "join")
-          .sort(),
-      sendDummy: (room: RoomStore, sender: UserId) =>
-        this.createLocalEvent(room, { sender, type: DUMMY_EVENT_TYPE, content: {} }).ok,
+      localMembers: (room: RoomStore) => this.localMembers(room),
+      sendDummy: (room: RoomStore, sender: UserId, push: boolean) => this.sendDummy(room, sender, push),
     };
     return new PeriodicDummyJob(host, this.sim);
   }
@@ -636,6 +713,9 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
         markCatchUp: (destination, needed) =>
           void (needed ? catchUpMarks.add(destination) : catchUpMarks.delete(destination)),
         drained: (destination) => void owed.delete(destination),
+        takeEdus: (destination, max) => this.memory.eduOutbox.take(destination, max),
+        hasEdus: (destination) => this.memory.eduOutbox.has(destination),
+        dropEdus: (destination) => this.memory.eduOutbox.drop(destination),
       },
       catchUpMarks,
     );

@@ -7,6 +7,8 @@ import type { EventId, Pdu, RoomId, UserId } from "../../core/index.ts";
 import type { RpcResponse } from "../network/rpc.ts";
 import { AppServiceRegistry } from "../appservice/registry.ts";
 import { DeliveryLog } from "./delivery-log.ts";
+import { EduOutbox } from "./edu-outbox.ts";
+import { emptyTypingState, type PresenceStore, type ReceiptStore, type TypingState } from "./ephemeral-state.ts";
 import type { FederationSender } from "./federation-sender.ts";
 import type { PduOutcome } from "./receive-pipeline.ts";
 import { RoomDirectory } from "./room-directory.ts";
@@ -48,7 +50,11 @@ export interface PersistedState {
   readonly retryTimings: RetryTimings;
   /** Per destination, the newest event queued in each room and the last stream position it acknowledged. */
   readonly deliveries: DeliveryLog;
-  /** The stream position: this server's arrival order of events. */
+  /** Read receipts per room (ephemeral-state.ts). */
+  readonly receipts: ReceiptStore;
+  /** Presence of local users, and of remote users as their servers told us. */
+  readonly presence: PresenceStore;
+  /** The stream position: this server's arrival order of events (and of receipt, typing and presence changes). */
   stream: number;
   roomCounter: number;
 }
@@ -77,6 +83,10 @@ export interface MemoryState {
   readonly seenTransactions: Map<string, RpcResponse>;
   /** What to tell the clients waiting on tasks in flight, should the server crash. */
   readonly lostOnCrash: Set<() => void>;
+  /** Who is typing where (ephemeral-state.ts). */
+  readonly typing: TypingState;
+  /** EDUs waiting for each destination's next transaction. */
+  readonly eduOutbox: EduOutbox;
 }
 
 export function emptyPersistedState(serverName: string): PersistedState {
@@ -92,6 +102,8 @@ export function emptyPersistedState(serverName: string): PersistedState {
     owed: new Map(),
     retryTimings: new RetryTimings(),
     deliveries: new DeliveryLog(),
+    receipts: new Map(),
+    presence: new Map(),
     stream: 0,
     roomCounter: 0,
   };
@@ -105,6 +117,8 @@ export function freshMemoryState(sender: FederationSender, crypto: CachingCrypto
     joining: new Map(),
     seenTransactions: new Map(),
     lostOnCrash: new Set(),
+    typing: emptyTypingState(),
+    eduOutbox: new EduOutbox(),
   };
 }
 
@@ -114,6 +128,7 @@ export function memoryIsIdle(memory: MemoryState): boolean {
     memory.inbound.size === 0 &&
     memory.joining.size === 0 &&
     memory.lostOnCrash.size === 0 &&
+    memory.typing.rooms.size === 0 &&
     memory.seenTransactions.size === 0
   );
 }

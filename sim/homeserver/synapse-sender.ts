@@ -119,17 +119,20 @@ export class SynapseSender implements FederationSender {
     if (d.attempts) return; // a transaction is in flight; its end tries again
     const { retryTimings, params } = this.host;
     if (retryTimings.waitMs(name, this.host.nowMs()) > 0) {
-      if (retryTimings.intervalMs(name) > params.catchUpAfterBackoffMs && !d.catchingUp) this.startCatchingUp(name, d);
+      if (retryTimings.intervalMs(name) > params.catchUpAfterBackoffMs) {
+        // Away for over an hour: the EDUs would pile up, and they may be lost (Synapse drops them here).
+        this.host.dropEdus(name);
+        if (!d.catchingUp) this.startCatchingUp(name, d);
+      }
       this.loop.arm();
       return;
     }
     if (d.catchingUp && this.sendCatchUp(name, d)) return;
     const pdus = d.queue.splice(0, params.transactionPdusMax);
-    if (pdus.length === 0) {
-      this.host.drained(name);
-      return;
-    }
-    this.send(name, d, { txnId: nextTxnId(this.host, this.nextTxn++), pdus, catchUp: false });
+    if (pdus.length === 0) this.host.drained(name);
+    const edus = this.host.takeEdus(name, params.transactionEdusMax);
+    if (pdus.length === 0 && edus.length === 0) return;
+    this.send(name, d, { txnId: nextTxnId(this.host, this.nextTxn++), pdus, edus, catchUp: false });
   }
 
   /** Drop the queue: what it held reaches the destination through catch-up (Synapse's _start_catching_up). */
@@ -150,7 +153,7 @@ export class SynapseSender implements FederationSender {
       this.host.markCatchUp(name, false);
       return false;
     }
-    this.send(name, d, { txnId: nextTxnId(this.host, this.nextTxn++), pdus, catchUp: true });
+    this.send(name, d, { txnId: nextTxnId(this.host, this.nextTxn++), pdus, edus: [], catchUp: true });
     return true;
   }
 
@@ -217,6 +220,7 @@ export class SynapseSender implements FederationSender {
     const intervalMs = this.host.retryTimings.recordFailure(name, now, p, this.host.rng);
     if (!txn.catchUp && !d.catchingUp) d.queue.unshift(...txn.pdus);
     const catchUp = intervalMs > p.catchUpAfterBackoffMs;
+    if (catchUp) this.host.dropEdus(name);
     if (catchUp && !d.catchingUp) this.startCatchingUp(name, d);
     this.host.trace.add({
       kind: "fed.backoff",

@@ -111,7 +111,8 @@ export class TimerSender implements FederationSender {
 
   private startTransaction(name: string, d: Destination, catchUp: boolean): void {
     const pdus = catchUp ? this.catchUpPdus(name) : d.queue.splice(0, this.host.params.transactionPdusMax);
-    if (pdus.length === 0) {
+    const edus = catchUp ? [] : this.host.takeEdus(name, this.host.params.transactionEdusMax);
+    if (pdus.length === 0 && edus.length === 0) {
       if (catchUp) this.host.markCatchUp(name, false);
       d.state = "idle";
       return;
@@ -120,7 +121,7 @@ export class TimerSender implements FederationSender {
     const max = this.host.params.transactionPdusMax;
     // A catch-up larger than one transaction sends the rest as ordinary queued PDUs.
     if (pdus.length > max) d.queue.unshift(...pdus.slice(max));
-    d.inFlight = { txnId, pdus: pdus.slice(0, max), catchUp };
+    d.inFlight = { txnId, pdus: pdus.slice(0, max), edus, catchUp };
     this.send(name, d, d.inFlight);
   }
 
@@ -152,7 +153,8 @@ export class TimerSender implements FederationSender {
         return;
       }
       if (d.queue.length === 0) this.host.drained(name);
-      this.transition(name, d, { type: d.queue.length > 0 ? "SENT_MORE" : "SENT" });
+      const more = d.queue.length > 0 || this.host.hasEdus(name);
+      this.transition(name, d, { type: more ? "SENT_MORE" : "SENT" });
       return;
     }
     this.backOff(name, d);
@@ -171,6 +173,7 @@ export class TimerSender implements FederationSender {
       // Too long away: drop what was queued; on reconnection send only the extremities.
       d.queue = [];
       d.inFlight = undefined;
+      this.host.dropEdus(name);
       this.host.markCatchUp(name, true);
     }
     this.host.trace.add({

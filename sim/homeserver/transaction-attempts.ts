@@ -7,12 +7,15 @@
 
 import type { RpcOutcome } from "../network/rpc.ts";
 import type { ScheduledAction } from "../scheduler.ts";
+import { eduSummary, type Edu } from "./edu-wire.ts";
 import type { OutgoingPdu, SenderHost } from "./federation-sender.ts";
 import { pduToJson } from "./wire.ts";
 
 export interface Transaction {
   txnId: string;
   pdus: OutgoingPdu[];
+  /** Taken from the destination's EDU queue when the transaction was built: a failed transaction loses them (Synapse). */
+  edus: Edu[];
   catchUp: boolean;
 }
 
@@ -79,12 +82,13 @@ export class TransactionAttempts {
       txnId: txn.txnId,
       pdus: txn.pdus.map((p) => p.eventId),
       catchUp: txn.catchUp,
+      ...(txn.edus.length > 0 ? { edus: txn.edus.map(eduSummary) } : {}),
     });
     const body = {
       origin: host.serverName,
       origin_server_ts: host.localNowMs(),
       pdus: txn.pdus.map((p) => pduToJson(p.pdu)),
-      edus: [],
+      edus: txn.edus.map((e) => ({ edu_type: e.edu_type, content: e.content })),
     };
     host.request(destination, { method: "PUT", path: `/_matrix/federation/v1/send/${txn.txnId}`, body }, (outcome) =>
       this.onOutcome(outcome),

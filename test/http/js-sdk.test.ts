@@ -1,6 +1,7 @@
 // Real matrix-js-sdk clients over HTTP: two users on different virtual homeservers chat,
 // a partition makes their timelines diverge, the heal converges them, and what each
-// client holds agrees with what its server holds.
+// client holds agrees with what its server holds; then typing, a read receipt and
+// presence cross between them.
 
 import * as sdk from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,5 +99,32 @@ describe("matrix-js-sdk over HTTP", () => {
         expect(inClient?.getId(), `${server} ${pdu.type} ${pdu.state_key}`).toBe(eventId);
       }
     }
+  });
+
+  // EDUs (issue 14 item 13): what one client sets crosses to the other server and reaches
+  // the other client through /sync (ephemeral m.typing and m.receipt, top-level presence).
+  it("bob's client sees alice typing, then stop", async () => {
+    await alice.sendTyping(roomId, true, 30_000);
+    await eventually("bob sees alice typing", () => bob.getRoom(roomId)?.getMember("@alice:hs1")?.typing === true);
+    await alice.sendTyping(roomId, false, 0);
+    await eventually("bob sees alice stop", () => bob.getRoom(roomId)?.getMember("@alice:hs1")?.typing === false);
+  });
+
+  it("alice's client sees bob's read receipt for her message", async () => {
+    const { event_id: eventId } = await alice.sendTextMessage(roomId, "read me");
+    await eventually("bob holds the message", () => bob.getRoom(roomId)?.findEventById(eventId) !== undefined);
+    await bob.sendReadReceipt(bob.getRoom(roomId)!.findEventById(eventId)!);
+    await eventually("alice sees bob's receipt", () => {
+      const room = alice.getRoom(roomId);
+      const event = room?.findEventById(eventId);
+      return event !== undefined && room!.getUsersReadUpTo(event).includes("@bob:hs2");
+    });
+  });
+
+  it("bob's client sees alice's presence and status message", async () => {
+    await alice.setPresence({ presence: "unavailable", status_msg: "lunch" });
+    await eventually("bob sees alice's presence", () => bob.getUser("@alice:hs1")?.presence === "unavailable");
+    expect(bob.getUser("@alice:hs1")?.presenceStatusMsg).toBe("lunch");
+    expect(await bob.getPresence("@alice:hs1")).toMatchObject({ presence: "unavailable", status_msg: "lunch" });
   });
 });

@@ -2,7 +2,8 @@
 // cite, so every round leaves more forward extremities than prevEventsMax. Dummy events
 // merge them; they must not call for more dummies (which cascaded across servers), and
 // the room's extremities must stay bounded by the number of concurrent senders, round
-// after round, instead of growing.
+// after round, instead of growing. This is the inline policy (dummyEvents "inline",
+// netsplit 0.1's); Synapse's job is tested in test/sim/federation/dummy-events.test.ts.
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { DEFAULT_FEDERATION_PARAMS, World } from "../../sim/index.ts";
@@ -13,7 +14,7 @@ const DUMMY = "org.matrix.dummy_event";
 function everyoneAtOnce(servers: number, rounds: number) {
   const world = new World({ seed: 7, crypto: nodeCrypto, signing: false });
   const names = Array.from({ length: servers }, (_, i) => `hs${i + 1}`);
-  for (const n of names) world.addServer(n);
+  for (const n of names) world.addServer(n, { params: { dummyEvents: "inline" } });
   const clients = names.map((n) => world.addClient(`@user:${n}`));
   const roomId = clients[0]!.createRoom({ preset: "public_chat" }).value();
   for (const c of clients.slice(1)) {

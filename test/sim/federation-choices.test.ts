@@ -1,5 +1,6 @@
 // The parameters researchers vary (issue 16): which forward extremities an event cites
-// (newest / random / all) and how dummy events merge them (inline / periodic / off).
+// (newest / random / all) and how dummy events merge them (inline / periodic / off; Synapse's
+// job, the default, in test/sim/federation/dummy-events.test.ts).
 // Everyone speaks at once with more servers than an event may cite, so the choices show.
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
@@ -85,8 +86,8 @@ describe("dummy-event policy", () => {
     expect(world.sim.scheduler.size).toBe(0);
   });
 
-  it("inline (the default): a dummy right after the message that made the room wide", () => {
-    const { created } = everyoneAtOnce({});
+  it("inline (netsplit 0.1): a dummy right after the message that made the room wide", () => {
+    const { created } = everyoneAtOnce({ dummyEvents: "inline" });
     const dummies = created.filter((c) => c.type === DUMMY);
     expect(dummies.length).toBeGreaterThan(0);
     const byId = new Map(created.map((c) => [c.event, c]));

@@ -53,6 +53,9 @@ function setup(params: FederationParams, seed = 1) {
       catchUpRoomPdus: (_d, mark) => [pdu(mark.stream)],
       markCatchUp: (d, needed) => void (needed ? marks.add(d) : marks.delete(d)),
       drained: () => {},
+      takeEdus: () => [],
+      hasEdus: () => false,
+      dropEdus: () => {},
     },
     marks,
   );

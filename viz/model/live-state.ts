@@ -292,6 +292,9 @@ export function applyRecord(s: LiveState, r: TraceRecord): void {
     case "as.txn.received":
     case "as.query":
     case "as.action":
+    case "edu.received": // EDUs (typing, receipts, presence) are not drawn yet
+    case "edu.ignored":
+    case "edu.typing_expired":
       return;
     default: {
       // Every kind of today's trace is listed above (the compiler checks it); a file from
