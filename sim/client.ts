@@ -265,7 +265,7 @@ export class Client {
 
   /** PUT /presence/{userId}/status. */
   setPresence(presence: string, statusMsg?: string): Pending<true> {
-    return this.now("presence", undefined, (s) => ephemeral.setPresence(this.hs, s.userId, presence, statusMsg));
+    return this.now("presence", NO_ROOM, (s) => ephemeral.setPresence(this.hs, s.userId, presence, statusMsg));
   }
 
   /** GET /presence/{userId}/status: what this client's server knows of the user's presence. */
