@@ -105,6 +105,19 @@ export interface FederationParams {
    * FederationServer._handle_incoming_transaction); "ignored" processes it (netsplit 0.1).
    */
   transactionLimitsOnReceipt: "enforced" | "ignored";
+  /**
+   * A send_join answer holding events that fail their signature check: "drop" leaves them
+   * out and joins with the rest (Synapse: FederationClient.send_join keeps only what
+   * _check_sigs_and_hash_and_fetch_one passes); "abort" fails the join (netsplit 0.1).
+   */
+  sendJoinInvalidEvents: "drop" | "abort";
+  /**
+   * A user rejects an invite to a room its server is not in: "make-leave" asks the
+   * inviter's server over make_leave/send_leave and, if that fails, records a leave of its
+   * own (Synapse: RoomMemberMasterHandler.remote_reject_invite); "local" only forgets the
+   * invite, telling nobody (netsplit 0.1).
+   */
+  inviteRejection: "make-leave" | "local";
 
   // ---- what researchers vary (issue 16: experiments) ----------------------------------
   /**
@@ -144,6 +157,8 @@ export const FEDERATION_PARAM_CHOICES = {
   softFailure: ["synapse", "resolve-with-event"],
   backfill: ["synapse", "outliers"],
   transactionLimitsOnReceipt: ["enforced", "ignored"],
+  sendJoinInvalidEvents: ["drop", "abort"],
+  inviteRejection: ["make-leave", "local"],
   prevEventsSelection: PREV_EVENTS_SELECTIONS,
   dummyEvents: DUMMY_EVENT_POLICIES,
 } as const satisfies { [K in keyof FederationParams]?: ReadonlyArray<FederationParams[K]> };
@@ -181,6 +196,8 @@ export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.free
   backfill: "synapse",
   backfillEventsLimit: 100,
   transactionLimitsOnReceipt: "enforced",
+  sendJoinInvalidEvents: "drop",
+  inviteRejection: "make-leave",
   // issue 16: today's behaviour (the lead may switch dummyEvents to Synapse's periodic).
   prevEventsSelection: "newest",
   dummyEvents: "inline",
@@ -204,6 +221,9 @@ export const NETSPLIT_0_1_FEDERATION_PARAMS: Readonly<FederationParams> = Object
   softFailure: "resolve-with-event",
   backfill: "outliers",
   transactionLimitsOnReceipt: "ignored",
+  // joins and leaves
+  sendJoinInvalidEvents: "abort",
+  inviteRejection: "local",
 });
 
 /** Named sets of federation params: Synapse's behaviour (the default) and netsplit 0.1's. */

@@ -48,6 +48,7 @@ import {
   type MemoryState,
   type PersistedState,
 } from "./server-state.ts";
+import { supportedRoomVersions } from "./room-version-support.ts";
 import { makeSigningKey } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { withVerificationCache, type CachingCrypto } from "./verification-cache.ts";
@@ -62,6 +63,11 @@ export interface HomeserverOptions {
   crypto: CryptoBackend;
   /** Make this server break the protocol on purpose (sim/adversary.ts makes these hooks). */
   misbehaviour?: MisbehaviourFactory;
+  /**
+   * The room versions this server can join (sent as `ver` in make_join and make_knock,
+   * docs/federation.md); default every version netsplit knows (core's ROOM_VERSIONS).
+   */
+  roomVersions?: readonly string[];
 }
 
 /** Bounds on what a homeserver holds in memory. */
@@ -102,6 +108,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   skew: ClockSkew;
   private readonly baseCrypto: CryptoBackend;
   readonly verifySignatures: boolean;
+  /** The room versions this server supports, in the order core lists them. */
+  readonly roomVersions: readonly string[];
   /** The hooks of a server made to break the protocol (sim/adversary.ts); undefined when honest. */
   readonly adversary: Misbehaviour | undefined;
   /** What a crash keeps. */
@@ -123,6 +131,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.params = { ...DEFAULT_FEDERATION_PARAMS, ...options.params };
     this.skew = { ...NO_SKEW, ...options.skew };
     this.verifySignatures = options.signing ?? true;
+    this.roomVersions = supportedRoomVersions(options.roomVersions);
     this.key = makeSigningKey(name, sim.stream(`key:${name}`));
     this.persisted = emptyPersistedState(name);
     this.memory = this.freshMemory();
