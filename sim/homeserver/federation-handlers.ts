@@ -12,11 +12,9 @@ import {
   signEvent,
   type EventId,
   type JsonObject,
-  type JsonValue,
   type Pdu,
   type RoomId,
   type RoomVersion,
-  type UserId,
 } from "../../core/index.ts";
 import { ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
 import type { RpcRequest, RpcResponse } from "../network/rpc.ts";
