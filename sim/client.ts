@@ -218,7 +218,7 @@ export class Client {
   }
 
   leave(roomId: RoomId | string): Pending<EventId> {
-    return this.now("leave", roomId, (s) => api.leave(this.hs, s, roomId));
+    return this.call<EventId>("leave", roomId, (s, pending) => api.leave(this.hs, s, roomId, (r) => pending.settle(r)));
   }
 
   kick(roomId: RoomId | string, userId: string, reason?: string): Pending<EventId> {
@@ -243,7 +243,7 @@ export class Client {
   /** GET /sync since `since` (0 for an initial sync). `quiet`: a checker looking leaves no trace. */
   sync(since = 0, options: { quiet?: boolean } = {}): SyncResponse {
     const session = this.authenticate();
-    if (!session.ok) return { nextBatch: since, join: {}, invite: {}, leave: [], error: session.error };
+    if (!session.ok) return { nextBatch: since, join: {}, invite: {}, leave: [], knock: {}, error: session.error };
     return api.sync(this.hs, session.value, since, options);
   }
 

@@ -150,8 +150,10 @@ export const ROOM_ACTION_ROUTES: readonly Route[] = [
     method: "POST",
     path: "/rooms/{roomId}/leave",
     auth: true,
-    handle: (ctx) => {
-      traced(ctx, "leave", ctx.params.roomId, () => valueOf(api.leave(ctx.hs, ctx.session, ctx.params.roomId!)));
+    handle: async (ctx) => {
+      // Rejecting an invite to a room this server is not in goes over federation: answered later.
+      const roomId = ctx.params.roomId!;
+      await tracedLater<EventId>(ctx, "leave", roomId, (reply) => api.leave(ctx.hs, ctx.session, roomId, reply));
       return ok();
     },
   },

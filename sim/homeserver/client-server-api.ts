@@ -26,6 +26,7 @@ import { fail, matrixError, ok, type MatrixError, type Result } from "../matrix-
 import { createRoomEvents, type CreateRoomOptions } from "./room-presets.ts";
 import { backfillRoom } from "./backfill.ts";
 import type { Homeserver } from "./homeserver.ts";
+import { localOutOfBandLeave, rejectRemoteInvite } from "./out-of-band.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./remote-membership.ts";
 import { parseRoomAlias } from "./room-directory.ts";
 import type { RoomStore } from "./room-store.ts";
@@ -60,6 +61,8 @@ export interface SyncResponse {
   join: Record<string, SyncRoom>;
   invite: Record<string, { inviter: string; eventId: EventId }>;
   leave: string[];
+  /** Rooms the user knocked on and is waiting to be let into (spec: sync's `knock` section). */
+  knock: Record<string, { eventId: EventId }>;
   /** Set (and nothing else) when the request failed. */
   error?: MatrixError;
 }
@@ -282,15 +285,26 @@ export function stateContent(
   return ok(id ? room.value.get(id)?.pdu.content : undefined);
 }
 
-/** POST /rooms/{roomId}/leave; an invite to a room we are not in is forgotten locally (make_leave/send_leave is not modelled). */
-export function leave(hs: Homeserver, session: Session, roomId: string): Result<EventId> {
+/**
+ * POST /rooms/{roomId}/leave. An invite to a room we are not in is rejected through the
+ * inviter's server, or by a leave of our own when it cannot be reached (out-of-band.ts;
+ * inviteRejection "local": only forgotten); a knock on such a room is withdrawn by a leave of
+ * our own, as Synapse's remote_rescind_knock does.
+ */
+export function leave(hs: Homeserver, session: Session, roomId: string, reply: Reply<EventId>): void {
   const id = roomIdOrUndefined(roomId);
-  const invite = id && hs.pendingInvites.get(session.userId)?.get(id);
-  if (id && invite && !hs.room(id)) {
-    hs.pendingInvites.get(session.userId)!.delete(id);
-    return ok(invite.eventId);
+  const held = id !== undefined && hs.room(id) !== undefined;
+  const invite = id && !held ? hs.pendingInvites.get(session.userId)?.get(id) : undefined;
+  if (id && invite) {
+    if (hs.params.inviteRejection === "local") {
+      hs.pendingInvites.get(session.userId)!.delete(id);
+      return reply(ok(invite.eventId));
+    }
+    return hs.run(rejectRemoteInvite(hs, session.userId, id, invite), reply, lost(hs, reply));
   }
-  return setMembership(hs, session, roomId, session.userId, "leave");
+  const knock = id && !held ? hs.outOfBand.get(session.userId)?.get(id) : undefined;
+  if (id && knock?.membership === "knock") return reply(ok(localOutOfBandLeave(hs, session.userId, id, knock)));
+  reply(setMembership(hs, session, roomId, session.userId, "leave"));
 }
 
 /**
@@ -453,7 +467,7 @@ export function messages(
  */
 export function sync(hs: Homeserver, session: Session, since: number, options: { quiet?: boolean } = {}): SyncResponse {
   const { userId } = session;
-  const response: SyncResponse = { nextBatch: hs.streamPosition, join: {}, invite: {}, leave: [] };
+  const response: SyncResponse = { nextBatch: hs.streamPosition, join: {}, invite: {}, leave: [], knock: {} };
   let total = 0;
   let anyLimited = false;
   for (const roomId of [...hs.rooms.keys()].sort()) {
@@ -467,10 +481,18 @@ export function sync(hs: Homeserver, session: Session, since: number, options: {
       total += joined.timeline.length;
       anyLimited ||= joined.limited;
       response.join[roomId] = joined;
+    } else if (membership === "knock") {
+      response.knock[roomId] = { eventId: room.currentState.get(stateKey("m.room.member", userId))! };
     } else if (membership !== undefined) response.leave.push(roomId);
   }
   for (const [roomId, inv] of [...(hs.pendingInvites.get(userId) ?? new Map()).entries()].sort()) {
     if (!response.join[roomId]) response.invite[roomId] = { inviter: inv.pdu.sender, eventId: inv.eventId };
+  }
+  // Leaves and knocks in rooms we are not in (out-of-band.ts).
+  for (const [roomId, entry] of [...(hs.outOfBand.get(userId) ?? new Map()).entries()].sort()) {
+    if (hs.room(roomId) && hs.membership(hs.room(roomId)!, userId) !== undefined) continue;
+    if (entry.membership === "knock") response.knock[roomId] = { eventId: entry.eventId };
+    else if (!response.leave.includes(roomId)) response.leave.push(roomId);
   }
   if (!options.quiet) {
     hs.trace.add({

@@ -22,6 +22,7 @@ import type { Homeserver } from "./homeserver.ts";
 import { pduEventId, pduFormat } from "./pdu-facts.ts";
 import type { MembershipDance } from "./make-membership.ts";
 import { makeMembershipTemplate, sendMembership } from "./membership-handlers.ts";
+import { forgetOutOfBand, receiveRescission } from "./out-of-band.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { serverAllowedInRoom } from "./server-acl.ts";
 import { pduForServer } from "./server-visibility.ts";
@@ -214,7 +215,11 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
     // A room we are still joining: the PDU waits for the join (and is acknowledged).
     const joining = !room ? roomIdOrUndefined(roomId) : undefined;
     if (joining && hs.holdForJoin(joining, origin, pdu)) done({ outcome: "held" });
-    else if (!room) done({ outcome: "dropped", reason: "unknown room" });
+    else if (!room)
+      // Not in the room: only an invite of ours being rescinded is taken (out-of-band.ts).
+      hs.run(receiveRescission(hs, origin, pdu), (taken) =>
+        done(taken ?? { outcome: "dropped", reason: "unknown room" }),
+      );
     else if (hs.params.federationServing === "synapse" && !serverAllowedInRoom(room, origin))
       done({
         outcome: "dropped",
@@ -289,6 +294,7 @@ function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject
   const invites = hs.pendingInvites.get(target) ?? new Map();
   invites.set(roomId, { eventId, pdu: signed, roomVersion: roomVersionId });
   hs.pendingInvites.set(target, invites);
+  forgetOutOfBand(hs, target, roomId);
   return json(200, { event: pduToJson(signed) });
 }
 

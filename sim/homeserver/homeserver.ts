@@ -31,6 +31,7 @@ import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-p
 import { DUMMY_EVENT_TYPE, dummyEventPrevs } from "./extremity-merge.ts";
 import { catchUpRoomPdus } from "./catch-up.ts";
 import { createFederationSender, type FederationSender, type OutgoingPdu } from "./federation-sender.ts";
+import { rescissionDestination } from "./out-of-band.ts";
 import { PeriodicDummyJob } from "./periodic-dummies.ts";
 import { selectPrevEvents } from "./prev-events-selection.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
@@ -166,6 +167,10 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   get pendingInvites(): PersistedState["pendingInvites"] {
     return this.persisted.pendingInvites;
+  }
+
+  get outOfBand(): PersistedState["outOfBand"] {
+    return this.persisted.outOfBand;
   }
 
   get appServices(): PersistedState["appServices"] {
@@ -365,7 +370,13 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     if (room.currentState !== before) this.onStateChanged(room, before);
     // The residents before the event hear of it too (Synapse sends to the hosts at its
     // prev events): a kick or ban of a server's last user must reach that server.
-    this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
+    // An invite rescinded reaches the invitee's server, which is not in the room (Synapse does the same).
+    const rescinded = rescissionDestination(pdu, (id) => room.get(id)?.pdu);
+    this.broadcast(
+      room,
+      [{ eventId, pdu }],
+      [...alsoSendTo, ...this.serversInRoom(room, stateBefore), ...(rescinded ? [rescinded] : [])],
+    );
     this.mergeExtremitiesIfWide(room, prepared.sender, stored);
     return stored;
   }

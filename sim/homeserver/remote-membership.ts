@@ -15,6 +15,7 @@ import { fail, ok, type Result } from "../matrix-error.ts";
 import type { Homeserver, PreparedEvent } from "./homeserver.ts";
 import { pduSummary } from "../trace.ts";
 import { FEDERATION, makeMembership, type MadeMembership } from "./make-membership.ts";
+import { forgetOutOfBand } from "./out-of-band.ts";
 import { checkAuthAgainstState } from "./protocol.ts";
 import { validateFetchedWithReason } from "./receive-pipeline.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
@@ -36,8 +37,11 @@ export function* joinRemoteRoom(
   // Events for the room may arrive before our send_join returns: hold them until then.
   hs.beginJoin(roomId);
   const result = yield* joinThrough(hs, userId, roomId, via);
-  // Joined: the invite that led here is spent.
-  if (result.ok) hs.pendingInvites.get(userId)?.delete(roomId);
+  // Joined: the invite (or knock) that led here is spent.
+  if (result.ok) {
+    hs.pendingInvites.get(userId)?.delete(roomId);
+    forgetOutOfBand(hs, userId, roomId);
+  }
   hs.endJoin(roomId);
   return result;
 }
