@@ -205,6 +205,13 @@ export class Client {
     );
   }
 
+  /** POST /knock/{roomIdOrAlias} (room versions 7+): through `via` when this server is not in the room. */
+  knock(roomId: RoomId | string, via: readonly string[] = [], reason?: string): Pending<EventId> {
+    return this.call<EventId>("knock", roomId, (s, pending) =>
+      api.knock(this.hs, s, roomId, via, reason, (r) => pending.settle(r)),
+    );
+  }
+
   /** POST /join/{roomIdOrAlias}: through `via` when this server is not in the room. */
   join(roomId: RoomId | string, via: readonly string[] = []): Pending<EventId> {
     return this.call<EventId>("join", roomId, (s, pending) =>

@@ -206,6 +206,7 @@ const actionShapes: VariantFields<TimelineAction, "do"> = {
     powerLevels: optional(jsonObject),
   },
   join: { ...by, room: string, via: optional(strings) },
+  knock: { ...by, room: string, via: optional(strings), reason: optional(string) },
   leave: { ...by, room: string },
   invite: targeted,
   kick: targeted,
@@ -519,6 +520,7 @@ class References {
         (a.invite ?? []).forEach((u, j) => identifier(() => parseUserId(u), `${path}.invite[${j}]`));
         return;
       case "join":
+      case "knock":
         (a.via ?? []).forEach((s, j) => this.server(s, `${path}.via[${j}]`));
         return;
       case "redact":

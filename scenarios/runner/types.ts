@@ -61,6 +61,7 @@ export type TimelineAction =
       }
     >
   | UserAction<"join", { room: string; via?: string[] }>
+  | UserAction<"knock", { room: string; via?: string[]; reason?: string }>
   | UserAction<"leave", { room: string }>
   | UserAction<"invite" | "kick" | "ban" | "unban", { room: string; target: string; reason?: string }>
   | UserAction<"message", { room: string; body: string }>

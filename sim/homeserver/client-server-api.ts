@@ -27,6 +27,7 @@ import { createRoomEvents, type CreateRoomOptions } from "./room-presets.ts";
 import { backfillRoom } from "./backfill.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { localOutOfBandLeave, rejectRemoteInvite } from "./out-of-band.ts";
+import { knockRemoteRoom } from "./remote-knock.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./remote-membership.ts";
 import { parseRoomAlias } from "./room-directory.ts";
 import type { RoomStore } from "./room-store.ts";
@@ -378,6 +379,11 @@ function joinAlias(
   via: readonly string[],
   reply: Reply<EventId>,
 ): void {
+  withAlias(hs, alias, reply, (roomId) => joinRoomId(hs, session, roomId, [...via, hs.name], reply));
+}
+
+/** Resolve a local alias (asking an application service about one of its namespace), then go on with the room id. */
+function withAlias(hs: Homeserver, alias: string, reply: Reply<EventId>, then: (roomId: RoomId) => void): void {
   const parsed = parseRoomAlias(alias);
   if (!parsed) return reply(fail("M_INVALID_PARAM", `${alias} is not a room alias (#localpart:server)`));
   if (parsed.server !== hs.name)
@@ -385,7 +391,7 @@ function joinAlias(
   hs.run(
     ensureAliasKnown(hs, alias),
     ({ result, roomId }) => {
-      if (roomId) return joinRoomId(hs, session, roomId, [...via, hs.name], reply);
+      if (roomId) return then(roomId);
       reply(
         result === "failed"
           ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${alias}`, 408) }
@@ -394,6 +400,40 @@ function joinAlias(
     },
     lost(hs, reply),
   );
+}
+
+/**
+ * POST /knock/{roomIdOrAlias} (room versions 7+, join rule `knock`): a knock event of the
+ * user's own, locally when this server is in the room, otherwise make_knock/send_knock
+ * through `via` (remote-knock.ts). The room then shows in the user's sync under `knock`.
+ */
+export function knock(
+  hs: Homeserver,
+  session: Session,
+  roomIdOrAlias: string,
+  via: readonly string[],
+  reason: string | undefined,
+  reply: Reply<EventId>,
+): void {
+  const go = (roomId: RoomId, servers: readonly string[]) => {
+    const { userId } = session;
+    const room = hs.room(roomId);
+    if (room && hs.serversInRoom(room).includes(hs.name)) {
+      const knocked = hs.createLocalEvent(room, {
+        sender: userId,
+        type: "m.room.member",
+        stateKey: userId,
+        content: { membership: "knock", ...(reason !== undefined ? { reason } : {}) },
+      });
+      return reply(knocked.ok ? ok(knocked.value.id) : knocked);
+    }
+    const candidates = [...new Set([...servers, ...roomServer(roomId)])];
+    hs.run(knockRemoteRoom(hs, userId, roomId, candidates, reason), reply, lost(hs, reply));
+  };
+  if (roomIdOrAlias.startsWith("#")) return withAlias(hs, roomIdOrAlias, reply, (roomId) => go(roomId, via));
+  const roomId = roomIdOrUndefined(roomIdOrAlias);
+  if (!roomId) return reply(fail("M_INVALID_PARAM", `${roomIdOrAlias} is not a room id or alias`));
+  go(roomId, via);
 }
 
 function joinRoomId(

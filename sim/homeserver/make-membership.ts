@@ -12,6 +12,7 @@ import {
   buildEvent,
   parseRoomVersion,
   type EventId,
+  type JsonObject,
   type JsonValue,
   type Pdu,
   type RoomId,
@@ -77,6 +78,7 @@ export function* makeMembership(
   userId: UserId,
   roomId: RoomId,
   via: readonly string[],
+  extraContent: JsonObject = {},
 ): Task<MadeMembership | MakeFailure> {
   let reason = "no server to ask";
   const query = dance === "leave" ? "" : `?${hs.roomVersions.map((v) => `ver=${encodeURIComponent(v)}`).join("&")}`;
@@ -97,7 +99,7 @@ export function* makeMembership(
       if (made.status >= 500 || failsOver(dance, errcode)) continue;
       return { final: true, error: refusal };
     }
-    const built = signTemplate(hs, dance, userId, roomId, resident, made.body);
+    const built = signTemplate(hs, { dance, userId, roomId, resident, extraContent }, made.body);
     if ("reason" in built) {
       reason = built.reason;
       continue;
@@ -110,12 +112,10 @@ export function* makeMembership(
 /** Check a template names the room, the user and the membership asked for, then build and sign it. */
 function signTemplate(
   hs: Homeserver,
-  dance: MembershipDance,
-  userId: UserId,
-  roomId: RoomId,
-  resident: string,
+  asked: { dance: MembershipDance; userId: UserId; roomId: RoomId; resident: string; extraContent: JsonObject },
   body: JsonValue,
 ): MadeMembership | { reason: string } {
+  const { dance, userId, roomId, resident, extraContent } = asked;
   const { room_version: roomVersionId, event } = objectIn(body);
   const template = objectIn(event);
   if (
@@ -140,7 +140,8 @@ function signTemplate(
     sender: userId,
     type: "m.room.member",
     stateKey: userId,
-    content: { ...objectIn(template.content), membership: dance },
+    // Our additions (a knock's reason) go over the template's content, as Synapse's update() does.
+    content: { ...objectIn(template.content), ...extraContent, membership: dance },
     prevEvents: eventIdsIn(template.prev_events).map((id) => ({ eventId: id, depth: Number(template.depth) - 1 })),
     authEvents: eventIdsIn(template.auth_events),
     originServerTs: hs.localNowMs(),
