@@ -59,9 +59,11 @@ export function buildSync(
         rooms.invite[roomId] = { invite_state: { events: clientViews.inviteState(hs, userId, roomId) } };
     } else if (membership === "knock") {
       known.rooms.set(roomId, { membership, state: new Map() });
-      const knocked = clientViews.outOfBandMembership(hs, userId, roomId);
-      if (knocked && (options.fullState || before?.membership !== "knock"))
-        rooms.knock[roomId] = { knock_state: { events: knocked.knockState } };
+      // Knocked from outside the room: the stripped state the resident answered; from inside it, ours.
+      const knockState =
+        clientViews.outOfBandMembership(hs, userId, roomId)?.knockState ?? clientViews.inviteState(hs, userId, roomId);
+      if (options.fullState || before?.membership !== "knock")
+        rooms.knock[roomId] = { knock_state: { events: knockState } };
     } else {
       known.rooms.set(roomId, { membership, state: new Map() });
       const wasIn = before?.membership === "join" || before?.membership === "invite" || before?.membership === "knock";
