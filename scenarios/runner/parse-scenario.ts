@@ -167,6 +167,7 @@ const server = object<ServerSpec>({
   skew: optional(skew),
   params: optional(federationParams()),
   adversary: optional(adversary),
+  roomVersions: optional(strings),
 });
 
 const linkFields: Fields<LinkSpec> = {
@@ -431,6 +432,9 @@ function checkReferences(s: JsonScenario): void {
 
   if (s.roomVersion !== undefined) roomVersion(s.roomVersion, "$.roomVersion");
   s.servers.forEach((x, i) => refs.adversary(x.adversary, `$.servers[${i}].adversary`));
+  s.servers.forEach((x, i) =>
+    (x.roomVersions ?? []).forEach((v, j) => roomVersion(v, `$.servers[${i}].roomVersions[${j}]`)),
+  );
   (s.network ?? []).forEach((l, i) => refs.link(l, `$.network[${i}]`));
   s.timeline.forEach((a, i) => refs.action(a, `$.timeline[${i}]`));
   (s.checks ?? []).forEach((c, i) => refs.check(c, `$.checks[${i}]`));

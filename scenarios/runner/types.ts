@@ -24,6 +24,8 @@ export interface ServerSpec {
   skew?: Partial<ClockSkew>;
   params?: Partial<FederationParams>;
   adversary?: AdversarySpec;
+  /** The room versions it supports (sent as `ver` when joining or knocking); every version when absent. */
+  roomVersions?: string[];
 }
 
 /** A link setting: the whole network (no from/to), one link (both ways) or one direction. */

@@ -283,12 +283,15 @@ function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject
   // Not format-checked here: the invitee's server countersigns what it is shown; the
   // invite is checked like any PDU when it reaches the room.
   const pdu = event as Pdu;
+  // A version we do not support: 400 M_UNSUPPORTED_ROOM_VERSION (Synapse: FederationServer.on_invite_request).
   let roomVersion: RoomVersion;
   try {
     roomVersion = parseRoomVersion(roomVersionId);
   } catch (e) {
-    return error(400, "M_INCOMPATIBLE_ROOM_VERSION", (e as Error).message);
+    return error(400, "M_UNSUPPORTED_ROOM_VERSION", (e as Error).message);
   }
+  if (!hs.roomVersions.includes(roomVersion.id))
+    return error(400, "M_UNSUPPORTED_ROOM_VERSION", "Homeserver does not support this room version");
   const signed = signEvent(pdu, roomVersion, hs.name, hs.key.keyId, hs.key.seed, hs.crypto);
   const eventId = computeEventId(signed, roomVersion, hs.crypto);
   const invites = hs.pendingInvites.get(target) ?? new Map();

@@ -1,4 +1,4 @@
-// The scenario action `knock` (issue 14, item 11): parsed from JSON, run over federation,
+// The scenario action `knock` and a server's `roomVersions` (issue 14, item 11): parsed from JSON, run over federation,
 // and followed by an invite and a join; a knock on a room that does not accept knocks
 // fails with the Matrix error the action expects.
 import { describe, expect, it } from "vitest";
@@ -41,5 +41,33 @@ describe("the knock action", () => {
       );
     expect(bad({ via: ["hs9"] })).toThrow(/via\[0\]/);
     expect(bad({ colour: "red" })).toThrow(/unknown property/);
+  });
+});
+
+describe("a server's roomVersions in a scenario", () => {
+  const versions = {
+    name: "old-server",
+    description: "hs2 supports room versions up to 10 only.",
+    roomVersion: "11",
+    servers: [{ name: "hs1" }, { name: "hs2", roomVersions: ["9", "10"] }],
+    users: ["@alice:hs1", "@bob:hs2"],
+    timeline: [
+      { at: 0, do: "createRoom", user: "@alice:hs1", room: "room", preset: "public_chat" },
+      { at: 100, do: "join", user: "@bob:hs2", room: "room", via: ["hs1"], expect: "M_INCOMPATIBLE_ROOM_VERSION" },
+    ],
+  };
+
+  it("is sent as ver: the join into a version 11 room is refused", () => {
+    const report = runScenario(parseScenario(JSON.parse(JSON.stringify(versions)), "old.json"), {
+      seed: 1,
+      crypto: nodeCrypto,
+    });
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(report.checks.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("an unknown version is refused with its path", () => {
+    const bad = { ...versions, servers: [{ name: "hs1" }, { name: "hs2", roomVersions: ["10", "99"] }] };
+    expect(() => parseScenario(bad, "bad.json")).toThrow(/servers\[1\]\.roomVersions\[1\]/);
   });
 });

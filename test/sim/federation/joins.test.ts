@@ -151,3 +151,20 @@ describe("room-version negotiation", () => {
     expect(() => world.addServer("hs1", { roomVersions: ["11", "99"] })).toThrow(/room version "99"/);
   });
 });
+
+describe("a server's supported room versions elsewhere", () => {
+  it("it creates rooms of those versions only, and refuses invites to rooms of others (M_UNSUPPORTED_ROOM_VERSION)", () => {
+    const world = presetWorld("synapse", []);
+    world.addServer("hs1");
+    world.addServer("hs2", { roomVersions: ["10"] });
+    const alice = world.addClient("@alice:hs1");
+    const bob = world.addClient("@bob:hs2");
+    const created = bob.createRoom({ roomVersion: "11" });
+    expect(created.result?.ok ? "created" : created.result?.error.errcode).toBe("M_UNSUPPORTED_ROOM_VERSION");
+    const roomId = alice.createRoom({ preset: "private_chat", roomVersion: "11" }).value() as RoomId;
+    const invite = alice.invite(roomId, "@bob:hs2");
+    settle(world);
+    expect(invite.result?.ok ? "invited" : invite.result?.error.error).toMatch(/does not support this room version/);
+    expect(bob.sync(0).invite).toEqual({});
+  });
+});
