@@ -28,6 +28,7 @@ import { backfillRoom } from "./backfill.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { localOutOfBandLeave, rejectRemoteInvite } from "./out-of-band.ts";
 import { knockRemoteRoom } from "./remote-knock.ts";
+import { authorisingUser, restrictedJoinRefusal } from "./restricted-joins.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./remote-membership.ts";
 import { parseRoomAlias } from "./room-directory.ts";
 import type { RoomStore } from "./room-store.ts";
@@ -446,11 +447,15 @@ function joinRoomId(
   const { userId } = session;
   const room = hs.room(roomId);
   if (room && (hs.serversInRoom(room).includes(hs.name) || hs.adversary?.joinsLocally?.(room))) {
+    // A restricted room: one of our users able to invite vouches for the join, as a resident
+    // does for a remote joiner (restricted-joins.ts; Synapse: RoomMemberHandler.update_membership_locked).
+    const via = authorisingUser(hs, room, userId);
+    const vouched = via?.ok && !restrictedJoinRefusal(hs, room, userId);
     const joined = hs.createLocalEvent(room, {
       sender: userId,
       type: "m.room.member",
       stateKey: userId,
-      content: { membership: "join" },
+      content: { membership: "join", ...(vouched ? { join_authorised_via_users_server: via.userId } : {}) },
     });
     return reply(joined.ok ? ok(joined.value.id) : joined);
   }

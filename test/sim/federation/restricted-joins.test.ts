@@ -106,3 +106,23 @@ describe("restricted joins", () => {
     expect(made.status).toBe(403); // Bob is in no allowed room, and hs1 can tell
   });
 });
+
+describe("a restricted join on a server already in the room", () => {
+  it("a local user able to invite vouches for it", () => {
+    const { world, space, roomId } = restricted();
+    const dave = world.addClient("@dave:hs1");
+    expect(outcome(world, dave.join(space))).toBe("ok");
+    const join = dave.join(roomId);
+    expect(outcome(world, join)).toBe("ok");
+    const pdu = world.server("hs1").room(roomId)!.get(join.value())!.pdu;
+    expect(pdu.content.join_authorised_via_users_server).toBe("@alice:hs1");
+    // hs3 accepted it too (it checks hs1's signature as the authoriser's).
+    expect(world.server("hs3").membership(world.server("hs3").room(roomId)!, "@dave:hs1")).toBe("join");
+  });
+
+  it("a local user in none of the allowed rooms is still refused", () => {
+    const { world, roomId } = restricted();
+    const erin = world.addClient("@erin:hs1");
+    expect(outcome(world, erin.join(roomId))).toBe("M_FORBIDDEN");
+  });
+});
