@@ -26,7 +26,12 @@ export const SYNC_TIMELINE_LIMIT_DEFAULT = 10;
 export const SYNC_TIMELINE_LIMIT_MAX = 1000;
 
 export interface BuiltSync {
-  rooms: { join: Record<string, JsonObject>; invite: Record<string, JsonObject>; leave: Record<string, JsonObject> };
+  rooms: {
+    join: Record<string, JsonObject>;
+    invite: Record<string, JsonObject>;
+    leave: Record<string, JsonObject>;
+    knock: Record<string, JsonObject>;
+  };
   /** m.presence events (spec: the response's top-level `presence`). */
   presence: JsonObject[];
   known: KnownState;
@@ -43,7 +48,7 @@ export function buildSync(
   options: SyncOptions,
 ): BuiltSync {
   const known: KnownState = { position: hs.streamPosition, rooms: new Map() };
-  const rooms: BuiltSync["rooms"] = { join: {}, invite: {}, leave: {} };
+  const rooms: BuiltSync["rooms"] = { join: {}, invite: {}, leave: {}, knock: {} };
   for (const { roomId, membership } of clientViews.roomsOfUser(hs, userId)) {
     const before = since?.rooms.get(roomId);
     if (membership === "join") {
@@ -54,11 +59,23 @@ export function buildSync(
       known.rooms.set(roomId, { membership, state: new Map() });
       if (options.fullState || before?.membership !== "invite")
         rooms.invite[roomId] = { invite_state: { events: clientViews.inviteState(hs, userId, roomId) } };
+    } else if (membership === "knock") {
+      known.rooms.set(roomId, { membership, state: new Map() });
+      // Knocked from outside the room: the stripped state the resident answered; from inside it, ours.
+      const knockState =
+        clientViews.outOfBandMembership(hs, userId, roomId)?.knockState ?? clientViews.inviteState(hs, userId, roomId);
+      if (options.fullState || before?.membership !== "knock")
+        rooms.knock[roomId] = { knock_state: { events: knockState } };
     } else {
       known.rooms.set(roomId, { membership, state: new Map() });
-      const wasIn = before?.membership === "join" || before?.membership === "invite";
+      const wasIn = before?.membership === "join" || before?.membership === "invite" || before?.membership === "knock";
       if (wasIn || (since === undefined && options.includeLeave)) {
-        const timeline = clientViews.eventsSince(hs, roomId, since?.position ?? 0).slice(-options.timelineLimit);
+        // A room we are not in shows the leave we know of out of band (a rejected or rescinded invite).
+        const outOfBand = clientViews.outOfBandMembership(hs, userId, roomId);
+        const held = clientViews.eventsSince(hs, roomId, since?.position ?? 0);
+        const timeline = (held.length === 0 && outOfBand ? [{ event: outOfBand.event }] : held).slice(
+          -options.timelineLimit,
+        );
         rooms.leave[roomId] = {
           timeline: { events: timeline.map((v) => v.event), limited: false },
           state: { events: [] },
@@ -67,9 +84,7 @@ export function buildSync(
     }
   }
   const presence = ephemeral.presenceSince(hs, userId, since?.position ?? 0);
-  const empty =
-    Object.keys(rooms.join).length + Object.keys(rooms.invite).length + Object.keys(rooms.leave).length === 0 &&
-    presence.length === 0;
+  const empty = Object.values(rooms).every((section) => Object.keys(section).length === 0) && presence.length === 0;
   return { rooms, known, presence, empty };
 }
 

@@ -218,6 +218,13 @@ export class Client {
     );
   }
 
+  /** POST /knock/{roomIdOrAlias} (room versions 7+): through `via` when this server is not in the room. */
+  knock(roomId: RoomId | string, via: readonly string[] = [], reason?: string): Pending<EventId> {
+    return this.call<EventId>("knock", roomId, (s, pending) =>
+      api.knock(this.hs, s, roomId, via, reason, (r) => pending.settle(r)),
+    );
+  }
+
   /** POST /join/{roomIdOrAlias}: through `via` when this server is not in the room. */
   join(roomId: RoomId | string, via: readonly string[] = []): Pending<EventId> {
     return this.call<EventId>("join", roomId, (s, pending) =>
@@ -231,7 +238,7 @@ export class Client {
   }
 
   leave(roomId: RoomId | string): Pending<EventId> {
-    return this.now("leave", roomId, (s) => api.leave(this.hs, s, roomId));
+    return this.call<EventId>("leave", roomId, (s, pending) => api.leave(this.hs, s, roomId, (r) => pending.settle(r)));
   }
 
   kick(roomId: RoomId | string, userId: string, reason?: string): Pending<EventId> {
@@ -276,7 +283,7 @@ export class Client {
   /** GET /sync since `since` (0 for an initial sync). `quiet`: a checker looking leaves no trace. */
   sync(since = 0, options: { quiet?: boolean } = {}): SyncResponse {
     const session = this.authenticate();
-    if (!session.ok) return { nextBatch: since, join: {}, invite: {}, leave: [], presence: [], error: session.error };
+    if (!session.ok) return { nextBatch: since, join: {}, invite: {}, leave: [], presence: [], knock: {}, error: session.error };
     return api.sync(this.hs, session.value, since, options);
   }
 

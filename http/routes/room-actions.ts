@@ -90,6 +90,18 @@ async function join(ctx: RouteContext, roomIdOrAlias: string): Promise<HttpRespo
   return ok({ room_id: roomId ?? roomIdOrAlias });
 }
 
+/** POST /knock/{roomIdOrAlias} (spec: client-server-api "Knocking on rooms"): answered with the room id. */
+async function knock(ctx: RouteContext, roomIdOrAlias: string): Promise<HttpResponse> {
+  const { hs, session } = ctx;
+  const via = [...ctx.query.getAll("via"), ...ctx.query.getAll("server_name")];
+  const reason = stringField(ctx.body, "reason");
+  await tracedLater<EventId>(ctx, "knock", roomIdOrAlias, (reply) =>
+    api.knock(hs, session, roomIdOrAlias, via, reason, reply),
+  );
+  const roomId = roomIdOrAlias.startsWith("#") ? hs.directory.get(roomIdOrAlias) : roomIdOrAlias;
+  return ok({ room_id: roomId ?? roomIdOrAlias });
+}
+
 function membership(target: "kick" | "ban" | "unban") {
   return (ctx: RouteContext): HttpResponse => {
     const userId = stringField(ctx.body, "user_id", true);
@@ -132,6 +144,12 @@ function putState(ctx: RouteContext): HttpResponse {
 export const ROOM_ACTION_ROUTES: readonly Route[] = [
   { method: "POST", path: "/createRoom", auth: true, handle: createRoom },
   { method: "POST", path: "/join/{roomIdOrAlias}", auth: true, handle: (ctx) => join(ctx, ctx.params.roomIdOrAlias!) },
+  {
+    method: "POST",
+    path: "/knock/{roomIdOrAlias}",
+    auth: true,
+    handle: (ctx) => knock(ctx, ctx.params.roomIdOrAlias!),
+  },
   { method: "POST", path: "/rooms/{roomId}/join", auth: true, handle: (ctx) => join(ctx, ctx.params.roomId!) },
   {
     method: "POST",
@@ -150,8 +168,10 @@ export const ROOM_ACTION_ROUTES: readonly Route[] = [
     method: "POST",
     path: "/rooms/{roomId}/leave",
     auth: true,
-    handle: (ctx) => {
-      traced(ctx, "leave", ctx.params.roomId, () => valueOf(api.leave(ctx.hs, ctx.session, ctx.params.roomId!)));
+    handle: async (ctx) => {
+      // Rejecting an invite to a room this server is not in goes over federation: answered later.
+      const roomId = ctx.params.roomId!;
+      await tracedLater<EventId>(ctx, "leave", roomId, (reply) => api.leave(ctx.hs, ctx.session, roomId, reply));
       return ok();
     },
   },

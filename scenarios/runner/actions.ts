@@ -144,6 +144,8 @@ function callFor(
   switch (a.do) {
     case "join":
       return client.join(roomId, a.via ?? []);
+    case "knock":
+      return client.knock(roomId, a.via ?? [], a.reason);
     case "leave":
       return client.leave(roomId);
     case "invite":

@@ -171,6 +171,7 @@ const server = object<ServerSpec>({
   skew: optional(skew),
   params: optional(federationParams()),
   adversary: optional(adversary),
+  roomVersions: optional(strings),
 });
 
 const linkFields: Fields<LinkSpec> = {
@@ -210,6 +211,7 @@ const actionShapes: VariantFields<TimelineAction, "do"> = {
     powerLevels: optional(jsonObject),
   },
   join: { ...by, room: string, via: optional(strings) },
+  knock: { ...by, room: string, via: optional(strings), reason: optional(string) },
   leave: { ...by, room: string },
   invite: targeted,
   kick: targeted,
@@ -446,6 +448,9 @@ function checkReferences(s: JsonScenario): void {
 
   if (s.roomVersion !== undefined) roomVersion(s.roomVersion, "$.roomVersion");
   s.servers.forEach((x, i) => refs.adversary(x.adversary, `$.servers[${i}].adversary`));
+  s.servers.forEach((x, i) =>
+    (x.roomVersions ?? []).forEach((v, j) => roomVersion(v, `$.servers[${i}].roomVersions[${j}]`)),
+  );
   (s.network ?? []).forEach((l, i) => refs.link(l, `$.network[${i}]`));
   s.timeline.forEach((a, i) => refs.action(a, `$.timeline[${i}]`));
   (s.checks ?? []).forEach((c, i) => refs.check(c, `$.checks[${i}]`));
@@ -535,6 +540,7 @@ class References {
         (a.invite ?? []).forEach((u, j) => identifier(() => parseUserId(u), `${path}.invite[${j}]`));
         return;
       case "join":
+      case "knock":
         (a.via ?? []).forEach((s, j) => this.server(s, `${path}.via[${j}]`));
         return;
       case "redact":

@@ -165,6 +165,7 @@ export class ScenarioRun {
         skew,
         ...(s.params ? { params: s.params } : {}),
         ...(s.adversary ? { adversary: s.adversary } : {}),
+        ...(s.roomVersions ? { roomVersions: s.roomVersions } : {}),
       });
     }
     for (const u of scenario.users) world.addClient(u);

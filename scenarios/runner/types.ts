@@ -24,6 +24,8 @@ export interface ServerSpec {
   skew?: Partial<ClockSkew>;
   params?: Partial<FederationParams>;
   adversary?: AdversarySpec;
+  /** The room versions it supports (sent as `ver` when joining or knocking); every version when absent. */
+  roomVersions?: string[];
 }
 
 /** A link setting: the whole network (no from/to), one link (both ways) or one direction. */
@@ -61,6 +63,7 @@ export type TimelineAction =
       }
     >
   | UserAction<"join", { room: string; via?: string[] }>
+  | UserAction<"knock", { room: string; via?: string[]; reason?: string }>
   | UserAction<"leave", { room: string }>
   | UserAction<"invite" | "kick" | "ban" | "unban", { room: string; target: string; reason?: string }>
   | UserAction<"message", { room: string; body: string }>

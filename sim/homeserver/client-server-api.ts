@@ -26,6 +26,9 @@ import { createRoomEvents, type CreateRoomOptions } from "./room-presets.ts";
 import { backfillRoom } from "./backfill.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { pduFormat } from "./pdu-facts.ts";
+import { localOutOfBandLeave, rejectRemoteInvite } from "./out-of-band.ts";
+import { knockRemoteRoom } from "./remote-knock.ts";
+import { authorisingUser, restrictedJoinRefusal } from "./restricted-joins.ts";
 import { inviteRemoteUser, joinRemoteRoom } from "./remote-membership.ts";
 import { parseRoomAlias } from "./room-directory.ts";
 import { upgradeRoom as upgradeRoomAs } from "./room-upgrade.ts";
@@ -66,6 +69,8 @@ export interface SyncResponse {
   leave: string[];
   /** m.presence events of the user and of those sharing a room with them, changed since `since`. */
   presence: JsonObject[];
+  /** Rooms the user knocked on and is waiting to be let into (spec: sync's `knock` section). */
+  knock: Record<string, { eventId: EventId }>;
   /** Set (and nothing else) when the request failed. */
   error?: MatrixError;
 }
@@ -296,15 +301,26 @@ export function stateContent(
   return ok(id ? room.value.get(id)?.pdu.content : undefined);
 }
 
-/** POST /rooms/{roomId}/leave; an invite to a room we are not in is forgotten locally (make_leave/send_leave is not modelled). */
-export function leave(hs: Homeserver, session: Session, roomId: string): Result<EventId> {
+/**
+ * POST /rooms/{roomId}/leave. An invite to a room we are not in is rejected through the
+ * inviter's server, or by a leave of our own when it cannot be reached (out-of-band.ts;
+ * inviteRejection "local": only forgotten); a knock on such a room is withdrawn by a leave of
+ * our own, as Synapse's remote_rescind_knock does.
+ */
+export function leave(hs: Homeserver, session: Session, roomId: string, reply: Reply<EventId>): void {
   const id = roomIdOrUndefined(roomId);
-  const invite = id && hs.pendingInvites.get(session.userId)?.get(id);
-  if (id && invite && !hs.room(id)) {
-    hs.pendingInvites.get(session.userId)!.delete(id);
-    return ok(invite.eventId);
+  const held = id !== undefined && hs.room(id) !== undefined;
+  const invite = id && !held ? hs.pendingInvites.get(session.userId)?.get(id) : undefined;
+  if (id && invite) {
+    if (hs.params.inviteRejection === "local") {
+      hs.pendingInvites.get(session.userId)!.delete(id);
+      return reply(ok(invite.eventId));
+    }
+    return hs.run(rejectRemoteInvite(hs, session.userId, id, invite), reply, lost(hs, reply));
   }
-  return setMembership(hs, session, roomId, session.userId, "leave");
+  const knock = id && !held ? hs.outOfBand.get(session.userId)?.get(id) : undefined;
+  if (id && knock?.membership === "knock") return reply(ok(localOutOfBandLeave(hs, session.userId, id, knock)));
+  reply(setMembership(hs, session, roomId, session.userId, "leave"));
 }
 
 /**
@@ -384,6 +400,11 @@ function joinAlias(
   via: readonly string[],
   reply: Reply<EventId>,
 ): void {
+  withAlias(hs, alias, reply, (roomId) => joinRoomId(hs, session, roomId, [...via, hs.name], reply));
+}
+
+/** Resolve a local alias (asking an application service about one of its namespace), then go on with the room id. */
+function withAlias(hs: Homeserver, alias: string, reply: Reply<EventId>, then: (roomId: RoomId) => void): void {
   const parsed = parseRoomAlias(alias);
   if (!parsed) return reply(fail("M_INVALID_PARAM", `${alias} is not a room alias (#localpart:server)`));
   if (parsed.server !== hs.name)
@@ -391,7 +412,7 @@ function joinAlias(
   hs.run(
     ensureAliasKnown(hs, alias),
     ({ result, roomId }) => {
-      if (roomId) return joinRoomId(hs, session, roomId, [...via, hs.name], reply);
+      if (roomId) return then(roomId);
       reply(
         result === "failed"
           ? { ok: false, error: matrixError("M_UNKNOWN", `the application service did not answer about ${alias}`, 408) }
@@ -400,6 +421,40 @@ function joinAlias(
     },
     lost(hs, reply),
   );
+}
+
+/**
+ * POST /knock/{roomIdOrAlias} (room versions 7+, join rule `knock`): a knock event of the
+ * user's own, locally when this server is in the room, otherwise make_knock/send_knock
+ * through `via` (remote-knock.ts). The room then shows in the user's sync under `knock`.
+ */
+export function knock(
+  hs: Homeserver,
+  session: Session,
+  roomIdOrAlias: string,
+  via: readonly string[],
+  reason: string | undefined,
+  reply: Reply<EventId>,
+): void {
+  const go = (roomId: RoomId, servers: readonly string[]) => {
+    const { userId } = session;
+    const room = hs.room(roomId);
+    if (room && hs.serversInRoom(room).includes(hs.name)) {
+      const knocked = hs.createLocalEvent(room, {
+        sender: userId,
+        type: "m.room.member",
+        stateKey: userId,
+        content: { membership: "knock", ...(reason !== undefined ? { reason } : {}) },
+      });
+      return reply(knocked.ok ? ok(knocked.value.id) : knocked);
+    }
+    const candidates = [...new Set([...servers, ...roomServer(roomId)])];
+    hs.run(knockRemoteRoom(hs, userId, roomId, candidates, reason), reply, lost(hs, reply));
+  };
+  if (roomIdOrAlias.startsWith("#")) return withAlias(hs, roomIdOrAlias, reply, (roomId) => go(roomId, via));
+  const roomId = roomIdOrUndefined(roomIdOrAlias);
+  if (!roomId) return reply(fail("M_INVALID_PARAM", `${roomIdOrAlias} is not a room id or alias`));
+  go(roomId, via);
 }
 
 function joinRoomId(
@@ -412,11 +467,15 @@ function joinRoomId(
   const { userId } = session;
   const room = hs.room(roomId);
   if (room && (hs.serversInRoom(room).includes(hs.name) || hs.adversary?.joinsLocally?.(room))) {
+    // A restricted room: one of our users able to invite vouches for the join, as a resident
+    // does for a remote joiner (restricted-joins.ts; Synapse: RoomMemberHandler.update_membership_locked).
+    const via = authorisingUser(hs, room, userId);
+    const vouched = via?.ok && !restrictedJoinRefusal(hs, room, userId);
     const joined = hs.createLocalEvent(room, {
       sender: userId,
       type: "m.room.member",
       stateKey: userId,
-      content: { membership: "join" },
+      content: { membership: "join", ...(vouched ? { join_authorised_via_users_server: via.userId } : {}) },
     });
     return reply(joined.ok ? ok(joined.value.id) : joined);
   }
@@ -482,6 +541,7 @@ export function sync(hs: Homeserver, session: Session, since: number, options: {
     join: {},
     invite: {},
     leave: [],
+    knock: {},
     presence: presenceSince(hs, userId, since),
   };
   let total = 0;
@@ -497,10 +557,18 @@ export function sync(hs: Homeserver, session: Session, since: number, options: {
       total += joined.timeline.length;
       anyLimited ||= joined.limited;
       response.join[roomId] = joined;
+    } else if (membership === "knock") {
+      response.knock[roomId] = { eventId: room.currentState.get(stateKey("m.room.member", userId))! };
     } else if (membership !== undefined) response.leave.push(roomId);
   }
   for (const [roomId, inv] of [...(hs.pendingInvites.get(userId) ?? new Map()).entries()].sort()) {
     if (!response.join[roomId]) response.invite[roomId] = { inviter: inv.pdu.sender, eventId: inv.eventId };
+  }
+  // Leaves and knocks in rooms we are not in (out-of-band.ts).
+  for (const [roomId, entry] of [...(hs.outOfBand.get(userId) ?? new Map()).entries()].sort()) {
+    if (hs.room(roomId) && hs.membership(hs.room(roomId)!, userId) !== undefined) continue;
+    if (entry.membership === "knock") response.knock[roomId] = { eventId: entry.eventId };
+    else if (!response.leave.includes(roomId)) response.leave.push(roomId);
   }
   if (!options.quiet) {
     hs.trace.add({

@@ -67,6 +67,10 @@ export function roomsOfUser(hs: Homeserver, userId: UserId): RoomMembershipView[
   for (const roomId of [...(hs.pendingInvites.get(userId)?.keys() ?? [])].sort()) {
     if (!hs.rooms.has(roomId)) out.push({ roomId, membership: "invite" });
   }
+  // Leaves and knocks known only out of band (sim/homeserver/out-of-band.ts).
+  for (const [roomId, entry] of [...(hs.outOfBand.get(userId)?.entries() ?? [])].sort()) {
+    if (!out.some((r) => r.roomId === roomId)) out.push({ roomId, membership: entry.membership });
+  }
   return out.sort((a, b) => (a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : 0));
 }
 
@@ -159,6 +163,37 @@ export function inviteState(hs: Homeserver, userId: UserId, roomId: string): Jso
     if (pdu) out.push(stripped(pdu));
   }
   return out;
+}
+
+/**
+ * A user's out-of-band membership event of a room this server does not hold (a rejected or
+ * rescinded invite, a knock), as a client event, and for a knock the stripped state the
+ * resident answered.
+ */
+export function outOfBandMembership(
+  hs: Homeserver,
+  userId: UserId,
+  roomId: string,
+): { event: JsonObject; knockState: JsonObject[] } | undefined {
+  const entry = hs.outOfBand.get(userId)?.get(roomId as RoomId);
+  if (!entry) return undefined;
+  const { pdu } = entry;
+  const event: JsonObject = {
+    event_id: entry.eventId,
+    room_id: roomId,
+    type: pdu.type,
+    sender: pdu.sender,
+    state_key: pdu.state_key ?? "",
+    content: pdu.content,
+    origin_server_ts: pdu.origin_server_ts,
+  };
+  const stripped = (p: Pdu): JsonObject => ({
+    type: p.type,
+    state_key: p.state_key ?? "",
+    content: p.content,
+    sender: p.sender,
+  });
+  return { event, knockState: [...(entry.knockState ?? []).map(stripped), stripped(pdu)] };
 }
 
 /** The local aliases of a room. */

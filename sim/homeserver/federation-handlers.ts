@@ -12,18 +12,18 @@ import {
   signEvent,
   type EventId,
   type JsonObject,
-  type JsonValue,
   type Pdu,
   type RoomId,
   type RoomVersion,
-  type UserId,
 } from "../../core/index.ts";
 import { ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
 import type { RpcRequest, RpcResponse } from "../network/rpc.ts";
 import type { Homeserver } from "./homeserver.ts";
 import { receiveEdu } from "./edu-receive.ts";
 import { pduEventId, pduFormat } from "./pdu-facts.ts";
-import { checkAuth, selectAuthEvents } from "./protocol.ts";
+import type { MembershipDance } from "./make-membership.ts";
+import { makeMembershipTemplate, sendMembership } from "./membership-handlers.ts";
+import { forgetOutOfBand, receiveRescission } from "./out-of-band.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import { serverAllowedInRoom } from "./server-acl.ts";
 import { pduForServer } from "./server-visibility.ts";
@@ -82,9 +82,19 @@ export function handleFederation(hs: Homeserver, origin: string, request: RpcReq
     case "v1/send":
       return handleSend(hs, origin, a ?? "", objectIn(request.body), respond);
     case "v1/make_join":
-      return respond(room ? makeJoin(hs, room, origin, userIdOrUndefined(b)) : notFound(a));
+    case "v1/make_knock":
+    case "v1/make_leave": {
+      const dance = endpoint!.slice("make_".length) as MembershipDance;
+      const ver = params.getAll("ver");
+      return respond(room ? makeMembershipTemplate(hs, room, origin, dance, userIdOrUndefined(b), ver) : notFound(a));
+    }
     case "v2/send_join":
-      return room ? sendJoin(hs, room, origin, request.body, respond) : respond(notFound(a));
+    case "v1/send_knock":
+    case "v2/send_leave": {
+      const dance = endpoint!.slice("send_".length) as MembershipDance;
+      if (!room) return respond(notFound(a));
+      return sendMembership(hs, room, origin, dance, request.body, respond, (join) => sendJoinAnswer(hs, room, join));
+    }
     case "v2/invite":
       return inviteAfterUserQuery(hs, origin, a ?? "", objectIn(request.body), respond);
     case "v1/get_missing_events":
@@ -142,6 +152,10 @@ function parseQuery(query: string): { get(name: string): string | null; getAll(n
 const ACL_PROTECTED = new Set([
   "v1/make_join",
   "v2/send_join",
+  "v1/make_knock",
+  "v1/send_knock",
+  "v1/make_leave",
+  "v2/send_leave",
   "v2/invite",
   "v1/state",
   "v1/state_ids",
@@ -208,7 +222,11 @@ function handleSend(hs: Homeserver, origin: string, txnId: string, body: JsonObj
     // A room we are still joining: the PDU waits for the join (and is acknowledged).
     const joining = !room ? roomIdOrUndefined(roomId) : undefined;
     if (joining && hs.holdForJoin(joining, origin, pdu)) done({ outcome: "held" });
-    else if (!room) done({ outcome: "dropped", reason: "unknown room" });
+    else if (!room)
+      // Not in the room: only an invite of ours being rescinded is taken (out-of-band.ts).
+      hs.run(receiveRescission(hs, origin, pdu), (taken) =>
+        done(taken ?? { outcome: "dropped", reason: "unknown room" }),
+      );
     else if (hs.params.federationServing === "synapse" && !serverAllowedInRoom(room, origin))
       done({
         outcome: "dropped",
@@ -225,55 +243,14 @@ function eventIdOfRaw(hs: Homeserver, room: RoomStore, raw: unknown): EventId | 
   return format.ok ? pduEventId(format.pdu, room.version, hs.crypto) : undefined;
 }
 
-/** GET /make_join/{roomId}/{userId}: a join template built on our view of the room. */
-function makeJoin(hs: Homeserver, room: RoomStore, origin: string, userId: UserId | undefined): RpcResponse {
-  if (userId === undefined || serverPart(userId) !== origin)
-    return error(403, "M_FORBIDDEN", "the joining user must belong to the requesting server");
-  const prevs = room.newestExtremities(hs.params.prevEventsMax);
-  const skeleton = { type: "m.room.member", state_key: userId, sender: userId, content: { membership: "join" } };
-  const authEvents = selectAuthEvents(skeleton, room.currentState, room.version);
-  const template: Pdu = {
-    room_id: room.roomId,
-    ...skeleton,
-    origin_server_ts: hs.localNowMs(),
-    prev_events: prevs.map((e) => e.id),
-    auth_events: authEvents,
-    depth: Math.max(0, ...prevs.map((e) => e.pdu.depth)) + 1,
-    hashes: {},
-    signatures: {},
+/** send_join's answer: the state before the join, its auth chain, and the join as accepted. */
+function sendJoinAnswer(hs: Homeserver, room: RoomStore, join: StoredEvent): JsonObject {
+  const state = [...servedState(hs, room, join.stateBefore!).values()].sort();
+  return {
+    state: pdusOf(room, state),
+    auth_chain: pdusOf(room, authChain(room, [join.id, ...state])),
+    event: pduToJson(join.pdu),
   };
-  const allowed = checkAuth(template, room.withCreateEvent(authEvents.map((id) => room.get(id)!.pdu)), room.version);
-  if (!allowed.allowed) return error(403, "M_FORBIDDEN", `${allowed.rule}: ${allowed.reason}`);
-  return json(200, { room_version: room.version.id, event: pduToJson(template) });
-}
-
-/** PUT /v2/send_join: accept the join, send it to the room, answer with the state before it. */
-function sendJoin(hs: Homeserver, room: RoomStore, origin: string, pdu: JsonValue | undefined, respond: Respond): void {
-  // The PDU itself is checked by the receive pipeline; here only that it is a join of the origin's user.
-  const isJoin = isJsonObject(pdu) && pdu.type === "m.room.member" && objectIn(pdu.content).membership === "join";
-  if (!isJoin || typeof pdu.sender !== "string" || pdu.state_key !== pdu.sender || serverPart(pdu.sender) !== origin) {
-    return respond(error(400, "M_INVALID_PARAM", "send_join needs a join of a user of the requesting server"));
-  }
-  hs.enqueueInbound(room.roomId, {
-    origin,
-    pdu,
-    done: (outcome) => {
-      if (outcome.outcome !== "accepted" || !outcome.eventId) {
-        return respond(error(403, "M_FORBIDDEN", `join not accepted: ${outcome.reason ?? outcome.outcome}`));
-      }
-      const join = room.get(outcome.eventId)!;
-      const state = [...servedState(hs, room, join.stateBefore!).values()].sort();
-      hs.broadcast(room, [{ eventId: join.id, pdu: join.pdu }]);
-      hs.afterRemoteJoin(room);
-      respond(
-        json(200, {
-          state: pdusOf(room, state),
-          auth_chain: pdusOf(room, authChain(room, [join.id, ...state])),
-          event: pduToJson(join.pdu),
-        }),
-      );
-    },
-  });
 }
 
 /** PUT /v2/invite: countersign an invite for one of our users and remember it. */
@@ -313,17 +290,21 @@ function invite(hs: Homeserver, origin: string, roomId: RoomId, body: JsonObject
   // Not format-checked here: the invitee's server countersigns what it is shown; the
   // invite is checked like any PDU when it reaches the room.
   const pdu = event as Pdu;
+  // A version we do not support: 400 M_UNSUPPORTED_ROOM_VERSION (Synapse: FederationServer.on_invite_request).
   let roomVersion: RoomVersion;
   try {
     roomVersion = parseRoomVersion(roomVersionId);
   } catch (e) {
-    return error(400, "M_INCOMPATIBLE_ROOM_VERSION", (e as Error).message);
+    return error(400, "M_UNSUPPORTED_ROOM_VERSION", (e as Error).message);
   }
+  if (!hs.roomVersions.includes(roomVersion.id))
+    return error(400, "M_UNSUPPORTED_ROOM_VERSION", "Homeserver does not support this room version");
   const signed = signEvent(pdu, roomVersion, hs.name, hs.key.keyId, hs.key.seed, hs.crypto);
   const eventId = computeEventId(signed, roomVersion, hs.crypto);
   const invites = hs.pendingInvites.get(target) ?? new Map();
   invites.set(roomId, { eventId, pdu: signed, roomVersion: roomVersionId });
   hs.pendingInvites.set(target, invites);
+  forgetOutOfBand(hs, target, roomId);
   return json(200, { event: pduToJson(signed) });
 }
 

@@ -117,6 +117,19 @@ export interface FederationParams {
    * which no simulated world holds, so the default is none: keys come from their origin.
    */
   trustedKeyServers: readonly string[];
+  /**
+   * A send_join answer holding events that fail their signature check: "drop" leaves them
+   * out and joins with the rest (Synapse: FederationClient.send_join keeps only what
+   * _check_sigs_and_hash_and_fetch_one passes); "abort" fails the join (netsplit 0.1).
+   */
+  sendJoinInvalidEvents: "drop" | "abort";
+  /**
+   * A user rejects an invite to a room its server is not in: "make-leave" asks the
+   * inviter's server over make_leave/send_leave and, if that fails, records a leave of its
+   * own (Synapse: RoomMemberMasterHandler.remote_reject_invite); "local" only forgets the
+   * invite, telling nobody (netsplit 0.1).
+   */
+  inviteRejection: "make-leave" | "local";
 
   // ---- what researchers vary (issue 16: experiments) ----------------------------------
   /**
@@ -166,6 +179,8 @@ export const FEDERATION_PARAM_CHOICES = {
   softFailure: ["synapse", "resolve-with-event"],
   backfill: ["synapse", "outliers"],
   transactionLimitsOnReceipt: ["enforced", "ignored"],
+  sendJoinInvalidEvents: ["drop", "abort"],
+  inviteRejection: ["make-leave", "local"],
   prevEventsSelection: PREV_EVENTS_SELECTIONS,
   dummyEvents: DUMMY_EVENT_POLICIES,
   dummyAfterRemoteJoin: ["synapse", "off"],
@@ -206,6 +221,8 @@ export const DEFAULT_FEDERATION_PARAMS: Readonly<FederationParams> = Object.free
   transactionLimitsOnReceipt: "enforced",
   keyValidityMs: 24 * 3600_000,
   trustedKeyServers: [],
+  sendJoinInvalidEvents: "drop",
+  inviteRejection: "make-leave",
   prevEventsSelection: "newest",
   dummyEvents: "synapse",
   dummyEventsEveryMs: 5 * 60_000,
@@ -233,6 +250,9 @@ export const NETSPLIT_0_1_FEDERATION_PARAMS: Readonly<FederationParams> = Object
   // dummy events only right after a local send, never after a remote join
   dummyEvents: "inline",
   dummyAfterRemoteJoin: "off",
+  // joins and leaves
+  sendJoinInvalidEvents: "abort",
+  inviteRejection: "local",
 });
 
 /** Named sets of federation params: Synapse's behaviour (the default) and netsplit 0.1's. */

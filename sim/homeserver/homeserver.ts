@@ -33,6 +33,7 @@ import { DEFAULT_FEDERATION_PARAMS, type FederationParams } from "./federation-p
 import { DUMMY_EVENT_TYPE, dummyEventPrevs } from "./extremity-merge.ts";
 import { catchUpRoomPdus } from "./catch-up.ts";
 import { createFederationSender, type FederationSender, type OutgoingPdu } from "./federation-sender.ts";
+import { rescissionDestination } from "./out-of-band.ts";
 import { PeriodicDummyJob } from "./periodic-dummies.ts";
 import { selectPrevEvents } from "./prev-events-selection.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
@@ -52,6 +53,7 @@ import {
   type MemoryState,
   type PersistedState,
 } from "./server-state.ts";
+import { supportedRoomVersions } from "./room-version-support.ts";
 import { makeSigningKey, type RetiredKey } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { withVerificationCache, type CachingCrypto } from "./verification-cache.ts";
@@ -66,6 +68,11 @@ export interface HomeserverOptions {
   crypto: CryptoBackend;
   /** Make this server break the protocol on purpose (sim/adversary.ts makes these hooks). */
   misbehaviour?: MisbehaviourFactory;
+  /**
+   * The room versions this server can join (sent as `ver` in make_join and make_knock,
+   * docs/federation.md); default every version netsplit knows (core's ROOM_VERSIONS).
+   */
+  roomVersions?: readonly string[];
 }
 
 /** Bounds on what a homeserver holds in memory. */
@@ -109,6 +116,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   skew: ClockSkew;
   private readonly baseCrypto: CryptoBackend;
   readonly verifySignatures: boolean;
+  /** The room versions this server supports, in the order core lists them. */
+  readonly roomVersions: readonly string[];
   /** The hooks of a server made to break the protocol (sim/adversary.ts); undefined when honest. */
   readonly adversary: Misbehaviour | undefined;
   /** What a crash keeps. */
@@ -130,6 +139,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     this.params = { ...DEFAULT_FEDERATION_PARAMS, ...options.params };
     this.skew = { ...NO_SKEW, ...options.skew };
     this.verifySignatures = options.signing ?? true;
+    this.roomVersions = supportedRoomVersions(options.roomVersions);
     this.signingKey = makeSigningKey(name, sim.stream(`key:${name}`));
     this.persisted = emptyPersistedState(name);
     this.memory = this.freshMemory();
@@ -200,6 +210,10 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   get pendingInvites(): PersistedState["pendingInvites"] {
     return this.persisted.pendingInvites;
+  }
+
+  get outOfBand(): PersistedState["outOfBand"] {
+    return this.persisted.outOfBand;
   }
 
   get appServices(): PersistedState["appServices"] {
@@ -388,7 +402,13 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     const stored = this.storeLocalEvent(prepared, pdu);
     // The residents before the event hear of it too (Synapse sends to the hosts at its
     // prev events): a kick or ban of a server's last user must reach that server.
-    this.broadcast(room, [{ eventId, pdu }], [...alsoSendTo, ...this.serversInRoom(room, stateBefore)]);
+    // An invite rescinded reaches the invitee's server, which is not in the room (Synapse does the same).
+    const rescinded = rescissionDestination(pdu, (id) => room.get(id)?.pdu);
+    this.broadcast(
+      room,
+      [{ eventId, pdu }],
+      [...alsoSendTo, ...this.serversInRoom(room, stateBefore), ...(rescinded ? [rescinded] : [])],
+    );
     this.mergeExtremitiesIfWide(room, prepared.sender, stored);
     return stored;
   }

@@ -3,29 +3,25 @@
 // the invitee's server to countersign an invite before it is sent to the room.
 
 import {
-  buildEvent,
   computeEventId,
-  isStateEvent,
   serverOfUser,
-  parseRoomVersion,
   stateKey,
   type EventId,
   type Pdu,
   type RoomId,
-  type RoomVersion,
   type UserId,
 } from "../../core/index.ts";
 import { fail, ok, type Result } from "../matrix-error.ts";
 import type { Homeserver, PreparedEvent } from "./homeserver.ts";
 import { pduSummary } from "../trace.ts";
+import { FEDERATION, makeMembership, type MadeMembership } from "./make-membership.ts";
+import { forgetOutOfBand } from "./out-of-band.ts";
 import { checkAuthAgainstState } from "./protocol.ts";
 import { validateFetchedWithReason } from "./receive-pipeline.ts";
 import { RoomStore, type StoredEvent } from "./room-store.ts";
-import { StateSnapshot } from "./state-snapshot.ts";
-import { eventIdsIn, objectIn, pduToJson } from "./wire.ts";
+import { storeSendJoinResponse } from "./send-join-response.ts";
+import { pduToJson } from "./wire.ts";
 import { rpc, type Task } from "../tasks.ts";
-
-const FEDERATION = "/_matrix/federation";
 
 /**
  * Join a room this server is not in, through one of `via` (tried in order): make_join,
@@ -41,136 +37,93 @@ export function* joinRemoteRoom(
   // Events for the room may arrive before our send_join returns: hold them until then.
   hs.beginJoin(roomId);
   const result = yield* joinThrough(hs, userId, roomId, via);
-  // Joined: the invite that led here is spent.
-  if (result.ok) hs.pendingInvites.get(userId)?.delete(roomId);
+  // Joined: the invite (or knock) that led here is spent.
+  if (result.ok) {
+    hs.pendingInvites.get(userId)?.delete(roomId);
+    forgetOutOfBand(hs, userId, roomId);
+  }
   hs.endJoin(roomId);
   return result;
 }
 
 function* joinThrough(hs: Homeserver, userId: UserId, roomId: RoomId, via: readonly string[]): Task<Result<EventId>> {
   let lastError = "no server to join through";
-  for (const resident of via) {
-    if (resident === hs.name) continue;
-    const made = yield* rpc(resident, {
-      method: "GET",
-      path: `${FEDERATION}/v1/make_join/${encodeURIComponent(roomId)}/${encodeURIComponent(userId)}`,
-    });
-    if (!made.ok) {
-      lastError = `${resident}: ${made.error}`;
-      continue;
+  let residents = via;
+  while (residents.length > 0) {
+    const made = yield* makeMembership(hs, "join", userId, roomId, residents);
+    if ("final" in made) {
+      if (made.final) return { ok: false, error: made.error };
+      lastError = made.reason;
+      break;
     }
-    if (made.status !== 200) {
-      lastError = `${resident}: ${(made.body as { error?: string }).error ?? made.status}`;
-      if (made.status === 403) return fail("M_FORBIDDEN", lastError);
-      continue;
-    }
-    const { room_version: roomVersionId, event } = objectIn(made.body);
-    const template = objectIn(event);
-    // The joining server checks the template names the room, the user and a join.
-    if (
-      typeof roomVersionId !== "string" ||
-      template.room_id !== roomId ||
-      template.sender !== userId ||
-      template.state_key !== userId ||
-      template.type !== "m.room.member"
-    ) {
-      lastError = `${resident}: make_join returned a template for something else`;
-      continue;
-    }
-    let roomVersion: RoomVersion;
-    try {
-      roomVersion = parseRoomVersion(roomVersionId);
-    } catch (e) {
-      lastError = `${resident}: ${(e as Error).message}`;
-      continue;
-    }
-    const built = buildEvent({
-      roomVersion,
-      roomId,
-      sender: userId,
-      type: "m.room.member",
-      stateKey: userId,
-      content: { ...objectIn(template.content), membership: "join" },
-      prevEvents: eventIdsIn(template.prev_events).map((id) => ({ eventId: id, depth: Number(template.depth) - 1 })),
-      authEvents: eventIdsIn(template.auth_events),
-      originServerTs: hs.localNowMs(),
-      key: hs.key,
-      crypto: hs.crypto,
-      skipSignature: !hs.verifySignatures,
-    });
-    const sent = yield* rpc(resident, {
+    // The next try starts after the server that made this template (Synapse tries the rest).
+    residents = residents.slice(residents.indexOf(made.resident) + 1);
+    const sent = yield* rpc(made.resident, {
       method: "PUT",
-      path: `${FEDERATION}/v2/send_join/${encodeURIComponent(roomId)}/${encodeURIComponent(built.eventId)}`,
-      body: pduToJson(built.pdu),
+      path: `${FEDERATION}/v2/send_join/${encodeURIComponent(roomId)}/${encodeURIComponent(made.eventId)}`,
+      body: pduToJson(made.pdu),
     });
     if (!sent.ok || sent.status !== 200) {
-      lastError = `${resident}: send_join ${sent.ok ? ((sent.body as { error?: string }).error ?? sent.status) : sent.error}`;
+      lastError = `${made.resident}: send_join ${sent.ok ? ((sent.body as { error?: string }).error ?? sent.status) : sent.error}`;
       if (sent.ok && sent.status === 403) return fail("M_FORBIDDEN", lastError);
       continue;
     }
-    const body = sent.body as { state?: unknown[]; auth_chain?: unknown[] };
-    return yield* storeJoinedRoom(
-      hs,
-      resident,
-      roomId,
-      roomVersion,
-      built.eventId,
-      built.pdu,
-      body.state ?? [],
-      body.auth_chain ?? [],
-    );
+    const body = sent.body as { state?: unknown[]; auth_chain?: unknown[]; event?: unknown };
+    const join = yield* joinAsAnswered(hs, made, body.event);
+    if ("reason" in join) {
+      lastError = join.reason;
+      continue;
+    }
+    return yield* storeJoinedRoom(hs, made, join, body.state ?? [], body.auth_chain ?? []);
   }
   return fail("M_UNKNOWN", `could not join ${roomId}: ${lastError}`);
 }
 
+/**
+ * The join as the room will see it. Since v8 the resident answers with the event it
+ * accepted, which for a restricted join carries its signature as the authorising server:
+ * that one is used once it is checked to be our event, signed (Synapse:
+ * FederationClient.send_join); before v8, or without `event`, our own.
+ */
+function* joinAsAnswered(
+  hs: Homeserver,
+  made: MadeMembership,
+  answered: unknown,
+): Task<{ eventId: EventId; pdu: Pdu } | { reason: string }> {
+  if (!made.roomVersion.auth.restrictedJoinRule || answered === undefined)
+    return { eventId: made.eventId, pdu: made.pdu };
+  const probe = new RoomStore(made.pdu.room_id as RoomId, made.roomVersion);
+  const valid = yield* validateFetchedWithReason(hs, probe, made.resident, answered);
+  if ("reason" in valid || valid.id !== made.eventId)
+    return { reason: `${made.resident}: send_join returned an invalid join event` };
+  return { eventId: valid.id, pdu: valid.pdu };
+}
+
 function* storeJoinedRoom(
   hs: Homeserver,
-  resident: string,
-  roomId: RoomId,
-  roomVersion: RoomVersion,
-  joinId: EventId,
-  joinPdu: Pdu,
+  made: MadeMembership,
+  join: { eventId: EventId; pdu: Pdu },
   state: unknown[],
   authChain: unknown[],
 ): Task<Result<EventId>> {
+  const { resident, roomVersion } = made;
+  const roomId = join.pdu.room_id as RoomId;
   // The room is only registered once its state is in place: until then, PDUs for it
   // are refused (the sender's later events will lead back to them).
   const room = hs.room(roomId) ?? new RoomStore(roomId, roomVersion);
-  // Check every returned event's format and signature before trusting any of it.
-  const fetched: Array<{ id: EventId; pdu: Pdu }> = [];
-  for (const raw of [...authChain, ...state]) {
-    const valid = yield* validateFetchedWithReason(hs, room, resident, raw);
-    // A key that could not be fetched (its server unreachable) fails here too.
-    if ("reason" in valid)
-      return fail(
-        "M_UNKNOWN",
-        `send_join from ${resident} returned an event that could not be checked: ${valid.reason}`,
-      );
-    fetched.push(valid);
-  }
-  // The state as checked (the auth chain came first); ids computed once, by the check.
-  const stateEvents = fetched.slice(authChain.length);
-  fetched.sort((a, b) => a.pdu.depth - b.pdu.depth || (a.id < b.id ? -1 : 1));
-  for (const { id, pdu } of fetched) {
-    if (room.has(id)) continue;
-    room.addOutlier(id, pdu, hs.nextStream());
-    hs.trace.add({ kind: "pdu.outlier", server: hs.name, room: roomId, event: id, ...pduSummary(pdu) });
-  }
-  let stateBefore = StateSnapshot.EMPTY;
-  for (const { id, pdu } of stateEvents) {
-    if (!isStateEvent(pdu)) continue;
-    stateBefore = stateBefore.with(stateKey(pdu.type, pdu.state_key), id);
-  }
-  const auth = checkAuthAgainstState(joinPdu, stateBefore, room.fetch, room.version);
+  const stored = yield* storeSendJoinResponse(hs, room, resident, state, authChain);
+  if (!stored.ok) return fail("M_UNKNOWN", stored.reason);
+  const { stateBefore } = stored;
+  const auth = checkAuthAgainstState(join.pdu, stateBefore, room.fetch, room.version);
   if (!auth.allowed)
     return fail("M_FORBIDDEN", `our own join fails auth against the room's state: ${auth.rule}: ${auth.reason}`);
   const before = room.currentState;
-  const stored = room.addWithState(joinId, joinPdu, stateBefore, "accepted", hs.nextStream());
+  const accepted = room.addWithState(join.eventId, join.pdu, stateBefore, "accepted", hs.nextStream());
   hs.rooms.set(roomId, room);
-  hs.trace.add({ kind: "pdu.created", server: hs.name, room: roomId, event: joinId, ...pduSummary(joinPdu) });
-  hs.onAccepted(room, stored);
+  hs.trace.add({ kind: "pdu.created", server: hs.name, room: roomId, event: join.eventId, ...pduSummary(join.pdu) });
+  hs.onAccepted(room, accepted);
   hs.onStateChanged(room, before);
-  return ok(joinId);
+  return ok(join.eventId);
 }
 
 /**

@@ -85,6 +85,9 @@ export function createRoomEvents(
   } catch (e) {
     return fail("M_UNSUPPORTED_ROOM_VERSION", (e as Error).message);
   }
+  // A server configured with fewer versions creates rooms of those only (Synapse: KNOWN_ROOM_VERSIONS).
+  if (!hs.roomVersions.includes(version.id))
+    return fail("M_UNSUPPORTED_ROOM_VERSION", `${hs.name} does not support room version ${version.id}`);
   const preset = options.preset ?? (options.visibility === "public" ? "public_chat" : "private_chat");
   const trusted = preset === "trusted_private_chat" ? (options.invite ?? []) : [];
   const createContent: JsonObject = {

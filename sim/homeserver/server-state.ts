@@ -24,6 +24,21 @@ export interface PendingInvite {
   roomVersion: string;
 }
 
+/**
+ * A membership of one of our users in a room we are not in, known only from an event we
+ * made or were sent outside the room (Synapse's out-of-band memberships): a rejected or
+ * rescinded invite ("leave"), a knock ("knock"). Sync shows it; a new invite or a join
+ * replaces it.
+ */
+export interface OutOfBandMembership {
+  membership: "leave" | "knock";
+  eventId: EventId;
+  pdu: Pdu;
+  roomVersion: string;
+  /** For a knock: the room's stripped state as the resident answered send_knock. */
+  knockState?: Pdu[];
+}
+
 /** What the server persists: a crash keeps all of it. */
 export interface PersistedState {
   readonly rooms: Map<RoomId, RoomStore>;
@@ -34,6 +49,8 @@ export interface PersistedState {
   readonly keys: KeyStore;
   /** Invites for our users to rooms we are not in yet: user → room → invite event. */
   readonly pendingInvites: Map<UserId, Map<RoomId, PendingInvite>>;
+  /** Leaves and knocks of our users in rooms we are not in: user → room → membership. */
+  readonly outOfBand: Map<UserId, Map<RoomId, OutOfBandMembership>>;
   /** Application services loaded from their registrations (configuration). */
   readonly appServices: AppServiceRegistry;
   /** Local room aliases. */
@@ -96,6 +113,7 @@ export function emptyPersistedState(serverName: string): PersistedState {
     tokens: new Map(),
     keys: new KeyStore(),
     pendingInvites: new Map(),
+    outOfBand: new Map(),
     appServices: new AppServiceRegistry(serverName),
     directory: new RoomDirectory(),
     catchUpMarks: new Set(),

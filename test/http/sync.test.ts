@@ -84,7 +84,7 @@ describe("/sync", () => {
   it("answers an empty long-poll when its timeout passes, with a token that works", async () => {
     const start = await call("alice", "GET", "/sync");
     const empty = await call("alice", "GET", `/sync?timeout=50&since=${start.next_batch}`);
-    expect(empty.rooms).toEqual({ join: {}, invite: {}, leave: {} });
+    expect(empty.rooms).toEqual({ join: {}, invite: {}, leave: {}, knock: {} });
     expect(empty.next_batch).not.toBe(start.next_batch);
   });
 });
