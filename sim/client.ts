@@ -283,7 +283,8 @@ export class Client {
   /** GET /sync since `since` (0 for an initial sync). `quiet`: a checker looking leaves no trace. */
   sync(since = 0, options: { quiet?: boolean } = {}): SyncResponse {
     const session = this.authenticate();
-    if (!session.ok) return { nextBatch: since, join: {}, invite: {}, leave: [], presence: [], knock: {}, error: session.error };
+    if (!session.ok)
+      return { nextBatch: since, join: {}, invite: {}, leave: [], presence: [], knock: {}, error: session.error };
     return api.sync(this.hs, session.value, since, options);
   }
 
