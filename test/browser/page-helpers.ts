@@ -78,8 +78,19 @@ export async function settle(page: Page, act: () => Promise<unknown>): Promise<S
   return summary(page);
 }
 
-export function runToEnd(page: Page): Promise<Summary> {
-  return settle(page, () => page.click('[data-testid="run-to-end"]'));
+/**
+ * Run to the scenario's end and wait until the page says how it ended: an earlier action may
+ * settle late (after the click), which alone would let `settle` return before the end.
+ */
+export async function runToEnd(page: Page): Promise<Summary> {
+  await settle(page, () => page.click('[data-testid="run-to-end"]'));
+  await page.waitForFunction(() => {
+    const s = (
+      globalThis as unknown as { netsplit: { summary(): { scenarioDone: boolean; outcome: string | null } } }
+    ).netsplit.summary();
+    return s.scenarioDone && s.outcome !== null;
+  });
+  return summary(page);
 }
 
 /** Click the middle of the link between two servers, where a person would. */
