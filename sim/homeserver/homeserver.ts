@@ -8,6 +8,8 @@ import {
   authEventIds,
   buildEvent,
   contentOf,
+  type BuildEventInput,
+  type BuiltEvent,
   parseRoomId,
   parseUserId,
   splitStateKey,
@@ -367,7 +369,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     const skeleton = { type, sender, content, ...(stateKeyValue !== undefined ? { state_key: stateKeyValue } : {}) };
     const isCreate = type === "m.room.create";
     const authEvents = isCreate ? [] : selectAuthEvents(skeleton, stateBefore, room.version);
-    const built = buildEvent({
+    const built = this.buildOwnEvent({
       roomVersion: room.version,
       ...(isCreate && room.version.auth.roomIdFromCreateEvent ? {} : { roomId: room.roomId }),
       sender,
@@ -376,13 +378,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       content,
       prevEvents: prevs.map((e) => ({ eventId: e.id, depth: e.pdu.depth })),
       authEvents,
-      originServerTs: this.localNowMs(),
       ...(redacts ? { redacts } : {}),
-      key: this.key,
-      crypto: this.crypto,
-      skipSignature: !this.verifySignatures,
     });
-    rememberBuiltEvent(built.pdu, room.version, built.eventId);
     const authPdus = authEvents.map((id) => room.get(id)!.pdu);
     const auth = checkAuth(built.pdu, isCreate ? authPdus : room.withCreateEvent(authPdus), room.version);
     if (!auth.allowed) return fail("M_FORBIDDEN", `${auth.rule}: ${auth.reason}`);
@@ -394,6 +391,23 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       stateBefore,
       prevEvents: prevs.map((e) => e.id),
     });
+  }
+
+  /**
+   * Build an event as this server: stamped by its clock, signed with its key (unless signing
+   * is off), and its id and hash verdicts remembered on the PDU so that no receiver computes
+   * them again (pdu-facts.ts). Every event this server makes goes through here.
+   */
+  buildOwnEvent(input: Omit<BuildEventInput, "originServerTs" | "key" | "crypto" | "skipSignature">): BuiltEvent {
+    const built = buildEvent({
+      ...input,
+      originServerTs: this.localNowMs(),
+      key: this.key,
+      crypto: this.crypto,
+      skipSignature: !this.verifySignatures,
+    });
+    rememberBuiltEvent(built.pdu, input.roomVersion, built.eventId);
+    return built;
   }
 
   /** Store a prepared event (the PDU may carry more signatures now) and send it out. */

@@ -9,7 +9,6 @@
 // ends the dance with that error.
 
 import {
-  buildEvent,
   parseRoomVersion,
   type EventId,
   type JsonObject,
@@ -134,7 +133,7 @@ function signTemplate(
   }
   if (!hs.roomVersions.includes(roomVersion.id))
     return { reason: `${resident}: make_${dance} answered room version ${roomVersion.id}, which we do not support` };
-  const built = buildEvent({
+  const built = hs.buildOwnEvent({
     roomVersion,
     roomId,
     sender: userId,
@@ -144,10 +143,6 @@ function signTemplate(
     content: { ...objectIn(template.content), ...extraContent, membership: dance },
     prevEvents: eventIdsIn(template.prev_events).map((id) => ({ eventId: id, depth: Number(template.depth) - 1 })),
     authEvents: eventIdsIn(template.auth_events),
-    originServerTs: hs.localNowMs(),
-    key: hs.key,
-    crypto: hs.crypto,
-    skipSignature: !hs.verifySignatures,
   });
   return { resident, roomVersion, eventId: built.eventId, pdu: built.pdu };
 }

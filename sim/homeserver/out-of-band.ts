@@ -5,7 +5,6 @@
 
 import {
   authEventIds,
-  buildEvent,
   contentOf,
   isJsonObject,
   parseRoomVersion,
@@ -85,7 +84,7 @@ export function localOutOfBandLeave(
   previous: { eventId: EventId; pdu: Pdu; roomVersion: string },
 ): EventId {
   const roomVersion = parseRoomVersion(previous.roomVersion);
-  const built = buildEvent({
+  const built = hs.buildOwnEvent({
     roomVersion,
     roomId,
     sender: userId,
@@ -94,10 +93,6 @@ export function localOutOfBandLeave(
     content: { membership: "leave" },
     prevEvents: [{ eventId: previous.eventId, depth: previous.pdu.depth }],
     authEvents: [...authEventIds(previous.pdu), previous.eventId],
-    originServerTs: hs.localNowMs(),
-    key: hs.key,
-    crypto: hs.crypto,
-    skipSignature: !hs.verifySignatures,
   });
   recordOutOfBand(hs, userId, roomId, {
     membership: "leave",
