@@ -148,3 +148,32 @@ export async function inProcessUser(
   await session.runUntil(() => prepared);
   return client;
 }
+
+/** A response body read field by field. */
+export type LooseJson = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- bodies are read field by field
+
+/**
+ * Plain Client-Server API calls, without an SDK: `register` a user (password, dummy auth) on
+ * the server `homeOf` names, then `call` as them with their access token.
+ */
+export function rawClient(homeOf: (user: string) => string) {
+  const tokens: Record<string, string> = {};
+  const url = (user: string, path: string) => `${homeOf(user)}/_matrix/client/v3${path}`;
+  return {
+    async register(user: string): Promise<void> {
+      const r = await fetch(url(user, "/register"), {
+        method: "POST",
+        body: JSON.stringify({ username: user, password: "pw", auth: { type: "m.login.dummy" } }),
+      });
+      tokens[user] = String(((await r.json()) as LooseJson).access_token);
+    },
+    async call(user: string, method: string, path: string, body?: unknown): Promise<LooseJson> {
+      const r = await fetch(url(user, path), {
+        method,
+        headers: { Authorization: `Bearer ${tokens[user]}` },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return (await r.json()) as LooseJson;
+    },
+  };
+}

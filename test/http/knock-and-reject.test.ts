@@ -3,33 +3,18 @@
 // on an invite from another server rejects it over federation and shows it under `leave`.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serve, type Served } from "./harness.ts";
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- sync bodies are read field by field
+import { rawClient, serve, type LooseJson as Json, type Served } from "./harness.ts";
 
 describe("knock and invite rejection over HTTP", () => {
   let served: Served;
-  const tokens: Record<string, string> = {};
   const home: Record<string, string> = { alice: "hs1", bob: "hs2" };
 
-  async function call(user: string, method: string, path: string, body?: unknown): Promise<Json> {
-    const r = await fetch(`${served.url(home[user]!)}/_matrix/client/v3${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[user]}` },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return (await r.json()) as Json;
-  }
+  const raw = rawClient((user) => served.url(home[user]!));
+  const call = raw.call;
 
   beforeAll(async () => {
     served = await serve({ mode: "lockstep" });
-    for (const name of ["alice", "bob"]) {
-      const r = await fetch(`${served.url(home[name]!)}/_matrix/client/v3/register`, {
-        method: "POST",
-        body: JSON.stringify({ username: name, password: "pw", auth: { type: "m.login.dummy" } }),
-      });
-      tokens[name] = String(((await r.json()) as Json).access_token);
-    }
+    for (const name of ["alice", "bob"]) await raw.register(name);
   });
   afterAll(async () => served?.close());
 

@@ -3,34 +3,19 @@
 // client holds (with use_state_after), and a room left since the token.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serve, type Served } from "./harness.ts";
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- sync bodies are read field by field
+import { rawClient, serve, type LooseJson as Json, type Served } from "./harness.ts";
 
 describe("/sync", () => {
   let served: Served;
   let base: string;
-  const tokens: Record<string, string> = {};
 
-  async function call(user: string, method: string, path: string, body?: unknown): Promise<Json> {
-    const r = await fetch(`${base}/_matrix/client/v3${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${tokens[user]}` },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return (await r.json()) as Json;
-  }
+  const raw = rawClient(() => base);
+  const call = raw.call;
 
   beforeAll(async () => {
     served = await serve({ mode: "lockstep" });
     base = served.url("hs1");
-    for (const name of ["alice", "carol"]) {
-      const r = await fetch(`${base}/_matrix/client/v3/register`, {
-        method: "POST",
-        body: JSON.stringify({ username: name, password: "pw", auth: { type: "m.login.dummy" } }),
-      });
-      tokens[name] = String(((await r.json()) as Json).access_token);
-    }
+    for (const name of ["alice", "carol"]) await raw.register(name);
   });
   afterAll(async () => served?.close());
 
