@@ -22,7 +22,7 @@ import { stateKey } from "../state-map.ts";
 import { authDifferenceWalk, conflictedSubgraphWalk, WALK_SETS_MAX } from "./auth-walks.ts";
 import { ChainCover, NO_KEY } from "./chain-cover.ts";
 import { Int32Runs } from "./int32-runs.ts";
-import { effectiveAuthEventIds, mustFetch, sortedIds } from "./event-lookup.ts";
+import { effectiveAuthEventIds, isCreateEvent, isPowerLevelsEvent, mustFetch, sortedIds } from "./event-lookup.ts";
 
 /** The most steps one indexing walk may take before we call the input broken. */
 export const AUTH_WALK_STEPS_MAX = 10_000_000;
@@ -49,6 +49,11 @@ const AUTH_EDGES_BLOCK_LENGTH = 1 << 16;
 /** byId's mark for an event on indexNew's current path. */
 const IN_PROGRESS = -1;
 
+/** kindOf: the event is neither, the create event, the power-levels event (event-lookup.ts's tests). */
+const KIND_OTHER = 0;
+const KIND_CREATE = 1;
+const KIND_POWER_LEVELS = 2;
+
 export class AuthChainIndex {
   private version: RoomVersion | undefined;
   private fetchEvent: FetchEvent | undefined;
@@ -73,6 +78,16 @@ export class AuthChainIndex {
    */
   private readonly typeOf: string[] = [];
   private readonly stateKeyOf: Array<string | undefined> = [];
+  /**
+   * Per index: whether it is the create or the power-levels event (KIND_*), and the first of
+   * each among its auth events in their cited order (-1: none). Worked out while indexing,
+   * where each auth event's index is looked up anyway: resolution asks them of thousands of
+   * events (sender power, mainline), and fetching every auth event again to read its type
+   * was a tenth of a resolution (issue 11).
+   */
+  private readonly kindOf: number[] = [];
+  private readonly citedPowerLevelsOf: number[] = [];
+  private readonly citedCreateOf: number[] = [];
   private readonly chainCover: ChainCover;
 
   constructor(options: AuthChainIndexOptions = {}) {
@@ -141,6 +156,16 @@ export class AuthChainIndex {
   authIndicesOf(index: number): Int32Array {
     if (index < 0 || index >= this.authOf.count) throw new Error(`AuthChainIndex: no event has index ${index}`);
     return this.authOf.view(index);
+  }
+
+  /** The index of the first power-levels event the event cites (effectiveAuthEventIds order), or -1. */
+  citedPowerLevelsIndex(index: number): number {
+    return this.citedPowerLevelsOf[index]!;
+  }
+
+  /** The index of the first create event the event cites (since v12: the implied one), or -1. */
+  citedCreateIndex(index: number): number {
+    return this.citedCreateOf[index]!;
   }
 
   /** The auth chain of one event (not including it), ids sorted. */
@@ -355,9 +380,15 @@ export class AuthChainIndex {
   private assign(id: EventId, pdu: Pdu, auth: readonly EventId[]): void {
     if (this.scratch.length < auth.length) this.scratch = new Int32Array(auth.length * 2);
     const sorted = this.scratch;
-    // Insertion sort: an event has a handful of auth events.
+    // Insertion sort: an event has a handful of auth events. On the way, in cited order,
+    // the first power-levels and create events.
+    let citedPowerLevels = -1;
+    let citedCreate = -1;
     for (let i = 0; i < auth.length; i++) {
       const x = this.byId.get(auth[i]!)!;
+      const kind = this.kindOf[x]!;
+      if (citedPowerLevels < 0 && kind === KIND_POWER_LEVELS) citedPowerLevels = x;
+      if (citedCreate < 0 && kind === KIND_CREATE) citedCreate = x;
       let j = i;
       for (; j > 0 && sorted[j - 1]! > x; j--) sorted[j] = sorted[j - 1]!;
       sorted[j] = x;
@@ -375,5 +406,8 @@ export class AuthChainIndex {
     for (let i = 0; i < n; i++) block[start + i] = sorted[i]!;
     this.typeOf.push(pdu.type);
     this.stateKeyOf.push(isStateEvent(pdu) ? pdu.state_key : undefined);
+    this.kindOf.push(isPowerLevelsEvent(pdu) ? KIND_POWER_LEVELS : isCreateEvent(pdu) ? KIND_CREATE : KIND_OTHER);
+    this.citedPowerLevelsOf.push(citedPowerLevels);
+    this.citedCreateOf.push(citedCreate);
   }
 }
