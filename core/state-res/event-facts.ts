@@ -163,10 +163,27 @@ export class EventFacts {
     if (x >= this.size) this.grow();
     let keys = this.authKeys[x];
     if (keys === undefined) {
-      const set = new Set<StateKey>(this.options.authRules.authStateKeysFor(this.pduAt(x), this.version));
-      set.add(CREATE_KEY);
-      this.authKeys[x] = keys = [...set].sort();
+      this.authKeys[x] = keys = withCreateKey(this.options.authRules.authStateKeysFor(this.pduAt(x), this.version));
     }
     return keys;
   }
+}
+
+/**
+ * The keys with the create event's, distinct and sorted. core/auth's authStateKeysFor
+ * already gives them sorted and distinct (with the create key before v12): then the list
+ * is used as it is, or with the create key put in its place, instead of a set and a sort
+ * per event (issue 11). Other rules' lists take the long way.
+ */
+export function withCreateKey(keys: readonly StateKey[]): readonly StateKey[] {
+  let at = -1; // where the create key goes
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (i > 0 && !(keys[i - 1]! < k)) return [...new Set<StateKey>(keys).add(CREATE_KEY)].sort();
+    if (k === CREATE_KEY) at = -2;
+    else if (at === -1 && CREATE_KEY < k) at = i;
+  }
+  if (at === -2) return keys;
+  if (at === -1) return [...keys, CREATE_KEY];
+  return [...keys.slice(0, at), CREATE_KEY, ...keys.slice(at)];
 }

@@ -8,8 +8,8 @@ import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey, StateMap } from "../state-map.ts";
 import { stateKey } from "../state-map.ts";
-import { CREATE_KEY, effectiveAuthEventIds, mustFetch, stateKeyOfEvent } from "./event-lookup.ts";
-import type { EventFacts } from "./event-facts.ts";
+import { effectiveAuthEventIds, mustFetch, stateKeyOfEvent } from "./event-lookup.ts";
+import { withCreateKey, type EventFacts } from "./event-facts.ts";
 import type { AuthCheckRecord, FetchEvent, ResolvedOptions } from "./types.ts";
 
 export interface AuthCheckContext {
@@ -55,10 +55,8 @@ export function authEventsForCheck(
   return out;
 }
 
-function sortedAuthStateKeys(pdu: Pdu, ctx: AuthCheckContext): StateKey[] {
-  const keys = new Set<StateKey>(ctx.options.authRules.authStateKeysFor(pdu, ctx.version));
-  keys.add(CREATE_KEY);
-  return [...keys].sort();
+function sortedAuthStateKeys(pdu: Pdu, ctx: AuthCheckContext): readonly StateKey[] {
+  return withCreateKey(ctx.options.authRules.authStateKeysFor(pdu, ctx.version));
 }
 
 /** The event's own auth events that were not rejected, by key (the first for a repeated key). */

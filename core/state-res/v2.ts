@@ -8,7 +8,7 @@ import type { StateKey, StateMap } from "../state-map.ts";
 import { stateMapToObject } from "../state-map.ts";
 import type { AuthChainIndex } from "./auth-chain-index.ts";
 import { EventFacts } from "./event-facts.ts";
-import { compareEventIds, POWER_LEVELS_KEY, sortedIds } from "./event-lookup.ts";
+import { POWER_LEVELS_KEY, sortedIds, sortIds } from "./event-lookup.ts";
 import { conflictedKeysJson, emptyExplanation, positionJson, powerLevelJson, sortedStateMap } from "./explain.ts";
 import {
   authDifference,
@@ -85,7 +85,7 @@ export function resolveV2(
   //    the power-levels event of the partially resolved state.
   const remaining: EventId[] = [];
   for (const x of fullIndices) if (!graph.has(x)) remaining.push(index.idOf(x));
-  remaining.sort(compareEventIds);
+  sortIds(remaining);
   const citedOf = (id: EventId): EventId | undefined => facts.citedPowerLevels(id);
   const mainlineEvents = mainline(partial.state.get(POWER_LEVELS_KEY), version, fetchEvent, citedOf);
   const positions = new MainlinePositions(mainlineEvents, version, fetchEvent, citedOf);
