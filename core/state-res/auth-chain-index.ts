@@ -14,7 +14,7 @@
 // and with the chains growing with the room's users it was most of a fresh resolution
 // (issue 11); the walks cost about the auth difference.
 
-import type { FetchEvent, Pdu } from "../events.ts";
+import type { FetchEvent } from "../events.ts";
 import { isStateEvent } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
@@ -322,7 +322,10 @@ export class AuthChainIndex {
   private indexNew(id: EventId): number {
     // Depth-first, one child at a time. The events of the current path are marked IN_PROGRESS
     // in byId (no second set to keep: this runs once per event of the room), so meeting one
-    // of them again means the auth events form a cycle. The stack is three parallel arrays.
+    // of them again means the auth events form a cycle. The stack is parallel arrays; each
+    // frame also holds its auth events' indices as they become known (in `found`, from
+    // `foundAt`), so that assigning the event looks none of them up again, and what the
+    // index keeps of the event itself, read while its PDU is at hand (issue 11).
     const fetchEvent = this.fetchEvent;
     const version = this.version;
     if (fetchEvent === undefined || version === undefined) {
@@ -330,15 +333,24 @@ export class AuthChainIndex {
     }
     const byId = this.byId;
     const ids: EventId[] = [];
-    const pdus: Pdu[] = [];
     const auths: Array<readonly EventId[]> = [];
     const next: number[] = [];
+    const foundAt: number[] = [];
+    const found: number[] = [];
+    const own: OwnFacts[] = [];
     const open = (eventId: EventId): void => {
       const pdu = mustFetch(fetchEvent, eventId);
+      const auth = effectiveAuthEventIds(pdu, version);
       ids.push(eventId);
-      pdus.push(pdu);
-      auths.push(effectiveAuthEventIds(pdu, version));
+      auths.push(auth);
       next.push(0);
+      foundAt.push(found.length);
+      for (let i = 0; i < auth.length; i++) found.push(-1);
+      own.push({
+        type: pdu.type,
+        stateKey: isStateEvent(pdu) ? pdu.state_key : undefined,
+        kind: isPowerLevelsEvent(pdu) ? KIND_POWER_LEVELS : isCreateEvent(pdu) ? KIND_CREATE : KIND_OTHER,
+      });
       byId.set(eventId, IN_PROGRESS);
     };
     try {
@@ -354,10 +366,14 @@ export class AuthChainIndex {
         const auth = auths[top]!;
         let child: EventId | undefined;
         while (next[top]! < auth.length) {
-          const candidate = auth[next[top]!++]!;
+          const slot = next[top]!++;
+          const candidate = auth[slot]!;
           const known = byId.get(candidate);
           if (known === IN_PROGRESS) throw new Error(`AuthChainIndex: auth events of ${candidate} form a cycle`);
-          if (known !== undefined) continue;
+          if (known !== undefined) {
+            found[foundAt[top]! + slot] = known;
+            continue;
+          }
           child = candidate;
           break;
         }
@@ -365,8 +381,13 @@ export class AuthChainIndex {
           open(child);
           continue;
         }
-        this.assign(ids.pop()!, pdus.pop()!, auths.pop()!);
+        const from = foundAt.pop()!;
+        const index = this.assign(ids.pop()!, own.pop()!, found, from, auths.pop()!.length);
+        found.length = from;
         next.pop();
+        // The parent opened this event from the slot before its next one.
+        const parent = ids.length - 1;
+        if (parent >= 0) found[foundAt[parent]! + next[parent]! - 1] = index;
       }
     } catch (e) {
       // Leave the index as it was before the failed event: no marks behind.
@@ -376,16 +397,19 @@ export class AuthChainIndex {
     return byId.get(id)!;
   }
 
-  /** Give an event whose auth events are all indexed the next index. */
-  private assign(id: EventId, pdu: Pdu, auth: readonly EventId[]): void {
-    if (this.scratch.length < auth.length) this.scratch = new Int32Array(auth.length * 2);
+  /**
+   * Give an event whose auth events are all indexed the next index, and return it. Its auth
+   * events' indices are `found[from .. from + count)`, in cited order.
+   */
+  private assign(id: EventId, own: OwnFacts, found: readonly number[], from: number, count: number): number {
+    if (this.scratch.length < count) this.scratch = new Int32Array(count * 2);
     const sorted = this.scratch;
     // Insertion sort: an event has a handful of auth events. On the way, in cited order,
     // the first power-levels and create events.
     let citedPowerLevels = -1;
     let citedCreate = -1;
-    for (let i = 0; i < auth.length; i++) {
-      const x = this.byId.get(auth[i]!)!;
+    for (let i = 0; i < count; i++) {
+      const x = found[from + i]!;
       const kind = this.kindOf[x]!;
       if (citedPowerLevels < 0 && kind === KIND_POWER_LEVELS) citedPowerLevels = x;
       if (citedCreate < 0 && kind === KIND_CREATE) citedCreate = x;
@@ -394,8 +418,8 @@ export class AuthChainIndex {
       sorted[j] = x;
     }
     // Deduplicated (a repeated auth event is one edge), ascending.
-    let n = auth.length > 0 ? 1 : 0;
-    for (let i = 1; i < auth.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+    let n = count > 0 ? 1 : 0;
+    for (let i = 1; i < count; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
     const index = this.ids.length;
     this.ids.push(id);
     this.byId.set(id, index);
@@ -404,10 +428,18 @@ export class AuthChainIndex {
     const block = this.authOf.block(run);
     const start = this.authOf.start(run);
     for (let i = 0; i < n; i++) block[start + i] = sorted[i]!;
-    this.typeOf.push(pdu.type);
-    this.stateKeyOf.push(isStateEvent(pdu) ? pdu.state_key : undefined);
-    this.kindOf.push(isPowerLevelsEvent(pdu) ? KIND_POWER_LEVELS : isCreateEvent(pdu) ? KIND_CREATE : KIND_OTHER);
+    this.typeOf.push(own.type);
+    this.stateKeyOf.push(own.stateKey);
+    this.kindOf.push(own.kind);
     this.citedPowerLevelsOf.push(citedPowerLevels);
     this.citedCreateOf.push(citedCreate);
+    return index;
   }
+}
+
+/** What the index keeps of an event itself. */
+interface OwnFacts {
+  type: string;
+  stateKey: string | undefined;
+  kind: number;
 }
