@@ -120,17 +120,6 @@ export function changedLevels(
   if (changed === undefined || changed.version !== after.version) {
     const version = after.version;
     const list: ChangedLevel[] = [];
-    // Every own key of either map, read as plain property accesses as the rule always has.
-    const visit = (key: string): void => {
-      const was = b[key];
-      const now = a[key];
-      if (sameLevel(was, now, version)) return;
-      list.push({
-        key,
-        before: was === undefined ? undefined : (parsePowerLevel(was, version) ?? 0),
-        after: now === undefined ? undefined : (parsePowerLevel(now, version) ?? 0),
-      });
-    };
     // Each key of the newer map, then the older map's keys it lacks (skipped when every
     // one of them was seen): the same union of keys, with less work for large maps.
     // For `users`, when `before` may vouch for `after`: the entries it does not vouch for
@@ -146,14 +135,36 @@ export function changedLevels(
       }
       unvouched?.push(key);
       if (Object.hasOwn(b, key)) shared++;
-      visit(key);
+      visit(list, b, a, key, version);
     }
     if (unvouched !== undefined) after.recordFirstBadUserEntry(after.firstBadAmong(unvouched));
-    if (shared !== keyCount(b)) for (const key of ownKeys(b)) if (!Object.hasOwn(a, key)) visit(key);
-    changed = { version, changed: list.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)) };
+    if (shared !== keyCount(b))
+      for (const key of ownKeys(b)) if (!Object.hasOwn(a, key)) visit(list, b, a, key, version);
+    changed = { version, changed: list.sort(byKey) };
     memo.set(b, changed);
   }
   return changed.changed;
+}
+
+/**
+ * Adds the entry `key` to `list` when its level differs between `b` and `a` (every own key of
+ * either map is visited, read as plain property accesses as the rule always has). A function
+ * of its own, not a closure per comparison: under esbuild's keepNames each closure costs a
+ * defineProperty (issue 11's first resolution).
+ */
+function visit(list: ChangedLevel[], b: Levels, a: Levels, key: string, version: RoomVersion): void {
+  const was = b[key];
+  const now = a[key];
+  if (sameLevel(was, now, version)) return;
+  list.push({
+    key,
+    before: was === undefined ? undefined : (parsePowerLevel(was, version) ?? 0),
+    after: now === undefined ? undefined : (parsePowerLevel(now, version) ?? 0),
+  });
+}
+
+function byKey(x: ChangedLevel, y: ChangedLevel): number {
+  return x.key < y.key ? -1 : x.key > y.key ? 1 : 0;
 }
 
 /**

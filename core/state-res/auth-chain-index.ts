@@ -89,6 +89,8 @@ export class AuthChainIndex {
   private readonly citedPowerLevelsOf: number[] = [];
   private readonly citedCreateOf: number[] = [];
   private readonly chainCover: ChainCover;
+  /** indexNew's stack, kept between calls (one call per unindexed state event). */
+  private readonly walk = new IndexWalk();
 
   constructor(options: AuthChainIndexOptions = {}) {
     this.version = options.roomVersion;
@@ -322,39 +324,21 @@ export class AuthChainIndex {
   private indexNew(id: EventId): number {
     // Depth-first, one child at a time. The events of the current path are marked IN_PROGRESS
     // in byId (no second set to keep: this runs once per event of the room), so meeting one
-    // of them again means the auth events form a cycle. The stack is parallel arrays; each
-    // frame also holds its auth events' indices as they become known (in `found`, from
-    // `foundAt`), so that assigning the event looks none of them up again, and what the
-    // index keeps of the event itself, read while its PDU is at hand (issue 11).
+    // of them again means the auth events form a cycle. The stack (IndexWalk) also holds each
+    // frame's auth events' indices as they become known, so that assigning the event looks
+    // none of them up again, and what the index keeps of the event itself, read while its
+    // PDU is at hand (issue 11).
     const fetchEvent = this.fetchEvent;
     const version = this.version;
     if (fetchEvent === undefined || version === undefined) {
       throw new Error(`AuthChainIndex: cannot index ${id} before a room version and fetchEvent are attached`);
     }
     const byId = this.byId;
-    const ids: EventId[] = [];
-    const auths: Array<readonly EventId[]> = [];
-    const next: number[] = [];
-    const foundAt: number[] = [];
-    const found: number[] = [];
-    const own: OwnFacts[] = [];
-    const open = (eventId: EventId): void => {
-      const pdu = mustFetch(fetchEvent, eventId);
-      const auth = effectiveAuthEventIds(pdu, version);
-      ids.push(eventId);
-      auths.push(auth);
-      next.push(0);
-      foundAt.push(found.length);
-      for (let i = 0; i < auth.length; i++) found.push(-1);
-      own.push({
-        type: pdu.type,
-        stateKey: isStateEvent(pdu) ? pdu.state_key : undefined,
-        kind: isPowerLevelsEvent(pdu) ? KIND_POWER_LEVELS : isCreateEvent(pdu) ? KIND_CREATE : KIND_OTHER,
-      });
-      byId.set(eventId, IN_PROGRESS);
-    };
+    const walk = this.walk;
+    const { ids, auths, next, foundAt, found, own } = walk;
+    walk.clear();
     try {
-      open(id);
+      walk.open(id, fetchEvent, version, byId);
       let steps = 0;
       while (ids.length > 0) {
         if (++steps > this.walkStepsMax) {
@@ -378,7 +362,7 @@ export class AuthChainIndex {
           break;
         }
         if (child !== undefined) {
-          open(child);
+          walk.open(child, fetchEvent, version, byId);
           continue;
         }
         const from = foundAt.pop()!;
@@ -392,6 +376,7 @@ export class AuthChainIndex {
     } catch (e) {
       // Leave the index as it was before the failed event: no marks behind.
       for (const pending of ids) byId.delete(pending);
+      walk.clear();
       throw e;
     }
     return byId.get(id)!;
@@ -434,6 +419,47 @@ export class AuthChainIndex {
     this.citedPowerLevelsOf.push(citedPowerLevels);
     this.citedCreateOf.push(citedCreate);
     return index;
+  }
+}
+
+/**
+ * indexNew's depth-first stack as parallel arrays: per frame the event, its auth events, the
+ * next one to look at, where its auth events' indices start in `found`, and what the index
+ * keeps of the event. A class with a method rather than a closure made per call (under
+ * esbuild's keepNames each closure costs a defineProperty; issue 11's first resolution).
+ */
+class IndexWalk {
+  readonly ids: EventId[] = [];
+  readonly auths: Array<readonly EventId[]> = [];
+  readonly next: number[] = [];
+  readonly foundAt: number[] = [];
+  readonly found: number[] = [];
+  readonly own: OwnFacts[] = [];
+
+  clear(): void {
+    this.ids.length = 0;
+    this.auths.length = 0;
+    this.next.length = 0;
+    this.foundAt.length = 0;
+    this.found.length = 0;
+    this.own.length = 0;
+  }
+
+  /** Push a frame for `eventId`, marked IN_PROGRESS in byId. */
+  open(eventId: EventId, fetchEvent: FetchEvent, version: RoomVersion, byId: Map<EventId, number>): void {
+    const pdu = mustFetch(fetchEvent, eventId);
+    const auth = effectiveAuthEventIds(pdu, version);
+    this.ids.push(eventId);
+    this.auths.push(auth);
+    this.next.push(0);
+    this.foundAt.push(this.found.length);
+    for (let i = 0; i < auth.length; i++) this.found.push(-1);
+    this.own.push({
+      type: pdu.type,
+      stateKey: isStateEvent(pdu) ? pdu.state_key : undefined,
+      kind: isPowerLevelsEvent(pdu) ? KIND_POWER_LEVELS : isCreateEvent(pdu) ? KIND_CREATE : KIND_OTHER,
+    });
+    byId.set(eventId, IN_PROGRESS);
   }
 }
 
