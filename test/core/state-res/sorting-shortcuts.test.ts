@@ -72,3 +72,44 @@ describe("withCreateKey", () => {
     }
   });
 });
+
+describe("authStateKeysFor builds a member event's keys in sorted order", () => {
+  // The spec's list (server-server-api.md "Auth events selection"), as a set, then sorted.
+  const specKeys = (
+    e: { sender: string; state_key: string; content: Record<string, unknown> },
+    v: ReturnType<typeof parseRoomVersion>,
+  ) => {
+    const keys = new Set<StateKey>([stateKey("m.room.power_levels", ""), stateKey("m.room.member", e.sender)]);
+    if (!v.auth.roomIdFromCreateEvent) keys.add(CREATE);
+    keys.add(stateKey("m.room.member", e.state_key));
+    const m = e.content.membership;
+    if (m === "join" || m === "invite" || m === "knock") keys.add(stateKey("m.room.join_rules", ""));
+    const token = (e.content.third_party_invite as { signed?: { token?: unknown } } | undefined)?.signed?.token;
+    if (m === "invite" && typeof token === "string") keys.add(stateKey("m.room.third_party_invite", token));
+    const via = e.content.join_authorised_via_users_server;
+    if (v.auth.restrictedJoinRule && m === "join" && typeof via === "string") keys.add(stateKey("m.room.member", via));
+    return [...keys].sort();
+  };
+
+  it("agrees with the spec's list as a set, sorted, for any member event", () => {
+    const user = fc.constantFrom("@a:x", "@b:x", "@B:x", "@a:y", "", "@\u{1F600}:x", "@zz:x");
+    const event = fc.record({
+      sender: user,
+      state_key: user,
+      membership: fc.constantFrom("join", "invite", "leave", "ban", "knock"),
+      via: fc.option(user, { nil: undefined }),
+      token: fc.option(fc.string(), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(event, fc.constantFrom("7", "8", "11", "12"), (e, v) => {
+        const version = parseRoomVersion(v);
+        const content: Record<string, unknown> = { membership: e.membership };
+        if (e.via !== undefined) content.join_authorised_via_users_server = e.via;
+        if (e.token !== undefined) content.third_party_invite = { signed: { token: e.token } };
+        const pdu = { type: "m.room.member", sender: e.sender, state_key: e.state_key, content };
+        expect(authStateKeysFor(pdu as never, version)).toEqual(specKeys(pdu, version));
+      }),
+      { seed: 11, numRuns: 2000 },
+    );
+  });
+});
