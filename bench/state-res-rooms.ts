@@ -82,6 +82,9 @@ export const COLD_OVER_WARM_MAX = 3;
 
 export const BENCH_ROOM_VERSION = "11";
 
+/** The cold script's line between its first resolution and the second (its --trace-gc output after it is not the first's). */
+export const SECOND_RUN_MARK = "## second resolution, new objects";
+
 export function generateBenchRoom(room: BenchRoom, roomVersion = BENCH_ROOM_VERSION): ForkedRoom {
   return generateForkedRoom({
     roomVersion: parseRoomVersion(roomVersion),

@@ -17,17 +17,16 @@ const TOP_LEVEL = ["users_default", "events_default", "state_default", "ban", "r
 export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVersion, rules: RuleNumbers): AuthResult {
   const r = rules.powerLevels;
   const content = event.content;
-  const level = (v: unknown) => parsePowerLevel(v, version);
 
   // since v10: every level is a JSON integer.
   if (version.auth.integerPowerLevels) {
     for (const key of TOP_LEVEL) {
-      if (content[key] !== undefined && level(content[key]) === undefined)
+      if (content[key] !== undefined && parsePowerLevel(content[key], version) === undefined)
         return deny(r.notIntegers!, `${key} is not an integer`);
     }
     for (const key of ["events", "notifications"] as const) {
       const map = content[key];
-      if (map !== undefined && !(isJsonObject(map) && Object.values(map).every((v) => level(v) !== undefined))) {
+      if (map !== undefined && !(isJsonObject(map) && allLevels(Object.values(map), version))) {
         return deny(r.eventsNotIntegers!, `${key} is not an object of integers`);
       }
     }
@@ -58,9 +57,9 @@ export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVers
   for (const key of TOP_LEVEL) {
     const [before, after] = [old[key], content[key]];
     if (sameLevel(before, after, version)) continue;
-    if (before !== undefined && (level(before) ?? 0) > senderLevel)
+    if (before !== undefined && (parsePowerLevel(before, version) ?? 0) > senderLevel)
       return deny(r.topLevelChanged, `${key} was above the sender's level`);
-    if (after !== undefined && (level(after) ?? 0) > senderLevel)
+    if (after !== undefined && (parsePowerLevel(after, version) ?? 0) > senderLevel)
       return deny(r.topLevelChanged, `${key} would be above the sender's level`);
   }
   // since v6: notifications are guarded like events.
@@ -81,6 +80,12 @@ export function checkPowerLevels(event: Pdu, auth: AuthEvents, version: RoomVers
       `users[${JSON.stringify(problem.entry)}] ${problem.what}`,
     );
   return ALLOW;
+}
+
+/** Whether every value is a valid power level (a loop, not a closure per PL event: issue 11). */
+function allLevels(values: readonly unknown[], version: RoomVersion): boolean {
+  for (const v of values) if (parsePowerLevel(v, version) === undefined) return false;
+  return true;
 }
 
 /**

@@ -53,7 +53,7 @@ export class ParsedPowerLevels {
         changedLevels(cited, this, "users");
       }
       // Without a good cited event (or when the comparison was already remembered): every entry.
-      if (this.badUser === undefined) this.badUser = { entry: this.firstBadAmong(keysOf(users as Levels)) };
+      if (this.badUser === undefined) this.badUser = { entry: this.firstBadAmong(ownKeys(users as Levels)) };
     }
     return this.badUser.entry;
   }
@@ -88,7 +88,8 @@ export interface BadUserEntry {
 
 const cache = new WeakMap<object, ParsedPowerLevels>();
 const EMPTY: Levels = Object.freeze({});
-const keyLists = new WeakMap<Levels, readonly string[]>();
+/** How many own keys a map has, once known: a later comparison needs only the count. */
+const keyCounts = new WeakMap<Levels, number>();
 /** Per map of a newer PL event, its differences from older maps (each pair compared once). */
 const changesFrom = new WeakMap<Levels, WeakMap<Levels, { version: RoomVersion; changed: readonly ChangedLevel[] }>>();
 
@@ -119,26 +120,14 @@ export function changedLevels(
   if (changed === undefined || changed.version !== after.version) {
     const version = after.version;
     const list: ChangedLevel[] = [];
-    // Every own key of either map, read as plain property accesses as the rule always has.
-    const visit = (key: string): void => {
-      const was = b[key];
-      const now = a[key];
-      if (sameLevel(was, now, version)) return;
-      list.push({
-        key,
-        before: was === undefined ? undefined : (parsePowerLevel(was, version) ?? 0),
-        after: now === undefined ? undefined : (parsePowerLevel(now, version) ?? 0),
-      });
-    };
     // Each key of the newer map, then the older map's keys it lacks (skipped when every
     // one of them was seen): the same union of keys, with less work for large maps.
-    const keysB = keysOf(b);
     // For `users`, when `before` may vouch for `after`: the entries it does not vouch for
     // are the ones this loop visits; their ids are kept to find after's first bad entry.
     // (`users` not an object reads as empty: no entry, so none bad, as firstBadUserEntry says.)
     const unvouched: string[] | undefined = map === "users" && after.vouchedBy(before) ? [] : undefined;
     let shared = 0;
-    for (const key of keysOf(a)) {
+    for (const key of ownKeys(a)) {
       const now = a[key];
       if (b[key] === now && isSafeInteger(now)) {
         shared++; // an integer read from b is an own entry of b: no prototype holds numbers
@@ -146,24 +135,52 @@ export function changedLevels(
       }
       unvouched?.push(key);
       if (Object.hasOwn(b, key)) shared++;
-      visit(key);
+      visit(list, b, a, key, version);
     }
     if (unvouched !== undefined) after.recordFirstBadUserEntry(after.firstBadAmong(unvouched));
-    if (shared !== keysB.length) for (const key of keysB) if (!Object.hasOwn(a, key)) visit(key);
-    changed = { version, changed: list.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0)) };
+    if (shared !== keyCount(b))
+      for (const key of ownKeys(b)) if (!Object.hasOwn(a, key)) visit(list, b, a, key, version);
+    changed = { version, changed: list.sort(byKey) };
     memo.set(b, changed);
   }
   return changed.changed;
 }
 
 /**
- * A map's own keys in insertion order, once per map: large maps are in dictionary mode,
- * where every Object.keys call sorts the keys again.
+ * Adds the entry `key` to `list` when its level differs between `b` and `a` (every own key of
+ * either map is visited, read as plain property accesses as the rule always has). A function
+ * of its own, not a closure per comparison: under esbuild's keepNames each closure costs a
+ * defineProperty (issue 11's first resolution).
  */
-function keysOf(levels: Levels): readonly string[] {
-  let keys = keyLists.get(levels);
-  if (keys === undefined) keyLists.set(levels, (keys = Object.keys(levels)));
+function visit(list: ChangedLevel[], b: Levels, a: Levels, key: string, version: RoomVersion): void {
+  const was = b[key];
+  const now = a[key];
+  if (sameLevel(was, now, version)) return;
+  list.push({
+    key,
+    before: was === undefined ? undefined : (parsePowerLevel(was, version) ?? 0),
+    after: now === undefined ? undefined : (parsePowerLevel(now, version) ?? 0),
+  });
+}
+
+function byKey(x: ChangedLevel, y: ChangedLevel): number {
+  return x.key < y.key ? -1 : x.key > y.key ? 1 : 0;
+}
+
+/**
+ * A map's own keys in insertion order, its count remembered. The list itself is not kept:
+ * a PL event's 2,000 users made a list per event that outlived the resolution, and the
+ * collector copied them all (issue 11's first resolution over new events); a later
+ * comparison against the map needs only how many keys it has.
+ */
+function ownKeys(levels: Levels): readonly string[] {
+  const keys = Object.keys(levels);
+  keyCounts.set(levels, keys.length);
   return keys;
+}
+
+function keyCount(levels: Levels): number {
+  return keyCounts.get(levels) ?? ownKeys(levels).length;
 }
 
 /** Whether two values stand for the same level: both absent, or the same valid integer. */

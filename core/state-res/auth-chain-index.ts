@@ -14,7 +14,7 @@
 // and with the chains growing with the room's users it was most of a fresh resolution
 // (issue 11); the walks cost about the auth difference.
 
-import type { FetchEvent, Pdu } from "../events.ts";
+import type { FetchEvent } from "../events.ts";
 import { isStateEvent } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
@@ -22,7 +22,7 @@ import { stateKey } from "../state-map.ts";
 import { authDifferenceWalk, conflictedSubgraphWalk, WALK_SETS_MAX } from "./auth-walks.ts";
 import { ChainCover, NO_KEY } from "./chain-cover.ts";
 import { Int32Runs } from "./int32-runs.ts";
-import { effectiveAuthEventIds, mustFetch, sortedIds } from "./event-lookup.ts";
+import { effectiveAuthEventIds, isCreateEvent, isPowerLevelsEvent, mustFetch, sortedIds } from "./event-lookup.ts";
 
 /** The most steps one indexing walk may take before we call the input broken. */
 export const AUTH_WALK_STEPS_MAX = 10_000_000;
@@ -49,6 +49,11 @@ const AUTH_EDGES_BLOCK_LENGTH = 1 << 16;
 /** byId's mark for an event on indexNew's current path. */
 const IN_PROGRESS = -1;
 
+/** kindOf: the event is neither, the create event, the power-levels event (event-lookup.ts's tests). */
+const KIND_OTHER = 0;
+const KIND_CREATE = 1;
+const KIND_POWER_LEVELS = 2;
+
 export class AuthChainIndex {
   private version: RoomVersion | undefined;
   private fetchEvent: FetchEvent | undefined;
@@ -73,7 +78,19 @@ export class AuthChainIndex {
    */
   private readonly typeOf: string[] = [];
   private readonly stateKeyOf: Array<string | undefined> = [];
+  /**
+   * Per index: whether it is the create or the power-levels event (KIND_*), and the first of
+   * each among its auth events in their cited order (-1: none). Worked out while indexing,
+   * where each auth event's index is looked up anyway: resolution asks them of thousands of
+   * events (sender power, mainline), and fetching every auth event again to read its type
+   * was a tenth of a resolution (issue 11).
+   */
+  private readonly kindOf: number[] = [];
+  private readonly citedPowerLevelsOf: number[] = [];
+  private readonly citedCreateOf: number[] = [];
   private readonly chainCover: ChainCover;
+  /** indexNew's stack, kept between calls (one call per unindexed state event). */
+  private readonly walk = new IndexWalk();
 
   constructor(options: AuthChainIndexOptions = {}) {
     this.version = options.roomVersion;
@@ -141,6 +158,16 @@ export class AuthChainIndex {
   authIndicesOf(index: number): Int32Array {
     if (index < 0 || index >= this.authOf.count) throw new Error(`AuthChainIndex: no event has index ${index}`);
     return this.authOf.view(index);
+  }
+
+  /** The index of the first power-levels event the event cites (effectiveAuthEventIds order), or -1. */
+  citedPowerLevelsIndex(index: number): number {
+    return this.citedPowerLevelsOf[index]!;
+  }
+
+  /** The index of the first create event the event cites (since v12: the implied one), or -1. */
+  citedCreateIndex(index: number): number {
+    return this.citedCreateOf[index]!;
   }
 
   /** The auth chain of one event (not including it), ids sorted. */
@@ -297,27 +324,21 @@ export class AuthChainIndex {
   private indexNew(id: EventId): number {
     // Depth-first, one child at a time. The events of the current path are marked IN_PROGRESS
     // in byId (no second set to keep: this runs once per event of the room), so meeting one
-    // of them again means the auth events form a cycle. The stack is three parallel arrays.
+    // of them again means the auth events form a cycle. The stack (IndexWalk) also holds each
+    // frame's auth events' indices as they become known, so that assigning the event looks
+    // none of them up again, and what the index keeps of the event itself, read while its
+    // PDU is at hand (issue 11).
     const fetchEvent = this.fetchEvent;
     const version = this.version;
     if (fetchEvent === undefined || version === undefined) {
       throw new Error(`AuthChainIndex: cannot index ${id} before a room version and fetchEvent are attached`);
     }
     const byId = this.byId;
-    const ids: EventId[] = [];
-    const pdus: Pdu[] = [];
-    const auths: Array<readonly EventId[]> = [];
-    const next: number[] = [];
-    const open = (eventId: EventId): void => {
-      const pdu = mustFetch(fetchEvent, eventId);
-      ids.push(eventId);
-      pdus.push(pdu);
-      auths.push(effectiveAuthEventIds(pdu, version));
-      next.push(0);
-      byId.set(eventId, IN_PROGRESS);
-    };
+    const walk = this.walk;
+    const { ids, auths, next, foundAt, found, own } = walk;
+    walk.clear();
     try {
-      open(id);
+      walk.open(id, fetchEvent, version, byId);
       let steps = 0;
       while (ids.length > 0) {
         if (++steps > this.walkStepsMax) {
@@ -329,42 +350,61 @@ export class AuthChainIndex {
         const auth = auths[top]!;
         let child: EventId | undefined;
         while (next[top]! < auth.length) {
-          const candidate = auth[next[top]!++]!;
+          const slot = next[top]!++;
+          const candidate = auth[slot]!;
           const known = byId.get(candidate);
           if (known === IN_PROGRESS) throw new Error(`AuthChainIndex: auth events of ${candidate} form a cycle`);
-          if (known !== undefined) continue;
+          if (known !== undefined) {
+            found[foundAt[top]! + slot] = known;
+            continue;
+          }
           child = candidate;
           break;
         }
         if (child !== undefined) {
-          open(child);
+          walk.open(child, fetchEvent, version, byId);
           continue;
         }
-        this.assign(ids.pop()!, pdus.pop()!, auths.pop()!);
+        const from = foundAt.pop()!;
+        const index = this.assign(ids.pop()!, own.pop()!, found, from, auths.pop()!.length);
+        found.length = from;
         next.pop();
+        // The parent opened this event from the slot before its next one.
+        const parent = ids.length - 1;
+        if (parent >= 0) found[foundAt[parent]! + next[parent]! - 1] = index;
       }
     } catch (e) {
       // Leave the index as it was before the failed event: no marks behind.
       for (const pending of ids) byId.delete(pending);
+      walk.clear();
       throw e;
     }
     return byId.get(id)!;
   }
 
-  /** Give an event whose auth events are all indexed the next index. */
-  private assign(id: EventId, pdu: Pdu, auth: readonly EventId[]): void {
-    if (this.scratch.length < auth.length) this.scratch = new Int32Array(auth.length * 2);
+  /**
+   * Give an event whose auth events are all indexed the next index, and return it. Its auth
+   * events' indices are `found[from .. from + count)`, in cited order.
+   */
+  private assign(id: EventId, own: OwnFacts, found: readonly number[], from: number, count: number): number {
+    if (this.scratch.length < count) this.scratch = new Int32Array(count * 2);
     const sorted = this.scratch;
-    // Insertion sort: an event has a handful of auth events.
-    for (let i = 0; i < auth.length; i++) {
-      const x = this.byId.get(auth[i]!)!;
+    // Insertion sort: an event has a handful of auth events. On the way, in cited order,
+    // the first power-levels and create events.
+    let citedPowerLevels = -1;
+    let citedCreate = -1;
+    for (let i = 0; i < count; i++) {
+      const x = found[from + i]!;
+      const kind = this.kindOf[x]!;
+      if (citedPowerLevels < 0 && kind === KIND_POWER_LEVELS) citedPowerLevels = x;
+      if (citedCreate < 0 && kind === KIND_CREATE) citedCreate = x;
       let j = i;
       for (; j > 0 && sorted[j - 1]! > x; j--) sorted[j] = sorted[j - 1]!;
       sorted[j] = x;
     }
     // Deduplicated (a repeated auth event is one edge), ascending.
-    let n = auth.length > 0 ? 1 : 0;
-    for (let i = 1; i < auth.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+    let n = count > 0 ? 1 : 0;
+    for (let i = 1; i < count; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
     const index = this.ids.length;
     this.ids.push(id);
     this.byId.set(id, index);
@@ -373,7 +413,59 @@ export class AuthChainIndex {
     const block = this.authOf.block(run);
     const start = this.authOf.start(run);
     for (let i = 0; i < n; i++) block[start + i] = sorted[i]!;
-    this.typeOf.push(pdu.type);
-    this.stateKeyOf.push(isStateEvent(pdu) ? pdu.state_key : undefined);
+    this.typeOf.push(own.type);
+    this.stateKeyOf.push(own.stateKey);
+    this.kindOf.push(own.kind);
+    this.citedPowerLevelsOf.push(citedPowerLevels);
+    this.citedCreateOf.push(citedCreate);
+    return index;
   }
+}
+
+/**
+ * indexNew's depth-first stack as parallel arrays: per frame the event, its auth events, the
+ * next one to look at, where its auth events' indices start in `found`, and what the index
+ * keeps of the event. A class with a method rather than a closure made per call (under
+ * esbuild's keepNames each closure costs a defineProperty; issue 11's first resolution).
+ */
+class IndexWalk {
+  readonly ids: EventId[] = [];
+  readonly auths: Array<readonly EventId[]> = [];
+  readonly next: number[] = [];
+  readonly foundAt: number[] = [];
+  readonly found: number[] = [];
+  readonly own: OwnFacts[] = [];
+
+  clear(): void {
+    this.ids.length = 0;
+    this.auths.length = 0;
+    this.next.length = 0;
+    this.foundAt.length = 0;
+    this.found.length = 0;
+    this.own.length = 0;
+  }
+
+  /** Push a frame for `eventId`, marked IN_PROGRESS in byId. */
+  open(eventId: EventId, fetchEvent: FetchEvent, version: RoomVersion, byId: Map<EventId, number>): void {
+    const pdu = mustFetch(fetchEvent, eventId);
+    const auth = effectiveAuthEventIds(pdu, version);
+    this.ids.push(eventId);
+    this.auths.push(auth);
+    this.next.push(0);
+    this.foundAt.push(this.found.length);
+    for (let i = 0; i < auth.length; i++) this.found.push(-1);
+    this.own.push({
+      type: pdu.type,
+      stateKey: isStateEvent(pdu) ? pdu.state_key : undefined,
+      kind: isPowerLevelsEvent(pdu) ? KIND_POWER_LEVELS : isCreateEvent(pdu) ? KIND_CREATE : KIND_OTHER,
+    });
+    byId.set(eventId, IN_PROGRESS);
+  }
+}
+
+/** What the index keeps of an event itself. */
+interface OwnFacts {
+  type: string;
+  stateKey: string | undefined;
+  kind: number;
 }

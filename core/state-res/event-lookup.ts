@@ -103,5 +103,19 @@ export function compareEventIds(a: string, b: string): number {
 }
 
 export function sortedIds(ids: Iterable<EventId>): EventId[] {
-  return [...ids].sort(compareEventIds);
+  return sortIds([...ids]);
+}
+
+/** Code units from which code-unit order and code-point order may part (surrogates and above). */
+const HIGH_CODE_UNIT = /[\ud800-\uffff]/;
+
+/**
+ * Sorts `ids` in place by compareEventIds. Ids with no code unit at or above U+D800 (every
+ * v3+ id, every readable fixture id) sort the same by code unit, which the engine's own
+ * comparison does without calling back into a comparator for each pair: sorting thousands
+ * of ids per resolution that way was a tenth of a small one (issue 11).
+ */
+export function sortIds<T extends string>(ids: T[]): T[] {
+  for (const id of ids) if (HIGH_CODE_UNIT.test(id)) return ids.sort(compareEventIds);
+  return ids.sort();
 }

@@ -8,8 +8,8 @@ import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey, StateMap } from "../state-map.ts";
 import { stateKey } from "../state-map.ts";
-import { CREATE_KEY, effectiveAuthEventIds, mustFetch, stateKeyOfEvent } from "./event-lookup.ts";
-import type { EventFacts } from "./event-facts.ts";
+import { effectiveAuthEventIds, mustFetch, stateKeyOfEvent } from "./event-lookup.ts";
+import { withCreateKey, type EventFacts } from "./event-facts.ts";
 import type { AuthCheckRecord, FetchEvent, ResolvedOptions } from "./types.ts";
 
 export interface AuthCheckContext {
@@ -37,17 +37,18 @@ export function authEventsForCheck(
 ): Map<StateKey, Pdu> {
   const { version, fetchEvent, options, facts } = ctx;
   const known = facts !== undefined && eventId !== undefined;
-  const pduOf = known ? (id: EventId) => facts.pdu(id) : (id: EventId) => mustFetch(fetchEvent, id);
+  // No closure made per check: under esbuild's keepNames (tsx) each one costs a defineProperty.
+  const events: EventSource = known ? facts : new FetchedEvents(fetchEvent);
   const out = new Map<StateKey, Pdu>();
   // Without facts (a direct call), as before: every auth event fetched, a missing one throws.
-  let own = known ? undefined : ownAuthEvents(effectiveAuthEventIds(pdu, version), pduOf, options);
+  let own = known ? undefined : ownAuthEvents(effectiveAuthEventIds(pdu, version), events, options);
   for (const k of known ? facts.authStateKeys(eventId) : sortedAuthStateKeys(pdu, ctx)) {
     const inState = state.get(k);
-    if (inState !== undefined && !options.isRejected(inState)) out.set(k, pduOf(inState));
+    if (inState !== undefined && !options.isRejected(inState)) out.set(k, events.pdu(inState));
     else {
       // In resolution the event's own auth events are all indexed (fetched) already, so
       // they are looked at only when the state lacks a key.
-      own ??= ownAuthEvents(facts!.authEventIds(eventId!), pduOf, options, (id) => facts!.ownStateKey(id));
+      own ??= ownAuthEvents(facts!.authEventIds(eventId!), events, options);
       const fallback = own.get(k);
       if (fallback !== undefined) out.set(k, fallback);
     }
@@ -55,25 +56,41 @@ export function authEventsForCheck(
   return out;
 }
 
-function sortedAuthStateKeys(pdu: Pdu, ctx: AuthCheckContext): StateKey[] {
-  const keys = new Set<StateKey>(ctx.options.authRules.authStateKeysFor(pdu, ctx.version));
-  keys.add(CREATE_KEY);
-  return [...keys].sort();
+function sortedAuthStateKeys(pdu: Pdu, ctx: AuthCheckContext): readonly StateKey[] {
+  return withCreateKey(ctx.options.authRules.authStateKeysFor(pdu, ctx.version));
+}
+
+/** Where the checks read events and their own state keys: the resolution's facts, or fetchEvent. */
+interface EventSource {
+  pdu(id: EventId): Pdu;
+  /** The event's (type, state_key), undefined for a non-state event; `pdu` is the event, when at hand. */
+  ownStateKey(id: EventId, pdu?: Pdu): StateKey | undefined;
+}
+
+/** Events straight from fetchEvent (a direct call, without resolution's facts). */
+class FetchedEvents implements EventSource {
+  constructor(private readonly fetchEvent: FetchEvent) {}
+
+  pdu(id: EventId): Pdu {
+    return mustFetch(this.fetchEvent, id);
+  }
+
+  ownStateKey(id: EventId, pdu = this.pdu(id)): StateKey | undefined {
+    return typeof pdu.state_key === "string" ? stateKey(pdu.type, pdu.state_key) : undefined;
+  }
 }
 
 /** The event's own auth events that were not rejected, by key (the first for a repeated key). */
 function ownAuthEvents(
   ids: readonly EventId[],
-  pduOf: (id: EventId) => Pdu,
+  events: EventSource,
   options: AuthCheckContext["options"],
-  keyOf: (id: EventId, pdu: Pdu) => StateKey | undefined = (_, pdu) =>
-    typeof pdu.state_key === "string" ? stateKey(pdu.type, pdu.state_key) : undefined,
 ): Map<StateKey, Pdu> {
   const own = new Map<StateKey, Pdu>();
   for (const id of ids) {
     if (options.isRejected(id)) continue;
-    const auth = pduOf(id);
-    const k = keyOf(id, auth);
+    const auth = events.pdu(id);
+    const k = events.ownStateKey(id, auth);
     if (k === undefined) continue;
     if (!own.has(k)) own.set(k, auth);
   }

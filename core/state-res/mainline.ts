@@ -116,6 +116,13 @@ export function mainlineOrderLess(x: MainlineSortKey, y: MainlineSortKey): boole
   return compareEventIds(x.eventId, y.eventId) < 0;
 }
 
+/** mainlineOrderLess as a comparator, each key compared once. */
+function compareMainline(x: MainlineSortKey, y: MainlineSortKey): number {
+  if (x.mainlinePosition !== y.mainlinePosition) return x.mainlinePosition > y.mainlinePosition ? -1 : 1;
+  if (x.originServerTs !== y.originServerTs) return x.originServerTs < y.originServerTs ? -1 : 1;
+  return compareEventIds(x.eventId, y.eventId);
+}
+
 /** The events in mainline ordering based on the mainline the positions were built from. */
 export function mainlineOrdering(
   events: readonly EventId[],
@@ -127,5 +134,5 @@ export function mainlineOrdering(
     mainlinePosition: positions.positionOf(eventId),
     originServerTs: mustFetch(fetchEvent, eventId).origin_server_ts,
   }));
-  return keys.sort((x, y) => (mainlineOrderLess(x, y) ? -1 : mainlineOrderLess(y, x) ? 1 : 0));
+  return keys.sort(compareMainline);
 }

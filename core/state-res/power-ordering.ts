@@ -14,7 +14,6 @@ import {
   isCreateEvent,
   isPowerLevelsEvent,
   mustFetch,
-  sortedIds,
 } from "./event-lookup.ts";
 import type { FetchEvent } from "./types.ts";
 
@@ -55,24 +54,32 @@ export function powerOrderLess(x: PowerSortKey, y: PowerSortKey): boolean {
  * Synapse (`_add_event_and_auth_chain_to_graph`) and ruma
  * (`add_event_and_auth_chain_to_graph`), the walk follows auth edges only while they stay
  * inside the full conflicted set, and the DAG keeps those direct edges.
+ *
+ * `E` is how events are named: ids, or resolution's dense indices (auth-chain-index.ts),
+ * where the set is a set of small integers and nothing hashes a string (issue 11). The
+ * graph is the same either way; the walk's order changes only the order of its keys.
  */
-export function powerEventsWithAuthChains(
-  fullConflictedSet: ReadonlySet<EventId>,
-  isPower: (id: EventId) => boolean,
-  authEventsOf: (id: EventId) => readonly EventId[],
-): Map<EventId, EventId[]> {
-  const graph = new Map<EventId, EventId[]>();
-  // Sorted starts: the walk's order does not affect the result, but keep it reproducible.
-  const stack = sortedIds([...fullConflictedSet].filter(isPower));
+export function powerEventsWithAuthChains<E>(
+  fullConflictedSet: ReadonlySet<E>,
+  isPower: (event: E) => boolean,
+  authEventsOf: (event: E) => ArrayLike<E>,
+): Map<E, E[]> {
+  const graph = new Map<E, E[]>();
+  const stack: E[] = [];
+  for (const e of fullConflictedSet) if (isPower(e)) stack.push(e);
   // Each event enters the graph once, so the walk takes at most |full conflicted set| pops.
   while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (graph.has(id)) continue;
+    const e = stack.pop()!;
+    if (graph.has(e)) continue;
     // A plain loop: this runs once per event of the set, and a Set, a spread and a filter
     // per event were most of its cost. A repeated auth event is one edge.
-    const inside: EventId[] = [];
-    for (const a of authEventsOf(id)) if (fullConflictedSet.has(a) && !inside.includes(a)) inside.push(a);
-    graph.set(id, inside);
+    const inside: E[] = [];
+    const auth = authEventsOf(e);
+    for (let i = 0; i < auth.length; i++) {
+      const a = auth[i]!;
+      if (fullConflictedSet.has(a) && !inside.includes(a)) inside.push(a);
+    }
+    graph.set(e, inside);
     for (const a of inside) if (!graph.has(a)) stack.push(a);
   }
   return graph;
@@ -84,14 +91,14 @@ export function powerEventsWithAuthChains(
  * (a priority queue, not one wave at a time: matrix-org/matrix-spec#553). Auth events
  * come before the events that cite them.
  */
-export function reverseTopologicalPowerOrdering(
-  graph: ReadonlyMap<EventId, readonly EventId[]>,
-  sortKey: (id: EventId) => PowerSortKey,
-): EventId[] {
+export function reverseTopologicalPowerOrdering<E>(
+  graph: ReadonlyMap<E, readonly E[]>,
+  sortKey: (event: E) => PowerSortKey,
+): E[] {
   // Dense ids 0..n-1 in the graph's order, and the "cited by" edges as one flat list per
   // event (offsets into `citers`): integer arrays instead of maps keyed by event id.
   const ids = [...graph.keys()];
-  const dense = new Map<EventId, number>();
+  const dense = new Map<E, number>();
   for (let i = 0; i < ids.length; i++) dense.set(ids[i]!, i);
   const remaining = new Int32Array(ids.length);
   const citedCount = new Int32Array(ids.length + 1);
@@ -101,7 +108,9 @@ export function reverseTopologicalPowerOrdering(
     for (const a of auth) {
       const ai = dense.get(a);
       if (ai === undefined)
-        throw new Error(`reverseTopologicalPowerOrdering: ${ids[i]} cites ${a}, which is not in the set`);
+        throw new Error(
+          `reverseTopologicalPowerOrdering: ${String(ids[i])} cites ${String(a)}, which is not in the set`,
+        );
       citedCount[ai + 1]!++;
     }
   }
@@ -110,16 +119,21 @@ export function reverseTopologicalPowerOrdering(
   const fill = citedCount.slice(0, ids.length);
   for (let i = 0; i < ids.length; i++) for (const a of graph.get(ids[i]!)!) citers[fill[dense.get(a)!]!++] = i;
 
-  const heap = new BinaryHeap<PowerSortKey>(powerOrderLess);
-  for (let i = 0; i < ids.length; i++) if (remaining[i] === 0) heap.push(sortKey(ids[i]!));
-  const out: EventId[] = [];
+  // The heap holds dense ids; the comparison reads their sort keys, made as each is pushed.
+  const keys: PowerSortKey[] = [];
+  const heap = new BinaryHeap<number>((x, y) => powerOrderLess(keys[x]!, keys[y]!));
+  const push = (i: number): void => {
+    keys[i] = sortKey(ids[i]!);
+    heap.push(i);
+  };
+  for (let i = 0; i < ids.length; i++) if (remaining[i] === 0) push(i);
+  const out: E[] = [];
   // Each event is pushed and popped once: the loop runs |graph| times.
-  for (let next = heap.pop(); next !== undefined; next = heap.pop()) {
-    out.push(next.eventId);
-    const n = dense.get(next.eventId)!;
+  for (let n = heap.pop(); n !== undefined; n = heap.pop()) {
+    out.push(ids[n]!);
     for (let c = citedCount[n]!; c < citedCount[n + 1]!; c++) {
       const parent = citers[c]!;
-      if (--remaining[parent]! === 0) heap.push(sortKey(ids[parent]!));
+      if (--remaining[parent]! === 0) push(parent);
     }
   }
   if (out.length !== graph.size) throw new Error("reverseTopologicalPowerOrdering: the auth events form a cycle");

@@ -27,7 +27,7 @@ export function separateStateSets(stateSets: readonly StateMap[]): {
   const conflicted = new Map<StateKey, EventId[]>();
   for (const k of allStateKeys(stateSets)) {
     const first = stateSets[0]!.get(k);
-    if (first !== undefined && stateSets.every((set) => set.get(k) === first)) {
+    if (first !== undefined && allHold(stateSets, k, first)) {
       unconflicted.set(k, first);
       continue;
     }
@@ -39,6 +39,12 @@ export function separateStateSets(stateSets: readonly StateMap[]): {
     conflicted.set(k, sortedIds(values));
   }
   return { unconflicted, conflicted };
+}
+
+/** Whether every set holds `id` at `k` (a loop, not a closure per key: issue 11). */
+function allHold(stateSets: readonly StateMap[], k: StateKey, id: EventId): boolean {
+  for (const set of stateSets) if (set.get(k) !== id) return false;
+  return true;
 }
 
 /** The (key, event) pairs that every state set holds. */

@@ -8,7 +8,7 @@ import type { StateKey, StateMap } from "../state-map.ts";
 import { stateMapToObject } from "../state-map.ts";
 import type { AuthChainIndex } from "./auth-chain-index.ts";
 import { EventFacts } from "./event-facts.ts";
-import { POWER_LEVELS_KEY, sortedIds } from "./event-lookup.ts";
+import { POWER_LEVELS_KEY, sortedIds, sortIds } from "./event-lookup.ts";
 import { conflictedKeysJson, emptyExplanation, positionJson, powerLevelJson, sortedStateMap } from "./explain.ts";
 import {
   authDifference,
@@ -47,7 +47,6 @@ export function resolveV2(
     return { state, explain };
   }
   const conflictedIds = conflictedEventIds(conflicted);
-  const facts = new EventFacts(version, fetchEvent, options);
 
   // Definitions: the auth difference, and the full conflicted set (with it).
   const authDiff = authDifference(stateSets, index, options);
@@ -55,28 +54,26 @@ export function resolveV2(
   // (MSC4297 modification 2).
   const subgraph = fullConflictedSetIncludesSubgraph ? conflictedStateSubgraph(conflictedIds, index) : [];
   const full = fullConflictedSet(conflictedIds, authDiff, subgraph);
+  // From here on events are named by their dense index in the auth-chain index, which now
+  // holds every event resolution reads; ids come back for the comparisons and the answer.
+  const facts = new EventFacts(version, index, fetchEvent, options);
+  const fullIndices = new Set<number>();
+  for (const id of full) fullIndices.add(index.indexOf(id));
 
   // 1. The power events of the full conflicted set, with the events of their auth chains
   //    that are in the full conflicted set, in reverse topological power ordering.
   const graph = powerEventsWithAuthChains(
-    full,
-    (id) => facts.isPower(id),
-    (id) => facts.authEventIds(id),
+    fullIndices,
+    (x) => facts.isPowerAt(x),
+    (x) => index.authIndicesOf(x),
   );
-  const powerKeys = new Map<EventId, PowerSortKey>();
-  const powerKey = (id: EventId): PowerSortKey => {
-    let key = powerKeys.get(id);
-    if (key === undefined) {
-      key = {
-        eventId: id,
-        senderPowerLevel: facts.senderPowerLevel(id),
-        originServerTs: facts.pdu(id).origin_server_ts,
-      };
-      powerKeys.set(id, key);
-    }
-    return key;
-  };
-  const sortedPowerEvents = reverseTopologicalPowerOrdering(graph, powerKey);
+  const powerKey = (x: number): PowerSortKey => ({
+    eventId: index.idOf(x),
+    senderPowerLevel: facts.senderPowerLevelAt(x),
+    originServerTs: facts.pduAt(x).origin_server_ts,
+  });
+  const sortedPowerIndices = reverseTopologicalPowerOrdering(graph, powerKey);
+  const sortedPowerEvents = sortedPowerIndices.map((x) => index.idOf(x));
 
   // 2. Iterative auth checks over that list, starting from the unconflicted state map.
   // since v12 (v2.1): starting from an empty state map (MSC4297 modification 1).
@@ -86,7 +83,9 @@ export function resolveV2(
 
   // 3. The remaining events of the full conflicted set, in mainline ordering based on
   //    the power-levels event of the partially resolved state.
-  const remaining = sortedIds([...full].filter((id) => !graph.has(id)));
+  const remaining: EventId[] = [];
+  for (const x of fullIndices) if (!graph.has(x)) remaining.push(index.idOf(x));
+  sortIds(remaining);
   const citedOf = (id: EventId): EventId | undefined => facts.citedPowerLevels(id);
   const mainlineEvents = mainline(partial.state.get(POWER_LEVELS_KEY), version, fetchEvent, citedOf);
   const positions = new MainlinePositions(mainlineEvents, version, fetchEvent, citedOf);
@@ -116,9 +115,13 @@ export function resolveV2(
       authDifference: authDiff,
       ...(fullConflictedSetIncludesSubgraph ? { conflictedStateSubgraph: subgraph } : {}),
       fullConflictedSet: sortedIds(full),
-      sortedPowerEvents: sortedPowerEvents.map((id) => {
-        const k = powerKey(id);
-        return { eventId: id, senderPowerLevel: powerLevelJson(k.senderPowerLevel), originServerTs: k.originServerTs };
+      sortedPowerEvents: sortedPowerIndices.map((x) => {
+        const k = powerKey(x);
+        return {
+          eventId: k.eventId,
+          senderPowerLevel: powerLevelJson(k.senderPowerLevel),
+          originServerTs: k.originServerTs,
+        };
       }),
       partialState: stateMapToObject(partial.state),
       mainline: mainlineEvents,
