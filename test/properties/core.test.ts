@@ -45,6 +45,66 @@ describe("canonical JSON", () => {
   });
 });
 
+/**
+ * Canonical JSON written the plain way, independent of core: keys by code point (each
+ * key as its list of code points), strings through JSON.stringify, a lone surrogate
+ * refused. The encoder's fast path must agree with it on every input.
+ */
+function plainCanonical(value: unknown): string {
+  if (typeof value === "string") {
+    if (LONE_SURROGATE.test(value)) throw new Error("lone surrogate");
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(plainCanonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const codePoints = (s: string) => Array.from(s, (c) => c.codePointAt(0)!);
+    const byCodePoint = (a: string, b: string) => {
+      const [x, y] = [codePoints(a), codePoints(b)];
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+      return x.length - y.length;
+    };
+    const keys = Object.keys(value).sort(byCodePoint);
+    return `{${keys.map((k) => `${plainCanonical(k)}:${plainCanonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Strings made of the characters that matter to the encoder: surrogate halves, astral and high BMP characters, backslash-u text. */
+const trickyString = fc
+  .array(fc.constantFrom("a", "\uD83D", "\uDE00", "\u{1F600}", "\uFB01", "\uE000", "\\", "\\ud800", "u", "\n"), {
+    maxLength: 6,
+  })
+  .map((parts) => parts.join(""));
+
+const trickyJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    trickyString,
+    fc.integer(),
+    fc.array(tie("value"), { maxLength: 3 }),
+    fc.dictionary(trickyString, tie("value"), { maxKeys: 4 }),
+  ),
+})).value;
+
+describe("canonical JSON against a plain encoder", () => {
+  it("gives the same text, or refuses the same values (lone surrogates, in keys or strings)", () => {
+    fc.assert(
+      fc.property(trickyJson, (value) => {
+        let expected: string | undefined;
+        try {
+          expected = plainCanonical(value);
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) expect(() => canonicalJson(value)).toThrow(/lone UTF-16 surrogate/);
+        else expect(canonicalJson(value)).toBe(expected);
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+  });
+});
+
 describe("event ids", () => {
   it("do not change when keys are reordered or unsigned/signatures change", () => {
     fc.assert(
