@@ -25,6 +25,11 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 2^53 - 1, the spec's bound
  */
 export function canonicalJson(value: unknown): string {
   countOp("canonicalJson");
+  return encodeCanonical(value);
+}
+
+/** canonicalJson without counting: for encoders built on it that count what they do themselves. */
+export function encodeCanonical(value: unknown): string {
   // The happy path builds no JSON paths and looks for surrogates once, in its output;
   // only a value it refuses goes through the careful encoder, whose error names the path.
   const fast = fastValue(value);

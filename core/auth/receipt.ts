@@ -34,7 +34,11 @@ const utf8 = new TextEncoder();
 export function checkPduFormat(
   raw: unknown,
   version: RoomVersion,
-  options: { skipCountLimits?: boolean } = {},
+  options: {
+    skipCountLimits?: boolean;
+    /** The PDU's canonical size in bytes, when whoever made this very object measured it (buildEvent). */
+    canonicalBytes?: number;
+  } = {},
 ): FormatResult {
   if (!isJsonObject(raw)) return { ok: false, reason: "not a JSON object" };
   const pdu = raw as unknown as Pdu;
@@ -98,7 +102,7 @@ export function checkPduFormat(
   let bytes: number;
   try {
     // Canonical JSON is strictly enforced from v6; we sign and hash with it in every version.
-    bytes = canonicalJsonBytes(pdu).length;
+    bytes = options.canonicalBytes ?? canonicalJsonBytes(pdu).length;
   } catch (e) {
     return { ok: false, reason: `not canonical JSON: ${(e as Error).message}` };
   }

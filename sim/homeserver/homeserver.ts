@@ -406,7 +406,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       crypto: this.crypto,
       skipSignature: !this.verifySignatures,
     });
-    rememberBuiltEvent(built.pdu, input.roomVersion, built.eventId);
+    rememberBuiltEvent(built.pdu, input.roomVersion, built);
     return built;
   }
 

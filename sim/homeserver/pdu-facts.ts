@@ -17,6 +17,7 @@ import {
   encodeBase64,
   isJsonObject,
   type AuthResult,
+  type BuiltEvent,
   type CryptoBackend,
   type EventId,
   type FormatResult,
@@ -27,6 +28,8 @@ import {
 import { checkPduFormat, checkPduSignaturesAndHash, requiredSigners } from "./protocol.ts";
 
 interface Facts {
+  /** Its size as canonical JSON, when its builder measured it. */
+  canonicalBytes: number | undefined;
   /** By skipCountLimits. */
   format: [FormatResult | undefined, FormatResult | undefined];
   id: EventId | undefined;
@@ -49,6 +52,7 @@ function factsOf(pdu: object, version: RoomVersion): Facts {
   let facts = byVersion.get(version);
   if (!facts) {
     facts = {
+      canonicalBytes: undefined,
       format: [undefined, undefined],
       id: undefined,
       contentHash: undefined,
@@ -69,7 +73,7 @@ export function pduFormat(
   if (!isJsonObject(raw)) return checkPduFormat(raw, version, options);
   const slot = options.skipCountLimits ? 1 : 0;
   const facts = factsOf(raw, version);
-  return (facts.format[slot] ??= checkPduFormat(raw, version, options));
+  return (facts.format[slot] ??= checkPduFormat(raw, version, { ...options, canonicalBytes: facts.canonicalBytes }));
 }
 
 /** computeEventId, once per event object. */
@@ -79,13 +83,15 @@ export function pduEventId(pdu: Pdu, version: RoomVersion, hasher: CryptoBackend
 }
 
 /**
- * What buildEvent computed for the event object it returned: its id, and its content hash
- * (the hash it wrote is of this very content, and the object is never changed after).
+ * What buildEvent computed for the event object it returned: its id, its content hash
+ * (the hash it wrote is of this very content, and the object is never changed after)
+ * and its canonical size.
  */
-export function rememberBuiltEvent(pdu: Pdu, version: RoomVersion, id: EventId): void {
+export function rememberBuiltEvent(pdu: Pdu, version: RoomVersion, built: BuiltEvent): void {
   const facts = factsOf(pdu, version);
-  facts.id ??= id;
+  facts.id ??= built.eventId;
   facts.contentHash ??= true;
+  facts.canonicalBytes ??= built.canonicalBytes;
 }
 
 /**

@@ -1,8 +1,15 @@
 // An event's pure facts are computed once per event object (sim/homeserver/pdu-facts.ts).
 import { expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { buildEvent, parseRoomVersion, type CryptoBackend, type EventId } from "../../core/index.ts";
-import { pduEventId, pduSignaturesAndHash, rememberBuiltEvent } from "../../sim/homeserver/pdu-facts.ts";
+import {
+  buildEvent,
+  installOpCounter,
+  parseRoomVersion,
+  zeroOpCounts,
+  type CryptoBackend,
+  type EventId,
+} from "../../core/index.ts";
+import { pduEventId, pduFormat, pduSignaturesAndHash, rememberBuiltEvent } from "../../sim/homeserver/pdu-facts.ts";
 
 function countingVerify(): { crypto: CryptoBackend; verifications: () => number } {
   let n = 0;
@@ -32,11 +39,19 @@ function countingSha256(): { crypto: CryptoBackend; hashes: () => number } {
   return { crypto: { ...nodeCrypto, sha256: (data) => (n++, nodeCrypto.sha256(data)) }, hashes: () => n };
 }
 
-it("takes the id and content hash of a built event from its builder: receivers hash nothing again", () => {
+it("takes the id, content hash and size of a built event from its builder: receivers hash and encode nothing again", () => {
   const version = parseRoomVersion("10");
   const built = builtMessage(new Uint8Array(32).fill(7));
-  rememberBuiltEvent(built.pdu, version, built.eventId);
+  rememberBuiltEvent(built.pdu, version, built);
   const { crypto, hashes } = countingSha256();
+  const ops = zeroOpCounts();
+  const previous = installOpCounter(ops);
+  try {
+    expect(pduFormat(built.pdu, version)).toEqual({ ok: true, pdu: built.pdu });
+  } finally {
+    installOpCounter(previous);
+  }
+  expect(ops.canonicalJson).toBe(0);
   expect(pduEventId(built.pdu, version, crypto)).toBe(built.eventId);
   expect(pduSignaturesAndHash(built.pdu, version, () => undefined, crypto, { skipSignatures: true })).toEqual({
     ok: true,
