@@ -83,7 +83,7 @@ function fastObject(obj: object): string | undefined {
   if (proto !== Object.prototype && proto !== null) return undefined;
   const record = obj as Record<string, unknown>;
   // UTF-16 order: code-point order unless a key holds a surrogate, which the output check catches.
-  const keys = Object.keys(record).sort();
+  const keys = sortedKeys(record);
   let out = "{";
   let first = true;
   for (const key of keys) {
@@ -96,6 +96,25 @@ function fastObject(obj: object): string | undefined {
   }
   return out + "}";
 }
+
+/**
+ * An object's keys in UTF-16 order. Objects here have a handful of keys, so an insertion
+ * sort in place: Array.prototype.sort allocates work space on every call, and every event
+ * is encoded more than once.
+ */
+export function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > SORT_IN_PLACE_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i;
+    for (; j > 0 && keys[j - 1]! > key; j--) keys[j] = keys[j - 1]!;
+    keys[j] = key;
+  }
+  return keys;
+}
+
+const SORT_IN_PLACE_MAX = 24;
 
 function encodeValue(value: unknown, path: string, out: string[]): void {
   switch (typeof value) {

@@ -4,8 +4,10 @@
 // is also exactly what its signature covers), and whole (its size) — and its prev and
 // auth event lists, most of its bytes, are the same in all three.
 
-import { compareCodePoints, encodeCanonical } from "./canonical-json.ts";
+import { compareCodePoints, encodeCanonical, sortedKeys } from "./canonical-json.ts";
 import { countOp } from "./op-counts.ts";
+
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 export class CanonicalMembers {
   private readonly encoded = new Map<string, { value: unknown; json: string }>();
@@ -34,7 +36,9 @@ export class CanonicalMembers {
   }
 
   private assemble(view: Readonly<Record<string, unknown>>, omit: readonly string[]): string {
-    const keys = Object.keys(view).sort(compareCodePoints);
+    const keys = sortedKeys(view);
+    // Code-point order differs from UTF-16 order only for keys with surrogates (compareCodePoints).
+    if (keys.some((k) => SURROGATE.test(k))) keys.sort(compareCodePoints);
     let out = "{";
     for (const key of keys) {
       const value = view[key];

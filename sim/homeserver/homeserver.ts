@@ -251,7 +251,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   onAccepted(room: RoomStore, event: StoredEvent): void {
     assert(
-      room.extremityIds().length > 0,
+      room.extremityCount > 0,
       () => `${this.name}: a room holding an accepted event has forward extremities (${room.roomId})`,
     );
     assert(
