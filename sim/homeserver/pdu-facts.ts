@@ -39,6 +39,15 @@ interface Facts {
   signatures: Map<string, SignatureResult> | undefined;
   /** By the auth events (objects) and their rejection: see pduOwnAuth. */
   ownAuth: Map<string, AuthResult> | undefined;
+  /** The last of those questions and its answer. */
+  lastOwnAuth: (OwnAuthQuestion & { result: AuthResult }) | undefined;
+}
+
+/** What step 4's answer depends on besides the event: the objects it was checked against, and which were rejected. */
+interface OwnAuthQuestion {
+  cited: readonly Pdu[];
+  createEvent: Pdu | undefined;
+  rejected: readonly boolean[];
 }
 
 const factsByEvent = new WeakMap<object, Map<RoomVersion, Facts>>();
@@ -58,6 +67,7 @@ function factsOf(pdu: object, version: RoomVersion): Facts {
       contentHash: undefined,
       signatures: undefined,
       ownAuth: undefined,
+      lastOwnAuth: undefined,
     };
     byVersion.set(version, facts);
   }
@@ -170,6 +180,24 @@ export function pduOwnAuth(
   check: () => AuthResult,
 ): AuthResult {
   const facts = factsOf(question.pdu, question.version);
+  // Every receiver of an event usually asks the same question (the same objects: an
+  // event is stored as the very object that arrived): compared with the last one first,
+  // without building its key.
+  const last = facts.lastOwnAuth;
+  if (last && sameQuestion(last, question)) return last.result;
+  const result = ownAuthByKey(facts, question, check);
+  facts.lastOwnAuth = { createEvent: question.createEvent, cited: question.cited, rejected: question.rejected, result };
+  return result;
+}
+
+function sameQuestion(a: OwnAuthQuestion, b: OwnAuthQuestion): boolean {
+  if (a.createEvent !== b.createEvent || a.cited.length !== b.cited.length) return false;
+  for (let i = 0; i < a.cited.length; i++)
+    if (a.cited[i] !== b.cited[i] || a.rejected[i] !== b.rejected[i]) return false;
+  return a.rejected.length === b.rejected.length;
+}
+
+function ownAuthByKey(facts: Facts, question: OwnAuthQuestion, check: () => AuthResult): AuthResult {
   let key = question.createEvent ? String(serialOf(question.createEvent)) : "-";
   for (const c of question.cited) key += `,${serialOf(c)}`;
   for (const r of question.rejected) key += r ? "r" : ".";
