@@ -71,11 +71,29 @@ function plainCanonical(value: unknown): string {
 }
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Strings made of the characters that matter to the encoder: surrogate halves, astral and high BMP characters, backslash-u text. */
+/** Strings made of the characters that matter to the encoder: surrogate halves, astral and high BMP characters, backslash-u text, what JSON escapes and what it does not. */
 const trickyString = fc
-  .array(fc.constantFrom("a", "\uD83D", "\uDE00", "\u{1F600}", "\uFB01", "\uE000", "\\", "\\ud800", "u", "\n"), {
-    maxLength: 6,
-  })
+  .array(
+    fc.constantFrom(
+      "a",
+      "\uD83D",
+      "\uDE00",
+      "\u{1F600}",
+      "\uFB01",
+      "\uE000",
+      "\\",
+      "\\ud800",
+      "u",
+      "\n",
+      '"',
+      "\u0001",
+      "\u2028",
+      "\u007f",
+    ),
+    {
+      maxLength: 6,
+    },
+  )
   .map((parts) => parts.join(""));
 
 const trickyJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
