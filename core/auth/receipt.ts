@@ -91,11 +91,9 @@ export function checkPduFormat(
   }
   for (const field of ["type", "state_key", "sender", "room_id", "event_id"] as const) {
     const value = pdu[field];
-    if (
-      typeof value === "string" &&
-      utf8.encode(value).length >
-        (field === "type" || field === "state_key" ? PDU_LIMITS.fieldBytesMax : IDENTIFIER_MAX_BYTES)
-    ) {
+    const max = field === "type" || field === "state_key" ? PDU_LIMITS.fieldBytesMax : IDENTIFIER_MAX_BYTES;
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: a short string needs no encoding to be within bounds.
+    if (typeof value === "string" && value.length * 3 > max && utf8.encode(value).length > max) {
       return { ok: false, reason: `${field} longer than 255 bytes` };
     }
   }
