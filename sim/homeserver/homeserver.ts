@@ -461,7 +461,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
    * (Synapse: FederationServer.on_send_join_request → _send_dummy_event_after_room_join).
    */
   afterRemoteJoin(room: RoomStore): void {
-    if (this.params.dummyAfterRemoteJoin !== "synapse" || room.extremityIds().length <= 1) return;
+    if (this.params.dummyAfterRemoteJoin !== "synapse" || room.extremityCount <= 1) return;
     this.localMembers(room).some((user) => this.sendDummy(room, user, true));
   }
 
