@@ -228,6 +228,19 @@ export function checkAuthAgainstState(
   options?: CheckAuthOptions,
 ): AuthResult {
   countOp("checkAuthAgainstState");
+  return checkAuth(event, authEventsInState(event, state, fetchEvent, version), version, options);
+}
+
+/**
+ * What checkAuthAgainstState checks the event against: the events the state holds at the
+ * keys the auth rules may consult for it, the create event's among them, in key order.
+ */
+export function authEventsInState(
+  event: Pdu,
+  state: StateMap,
+  fetchEvent: (id: EventId) => Pdu | undefined,
+  version: RoomVersion,
+): Map<StateKey, Pdu> {
   const events = new Map<StateKey, Pdu>();
   const consult = (key: StateKey) => {
     const id = state.get(key);
@@ -246,7 +259,7 @@ export function checkAuthAgainstState(
     consult(key);
   }
   if (!createConsulted) consult(CREATE_KEY);
-  return checkAuth(event, events, version, options);
+  return events;
 }
 
 const CREATE_KEY = stateKey("m.room.create", "");

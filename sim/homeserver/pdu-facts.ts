@@ -13,6 +13,7 @@
 
 import {
   checkContentHash,
+  countOp,
   computeEventId,
   encodeBase64,
   isJsonObject,
@@ -24,8 +25,16 @@ import {
   type Pdu,
   type RoomVersion,
   type SignatureResult,
+  type StateKey,
+  type StateMap,
 } from "../../core/index.ts";
-import { checkPduFormat, checkPduSignaturesAndHash, requiredSigners } from "./protocol.ts";
+import {
+  authEventsInState,
+  checkAuth,
+  checkPduFormat,
+  checkPduSignaturesAndHash,
+  requiredSigners,
+} from "./protocol.ts";
 
 interface Facts {
   /** Its size as canonical JSON, when its builder measured it. */
@@ -41,6 +50,8 @@ interface Facts {
   ownAuth: Map<string, AuthResult> | undefined;
   /** The last of those questions and its answer. */
   lastOwnAuth: (OwnAuthQuestion & { result: AuthResult }) | undefined;
+  /** Steps 5-6: the last state events (objects, by key) the event was checked against, and the answer. */
+  lastStateAuth: { events: ReadonlyMap<StateKey, Pdu>; result: AuthResult } | undefined;
 }
 
 /** What step 4's answer depends on besides the event: the objects it was checked against, and which were rejected. */
@@ -68,6 +79,7 @@ function factsOf(pdu: object, version: RoomVersion): Facts {
       signatures: undefined,
       ownAuth: undefined,
       lastOwnAuth: undefined,
+      lastStateAuth: undefined,
     };
     byVersion.set(version, facts);
   }
@@ -208,4 +220,32 @@ function ownAuthByKey(facts: Facts, question: OwnAuthQuestion, check: () => Auth
     facts.ownAuth.set(key, result);
   }
   return result;
+}
+
+/**
+ * Steps 5 and 6 of the receive pipeline (checkAuthAgainstState), answered again without
+ * running the rules when the state holds the very event objects at the very keys the
+ * last check of this event saw: every receiver of an event in a quiet room checks it
+ * against the same objects (an event is stored as the object that arrived).
+ */
+export function pduAuthAgainstState(
+  pdu: Pdu,
+  version: RoomVersion,
+  state: StateMap,
+  fetchEvent: (id: EventId) => Pdu | undefined,
+): AuthResult {
+  const events = authEventsInState(pdu, state, fetchEvent, version);
+  const facts = factsOf(pdu, version);
+  const last = facts.lastStateAuth;
+  if (last && sameEvents(last.events, events)) return last.result;
+  countOp("checkAuthAgainstState");
+  const result = checkAuth(pdu, events, version);
+  facts.lastStateAuth = { events, result };
+  return result;
+}
+
+function sameEvents(a: ReadonlyMap<StateKey, Pdu>, b: ReadonlyMap<StateKey, Pdu>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, event] of a) if (b.get(key) !== event) return false;
+  return true;
 }

@@ -26,8 +26,8 @@ import {
 } from "../../core/index.ts";
 import { pduSummary, type Trace } from "../trace.ts";
 import type { FederationParams } from "./federation-params.ts";
-import { checkAuth, checkAuthAgainstState, checkAuthEventsList, requiredSigners } from "./protocol.ts";
-import { pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
+import { checkAuth, checkAuthEventsList, requiredSigners } from "./protocol.ts";
+import { pduAuthAgainstState, pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import type { KeyStore } from "./signing-keys.ts";
 import { fetchKeysFor, keyNeedMet } from "./key-fetching.ts";
@@ -125,7 +125,7 @@ export function* receivePdu(
     return dropped(host, room, origin, id, "prev events could not be fetched (not divulged by the origin)");
   if (!prevStates) return dropped(host, room, origin, id, "state at the prev events could not be fetched");
   const stateBefore = room.resolveStates(prevStates);
-  const beforeCheck = checkAuthAgainstState(pdu, stateBefore, room.fetch, version);
+  const beforeCheck = pduAuthAgainstState(pdu, version, stateBefore, room.fetch);
   if (!beforeCheck.allowed)
     return reject(host, room, id, pdu, stateBefore, `${beforeCheck.rule}: ${beforeCheck.reason}`, arrival);
 
@@ -149,7 +149,7 @@ export function* receivePdu(
   const currentCheck =
     current === undefined || current === stateBefore
       ? beforeCheck
-      : checkAuthAgainstState(pdu, current, room.fetch, version);
+      : pduAuthAgainstState(pdu, version, current, room.fetch);
   const stateBeforeUpdate = room.currentState;
   if (!currentCheck.allowed) {
     const reason = `${currentCheck.rule}: ${currentCheck.reason}`;

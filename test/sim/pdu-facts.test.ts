@@ -5,11 +5,21 @@ import {
   buildEvent,
   installOpCounter,
   parseRoomVersion,
+  stateKey,
   zeroOpCounts,
   type CryptoBackend,
   type EventId,
+  type RoomId,
+  type UserId,
 } from "../../core/index.ts";
-import { pduEventId, pduFormat, pduSignaturesAndHash, rememberBuiltEvent } from "../../sim/homeserver/pdu-facts.ts";
+import {
+  pduAuthAgainstState,
+  pduEventId,
+  pduFormat,
+  pduSignaturesAndHash,
+  rememberBuiltEvent,
+} from "../../sim/homeserver/pdu-facts.ts";
+import { World } from "../../sim/world.ts";
 
 function countingVerify(): { crypto: CryptoBackend; verifications: () => number } {
   let n = 0;
@@ -106,4 +116,31 @@ it("verifies each signature once per event object and key, and again for another
   expect(pduSignaturesAndHash({ ...built.pdu }, version, right, crypto, {}).ok).toBe(true);
   expect(verifications()).toBe(3);
   expect(pduEventId(built.pdu, version, nodeCrypto)).toBe(built.eventId);
+});
+
+it("checks an event against a state once per set of state event objects, and again when one differs", () => {
+  const world = new World({ seed: 3, crypto: nodeCrypto });
+  world.addServer("hs1");
+  const alice = world.addClient("@alice:hs1");
+  const roomId = alice.createRoom({ preset: "public_chat" }).value() as RoomId;
+  world.run(() => world.quiescent());
+  const hs1 = world.server("hs1");
+  const room = hs1.room(roomId)!;
+  const prepared = hs1.prepareLocalEvent(room, { sender: "@alice:hs1" as UserId, type: "m.room.message", content: {} });
+  if (!prepared.ok) throw new Error(prepared.error.error);
+  const { pdu } = prepared.value;
+  const state = room.currentState;
+  const withoutAlice = state.with(stateKey("m.room.member", "@alice:hs1"), "$nowhere" as EventId);
+  const ops = zeroOpCounts();
+  const previous = installOpCounter(ops);
+  const answers: boolean[] = [];
+  try {
+    for (const s of [state, state, withoutAlice, state])
+      answers.push(pduAuthAgainstState(pdu, room.version, s, room.fetch).allowed);
+  } finally {
+    installOpCounter(previous);
+  }
+  // Alice is joined in the room's state; where her membership is missing she may not speak.
+  expect(answers).toEqual([true, true, false, true]);
+  expect(ops.checkAuthAgainstState).toBe(3);
 });
