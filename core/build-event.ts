@@ -7,12 +7,13 @@ import { canonicalJsonBytes } from "./canonical-json.ts";
 import type { CryptoBackend } from "./crypto.ts";
 import { nobleCrypto } from "./crypto-noble.ts";
 import type { EventRef, Pdu } from "./events.ts";
-import { computeContentHash, computeEventId, computeRoomId } from "./hashes.ts";
+import { CanonicalMembers } from "./canonical-members.ts";
+import { computeContentHash, eventIdOf, referenceBytes, roomIdOf } from "./hashes.ts";
 import type { EventId, RoomId } from "./ids.ts";
 import { parseEventId, parseRoomId, parseUserId, serverOfUser } from "./ids.ts";
 import type { JsonObject } from "./json.ts";
 import type { RoomVersion } from "./room-versions.ts";
-import { signEvent } from "./signing.ts";
+import { signEventOver } from "./signing.ts";
 
 export interface SigningKey {
   serverName: string;
@@ -54,6 +55,8 @@ export interface BuiltEvent {
   eventId: EventId;
   roomId: RoomId;
   pdu: Pdu;
+  /** The size of `pdu` as canonical JSON in UTF-8 bytes (what the size limit on receipt measures). */
+  canonicalBytes: number;
 }
 
 /** `max(depth of prev_events) + 1`, 1 for the create event, saturating at the version's cap. */
@@ -82,20 +85,21 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
     return version.eventRefsArePairs ? [id, {}] : id;
   };
   const content: JsonObject = { ...input.content };
-  const pdu: Pdu = {
-    ...(input.roomId !== undefined ? { room_id: parseRoomId(input.roomId) } : {}),
-    sender,
-    origin_server_ts: input.originServerTs,
-    type: input.type,
-    ...(input.stateKey !== undefined ? { state_key: input.stateKey } : {}),
-    content,
-    prev_events: input.prevEvents.map((p) => ref(p.eventId)),
-    auth_events: input.authEvents.map(ref),
-    depth: depthAfter(input.prevEvents, version.depthMax),
-    hashes: {},
-    signatures: {},
-    ...(input.unsigned !== undefined ? { unsigned: input.unsigned } : {}),
-  };
+  // Member by member, in the order of the wire format (object literals with optional
+  // members spread in cost a copy each, on the path of every event).
+  const pdu = {} as Pdu;
+  if (input.roomId !== undefined) pdu.room_id = parseRoomId(input.roomId);
+  pdu.sender = sender;
+  pdu.origin_server_ts = input.originServerTs;
+  pdu.type = input.type;
+  if (input.stateKey !== undefined) pdu.state_key = input.stateKey;
+  pdu.content = content;
+  pdu.prev_events = input.prevEvents.map((p) => ref(p.eventId));
+  pdu.auth_events = input.authEvents.map(ref);
+  pdu.depth = depthAfter(input.prevEvents, version.depthMax);
+  pdu.hashes = {};
+  pdu.signatures = {};
+  if (input.unsigned !== undefined) pdu.unsigned = input.unsigned;
   if (input.redacts !== undefined) {
     parseEventId(input.redacts);
     if (version.redactsInContent) content.redacts = input.redacts;
@@ -105,14 +109,25 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
     const local = input.eventIdLocalpart ?? opaqueLocalpart(pdu, crypto);
     pdu.event_id = parseEventId(`$${local}:${input.key.serverName}`);
   }
-  pdu.hashes = { sha256: computeContentHash(pdu, crypto) };
+  // Encoded once, three ways (canonical-members.ts): without hashes for the content
+  // hash; redacted, hashes in, for the signature, the event id and the v12 room id,
+  // which all cover the same bytes (signatures are never part of them).
+  const members = new CanonicalMembers(pdu);
+  pdu.hashes = { sha256: computeContentHash(pdu, crypto, members) };
+  let reference: Uint8Array | undefined;
+  const referenceOnce = () => (reference ??= referenceBytes(pdu, version, members));
   const signed = input.skipSignature
     ? pdu
-    : signEvent(pdu, version, input.key.serverName, input.key.keyId, input.key.seed, crypto);
-  const eventId = computeEventId(signed, version, crypto);
-  const roomId = isV12Create ? computeRoomId(signed, version, crypto) : (pdu.room_id as RoomId);
-  return { eventId, roomId, pdu: signed };
+    : signEventOver(pdu, referenceOnce(), input.key.serverName, input.key.keyId, input.key.seed, crypto);
+  let hash: Uint8Array | undefined;
+  const referenceHash = () => (hash ??= crypto.sha256(referenceOnce()));
+  const eventId = eventIdOf(signed, version, referenceHash);
+  const roomId = isV12Create ? roomIdOf(signed, version, referenceHash) : (pdu.room_id as RoomId);
+  const canonicalBytes = utf8.encode(members.json(signed)).length;
+  return { eventId, roomId, pdu: signed, canonicalBytes };
 }
+
+const utf8 = new TextEncoder();
 
 // A deterministic local part for v1-v2 ids: the same inputs give the same id, and
 // distinct events (distinct content, time, parents) get distinct ones.

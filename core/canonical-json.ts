@@ -25,10 +25,15 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 2^53 - 1, the spec's bound
  */
 export function canonicalJson(value: unknown): string {
   countOp("canonicalJson");
-  // The happy path builds no JSON paths; only a value it refuses goes through the
-  // careful encoder, whose error names the path.
+  return encodeCanonical(value);
+}
+
+/** canonicalJson without counting: for encoders built on it that count what they do themselves. */
+export function encodeCanonical(value: unknown): string {
+  // The happy path builds no JSON paths and looks for surrogates once, in its output;
+  // only a value it refuses goes through the careful encoder, whose error names the path.
   const fast = fastValue(value);
-  if (fast !== undefined) return fast;
+  if (fast !== undefined && !SURROGATE_IN_OUTPUT.test(fast)) return fast;
   const out: string[] = [];
   encodeValue(value, "$", out);
   return out.join("");
@@ -36,12 +41,19 @@ export function canonicalJson(value: unknown): string {
 
 // ---- the fast path: the same encoding, `undefined` for anything it does not accept ----
 
-const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+/**
+ * A surrogate anywhere in the fast path's output: raw (half of an astral character, in
+ * a key or a string) or as the `\udXXX` escape JSON.stringify writes for a lone one.
+ * Without one, UTF-16 order is code-point order (see compareCodePoints) and every
+ * string is valid Unicode, so the output is canonical; with one (or a literal `\ud8…`
+ * text, escaped as `\\ud8…`), the careful encoder decides: a rare, correct detour.
+ */
+const SURROGATE_IN_OUTPUT = /[\uD800-\uDFFF]|\\ud[89a-f]/;
 
 function fastValue(value: unknown): string | undefined {
   switch (typeof value) {
     case "string":
-      return ANY_SURROGATE.test(value) && LONE_SURROGATE.test(value) ? undefined : JSON.stringify(value);
+      return quote(value);
     case "number":
       return Number.isInteger(value) && value <= MAX_SAFE && value >= -MAX_SAFE ? String(value) : undefined;
     case "boolean":
@@ -52,6 +64,18 @@ function fastValue(value: unknown): string | undefined {
     default:
       return undefined;
   }
+}
+
+/** What JSON.stringify escapes in a string, lone surrogates aside (the output check sees those raw). */
+// eslint-disable-next-line no-control-regex -- the C0 controls are exactly what JSON escapes
+const NEEDS_ESCAPE = /["\\\x00-\x1f]/;
+
+/**
+ * A string as JSON.stringify writes it. Most strings (ids, types, names) need no escape,
+ * and a quote on each side costs half what a call of JSON.stringify does.
+ */
+function quote(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
 function fastArray(values: readonly unknown[]): string | undefined {
@@ -70,23 +94,39 @@ function fastObject(obj: object): string | undefined {
   const proto = Object.getPrototypeOf(obj);
   if (proto !== Object.prototype && proto !== null) return undefined;
   const record = obj as Record<string, unknown>;
-  const keys = Object.keys(record);
-  // Default sort orders UTF-16 code units, which is code-point order unless a key has
-  // a surrogate (see compareCodePoints).
-  if (keys.some((k) => ANY_SURROGATE.test(k))) keys.sort(compareCodePoints);
-  else keys.sort();
+  // UTF-16 order: code-point order unless a key holds a surrogate, which the output check catches.
+  const keys = sortedKeys(record);
   let out = "{";
   let first = true;
   for (const key of keys) {
     const item = record[key];
     if (item === undefined) continue;
     const encoded = fastValue(item);
-    if (encoded === undefined || (ANY_SURROGATE.test(key) && LONE_SURROGATE.test(key))) return undefined;
-    out += (first ? "" : ",") + JSON.stringify(key) + ":" + encoded;
+    if (encoded === undefined) return undefined;
+    out += (first ? "" : ",") + quote(key) + ":" + encoded;
     first = false;
   }
   return out + "}";
 }
+
+/**
+ * An object's keys in UTF-16 order. Objects here have a handful of keys, so an insertion
+ * sort in place: Array.prototype.sort allocates work space on every call, and every event
+ * is encoded more than once.
+ */
+export function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  if (keys.length > SORT_IN_PLACE_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i;
+    for (; j > 0 && keys[j - 1]! > key; j--) keys[j] = keys[j - 1]!;
+    keys[j] = key;
+  }
+  return keys;
+}
+
+const SORT_IN_PLACE_MAX = 24;
 
 function encodeValue(value: unknown, path: string, out: string[]): void {
   switch (typeof value) {

@@ -3,7 +3,7 @@
 // reference hash"; rooms/v3.md, v4.md, v12.md "Event IDs", "Room IDs").
 
 import { decodeBase64, encodeBase64, encodeBase64Url } from "./base64.ts";
-import { canonicalJsonBytes } from "./canonical-json.ts";
+import { CanonicalMembers } from "./canonical-members.ts";
 import type { Hasher } from "./crypto.ts";
 import { nobleCrypto } from "./crypto-noble.ts";
 import type { Pdu } from "./events.ts";
@@ -13,15 +13,23 @@ import { redactedView } from "./redaction.ts";
 import type { RoomVersion } from "./room-versions.ts";
 import { IMPLICIT_ROOM_VERSION, parseRoomVersion } from "./room-versions.ts";
 
-function withoutKeys(pdu: Pdu, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(pdu)) if (!keys.includes(k)) out[k] = v;
-  return out;
-}
+/** What the content hash leaves out of the event. */
+const CONTENT_HASH_OMITS = ["unsigned", "signatures", "hashes"];
+/** What the reference hash leaves out of the redacted event (and what a signature does not cover). */
+const REFERENCE_HASH_OMITS = ["signatures", "unsigned"];
 
-/** SHA-256 of the full event without `unsigned`, `signatures` and `hashes`; unpadded base64. */
-export function computeContentHash(pdu: Pdu, hasher: Hasher = nobleCrypto): string {
-  return encodeBase64(hasher.sha256(canonicalJsonBytes(withoutKeys(pdu, ["unsigned", "signatures", "hashes"]))));
+const utf8 = new TextEncoder();
+
+/**
+ * SHA-256 of the full event without `unsigned`, `signatures` and `hashes`; unpadded
+ * base64. `members`: the event's member encodings, when the caller encodes it other ways too.
+ */
+export function computeContentHash(
+  pdu: Pdu,
+  hasher: Hasher = nobleCrypto,
+  members: CanonicalMembers = new CanonicalMembers(pdu),
+): string {
+  return encodeBase64(hasher.sha256(utf8.encode(members.json(pdu, CONTENT_HASH_OMITS))));
 }
 
 /** Whether `hashes.sha256` matches the event's content. A missing or undecodable hash fails. */
@@ -38,9 +46,20 @@ export function checkContentHash(pdu: Pdu, hasher: Hasher = nobleCrypto): boolea
   return encodeBase64(claimedBytes) === computeContentHash(pdu, hasher);
 }
 
+/**
+ * The bytes the reference hash is taken of: the redacted event without `signatures` and
+ * `unsigned`. They are also exactly the bytes its signatures cover (signing.ts).
+ */
+export function referenceBytes(
+  pdu: Pdu,
+  roomVersion: RoomVersion,
+  members: CanonicalMembers = new CanonicalMembers(pdu),
+): Uint8Array {
+  return utf8.encode(members.json(redactedView(pdu, roomVersion), REFERENCE_HASH_OMITS));
+}
+
 function referenceHashBytes(pdu: Pdu, roomVersion: RoomVersion, hasher: Hasher): Uint8Array {
-  const redacted = redactedView(pdu, roomVersion);
-  return hasher.sha256(canonicalJsonBytes(withoutKeys(redacted, ["signatures", "unsigned"])));
+  return hasher.sha256(referenceBytes(pdu, roomVersion));
 }
 
 /** SHA-256 of the redacted event without `signatures` and `unsigned`; unpadded standard base64. */
@@ -53,6 +72,11 @@ export function computeReferenceHash(pdu: Pdu, roomVersion: RoomVersion, hasher:
  * 1-2 the sender chose it and it travels in the `event_id` field, which must be present.
  */
 export function computeEventId(pdu: Pdu, version: RoomVersion, hasher: Hasher = nobleCrypto): EventId {
+  return eventIdOf(pdu, version, () => referenceHashBytes(pdu, version, hasher));
+}
+
+/** computeEventId given the reference hash (asked for only by versions whose ids derive from it). */
+export function eventIdOf(pdu: Pdu, version: RoomVersion, referenceHash: () => Uint8Array): EventId {
   switch (version.eventIdFormat) {
     case "opaque":
       if (typeof pdu.event_id !== "string") {
@@ -60,9 +84,9 @@ export function computeEventId(pdu: Pdu, version: RoomVersion, hasher: Hasher = 
       }
       return parseEventId(pdu.event_id);
     case "base64":
-      return `$${encodeBase64(referenceHashBytes(pdu, version, hasher))}` as EventId;
+      return `$${encodeBase64(referenceHash())}` as EventId;
     case "base64url":
-      return `$${encodeBase64Url(referenceHashBytes(pdu, version, hasher))}` as EventId;
+      return `$${encodeBase64Url(referenceHash())}` as EventId;
   }
 }
 
@@ -85,10 +109,15 @@ export function computeRoomId(
   version: RoomVersion = roomVersionOfCreate(createPdu),
   hasher: Hasher = nobleCrypto,
 ): RoomId {
+  return roomIdOf(createPdu, version, () => referenceHashBytes(createPdu, version, hasher));
+}
+
+/** computeRoomId given the create event's reference hash. */
+export function roomIdOf(createPdu: Pdu, version: RoomVersion, referenceHash: () => Uint8Array): RoomId {
   if (createPdu.type !== "m.room.create")
     throw new Error(`computeRoomId needs an m.room.create event, got ${createPdu.type}`);
   if (!version.auth.roomIdFromCreateEvent) {
     throw new Error(`room version ${version.id} does not derive room ids from the create event`);
   }
-  return `!${encodeBase64Url(referenceHashBytes(createPdu, version, hasher))}` as RoomId;
+  return `!${encodeBase64Url(referenceHash())}` as RoomId;
 }

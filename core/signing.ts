@@ -98,6 +98,26 @@ export function signEvent(
   return { ...structuredCloneJson(hashed), signatures: signedRedacted.signatures };
 }
 
+/**
+ * signEvent for an event whose content hash is filled and whose reference bytes are
+ * known (hashes.ts referenceBytes: the redacted event without signatures and unsigned,
+ * exactly what a signature covers): the same signed event, its members shared with the
+ * input instead of copied (the builder's own fresh event, not yet handed to anyone).
+ */
+export function signEventOver(
+  pdu: Pdu,
+  reference: Uint8Array,
+  serverName: string,
+  keyId: string,
+  secretKey: Uint8Array,
+  signer: Signer = nobleCrypto,
+): Pdu {
+  checkSeed(secretKey);
+  const signatures = existingSignatures(pdu);
+  signatures[serverName] = { ...signatures[serverName], [keyId]: encodeBase64(signer.sign(reference, secretKey)) };
+  return { ...pdu, signatures };
+}
+
 /** Whether the event, redacted, carries a valid signature by `serverName`/`keyId`. */
 export function verifyEventSignature(
   pdu: Pdu,

@@ -4,6 +4,7 @@ export type { AuthResult } from "./result.ts";
 export { checkAuth, type CheckAuthOptions } from "./check-auth.ts";
 export { authStateKeysFor, selectAuthEvents, type EventSkeleton } from "./select-auth-events.ts";
 export {
+  authEventsInState,
   checkAuthAgainstState,
   checkAuthEventsList,
   checkPduFormat,

@@ -34,7 +34,11 @@ const utf8 = new TextEncoder();
 export function checkPduFormat(
   raw: unknown,
   version: RoomVersion,
-  options: { skipCountLimits?: boolean } = {},
+  options: {
+    skipCountLimits?: boolean;
+    /** The PDU's canonical size in bytes, when whoever made this very object measured it (buildEvent). */
+    canonicalBytes?: number;
+  } = {},
 ): FormatResult {
   if (!isJsonObject(raw)) return { ok: false, reason: "not a JSON object" };
   const pdu = raw as unknown as Pdu;
@@ -87,18 +91,16 @@ export function checkPduFormat(
   }
   for (const field of ["type", "state_key", "sender", "room_id", "event_id"] as const) {
     const value = pdu[field];
-    if (
-      typeof value === "string" &&
-      utf8.encode(value).length >
-        (field === "type" || field === "state_key" ? PDU_LIMITS.fieldBytesMax : IDENTIFIER_MAX_BYTES)
-    ) {
+    const max = field === "type" || field === "state_key" ? PDU_LIMITS.fieldBytesMax : IDENTIFIER_MAX_BYTES;
+    // A UTF-16 code unit is at most 3 bytes of UTF-8: a short string needs no encoding to be within bounds.
+    if (typeof value === "string" && value.length * 3 > max && utf8.encode(value).length > max) {
       return { ok: false, reason: `${field} longer than 255 bytes` };
     }
   }
   let bytes: number;
   try {
     // Canonical JSON is strictly enforced from v6; we sign and hash with it in every version.
-    bytes = canonicalJsonBytes(pdu).length;
+    bytes = options.canonicalBytes ?? canonicalJsonBytes(pdu).length;
   } catch (e) {
     return { ok: false, reason: `not canonical JSON: ${(e as Error).message}` };
   }
@@ -226,6 +228,19 @@ export function checkAuthAgainstState(
   options?: CheckAuthOptions,
 ): AuthResult {
   countOp("checkAuthAgainstState");
+  return checkAuth(event, authEventsInState(event, state, fetchEvent, version), version, options);
+}
+
+/**
+ * What checkAuthAgainstState checks the event against: the events the state holds at the
+ * keys the auth rules may consult for it, the create event's among them, in key order.
+ */
+export function authEventsInState(
+  event: Pdu,
+  state: StateMap,
+  fetchEvent: (id: EventId) => Pdu | undefined,
+  version: RoomVersion,
+): Map<StateKey, Pdu> {
   const events = new Map<StateKey, Pdu>();
   const consult = (key: StateKey) => {
     const id = state.get(key);
@@ -244,7 +259,7 @@ export function checkAuthAgainstState(
     consult(key);
   }
   if (!createConsulted) consult(CREATE_KEY);
-  return checkAuth(event, events, version, options);
+  return events;
 }
 
 const CREATE_KEY = stateKey("m.room.create", "");

@@ -56,6 +56,7 @@ import {
   type PersistedState,
 } from "./server-state.ts";
 import { supportedRoomVersions } from "./room-version-support.ts";
+import { SeenTransactions } from "./seen-transactions.ts";
 import { makeSigningKey, type RetiredKey } from "./signing-keys.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { withVerificationCache, type CachingCrypto } from "./verification-cache.ts";
@@ -251,7 +252,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   onAccepted(room: RoomStore, event: StoredEvent): void {
     assert(
-      room.extremityIds().length > 0,
+      room.extremityCount > 0,
       () => `${this.name}: a room holding an accepted event has forward extremities (${room.roomId})`,
     );
     assert(
@@ -406,7 +407,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       crypto: this.crypto,
       skipSignature: !this.verifySignatures,
     });
-    rememberBuiltEvent(built.pdu, input.roomVersion, built.eventId);
+    rememberBuiltEvent(built.pdu, input.roomVersion, built);
     return built;
   }
 
@@ -460,7 +461,7 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
    * (Synapse: FederationServer.on_send_join_request → _send_dummy_event_after_room_join).
    */
   afterRemoteJoin(room: RoomStore): void {
-    if (this.params.dummyAfterRemoteJoin !== "synapse" || room.extremityIds().length <= 1) return;
+    if (this.params.dummyAfterRemoteJoin !== "synapse" || room.extremityCount <= 1) return;
     this.localMembers(room).some((user) => this.sendDummy(room, user, true));
   }
 
@@ -624,13 +625,11 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   seenTransaction(origin: string, txnId: string): RpcResponse | undefined {
-    return this.memory.seenTransactions.get(`${origin}\u0000${txnId}`);
+    return this.memory.seenTransactions.get(origin, txnId);
   }
 
   rememberTransaction(origin: string, txnId: string, response: RpcResponse): void {
-    const seen = this.memory.seenTransactions;
-    if (seen.size >= HOMESERVER_LIMITS.seenTransactionsMax) seen.delete(seen.keys().next().value!);
-    seen.set(`${origin}\u0000${txnId}`, response);
+    this.memory.seenTransactions.remember(origin, txnId, response);
   }
 
   get federationSender(): FederationSender {
@@ -721,7 +720,11 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
 
   /** A new memory record: what the server holds when it starts, and again after a crash. */
   private freshMemory(): MemoryState {
-    return freshMemoryState(this.makeSender(), withVerificationCache(this.baseCrypto));
+    return freshMemoryState(
+      this.makeSender(),
+      withVerificationCache(this.baseCrypto),
+      new SeenTransactions(HOMESERVER_LIMITS.seenTransactionsMax),
+    );
   }
 
   private makeSender(): FederationSender {

@@ -13,20 +13,32 @@
 
 import {
   checkContentHash,
+  countOp,
   computeEventId,
   encodeBase64,
   isJsonObject,
   type AuthResult,
+  type BuiltEvent,
   type CryptoBackend,
   type EventId,
   type FormatResult,
   type Pdu,
   type RoomVersion,
   type SignatureResult,
+  type StateKey,
+  type StateMap,
 } from "../../core/index.ts";
-import { checkPduFormat, checkPduSignaturesAndHash, requiredSigners } from "./protocol.ts";
+import {
+  authEventsInState,
+  checkAuth,
+  checkPduFormat,
+  checkPduSignaturesAndHash,
+  requiredSigners,
+} from "./protocol.ts";
 
 interface Facts {
+  /** Its size as canonical JSON, when its builder measured it. */
+  canonicalBytes: number | undefined;
   /** By skipCountLimits. */
   format: [FormatResult | undefined, FormatResult | undefined];
   id: EventId | undefined;
@@ -36,6 +48,17 @@ interface Facts {
   signatures: Map<string, SignatureResult> | undefined;
   /** By the auth events (objects) and their rejection: see pduOwnAuth. */
   ownAuth: Map<string, AuthResult> | undefined;
+  /** The last of those questions and its answer. */
+  lastOwnAuth: (OwnAuthQuestion & { result: AuthResult }) | undefined;
+  /** Steps 5-6: the last state events (objects, by key) the event was checked against, and the answer. */
+  lastStateAuth: { events: ReadonlyMap<StateKey, Pdu>; result: AuthResult } | undefined;
+}
+
+/** What step 4's answer depends on besides the event: the objects it was checked against, and which were rejected. */
+interface OwnAuthQuestion {
+  cited: readonly Pdu[];
+  createEvent: Pdu | undefined;
+  rejected: readonly boolean[];
 }
 
 const factsByEvent = new WeakMap<object, Map<RoomVersion, Facts>>();
@@ -49,11 +72,14 @@ function factsOf(pdu: object, version: RoomVersion): Facts {
   let facts = byVersion.get(version);
   if (!facts) {
     facts = {
+      canonicalBytes: undefined,
       format: [undefined, undefined],
       id: undefined,
       contentHash: undefined,
       signatures: undefined,
       ownAuth: undefined,
+      lastOwnAuth: undefined,
+      lastStateAuth: undefined,
     };
     byVersion.set(version, facts);
   }
@@ -69,7 +95,7 @@ export function pduFormat(
   if (!isJsonObject(raw)) return checkPduFormat(raw, version, options);
   const slot = options.skipCountLimits ? 1 : 0;
   const facts = factsOf(raw, version);
-  return (facts.format[slot] ??= checkPduFormat(raw, version, options));
+  return (facts.format[slot] ??= checkPduFormat(raw, version, { ...options, canonicalBytes: facts.canonicalBytes }));
 }
 
 /** computeEventId, once per event object. */
@@ -79,13 +105,15 @@ export function pduEventId(pdu: Pdu, version: RoomVersion, hasher: CryptoBackend
 }
 
 /**
- * What buildEvent computed for the event object it returned: its id, and its content hash
- * (the hash it wrote is of this very content, and the object is never changed after).
+ * What buildEvent computed for the event object it returned: its id, its content hash
+ * (the hash it wrote is of this very content, and the object is never changed after)
+ * and its canonical size.
  */
-export function rememberBuiltEvent(pdu: Pdu, version: RoomVersion, id: EventId): void {
+export function rememberBuiltEvent(pdu: Pdu, version: RoomVersion, built: BuiltEvent): void {
   const facts = factsOf(pdu, version);
-  facts.id ??= id;
+  facts.id ??= built.eventId;
   facts.contentHash ??= true;
+  facts.canonicalBytes ??= built.canonicalBytes;
 }
 
 /**
@@ -164,6 +192,24 @@ export function pduOwnAuth(
   check: () => AuthResult,
 ): AuthResult {
   const facts = factsOf(question.pdu, question.version);
+  // Every receiver of an event usually asks the same question (the same objects: an
+  // event is stored as the very object that arrived): compared with the last one first,
+  // without building its key.
+  const last = facts.lastOwnAuth;
+  if (last && sameQuestion(last, question)) return last.result;
+  const result = ownAuthByKey(facts, question, check);
+  facts.lastOwnAuth = { createEvent: question.createEvent, cited: question.cited, rejected: question.rejected, result };
+  return result;
+}
+
+function sameQuestion(a: OwnAuthQuestion, b: OwnAuthQuestion): boolean {
+  if (a.createEvent !== b.createEvent || a.cited.length !== b.cited.length) return false;
+  for (let i = 0; i < a.cited.length; i++)
+    if (a.cited[i] !== b.cited[i] || a.rejected[i] !== b.rejected[i]) return false;
+  return a.rejected.length === b.rejected.length;
+}
+
+function ownAuthByKey(facts: Facts, question: OwnAuthQuestion, check: () => AuthResult): AuthResult {
   let key = question.createEvent ? String(serialOf(question.createEvent)) : "-";
   for (const c of question.cited) key += `,${serialOf(c)}`;
   for (const r of question.rejected) key += r ? "r" : ".";
@@ -174,4 +220,32 @@ export function pduOwnAuth(
     facts.ownAuth.set(key, result);
   }
   return result;
+}
+
+/**
+ * Steps 5 and 6 of the receive pipeline (checkAuthAgainstState), answered again without
+ * running the rules when the state holds the very event objects at the very keys the
+ * last check of this event saw: every receiver of an event in a quiet room checks it
+ * against the same objects (an event is stored as the object that arrived).
+ */
+export function pduAuthAgainstState(
+  pdu: Pdu,
+  version: RoomVersion,
+  state: StateMap,
+  fetchEvent: (id: EventId) => Pdu | undefined,
+): AuthResult {
+  const events = authEventsInState(pdu, state, fetchEvent, version);
+  const facts = factsOf(pdu, version);
+  const last = facts.lastStateAuth;
+  if (last && sameEvents(last.events, events)) return last.result;
+  countOp("checkAuthAgainstState");
+  const result = checkAuth(pdu, events, version);
+  facts.lastStateAuth = { events, result };
+  return result;
+}
+
+function sameEvents(a: ReadonlyMap<StateKey, Pdu>, b: ReadonlyMap<StateKey, Pdu>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, event] of a) if (b.get(key) !== event) return false;
+  return true;
 }

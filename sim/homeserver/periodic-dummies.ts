@@ -90,7 +90,7 @@ export class PeriodicDummyJob {
     const wide = this.sortedRooms().filter((r) => this.isWide(r) && !this.isExcluded(r));
     if (!this.synapse) return wide;
     return wide
-      .map((room) => ({ room, width: room.extremityIds().length }))
+      .map((room) => ({ room, width: room.extremityCount }))
       .sort((a, b) => b.width - a.width)
       .slice(0, SYNAPSE_DUMMY_JOB.roomsPerRunMax)
       .map(({ room }) => room);
@@ -105,7 +105,7 @@ export class PeriodicDummyJob {
   }
 
   private isWide(room: RoomStore): boolean {
-    return room.extremityIds().length > this.host.params.extremitiesBeforeDummyMax;
+    return room.extremityCount > this.host.params.extremitiesBeforeDummyMax;
   }
 
   private sortedRooms(): RoomStore[] {

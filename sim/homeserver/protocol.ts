@@ -3,6 +3,7 @@
 // of a PDU"). core/ implements them; this file only names what the engine uses.
 
 export {
+  authEventsInState,
   checkAuth,
   checkAuthAgainstState,
   checkAuthEventsList,

@@ -26,8 +26,8 @@ import {
 } from "../../core/index.ts";
 import { pduSummary, type Trace } from "../trace.ts";
 import type { FederationParams } from "./federation-params.ts";
-import { checkAuth, checkAuthAgainstState, checkAuthEventsList, requiredSigners } from "./protocol.ts";
-import { pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
+import { checkAuth, checkAuthEventsList, requiredSigners } from "./protocol.ts";
+import { pduAuthAgainstState, pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import type { KeyStore } from "./signing-keys.ts";
 import { fetchKeysFor, keyNeedMet } from "./key-fetching.ts";
@@ -94,7 +94,10 @@ export function* receivePdu(
   host.trace.add({ kind: "pdu.received", server: host.name, origin, room: room.roomId, event: id });
 
   // 2-3. signatures, then the content hash (a mismatch redacts)
-  const checked = yield* checkSignatures(host, room, origin, pdu, id);
+  // Without signatures to check no key is fetched: no task to run.
+  const checked = host.verifySignatures
+    ? yield* checkSignatures(host, room, origin, pdu, id)
+    : signaturesAndHashVerdict(host, room, origin, pdu, id);
   if (!checked.ok) return dropped(host, room, origin, id, checked.reason);
   pdu = checked.pdu;
 
@@ -116,12 +119,13 @@ export function* receivePdu(
   if (!ownAuth.allowed) return reject(host, room, id, pdu, undefined, `${ownAuth.rule}: ${ownAuth.reason}`);
 
   // 5. auth against the state before the event: resolve the states after its prev events
-  const prevStates = yield* statesAfterPrevEvents(host, room, origin, pdu, id, arrival);
+  const prevStates =
+    statesAfterKnownPrevs(room, pdu) ?? (yield* statesAfterPrevEvents(host, room, origin, pdu, id, arrival));
   if (prevStates === "prevs missing")
     return dropped(host, room, origin, id, "prev events could not be fetched (not divulged by the origin)");
   if (!prevStates) return dropped(host, room, origin, id, "state at the prev events could not be fetched");
   const stateBefore = room.resolveStates(prevStates);
-  const beforeCheck = checkAuthAgainstState(pdu, stateBefore, room.fetch, version);
+  const beforeCheck = pduAuthAgainstState(pdu, version, stateBefore, room.fetch);
   if (!beforeCheck.allowed)
     return reject(host, room, id, pdu, stateBefore, `${beforeCheck.rule}: ${beforeCheck.reason}`, arrival);
 
@@ -145,7 +149,7 @@ export function* receivePdu(
   const currentCheck =
     current === undefined || current === stateBefore
       ? beforeCheck
-      : checkAuthAgainstState(pdu, current, room.fetch, version);
+      : pduAuthAgainstState(pdu, version, current, room.fetch);
   const stateBeforeUpdate = room.currentState;
   if (!currentCheck.allowed) {
     const reason = `${currentCheck.rule}: ${currentCheck.reason}`;
@@ -211,15 +215,33 @@ function* checkSignatures(
   pdu: Pdu,
   id: EventId,
 ): Task<{ ok: true; pdu: Pdu } | { ok: false; reason: string }> {
-  // since v5: the key must be valid at the event's origin_server_ts (Synapse's
-  // `_check_sigs_on_pdu`: minimum_valid_until_ts, 0 in earlier versions).
-  const validAtTs = room.version.auth.enforceKeyValidity ? pdu.origin_server_ts : 0;
   if (host.verifySignatures) {
+    const validAtTs = keysValidAtTs(room, pdu);
     for (const server of requiredSigners(pdu, room.version)) {
       const need = { server, keyIds: signatureKeyIds(pdu, server), minimumValidUntilTs: validAtTs };
       if (need.keyIds.length > 0 && !keyNeedMet(host.keys, need)) yield* fetchKeysFor(host, need);
     }
   }
+  return signaturesAndHashVerdict(host, room, origin, pdu, id);
+}
+
+/**
+ * since v5: a signing key must be valid at the event's origin_server_ts (Synapse's
+ * `_check_sigs_on_pdu`: minimum_valid_until_ts, 0 in earlier versions).
+ */
+function keysValidAtTs(room: RoomStore, pdu: Pdu): number {
+  return room.version.auth.enforceKeyValidity ? pdu.origin_server_ts : 0;
+}
+
+/** Steps 2-3 with the keys this server holds now. */
+function signaturesAndHashVerdict(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  pdu: Pdu,
+  id: EventId,
+): { ok: true; pdu: Pdu } | { ok: false; reason: string } {
+  const validAtTs = keysValidAtTs(room, pdu);
   // The keys handed over already answer the validity question, so pdu-facts' cache
   // (keyed by the keys used) stays right: an expired key is handed over as no key.
   const lookup = (server: string, keyId: string) => host.keys.usable(server, keyId, validAtTs);
@@ -358,6 +380,21 @@ function* statesAfterPrevEvents(
   }
   const states = prevs.map((p) => room.stateAfter(p));
   return states.every((s) => s !== undefined) ? (states as StateSnapshot[]) : undefined;
+}
+
+/**
+ * statesAfterPrevEvents when the state after every prev event is known already (nothing
+ * to fetch, no task to run), in the same order; undefined otherwise.
+ */
+function statesAfterKnownPrevs(room: RoomStore, pdu: Pdu): StateSnapshot[] | undefined {
+  const prevs = sortedDistinct(prevEventIds(pdu));
+  const states: StateSnapshot[] = [];
+  for (const p of prevs) {
+    const state = room.stateAfter(p);
+    if (!state) return undefined;
+    states.push(state);
+  }
+  return states;
 }
 
 /**

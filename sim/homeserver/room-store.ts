@@ -80,6 +80,11 @@ export class RoomStore {
     return (this.sortedExtremities ??= Object.freeze([...this.extremities].sort()) as EventId[]);
   }
 
+  /** How many forward extremities there are (without sorting them). */
+  get extremityCount(): number {
+    return this.extremities.size;
+  }
+
   /** The forward extremities a new event cites: at most `max`, the deepest first. */
   newestExtremities(max: number): StoredEvent[] {
     return this.extremityIds()
@@ -105,7 +110,7 @@ export class RoomStore {
   }
 
   /** Resolve the states after the given events (the state before an event citing them). */
-  resolveAfter(ids: readonly EventId[]): StateSnapshot | undefined {
+  resolveAfter(ids: Iterable<EventId>): StateSnapshot | undefined {
     const states: StateSnapshot[] = [];
     for (const id of ids) {
       const s = this.stateAfter(id);
@@ -229,7 +234,8 @@ export class RoomStore {
       // Fast path: the new event built on every extremity, so its state is the room's.
       this.currentState = this.events.get(id)!.stateAfter!;
     } else {
-      this.currentState = this.resolveAfter(this.extremityIds()) ?? this.currentState;
+      // Resolution does not depend on the order of its inputs: the set as it stands, unsorted.
+      this.currentState = this.resolveAfter(this.extremities) ?? this.currentState;
     }
   }
 

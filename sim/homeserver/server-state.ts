@@ -4,7 +4,6 @@
 // by crash(): it is in the memory record, and the record is replaced in one line.
 
 import type { EventId, Pdu, RoomId, UserId } from "../../core/index.ts";
-import type { RpcResponse } from "../network/rpc.ts";
 import { AppServiceRegistry } from "../appservice/registry.ts";
 import { DeliveryLog } from "./delivery-log.ts";
 import { EduOutbox } from "./edu-outbox.ts";
@@ -13,6 +12,7 @@ import type { FederationSender } from "./federation-sender.ts";
 import type { PduOutcome } from "./receive-pipeline.ts";
 import { RoomDirectory } from "./room-directory.ts";
 import { RetryTimings } from "./retry-timings.ts";
+import type { SeenTransactions } from "./seen-transactions.ts";
 import type { RoomStore } from "./room-store.ts";
 import { KeyStore } from "./signing-keys.ts";
 import type { CachingCrypto } from "./verification-cache.ts";
@@ -97,7 +97,7 @@ export interface MemoryState {
    */
   readonly joining: Map<RoomId, { joins: number; queue: Array<{ origin: string; pdu: unknown }> }>;
   /** Answers to federation transactions already processed, by origin and txn id. */
-  readonly seenTransactions: Map<string, RpcResponse>;
+  readonly seenTransactions: SeenTransactions;
   /** What to tell the clients waiting on tasks in flight, should the server crash. */
   readonly lostOnCrash: Set<() => void>;
   /** Who is typing where (ephemeral-state.ts). */
@@ -127,13 +127,17 @@ export function emptyPersistedState(serverName: string): PersistedState {
   };
 }
 
-export function freshMemoryState(sender: FederationSender, crypto: CachingCrypto): MemoryState {
+export function freshMemoryState(
+  sender: FederationSender,
+  crypto: CachingCrypto,
+  seenTransactions: SeenTransactions,
+): MemoryState {
   return {
     sender,
     crypto,
     inbound: new Map(),
     joining: new Map(),
-    seenTransactions: new Map(),
+    seenTransactions,
     lostOnCrash: new Set(),
     typing: emptyTypingState(),
     eduOutbox: new EduOutbox(),

@@ -15,6 +15,16 @@ export class StateSnapshot implements StateMap {
     readonly size: number,
   ) {}
 
+  /**
+   * Every entry in one map, made once reading along the chain has cost more than copying
+   * it would (twice the size, in maps visited): a snapshot read often — the room's
+   * current state, the state most events are checked against — gets lookups in one
+   * step, while one read a few times is never copied, so memory stays with what changed.
+   */
+  private flat: Map<StateKey, EventId> | undefined;
+  /** Maps visited by lookups along the chain so far (until flattened). */
+  private visited = 0;
+
   static readonly EMPTY = new StateSnapshot(undefined, new Map(), 0, 0);
 
   static from(state: StateMap): StateSnapshot {
@@ -36,12 +46,17 @@ export class StateSnapshot implements StateMap {
 
   get(key: StateKey): EventId | undefined {
     countOp("stateSnapshotGet");
+    if (this.flat) return this.flat.get(key);
+    let visited = 0;
+    let found: EventId | undefined;
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk up the parent chain starts here
     for (let s: StateSnapshot | undefined = this; s; s = s.parent) {
-      const v = s.delta.get(key);
-      if (v !== undefined) return v;
+      visited++;
+      found = s.delta.get(key);
+      if (found !== undefined) break;
     }
-    return undefined;
+    if (visited > 1 && (this.visited += visited) > 2 * this.size) this.flat = this.entriesInOneMap();
+    return found;
   }
 
   has(key: StateKey): boolean {
@@ -74,6 +89,11 @@ export class StateSnapshot implements StateMap {
   /** A plain mutable copy. */
   toMap(): Map<StateKey, EventId> {
     countOp("stateSnapshotToMap");
+    return this.flat ? new Map(this.flat) : this.entriesInOneMap();
+  }
+
+  private entriesInOneMap(): Map<StateKey, EventId> {
+    if (!this.parent) return new Map(this.delta);
     const chain: StateSnapshot[] = [];
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the walk up the parent chain starts here
     for (let s: StateSnapshot | undefined = this; s; s = s.parent) chain.push(s);

@@ -2,6 +2,7 @@
 // the shrunk counterexample, and `seed` below replays it).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { CanonicalMembers } from "../../core/canonical-members.ts";
 import {
   canonicalJson,
   computeEventId,
@@ -41,6 +42,108 @@ describe("canonical JSON", () => {
         expect(canonicalJson(JSON.parse(canonicalJson(value)))).toBe(canonicalJson(value));
       }),
       { seed: SEED, numRuns: 300 },
+    );
+  });
+});
+
+/**
+ * Canonical JSON written the plain way, independent of core: keys by code point (each
+ * key as its list of code points), strings through JSON.stringify, a lone surrogate
+ * refused. The encoder's fast path must agree with it on every input.
+ */
+function plainCanonical(value: unknown): string {
+  if (typeof value === "string") {
+    if (LONE_SURROGATE.test(value)) throw new Error("lone surrogate");
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(plainCanonical).join(",")}]`;
+  if (typeof value === "object" && value !== null) {
+    const codePoints = (s: string) => Array.from(s, (c) => c.codePointAt(0)!);
+    const byCodePoint = (a: string, b: string) => {
+      const [x, y] = [codePoints(a), codePoints(b)];
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+      return x.length - y.length;
+    };
+    const keys = Object.keys(value).sort(byCodePoint);
+    return `{${keys.map((k) => `${plainCanonical(k)}:${plainCanonical((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Strings made of the characters that matter to the encoder: surrogate halves, astral and high BMP characters, backslash-u text, what JSON escapes and what it does not. */
+const trickyString = fc
+  .array(
+    fc.constantFrom(
+      "a",
+      "\uD83D",
+      "\uDE00",
+      "\u{1F600}",
+      "\uFB01",
+      "\uE000",
+      "\\",
+      "\\ud800",
+      "u",
+      "\n",
+      '"',
+      "\u0001",
+      "\u2028",
+      "\u007f",
+    ),
+    {
+      maxLength: 6,
+    },
+  )
+  .map((parts) => parts.join(""));
+
+const trickyJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    trickyString,
+    fc.integer(),
+    fc.array(tie("value"), { maxLength: 3 }),
+    fc.dictionary(trickyString, tie("value"), { maxKeys: 4 }),
+  ),
+})).value;
+
+describe("canonical JSON against a plain encoder", () => {
+  it("gives the same text, or refuses the same values (lone surrogates, in keys or strings)", () => {
+    fc.assert(
+      fc.property(trickyJson, (value) => {
+        let expected: string | undefined;
+        try {
+          expected = plainCanonical(value);
+        } catch {
+          expected = undefined;
+        }
+        if (expected === undefined) expect(() => canonicalJson(value)).toThrow(/lone UTF-16 surrogate/);
+        else expect(canonicalJson(value)).toBe(expected);
+      }),
+      { seed: SEED, numRuns: 1000 },
+    );
+  });
+});
+
+describe("canonical JSON assembled from members encoded once", () => {
+  it("is the canonical JSON of the view without the omitted members, whatever is shared or replaced", () => {
+    const members = fc.dictionary(trickyString, trickyJson, { maxKeys: 6 });
+    fc.assert(
+      fc.property(members, members, fc.array(trickyString, { maxLength: 3 }), (source, replaced, omit) => {
+        const encoder = new CanonicalMembers(source);
+        // Twice: the second view reuses what the first encoded.
+        for (const view of [{ ...source, ...replaced }, source]) {
+          const rest = Object.fromEntries(Object.entries(view).filter(([k]) => !omit.includes(k)));
+          let expected: string | undefined;
+          try {
+            expected = canonicalJson(rest);
+          } catch {
+            expected = undefined;
+          }
+          if (expected === undefined) expect(() => encoder.json(view, omit)).toThrow(/lone UTF-16 surrogate/);
+          else expect(encoder.json(view, omit)).toBe(expected);
+        }
+      }),
+      { seed: SEED, numRuns: 500 },
     );
   });
 });

@@ -1,8 +1,25 @@
 // An event's pure facts are computed once per event object (sim/homeserver/pdu-facts.ts).
 import { expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { buildEvent, parseRoomVersion, type CryptoBackend, type EventId } from "../../core/index.ts";
-import { pduEventId, pduSignaturesAndHash, rememberBuiltEvent } from "../../sim/homeserver/pdu-facts.ts";
+import {
+  buildEvent,
+  installOpCounter,
+  parseRoomVersion,
+  stateKey,
+  zeroOpCounts,
+  type CryptoBackend,
+  type EventId,
+  type RoomId,
+  type UserId,
+} from "../../core/index.ts";
+import {
+  pduAuthAgainstState,
+  pduEventId,
+  pduFormat,
+  pduSignaturesAndHash,
+  rememberBuiltEvent,
+} from "../../sim/homeserver/pdu-facts.ts";
+import { World } from "../../sim/world.ts";
 
 function countingVerify(): { crypto: CryptoBackend; verifications: () => number } {
   let n = 0;
@@ -32,11 +49,19 @@ function countingSha256(): { crypto: CryptoBackend; hashes: () => number } {
   return { crypto: { ...nodeCrypto, sha256: (data) => (n++, nodeCrypto.sha256(data)) }, hashes: () => n };
 }
 
-it("takes the id and content hash of a built event from its builder: receivers hash nothing again", () => {
+it("takes the id, content hash and size of a built event from its builder: receivers hash and encode nothing again", () => {
   const version = parseRoomVersion("10");
   const built = builtMessage(new Uint8Array(32).fill(7));
-  rememberBuiltEvent(built.pdu, version, built.eventId);
+  rememberBuiltEvent(built.pdu, version, built);
   const { crypto, hashes } = countingSha256();
+  const ops = zeroOpCounts();
+  const previous = installOpCounter(ops);
+  try {
+    expect(pduFormat(built.pdu, version)).toEqual({ ok: true, pdu: built.pdu });
+  } finally {
+    installOpCounter(previous);
+  }
+  expect(ops.canonicalJson).toBe(0);
   expect(pduEventId(built.pdu, version, crypto)).toBe(built.eventId);
   expect(pduSignaturesAndHash(built.pdu, version, () => undefined, crypto, { skipSignatures: true })).toEqual({
     ok: true,
@@ -91,4 +116,31 @@ it("verifies each signature once per event object and key, and again for another
   expect(pduSignaturesAndHash({ ...built.pdu }, version, right, crypto, {}).ok).toBe(true);
   expect(verifications()).toBe(3);
   expect(pduEventId(built.pdu, version, nodeCrypto)).toBe(built.eventId);
+});
+
+it("checks an event against a state once per set of state event objects, and again when one differs", () => {
+  const world = new World({ seed: 3, crypto: nodeCrypto });
+  world.addServer("hs1");
+  const alice = world.addClient("@alice:hs1");
+  const roomId = alice.createRoom({ preset: "public_chat" }).value() as RoomId;
+  world.run(() => world.quiescent());
+  const hs1 = world.server("hs1");
+  const room = hs1.room(roomId)!;
+  const prepared = hs1.prepareLocalEvent(room, { sender: "@alice:hs1" as UserId, type: "m.room.message", content: {} });
+  if (!prepared.ok) throw new Error(prepared.error.error);
+  const { pdu } = prepared.value;
+  const state = room.currentState;
+  const withoutAlice = state.with(stateKey("m.room.member", "@alice:hs1"), "$nowhere" as EventId);
+  const ops = zeroOpCounts();
+  const previous = installOpCounter(ops);
+  const answers: boolean[] = [];
+  try {
+    for (const s of [state, state, withoutAlice, state])
+      answers.push(pduAuthAgainstState(pdu, room.version, s, room.fetch).allowed);
+  } finally {
+    installOpCounter(previous);
+  }
+  // Alice is joined in the room's state; where her membership is missing she may not speak.
+  expect(answers).toEqual([true, true, false, true]);
+  expect(ops.checkAuthAgainstState).toBe(3);
 });

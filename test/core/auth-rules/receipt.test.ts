@@ -147,6 +147,10 @@ describe("receipt checks", () => {
       ok: false,
       reason: "type longer than 255 bytes",
     });
+    // Bytes of UTF-8, not characters: 85 snowmen are 255 bytes, 86 are 258; 128 "é" are 256.
+    expect(checkPduFormat({ ...built, type: "☃".repeat(85) }, parseRoomVersion("11"))).toMatchObject({ ok: true });
+    expect(checkPduFormat({ ...built, type: "☃".repeat(86) }, parseRoomVersion("11"))).toMatchObject({ ok: false });
+    expect(checkPduFormat({ ...built, type: "é".repeat(128) }, parseRoomVersion("11"))).toMatchObject({ ok: false });
     expect(checkPduFormat({ ...built, content: { n: 1.5 } }, parseRoomVersion("11"))).toMatchObject({ ok: false });
     expect(checkPduFormat(built, parseRoomVersion("1"))).toMatchObject({
       ok: false,
