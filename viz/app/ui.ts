@@ -21,7 +21,7 @@ import { sidesOfLine } from "../model/split-line.ts";
 import type { ViewModel } from "../model/view-model.ts";
 import { presenterAt, type Presenter } from "../model/presenter.ts";
 import { liveStatus, type LiveStatus } from "../model/status.ts";
-import { namedIn } from "../model/narration.ts";
+import { litBy, namedIn } from "../model/narration.ts";
 import { PresenterView } from "../views/presenter-view.ts";
 import { Keyboard } from "./keyboard.ts";
 import { refusalOfLastIntervention } from "../model/refusals.ts";
@@ -488,10 +488,12 @@ export class Ui implements AppListener {
           ...new Set([...(info?.users ?? []), ...vm.network.servers.flatMap((s) => s.users)]),
         ])
       : null;
-    const lit = new Set<string>([...(named?.servers ?? []), ...(named?.users ?? [])]);
-    for (const lane of this.presented?.lanes ?? [])
-      for (const e of lane.events)
-        if (named?.kinds.some((k) => e.label.startsWith(`${k}:`) || e.label === k)) lit.add(e.id);
+    const lit = named
+      ? litBy(named, {
+          links: vm.network.links.map((l) => ({ ...l, cut: l.cutAB !== null || l.cutBA !== null })),
+          events: (this.presented?.lanes ?? []).flatMap((lane) => lane.events),
+        })
+      : new Set<string>();
     this.highlight = lit;
     const items = byId("annotations").children;
     for (let i = 0; i < items.length; i++) {
@@ -503,14 +505,19 @@ export class Ui implements AppListener {
   }
 
   private renderControls(vm: ViewModel, app: App): void {
+    // Every write here is skipped when the value is already there: this runs every frame,
+    // and even a write of the same value makes the browser restyle the element.
     const timeline = byId<HTMLInputElement>("timeline");
-    timeline.max = String(app.model.length - 1);
-    timeline.value = String(vm.seq);
+    setProp(timeline, "max", String(app.model.length - 1));
+    setProp(timeline, "value", String(vm.seq));
     setLabel(byId("play"), app.playing ? "‖ pause" : "▶ play");
     const label = `${formatTime(vm.atMs)} · ${vm.inFlight.messages} ${vm.inFlight.messages === 1 ? "message" : "messages"} in flight`;
     setLabel(byId("cursor-label"), label);
-    byId("cursor-label").title =
-      `record ${vm.seq + 1} of ${app.model.length}; step ${app.cursorStep} of ${app.head.steps}`;
+    setProp(
+      byId("cursor-label"),
+      "title",
+      `record ${vm.seq + 1} of ${app.model.length}; step ${app.cursorStep} of ${app.head.steps}`,
+    );
     const phase = byId("phase");
     const outcome = vm.end ? vm.end.reason : null;
     // The scenario's own verdict belongs to the moment it ended: after that it is history, and
@@ -524,8 +531,7 @@ export class Ui implements AppListener {
           : `scenario ended: ${outcome}`
         : phaseWords(vm.phase, app.info?.faults ?? true),
     );
-    phase.dataset.phase = vm.phase ?? "";
-    setLabel(phase, phase.textContent ?? "");
+    if (phase.dataset.phase !== (vm.phase ?? "")) phase.dataset.phase = vm.phase ?? "";
     setLabel(byId("trace-hash"), app.lastHash ?? "");
     // The link follows the run at rest; while playing it would change every step (and a
     // JSON scenario's link is long to encode).
@@ -538,6 +544,10 @@ export class Ui implements AppListener {
 
 function setLabel(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
+}
+
+function setProp<E extends HTMLElement, K extends keyof E & string>(el: E, key: K, value: E[K]): void {
+  if (el[key] !== value) el[key] = value;
 }
 
 /** The runner's phase names, in words for a class (no "chaos" on a scenario without faults). */
