@@ -48,6 +48,8 @@ export class Ui implements AppListener {
   private presented: Presenter | null = null;
   private highlight: ReadonlySet<string> = new Set();
   private lastStatus = "";
+  /** Where the timeline's thumb was last put (a fraction of the records). */
+  private sliderAt = -1;
   /** The server the keys C and X act on (clicked, focused, or picked with a digit). */
   chosen: string | null = null;
   /** Whether the details (full DAG, space-time, state table, explanation) are open. */
@@ -507,9 +509,16 @@ export class Ui implements AppListener {
   private renderControls(vm: ViewModel, app: App): void {
     // Every write here is skipped when the value is already there: this runs every frame,
     // and even a write of the same value makes the browser restyle the element.
+    // The slider's thumb is moved only when it would move by a thousandth of its length
+    // while playing (a range input lays itself out on every change of value or max: about
+    // a millisecond a frame), and exactly at rest.
     const timeline = byId<HTMLInputElement>("timeline");
-    setProp(timeline, "max", String(app.model.length - 1));
-    setProp(timeline, "value", String(vm.seq));
+    const fraction = (vm.seq + 1) / Math.max(1, app.model.length);
+    if (!app.playing || Math.abs(fraction - this.sliderAt) >= 0.001) {
+      this.sliderAt = fraction;
+      setProp(timeline, "max", String(app.model.length - 1));
+      setProp(timeline, "value", String(vm.seq));
+    }
     setLabel(byId("play"), app.playing ? "‖ pause" : "▶ play");
     const label = `${formatTime(vm.atMs)} · ${vm.inFlight.messages} ${vm.inFlight.messages === 1 ? "message" : "messages"} in flight`;
     setLabel(byId("cursor-label"), label);
