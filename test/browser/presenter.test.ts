@@ -235,6 +235,8 @@ describe("the presenter view", () => {
     await inViewport(minorityHead);
     await inViewport(majorityHead);
     await inViewport('[data-testid="difference"][data-key="m.room.topic"]');
+    // In free play the last note ("Each message is a PDU …") is history: nothing is lit.
+    expect(await page.locator('.chip.highlight, .server.highlight, [data-lit="true"]').count()).toBe(0);
     // The two sides hold different states: different groups, told apart by letter as well as colour.
     const groups = await page.evaluate(() =>
       ["hs1", "hs3"].map((s) => document.querySelector(`[data-testid="server-${s}"]`)?.getAttribute("data-group")),

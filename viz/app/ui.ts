@@ -485,11 +485,14 @@ export class Ui implements AppListener {
       (info ? `${info.description} — press Next ▶ (or Page Down) to walk through it, Space to play.` : "");
     const caption = byId("annotation");
     if (caption.textContent !== text) caption.textContent = text;
-    const named = vm.annotation
-      ? namedIn(vm.annotation.text, info?.servers ?? [], [
-          ...new Set([...(info?.users ?? []), ...vm.network.servers.flatMap((s) => s.users)]),
-        ])
-      : null;
+    // In free play the last note is history: it stays as the caption, but lights nothing up
+    // (its "messages" are not the ones being sent now).
+    const named =
+      vm.annotation && !vm.freePlay
+        ? namedIn(vm.annotation.text, info?.servers ?? [], [
+            ...new Set([...(info?.users ?? []), ...vm.network.servers.flatMap((s) => s.users)]),
+          ])
+        : null;
     const lit = named
       ? litBy(named, {
           links: vm.network.links.map((l) => ({ ...l, cut: l.cutAB !== null || l.cutBA !== null })),
