@@ -2,12 +2,13 @@
 // a projector's 1280×720: on netsplit-heal, "The network splits: hs1 and hs2 can no
 // longer reach hs3, hs4 and hs5" lights the five servers and the six links the split
 // cuts (not the ones inside each side); "Both sides change the topic" lights the topic
-// events in the servers' lanes and nothing else. Every lit thing lies inside the viewport.
+// events in the servers' lanes and nothing else, and the same events in the full DAG.
+// Every lit thing lies inside the viewport.
 
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildSite, launchChromium, serveSite, type Browser, type Site } from "../../bench/browser-harness.ts";
-import { open, screenshot, settle } from "./page-helpers.ts";
+import { open, openDetails, screenshot, settle } from "./page-helpers.ts";
 
 const VIEWPORT = { width: 1280, height: 720 };
 
@@ -91,5 +92,14 @@ describe("the walkthrough lights up what each note names", () => {
     // No link is named by this note.
     expect(await page.locator('[data-lit="true"]').count()).toBe(0);
     await screenshot(page, "n01-fork-narrated");
+
+    // The full DAG in the details lights the same events.
+    const litChips = await page.$$eval(".chip.highlight", (els) => els.map((e) => e.getAttribute("data-event")));
+    await openDetails(page);
+    await page.waitForSelector("circle.dag-node.highlight", { state: "attached" });
+    const litNodes = await page.$$eval("circle.dag-node.highlight", (els) =>
+      els.map((e) => e.getAttribute("data-event")),
+    );
+    expect(new Set(litNodes)).toEqual(new Set(litChips));
   });
 });

@@ -21,7 +21,7 @@ import { sidesOfLine } from "../model/split-line.ts";
 import type { ViewModel } from "../model/view-model.ts";
 import { presenterAt, type Presenter } from "../model/presenter.ts";
 import { liveStatus, type LiveStatus } from "../model/status.ts";
-import { litBy, namedIn } from "../model/narration.ts";
+import { litBy, namedIn, type NameableEvent } from "../model/narration.ts";
 import { PresenterView } from "../views/presenter-view.ts";
 import { Keyboard } from "./keyboard.ts";
 import { refusalOfLastIntervention } from "../model/refusals.ts";
@@ -46,7 +46,10 @@ export class Ui implements AppListener {
   private lastRoomKey = "";
   private presenter!: PresenterView;
   private presented: Presenter | null = null;
+  /** What the note in force names: servers, users and links ("a|b"), and events ("$…"). */
   private highlight: ReadonlySet<string> = new Set();
+  /** The servers, users and links of `highlight` (the network view compares them every frame). */
+  private networkHighlight: ReadonlySet<string> = new Set();
   private lastStatus = "";
   /** Where the timeline's thumb was last put (a fraction of the records). */
   private sliderAt = -1;
@@ -424,13 +427,18 @@ export class Ui implements AppListener {
     this.renderStatus(status);
     const groups = new Map<string, { index: number; letter: string }>();
     this.presented?.groups.forEach((g, index) => g.servers.forEach((s) => groups.set(s, { index, letter: g.letter })));
-    this.network.update(vm.network, { groups, marks: status.marks, highlight: this.highlight, chosen: this.chosen });
+    this.network.update(vm.network, {
+      groups,
+      marks: status.marks,
+      highlight: this.networkHighlight,
+      chosen: this.chosen,
+    });
     // The details are drawn only while open: most of a busy frame's work, and nobody looking.
     if (this.detailsOpen) {
       this.spaceTime.update(vm.spaceTime, vm.detailSeq);
       // Every frame: the DAG view redraws a few stale panels per call until all are current.
       // At rest (a seek, an intervention) it draws them all at once.
-      const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity);
+      const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity, this.highlight);
       if (left > 0) app.requestFrame();
     }
     this.renderControls(vm, app);
@@ -493,13 +501,15 @@ export class Ui implements AppListener {
             ...new Set([...(info?.users ?? []), ...vm.network.servers.flatMap((s) => s.users)]),
           ])
         : null;
+    // Events: every one the servers hold (the lanes show the newest, the details all of them).
     const lit = named
       ? litBy(named, {
           links: vm.network.links.map((l) => ({ ...l, cut: l.cutAB !== null || l.cutBA !== null })),
-          events: (this.presented?.lanes ?? []).flatMap((lane) => lane.events),
+          events: named.kinds.length ? nameable(vm.dags) : [],
         })
       : new Set<string>();
     this.highlight = lit;
+    this.networkHighlight = new Set([...lit].filter((id) => !id.startsWith("$")));
     const items = byId("annotations").children;
     for (let i = 0; i < items.length; i++) {
       const a = this.app.info?.annotations[i];
@@ -552,6 +562,26 @@ export class Ui implements AppListener {
     const href = app.permalink();
     if (link.getAttribute("href") !== href) link.setAttribute("href", href);
   }
+}
+
+/** Each event any server holds, once, as a note can name it. */
+function nameable(dags: ViewModel["dags"]): NameableEvent[] {
+  const seen = new Set<string>();
+  const out: NameableEvent[] = [];
+  for (const d of dags)
+    for (const n of d.nodes) {
+      if (seen.has(n.id)) continue;
+      seen.add(n.id);
+      const membership = n.type === "m.room.member" ? n.content.membership : undefined;
+      out.push({
+        id: n.id,
+        type: n.type,
+        sender: n.sender,
+        ...(n.stateKey !== undefined ? { stateKey: n.stateKey } : {}),
+        ...(typeof membership === "string" ? { membership } : {}),
+      });
+    }
+  return out;
 }
 
 function setLabel(el: HTMLElement, text: string): void {
