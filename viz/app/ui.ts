@@ -404,6 +404,10 @@ export class Ui implements AppListener {
   }
 
   render(vm: ViewModel, app: App): void {
+    // The controls first: moving the timeline's thumb makes the browser lay the page out
+    // there and then, which costs next to nothing before this frame's other writes and a
+    // whole layout of the lanes and the network after them.
+    this.renderControls(vm, app);
     const changed =
       vm.detailSeq !== this.lastSeq ||
       app.model.generation !== this.lastGeneration ||
@@ -441,7 +445,6 @@ export class Ui implements AppListener {
       const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity, this.highlight);
       if (left > 0) app.requestFrame();
     }
-    this.renderControls(vm, app);
   }
 
   /** The live verdict, written only when it changes (it is an aria-live region: each write is read out). */
@@ -535,11 +538,13 @@ export class Ui implements AppListener {
     setLabel(byId("play"), app.playing ? "‖ pause" : "▶ play");
     const label = `${formatTime(vm.atMs)} · ${vm.inFlight.messages} ${vm.inFlight.messages === 1 ? "message" : "messages"} in flight`;
     setLabel(byId("cursor-label"), label);
-    setProp(
-      byId("cursor-label"),
-      "title",
-      `record ${vm.seq + 1} of ${app.model.length}; step ${app.cursorStep} of ${app.head.steps}`,
-    );
+    // The record count under the pointer: at rest (while playing it would be written every frame).
+    if (!app.playing)
+      setProp(
+        byId("cursor-label"),
+        "title",
+        `record ${vm.seq + 1} of ${app.model.length}; step ${app.cursorStep} of ${app.head.steps}`,
+      );
     const phase = byId("phase");
     const outcome = vm.end ? vm.end.reason : null;
     // The scenario's own verdict belongs to the moment it ended: after that it is history, and
