@@ -80,6 +80,9 @@ export async function measureHover(page: Page, hovers = 12): Promise<void> {
       await new Promise((ok) => setTimeout(ok, 60));
     }
     n.app.togglePlay();
+    // Closed again: the next run's frame times are the presenter's (details open, every
+    // frame also drew the full DAGs and the space-time diagram of the next, larger run).
+    n.ui.openDetails(false, false);
     return out;
   }, hovers);
   const show = (xs: number[]) => {

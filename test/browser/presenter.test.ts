@@ -188,7 +188,9 @@ describe("the presenter view", () => {
     expect(end.scenarioDone).toBe(true);
     expect(end.outcome).toBe("converged");
     // Tab reaches a server, which says what it is; 3 chooses hs3, C cuts it off, H heals.
-    await page.locator('[data-testid="server-hs1"]').focus();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("data-testid") ?? "");
+    for (let i = 0; i < 80 && (await focused()) !== "server-hs1"; i++) await page.keyboard.press("Tab");
+    expect(await focused(), "Tab reaches the first server").toBe("server-hs1");
     expect(await page.getAttribute('[data-testid="server-hs1"]', "aria-label")).toContain("Matrix homeserver hs1");
     await page.keyboard.press("3");
     await settle(page, () => page.keyboard.press("c"));
@@ -219,9 +221,22 @@ describe("the presenter view", () => {
     await compose(page, "@alice:hs1", "topic", { text: "minority" });
     await compose(page, "@carol:hs3", "message", { text: "meanwhile on hs3" });
     await page.waitForSelector('[data-testid="difference"][data-key="m.room.topic"]');
+    // Both heads of the fork: Alice's topic on hs1's side, Carol's message on hs3's, each its lane's head.
+    const minorityHead = '[data-testid="lane-hs1"] .chip[data-head="true"]';
+    const majorityHead = '[data-testid="lane-hs3"] .chip[data-head="true"]';
+    await page.waitForFunction(
+      ([a, b]) =>
+        (document.querySelector(a!)?.textContent?.includes("topic: minority") ?? false) &&
+        (document.querySelector(b!)?.textContent?.includes("meanwhile on hs3") ?? false),
+      [minorityHead, majorityHead],
+    );
     await inViewport('[data-testid="network"]');
     for (const s of ["hs1", "hs2", "hs3"]) await inViewport(`[data-testid="server-${s}"]`);
+    await inViewport(minorityHead);
+    await inViewport(majorityHead);
     await inViewport('[data-testid="difference"][data-key="m.room.topic"]');
+    // In free play the last note ("Each message is a PDU …") is history: nothing is lit.
+    expect(await page.locator('.chip.highlight, .server.highlight, [data-lit="true"]').count()).toBe(0);
     // The two sides hold different states: different groups, told apart by letter as well as colour.
     const groups = await page.evaluate(() =>
       ["hs1", "hs3"].map((s) => document.querySelector(`[data-testid="server-${s}"]`)?.getAttribute("data-group")),
@@ -236,11 +251,7 @@ describe("the presenter view", () => {
     for (const s of ["hs1", "hs2", "hs3"]) {
       const heads = page.locator(`[data-testid="lane-${s}"] .chip[data-head="true"]`);
       expect(await heads.count(), s).toBe(2);
-      for (let i = 0; i < 2; i++) {
-        const box = (await heads.nth(i).boundingBox())!;
-        expect(box.x + box.width, s).toBeLessThanOrEqual(VIEWPORT.width);
-        expect(box.y + box.height, s).toBeLessThanOrEqual(VIEWPORT.height);
-      }
+      for (let i = 0; i < 2; i++) await inViewport(`[data-testid="lane-${s}"] .chip[data-head="true"] >> nth=${i}`);
       expect(await page.textContent(`[data-testid="heads-${s}"]`)).toBe("2 heads");
     }
     const scroll = await page.evaluate(() => document.scrollingElement!.scrollHeight);

@@ -155,6 +155,12 @@ describe("the web view", () => {
     await settle(page, () => page.click('[data-testid="heal-all"]'));
     await linkIsCut(page, "hs1", "hs3", false);
     await runToEnd(page);
+    // The DAG panels are drawn on the frame after the run settles: wait for them.
+    await page.waitForFunction(() =>
+      ["hs1", "hs2", "hs3"].every(
+        (s) => document.querySelector(`[data-testid="dag-width-${s}"]`)?.textContent === "2 heads",
+      ),
+    );
     const both = [...apart.hs1!, ...apart.hs3!].sort();
     expect(await heads(page)).toEqual({ hs1: both, hs2: both, hs3: both });
     for (const s of ["hs1", "hs2", "hs3"])
@@ -174,6 +180,11 @@ describe("the web view", () => {
     // A new event cites both heads: the fork is merged.
     await compose(page, "@bob:hs2", "message", { text: "merging" });
     await runToEnd(page);
+    await page.waitForFunction(() =>
+      ["hs1", "hs2", "hs3"].every(
+        (s) => document.querySelector(`[data-testid="dag-width-${s}"]`)?.textContent === "1 head",
+      ),
+    );
     const merged = await heads(page);
     expect(merged.hs1).toHaveLength(1);
     expect(merged.hs2).toEqual(merged.hs1);

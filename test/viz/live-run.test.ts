@@ -8,7 +8,7 @@ import { findScenario, runScenario } from "../../scenarios/index.ts";
 import type { Intervention } from "../../scenarios/runner/run.ts";
 import { traceHash, traceToJsonLines, type TraceRecord } from "../../sim/trace.ts";
 import { LiveRun } from "../../viz/engine/live-run.ts";
-import { EngineSession } from "../../viz/engine/session.ts";
+import { EngineSession, RECORDS_PER_MESSAGE } from "../../viz/engine/session.ts";
 import type { FromWorker } from "../../viz/worker/protocol.ts";
 
 const threeServers = findScenario("three-servers")!;
@@ -120,6 +120,21 @@ describe("EngineSession", () => {
       nextAtMs: null,
       rooms: { room: expect.stringMatching(/^!/) },
     });
+  });
+
+  it("posts a long stretch in messages of at most RECORDS_PER_MESSAGE records, the step ends with the last", () => {
+    const { s, posts, records: got } = session();
+    s.load({ name: "netsplit-heal" }, "1", []);
+    const before = posts.length;
+    s.advance({ toEnd: true }, 1_000_000);
+    const messages = posts.slice(before).filter((m) => m.type === "records");
+    expect(messages.length).toBeGreaterThan(1);
+    for (const m of messages) expect(m.records.length).toBeLessThanOrEqual(RECORDS_PER_MESSAGE);
+    expect(messages.slice(0, -1).every((m) => m.stepEnds.length === 0)).toBe(true);
+    expect(messages.at(-1)!.stepEnds.length).toBeGreaterThan(0);
+    // Put together as the page does, they are the run's records and step ends.
+    expect(got()).toEqual(s.run.records);
+    expect(posts.flatMap((m) => (m.type === "records" ? m.stepEnds : []))).toEqual(s.run.stepEnds);
   });
 
   it("re-makes the run when an intervention is made in the past, forgetting what followed", () => {

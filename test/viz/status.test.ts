@@ -153,7 +153,7 @@ describe("the small parts", () => {
       ["hs1", "hs2", "hs3"],
       ["@alice:hs1", "@bob:hs2"],
     );
-    expect(named).toEqual({ servers: ["hs1", "hs2"], users: ["@bob:hs2"], kinds: ["topic"] });
+    expect(named).toEqual({ servers: ["hs1", "hs2"], users: ["@bob:hs2"], kinds: ["topic", "join"], network: false });
   });
 
   it("finds a scenario's adversarial and skewed servers", () => {

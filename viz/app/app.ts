@@ -182,7 +182,7 @@ export class App {
     this.stepEnds = [];
     this.head = { ...EMPTY_HEAD, records: records.length, nowMs: records[records.length - 1]?.atMs ?? 0 };
     this.cursor = { seq: -1, atMs: 0 };
-    this.memo.key = undefined;
+    this.forgetDerived();
     this.listener.loaded(this);
     this.dirty = true;
   }
@@ -191,7 +191,7 @@ export class App {
     if (m.truncateTo !== undefined) {
       if (m.truncateTo === 0) this.model = new TraceModel();
       else this.model.truncate(m.truncateTo);
-      this.memo.key = undefined;
+      this.forgetDerived();
       if (this.cursor.seq >= this.model.length) this.cursor = this.endOf(this.model.length - 1);
     }
     this.stepEnds.length = m.firstStep;
@@ -199,6 +199,16 @@ export class App {
     this.model.append(m.records);
     this.head = m.head;
     this.dirty = true;
+  }
+
+  /**
+   * Forget what was derived from the records (a new run, a file, a re-made past): its
+   * caches are keyed by generation, room and server, which another run may repeat.
+   */
+  private forgetDerived(): void {
+    this.memo.key = undefined;
+    this.memo.dagByVersion = undefined;
+    this.memo.trails = undefined;
   }
 
   // ---- the cursor -------------------------------------------------------------------

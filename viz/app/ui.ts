@@ -21,7 +21,7 @@ import { sidesOfLine } from "../model/split-line.ts";
 import type { ViewModel } from "../model/view-model.ts";
 import { presenterAt, type Presenter } from "../model/presenter.ts";
 import { liveStatus, type LiveStatus } from "../model/status.ts";
-import { namedIn } from "../model/narration.ts";
+import { litBy, namedIn, type NameableEvent } from "../model/narration.ts";
 import { PresenterView } from "../views/presenter-view.ts";
 import { Keyboard } from "./keyboard.ts";
 import { refusalOfLastIntervention } from "../model/refusals.ts";
@@ -46,8 +46,13 @@ export class Ui implements AppListener {
   private lastRoomKey = "";
   private presenter!: PresenterView;
   private presented: Presenter | null = null;
+  /** What the note in force names: servers, users and links ("a|b"), and events ("$…"). */
   private highlight: ReadonlySet<string> = new Set();
+  /** The servers, users and links of `highlight` (the network view compares them every frame). */
+  private networkHighlight: ReadonlySet<string> = new Set();
   private lastStatus = "";
+  /** Where the timeline's thumb was last put (a fraction of the records). */
+  private sliderAt = -1;
   /** The server the keys C and X act on (clicked, focused, or picked with a digit). */
   chosen: string | null = null;
   /** Whether the details (full DAG, space-time, state table, explanation) are open. */
@@ -399,6 +404,10 @@ export class Ui implements AppListener {
   }
 
   render(vm: ViewModel, app: App): void {
+    // The controls first: moving the timeline's thumb makes the browser lay the page out
+    // there and then, which costs next to nothing before this frame's other writes and a
+    // whole layout of the lanes and the network after them.
+    this.renderControls(vm, app);
     const changed =
       vm.detailSeq !== this.lastSeq ||
       app.model.generation !== this.lastGeneration ||
@@ -422,16 +431,20 @@ export class Ui implements AppListener {
     this.renderStatus(status);
     const groups = new Map<string, { index: number; letter: string }>();
     this.presented?.groups.forEach((g, index) => g.servers.forEach((s) => groups.set(s, { index, letter: g.letter })));
-    this.network.update(vm.network, { groups, marks: status.marks, highlight: this.highlight, chosen: this.chosen });
+    this.network.update(vm.network, {
+      groups,
+      marks: status.marks,
+      highlight: this.networkHighlight,
+      chosen: this.chosen,
+    });
     // The details are drawn only while open: most of a busy frame's work, and nobody looking.
     if (this.detailsOpen) {
       this.spaceTime.update(vm.spaceTime, vm.detailSeq);
       // Every frame: the DAG view redraws a few stale panels per call until all are current.
       // At rest (a seek, an intervention) it draws them all at once.
-      const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity);
+      const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity, this.highlight);
       if (left > 0) app.requestFrame();
     }
-    this.renderControls(vm, app);
   }
 
   /** The live verdict, written only when it changes (it is an aria-live region: each write is read out). */
@@ -483,16 +496,23 @@ export class Ui implements AppListener {
       (info ? `${info.description} — press Next ▶ (or Page Down) to walk through it, Space to play.` : "");
     const caption = byId("annotation");
     if (caption.textContent !== text) caption.textContent = text;
-    const named = vm.annotation
-      ? namedIn(vm.annotation.text, info?.servers ?? [], [
-          ...new Set([...(info?.users ?? []), ...vm.network.servers.flatMap((s) => s.users)]),
-        ])
-      : null;
-    const lit = new Set<string>([...(named?.servers ?? []), ...(named?.users ?? [])]);
-    for (const lane of this.presented?.lanes ?? [])
-      for (const e of lane.events)
-        if (named?.kinds.some((k) => e.label.startsWith(`${k}:`) || e.label === k)) lit.add(e.id);
+    // In free play the last note is history: it stays as the caption, but lights nothing up
+    // (its "messages" are not the ones being sent now).
+    const named =
+      vm.annotation && !vm.freePlay
+        ? namedIn(vm.annotation.text, info?.servers ?? [], [
+            ...new Set([...(info?.users ?? []), ...vm.network.servers.flatMap((s) => s.users)]),
+          ])
+        : null;
+    // Events: every one the servers hold (the lanes show the newest, the details all of them).
+    const lit = named
+      ? litBy(named, {
+          links: vm.network.links.map((l) => ({ ...l, cut: l.cutAB !== null || l.cutBA !== null })),
+          events: named.kinds.length ? nameable(vm.dags) : [],
+        })
+      : new Set<string>();
     this.highlight = lit;
+    this.networkHighlight = new Set([...lit].filter((id) => !id.startsWith("$")));
     const items = byId("annotations").children;
     for (let i = 0; i < items.length; i++) {
       const a = this.app.info?.annotations[i];
@@ -503,14 +523,28 @@ export class Ui implements AppListener {
   }
 
   private renderControls(vm: ViewModel, app: App): void {
+    // Every write here is skipped when the value is already there: this runs every frame,
+    // and even a write of the same value makes the browser restyle the element.
+    // The slider's thumb is moved only when it would move by a thousandth of its length
+    // while playing (a range input lays itself out on every change of value or max: about
+    // a millisecond a frame), and exactly at rest.
     const timeline = byId<HTMLInputElement>("timeline");
-    timeline.max = String(app.model.length - 1);
-    timeline.value = String(vm.seq);
+    const fraction = (vm.seq + 1) / Math.max(1, app.model.length);
+    if (!app.playing || Math.abs(fraction - this.sliderAt) >= 0.001) {
+      this.sliderAt = fraction;
+      setProp(timeline, "max", String(app.model.length - 1));
+      setProp(timeline, "value", String(vm.seq));
+    }
     setLabel(byId("play"), app.playing ? "‖ pause" : "▶ play");
     const label = `${formatTime(vm.atMs)} · ${vm.inFlight.messages} ${vm.inFlight.messages === 1 ? "message" : "messages"} in flight`;
     setLabel(byId("cursor-label"), label);
-    byId("cursor-label").title =
-      `record ${vm.seq + 1} of ${app.model.length}; step ${app.cursorStep} of ${app.head.steps}`;
+    // The record count under the pointer: at rest (while playing it would be written every frame).
+    if (!app.playing)
+      setProp(
+        byId("cursor-label"),
+        "title",
+        `record ${vm.seq + 1} of ${app.model.length}; step ${app.cursorStep} of ${app.head.steps}`,
+      );
     const phase = byId("phase");
     const outcome = vm.end ? vm.end.reason : null;
     // The scenario's own verdict belongs to the moment it ended: after that it is history, and
@@ -524,8 +558,7 @@ export class Ui implements AppListener {
           : `scenario ended: ${outcome}`
         : phaseWords(vm.phase, app.info?.faults ?? true),
     );
-    phase.dataset.phase = vm.phase ?? "";
-    setLabel(phase, phase.textContent ?? "");
+    if (phase.dataset.phase !== (vm.phase ?? "")) phase.dataset.phase = vm.phase ?? "";
     setLabel(byId("trace-hash"), app.lastHash ?? "");
     // The link follows the run at rest; while playing it would change every step (and a
     // JSON scenario's link is long to encode).
@@ -536,8 +569,32 @@ export class Ui implements AppListener {
   }
 }
 
+/** Each event any server holds, once, as a note can name it. */
+function nameable(dags: ViewModel["dags"]): NameableEvent[] {
+  const seen = new Set<string>();
+  const out: NameableEvent[] = [];
+  for (const d of dags)
+    for (const n of d.nodes) {
+      if (seen.has(n.id)) continue;
+      seen.add(n.id);
+      const membership = n.type === "m.room.member" ? n.content.membership : undefined;
+      out.push({
+        id: n.id,
+        type: n.type,
+        sender: n.sender,
+        ...(n.stateKey !== undefined ? { stateKey: n.stateKey } : {}),
+        ...(typeof membership === "string" ? { membership } : {}),
+      });
+    }
+  return out;
+}
+
 function setLabel(el: HTMLElement, text: string): void {
   if (el.textContent !== text) el.textContent = text;
+}
+
+function setProp<E extends HTMLElement, K extends keyof E & string>(el: E, key: K, value: E[K]): void {
+  if (el[key] !== value) el[key] = value;
 }
 
 /** The runner's phase names, in words for a class (no "chaos" on a scenario without faults). */

@@ -6,7 +6,7 @@
 // the same rule as the homeserver's store (sim/homeserver/room-store.ts).
 
 import type { JsonObject } from "../../core/index.ts";
-import { entriesUpTo, statusAt, type DagLog, type EventStatus } from "./dag-log.ts";
+import { entriesUpTo, statusAt, type DagEntry, type DagLog, type EventStatus } from "./dag-log.ts";
 
 export interface DagNode {
   id: string;
@@ -64,39 +64,7 @@ export function dagAt(log: DagLog, seq: number): ServerDag {
   const byId = new Map<string, DagNode>();
   const counts: Record<EventStatus, number> = { accepted: 0, soft_failed: 0, rejected: 0, outlier: 0 };
   for (let i = 0; i < n; i++) {
-    const e = log.entries[i]!;
-    const st = statusAt(e, seq)!;
-    const s = e.summary;
-    let backfilled = false;
-    let acceptedHere = false;
-    for (const c of e.changes) {
-      if (c.seq > seq) break;
-      if (c.backfilled === true) backfilled = true;
-      if (c.status === "accepted") acceptedHere = true;
-    }
-    // Built as one literal, the optional fields set after: a spread inside a literal this
-    // size sends V8 down a slow path (a few µs a node, most of a busy frame at 12 servers).
-    const node: DagNode = {
-      id: e.id,
-      short: shortId(e.id),
-      type: s.type,
-      sender: s.sender,
-      depth: s.depth,
-      originServerTs: s.originServerTs,
-      status: st.status,
-      backfilled,
-      local: e.local && acceptedHere,
-      redacted: e.redacted !== null && e.redacted.seq <= seq,
-      extremity: false,
-      row: 0,
-      col: 0,
-      prevEvents: s.prevEvents,
-      authEvents: s.authEvents,
-      content: s.content,
-      seq: e.seq,
-    };
-    if (s.stateKey !== undefined) node.stateKey = s.stateKey;
-    if (st.reason) node.reason = st.reason;
+    const node = nodeAt(log.entries[i]!, seq);
     counts[node.status]++;
     nodes.push(node);
     byId.set(node.id, node);
@@ -128,8 +96,55 @@ export function dagAt(log: DagLog, seq: number): ServerDag {
   };
 }
 
+/** One stored event as it stood at `seq` (row, column and extremity left for the caller). */
+export function nodeAt(e: DagEntry, seq: number): DagNode {
+  const st = statusAt(e, seq)!;
+  const s = e.summary;
+  let backfilled = false;
+  let acceptedHere = false;
+  for (const c of e.changes) {
+    if (c.seq > seq) break;
+    if (c.backfilled === true) backfilled = true;
+    if (c.status === "accepted") acceptedHere = true;
+  }
+  // Built as one literal, the optional fields set after: a spread inside a literal this
+  // size sends V8 down a slow path (a few µs a node, most of a busy frame at 12 servers).
+  const node: DagNode = {
+    id: e.id,
+    short: shortId(e.id),
+    type: s.type,
+    sender: s.sender,
+    depth: s.depth,
+    originServerTs: s.originServerTs,
+    status: st.status,
+    backfilled,
+    local: e.local && acceptedHere,
+    redacted: e.redacted !== null && e.redacted.seq <= seq,
+    extremity: false,
+    row: 0,
+    col: 0,
+    prevEvents: s.prevEvents,
+    authEvents: s.authEvents,
+    content: s.content,
+    seq: e.seq,
+  };
+  if (s.stateKey !== undefined) node.stateKey = s.stateKey;
+  if (st.reason) node.reason = st.reason;
+  return node;
+}
+
 /** Rows by depth; within a row, ordered by the mean column of the parents already placed (then time, then id). */
-function layout(nodes: DagNode[], byId: Map<string, DagNode>): { rows: number; columns: number } {
+function layout(nodes: DagNode[], byId: ReadonlyMap<string, DagNode>): { rows: number; columns: number } {
+  const placed = layRows(nodes, byId, 0);
+  return { rows: placed.length, columns: placed.reduce((a, b) => Math.max(a, b), 0) };
+}
+
+/**
+ * Place `nodes` in rows by depth from row `firstRow` on, each row ordered by the mean
+ * column of its parents at a lower depth (looked up in `byId`, which must hold the nodes
+ * already placed), then time, then id. Returns each row's width (its last column + 1).
+ */
+export function layRows(nodes: readonly DagNode[], byId: ReadonlyMap<string, DagNode>, firstRow: number): number[] {
   const byDepth = new Map<number, DagNode[]>();
   for (const node of nodes) {
     const row = byDepth.get(node.depth);
@@ -137,8 +152,8 @@ function layout(nodes: DagNode[], byId: Map<string, DagNode>): { rows: number; c
     else byDepth.set(node.depth, [node]);
   }
   const depths = [...byDepth.keys()].sort((a, b) => a - b);
-  let columns = 0;
-  depths.forEach((depth, rowIndex) => {
+  const widths: number[] = [];
+  depths.forEach((depth, i) => {
     const row = byDepth.get(depth)!;
     const key = new Map<DagNode, number>();
     for (const node of row) {
@@ -160,13 +175,13 @@ function layout(nodes: DagNode[], byId: Map<string, DagNode>): { rows: number; c
     // Each event takes its parents' column when it is free, so a branch stays straight.
     let next = 0;
     for (const node of row) {
-      node.row = rowIndex;
+      node.row = firstRow + i;
       node.col = Math.max(next, Math.round(key.get(node)!));
       next = node.col + 1;
     }
-    columns = Math.max(columns, next);
+    widths.push(next);
   });
-  return { rows: depths.length, columns };
+  return widths;
 }
 
 /**

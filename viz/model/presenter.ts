@@ -15,6 +15,11 @@ export const LANE_EVENTS_MAX = 6;
 
 export interface LaneEvent {
   id: string;
+  type: string;
+  sender: string;
+  stateKey?: string;
+  /** An m.room.member event's membership (what a note's "joins" or "bans" names). */
+  membership?: string;
   /** "topic: minority", "message: hello", "join: bob" */
   label: string;
   /** The server of its sender: who created it. */
@@ -94,16 +99,33 @@ function letter(i: number): string {
 
 /** The newest `max` events in the DAG's order (by row, then column), always keeping the heads. */
 function newest(nodes: readonly DagNode[], max: number): DagNode[] {
-  const sorted = [...nodes].sort((a, b) => a.row - b.row || a.col - b.col);
-  if (sorted.length <= max) return sorted;
-  const tail = sorted.slice(sorted.length - max);
-  const missing = sorted.slice(0, sorted.length - max).filter((n) => n.extremity);
+  if (nodes.length <= max) return [...nodes].sort(byPlace);
+  // One pass keeping the `max` last in order (a busy room holds hundreds of events; a lane shows six).
+  const tail: DagNode[] = [];
+  for (const n of nodes) {
+    if (tail.length === max && byPlace(n, tail[0]!) <= 0) continue;
+    let i = tail.length;
+    while (i > 0 && byPlace(tail[i - 1]!, n) > 0) i--;
+    tail.splice(i, 0, n);
+    if (tail.length > max) tail.shift();
+  }
+  const kept = new Set(tail);
+  const missing = nodes.filter((n) => n.extremity && !kept.has(n)).sort(byPlace);
   return missing.length ? [...missing, ...tail.slice(missing.length)] : tail;
 }
 
+function byPlace(a: DagNode, b: DagNode): number {
+  return a.row - b.row || a.col - b.col;
+}
+
 function laneEvent(n: DagNode): LaneEvent {
+  const membership = n.type === "m.room.member" ? n.content.membership : undefined;
   return {
     id: n.id,
+    type: n.type,
+    sender: n.sender,
+    ...(n.stateKey !== undefined ? { stateKey: n.stateKey } : {}),
+    ...(typeof membership === "string" ? { membership } : {}),
     label: eventLabel(n),
     creator: serverOf(n.sender),
     status: n.status,

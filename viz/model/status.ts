@@ -47,7 +47,7 @@ export function liveStatus({ stateTable, dags, network, misfits }: StatusInputs)
     .filter((r) => new Set(honest.map((s) => r.cells[s]?.eventId ?? null)).size > 1)
     .map((r) => r.label);
   if (keys.length > 0) {
-    const shown = keys.slice(0, 3).join(", ") + (keys.length > 3 ? ` and ${keys.length - 3} more` : "");
+    const shown = listed(keys, 3);
     return {
       kind: "diverged",
       headline: `Diverged: the servers disagree on ${shown}.`,
@@ -61,7 +61,7 @@ export function liveStatus({ stateTable, dags, network, misfits }: StatusInputs)
     return {
       kind: "forked",
       headline:
-        `Same state everywhere, but ${forked.join(", ")} ${forked.length === 1 ? "has" : "have"} more than one head ` +
+        `Same state everywhere, but ${listed(forked, 4)} ${forked.length === 1 ? "has" : "have"} more than one head ` +
         `or different heads: the fork merges with the next event someone sends.`,
       pending,
       keys,
@@ -69,6 +69,11 @@ export function liveStatus({ stateTable, dags, network, misfits }: StatusInputs)
     };
   const word = honest.length === 1 ? "One server holds the room." : `Converged: ${honest.length} servers, same state.`;
   return { kind: "converged", headline: word, pending, keys, marks };
+}
+
+/** "a, b, c and 9 more": a list kept to one line of the status, however many servers there are. */
+function listed(items: readonly string[], max: number): string {
+  return items.slice(0, max).join(", ") + (items.length > max ? ` and ${items.length - max} more` : "");
 }
 
 /** Honest servers whose room has several heads, or heads another server does not share. */

@@ -5,6 +5,7 @@
 
 import { versionAt, type DagLog } from "./dag-log.ts";
 import { dagAt, type ServerDag } from "./dag.ts";
+import { dagTrailAt, type DagTrail } from "./dag-trail.ts";
 import type { LiveState, RunStart } from "./live-state.ts";
 import { networkAt, type NetworkVm } from "./network.ts";
 import { spaceTimeAt, type SpaceTimeVm } from "./space-time.ts";
@@ -34,6 +35,8 @@ export interface ViewMemo {
   stateTable?: StateTable;
   /** Each server's DAG by "generation|room|server|version": a server whose log did not change keeps its DAG. */
   dagByVersion?: Map<string, ServerDag>;
+  /** Each server's DAG as last derived, by "generation|room|server", extended as the cursor moves on. */
+  trails?: Map<string, DagTrail>;
 }
 
 export interface ViewModel {
@@ -130,16 +133,27 @@ export function dagsAt(
   const out = servers.map((s) => {
     const log = logs?.get(s) ?? EMPTY_LOG(room, s);
     const key = `${model.generation}|${room}|${s}|${versionAt(log, seq)}`;
-    const dag = cache?.get(key) ?? dagAt(log, seq);
+    const dag =
+      cache?.get(key) ?? (memo ? trailed(memo, `${model.generation}|${room}|${s}`, log, seq) : dagAt(log, seq));
     kept.set(key, dag);
     return dag;
   });
-  // Keep only what the next frame may ask for again.
+  // Keep only what the next frame may ask for again (a trail of another room or generation is dropped).
   if (cache) {
     cache.clear();
     for (const [k, v] of kept) cache.set(k, v);
   }
+  const current = `${model.generation}|${room}|`;
+  for (const k of memo?.trails?.keys() ?? []) if (!k.startsWith(current)) memo!.trails!.delete(k);
   return out;
+}
+
+/** The server's DAG at `seq`, extending the one derived last time (only what arrived since is laid out). */
+function trailed(memo: ViewMemo, key: string, log: DagLog, seq: number): ServerDag {
+  const trails = (memo.trails ??= new Map());
+  const trail = dagTrailAt(log, seq, trails.get(key));
+  trails.set(key, trail);
+  return trail.dag;
 }
 
 /**

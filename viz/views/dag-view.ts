@@ -53,6 +53,8 @@ const DAG_EASE_MAX = 40;
 
 export class DagView {
   private readonly root;
+  private lit: ReadonlySet<string> = new Set();
+  private litKey = "";
   /** Where the round of redraws goes on next frame. */
   private next = 0;
   private readonly signatures = new WeakMap<ServerDag, string>();
@@ -74,7 +76,13 @@ export class DagView {
     dags: readonly ServerDag[],
     selected: { server: string; event: string } | null,
     budget = DAG_PANELS_PER_FRAME,
+    lit: ReadonlySet<string> = new Set(),
   ): number {
+    // The events the walkthrough's note names: a change of note redraws every panel once.
+    if (lit !== this.lit) {
+      this.lit = lit;
+      this.litKey = [...lit].sort().join(",");
+    }
     this.latest.clear();
     for (const d of dags) this.latest.set(d.server, d);
     const panels = this.root
@@ -115,6 +123,7 @@ export class DagView {
         this.signatures.set(full, sig);
       }
       const panel = els[i]!;
+      sig = `${sig}#${this.litKey}`;
       if (panel.dataset.sig !== sig) stale.push({ panel, dag: full, chosen, sig });
     });
     const follow: HTMLDivElement[] = [];
@@ -184,12 +193,13 @@ export class DagView {
       .each((n, i, els) => {
         const c = els[i]!;
         // One look at what the circle already shows; most events have not changed.
-        const look = `${n.status}|${n.extremity}|${n.redacted}|${n.local}|${chosen === n.id}`;
+        const lit = this.lit.has(n.id);
+        const look = `${n.status}|${n.extremity}|${n.redacted}|${n.local}|${chosen === n.id}|${lit}`;
         const p = pos.get(n.id)!;
         const at = `${p.x},${p.y}`;
         if (c.dataset.look === look && c.dataset.at === at) return;
         c.dataset.look = look;
-        paintNode(c, n, chosen);
+        paintNode(c, n, chosen, lit);
         if (c.dataset.at === at) return;
         const fresh = c.dataset.at === undefined;
         c.dataset.at = at;
@@ -238,13 +248,13 @@ function bindEdges(svg: SvgSelection, dag: ServerDag, pos: Positions, moved: Ele
 }
 
 /** One event's circle: its outcome's colour, the extremity ring, redacted, local, selected. */
-function paintNode(c: SVGCircleElement, n: DagNode, chosen: string | null): void {
+function paintNode(c: SVGCircleElement, n: DagNode, chosen: string | null, lit: boolean): void {
   setAttr(c, "data-event", n.id);
   setAttr(c, "data-status", n.status);
   setAttr(c, "data-extremity", String(n.extremity));
   setClass(
     c,
-    `dag-node${n.extremity ? " extremity" : ""}${n.redacted ? " redacted" : ""}${n.local ? " local" : ""}${chosen === n.id ? " selected" : ""}`,
+    `dag-node${n.extremity ? " extremity" : ""}${n.redacted ? " redacted" : ""}${n.local ? " local" : ""}${chosen === n.id ? " selected" : ""}${lit ? " highlight" : ""}`,
   );
   setAttr(c, "fill", n.status === "outlier" ? "white" : STATUS_COLOURS[n.status]);
   setAttr(c, "stroke", n.extremity ? EXTREMITY_COLOUR : STATUS_COLOURS[n.status]);

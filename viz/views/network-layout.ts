@@ -2,8 +2,10 @@
 // circle (so a line drawn across it splits it in a readable way), their users and
 // application services gather around them. The simulation draws from a seeded stream
 // (the same picture every time for the same servers) and node objects are kept by id,
-// so positions survive every update; it is re-run only when the set of nodes or the
-// size of the drawing changes.
+// so positions survive every update; it is re-run only when the set of nodes changes.
+// When only the size of the drawing changes a little (the page around it reflowed),
+// positions are scaled to the new size: a simulation takes tens of milliseconds, a
+// frame has 16.
 
 import {
   forceCollide,
@@ -36,6 +38,8 @@ export interface LayoutNode extends SimulationNodeDatum {
 export const SERVER_R = 26;
 export const USER_R = 7;
 const TICKS = 300;
+/** A change of size up to this fraction is met by scaling; a larger one lays the network out again. */
+const RESCALE_MAX = 0.25;
 
 export const userNodeId = (user: string) => `user:${user}`;
 export const serviceNodeId = (server: string, service: string) => `svc:${server}/${service}`;
@@ -45,12 +49,27 @@ export class NetworkLayout {
   /** Network node names (servers, service urls) → layout node ids. */
   readonly byNetworkName = new Map<string, string>();
   private shape = "";
+  private size = { width: 0, height: 0 };
 
-  /** Lay out again if the nodes or the size changed. True when positions moved. */
+  /** Lay out again if the nodes changed, or scale to a new size. True when positions moved. */
   update(servers: readonly ServerVm[], width: number, height: number): boolean {
-    const shape = `${Math.round(width)}x${Math.round(height)}|${servers.map((s) => `${s.id}:${[...s.users, ...s.serviceUsers].join(",")}:${s.services.map((x) => x.id).join(",")}`).join(";")}`;
-    if (shape === this.shape) return false;
+    width = Math.round(width);
+    height = Math.round(height);
+    const shape = servers
+      .map((s) => `${s.id}:${[...s.users, ...s.serviceUsers].join(",")}:${s.services.map((x) => x.id).join(",")}`)
+      .join(";");
+    const old = this.size;
+    if (shape === this.shape) {
+      if (width === old.width && height === old.height) return false;
+      const near = (a: number, b: number) => Math.abs(a - b) <= RESCALE_MAX * b;
+      if (near(width, old.width) && near(height, old.height)) {
+        this.size = { width, height };
+        this.scale(old, this.size);
+        return true;
+      }
+    }
     this.shape = shape;
+    this.size = { width, height };
     const cx = width / 2;
     const cy = height / 2;
     const radius = Math.max(60, Math.min(width, height) / 2 - 70);
@@ -117,12 +136,30 @@ export class NetworkLayout {
       )
       .stop();
     sim.tick(TICKS);
-    // Inside the drawing, with room above each node for its label.
-    for (const n of nodes) {
+    this.clamp();
+    return true;
+  }
+
+  /** The same picture in a drawing of another size: every position (and home) stretched to it. */
+  private scale(from: { width: number; height: number }, to: { width: number; height: number }): void {
+    const sx = from.width > 0 ? to.width / from.width : 1;
+    const sy = from.height > 0 ? to.height / from.height : 1;
+    for (const n of this.nodes.values()) {
+      n.x *= sx;
+      n.y *= sy;
+      n.homeX *= sx;
+      n.homeY *= sy;
+    }
+    this.clamp();
+  }
+
+  /** Inside the drawing, with room above each node for its label. */
+  private clamp(): void {
+    const { width, height } = this.size;
+    for (const n of this.nodes.values()) {
       n.x = Math.min(width - 24, Math.max(24, n.x));
       n.y = Math.min(height - 24, Math.max(n.kind === "server" ? SERVER_R + 6 : 24, n.y));
     }
-    return true;
   }
 
   /** The layout node of a network name (a server, or a service's url). */

@@ -2,11 +2,13 @@
 // events (a chip each: the creating server's colour on its edge, a readable label, a
 // ▲ on the heads, a glyph for the outcome), the server's state group (letter and
 // colour, as on the network), and the state keys the groups disagree on. Plain HTML so
-// the text stays sharp at projector sizes; each lane is rebuilt only when what it shows
-// changed (while playing, a few servers' DAGs change per frame, not all twelve).
+// the text stays sharp at projector sizes; lanes are kept and their chips kept by event
+// id, so an update touches only the chips that changed (while playing: the one or two
+// new events per lane, and the head that stopped being one).
 // Every chip can take focus and says what it is.
 
-import type { Presenter, ServerLane } from "../model/presenter.ts";
+import type { LaneEvent, Presenter, ServerLane, StateGroup } from "../model/presenter.ts";
+import { setText } from "./dom-writes.ts";
 import { creatorColour, stateColour, STATUS_GLYPH } from "./palette.ts";
 
 export interface PresenterCallbacks {
@@ -17,8 +19,8 @@ export interface PresenterCallbacks {
 export class PresenterView {
   private drawn = "";
   private highlight = new Set<string>();
-  /** Each lane's element and what it was built from. */
-  private readonly lanes = new Map<string, { sig: string; row: HTMLElement }>();
+  /** Each server's lane element, kept across updates. */
+  private readonly lanes = new Map<string, { row: HTMLElement }>();
   private diffsDrawn = "";
 
   constructor(
@@ -32,21 +34,19 @@ export class PresenterView {
     if (sig === this.drawn) return;
     this.drawn = sig;
     this.highlight = new Set(highlight);
-    const lit = [...highlight].sort().join(" ");
     const rows = p.lanes.map((lane) => {
       const group = lane.group === null ? null : p.groups[lane.group]!;
-      const sig = JSON.stringify([lane, group, servers, lit]);
       const known = this.lanes.get(lane.server);
-      if (known?.sig === sig) return known.row;
-      const row = this.lane(lane, p, servers);
-      this.lanes.set(lane.server, { sig, row });
+      const row = known?.row ?? this.newLane(lane.server);
+      this.lanes.set(lane.server, { row });
+      this.fillLane(row, lane, group, servers);
       return row;
     });
-    // A rebuilt lane replaces its old element in place; the others are not touched (moving
-    // nodes that stay makes the browser restyle and lay out all of them).
+    // A new lane is inserted; the others stay where they are (moving nodes that stay makes
+    // the browser restyle and lay out all of them).
     const children = this.lanesEl.children;
-    if (rows.length !== children.length) this.lanesEl.replaceChildren(...rows);
-    else rows.forEach((r, i) => children[i] !== r && children[i]!.replaceWith(r));
+    if (rows.length !== children.length || rows.some((r, i) => children[i] !== r))
+      this.lanesEl.replaceChildren(...rows);
     const diffs = JSON.stringify([p.differences, p.groups]);
     if (diffs !== this.diffsDrawn) {
       this.diffsDrawn = diffs;
@@ -54,47 +54,77 @@ export class PresenterView {
     }
   }
 
-  private lane(lane: ServerLane, p: Presenter, servers: readonly string[]): HTMLElement {
+  private newLane(server: string): HTMLElement {
     const row = el("div", "srv-lane");
-    row.dataset.testid = `lane-${lane.server}`;
-    row.classList.toggle("highlight", this.highlight.has(lane.server));
+    row.dataset.testid = `lane-${server}`;
     const name = el("div", "lane-name");
-    const group = lane.group === null ? null : p.groups[lane.group]!;
-    const badge = el("span", "group-badge", group?.letter ?? "–");
-    badge.style.background = stateColour(lane.group);
-    badge.title = group ? `state ${group.letter}: held by ${group.servers.join(", ")}` : "no state for this room";
-    name.append(badge, el("span", "lane-server", lane.server));
-    const heads = el(
-      "span",
-      `lane-heads${lane.heads > 1 ? " many" : ""}`,
-      `${lane.heads} head${lane.heads === 1 ? "" : "s"}`,
-    );
-    heads.dataset.testid = `heads-${lane.server}`;
-    name.append(heads);
-    const events = el("ol", "lane-events");
-    for (const e of lane.events) {
-      const chip = el("li", `chip ${e.status}${e.head ? " head" : ""}`);
-      chip.tabIndex = 0;
-      chip.dataset.event = e.id;
-      chip.dataset.head = String(e.head);
-      chip.style.borderLeftColor = creatorColour(servers, e.creator);
-      chip.classList.toggle("highlight", this.highlight.has(e.id));
-      const glyph = e.status === "accepted" ? "" : `${STATUS_GLYPH[e.status]} `;
-      chip.append(el("span", "chip-label", `${e.head ? "▲ " : ""}${glyph}${e.label}`));
-      chip.append(el("span", "chip-creator", e.creator));
-      chip.setAttribute(
-        "aria-label",
-        `${lane.server}: ${e.label}, created on ${e.creator}, ${e.status.replace("_", "-")}${e.head ? ", a head" : ""}`,
-      );
-      const choose = () => this.callbacks.eventChosen(lane.server, e.id);
-      chip.addEventListener("click", choose);
-      chip.addEventListener("keydown", (k) => {
-        if (k.key === "Enter") choose();
-      });
-      events.append(chip);
-    }
-    row.append(name, events);
+    const badge = el("span", "group-badge");
+    const heads = el("span", "lane-heads");
+    heads.dataset.testid = `heads-${server}`;
+    name.append(badge, el("span", "lane-server", server), heads);
+    row.append(name, el("ol", "lane-events"));
     return row;
+  }
+
+  /**
+   * Bring a lane up to date, touching only what changed: its badge and head count, and its
+   * chips by event id — a chip that stays is kept (rebuilt only when what it says changed),
+   * a new event gets a new chip, a gone one is removed. As a room grows the window slides:
+   * one chip out at the left, one in at the right.
+   */
+  private fillLane(row: HTMLElement, lane: ServerLane, group: StateGroup | null, servers: readonly string[]): void {
+    row.classList.toggle("highlight", this.highlight.has(lane.server));
+    const badge = row.querySelector<HTMLElement>(".group-badge")!;
+    setText(badge, group?.letter ?? "–");
+    const colour = stateColour(lane.group);
+    if (badge.dataset.colour !== colour) {
+      badge.dataset.colour = colour;
+      badge.style.background = colour;
+    }
+    const title = group ? `state ${group.letter}: held by ${group.servers.join(", ")}` : "no state for this room";
+    if (badge.title !== title) badge.title = title;
+    const heads = row.querySelector<HTMLElement>(".lane-heads")!;
+    heads.classList.toggle("many", lane.heads > 1);
+    setText(heads, `${lane.heads} head${lane.heads === 1 ? "" : "s"}`);
+    const list = row.querySelector<HTMLOListElement>(".lane-events")!;
+    const old = new Map<string, HTMLElement>();
+    for (const c of list.children) old.set((c as HTMLElement).dataset.event!, c as HTMLElement);
+    const chips = lane.events.map((e) => {
+      const sig = JSON.stringify([e, this.highlight.has(e.id), creatorColour(servers, e.creator)]);
+      const kept = old.get(e.id);
+      if (kept?.dataset.sig === sig) return kept;
+      const chip = this.chip(lane.server, e, servers);
+      chip.dataset.sig = sig;
+      if (kept) kept.replaceWith(chip);
+      return chip;
+    });
+    const wanted = new Set(chips);
+    for (const c of [...list.children]) if (!wanted.has(c as HTMLElement)) c.remove();
+    chips.forEach((chip, i) => {
+      if (list.children[i] !== chip) list.insertBefore(chip, list.children[i] ?? null);
+    });
+  }
+
+  private chip(server: string, e: LaneEvent, servers: readonly string[]): HTMLElement {
+    const chip = el("li", `chip ${e.status}${e.head ? " head" : ""}`);
+    chip.tabIndex = 0;
+    chip.dataset.event = e.id;
+    chip.dataset.head = String(e.head);
+    chip.style.borderLeftColor = creatorColour(servers, e.creator);
+    chip.classList.toggle("highlight", this.highlight.has(e.id));
+    const glyph = e.status === "accepted" ? "" : `${STATUS_GLYPH[e.status]} `;
+    chip.append(el("span", "chip-label", `${e.head ? "▲ " : ""}${glyph}${e.label}`));
+    chip.append(el("span", "chip-creator", e.creator));
+    chip.setAttribute(
+      "aria-label",
+      `${server}: ${e.label}, created on ${e.creator}, ${e.status.replace("_", "-")}${e.head ? ", a head" : ""}`,
+    );
+    const choose = () => this.callbacks.eventChosen(server, e.id);
+    chip.addEventListener("click", choose);
+    chip.addEventListener("keydown", (k) => {
+      if (k.key === "Enter") choose();
+    });
+    return chip;
   }
 
   private differences(p: Presenter): HTMLElement[] {
