@@ -29,8 +29,6 @@ options:
 exit codes: 0 every check held, 1 a check failed (or the two runs differed), 2 bad input`;
 
 export const runCommand: Command = {
-  name: "run",
-  summary: "run one scenario with one seed and print what happened",
   async run(args) {
     const parsed = parseCommandArgs(
       args,

@@ -56,8 +56,6 @@ given; \`netsplit merge\` combines the slices' files. See docs/cli.md.
 exit codes: 0 every seed passed, 1 some seed failed, 2 bad input`;
 
 export const sweepCommand: Command = {
-  name: "sweep",
-  summary: "run many seeds on worker threads; JSON lines and a summary",
   async run(args) {
     const parsed = parseCommandArgs(
       args,
