@@ -260,6 +260,14 @@ export interface TraceOptions {
   hasher?: Hasher;
 }
 
+/** Thrown when the records of a trace that kept none are asked for (a check that reads them, a trace file). */
+export class TraceNotKeptError extends Error {
+  override name = "TraceNotKeptError";
+  constructor(readonly retention: TraceRetention) {
+    super(`this trace keeps no records (retention: ${retention}); run with retention "full" to read them`);
+  }
+}
+
 /** Append-only log of a run; listeners see each record as it is added (the web view). */
 export class Trace {
   private readonly records: TraceRecord[] = [];
@@ -306,10 +314,7 @@ export class Trace {
 
   /** Every record; only a full trace keeps them, so asking another is a mistake, not an empty answer. */
   all(): readonly TraceRecord[] {
-    if (this.retention !== "full")
-      throw new Error(
-        `this trace keeps no records (retention: ${this.retention}); run with retention "full" to read them`,
-      );
+    if (this.retention !== "full") throw new TraceNotKeptError(this.retention);
     return this.records;
   }
 
