@@ -5,7 +5,6 @@
 
 import {
   authEventIds,
-  canonicalJson,
   encodeBase64,
   isStateEvent,
   prevEventIds,
@@ -15,6 +14,7 @@ import {
   nobleCrypto,
   type Pdu,
 } from "../core/index.ts";
+import { traceLine } from "./trace-line.ts";
 
 /**
  * What a reader of the trace needs to draw, hover and re-resolve one event without the
@@ -343,7 +343,7 @@ export class TraceHasher {
   }
 
   add(record: TraceRecord): void {
-    this.pending += canonicalJson(record) + "\n";
+    this.pending += traceLine(record) + "\n";
     if (this.pending.length >= 65_536) this.flush();
   }
 
@@ -381,7 +381,7 @@ const PROBABILITY_KEYS = ["loss", "duplication", "reorder"];
 /** One canonical-JSON line per record, each ending in a newline. */
 export function traceToJsonLines(records: readonly TraceRecord[]): string {
   let out = "";
-  for (const r of records) out += canonicalJson(r) + "\n";
+  for (const r of records) out += traceLine(r) + "\n";
   return out;
 }
 
