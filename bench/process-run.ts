@@ -36,7 +36,7 @@ export function runNetsplit(args: readonly string[]): ProcessRun {
   return {
     wallS: ms / 1000,
     cpuS: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
-    peakRssBytes: peaks.length > 0 ? Math.max(...peaks) : null,
+    peakRssBytes: peaks.length > 0 ? peaks.reduce((a, b) => Math.max(a, b)) : null,
     stdout: String(r.stdout),
   };
 }
