@@ -22,6 +22,8 @@ const plans = new Map<string, KeyPlan>();
 /** Canonical JSON of frozen arrays of plain values (ids), which can never change. */
 const frozenJson = new WeakMap<object, string>();
 const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+/** What JSON.stringify would escape (quote, backslash, C0 controls) and any surrogate: without them a string's JSON is itself in quotes. */
+const NEEDS_CARE = /["\\\u0000-\u001f\uD800-\uDFFF]/;
 
 export function traceLine(record: TraceRecord): string {
   const keys = Object.keys(record);
@@ -57,6 +59,8 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 function valueJson(value: unknown): string | undefined {
   switch (typeof value) {
     case "string": {
+      // Ids and names, nearly always: nothing in them to escape, so no call to JSON.stringify.
+      if (!NEEDS_CARE.test(value)) return '"' + value + '"';
       // JSON.stringify escapes a lone surrogate as \udXXX, where canonical JSON refuses it;
       // a string whose encoding has `\ud` in it (rare) is left to canonicalJson.
       const s = JSON.stringify(value);
