@@ -23,6 +23,7 @@ const plans = new Map<string, KeyPlan>();
 const frozenJson = new WeakMap<object, string>();
 const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 /** What JSON.stringify would escape (quote, backslash, C0 controls) and any surrogate: without them a string's JSON is itself in quotes. */
+// eslint-disable-next-line no-control-regex -- the C0 controls are what JSON escapes
 const NEEDS_CARE = /["\\\u0000-\u001f\uD800-\uDFFF]/;
 
 export function traceLine(record: TraceRecord): string {
