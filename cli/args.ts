@@ -4,6 +4,7 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { parseRoomVersion, type RoomVersion } from "../core/index.ts";
+import { TRACE_RETENTIONS, type TraceRetention } from "../sim/index.ts";
 import { UsageError } from "./command.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -105,4 +106,21 @@ export function roomVersionRecordOption(value: string | undefined): RoomVersion 
 /** A room version id the core knows, for scenarios, which name versions by id. */
 export function roomVersionOption(value: string | undefined): string | undefined {
   return roomVersionRecordOption(value)?.id;
+}
+
+/** --trace-retention: what a run's trace keeps (sim/trace.ts); undefined when the option is absent. */
+export function traceRetentionOption(value: string | undefined): TraceRetention | undefined {
+  if (value === undefined) return undefined;
+  const retention = TRACE_RETENTIONS.find((r) => r === value);
+  if (!retention)
+    throw new UsageError(
+      `--trace-retention must be one of ${TRACE_RETENTIONS.join(", ")}, got ${JSON.stringify(value)}`,
+    );
+  return retention;
+}
+
+/** What needs every record of the trace refuses a retention that keeps none. */
+export function requireFullTrace(retention: TraceRetention | undefined, needs: string): void {
+  if (retention !== undefined && retention !== "full")
+    throw new UsageError(`${needs} reads every trace record: leave out --trace-retention ${retention} (or give full)`);
 }

@@ -8,10 +8,8 @@ export const EXIT = {
   badInput: 2,
 } as const;
 
+/** A command's code; its name and one-line summary are in cli/commands/index.ts. */
 export interface Command {
-  name: string;
-  /** One line for `netsplit --help`. */
-  summary: string;
   /** Returns the exit code. Throws UsageError for bad input (printed without a stack trace). */
   run(args: readonly string[]): Promise<number>;
 }

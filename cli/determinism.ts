@@ -29,22 +29,28 @@ export function firstTraceDifference(a: readonly TraceRecord[], b: readonly Trac
 
 export interface Run {
   report: RunReport;
-  trace: readonly TraceRecord[];
+  /** Every record, or null when the run kept none (`traceRetention` hash-only or none). */
+  trace: readonly TraceRecord[] | null;
 }
 
 export function runWithTrace(scenario: Scenario, options: RunOptions): Run {
   const run = new ScenarioRun(scenario, options);
   const report = run.runToEnd();
-  return { report, trace: run.world.trace.all() };
+  const trace = run.world.trace;
+  return { report, trace: trace.retention === "full" ? trace.all() : null };
 }
 
-/** Run twice; the first run's report and trace, and where the second run differed. */
-export function runTwice(scenario: Scenario, options: RunOptions): Run & { difference: TraceDifference | null } {
-  const first = runWithTrace(scenario, options);
-  const second = runWithTrace(scenario, options);
-  const difference =
-    first.report.traceHash === second.report.traceHash ? null : firstTraceDifference(first.trace, second.trace);
-  return { ...first, difference };
+/** Run twice, keeping the full trace; the first run's report and trace, and where the second run differed. */
+export function runTwice(
+  scenario: Scenario,
+  options: RunOptions,
+): { report: RunReport; trace: readonly TraceRecord[]; difference: TraceDifference | null } {
+  const full = { ...options, traceRetention: "full" as const };
+  const first = runWithTrace(scenario, full);
+  const second = runWithTrace(scenario, full);
+  const [a, b] = [first.trace!, second.trace!];
+  const difference = first.report.traceHash === second.report.traceHash ? null : firstTraceDifference(a, b);
+  return { report: first.report, trace: a, difference };
 }
 
 export function describeDifference(d: TraceDifference): string {

@@ -31,7 +31,8 @@ function signed(x: number): string {
   return x >= 0 ? `+${x}` : `−${-x}`;
 }
 
-export function formatReport(r: RunReport, options: { signing: boolean }): string {
+/** `hashed: false`: the run kept no trace hash (--trace-retention none). */
+export function formatReport(r: RunReport, options: { signing: boolean; hashed?: boolean }): string {
   const lines: string[] = [
     `${r.scenario} · seed ${r.seed} · room version ${r.roomVersion}${options.signing ? "" : " · signing off"}`,
   ];
@@ -63,7 +64,8 @@ export function formatReport(r: RunReport, options: { signing: boolean }): strin
     lines.push(`  ${c.ok ? "✓" : "✗"} ${c.name}`);
     for (const p of c.problems) lines.push(`      ${p}`);
   }
-  lines.push("", `trace: ${plural(r.traceRecords, "record")}, hash ${r.traceHash}`);
+  const hash = options.hashed === false ? "not hashed (--trace-retention none)" : `hash ${r.traceHash}`;
+  lines.push("", `trace: ${plural(r.traceRecords, "record")}, ${hash}`);
   return lines.join("\n");
 }
 

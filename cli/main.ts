@@ -1,29 +1,9 @@
 // `netsplit <command> [args]`: dispatches to one module per command. Exit codes are
 // the same for every command: 0 success, 1 a check or expectation failed, 2 bad input.
 
-import { readFileSync } from "node:fs";
-import { EXIT, UsageError, type Command } from "./command.ts";
-import { checkCommand } from "./commands/check.ts";
-import { difftestCommand } from "./commands/difftest.ts";
-import { experimentCommand } from "./commands/experiment.ts";
-import { listCommand } from "./commands/list.ts";
-import { mergeCommand } from "./commands/merge.ts";
-import { resolveCommand } from "./commands/resolve.ts";
-import { runCommand } from "./commands/run.ts";
-import { serveCommand } from "./commands/serve.ts";
-import { sweepCommand } from "./commands/sweep.ts";
-
-const COMMANDS: readonly Command[] = [
-  listCommand,
-  runCommand,
-  sweepCommand,
-  mergeCommand,
-  experimentCommand,
-  checkCommand,
-  difftestCommand,
-  resolveCommand,
-  serveCommand,
-];
+import { EXIT, UsageError } from "./command.ts";
+import { COMMANDS } from "./commands/index.ts";
+import { netsplitVersion } from "./version.ts";
 
 function usage(): string {
   const width = COMMANDS.reduce((w, c) => Math.max(w, c.name.length), 0);
@@ -40,15 +20,10 @@ function usage(): string {
   ].join("\n");
 }
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
-
 export async function main(argv: readonly string[]): Promise<number> {
   const [first, ...others] = argv;
   if (first === "--version" || first === "-v") {
-    process.stdout.write(`netsplit ${version()}\n`);
+    process.stdout.write(`netsplit ${netsplitVersion()}\n`);
     return EXIT.ok;
   }
   // `netsplit help run` is `netsplit run --help`.
@@ -64,25 +39,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(usage() + "\n");
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(
       `netsplit: unknown command ${JSON.stringify(name)}: the commands are ${COMMANDS.map((c) => c.name).join(", ")} (\`netsplit --help\`)\n`,
     );
     return EXIT.badInput;
   }
+  const command = await entry.load();
   try {
     return await command.run(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`netsplit ${command.name}: ${oneLine(e.message)}\n`);
+      process.stderr.write(`netsplit ${entry.name}: ${oneLine(e.message)}\n`);
       return EXIT.badInput;
     }
     // An I/O failure that no command turned into a message (a disk filling up mid-write):
     // one line and exit 2, never 1, which a batch job would take for a finished shard.
     const io = ioFailure(e);
     if (io) {
-      process.stderr.write(`netsplit ${command.name}: ${oneLine(io)}\n`);
+      process.stderr.write(`netsplit ${entry.name}: ${oneLine(io)}\n`);
       return EXIT.badInput;
     }
     throw e;

@@ -7,7 +7,7 @@
 //
 // `node cli/prebuilt.js` builds (or checks) by hand; `npm run build:cli` does the same.
 
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -17,7 +17,9 @@ const INPUTS = join(OUT_DIR, "inputs.json");
 /** Bundle name → TypeScript entry. The names are what cli/sweep/pool.ts and cli/experiment/jobs.ts expect beside them. */
 const ENTRIES = { main: "cli/main.ts", worker: "cli/sweep/worker.ts", "experiment-worker": "cli/experiment/worker.ts" };
 // Bumped when the build's options change, so that an old bundle is rebuilt.
-const FORMAT = 2;
+const FORMAT = 3;
+/** Chunks of an earlier build that no build has written for this long are deleted (a process started before the rebuild may still load one). */
+const STALE_CHUNK_MS = 3600_000;
 
 /** Whether dist-cli/ was built from the files as they are now. */
 export function isFresh() {
@@ -49,6 +51,10 @@ export async function build() {
     platform: "node",
     format: "esm",
     target: "node20",
+    // Code shared by the entries, and each command (cli/commands/index.ts loads them on
+    // demand), goes into chunks of its own: a start compiles only what its command needs.
+    splitting: true,
+    chunkNames: "chunk-[hash]",
     // Bundled CommonJS packages (seedrandom) call require(); an ES module has none of its own.
     banner: {
       js: 'import { createRequire as __netsplitRequire } from "node:module"; const require = __netsplitRequire(import.meta.url);',
@@ -64,6 +70,7 @@ export async function build() {
   // processes started at once (tests, a sweep's shards) may all build, and none may read
   // half a file. inputs.json goes last, so a crash in between leaves a stale build.
   for (const file of result.outputFiles) writeWhole(file.path, file.contents);
+  removeStaleChunks(new Set(result.outputFiles.map((f) => f.path)));
   const files = {};
   for (const input of Object.keys(result.metafile.inputs)) {
     files[input] = sizeAndTime(join(ROOT, input));
@@ -71,6 +78,18 @@ export async function build() {
   // A changed package.json (a dependency updated) rebuilds too.
   files["package.json"] = sizeAndTime(join(ROOT, "package.json"));
   writeWhole(INPUTS, JSON.stringify({ format: FORMAT, files }, null, 1) + "\n");
+}
+
+function removeStaleChunks(written) {
+  for (const name of readdirSync(OUT_DIR)) {
+    const path = join(OUT_DIR, name);
+    if (!name.startsWith("chunk-") || written.has(path)) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_CHUNK_MS) rmSync(path);
+    } catch {
+      // Another build removed it first.
+    }
+  }
 }
 
 function sizeAndTime(path) {

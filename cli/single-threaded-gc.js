@@ -5,8 +5,6 @@
 // in a running process (v8.setFlagsFromString) can crash a collection already under way,
 // so the command starts node again with the flag, once, and passes on how it ended.
 
-import { spawn } from "node:child_process";
-
 const FLAG = "--single-threaded-gc";
 
 /** Whether this process must start again with the flag (a sweep in a process without it). */
@@ -14,8 +12,12 @@ export function needsSingleThreadedGc(argv = process.argv.slice(2)) {
   return argv[0] === "sweep" && !process.execArgv.includes(FLAG);
 }
 
-/** Run the same command in a child node with the flag; resolves when this process has its exit code. */
-export function rerunWithSingleThreadedGc() {
+/**
+ * Run the same command in a child node with the flag; resolves when this process has its
+ * exit code. node:child_process is loaded only here: every other command starts without it.
+ */
+export async function rerunWithSingleThreadedGc() {
+  const { spawn } = await import("node:child_process");
   // The IPC channel is only a lifeline: should this process be killed with SIGKILL (which
   // cannot be passed on), the channel closes and the child stops too (leaveWithParent),
   // instead of writing on in the background while a new sweep finds its lock held.

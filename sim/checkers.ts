@@ -24,17 +24,29 @@ function forEachAccepted(
 /** Safety: every accepted event passes auth against its own auth events (plus the create event). */
 export function checkAuthSafety(world: World, among?: readonly string[]): string[] {
   const problems: string[] = [];
+  // Servers mostly hold the same PDU objects: an event checked against the very same auth
+  // event objects under the same room version gets the same answer, so it is checked once.
+  const checked = new WeakMap<Pdu, { auth: Pdu[]; version: unknown; result: ReturnType<typeof checkAuth> }>();
   forEachAccepted(world, among, (name, room, e) => {
     const auth = authEventIds(e.pdu).map((id) => room.get(id)?.pdu);
     if (auth.some((a) => a === undefined)) {
       problems.push(`${name} ${e.id}: accepted without holding its auth events`);
       return;
     }
-    const events = auth as Pdu[];
-    const r = checkAuth(e.pdu, e.pdu.type === "m.room.create" ? events : room.withCreateEvent(events), room.version);
+    const events = e.pdu.type === "m.room.create" ? (auth as Pdu[]) : room.withCreateEvent(auth as Pdu[]);
+    const seen = checked.get(e.pdu);
+    let r = seen && seen.version === room.version && sameObjects(seen.auth, events) ? seen.result : undefined;
+    if (r === undefined) {
+      r = checkAuth(e.pdu, events, room.version);
+      checked.set(e.pdu, { auth: events, version: room.version, result: r });
+    }
     if (!r.allowed) problems.push(`${name} ${e.id}: accepted but fails ${r.rule}: ${r.reason}`);
   });
   return problems;
+}
+
+function sameObjects(a: readonly object[], b: readonly object[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The DAG stays acyclic: every server's prev_events edges form no cycle. */

@@ -81,6 +81,7 @@ export {
   traceNumbers,
   traceToJsonLines,
   TRACE_RETENTIONS,
+  TraceNotKeptError,
   type TraceRetention,
   type CutMode,
   type FaultKind,

@@ -5,7 +5,6 @@
 
 import {
   authEventIds,
-  canonicalJson,
   encodeBase64,
   isStateEvent,
   prevEventIds,
@@ -15,6 +14,7 @@ import {
   nobleCrypto,
   type Pdu,
 } from "../core/index.ts";
+import { traceLine } from "./trace-line.ts";
 
 /**
  * What a reader of the trace needs to draw, hover and re-resolve one event without the
@@ -260,6 +260,14 @@ export interface TraceOptions {
   hasher?: Hasher;
 }
 
+/** Thrown when the records of a trace that kept none are asked for (a check that reads them, a trace file). */
+export class TraceNotKeptError extends Error {
+  override name = "TraceNotKeptError";
+  constructor(readonly retention: TraceRetention) {
+    super(`this trace keeps no records (retention: ${retention}); run with retention "full" to read them`);
+  }
+}
+
 /** Append-only log of a run; listeners see each record as it is added (the web view). */
 export class Trace {
   private readonly records: TraceRecord[] = [];
@@ -306,10 +314,7 @@ export class Trace {
 
   /** Every record; only a full trace keeps them, so asking another is a mistake, not an empty answer. */
   all(): readonly TraceRecord[] {
-    if (this.retention !== "full")
-      throw new Error(
-        `this trace keeps no records (retention: ${this.retention}); run with retention "full" to read them`,
-      );
+    if (this.retention !== "full") throw new TraceNotKeptError(this.retention);
     return this.records;
   }
 
@@ -338,7 +343,7 @@ export class TraceHasher {
   }
 
   add(record: TraceRecord): void {
-    this.pending += canonicalJson(record) + "\n";
+    this.pending += traceLine(record) + "\n";
     if (this.pending.length >= 65_536) this.flush();
   }
 
@@ -376,7 +381,7 @@ const PROBABILITY_KEYS = ["loss", "duplication", "reorder"];
 /** One canonical-JSON line per record, each ending in a newline. */
 export function traceToJsonLines(records: readonly TraceRecord[]): string {
   let out = "";
-  for (const r of records) out += canonicalJson(r) + "\n";
+  for (const r of records) out += traceLine(r) + "\n";
   return out;
 }
 

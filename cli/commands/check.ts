@@ -45,8 +45,6 @@ interface Failure {
 }
 
 export const checkCommand: Command = {
-  name: "check",
-  summary: "run random scenarios; shrink and save one that fails",
   async run(args) {
     const parsed = parseCommandArgs(
       args,

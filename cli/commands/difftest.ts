@@ -45,8 +45,6 @@ type Failure =
   | { kind: "failed"; problem: string; ours: StateMap };
 
 export const difftestCommand: Command = {
-  name: "difftest",
-  summary: "compare another resolver with netsplit's on random fixtures",
   async run(args) {
     const parsed = parseCommandArgs(
       args,

@@ -58,8 +58,6 @@ exit codes: 0 done (and every expectation held), 1 a cell outside its expectatio
 2 bad input`;
 
 export const experimentCommand: Command = {
-  name: "experiment",
-  summary: "run a grid of parameters × seeds; JSON lines, CSV summary, SVG plots",
   async run(args) {
     const parsed = parseCommandArgs(
       args,

@@ -21,8 +21,6 @@ export function firstSentence(text: string): string {
 }
 
 export const listCommand: Command = {
-  name: "list",
-  summary: "list the shipped scenarios",
   async run(args) {
     const parsed = parseCommandArgs(args, { json: { type: "boolean" } }, HELP);
     if (!parsed) return EXIT.ok;

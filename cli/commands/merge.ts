@@ -35,8 +35,6 @@ options:
 exit codes: 0 every seed passed, 1 some seed failed, 2 bad input (or files that disagree)`;
 
 export const mergeCommand: Command = {
-  name: "merge",
-  summary: "combine the results files of a sweep's shards into one summary",
   async run(args) {
     const parsed = parseCommandArgs(args, { out: { type: "string" }, json: { type: "boolean" } }, HELP);
     if (!parsed) return EXIT.ok;

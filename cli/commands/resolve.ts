@@ -33,8 +33,6 @@ options:
 exit codes: 0 resolved (and as expected), 1 differs from "expected", 2 bad input`;
 
 export const resolveCommand: Command = {
-  name: "resolve",
-  summary: "resolve a state-resolution fixture (JSON) and print the state",
   async run(args) {
     const parsed = parseCommandArgs(
       args,

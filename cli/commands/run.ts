@@ -2,8 +2,15 @@
 // summary or one JSON object, the trace as JSON Lines on request, and optionally a second
 // run of the same seed to check that the two traces are identical.
 
-import { traceToJsonLines } from "../../sim/index.ts";
-import { parseCommandArgs, roomVersionOption, seedOption, seeHelp } from "../args.ts";
+import { TraceNotKeptError, traceToJsonLines } from "../../sim/index.ts";
+import {
+  parseCommandArgs,
+  requireFullTrace,
+  roomVersionOption,
+  seedOption,
+  seeHelp,
+  traceRetentionOption,
+} from "../args.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { checkOutputFile } from "../output-path.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
@@ -22,6 +29,8 @@ options:
   --room-version <v>     rooms that do not name their version use this one
   --no-signing           do not sign or verify events (faster; hashes and auth still run)
   --trace <file>         write the trace as JSON Lines (docs/trace.md)
+  --trace-retention <r>  what the trace keeps: full (default), hash-only (the same trace hash, records
+                         dropped as they are hashed: memory does not grow with them) or none (no hash)
   --json                 print the run report as one JSON object instead of the summary
   --check-determinism    run the seed twice and report the first trace record that differs
   -h, --help             this help
@@ -29,8 +38,6 @@ options:
 exit codes: 0 every check held, 1 a check failed (or the two runs differed), 2 bad input`;
 
 export const runCommand: Command = {
-  name: "run",
-  summary: "run one scenario with one seed and print what happened",
   async run(args) {
     const parsed = parseCommandArgs(
       args,
@@ -39,6 +46,7 @@ export const runCommand: Command = {
         "room-version": { type: "string" },
         "no-signing": { type: "boolean" },
         trace: { type: "string" },
+        "trace-retention": { type: "string" },
         json: { type: "boolean" },
         "check-determinism": { type: "boolean" },
       },
@@ -51,10 +59,19 @@ export const runCommand: Command = {
     // Kept as the text it was given (the run's seed is a string); the grammar makes it canonical.
     const seed = String(seedOption(values.seed, "seed", 1));
     const roomVersion = roomVersionOption(values["room-version"]);
+    const traceRetention = traceRetentionOption(values["trace-retention"]);
+    if (values.trace !== undefined) requireFullTrace(traceRetention, "--trace");
+    if (values["check-determinism"]) requireFullTrace(traceRetention, "--check-determinism");
     if (values.trace !== undefined) checkOutputFile(values.trace, "--trace");
     const { scenario } = loadScenario(positionals[0]);
     const signing = values["no-signing"] ? false : (scenario.signing ?? true);
-    const options = { seed, crypto: nodeCrypto, signing, ...(roomVersion ? { roomVersion } : {}) };
+    const options = {
+      seed,
+      crypto: nodeCrypto,
+      signing,
+      ...(roomVersion ? { roomVersion } : {}),
+      ...(traceRetention ? { traceRetention } : {}),
+    };
 
     let run;
     let difference: TraceDifference | null = null;
@@ -62,6 +79,10 @@ export const runCommand: Command = {
       if (values["check-determinism"]) ({ difference, ...run } = runTwice(scenario, options));
       else run = runWithTrace(scenario, options);
     } catch (e) {
+      if (e instanceof TraceNotKeptError)
+        throw new UsageError(
+          `${scenario.name}'s checks read the trace's records: run it with --trace-retention full (the default)`,
+        );
       process.stderr.write(
         `netsplit run: ${scenario.name} with seed ${seed} crashed: ${(e as Error).stack ?? String(e)}\n`,
       );
@@ -70,7 +91,7 @@ export const runCommand: Command = {
     const { report, trace } = run;
     if (values.trace !== undefined) {
       try {
-        writeFileAtomic(values.trace, traceToJsonLines(trace));
+        writeFileAtomic(values.trace, traceToJsonLines(trace!));
       } catch (e) {
         throw new UsageError(
           `cannot write the trace to ${values.trace}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
@@ -82,7 +103,7 @@ export const runCommand: Command = {
       : {};
     if (values.json) process.stdout.write(JSON.stringify({ ...report, signing, ...deterministic }) + "\n");
     else {
-      process.stdout.write(formatReport(report, { signing }) + "\n");
+      process.stdout.write(formatReport(report, { signing, hashed: traceRetention !== "none" }) + "\n");
       if (values["check-determinism"])
         process.stdout.write(
           difference

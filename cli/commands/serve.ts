@@ -204,8 +204,6 @@ async function serve(
 }
 
 export const serveCommand: Command = {
-  name: "serve",
-  summary: "serve the virtual homeservers over HTTP for real Matrix clients",
   async run(args) {
     const parsed = parseCommandArgs(args, OPTIONS, HELP);
     if (!parsed) return EXIT.ok;

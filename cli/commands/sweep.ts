@@ -4,7 +4,14 @@
 
 import { availableParallelism } from "node:os";
 import { DEFAULT_ROOM_VERSION } from "../../sim/index.ts";
-import { intOption, parseCommandArgs, seeHelp, roomVersionOption } from "../args.ts";
+import {
+  intOption,
+  parseCommandArgs,
+  requireFullTrace,
+  seeHelp,
+  roomVersionOption,
+  traceRetentionOption,
+} from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
 import { loadScenario } from "../load-scenario.ts";
 import { checkOutputFile } from "../output-path.ts";
@@ -46,6 +53,9 @@ options:
   --room-version <v>     rooms that do not name their version use this one
   --no-signing           do not sign or verify events (faster)
   --check-determinism    run each seed twice; a seed whose two traces differ fails
+  --trace-retention <r>  what each run's trace keeps: full (default), hash-only (the same trace hash, less
+                         memory) or none (no hash: traceHash is null); a scenario whose checks read
+                         the records needs full
   --json                 print the summary as one JSON object
   -h, --help             this help
 
@@ -56,8 +66,6 @@ given; \`netsplit merge\` combines the slices' files. See docs/cli.md.
 exit codes: 0 every seed passed, 1 some seed failed, 2 bad input`;
 
 export const sweepCommand: Command = {
-  name: "sweep",
-  summary: "run many seeds on worker threads; JSON lines and a summary",
   async run(args) {
     const parsed = parseCommandArgs(
       args,
@@ -71,6 +79,7 @@ export const sweepCommand: Command = {
         "room-version": { type: "string" },
         "no-signing": { type: "boolean" },
         "check-determinism": { type: "boolean" },
+        "trace-retention": { type: "string" },
         json: { type: "boolean" },
       },
       HELP,
@@ -82,6 +91,8 @@ export const sweepCommand: Command = {
     const { ref, scenario } = loadScenario(positionals[0]);
     const roomVersion = roomVersionOption(values["room-version"]);
     const workers = workerCount(values.workers);
+    const traceRetention = traceRetentionOption(values["trace-retention"]);
+    if (values["check-determinism"]) requireFullTrace(traceRetention, "--check-determinism");
     const whole = parseSeedRange(values.seeds);
     const range = sliceOf(whole, values.shard, intOption(values.shards, "shards", 0, 1) || undefined);
     checkSliceSize(whole.last - whole.first + 1, range, "seeds", `seeds ${formatRange(whole)}`);
@@ -89,6 +100,7 @@ export const sweepCommand: Command = {
       ...(roomVersion ? { roomVersion } : {}),
       ...(values["no-signing"] ? { signing: false } : {}),
       checkDeterminism: values["check-determinism"] ?? false,
+      ...(traceRetention ? { traceRetention } : {}),
     };
     const kind = sweepKind({
       scenario: scenario.name,

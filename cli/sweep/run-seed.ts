@@ -1,7 +1,7 @@
 // One seed of a sweep, as a worker runs it: never throws (a crash is a line of its own).
 
 import type { Scenario } from "../../scenarios/runner/types.ts";
-import { DEFAULT_ROOM_VERSION } from "../../sim/index.ts";
+import { DEFAULT_ROOM_VERSION, type TraceRetention } from "../../sim/index.ts";
 import { runTwice, runWithTrace } from "../determinism.ts";
 import { nodeCrypto } from "../node-crypto.ts";
 import { lineOfCrash, lineOfReport, type SweepLine } from "./sweep-line.ts";
@@ -11,6 +11,8 @@ export interface SweepOptions {
   /** Overrides the scenario's own `signing` when given. */
   signing?: boolean;
   checkDeterminism: boolean;
+  /** What each run's trace keeps (default full); --check-determinism needs full. */
+  traceRetention?: TraceRetention;
 }
 
 export function runSeed(scenario: Scenario, seed: number, options: SweepOptions): SweepLine {
@@ -21,6 +23,7 @@ export function runSeed(scenario: Scenario, seed: number, options: SweepOptions)
     crypto: nodeCrypto,
     signing,
     ...(options.roomVersion ? { roomVersion: options.roomVersion } : {}),
+    ...(options.traceRetention ? { traceRetention: options.traceRetention } : {}),
   };
   try {
     if (options.checkDeterminism) {

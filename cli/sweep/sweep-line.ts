@@ -48,7 +48,8 @@ export function lineOfReport(r: RunReport, ctx: LineContext, difference: TraceDi
     failed,
     timeToConvergeMs: r.timeToConvergeMs,
     virtualTimeMs: r.virtualTimeMs,
-    traceHash: r.traceHash,
+    // Empty when the run kept no hash (--trace-retention none).
+    traceHash: r.traceHash === "" ? null : r.traceHash,
     pdusSent: r.pdusSent,
     pdusDelivered: r.pdusDelivered,
     swarm: r.swarm,

@@ -2,7 +2,7 @@
 // shared by all three; every client's sync shows every message in the same causal order.
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { stateKey } from "../../core/index.ts";
+import { authEventIds, stateKey, type Pdu } from "../../core/index.ts";
 import { checkAcyclic, checkAuthSafety, checkSignatureSafety, runToConvergence } from "../../sim/checkers.ts";
 import { traceHash } from "../../sim/trace.ts";
 import { World } from "../../sim/world.ts";
@@ -172,5 +172,24 @@ describe("faults must fire, and clocks may disagree", () => {
     expect(world.server("fast").localNowMs() - world.server("slow").localNowMs()).toBe(3_600_000 + 60_000 + 1_000);
     const roomId = world.addClient("@a:fast").createRoom().value();
     expect(world.server("fast").room(roomId)!.createEvent()!.origin_server_ts).toBe(world.server("fast").localNowMs());
+  });
+});
+
+describe("checkAuthSafety", () => {
+  // It checks an event once for all the servers that hold the same objects: a server whose
+  // copy of an auth event differs must still be checked, and blamed, on its own.
+  it("names the one server whose auth event no longer allows an accepted message", () => {
+    const { world, bob, roomId } = threeServers(4);
+    const message = bob.sendMessage(roomId, "hello").value();
+    world.run(() => world.quiescent());
+    expect(checkAuthSafety(world)).toEqual([]);
+    const room = world.server("hs3").room(roomId)!;
+    const bobJoin = authEventIds(room.get(message)!.pdu).find((id) => room.get(id)!.pdu.type === "m.room.member")!;
+    const stored = room.get(bobJoin)! as { pdu: Pdu };
+    // hs3 now holds Bob's membership as a leave: his message fails the sender's-membership rule there only.
+    stored.pdu = { ...stored.pdu, content: { membership: "leave" } };
+    const problems = checkAuthSafety(world);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^hs3 \\${message}: accepted but fails`));
   });
 });

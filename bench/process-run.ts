@@ -1,0 +1,55 @@
+// One benchmarked run of a whole `netsplit` process: wall seconds, CPU seconds of the
+// process (all its threads, from the parent's accounting of its children) and its peak
+// resident memory (bench/peak-memory.mjs), for the suites that time the CLI as a user
+// runs it. Also the machine's load, printed beside figures taken on a shared machine.
+
+import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { childrenCpuSeconds, millisecondsFor } from "./clock.ts";
+
+export const BIN = fileURLToPath(new URL("../cli/bin.js", import.meta.url));
+const PEAK_MEMORY = fileURLToPath(new URL("./peak-memory.mjs", import.meta.url));
+
+export interface ProcessRun {
+  wallS: number;
+  /** null where the platform does not say (no /proc). */
+  cpuS: number | null;
+  peakRssBytes: number | null;
+  stdout: string;
+}
+
+/** Run `node cli/bin.js ...args` to its end; throws with its output when it exits non-zero. */
+export function runNetsplit(args: readonly string[]): ProcessRun {
+  const cpuBefore = childrenCpuSeconds();
+  let result: ReturnType<typeof spawnSync> | undefined;
+  const ms = millisecondsFor(() => {
+    result = spawnSync(process.execPath, ["--import", PEAK_MEMORY, BIN, ...args], { encoding: "utf8" });
+  }, 1);
+  const cpuAfter = childrenCpuSeconds();
+  const r = result!;
+  const stderr = String(r.stderr);
+  if (r.status !== 0)
+    throw new Error(`netsplit ${args.join(" ")} exited ${r.status ?? r.signal}:\n${r.stdout}${stderr}`);
+  // A sweep starts node again (single-threaded GC): the largest process is the one to show.
+  const peaks = [...stderr.matchAll(/peak-rss-bytes (\d+)/g)].map((m) => Number(m[1]));
+  return {
+    wallS: ms / 1000,
+    cpuS: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+    peakRssBytes: peaks.length > 0 ? peaks.reduce((a, b) => Math.max(a, b)) : null,
+    stdout: String(r.stdout),
+  };
+}
+
+/** The median, minimum and maximum of some figures. */
+export function spread(values: readonly number[]): { median: number; min: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+}
+
+/** "load 1.23 / 0.98 / 0.75": the 1, 5 and 15 minute load averages, to read a wall-clock figure by. */
+export function machineLoad(): string {
+  return `load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" / ")}`;
+}

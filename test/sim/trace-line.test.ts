@@ -1,0 +1,83 @@
+// traceLine (sim/trace-line.ts) is a faster way to canonical JSON for trace records: it
+// must give exactly core's canonicalJson (checked against the spec's vectors in
+// test/core), or throw where it throws, for any record, whatever came before it (its
+// plans are kept per kind, its encodings of frozen arrays per array).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { nodeCrypto } from "../../cli/node-crypto.ts";
+import { canonicalJson } from "../../core/index.ts";
+import { SCENARIOS, ScenarioRun } from "../../scenarios/index.ts";
+import { traceLine } from "../../sim/trace-line.ts";
+import type { TraceRecord } from "../../sim/trace.ts";
+
+/** canonicalJson's answer, or the error it throws. */
+function outcome(encode: (r: TraceRecord) => string, record: TraceRecord): string {
+  try {
+    return encode(record);
+  } catch (e) {
+    return `threw ${(e as Error).message}`;
+  }
+}
+
+const KINDS = ["net.sent", "pdu.accepted", "note"];
+// Keys the records of one kind share, in varying subsets and orders, and some that sort
+// differently by code unit and by code point (a surrogate pair against U+FFFD).
+const keyArb = fc.oneof(
+  fc.constantFrom("seq", "atMs", "server", "prevEvents", "content", "Z", "a", "\uFFFD", "\uD83D\uDE00"),
+  fc.string({ unit: "binary", maxLength: 3 }),
+);
+// Lone surrogates, backslashes and `\ud` written out, control characters: the cases a
+// string encoder gets wrong.
+const stringArb = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 6 }),
+  fc.constantFrom("\\ud800", "\uD800", "a\uDC00", "\uD83D\uDE00", "\n\u0001", '"'),
+);
+const leafArb = fc.oneof(
+  stringArb,
+  fc.integer(),
+  fc.constantFrom(2 ** 53, -(2 ** 53), 0.5, -0, Number.NaN),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+);
+const valueArb = fc.oneof(
+  leafArb,
+  fc.array(leafArb, { maxLength: 4 }).map((a) => Object.freeze(a)),
+  fc.array(leafArb, { maxLength: 4 }),
+  fc.dictionary(keyArb, leafArb, { maxKeys: 4 }),
+  fc.array(fc.dictionary(keyArb, leafArb, { maxKeys: 2 }), { maxLength: 2 }).map((a) => Object.freeze(a)),
+);
+const recordArb = fc
+  .tuple(fc.constantFrom(...KINDS), fc.dictionary(keyArb, valueArb, { maxKeys: 6 }))
+  .map(([kind, fields]) => ({ ...fields, kind }) as unknown as TraceRecord);
+
+describe("traceLine", () => {
+  it("gives canonicalJson's bytes, or its error, for any sequence of records", () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 8 }), (records) => {
+        for (const r of records) expect(outcome(traceLine, r)).toBe(outcome(canonicalJson, r));
+      }),
+      { seed: 12, numRuns: 500 },
+    );
+  });
+
+  it("encodes a shared frozen array once, and the same every time", () => {
+    const prevEvents = Object.freeze(["$b", "$a"]);
+    const a = { kind: "pdu.accepted", seq: 1, atMs: 0, prevEvents } as unknown as TraceRecord;
+    const b = { kind: "pdu.accepted", atMs: 5, seq: 2, prevEvents, server: "hs2" } as unknown as TraceRecord;
+    expect(traceLine(a)).toBe('{"atMs":0,"kind":"pdu.accepted","prevEvents":["$b","$a"],"seq":1}');
+    expect(traceLine(b)).toBe('{"atMs":5,"kind":"pdu.accepted","prevEvents":["$b","$a"],"seq":2,"server":"hs2"}');
+    expect(traceLine(a)).toBe(canonicalJson(a));
+  });
+
+  it.each(SCENARIOS.filter((s) => ["netsplit-heal", "bridge", "v2-vs-v21"].includes(s.name)).map((s) => [s.name, s]))(
+    "agrees with canonicalJson on every record of %s",
+    (_name, scenario) => {
+      const run = new ScenarioRun(scenario, { seed: 2, crypto: nodeCrypto, signing: false });
+      run.runToEnd();
+      const records = run.world.trace.all();
+      expect(records.length).toBeGreaterThan(100);
+      for (const r of records) expect(traceLine(r)).toBe(canonicalJson(r));
+    },
+  );
+});
