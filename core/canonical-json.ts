@@ -30,16 +30,26 @@ export function canonicalJson(value: unknown): string {
 
 /** canonicalJson without counting: for encoders built on it that count what they do themselves. */
 export function encodeCanonical(value: unknown): string {
-  // The happy path builds no JSON paths and looks for surrogates once, in its output;
-  // only a value it refuses goes through the careful encoder, whose error names the path.
-  const fast = fastValue(value);
-  if (fast !== undefined && !SURROGATE_IN_OUTPUT.test(fast)) return fast;
+  // The happy path builds no JSON paths; only a value it refuses goes through the
+  // careful encoder, whose error names the path.
+  const fast = canonicalJsonIfPlain(value);
+  if (fast !== undefined) return fast;
   const out: string[] = [];
   encodeValue(value, "$", out);
   return out.join("");
 }
 
 // ---- the fast path: the same encoding, `undefined` for anything it does not accept ----
+
+/**
+ * The canonical JSON of `value`, or undefined where canonicalJson would throw or has to
+ * look closer (a surrogate, a float): for callers that go to canonicalJson on undefined
+ * and so keep its error. Builds no JSON paths and looks for surrogates once, in its output.
+ */
+export function canonicalJsonIfPlain(value: unknown): string | undefined {
+  const fast = fastValue(value);
+  return fast !== undefined && !SURROGATE_IN_OUTPUT.test(fast) ? fast : undefined;
+}
 
 /**
  * A surrogate anywhere in the fast path's output: raw (half of an astral character, in

@@ -5,7 +5,13 @@
 
 export type { JsonObject, JsonPrimitive, JsonValue } from "./json.ts";
 export { isJsonObject } from "./json.ts";
-export { CanonicalJsonError, canonicalJson, canonicalJsonBytes, compareCodePoints } from "./canonical-json.ts";
+export {
+  CanonicalJsonError,
+  canonicalJson,
+  canonicalJsonBytes,
+  canonicalJsonIfPlain,
+  compareCodePoints,
+} from "./canonical-json.ts";
 export { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from "./base64.ts";
 export type { EventId, KeyId, RoomId, ServerName, UserId } from "./ids.ts";
 export {

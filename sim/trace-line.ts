@@ -3,12 +3,12 @@
 // a trace is made of: tens of thousands of records of a few dozen kinds, each kind
 // almost always with the same keys. The sorted order of a kind's keys is worked out once
 // (and again when a record of that kind comes with other keys), not sorted per record;
-// a string is encoded once by JSON.stringify; and the arrays a PDU's records share
-// (event ids, frozen by pduSummary) are encoded once however many records carry them. Anything
-// unusual (a key or string that may hold a lone surrogate, a number that is not a safe
-// integer) goes to canonicalJson, which encodes it or throws as before.
+// values go through core's fast encoder (canonicalJsonIfPlain); and the arrays a PDU's
+// records share (event ids, frozen by pduSummary) are encoded once however many records
+// carry them. Anything unusual (a key or string that may hold a lone surrogate, a number
+// that is not a safe integer) goes to canonicalJson, which encodes it or throws as before.
 
-import { canonicalJson } from "../core/index.ts";
+import { canonicalJson, canonicalJsonIfPlain } from "../core/index.ts";
 import type { TraceRecord } from "./trace.ts";
 
 interface KeyPlan {
@@ -22,9 +22,6 @@ const plans = new Map<string, KeyPlan>();
 /** Canonical JSON of frozen arrays of plain values (ids), which can never change. */
 const frozenJson = new WeakMap<object, string>();
 const ANY_SURROGATE = /[\uD800-\uDFFF]/;
-/** What JSON.stringify would escape (quote, backslash, C0 controls) and any surrogate: without them a string's JSON is itself in quotes. */
-// eslint-disable-next-line no-control-regex -- the C0 controls are what JSON escapes
-const NEEDS_CARE = /["\\\u0000-\u001f\uD800-\uDFFF]/;
 
 export function traceLine(record: TraceRecord): string {
   const keys = Object.keys(record);
@@ -58,41 +55,14 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
 
 /** The canonical JSON of one value, or undefined to let canonicalJson handle the whole record. */
 function valueJson(value: unknown): string | undefined {
-  switch (typeof value) {
-    case "string": {
-      // Ids and names, nearly always: nothing in them to escape, so no call to JSON.stringify.
-      if (!NEEDS_CARE.test(value)) return '"' + value + '"';
-      // JSON.stringify escapes a lone surrogate as \udXXX, where canonical JSON refuses it;
-      // a string whose encoding has `\ud` in it (rare) is left to canonicalJson.
-      const s = JSON.stringify(value);
-      return s.includes("\\ud") ? undefined : s;
-    }
-    case "number":
-      return Number.isSafeInteger(value) ? String(value) : undefined;
-    case "boolean":
-      return value ? "true" : "false";
-    case "object": {
-      if (value === null) return "null";
-      if (!Array.isArray(value) || !Object.isFrozen(value)) return nestedJson(value);
-      let s = frozenJson.get(value);
-      if (s === undefined) {
-        s = nestedJson(value);
-        if (s === undefined) return undefined;
-        // Freezing is shallow: only an array of plain values can never change.
-        if (value.every((item) => typeof item !== "object")) frozenJson.set(value, s);
-      }
-      return s;
-    }
-    default:
-      return undefined;
+  // The arrays of ids a PDU's records share are frozen by pduSummary: encoded once.
+  if (!Array.isArray(value) || !Object.isFrozen(value)) return canonicalJsonIfPlain(value);
+  let s = frozenJson.get(value);
+  if (s === undefined) {
+    s = canonicalJsonIfPlain(value);
+    if (s === undefined) return undefined;
+    // Freezing is shallow: only an array of plain values can never change.
+    if (value.every((item) => typeof item !== "object")) frozenJson.set(value, s);
   }
-}
-
-/** A nested value's canonical JSON; undefined when it has none, so that the error names its path from the record. */
-function nestedJson(value: object): string | undefined {
-  try {
-    return canonicalJson(value);
-  } catch {
-    return undefined;
-  }
+  return s;
 }

@@ -6,32 +6,15 @@
 // Every lit thing lies inside the viewport.
 
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildSite, launchChromium, serveSite, type Browser, type Site } from "../../bench/browser-harness.ts";
+import { describe, expect, it } from "vitest";
 import { open, openDetails, screenshot, settle } from "./page-helpers.ts";
+import { chromiumPerFile } from "./chromium-per-file.ts";
 
 const VIEWPORT = { width: 1280, height: 720 };
 
-let site: Site;
-let browser: Browser;
 let page: Page;
-let errors: string[];
 
-beforeAll(async () => {
-  await buildSite();
-  site = await serveSite();
-  browser = await launchChromium(VIEWPORT);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
-
-afterEach(async () => {
-  expect(errors, "errors in the page").toEqual([]);
-  await page?.close();
-});
+const chromium = chromiumPerFile(VIEWPORT);
 
 /** Page Down to the next note, and wait until the caption says it and what it names is lit. */
 async function nextNote(words: string): Promise<void> {
@@ -61,10 +44,8 @@ async function allInViewport(selector: string): Promise<number> {
 
 describe("the walkthrough lights up what each note names", () => {
   it("netsplit-heal: the split lights its servers and the links it cuts; the topic note lights the topic events", async () => {
-    page = await browser.context.newPage();
-    errors = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await open(page, `${site.url}#scenario=netsplit-heal&seed=1`);
+    page = await chromium.newPage();
+    await open(page, `${chromium.site.url}#scenario=netsplit-heal&seed=1`);
 
     await nextNote("The network splits");
     await page.waitForSelector('[data-testid="link-hs1-hs3"][data-lit="true"]', { state: "attached" });

@@ -10,8 +10,7 @@
 // one label over another.
 
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildSite, launchChromium, serveSite, type Browser, type Site } from "../../bench/browser-harness.ts";
+import { describe, expect, it } from "vitest";
 import { benchScenario } from "../../bench/browser-scenario.ts";
 import {
   clickLink,
@@ -25,40 +24,19 @@ import {
   settle,
   summary,
 } from "./page-helpers.ts";
+import { chromiumPerFile } from "./chromium-per-file.ts";
 
 const VIEWPORT = { width: 1280, height: 720 };
 
-let site: Site;
-let browser: Browser;
 let page: Page;
-let errors: string[];
 
-beforeAll(async () => {
-  await buildSite();
-  site = await serveSite();
-  browser = await launchChromium(VIEWPORT);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const chromium = chromiumPerFile(VIEWPORT);
 
 async function freshPage(hash = ""): Promise<Page> {
-  page = await browser.context.newPage();
-  errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  await open(page, site.url + hash);
+  page = await chromium.newPage({ consoleErrors: true });
+  await open(page, chromium.site.url + hash);
   return page;
 }
-
-afterEach(async () => {
-  expect(errors, "errors in the page").toEqual([]);
-  await page?.close();
-});
 
 const headline = () => page.textContent('[data-testid="status-headline"]');
 

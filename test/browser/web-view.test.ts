@@ -8,14 +8,13 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
 import { findScenario, runScenario, SCENARIOS } from "../../scenarios/index.ts";
 import { parseScenario } from "../../scenarios/runner/parse-scenario.ts";
 import { traceHash } from "../../sim/trace.ts";
 import { LiveRun } from "../../viz/engine/live-run.ts";
 import { decodePermalink } from "../../viz/model/permalink.ts";
-import { buildSite, launchChromium, serveSite, type Browser, type Site } from "../../bench/browser-harness.ts";
 import {
   clickLink,
   compose,
@@ -34,42 +33,21 @@ import {
   stateTable,
   summary,
 } from "./page-helpers.ts";
+import { chromiumPerFile } from "./chromium-per-file.ts";
 
-let site: Site;
-let browser: Browser;
 let page: Page;
-let errors: string[];
 
-beforeAll(async () => {
-  await buildSite();
-  site = await serveSite();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const chromium = chromiumPerFile();
 
 async function freshPage(hash = ""): Promise<Page> {
-  page = await browser.context.newPage();
-  errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
+  page = await chromium.newPage({ consoleErrors: true });
   // Acting after scrubbing back asks first (a confirm dialog): these tests mean it.
   page.on("dialog", (d) => void d.accept());
-  await open(page, site.url + hash);
+  await open(page, chromium.site.url + hash);
   // These tests read the full DAG and the state table, which draw only while open.
   await openDetails(page);
   return page;
 }
-
-afterEach(async () => {
-  expect(errors, "errors in the page").toEqual([]);
-  await page?.close();
-});
 
 /** The "more" menu (fork, files, exports, the trace hash) folds away on the presenter page. */
 async function openMore(p: Page): Promise<void> {
