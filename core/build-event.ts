@@ -14,6 +14,7 @@ import { parseEventId, parseRoomId, parseUserId, serverOfUser } from "./ids.ts";
 import type { JsonObject } from "./json.ts";
 import type { RoomVersion } from "./room-versions.ts";
 import { signEventOver } from "./signing.ts";
+import { utf8ByteLength } from "./utf8.ts";
 
 export interface SigningKey {
   serverName: string;
@@ -123,11 +124,9 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
   const referenceHash = () => (hash ??= crypto.sha256(referenceOnce()));
   const eventId = eventIdOf(signed, version, referenceHash);
   const roomId = isV12Create ? roomIdOf(signed, version, referenceHash) : (pdu.room_id as RoomId);
-  const canonicalBytes = utf8.encode(members.json(signed)).length;
+  const canonicalBytes = utf8ByteLength(members.json(signed));
   return { eventId, roomId, pdu: signed, canonicalBytes };
 }
-
-const utf8 = new TextEncoder();
 
 // A deterministic local part for v1-v2 ids: the same inputs give the same id, and
 // distinct events (distinct content, time, parents) get distinct ones.

@@ -2,6 +2,8 @@
 // the grammar lives in one place (spec appendices, "Identifier Grammar") and every
 // other module can trust its inputs. Parse functions throw IdentifierError on bad input.
 
+import { utf8ByteLength } from "./utf8.ts";
+
 declare const brand: unique symbol;
 type Brand<T, B extends string> = T & { readonly [brand]: B };
 
@@ -25,13 +27,6 @@ export class IdentifierError extends Error {
 /** Identifiers (user, room, event ids) are at most 255 bytes including the sigil. */
 export const IDENTIFIER_MAX_BYTES = 255;
 
-const utf8 = new TextEncoder();
-function byteLength(s: string): number {
-  // Fast path: pure ASCII strings are their own byte length.
-  // eslint-disable-next-line no-control-regex -- the ASCII range starts at NUL on purpose
-  return /^[\x00-\x7f]*$/.test(s) ? s.length : utf8.encode(s).length;
-}
-
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
 const IPV6_LITERAL = /^\[[0-9A-Fa-f:.]{2,45}\]$/;
 const DNS_NAME = /^[A-Za-z0-9.-]{1,255}$/;
@@ -53,7 +48,7 @@ export function parseServerName(value: string): ServerName {
 /** Split `<sigil><localpart>:<server>` at the first colon. */
 function splitSigilled(kind: string, sigil: string, value: string): { local: string; server: ServerName } {
   if (!value.startsWith(sigil)) throw new IdentifierError(kind, value, `must start with '${sigil}'`);
-  if (byteLength(value) > IDENTIFIER_MAX_BYTES) {
+  if (utf8ByteLength(value) > IDENTIFIER_MAX_BYTES) {
     throw new IdentifierError(kind, value, `longer than ${IDENTIFIER_MAX_BYTES} bytes`);
   }
   const colon = value.indexOf(":");

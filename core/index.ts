@@ -12,6 +12,7 @@ export {
   canonicalJsonIfPlain,
   compareCodePoints,
 } from "./canonical-json.ts";
+export { utf8ByteLength } from "./utf8.ts";
 export { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from "./base64.ts";
 export type { EventId, KeyId, RoomId, ServerName, UserId } from "./ids.ts";
 export {

@@ -18,6 +18,7 @@ import { redactEvent } from "../redaction.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import { stateKey, type StateKey, type StateMap } from "../state-map.ts";
 import { verifyEventSignature } from "../signing.ts";
+import { utf8ByteLength } from "../utf8.ts";
 import { checkAuth, rulesOf, type CheckAuthOptions } from "./check-auth.ts";
 import { domainOf } from "./domains.ts";
 import { ALLOW, deny, type AuthResult } from "./result.ts";
@@ -27,8 +28,6 @@ import { authStateKeysFor } from "./select-auth-events.ts";
 export const PDU_LIMITS = { eventBytesMax: 65_536, fieldBytesMax: 255, prevEventsMax: 20, authEventsMax: 10 } as const;
 
 export type FormatResult = { ok: true; pdu: Pdu } | { ok: false; reason: string };
-
-const utf8 = new TextEncoder();
 
 /** Step 1: is this a PDU of the room version, within the size limits? */
 export function checkPduFormat(
@@ -93,7 +92,7 @@ export function checkPduFormat(
     const value = pdu[field];
     const max = field === "type" || field === "state_key" ? PDU_LIMITS.fieldBytesMax : IDENTIFIER_MAX_BYTES;
     // A UTF-16 code unit is at most 3 bytes of UTF-8: a short string needs no encoding to be within bounds.
-    if (typeof value === "string" && value.length * 3 > max && utf8.encode(value).length > max) {
+    if (typeof value === "string" && value.length * 3 > max && utf8ByteLength(value) > max) {
       return { ok: false, reason: `${field} longer than 255 bytes` };
     }
   }

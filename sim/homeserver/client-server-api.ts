@@ -7,7 +7,7 @@
 // time, when federation or an application service is involved.
 
 import {
-  canonicalJsonBytes,
+  canonicalJson,
   parseEventId,
   PDU_LIMITS,
   serverOfUser,
@@ -18,6 +18,7 @@ import {
   type Pdu,
   type RoomId,
   type UserId,
+  utf8ByteLength,
 } from "../../core/index.ts";
 import { ensureAliasKnown, ensureUserKnown, unknownServiceUser } from "../appservice/queries.ts";
 import type { ServiceEntry } from "../appservice/registry.ts";
@@ -210,7 +211,7 @@ function refuseRequest(hs: Homeserver, request: SendEventRequest): Result<never>
     return fail("M_BAD_JSON", `content nested deeper than ${CONTENT_DEPTH_MAX} levels`);
   let contentBytes: number;
   try {
-    contentBytes = canonicalJsonBytes(content).length;
+    contentBytes = utf8ByteLength(canonicalJson(content));
   } catch (e) {
     return fail("M_BAD_JSON", `content is not valid JSON for an event: ${(e as Error).message}`);
   }
@@ -226,7 +227,7 @@ function refuseRequest(hs: Homeserver, request: SendEventRequest): Result<never>
     ["type", request.type],
     ["state_key", request.stateKey],
   ] as const) {
-    if (value !== undefined && utf8.encode(value).length > PDU_LIMITS.fieldBytesMax)
+    if (value !== undefined && utf8ByteLength(value) > PDU_LIMITS.fieldBytesMax)
       return tooLarge(`${name} is longer than ${PDU_LIMITS.fieldBytesMax} bytes`);
   }
   if (contentBytes > PDU_LIMITS.eventBytesMax)
@@ -234,7 +235,6 @@ function refuseRequest(hs: Homeserver, request: SendEventRequest): Result<never>
   return undefined;
 }
 
-const utf8 = new TextEncoder();
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function eventIdOrUndefined(value: string): EventId | undefined {
