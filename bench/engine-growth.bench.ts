@@ -111,7 +111,8 @@ export function runEngineGrowthBench(): void {
   );
 
   console.log(
-    `\neveryone at once: every server sends one message a round, 3 rounds (dummy events ≤ 1 per message; extremities bounded by the senders)`,
+    `\neveryone at once: every server sends one message a round, 3 rounds (goal: no dummy-event cascade, i.e. deliveries × 1.00 of the messages' own, and extremities bounded by the senders; ` +
+      `the dummies are Synapse's 5-minute job's, stored and not pushed: docs/federation.md)`,
   );
   console.table(
     serverCounts().map((n) => {
