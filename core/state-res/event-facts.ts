@@ -14,7 +14,7 @@ import type { Pdu } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey } from "../state-map.ts";
-import { stateKey } from "../state-map.ts";
+import { internedStateKey } from "../state-map.ts";
 import type { AuthChainIndex } from "./auth-chain-index.ts";
 import { CREATE_KEY, effectiveAuthEventIds, isPowerEvent, mustFetch } from "./event-lookup.ts";
 import type { FetchEvent, ResolvedOptions } from "./types.ts";
@@ -152,7 +152,7 @@ export class EventFacts {
     let key = this.keys[x];
     if (key === undefined) {
       const pdu = this.pduAt(x);
-      this.keys[x] = key = typeof pdu.state_key === "string" ? stateKey(pdu.type, pdu.state_key) : null;
+      this.keys[x] = key = typeof pdu.state_key === "string" ? internedStateKey(pdu.type, pdu.state_key) : null;
     }
     return key ?? undefined;
   }
