@@ -8,10 +8,11 @@
 // Rooms: scenarios/generators/forked-room.ts rooms (versions 10, 11 and 12, 2–4 branches,
 // every other room with some events rejected), each resolved with a fresh index and with an
 // index already used for a smaller resolution; then fixture-arbitraries.ts fixtures.
-// The default revision is 8fc5bff, the tree before issue 11's data-layout work on the power
-// levels and the iterative auth checks. (It was 69a5855, the commit before issue 11's first
-// change; one fixture, the 49th of seed 1, resolves differently since then because of a
-// deliberate change, so 69a5855 no longer agrees everywhere; `--rev 69a5855` still runs it.)
+// The default revision is 8fc5bff, the tree before issue 11's interned state keys. It was
+// 69a5855, the commit before issue 11's first change; a deliberate change since then makes
+// some fixtures resolve differently (2 of seed 1's first 100, the first of them fixture 49:
+// a join 69a5855 rejected under an invite-only rule), so 69a5855 no longer agrees
+// everywhere; `--rev 69a5855` still runs against it.
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -38,9 +39,9 @@ interface Args {
 }
 
 const USAGE = `usage: npm run difftest:previous -- [--rev R] [--rooms N] [--fixtures N] [--seed S]
-  --rev R       the earlier commit whose core/ resolves beside ours (default ${DEFAULT_REVISION}, the tree
-                before issue 11's power-levels and auth-check layout; 69a5855, the default before,
-                differs on fixture 49 of seed 1 by a deliberate change)
+  --rev R       the earlier commit whose core/ resolves beside ours (default ${DEFAULT_REVISION}; 69a5855, the
+                default before, differs on a few fixtures by a deliberate change: 2 of the
+                first 100 of seed 1, the first of them fixture 49)
   --rooms N     generated forked rooms to compare (default 200)
   --fixtures N  generated fixtures to compare (default: as many as rooms)
   --seed S      the first room's seed and the fixtures' fast-check seed (default 1)`;
