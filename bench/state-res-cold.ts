@@ -51,7 +51,8 @@ const peakRssMb = process.resourceUsage().maxRSS / 1e3;
 // The floor of a first resolution: the same process resolves a new copy of the room (read
 // again outside the clock). The code has run once, so what it still costs beyond a warm
 // resolution is what new event objects cost (each PL event's users read once, memos per
-// object empty) and what the JIT has not yet compiled after one run. The marker line ends
+// object empty) and compilation: the forced collection below throws V8's compiled code
+// away (bench/state-res.bench.ts's new-object samples compile it again first; this does not). The marker line ends
 // the stretch of --trace-gc output the parent reads the first resolution's peak heap from.
 room = undefined;
 console.log(SECOND_RUN_MARK);

@@ -11,6 +11,35 @@ export function stateKey(type: string, key: string): StateKey {
   return `${type.length}:${type}${key}` as StateKey;
 }
 
+/**
+ * stateKey, remembered: the same string object for the same pair. The authorization rules
+ * and state resolution ask for the keys of the same users again and again (a member key
+ * per check, per event); a remembered key is neither built nor hashed again when a Map
+ * looks it up (V8 keeps a string's hash in the string), which was a share of every check
+ * (issue 11). Bounded: when full it starts over (the answer never depends on it).
+ */
+export function internedStateKey(type: string, key: string): StateKey {
+  let byKey = interned.get(type);
+  if (byKey === undefined) interned.set(type, (byKey = new Map()));
+  let k = byKey.get(key);
+  if (k === undefined) {
+    if (internedCount >= INTERNED_STATE_KEYS_MAX) {
+      interned.clear();
+      internedCount = 0;
+      interned.set(type, (byKey = new Map()));
+    }
+    k = stateKey(type, key);
+    byKey.set(key, k);
+    internedCount++;
+  }
+  return k;
+}
+
+/** How many keys internedStateKey remembers before it starts over. */
+export const INTERNED_STATE_KEYS_MAX = 1 << 17;
+const interned = new Map<string, Map<string, StateKey>>();
+let internedCount = 0;
+
 export function splitStateKey(k: StateKey): { type: string; stateKey: string } {
   const colon = k.indexOf(":");
   const length = Number(k.slice(0, colon));

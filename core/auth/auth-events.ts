@@ -4,7 +4,7 @@
 
 import type { Pdu } from "../events.ts";
 import type { RoomVersion } from "../room-versions.ts";
-import { stateKey, type StateKey } from "../state-map.ts";
+import { internedStateKey, stateKey, type StateKey } from "../state-map.ts";
 import { userPowerLevel } from "./power-levels.ts";
 
 // Asked on nearly every check (state resolution runs thousands): made once, not per call.
@@ -30,7 +30,7 @@ export class AuthEvents {
   }
 
   get(type: string, key = ""): Pdu | undefined {
-    return this.byKey.get(stateKey(type, key));
+    return this.byKey.get(internedStateKey(type, key));
   }
 
   get create(): Pdu | undefined {

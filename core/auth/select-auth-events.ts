@@ -6,7 +6,7 @@
 import type { EventId } from "../ids.ts";
 import { isJsonObject, type JsonObject } from "../json.ts";
 import type { RoomVersion } from "../room-versions.ts";
-import { stateKey, type StateKey, type StateMap } from "../state-map.ts";
+import { internedStateKey, stateKey, type StateKey, type StateMap } from "../state-map.ts";
 
 export interface EventSkeleton {
   type: string;
@@ -22,17 +22,17 @@ export function authStateKeysFor(event: EventSkeleton, version: RoomVersion): St
   // order ("13:m.room.create" < "13:m.room.member…" < "19:m.room.power_levels"), without
   // a set and a sort (this runs for every event every server receives).
   if (event.type !== "m.room.member") {
-    const member = stateKey("m.room.member", event.sender);
+    const member = internedStateKey("m.room.member", event.sender);
     return version.auth.roomIdFromCreateEvent ? [member, POWER_LEVELS_KEY] : [CREATE_KEY, member, POWER_LEVELS_KEY];
   }
   // A member event: built in sorted order, without a set and a sort (issue 11). The keys
   // sort as create ("13:m.room.create") < members ("13:m.room.member…", by user id) <
   // join rules ("17:…") < power levels ("19:…") < a third-party invite ("24:…").
-  const members: StateKey[] = [stateKey("m.room.member", event.sender)];
+  const members: StateKey[] = [internedStateKey("m.room.member", event.sender)];
   let joinRules = false;
   let invite: StateKey | undefined;
   if (typeof event.state_key === "string") {
-    addMember(members, stateKey("m.room.member", event.state_key));
+    addMember(members, internedStateKey("m.room.member", event.state_key));
     const membership = event.content.membership;
     joinRules = membership === "join" || membership === "invite" || membership === "knock";
     const tpi = event.content.third_party_invite;
@@ -47,7 +47,7 @@ export function authStateKeysFor(event: EventSkeleton, version: RoomVersion): St
     const via = event.content.join_authorised_via_users_server;
     // since v8: restricted joins also depend on the authorising user's membership.
     if (version.auth.restrictedJoinRule && membership === "join" && typeof via === "string")
-      addMember(members, stateKey("m.room.member", via));
+      addMember(members, internedStateKey("m.room.member", via));
   }
   // v1-v11 only: v12 events never cite the create event (it is implied by room_id).
   const keys: StateKey[] = version.auth.roomIdFromCreateEvent ? members : [CREATE_KEY, ...members];

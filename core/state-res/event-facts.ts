@@ -14,7 +14,7 @@ import type { Pdu } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey } from "../state-map.ts";
-import { stateKey } from "../state-map.ts";
+import { internedStateKey } from "../state-map.ts";
 import type { AuthChainIndex } from "./auth-chain-index.ts";
 import { CREATE_KEY, effectiveAuthEventIds, isPowerEvent, mustFetch } from "./event-lookup.ts";
 import type { FetchEvent, ResolvedOptions } from "./types.ts";
@@ -23,17 +23,23 @@ import type { FetchEvent, ResolvedOptions } from "./types.ts";
 const UNKNOWN = -1;
 
 export class EventFacts {
-  /** How many events the arrays below have room for (grown when the index grows). */
-  private size = 0;
-  private pdus: Array<Pdu | undefined> = [];
-  private auth: Array<readonly EventId[] | undefined> = [];
+  /**
+   * Per dense index: 1 + the event's slot in the arrays below, 0 before resolution meets it.
+   * The arrays hold only the events one resolution reads (thousands), not one entry per
+   * event of the index: a homeserver's index holds its room's whole history, and arrays of
+   * that length per resolution, in the old generation and written with young objects, made
+   * the collector's work grow with the room (issue 11's growth from 11k to 45k events).
+   */
+  private slotOf = new Int32Array(0);
+  private readonly pdus: Pdu[] = [];
+  private readonly auth: Array<readonly EventId[] | undefined> = [];
   /** 1 a power event, 0 not, UNKNOWN before asked. */
-  private power = new Int8Array(0);
+  private readonly power: number[] = [];
   /** The sender's power level; NaN before asked (a level is never NaN). */
-  private levelOf = new Float64Array(0);
-  private authKeys: Array<readonly StateKey[] | undefined> = [];
+  private readonly levelOf: number[] = [];
+  private readonly authKeys: Array<readonly StateKey[] | undefined> = [];
   /** The event's own (type, state_key); null for a non-state event, undefined before asked. */
-  private keys: Array<StateKey | null | undefined> = [];
+  private readonly keys: Array<StateKey | null | undefined> = [];
   /**
    * Sender power levels by PL event index (or -1 for none), then create event index (or
    * -1), then sender.
@@ -45,28 +51,28 @@ export class EventFacts {
     readonly index: AuthChainIndex,
     private readonly fetchEvent: FetchEvent,
     private readonly options: Pick<ResolvedOptions, "createIsPowerEvent" | "authRules">,
-  ) {
-    this.grow();
-  }
+  ) {}
 
-  /** Room for every event the index holds now. */
-  private grow(): void {
-    const size = this.index.size;
-    const fill = <T>(a: T[]): T[] => {
-      for (let i = a.length; i < size; i++) a.push(undefined as T);
-      return a;
-    };
-    this.pdus = fill(this.pdus);
-    this.auth = fill(this.auth);
-    this.authKeys = fill(this.authKeys);
-    this.keys = fill(this.keys);
-    const power = new Int8Array(size).fill(UNKNOWN);
-    power.set(this.power);
-    this.power = power;
-    const levelOf = new Float64Array(size).fill(Number.NaN);
-    levelOf.set(this.levelOf);
-    this.levelOf = levelOf;
-    this.size = size;
+  /** The event's slot, made (and the event fetched: every fact starts from it) when first met. */
+  private slot(x: number): number {
+    if (x >= this.slotOf.length) {
+      const grown = new Int32Array(Math.max(this.index.size, x + 1));
+      grown.set(this.slotOf);
+      this.slotOf = grown;
+    }
+    let s = this.slotOf[x]! - 1;
+    if (s < 0) {
+      const pdu = mustFetch(this.fetchEvent, this.index.idOf(x));
+      s = this.pdus.length;
+      this.pdus.push(pdu);
+      this.auth.push(undefined);
+      this.power.push(UNKNOWN);
+      this.levelOf.push(Number.NaN);
+      this.authKeys.push(undefined);
+      this.keys.push(undefined);
+      this.slotOf[x] = s + 1;
+    }
+    return s;
   }
 
   /** The event's dense index (indexing it if it is new: resolution's events all are by now). */
@@ -83,25 +89,21 @@ export class EventFacts {
   }
 
   pduAt(x: number): Pdu {
-    if (x >= this.size) this.grow();
-    let pdu = this.pdus[x];
-    if (pdu === undefined) this.pdus[x] = pdu = mustFetch(this.fetchEvent, this.index.idOf(x));
-    return pdu;
+    return this.pdus[this.slot(x)]!;
   }
 
   /** The event's auth events as resolution follows them (effectiveAuthEventIds). */
   authEventIds(id: EventId): readonly EventId[] {
-    const x = this.index.indexOf(id);
-    if (x >= this.size) this.grow();
-    let auth = this.auth[x];
-    if (auth === undefined) this.auth[x] = auth = effectiveAuthEventIds(this.pduAt(x), this.version);
+    const s = this.slot(this.index.indexOf(id));
+    let auth = this.auth[s];
+    if (auth === undefined) this.auth[s] = auth = effectiveAuthEventIds(this.pdus[s]!, this.version);
     return auth;
   }
 
   isPowerAt(x: number): boolean {
-    if (x >= this.size) this.grow();
-    let power = this.power[x]!;
-    if (power === UNKNOWN) this.power[x] = power = isPowerEvent(this.pduAt(x), this.options) ? 1 : 0;
+    const s = this.slot(x);
+    let power = this.power[s]!;
+    if (power === UNKNOWN) this.power[s] = power = isPowerEvent(this.pdus[s]!, this.options) ? 1 : 0;
     return power === 1;
   }
 
@@ -117,12 +119,12 @@ export class EventFacts {
    * index found which those are when it indexed the event.
    */
   senderPowerLevelAt(x: number): number {
-    if (x >= this.size) this.grow();
-    let level = this.levelOf[x]!;
+    const s = this.slot(x);
+    let level = this.levelOf[s]!;
     if (Number.isNaN(level)) {
       const pl = this.index.citedPowerLevelsIndex(x);
       const create = this.index.citedCreateIndex(x);
-      const sender = this.pduAt(x).sender;
+      const sender = this.pdus[s]!.sender;
       let byCreate = this.levels.get(pl);
       if (byCreate === undefined) this.levels.set(pl, (byCreate = new Map()));
       let bySender = byCreate.get(create);
@@ -137,7 +139,7 @@ export class EventFacts {
         );
         bySender.set(sender, known);
       }
-      this.levelOf[x] = level = known;
+      this.levelOf[s] = level = known;
     }
     return level;
   }
@@ -147,23 +149,21 @@ export class EventFacts {
    * event, not once per check that falls back on it as an auth event.
    */
   ownStateKey(id: EventId): StateKey | undefined {
-    const x = this.index.indexOf(id);
-    if (x >= this.size) this.grow();
-    let key = this.keys[x];
+    const s = this.slot(this.index.indexOf(id));
+    let key = this.keys[s];
     if (key === undefined) {
-      const pdu = this.pduAt(x);
-      this.keys[x] = key = typeof pdu.state_key === "string" ? stateKey(pdu.type, pdu.state_key) : null;
+      const pdu = this.pdus[s]!;
+      this.keys[s] = key = typeof pdu.state_key === "string" ? internedStateKey(pdu.type, pdu.state_key) : null;
     }
     return key ?? undefined;
   }
 
   /** The state keys the authorization rules consult for the event, with the create event's, sorted. */
   authStateKeys(id: EventId): readonly StateKey[] {
-    const x = this.index.indexOf(id);
-    if (x >= this.size) this.grow();
-    let keys = this.authKeys[x];
+    const s = this.slot(this.index.indexOf(id));
+    let keys = this.authKeys[s];
     if (keys === undefined) {
-      this.authKeys[x] = keys = withCreateKey(this.options.authRules.authStateKeysFor(this.pduAt(x), this.version));
+      this.authKeys[s] = keys = withCreateKey(this.options.authRules.authStateKeysFor(this.pdus[s]!, this.version));
     }
     return keys;
   }

@@ -8,7 +8,7 @@ import { authEventIds, isStateEvent } from "../events.ts";
 import type { EventId } from "../ids.ts";
 import type { RoomVersion } from "../room-versions.ts";
 import type { StateKey } from "../state-map.ts";
-import { stateKey } from "../state-map.ts";
+import { internedStateKey, stateKey } from "../state-map.ts";
 
 /** The event, or an Error naming the id: resolution cannot proceed without it. */
 export function mustFetch(fetchEvent: FetchEvent, id: EventId): Pdu {
@@ -31,7 +31,7 @@ export function memoFetch(fetchEvent: FetchEvent): FetchEvent {
 /** The `(type, state_key)` of a state event; anything else is bad input here. */
 export function stateKeyOfEvent(pdu: Pdu, id: EventId): StateKey {
   if (!isStateEvent(pdu)) throw new Error(`state resolution: ${id} is not a state event (no state_key)`);
-  return stateKey(pdu.type, pdu.state_key);
+  return internedStateKey(pdu.type, pdu.state_key);
 }
 
 export const CREATE_KEY: StateKey = stateKey("m.room.create", "");

@@ -48,15 +48,16 @@ export function resolveState(
     outcome = { state, explain: () => emptyExplanation("custom", version.id, stateSets.length, state) };
   } else {
     const resolved = resolveOptions(options);
-    const lookup = memoFetch(fetchEvent);
     switch (version.stateRes) {
       case "v1":
-        outcome = resolveV1(version, stateSets, lookup, resolved);
+        outcome = resolveV1(version, stateSets, memoFetch(fetchEvent), resolved);
         break;
       case "v2": {
         const index = options.authChains ?? new AuthChainIndex();
-        index.attach(version, fetchEvent); // it fetches each event once: no memo needed
-        outcome = resolveV2(version, stateSets, lookup, resolved, index);
+        index.attach(version, fetchEvent);
+        // No memo: the index fetches each event once, and EventFacts keeps what resolution
+        // reads by the event's dense index (a Map of thousands of ids per resolution less).
+        outcome = resolveV2(version, stateSets, fetchEvent, resolved, index);
         break;
       }
       default:

@@ -89,7 +89,7 @@ export function resolveV2(
   const citedOf = (id: EventId): EventId | undefined => facts.citedPowerLevels(id);
   const mainlineEvents = mainline(partial.state.get(POWER_LEVELS_KEY), version, fetchEvent, citedOf);
   const positions = new MainlinePositions(mainlineEvents, version, fetchEvent, citedOf);
-  const sortedRemaining = mainlineOrdering(remaining, positions, fetchEvent);
+  const sortedRemaining = mainlineOrdering(remaining, positions, (id) => facts.pdu(id));
 
   // 4. Iterative auth checks over that list, starting from the partially resolved state.
   const final = iterativeAuthChecks(
