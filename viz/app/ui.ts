@@ -22,6 +22,7 @@ import type { ViewModel } from "../model/view-model.ts";
 import { presenterAt, type Presenter } from "../model/presenter.ts";
 import { liveStatus, type LiveStatus } from "../model/status.ts";
 import { litBy, namedIn, type NameableEvent } from "../model/narration.ts";
+import { NOTHING_LIT, spaceTimeLit, type SpaceTimeLit } from "../model/space-time-narration.ts";
 import { PresenterView } from "../views/presenter-view.ts";
 import { Keyboard } from "./keyboard.ts";
 import { refusalOfLastIntervention } from "../model/refusals.ts";
@@ -50,6 +51,8 @@ export class Ui implements AppListener {
   private highlight: ReadonlySet<string> = new Set();
   /** The servers, users and links of `highlight` (the network view compares them every frame). */
   private networkHighlight: ReadonlySet<string> = new Set();
+  /** What `highlight` marks on the space-time diagram. */
+  private spaceTimeHighlight: SpaceTimeLit = NOTHING_LIT;
   private lastStatus = "";
   /** Where the timeline's thumb was last put (a fraction of the records). */
   private sliderAt = -1;
@@ -99,6 +102,7 @@ export class Ui implements AppListener {
       byId<HTMLCanvasElement>("space-time-cursor"),
       { seek: (atMs) => app.seekTime(atMs, true), redraw: () => app.requestFrame() },
       tooltip,
+      byId("space-time-lit"),
     );
     this.stateTable = new StateTableView(byId("state-table"), { explain: (server) => void app.explain({ server }) });
     this.wireControls();
@@ -439,7 +443,7 @@ export class Ui implements AppListener {
     });
     // The details are drawn only while open: most of a busy frame's work, and nobody looking.
     if (this.detailsOpen) {
-      this.spaceTime.update(vm.spaceTime, vm.detailSeq);
+      this.spaceTime.update(vm.spaceTime, vm.detailSeq, this.spaceTimeHighlight);
       // Every frame: the DAG view redraws a few stale panels per call until all are current.
       // At rest (a seek, an intervention) it draws them all at once.
       const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity, this.highlight);
@@ -513,6 +517,7 @@ export class Ui implements AppListener {
       : new Set<string>();
     this.highlight = lit;
     this.networkHighlight = new Set([...lit].filter((id) => !id.startsWith("$")));
+    this.spaceTimeHighlight = spaceTimeLit(lit, info?.servers ?? vm.spaceTime.lanes, vm.annotation);
     const items = byId("annotations").children;
     for (let i = 0; i < items.length; i++) {
       const a = this.app.info?.annotations[i];
