@@ -415,15 +415,16 @@ export class Ui implements AppListener {
     const changed =
       vm.detailSeq !== this.lastSeq ||
       app.model.generation !== this.lastGeneration ||
-      `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}` !== this.lastRoomKey;
+      `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}|${app.playing}` !== this.lastRoomKey;
     if (changed) {
       this.lastSeq = vm.detailSeq;
       this.lastGeneration = app.model.generation;
-      this.lastRoomKey = `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}`;
+      // (Pausing draws again: while playing, the lanes out of sight were left as they were.)
+      this.lastRoomKey = `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}|${app.playing}`;
       this.presented = presenterAt(vm.dags, vm.stateTable);
       this.renderPickers(vm, app);
       this.renderAnnotation(vm);
-      this.presenter.update(this.presented, app.info?.servers ?? vm.stateTable.servers, this.highlight);
+      this.presenter.update(this.presented, app.info?.servers ?? vm.stateTable.servers, this.highlight, !app.playing);
       if (this.detailsOpen) this.stateTable.update(vm.stateTable);
     }
     const status = liveStatus({

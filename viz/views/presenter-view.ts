@@ -5,6 +5,10 @@
 // the text stays sharp at projector sizes; lanes are kept and their chips kept by event
 // id, so an update touches only the chips that changed (while playing: the one or two
 // new events per lane, and the head that stopped being one).
+// While playing, only the lanes in sight are brought up to date (an IntersectionObserver
+// says which): at thirty servers two thirds of them lie below the panel's fold, and every
+// refresh replaced all their chips — most of a long task's script and layout. A lane that
+// comes into sight is filled then; at rest every lane is.
 // Every chip can take focus and says what it is.
 
 import type { LaneEvent, Presenter, ServerLane, StateGroup } from "../model/presenter.ts";
@@ -19,27 +23,55 @@ export interface PresenterCallbacks {
 export class PresenterView {
   private drawn = "";
   private highlight = new Set<string>();
-  /** Each server's lane element, kept across updates. */
-  private readonly lanes = new Map<string, { row: HTMLElement }>();
+  /** Each server's lane element, kept across updates, and what it should show (`stale`: not filled with it yet). */
+  private readonly lanes = new Map<
+    string,
+    { row: HTMLElement; lane?: ServerLane; group?: StateGroup | null; stale?: boolean }
+  >();
   private diffsDrawn = "";
+  /** Lanes the observer reported out of sight (a lane it has not reported on counts as in sight). */
+  private readonly hidden = new Set<string>();
+  private readonly sight: IntersectionObserver;
+  private servers: readonly string[] = [];
 
   constructor(
     private readonly lanesEl: HTMLElement,
     private readonly diffsEl: HTMLElement,
     private readonly callbacks: PresenterCallbacks,
-  ) {}
+  ) {
+    this.sight = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const server = (e.target as HTMLElement).dataset.server!;
+          if (!e.isIntersecting) {
+            this.hidden.add(server);
+            continue;
+          }
+          this.hidden.delete(server);
+          const known = this.lanes.get(server);
+          if (known?.stale && known.lane) this.fillLane(known.row, known.lane, known.group ?? null, this.servers);
+          if (known) known.stale = false;
+        }
+      },
+      // The lanes scroll inside their panel; a lane about to scroll in is filled already.
+      { root: lanesEl.closest(".side-panel"), rootMargin: "60px 0px" },
+    );
+  }
 
-  update(p: Presenter, servers: readonly string[], highlight: ReadonlySet<string>): void {
-    const sig = JSON.stringify([p, [...highlight].sort()]);
+  /** `everyLane`: bring the lanes out of sight up to date too (at rest; while playing only those in sight). */
+  update(p: Presenter, servers: readonly string[], highlight: ReadonlySet<string>, everyLane = true): void {
+    const sig = JSON.stringify([p, [...highlight].sort(), everyLane]);
     if (sig === this.drawn) return;
     this.drawn = sig;
     this.highlight = new Set(highlight);
+    this.servers = servers;
     const rows = p.lanes.map((lane) => {
       const group = lane.group === null ? null : p.groups[lane.group]!;
       const known = this.lanes.get(lane.server);
       const row = known?.row ?? this.newLane(lane.server);
-      this.lanes.set(lane.server, { row });
-      this.fillLane(row, lane, group, servers);
+      const stale = !everyLane && this.hidden.has(lane.server);
+      this.lanes.set(lane.server, { row, lane, group, stale });
+      if (!stale) this.fillLane(row, lane, group, servers);
       return row;
     });
     // A new lane is inserted; the others stay where they are (moving nodes that stay makes
@@ -57,6 +89,8 @@ export class PresenterView {
   private newLane(server: string): HTMLElement {
     const row = el("div", "srv-lane");
     row.dataset.testid = `lane-${server}`;
+    row.dataset.server = server;
+    this.sight.observe(row);
     const name = el("div", "lane-name");
     const badge = el("span", "group-badge");
     const heads = el("span", "lane-heads");
