@@ -105,6 +105,12 @@ export class SpaceTimeView {
   private litDrawnNow: LitDrawn = NOTHING_DRAWN;
   /** Watched, not read per frame (a read after other writes forces a layout). */
   private size = { w: 0, h: 0 };
+  /**
+   * Where the canvas is in the window, read once and kept until the page scrolls or
+   * resizes: a hover read it on every mouse move, and a read after the frame's writes
+   * made the browser lay the whole page out before the tooltip could show.
+   */
+  private box: DOMRect | null = null;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -122,27 +128,38 @@ export class SpaceTimeView {
     new ResizeObserver(([entry]) => {
       if (!entry) return;
       this.size = { w: entry.contentRect.width, h: entry.contentRect.height };
+      this.box = null;
       this.callbacks.redraw();
     }).observe(canvas);
+    const moved = () => (this.box = null);
+    window.addEventListener("scroll", moved, { capture: true, passive: true });
+    window.addEventListener("resize", moved, { passive: true });
     canvas.addEventListener("wheel", (e) => {
       e.preventDefault();
-      const x = e.clientX - canvas.getBoundingClientRect().left;
+      const x = e.clientX - this.rect().left;
       const pan = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
       this.zoomAt(x, pan ? 1 : e.deltaY > 0 ? 1.25 : 0.8, pan ? e.deltaX || e.deltaY : 0);
     });
+    // Entering reads the box afresh (what lies above the canvas may have moved it since).
+    canvas.addEventListener("mouseenter", moved);
     canvas.addEventListener("mousemove", (e) => this.hover(e));
     canvas.addEventListener("mouseleave", () => {
       this.hovered = null;
+      this.box = null;
       this.tooltip.hide();
     });
     canvas.addEventListener("click", (e) => {
       if (!this.vm) return;
-      const r = canvas.getBoundingClientRect();
+      const r = this.rect();
       const x = e.clientX - r.left;
       const [a, b] = this.window;
       const axisX = a + ((x - LEFT) / Math.max(1, r.width - LEFT - RIGHT)) * (b - a);
       this.callbacks.seek(this.vm.axis.fromAxis(Math.max(0, axisX)));
     });
+  }
+
+  private rect(): DOMRect {
+    return (this.box ??= this.canvas.getBoundingClientRect());
   }
 
   /**
@@ -190,7 +207,7 @@ export class SpaceTimeView {
 
   private hover(e: MouseEvent): void {
     if (!this.vm) return;
-    const r = this.canvas.getBoundingClientRect();
+    const r = this.rect();
     const hit = hitAt(this.targets, e.clientX - r.left, e.clientY - r.top);
     if (!hit) {
       if (this.hovered) this.tooltip.hide();
