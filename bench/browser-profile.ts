@@ -31,6 +31,9 @@ interface Profile {
 }
 
 export class CpuProfile {
+  /** `longTaskMs`: the tasks taken apart are those longer than this (a frame's 16.7 ms to see missed frames). */
+  constructor(private readonly longTaskMs = 50) {}
+
   private session: CDPSession | null = null;
 
   private readonly events: TraceEvent[] = [];
@@ -84,7 +87,7 @@ export class CpuProfile {
   }
 
   /**
-   * What the main thread's long tasks (over 50 ms) were made of: for each of the longest
+   * What the main thread's long tasks (over `longTaskMs`, 50 by default) were made of: for each of the longest
    * few, the time of the events directly inside it by name (a FunctionCall named by
    * where it starts), so a long task's source shows without opening DevTools.
    */
@@ -94,9 +97,11 @@ export class CpuProfile {
     const onMain = this.events
       .filter((e) => e.ph === "X" && e.dur !== undefined && `${e.pid}:${e.tid}` === main)
       .sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
-    const tasks = onMain.filter((e) => e.name === "RunTask" && e.dur! > 50_000).sort((a, b) => b.dur! - a.dur!);
+    const tasks = onMain
+      .filter((e) => e.name === "RunTask" && e.dur! > this.longTaskMs * 1000)
+      .sort((a, b) => b.dur! - a.dur!);
     console.log(
-      `  long tasks on the main thread: ${tasks.length}; the longest ${Math.min(top, tasks.length)}, by what is inside:`,
+      `  tasks over ${this.longTaskMs} ms on the main thread: ${tasks.length}; the longest ${Math.min(top, tasks.length)}, by what is inside:`,
     );
     for (const task of tasks.slice(0, top)) {
       const end = task.ts + task.dur!;

@@ -35,6 +35,9 @@ import { Tooltip } from "../views/tooltip.ts";
 import type { App, AppListener } from "./app.ts";
 import { byId, download, setOptions } from "./dom.ts";
 
+/** While playing, lanes refreshed per animation frame (a refresh of all of them missed frames at twelve servers). */
+const LANES_PER_FRAME = 4;
+
 export class Ui implements AppListener {
   app!: App;
   private network!: NetworkView;
@@ -46,7 +49,8 @@ export class Ui implements AppListener {
   private lastGeneration = -1;
   private lastRoomKey = "";
   private presenter!: PresenterView;
-  private presented: Presenter | null = null;
+  /** What the lanes show (public for the browser tests: each lane's chips are checked against it). */
+  presented: Presenter | null = null;
   /** What the note in force names: servers, users and links ("a|b"), and events ("$…"). */
   private highlight: ReadonlySet<string> = new Set();
   /** The servers, users and links of `highlight` (the network view compares them every frame). */
@@ -424,9 +428,17 @@ export class Ui implements AppListener {
       this.presented = presenterAt(vm.dags, vm.stateTable);
       this.renderPickers(vm, app);
       this.renderAnnotation(vm);
-      this.presenter.update(this.presented, app.info?.servers ?? vm.stateTable.servers, this.highlight, !app.playing);
+      this.presenter.update(
+        this.presented,
+        app.info?.servers ?? vm.stateTable.servers,
+        this.highlight,
+        !app.playing,
+        LANES_PER_FRAME,
+      );
       if (this.detailsOpen) this.stateTable.update(vm.stateTable);
     }
+    // The lanes in sight that wait (while playing), a few per frame.
+    else if (this.presenter.drain(LANES_PER_FRAME) > 0) app.requestFrame();
     const status = liveStatus({
       stateTable: vm.stateTable,
       dags: vm.dags,

@@ -8,7 +8,9 @@
 // While playing, only the lanes in sight are brought up to date (an IntersectionObserver
 // says which): at thirty servers two thirds of them lie below the panel's fold, and every
 // refresh replaced all their chips — most of a long task's script and layout. A lane that
-// comes into sight is filled then; at rest every lane is.
+// comes into sight is filled then; at rest every lane is. And those in sight are filled a
+// few per frame (`drain`), so that no one frame lays out every lane's new chips (at twelve
+// servers, the frames that missed their 16.7 ms).
 // Every chip can take focus and says what it is.
 
 import type { LaneEvent, Presenter, ServerLane, StateGroup } from "../model/presenter.ts";
@@ -33,6 +35,8 @@ export class PresenterView {
   private readonly hidden = new Set<string>();
   private readonly sight: IntersectionObserver;
   private servers: readonly string[] = [];
+  /** Lanes in sight still to fill while playing, in order (`drain` fills a few per frame). */
+  private pending: string[] = [];
 
   constructor(
     private readonly lanesEl: HTMLElement,
@@ -48,9 +52,7 @@ export class PresenterView {
             continue;
           }
           this.hidden.delete(server);
-          const known = this.lanes.get(server);
-          if (known?.stale && known.lane) this.fillLane(known.row, known.lane, known.group ?? null, this.servers);
-          if (known) known.stale = false;
+          this.fill(server);
         }
       },
       // The lanes scroll inside their panel; a lane about to scroll in is filled already.
@@ -58,8 +60,17 @@ export class PresenterView {
     );
   }
 
-  /** `everyLane`: bring the lanes out of sight up to date too (at rest; while playing only those in sight). */
-  update(p: Presenter, servers: readonly string[], highlight: ReadonlySet<string>, everyLane = true): void {
+  /**
+   * `everyLane`: bring every lane up to date now (at rest); else (playing) only those in
+   * sight, `lanesNow` of them now and the rest by `drain` on the next frames.
+   */
+  update(
+    p: Presenter,
+    servers: readonly string[],
+    highlight: ReadonlySet<string>,
+    everyLane = true,
+    lanesNow = Infinity,
+  ): void {
     const sig = JSON.stringify([p, [...highlight].sort(), everyLane]);
     if (sig === this.drawn) return;
     this.drawn = sig;
@@ -69,11 +80,12 @@ export class PresenterView {
       const group = lane.group === null ? null : p.groups[lane.group]!;
       const known = this.lanes.get(lane.server);
       const row = known?.row ?? this.newLane(lane.server);
-      const stale = !everyLane && this.hidden.has(lane.server);
-      this.lanes.set(lane.server, { row, lane, group, stale });
-      if (!stale) this.fillLane(row, lane, group, servers);
+      this.lanes.set(lane.server, { row, lane, group, stale: !everyLane });
+      if (everyLane) this.fillLane(row, lane, group, servers);
       return row;
     });
+    this.pending = everyLane ? [] : p.lanes.map((l) => l.server);
+    this.drain(lanesNow);
     // A new lane is inserted; the others stay where they are (moving nodes that stay makes
     // the browser restyle and lay out all of them).
     const children = this.lanesEl.children;
@@ -84,6 +96,26 @@ export class PresenterView {
       this.diffsDrawn = diffs;
       this.diffsEl.replaceChildren(...this.differences(p));
     }
+  }
+
+  /** Fill up to `budget` of the lanes in sight still waiting; how many wait still. */
+  drain(budget: number): number {
+    let filled = 0;
+    while (filled < budget && this.pending.length) {
+      const server = this.pending.shift()!;
+      // One out of sight waits until it comes into sight.
+      if (!this.hidden.has(server) && this.fill(server)) filled++;
+    }
+    return this.pending.length;
+  }
+
+  /** Fill a lane that waits for what it should show; whether it did. */
+  private fill(server: string): boolean {
+    const known = this.lanes.get(server);
+    if (!known?.stale || !known.lane) return false;
+    known.stale = false;
+    this.fillLane(known.row, known.lane, known.group ?? null, this.servers);
+    return true;
   }
 
   private newLane(server: string): HTMLElement {
