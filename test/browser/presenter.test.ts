@@ -58,6 +58,19 @@ async function cutOffHs3(): Promise<void> {
   await linkIsCut(page, "hs2", "hs3", true);
 }
 
+/** Load the browser benchmark's run of `servers` servers (bench/browser-scenario.ts). */
+async function loadBench(servers: number): Promise<void> {
+  await settle(page, () =>
+    page.evaluate(
+      (json) =>
+        (
+          globalThis as unknown as { netsplit: { loadScenarioJson(json: unknown, seed: string): Promise<void> } }
+        ).netsplit.loadScenarioJson(json, "1"),
+      benchScenario(servers),
+    ),
+  );
+}
+
 describe("the presenter view", () => {
   it("says 'diverged', naming the key, after a cut and an action in free play — not the scenario's old verdict", async () => {
     await freshPage();
@@ -373,15 +386,7 @@ describe("the details on demand", () => {
 
   it("space-time at thirty servers: lane names thinned, none overlapping", async () => {
     await freshPage();
-    await settle(page, () =>
-      page.evaluate(
-        (json) =>
-          (
-            globalThis as unknown as { netsplit: { loadScenarioJson(json: unknown, seed: string): Promise<void> } }
-          ).netsplit.loadScenarioJson(json, "1"),
-        benchScenario(30),
-      ),
-    );
+    await loadBench(30);
     await openDetails(page);
     await page.locator('[data-testid="space-time"]').scrollIntoViewIfNeeded();
     await page.waitForFunction(
@@ -401,15 +406,7 @@ describe("the details on demand", () => {
 
   it("twelve busy servers: paused after playing, every lane (in sight or not) shows its server's newest events", async () => {
     await freshPage();
-    await settle(page, () =>
-      page.evaluate(
-        (json) =>
-          (
-            globalThis as unknown as { netsplit: { loadScenarioJson(json: unknown, seed: string): Promise<void> } }
-          ).netsplit.loadScenarioJson(json, "1"),
-        benchScenario(12),
-      ),
-    );
+    await loadBench(12);
     await settle(page, () =>
       page.evaluate(
         (at) =>
