@@ -144,7 +144,10 @@ describe("the walkthrough lights up what each note names", () => {
       return first ? first.y + first.h / 2 : 0;
     });
     const ink = await pixel(200, laneY);
-    expect(Math.max(...ink), `lane pixel ${ink.join(",")}`).toBeLessThan(90);
+    expect(
+      ink.reduce((a, b) => Math.max(a, b)),
+      `lane pixel ${ink.join(",")}`,
+    ).toBeLessThan(90);
     // Stepping on under the same note: the transactions that try to cross the split are
     // marked, and only those.
     for (let i = 0; i < 40 && marks.arrows.length === 0; i++) {
