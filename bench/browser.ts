@@ -19,6 +19,9 @@ const SPEED = 1;
 const VIEWPORT = { width: 1280, height: 720 };
 /** `-- --profile`: also print where the main thread's time went (site built unminified). */
 const PROFILE = process.argv.includes("--profile");
+/** `-- --long-task-ms=17`: with --profile, take apart the tasks longer than this (default 50). */
+const LONG_TASK_MS =
+  Number(process.argv.find((a) => a.startsWith("--long-task-ms="))?.slice("--long-task-ms=".length)) || 50;
 /** `-- --servers=12`: measure only that run. */
 const ONLY = Number(process.argv.find((a) => a.startsWith("--servers="))?.slice("--servers=".length)) || null;
 
@@ -76,7 +79,7 @@ async function measure(page: Page, servers: number): Promise<void> {
     (at) => (globalThis as unknown as { netsplit: Netsplit }).netsplit.app.runUntil(at),
     trafficFromMs(servers) + 8_000,
   );
-  const profile = PROFILE ? new CpuProfile() : null;
+  const profile = PROFILE ? new CpuProfile(LONG_TASK_MS) : null;
   await profile?.start(page);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Performance.enable");

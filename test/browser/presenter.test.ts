@@ -7,11 +7,12 @@
 // differing state key inside the viewport, without scrolling. The details on demand: the
 // resolver's explanation opens with a one-sentence verdict; the space-time diagram zooms
 // around the mouse while paused, tells a message's details on hover, and never draws
-// one label over another.
+// one label over another. Twelve busy servers: while playing only the lanes in sight are
+// refreshed; paused, every lane shows its server's newest events.
 
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { benchScenario } from "../../bench/browser-scenario.ts";
+import { benchScenario, trafficFromMs } from "../../bench/browser-scenario.ts";
 import {
   clickLink,
   compose,
@@ -55,6 +56,19 @@ async function cutOffHs3(): Promise<void> {
   await linkIsCut(page, "hs1", "hs3", true);
   await settle(page, () => clickLink(page, "hs2", "hs3"));
   await linkIsCut(page, "hs2", "hs3", true);
+}
+
+/** Load the browser benchmark's run of `servers` servers (bench/browser-scenario.ts). */
+async function loadBench(servers: number): Promise<void> {
+  await settle(page, () =>
+    page.evaluate(
+      (json) =>
+        (
+          globalThis as unknown as { netsplit: { loadScenarioJson(json: unknown, seed: string): Promise<void> } }
+        ).netsplit.loadScenarioJson(json, "1"),
+      benchScenario(servers),
+    ),
+  );
 }
 
 describe("the presenter view", () => {
@@ -372,15 +386,7 @@ describe("the details on demand", () => {
 
   it("space-time at thirty servers: lane names thinned, none overlapping", async () => {
     await freshPage();
-    await settle(page, () =>
-      page.evaluate(
-        (json) =>
-          (
-            globalThis as unknown as { netsplit: { loadScenarioJson(json: unknown, seed: string): Promise<void> } }
-          ).netsplit.loadScenarioJson(json, "1"),
-        benchScenario(30),
-      ),
-    );
+    await loadBench(30);
     await openDetails(page);
     await page.locator('[data-testid="space-time"]').scrollIntoViewIfNeeded();
     await page.waitForFunction(
@@ -396,5 +402,67 @@ describe("the details on demand", () => {
     for (const a of labels)
       for (const b of labels)
         if (a !== b) expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).toBe(false);
+  });
+
+  it("twelve busy servers: paused after playing, every lane (in sight or not) shows its server's newest events", async () => {
+    await freshPage();
+    await loadBench(12);
+    await settle(page, () =>
+      page.evaluate(
+        (at) =>
+          (
+            globalThis as unknown as { netsplit: { app: { runUntil(atMs: number): Promise<void> } } }
+          ).netsplit.app.runUntil(at),
+        trafficFromMs(12) + 3_000,
+      ),
+    );
+    // Some lanes lie below the side panel's fold (so the test covers the ones out of sight).
+    const below = await page.evaluate(() => {
+      const panel = document.querySelector('[data-testid="lanes"]')!.closest(".side-panel")!.getBoundingClientRect();
+      return [...document.querySelectorAll(".srv-lane")].filter((l) => l.getBoundingClientRect().top > panel.bottom)
+        .length;
+    });
+    expect(below).toBeGreaterThan(0);
+    // Play a second of virtual time at 1×, then pause.
+    const startMs = await page.evaluate(() => {
+      const app = (
+        globalThis as unknown as {
+          netsplit: { app: { speed: number; togglePlay(): void; viewModel: { atMs: number } } };
+        }
+      ).netsplit.app;
+      app.speed = 1;
+      app.togglePlay();
+      return app.viewModel.atMs;
+    });
+    await page.waitForFunction(
+      (from) =>
+        (globalThis as unknown as { netsplit: { app: { viewModel: { atMs: number } } } }).netsplit.app.viewModel.atMs >
+        from + 1_000,
+      startMs,
+    );
+    await page.evaluate(() =>
+      (globalThis as unknown as { netsplit: { app: { togglePlay(): void } } }).netsplit.app.togglePlay(),
+    );
+    // Two frames on: the pause has been drawn.
+    await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok(null)))));
+    const lanes = await page.evaluate(() => {
+      const ui = (
+        globalThis as unknown as {
+          netsplit: { ui: { presented: { lanes: Array<{ server: string; events: Array<{ id: string }> }> } } };
+        }
+      ).netsplit.ui;
+      return ui.presented.lanes.map((l) => ({
+        server: l.server,
+        wanted: l.events.map((e) => e.id),
+        shown: [...document.querySelectorAll(`[data-testid="lane-${l.server}"] .chip`)].map(
+          (c) => (c as HTMLElement).dataset.event,
+        ),
+      }));
+    });
+    expect(lanes).toHaveLength(12);
+    for (const l of lanes) {
+      expect(l.wanted.length, l.server).toBeGreaterThan(0);
+      expect(l.shown, l.server).toEqual(l.wanted);
+    }
   });
 });

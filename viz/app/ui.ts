@@ -22,6 +22,7 @@ import type { ViewModel } from "../model/view-model.ts";
 import { presenterAt, type Presenter } from "../model/presenter.ts";
 import { liveStatus, type LiveStatus } from "../model/status.ts";
 import { litBy, namedIn, type NameableEvent } from "../model/narration.ts";
+import { NOTHING_LIT, spaceTimeLit, type SpaceTimeLit } from "../model/space-time-narration.ts";
 import { PresenterView } from "../views/presenter-view.ts";
 import { Keyboard } from "./keyboard.ts";
 import { refusalOfLastIntervention } from "../model/refusals.ts";
@@ -34,6 +35,9 @@ import { Tooltip } from "../views/tooltip.ts";
 import type { App, AppListener } from "./app.ts";
 import { byId, download, setOptions } from "./dom.ts";
 
+/** While playing, lanes refreshed per animation frame (a refresh of all of them missed frames at twelve servers). */
+const LANES_PER_FRAME = 4;
+
 export class Ui implements AppListener {
   app!: App;
   private network!: NetworkView;
@@ -45,11 +49,14 @@ export class Ui implements AppListener {
   private lastGeneration = -1;
   private lastRoomKey = "";
   private presenter!: PresenterView;
-  private presented: Presenter | null = null;
+  /** What the lanes show (public for the browser tests: each lane's chips are checked against it). */
+  presented: Presenter | null = null;
   /** What the note in force names: servers, users and links ("a|b"), and events ("$…"). */
   private highlight: ReadonlySet<string> = new Set();
   /** The servers, users and links of `highlight` (the network view compares them every frame). */
   private networkHighlight: ReadonlySet<string> = new Set();
+  /** What `highlight` marks on the space-time diagram. */
+  private spaceTimeHighlight: SpaceTimeLit = NOTHING_LIT;
   private lastStatus = "";
   /** Where the timeline's thumb was last put (a fraction of the records). */
   private sliderAt = -1;
@@ -99,6 +106,7 @@ export class Ui implements AppListener {
       byId<HTMLCanvasElement>("space-time-cursor"),
       { seek: (atMs) => app.seekTime(atMs, true), redraw: () => app.requestFrame() },
       tooltip,
+      byId("space-time-lit"),
     );
     this.stateTable = new StateTableView(byId("state-table"), { explain: (server) => void app.explain({ server }) });
     this.wireControls();
@@ -411,17 +419,26 @@ export class Ui implements AppListener {
     const changed =
       vm.detailSeq !== this.lastSeq ||
       app.model.generation !== this.lastGeneration ||
-      `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}` !== this.lastRoomKey;
+      `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}|${app.playing}` !== this.lastRoomKey;
     if (changed) {
       this.lastSeq = vm.detailSeq;
       this.lastGeneration = app.model.generation;
-      this.lastRoomKey = `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}`;
+      // (Pausing draws again: while playing, the lanes out of sight were left as they were.)
+      this.lastRoomKey = `${vm.room}|${app.selectedEvent?.event}|${this.detailsOpen}|${app.playing}`;
       this.presented = presenterAt(vm.dags, vm.stateTable);
       this.renderPickers(vm, app);
       this.renderAnnotation(vm);
-      this.presenter.update(this.presented, app.info?.servers ?? vm.stateTable.servers, this.highlight);
+      this.presenter.update(
+        this.presented,
+        app.info?.servers ?? vm.stateTable.servers,
+        this.highlight,
+        !app.playing,
+        LANES_PER_FRAME,
+      );
       if (this.detailsOpen) this.stateTable.update(vm.stateTable);
     }
+    // The lanes in sight that wait (while playing), a few per frame.
+    else if (this.presenter.drain(LANES_PER_FRAME) > 0) app.requestFrame();
     const status = liveStatus({
       stateTable: vm.stateTable,
       dags: vm.dags,
@@ -439,7 +456,7 @@ export class Ui implements AppListener {
     });
     // The details are drawn only while open: most of a busy frame's work, and nobody looking.
     if (this.detailsOpen) {
-      this.spaceTime.update(vm.spaceTime, vm.detailSeq);
+      this.spaceTime.update(vm.spaceTime, vm.detailSeq, this.spaceTimeHighlight);
       // Every frame: the DAG view redraws a few stale panels per call until all are current.
       // At rest (a seek, an intervention) it draws them all at once.
       const left = this.dags.update(vm.dags, app.selectedEvent, app.playing ? undefined : Infinity, this.highlight);
@@ -513,6 +530,7 @@ export class Ui implements AppListener {
       : new Set<string>();
     this.highlight = lit;
     this.networkHighlight = new Set([...lit].filter((id) => !id.startsWith("$")));
+    this.spaceTimeHighlight = spaceTimeLit(lit, info?.servers ?? vm.spaceTime.lanes, vm.annotation);
     const items = byId("annotations").children;
     for (let i = 0; i < items.length; i++) {
       const a = this.app.info?.annotations[i];

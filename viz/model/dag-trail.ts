@@ -94,9 +94,11 @@ function extend(trail: DagTrail, seq: number): DagTrail | null {
   const citedByAccepted = trail.citedByAccepted;
   const citedByAny = trail.citedByAny;
   const counts = { ...dag.counts };
+  let redacted = dag.redacted;
   const edges: DagEdge[] = dag.edges.slice();
   for (const node of added) {
     counts[node.status]++;
+    if (node.redacted) redacted++;
     byId.set(node.id, node);
     nodes.push(node);
   }
@@ -140,6 +142,7 @@ function extend(trail: DagTrail, seq: number): DagTrail | null {
     rows: rowDepths.length,
     columns: rowWidths.reduce((a, b) => Math.max(a, b), 0),
     counts,
+    redacted,
   };
   return { log, seq, count, dag: next, byId, citedByAccepted, citedByAny, rowDepths, rowWidths };
 }

@@ -52,6 +52,8 @@ export interface ServerDag {
   rows: number;
   columns: number;
   counts: Record<EventStatus, number>;
+  /** How many of the events are redacted (the view compares it instead of walking every node). */
+  redacted: number;
 }
 
 export function shortId(id: string): string {
@@ -63,9 +65,11 @@ export function dagAt(log: DagLog, seq: number): ServerDag {
   const nodes: DagNode[] = [];
   const byId = new Map<string, DagNode>();
   const counts: Record<EventStatus, number> = { accepted: 0, soft_failed: 0, rejected: 0, outlier: 0 };
+  let redacted = 0;
   for (let i = 0; i < n; i++) {
     const node = nodeAt(log.entries[i]!, seq);
     counts[node.status]++;
+    if (node.redacted) redacted++;
     nodes.push(node);
     byId.set(node.id, node);
   }
@@ -93,6 +97,7 @@ export function dagAt(log: DagLog, seq: number): ServerDag {
     rows,
     columns,
     counts,
+    redacted,
   };
 }
 

@@ -55,6 +55,8 @@ export interface LaneDot {
   seq: number;
   atMs: number;
   server: string;
+  /** The event's id (what a walkthrough note names). */
+  event: string;
   type: string;
 }
 
@@ -119,7 +121,7 @@ export function logSpaceTime(log: SpaceTimeLog, r: TraceRecord): void {
     case "fed.txn.failed":
       return settleArrow(log, r);
     case "pdu.created":
-      log.dots.push({ seq: r.seq, atMs: r.atMs, server: r.server, type: r.type });
+      log.dots.push({ seq: r.seq, atMs: r.atMs, server: r.server, event: r.event, type: r.type });
       return;
     default: {
       const mark = markOf(r);

@@ -41,9 +41,7 @@ export interface DagCallbacks {
 /** What a panel shows, in one string: when it is unchanged the panel is left alone. */
 function signature(d: ServerDag, selected: string | null): string {
   const c = d.counts;
-  let redacted = 0;
-  for (const n of d.nodes) if (n.redacted) redacted++;
-  return `${d.nodes.length}|${d.rows}|${d.columns}|${c.accepted},${c.soft_failed},${c.rejected},${c.outlier}|${redacted}|${d.extremities.join(",")}|${selected ?? ""}`;
+  return `${d.nodes.length}|${d.rows}|${d.columns}|${c.accepted},${c.soft_failed},${c.rejected},${c.outlier}|${d.redacted}|${d.extremities.join(",")}|${selected ?? ""}`;
 }
 
 /** Panels redrawn per frame at most: twelve busy servers are drawn over a few frames, not in one long one. */
@@ -134,8 +132,13 @@ export class DagView {
       if (this.draw(p.panel, p.dag, p.chosen)) follow.push(p.panel.querySelector<HTMLDivElement>(".dag-scroll")!);
     }
     this.next = start + turn.length;
-    // Scroll after the panels are drawn: one layout for all of them.
-    for (const s of follow) s.scrollTop = s.scrollHeight;
+    // Scroll at the start of the next frame, when the page is laid out already: here,
+    // after this frame's writes, reading the height made the browser lay out the whole
+    // page on the spot (and a hover waited for it).
+    if (follow.length)
+      requestAnimationFrame(() => {
+        for (const s of follow) s.scrollTop = s.scrollHeight;
+      });
     return stale.length - turn.length;
   }
 

@@ -5,6 +5,12 @@
 // the text stays sharp at projector sizes; lanes are kept and their chips kept by event
 // id, so an update touches only the chips that changed (while playing: the one or two
 // new events per lane, and the head that stopped being one).
+// While playing, only the lanes in sight are brought up to date (an IntersectionObserver
+// says which): at thirty servers two thirds of them lie below the panel's fold, and every
+// refresh replaced all their chips — most of a long task's script and layout. A lane that
+// comes into sight is filled then; at rest every lane is. And those in sight are filled a
+// few per frame (`drain`), so that no one frame lays out every lane's new chips (at twelve
+// servers, the frames that missed their 16.7 ms).
 // Every chip can take focus and says what it is.
 
 import type { LaneEvent, Presenter, ServerLane, StateGroup } from "../model/presenter.ts";
@@ -19,29 +25,67 @@ export interface PresenterCallbacks {
 export class PresenterView {
   private drawn = "";
   private highlight = new Set<string>();
-  /** Each server's lane element, kept across updates. */
-  private readonly lanes = new Map<string, { row: HTMLElement }>();
+  /** Each server's lane element, kept across updates, and what it should show (`stale`: not filled with it yet). */
+  private readonly lanes = new Map<
+    string,
+    { row: HTMLElement; lane?: ServerLane; group?: StateGroup | null; stale?: boolean }
+  >();
   private diffsDrawn = "";
+  /** Lanes the observer reported out of sight (a lane it has not reported on counts as in sight). */
+  private readonly hidden = new Set<string>();
+  private readonly sight: IntersectionObserver;
+  private servers: readonly string[] = [];
+  /** Lanes in sight still to fill while playing, in order (`drain` fills a few per frame). */
+  private pending: string[] = [];
 
   constructor(
     private readonly lanesEl: HTMLElement,
     private readonly diffsEl: HTMLElement,
     private readonly callbacks: PresenterCallbacks,
-  ) {}
+  ) {
+    this.sight = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) {
+          const server = (e.target as HTMLElement).dataset.server!;
+          if (!e.isIntersecting) {
+            this.hidden.add(server);
+            continue;
+          }
+          this.hidden.delete(server);
+          this.fill(server);
+        }
+      },
+      // The lanes scroll inside their panel; a lane about to scroll in is filled already.
+      { root: lanesEl.closest(".side-panel"), rootMargin: "60px 0px" },
+    );
+  }
 
-  update(p: Presenter, servers: readonly string[], highlight: ReadonlySet<string>): void {
-    const sig = JSON.stringify([p, [...highlight].sort()]);
+  /**
+   * `everyLane`: bring every lane up to date now (at rest); else (playing) only those in
+   * sight, `lanesNow` of them now and the rest by `drain` on the next frames.
+   */
+  update(
+    p: Presenter,
+    servers: readonly string[],
+    highlight: ReadonlySet<string>,
+    everyLane = true,
+    lanesNow = Infinity,
+  ): void {
+    const sig = JSON.stringify([p, [...highlight].sort(), everyLane]);
     if (sig === this.drawn) return;
     this.drawn = sig;
     this.highlight = new Set(highlight);
+    this.servers = servers;
     const rows = p.lanes.map((lane) => {
       const group = lane.group === null ? null : p.groups[lane.group]!;
       const known = this.lanes.get(lane.server);
       const row = known?.row ?? this.newLane(lane.server);
-      this.lanes.set(lane.server, { row });
-      this.fillLane(row, lane, group, servers);
+      this.lanes.set(lane.server, { row, lane, group, stale: !everyLane });
+      if (everyLane) this.fillLane(row, lane, group, servers);
       return row;
     });
+    this.pending = everyLane ? [] : p.lanes.map((l) => l.server);
+    this.drain(lanesNow);
     // A new lane is inserted; the others stay where they are (moving nodes that stay makes
     // the browser restyle and lay out all of them).
     const children = this.lanesEl.children;
@@ -54,9 +98,31 @@ export class PresenterView {
     }
   }
 
+  /** Fill up to `budget` of the lanes in sight still waiting; how many wait still. */
+  drain(budget: number): number {
+    let filled = 0;
+    while (filled < budget && this.pending.length) {
+      const server = this.pending.shift()!;
+      // One out of sight waits until it comes into sight.
+      if (!this.hidden.has(server) && this.fill(server)) filled++;
+    }
+    return this.pending.length;
+  }
+
+  /** Fill a lane that waits for what it should show; whether it did. */
+  private fill(server: string): boolean {
+    const known = this.lanes.get(server);
+    if (!known?.stale || !known.lane) return false;
+    known.stale = false;
+    this.fillLane(known.row, known.lane, known.group ?? null, this.servers);
+    return true;
+  }
+
   private newLane(server: string): HTMLElement {
     const row = el("div", "srv-lane");
     row.dataset.testid = `lane-${server}`;
+    row.dataset.server = server;
+    this.sight.observe(row);
     const name = el("div", "lane-name");
     const badge = el("span", "group-badge");
     const heads = el("span", "lane-heads");

@@ -10,7 +10,11 @@
 // records or the window changed. Scroll to zoom around the mouse (shift+scroll pans),
 // click to move the cursor there, hover for a transaction's details (the last drawing
 // remembers where it put each thing, so a hover is a scan of what is visible). Labels
-// are thinned so that none overlaps another (model/label-thinning.ts).
+// are thinned so that none overlaps another (model/label-thinning.ts). What the
+// walkthrough's note names is marked by shape and line, not colour alone
+// (model/space-time-narration.ts): its servers' lanes thick with ▶ before the name, the
+// transactions along its links wide on a yellow halo, its events as ◆ diamonds, its own
+// line solid; the same in words under the diagram, which the canvas is described by.
 
 import { everyKth, thinLabels } from "../model/label-thinning.ts";
 import { arrowAt, type TxnArrow } from "../model/space-time-log.ts";
@@ -23,6 +27,14 @@ import {
   type HitTargets,
 } from "../model/space-time-hover.ts";
 import { arrowRange, type SpaceTimeVm } from "../model/space-time.ts";
+import {
+  arrowLit,
+  countLit,
+  describeSpaceTimeLit,
+  dotLit,
+  NOTHING_LIT,
+  type SpaceTimeLit,
+} from "../model/space-time-narration.ts";
 import type { Tooltip } from "./tooltip.ts";
 
 export interface SpaceTimeCallbacks {
@@ -55,7 +67,22 @@ const STYLE = {
   intervention: "#1f4fd1",
   fork: "#8b3fd1",
   note: "#9aa3ad",
+  /** What the note names: a yellow halo under a dark, wider stroke (the width and shape carry it, not the hue). */
+  litHalo: "rgba(240,228,66,0.85)",
+  litInk: "#1d232b",
 };
+
+/** What the last drawing marked for the note (the browser tests compare it with the note's other marks). */
+export interface LitDrawn {
+  lanes: string[];
+  /** Marked transactions in the window, as indices into the arrows. */
+  arrows: number[];
+  /** Marked events in the window, with where their diamond is (canvas CSS px). */
+  events: Array<{ event: string; x: number; y: number }>;
+  noteLine: boolean;
+}
+
+const NOTHING_DRAWN: LitDrawn = { lanes: [], arrows: [], events: [], noteLine: false };
 
 export class SpaceTimeView {
   private readonly ctx: CanvasRenderingContext2D;
@@ -74,14 +101,24 @@ export class SpaceTimeView {
   private lastKey = "";
   private window: [number, number] = [0, 1];
   private vm: SpaceTimeVm | null = null;
+  private lit: SpaceTimeLit = NOTHING_LIT;
+  private litDrawnNow: LitDrawn = NOTHING_DRAWN;
   /** Watched, not read per frame (a read after other writes forces a layout). */
   private size = { w: 0, h: 0 };
+  /**
+   * Where the canvas is in the window, read once and kept until the page scrolls or
+   * resizes: a hover read it on every mouse move, and a read after the frame's writes
+   * made the browser lay the whole page out before the tooltip could show.
+   */
+  private box: DOMRect | null = null;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
     private readonly cursorCanvas: HTMLCanvasElement,
     private readonly callbacks: SpaceTimeCallbacks,
     private readonly tooltip: Tooltip,
+    /** Where the note's marks are said in words (the canvas is described by it). */
+    private readonly legend: HTMLElement,
   ) {
     this.ctx = canvas.getContext("2d")!;
     this.cursorCtx = cursorCanvas.getContext("2d")!;
@@ -91,27 +128,38 @@ export class SpaceTimeView {
     new ResizeObserver(([entry]) => {
       if (!entry) return;
       this.size = { w: entry.contentRect.width, h: entry.contentRect.height };
+      this.box = null;
       this.callbacks.redraw();
     }).observe(canvas);
+    const moved = () => (this.box = null);
+    window.addEventListener("scroll", moved, { capture: true, passive: true });
+    window.addEventListener("resize", moved, { passive: true });
     canvas.addEventListener("wheel", (e) => {
       e.preventDefault();
-      const x = e.clientX - canvas.getBoundingClientRect().left;
+      const x = e.clientX - this.rect().left;
       const pan = e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY);
       this.zoomAt(x, pan ? 1 : e.deltaY > 0 ? 1.25 : 0.8, pan ? e.deltaX || e.deltaY : 0);
     });
+    // Entering reads the box afresh (what lies above the canvas may have moved it since).
+    canvas.addEventListener("mouseenter", moved);
     canvas.addEventListener("mousemove", (e) => this.hover(e));
     canvas.addEventListener("mouseleave", () => {
       this.hovered = null;
+      this.box = null;
       this.tooltip.hide();
     });
     canvas.addEventListener("click", (e) => {
       if (!this.vm) return;
-      const r = canvas.getBoundingClientRect();
+      const r = this.rect();
       const x = e.clientX - r.left;
       const [a, b] = this.window;
       const axisX = a + ((x - LEFT) / Math.max(1, r.width - LEFT - RIGHT)) * (b - a);
       this.callbacks.seek(this.vm.axis.fromAxis(Math.max(0, axisX)));
     });
+  }
+
+  private rect(): DOMRect {
+    return (this.box ??= this.canvas.getBoundingClientRect());
   }
 
   /**
@@ -136,6 +184,11 @@ export class SpaceTimeView {
     this.lastKey = "";
   }
 
+  /** What the last drawing marked for the walkthrough's note. */
+  litDrawn(): LitDrawn {
+    return this.litDrawnNow;
+  }
+
   drawnLabels(): ReadonlyArray<{ x: number; y: number; w: number; h: number }> {
     return this.labels;
   }
@@ -154,7 +207,7 @@ export class SpaceTimeView {
 
   private hover(e: MouseEvent): void {
     if (!this.vm) return;
-    const r = this.canvas.getBoundingClientRect();
+    const r = this.rect();
     const hit = hitAt(this.targets, e.clientX - r.left, e.clientY - r.top);
     if (!hit) {
       if (this.hovered) this.tooltip.hide();
@@ -179,9 +232,13 @@ export class SpaceTimeView {
     return Math.max(1, this.vm.axis.toAxis(this.vm.headAtMs), this.vm.axis.toAxis(this.vm.cursorAtMs));
   }
 
-  /** Draw the cursor now; the diagram again when `detailSeq` (the records shown) or the window changed. */
-  update(vm: SpaceTimeVm, detailSeq: number): void {
+  /**
+   * Draw the cursor now; the diagram again when `detailSeq` (the records shown), the
+   * window or what the note marks changed.
+   */
+  update(vm: SpaceTimeVm, detailSeq: number, lit: SpaceTimeLit = NOTHING_LIT): void {
     this.vm = vm;
+    this.lit = lit;
     const dpr = window.devicePixelRatio || 1;
     const { w, h } = this.size;
     // The diagram follows the records and the window. A zoomed window stays where the
@@ -192,13 +249,14 @@ export class SpaceTimeView {
     if (z && this.lastCursorAxis <= z.left + z.span && cursorAxis > z.left + z.span)
       this.zoom = { left: cursorAxis - z.span * 0.85, span: z.span };
     this.lastCursorAxis = cursorAxis;
-    const key = `${w}x${h}|${detailSeq}|${vm.arrows.length}|${vm.lanes.length}|${this.zoom?.left}|${this.zoom?.span}`;
+    const key = `${w}x${h}|${detailSeq}|${vm.arrows.length}|${vm.lanes.length}|${this.zoom?.left}|${this.zoom?.span}|${lit.key}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
       fit(this.canvas, w, h, dpr);
       this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       this.ctx.clearRect(0, 0, w, h);
       this.draw(vm, w, h);
+      this.describeLit(vm);
     }
     const cursorKey = `${key}|${vm.cursorAtMs}`;
     if (cursorKey === this.lastCursorKey || !this.xOf) return;
@@ -239,6 +297,7 @@ export class SpaceTimeView {
     this.targets = emptyTargets();
     this.labels = [];
     this.hovered = null;
+    this.litDrawnNow = { lanes: [], arrows: [], events: [], noteLine: false };
 
     this.drawLanes(laneY, w);
     this.drawGaps(vm, X, fromMs, toMs, h);
@@ -258,10 +317,36 @@ export class SpaceTimeView {
     const lanes = [...laneY];
     ctx.strokeStyle = STYLE.lane;
     ctx.lineWidth = 1;
-    for (const [, y] of lanes) line(ctx, LEFT, y, w - RIGHT, y);
+    for (const [server, y] of lanes) if (!this.lit.lanes.has(server)) line(ctx, LEFT, y, w - RIGHT, y);
     const pitch = lanes.length > 1 ? lanes[1]![1] - lanes[0]![1] : LABEL_PX * 2;
-    ctx.fillStyle = "#333";
-    for (const i of everyKth(lanes.length, pitch, LABEL_PX + 1)) this.label(lanes[i]![0], 4, lanes[i]![1], LABEL_PX);
+    const shown = new Set(everyKth(lanes.length, pitch, LABEL_PX + 1));
+    // A lane the note names: thick and dark on a halo, ▶ before its name, and its name
+    // written whatever the thinning left out.
+    lanes.forEach(([server, y], i) => {
+      if (!this.lit.lanes.has(server)) return;
+      shown.add(i);
+      this.litDrawnNow.lanes.push(server);
+      ctx.strokeStyle = STYLE.litHalo;
+      ctx.lineWidth = 7;
+      line(ctx, LEFT, y, w - RIGHT, y);
+      ctx.strokeStyle = STYLE.litInk;
+      ctx.lineWidth = 2.5;
+      line(ctx, LEFT, y, w - RIGHT, y);
+      ctx.fillStyle = STYLE.litInk;
+      ctx.beginPath();
+      ctx.moveTo(LEFT - 9, y - 5);
+      ctx.lineTo(LEFT - 2, y);
+      ctx.lineTo(LEFT - 9, y + 5);
+      ctx.fill();
+    });
+    for (const i of [...shown].sort((a, b) => a - b)) {
+      const [server, y] = lanes[i]!;
+      const lit = this.lit.lanes.has(server);
+      ctx.font = `${lit ? "bold " : ""}${LABEL_PX}px system-ui, sans-serif`;
+      ctx.fillStyle = lit ? STYLE.litInk : "#333";
+      this.label(server, 4, y, LABEL_PX);
+    }
+    ctx.font = `${LABEL_PX}px system-ui, sans-serif`;
   }
 
   /** Transactions as arrows between lanes, batched by style; lost ones end in a cross. */
@@ -282,6 +367,9 @@ export class SpaceTimeView {
     };
     const heads: Array<{ style: string; x1: number; y1: number; x2: number; y2: number }> = [];
     const crosses: Array<{ x: number; y: number }> = [];
+    // The note's transactions: drawn again on top, wide on a halo, in their own style.
+    const litPaths: Record<string, Path2D> = {};
+    const litHalo = new Path2D();
     const drawHeads = end - start < HEADS_MAX;
     for (let i = start; i < end; i++) {
       const a = vm.arrows[i]!;
@@ -296,6 +384,14 @@ export class SpaceTimeView {
       this.targets.arrowIndex.push(i);
       paths[g.style]!.moveTo(x1, y1);
       paths[g.style]!.lineTo(x2, y2);
+      if (g.style !== "future" && arrowLit(this.lit, a)) {
+        this.litDrawnNow.arrows.push(i);
+        const p = (litPaths[g.style] ??= new Path2D());
+        p.moveTo(x1, y1);
+        p.lineTo(x2, y2);
+        litHalo.moveTo(x1, y1);
+        litHalo.lineTo(x2, y2);
+      }
       if (g.lost) crosses.push({ x: x2, y: y2 });
       else if (drawHeads && g.style !== "future" && g.fraction === 1) heads.push({ style: g.style, x1, y1, x2, y2 });
     }
@@ -306,6 +402,18 @@ export class SpaceTimeView {
       ctx.stroke(paths[style]!);
     }
     ctx.setLineDash([]);
+    if (this.litDrawnNow.arrows.length) {
+      ctx.strokeStyle = STYLE.litHalo;
+      ctx.lineWidth = 7;
+      ctx.stroke(litHalo);
+      ctx.lineWidth = 2.6;
+      for (const [style, p] of Object.entries(litPaths)) {
+        ctx.strokeStyle = STYLE[style as keyof typeof STYLE];
+        ctx.setLineDash(style === "failed" ? [6, 3] : []);
+        ctx.stroke(p);
+      }
+      ctx.setLineDash([]);
+    }
     for (const hd of heads) arrowHead(ctx, hd.x1, hd.y1, hd.x2, hd.y2, STYLE[hd.style as keyof typeof STYLE]);
     ctx.strokeStyle = STYLE.failed;
     ctx.lineWidth = 1.5;
@@ -325,15 +433,42 @@ export class SpaceTimeView {
   ): void {
     const ctx = this.ctx;
     ctx.fillStyle = "#555";
+    const lit: Array<{ event: string; x: number; y: number }> = [];
     for (let i = 0; i < vm.dotCount; i++) {
       const d = vm.dots[i]!;
       if (d.atMs < fromMs || d.atMs > toMs) continue;
       const y = laneY.get(d.server);
       if (y === undefined) continue;
+      if (this.lit.events.size && dotLit(this.lit, d)) {
+        lit.push({ event: d.event, x: X(d.atMs), y });
+        continue;
+      }
       ctx.beginPath();
       ctx.arc(X(d.atMs), y, 2.5, 0, 2 * Math.PI);
       ctx.fill();
     }
+    // The note's events: ◆ diamonds, yellow with a dark edge, over everything else.
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = STYLE.litInk;
+    ctx.fillStyle = "#f0e442";
+    for (const d of lit) {
+      ctx.beginPath();
+      ctx.moveTo(d.x, d.y - 7);
+      ctx.lineTo(d.x + 6, d.y);
+      ctx.lineTo(d.x, d.y + 7);
+      ctx.lineTo(d.x - 6, d.y);
+      ctx.closePath();
+      ctx.fill();
+      ctx.stroke();
+    }
+    this.litDrawnNow.events = lit;
+  }
+
+  /** The note's marks in words, under the diagram (and what the canvas is described by). */
+  private describeLit(vm: SpaceTimeVm): void {
+    const text = this.lit === NOTHING_LIT ? "" : describeSpaceTimeLit(this.lit, countLit(this.lit, vm), formatTime);
+    if (this.legend.textContent !== text) this.legend.textContent = text;
+    this.legend.hidden = text === "";
   }
 
   private drawGaps(vm: SpaceTimeVm, X: (t: number) => number, fromMs: number, toMs: number, h: number): void {
@@ -402,9 +537,12 @@ export class SpaceTimeView {
                 : m.kind === "note"
                   ? STYLE.note
                   : STYLE.crashed;
-      ctx.strokeStyle = colour;
-      ctx.lineWidth = m.kind === "note" ? 1 : 1.5;
-      if (m.kind === "note") ctx.setLineDash([2, 3]);
+      // The note in force: solid and dark where the other notes are dotted.
+      const current = m.kind === "note" && this.lit.note?.seq === m.seq;
+      if (current) this.litDrawnNow.noteLine = true;
+      ctx.strokeStyle = current ? STYLE.litInk : colour;
+      ctx.lineWidth = current ? 2 : m.kind === "note" ? 1 : 1.5;
+      if (m.kind === "note" && !current) ctx.setLineDash([2, 3]);
       line(ctx, x, TOP - 6, x, h - BOTTOM);
       ctx.setLineDash([]);
       if (m.kind === "intervention" || m.kind === "fork") {

@@ -1,5 +1,14 @@
-// One floating box for hovers (DAG events, state cells), placed next to the pointer and
-// kept inside the window.
+// One floating box for hovers (DAG events, state cells, the space-time diagram), placed
+// next to the pointer and kept inside the window — without measuring it: reading its
+// size right after writing its text made the browser lay out the whole page there and
+// then (the DAGs' pending changes included), which at thirty servers was most of the
+// time from the pointer to the tooltip. It goes below and right of the pointer, or
+// above / left of it in the far half of the window, and its largest size (style.css)
+// fits that half.
+
+/** The tooltip's widest (the CSS max-width), in CSS px. */
+const WIDTH_MAX = 380;
+const PAD = 14;
 
 export class Tooltip {
   private readonly el: HTMLDivElement;
@@ -19,13 +28,12 @@ export class Tooltip {
   }
 
   move(event: MouseEvent): void {
-    const pad = 14;
-    const w = this.el.offsetWidth;
-    const h = this.el.offsetHeight;
-    const x = event.clientX + pad + w > window.innerWidth ? event.clientX - pad - w : event.clientX + pad;
-    const y = Math.min(window.innerHeight - h - 4, event.clientY + pad);
-    this.el.style.left = `${Math.max(4, x)}px`;
-    this.el.style.top = `${Math.max(4, y)}px`;
+    const left = event.clientX + PAD + WIDTH_MAX > window.innerWidth;
+    const up = event.clientY > window.innerHeight / 2;
+    const style = this.el.style;
+    style.left = `${left ? event.clientX - PAD : event.clientX + PAD}px`;
+    style.top = `${up ? event.clientY - PAD : event.clientY + PAD}px`;
+    style.transform = `translate(${left ? "-100%" : "0"}, ${up ? "-100%" : "0"})`;
   }
 
   hide(): void {
