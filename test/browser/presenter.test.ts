@@ -250,7 +250,62 @@ describe("the presenter view", () => {
     expect(scroll).toBeLessThanOrEqual(VIEWPORT.height);
     await screenshot(page, "p05-two-heads");
   });
+
+  it("at the projector size, a long description takes three lines, not the screen; 'more' shows the rest", async () => {
+    // netsplit-heal's description is thirteen lines at 20 px: it used to push all five
+    // servers below 720 px, and the drawing, shorter than before, kept two servers under its edge.
+    await freshPage("#scenario=netsplit-heal&seed=1");
+    await page.keyboard.press("p");
+    expect(await page.evaluate(() => document.documentElement.classList.contains("projector"))).toBe(true);
+    const more = page.locator('[data-testid="caption-more"]');
+    await more.waitFor({ state: "visible" });
+    expect(await more.getAttribute("aria-expanded")).toBe("false");
+    const caption = page.locator('[data-testid="annotation"]');
+    // Folded, the whole text is still there (the aria-live region reads it all).
+    expect(await caption.textContent()).toMatch(/^Five servers share a public room\..*Space to play\.$/);
+    const folded = await captionBox();
+    expect(folded.height).toBeLessThanOrEqual(3 * folded.lineHeight + 1);
+    expect(folded.hidden).toBeGreaterThan(0);
+    // Every server inside the drawing, and the drawing inside the screen.
+    const servers = ["hs1", "hs2", "hs3", "hs4", "hs5"];
+    await page.waitForFunction((ids) => {
+      const net = document.querySelector('[data-testid="network"]')!.getBoundingClientRect();
+      return ids.every((s) => {
+        const r = document.querySelector(`[data-testid="server-${s}"]`)!.getBoundingClientRect();
+        return r.top >= net.top && r.bottom <= net.bottom;
+      });
+    }, servers);
+    await inViewport('[data-testid="network"]');
+    for (const s of servers) await inViewport(`[data-testid="server-${s}"]`);
+    await screenshot(page, "p06-projector-description");
+
+    await more.click();
+    expect(await more.getAttribute("aria-expanded")).toBe("true");
+    expect(await more.textContent()).toContain("less");
+    const open = await captionBox();
+    expect(open.height).toBeGreaterThan(folded.height);
+    expect(open.hidden).toBe(0);
+    await more.click();
+    expect((await captionBox()).height).toBe(folded.height);
+
+    // A one-line note needs no "more".
+    await page.keyboard.press("PageDown");
+    await page.waitForFunction(() => !document.querySelector("#annotation")!.textContent!.startsWith("Five servers"));
+    await more.waitFor({ state: "hidden" });
+  });
 });
+
+/** The caption's drawn height, its line height, and how many pixels of its text are folded away. */
+function captionBox(): Promise<{ height: number; lineHeight: number; hidden: number }> {
+  return page.evaluate(() => {
+    const c = document.querySelector('[data-testid="annotation"]') as HTMLElement;
+    return {
+      height: c.getBoundingClientRect().height,
+      lineHeight: parseFloat(getComputedStyle(c).lineHeight),
+      hidden: c.scrollHeight - c.clientHeight,
+    };
+  });
+}
 
 /** The space-time canvas's window, in virtual ms and in axis units (idle stretches shortened). */
 function spaceTimeWindow(): Promise<{ fromMs: number; toMs: number; left: number; right: number }> {

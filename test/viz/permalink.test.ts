@@ -38,6 +38,19 @@ describe("permalink", () => {
     expect(() => decodePermalink("#scenario=x&sj=%%%")).toThrow(/the scenario is not readable/);
   });
 
+  it("encodes each scenario object once, and never hands one scenario's encoding to another", () => {
+    const a = { name: "a", servers: [{ name: "hs1" }], timeline: [] };
+    const b = { name: "b", servers: [{ name: "hs1" }, { name: "hs2" }], timeline: [] };
+    const link = (json: object, step: number) =>
+      encodePermalink({ scenario: "x", scenarioJson: json, seed: "1", interventions: [], step });
+    // The same object again (the page makes the link at every pause), at another step.
+    expect(decodePermalink(link(a, 1))!.scenarioJson).toEqual(a);
+    expect(decodePermalink(link(a, 2))).toMatchObject({ scenarioJson: a, step: 2 });
+    // Another object, even one loaded after it, is its own scenario.
+    expect(decodePermalink(link(b, 1))!.scenarioJson).toEqual(b);
+    expect(decodePermalink(link({ ...a, name: "a2" }, 1))!.scenarioJson).toEqual({ ...a, name: "a2" });
+  });
+
   it("leaves out what is not there, and reads a bare link", () => {
     expect(encodePermalink({ scenario: "topic-war", seed: "7", interventions: [] })).toBe("#scenario=topic-war&seed=7");
     expect(decodePermalink("#scenario=topic-war")).toEqual({ scenario: "topic-war", seed: "1", interventions: [] });

@@ -24,6 +24,7 @@ import { liveStatus, type LiveStatus } from "../model/status.ts";
 import { litBy, namedIn, type NameableEvent } from "../model/narration.ts";
 import { NOTHING_LIT, spaceTimeLit, type SpaceTimeLit } from "../model/space-time-narration.ts";
 import { PresenterView } from "../views/presenter-view.ts";
+import { CaptionClamp } from "../views/caption-clamp.ts";
 import { Keyboard } from "./keyboard.ts";
 import { refusalOfLastIntervention } from "../model/refusals.ts";
 import { DagView } from "../views/dag-view.ts";
@@ -49,6 +50,7 @@ export class Ui implements AppListener {
   private lastGeneration = -1;
   private lastRoomKey = "";
   private presenter!: PresenterView;
+  private caption!: CaptionClamp;
   /** What the lanes show (public for the browser tests: each lane's chips are checked against it). */
   presented: Presenter | null = null;
   /** What the note in force names: servers, users and links ("a|b"), and events ("$…"). */
@@ -85,8 +87,10 @@ export class Ui implements AppListener {
           this.chosen = server;
           app.requestFrame();
         },
+        resized: () => app.requestFrame(),
       },
     );
+    this.caption = new CaptionClamp(byId("caption-bar"), byId("annotation"), byId<HTMLButtonElement>("caption-more"));
     this.presenter = new PresenterView(byId("lanes"), byId("differences"), {
       eventChosen: (server, event) => {
         app.selectedEvent = { server, event };
@@ -137,6 +141,8 @@ export class Ui implements AppListener {
   toggleProjector(): void {
     const on = document.documentElement.classList.toggle("projector");
     byId("projector").setAttribute("aria-pressed", String(on));
+    // Three lines at the larger size hold fewer words: whether "more" is needed may change.
+    this.caption.remeasure();
   }
 
   showHelp(): void {
@@ -511,8 +517,7 @@ export class Ui implements AppListener {
     const text =
       vm.annotation?.text ??
       (info ? `${info.description} — press Next ▶ (or Page Down) to walk through it, Space to play.` : "");
-    const caption = byId("annotation");
-    if (caption.textContent !== text) caption.textContent = text;
+    this.caption.setText(text);
     // In free play the last note is history: it stays as the caption, but lights nothing up
     // (its "messages" are not the ones being sent now).
     const named =

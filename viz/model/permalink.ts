@@ -25,14 +25,18 @@ export interface Permalink {
 export class PermalinkError extends Error {}
 
 export function encodePermalink(p: Permalink): string {
-  const params = new URLSearchParams();
-  params.set("scenario", p.scenario);
-  params.set("seed", p.seed);
-  if (p.scenarioJson !== undefined) params.set("sj", toBase64Url(p.scenarioJson));
-  if (p.roomVersion) params.set("rv", p.roomVersion);
-  if (p.interventions.length > 0) params.set("i", toBase64Url(p.interventions));
-  if (p.step !== undefined) params.set("step", String(p.step));
-  return `#${params.toString()}`;
+  const head = new URLSearchParams();
+  head.set("scenario", p.scenario);
+  head.set("seed", p.seed);
+  const tail = new URLSearchParams();
+  if (p.roomVersion) tail.set("rv", p.roomVersion);
+  if (p.interventions.length > 0) tail.set("i", toBase64Url(p.interventions));
+  if (p.step !== undefined) tail.set("step", String(p.step));
+  // base64url needs no escaping in a query: the scenario goes in as it is, not through
+  // URLSearchParams, which would read all of a big one's half megabyte again each time.
+  const sj = p.scenarioJson !== undefined ? `&sj=${scenarioParam(p.scenarioJson)}` : "";
+  const rest = tail.toString();
+  return `#${head.toString()}${sj}${rest === "" ? "" : `&${rest}`}`;
 }
 
 /** Read a location hash; null when it names no scenario. Throws PermalinkError on a damaged link. */
@@ -55,6 +59,23 @@ export function decodePermalink(hash: string): Permalink | null {
   const i = params.get("i");
   if (i) out.interventions = parseInterventions(fromBase64Url(i, "the interventions"));
   return out;
+}
+
+/**
+ * A scenario's JSON encoded once per object: the link is made again at every pause, and a
+ * big scenario (the thirty-server benchmark's) took about 30 ms each time. The page never
+ * changes a scenario object once loaded (it goes to the worker as a copy).
+ */
+const encodedScenarios = new WeakMap<object, string>();
+
+function scenarioParam(json: unknown): string {
+  if (typeof json !== "object" || json === null) return toBase64Url(json);
+  let encoded = encodedScenarios.get(json);
+  if (encoded === undefined) {
+    encoded = toBase64Url(json);
+    encodedScenarios.set(json, encoded);
+  }
+  return encoded;
 }
 
 function toBase64Url(value: unknown): string {

@@ -47,6 +47,8 @@ export interface NetworkCallbacks {
   userClicked(user: string): void;
   /** A server was clicked or focused: it becomes the one the keys C and X act on. */
   serverChosen(server: string): void;
+  /** The drawing changed size (the projector size, a resize): draw again, paused or not. */
+  resized(): void;
 }
 
 /** Pixels between a link's two lanes. */
@@ -104,8 +106,14 @@ export class NetworkView {
     this.height = svgElement.clientHeight || 420;
     new ResizeObserver(([entry]) => {
       if (!entry) return;
-      this.width = entry.contentRect.width || this.width;
-      this.height = entry.contentRect.height || this.height;
+      const width = entry.contentRect.width || this.width;
+      const height = entry.contentRect.height || this.height;
+      if (width === this.width && height === this.height) return;
+      this.width = width;
+      this.height = height;
+      // Paused, no frame would come to fit the servers into the new size (at the projector
+      // size two of five were drawn below the bottom of a shorter drawing).
+      this.callbacks.resized();
     }).observe(svgElement);
   }
 
