@@ -80,6 +80,11 @@ export class RoomStore {
     return (this.sortedExtremities ??= Object.freeze([...this.extremities].sort()) as EventId[]);
   }
 
+  /** Whether the event is a forward extremity (without sorting them). */
+  isExtremity(id: EventId): boolean {
+    return this.extremities.has(id);
+  }
+
   /** How many forward extremities there are (without sorting them). */
   get extremityCount(): number {
     return this.extremities.size;

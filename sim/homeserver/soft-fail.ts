@@ -20,15 +20,25 @@ export function softFailState(
   pdu: Pdu,
   stateBefore: StateSnapshot,
 ): StateSnapshot | undefined {
-  const extremities = room.extremityIds();
-  const resolvedWithEvent = () => room.resolveStates([...extremities.map((x) => room.stateAfter(x)!), stateBefore]);
+  const resolvedWithEvent = () =>
+    room.resolveStates([...room.extremityIds().map((x) => room.stateAfter(x)!), stateBefore]);
   if (mode === "resolve-with-event") return resolvedWithEvent();
-  // (Arrays, not sets: at most 20 prev events, and this runs for every PDU received.)
+  // The prevs are exactly the extremities: each prev is one, and there are as many
+  // different prevs as extremities. Asked of the room's set, not of its sorted list: the
+  // extremities change with nearly every PDU, and sorting them again for this alone was
+  // the largest allocation on the receive path (issue 12).
   const prevs = prevEventIds(pdu);
-  if (extremities.every((x) => prevs.includes(x)) && prevs.every((p) => extremities.includes(p))) return undefined;
+  if (prevs.every((p) => room.isExtremity(p)) && distinctCount(prevs) === room.extremityCount) return undefined;
   const prevMissing = prevs.some((p) => {
     const status = room.get(p)?.status;
     return status === undefined || status === "outlier";
   });
   return prevMissing ? resolvedWithEvent() : room.currentState;
+}
+
+/** How many different ids a short list holds (at most 20 prev events: no set needed). */
+function distinctCount(ids: readonly string[]): number {
+  let n = 0;
+  for (let i = 0; i < ids.length; i++) if (ids.indexOf(ids[i]!) === i) n++;
+  return n;
 }
