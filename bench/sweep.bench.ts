@@ -63,8 +63,9 @@ export async function runSweepBench(): Promise<void> {
  * what is left is the rate a sweep of thousands of seeds runs at for most of its length.
  */
 function warmSpeedUp(wall: ReadonlyMap<string, number>): string | undefined {
-  const small = Math.min(...SWEEP_SIZES);
-  const large = Math.max(...SWEEP_SIZES);
+  const sizes = [...SWEEP_SIZES].sort((a, b) => a - b);
+  const small = sizes[0]!;
+  const large = sizes[sizes.length - 1]!;
   if (small === large) return undefined;
   const rateOf = (workers: number): number =>
     (large - small) / (wall.get(`${large}/${workers}`)! - wall.get(`${small}/${workers}`)!);
