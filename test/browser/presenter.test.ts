@@ -277,7 +277,7 @@ describe("the presenter view", () => {
     }, servers);
     await inViewport('[data-testid="network"]');
     for (const s of servers) await inViewport(`[data-testid="server-${s}"]`);
-    await screenshot(page, "p06-projector-description");
+    await screenshot(page, "p08-projector-description");
 
     await more.click();
     expect(await more.getAttribute("aria-expanded")).toBe("true");
