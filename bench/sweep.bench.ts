@@ -6,8 +6,9 @@
 // run slower than later ones), so 2 workers pay that twice, and the shorter the sweep the
 // bigger its share: the bench runs a short sweep (48 seeds) and a longer one (240), the
 // size researchers sweep at being thousands; from the two it also works out the speed-up
-// once warm (the seeds the longer sweep has beyond the shorter). On a shared machine the wall clock shows the
-// neighbours (the load is printed beside it): compare CPU s per seed there.
+// once warm (the seeds the longer sweep has beyond the shorter). On a shared machine the
+// wall clock shows the neighbours (the load is printed beside it): compare CPU s per seed
+// there.
 
 import { availableParallelism } from "node:os";
 import { build, isFresh } from "../cli/prebuilt.js";
