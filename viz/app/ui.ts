@@ -141,8 +141,6 @@ export class Ui implements AppListener {
   toggleProjector(): void {
     const on = document.documentElement.classList.toggle("projector");
     byId("projector").setAttribute("aria-pressed", String(on));
-    // Three lines at the larger size hold fewer words: whether "more" is needed may change.
-    this.caption.remeasure();
   }
 
   showHelp(): void {

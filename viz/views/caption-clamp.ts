@@ -3,9 +3,10 @@
 // 1280×720 screen it took the whole viewport and pushed the network and the lanes below
 // the fold (issue 17). The whole text stays in the element (a screen reader and the
 // aria-live region read all of it): CSS clamps what is drawn, and the button shows only
-// when something is hidden. Whether it is, is a layout read: done once per new text, per
-// projector toggle and per resize, in the frame after the write, never inside a frame's
-// writes.
+// when something is hidden. Whether it is, is a layout read: done when the caption's box
+// changes size (the projector size, a resize, unfolding: a ResizeObserver, which runs after
+// layout) and once per new text (the box may keep its size), in the frame after the write,
+// never inside a frame's writes.
 
 const EXPANDED = "data-expanded";
 
@@ -18,7 +19,7 @@ export class CaptionClamp {
     private readonly button: HTMLButtonElement,
   ) {
     button.addEventListener("click", () => this.setExpanded(bar.getAttribute(EXPANDED) !== "true"));
-    addEventListener("resize", () => this.remeasure());
+    new ResizeObserver(() => this.measure()).observe(caption);
   }
 
   /** A new text folds the caption again. */
@@ -28,8 +29,8 @@ export class CaptionClamp {
     this.setExpanded(false);
   }
 
-  /** Look again (next frame) whether the folded caption hides something: its size or font changed. */
-  remeasure(): void {
+  /** Look again (next frame) whether the folded caption hides something. */
+  private remeasure(): void {
     if (this.measureQueued) return;
     this.measureQueued = true;
     requestAnimationFrame(() => {
