@@ -19,6 +19,14 @@ export function countingCrypto(inner: CryptoBackend): {
       counts.sha256++;
       return inner.sha256(data);
     },
+    ...(inner.sha256TextBase64
+      ? {
+          sha256TextBase64: (text, alphabet) => {
+            counts.sha256++;
+            return inner.sha256TextBase64!(text, alphabet);
+          },
+        }
+      : {}),
     // The streaming trace hash (hash-only retention) is passed through, not counted.
     ...(inner.sha256Incremental ? { sha256Incremental: () => inner.sha256Incremental!() } : {}),
     publicKey: (seed) => inner.publicKey(seed),

@@ -4,17 +4,20 @@
 
 import { encodeBase64Url } from "./base64.ts";
 import { canonicalJsonBytes } from "./canonical-json.ts";
-import type { CryptoBackend } from "./crypto.ts";
+import type { Base64Alphabet, CryptoBackend } from "./crypto.ts";
 import { nobleCrypto } from "./crypto-noble.ts";
 import type { EventRef, Pdu } from "./events.ts";
 import { CanonicalMembers } from "./canonical-members.ts";
-import { computeContentHash, eventIdOf, referenceBytes, roomIdOf } from "./hashes.ts";
+import { computeContentHash, eventIdOf, referenceText, roomIdOf } from "./hashes.ts";
 import type { EventId, RoomId } from "./ids.ts";
 import { parseEventId, parseRoomId, parseUserId, serverOfUser } from "./ids.ts";
 import type { JsonObject } from "./json.ts";
 import type { RoomVersion } from "./room-versions.ts";
+import { sha256TextBase64 } from "./sha256-text.ts";
 import { signEventOver } from "./signing.ts";
 import { utf8ByteLength } from "./utf8.ts";
+
+const utf8 = new TextEncoder();
 
 export interface SigningKey {
   serverName: string;
@@ -115,13 +118,17 @@ export function buildEvent(input: BuildEventInput): BuiltEvent {
   // which all cover the same bytes (signatures are never part of them).
   const members = new CanonicalMembers(pdu);
   pdu.hashes = { sha256: computeContentHash(pdu, crypto, members) };
-  let reference: Uint8Array | undefined;
-  const referenceOnce = () => (reference ??= referenceBytes(pdu, version, members));
+  let reference: string | undefined;
+  const referenceOnce = () => (reference ??= referenceText(pdu, version, members));
   const signed = input.skipSignature
     ? pdu
-    : signEventOver(pdu, referenceOnce(), input.key.serverName, input.key.keyId, input.key.seed, crypto);
-  let hash: Uint8Array | undefined;
-  const referenceHash = () => (hash ??= crypto.sha256(referenceOnce()));
+    : signEventOver(pdu, utf8.encode(referenceOnce()), input.key.serverName, input.key.keyId, input.key.seed, crypto);
+  // The v12 create event asks twice (its id and the room id), in the same alphabet.
+  let hashed: { alphabet: Base64Alphabet; hash: string } | undefined;
+  const referenceHash = (alphabet: Base64Alphabet): string => {
+    if (hashed?.alphabet !== alphabet) hashed = { alphabet, hash: sha256TextBase64(crypto, referenceOnce(), alphabet) };
+    return hashed.hash;
+  };
   const eventId = eventIdOf(signed, version, referenceHash);
   const roomId = isV12Create ? roomIdOf(signed, version, referenceHash) : (pdu.room_id as RoomId);
   const canonicalBytes = utf8ByteLength(members.json(signed));

@@ -44,21 +44,11 @@ export function encodeCanonical(value: unknown): string {
 /**
  * The canonical JSON of `value`, or undefined where canonicalJson would throw or has to
  * look closer (a surrogate, a float): for callers that go to canonicalJson on undefined
- * and so keep its error. Builds no JSON paths and looks for surrogates once, in its output.
+ * and so keep its error. Builds no JSON paths.
  */
 export function canonicalJsonIfPlain(value: unknown): string | undefined {
-  const fast = fastValue(value);
-  return fast !== undefined && !SURROGATE_IN_OUTPUT.test(fast) ? fast : undefined;
+  return fastValue(value);
 }
-
-/**
- * A surrogate anywhere in the fast path's output: raw (half of an astral character, in
- * a key or a string) or as the `\udXXX` escape JSON.stringify writes for a lone one.
- * Without one, UTF-16 order is code-point order (see compareCodePoints) and every
- * string is valid Unicode, so the output is canonical; with one (or a literal `\ud8…`
- * text, escaped as `\\ud8…`), the careful encoder decides: a rare, correct detour.
- */
-const SURROGATE_IN_OUTPUT = /[\uD800-\uDFFF]|\\ud[89a-f]/;
 
 function fastValue(value: unknown): string | undefined {
   switch (typeof value) {
@@ -76,16 +66,24 @@ function fastValue(value: unknown): string | undefined {
   }
 }
 
-/** What JSON.stringify escapes in a string, lone surrogates aside (the output check sees those raw). */
+/**
+ * What JSON.stringify escapes in a string, and any surrogate. Without a surrogate in any
+ * key or string, UTF-16 order is code-point order (see compareCodePoints) and every
+ * string is valid Unicode, so the fast path's output is canonical; with one, the careful
+ * encoder decides (a pair is fine, a lone one is an error): a rare, correct detour.
+ */
 // eslint-disable-next-line no-control-regex -- the C0 controls are exactly what JSON escapes
-const NEEDS_ESCAPE = /["\\\x00-\x1f]/;
+const NEEDS_CARE = /["\\\x00-\x1f\uD800-\uDFFF]/;
+const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
- * A string as JSON.stringify writes it. Most strings (ids, types, names) need no escape,
- * and a quote on each side costs half what a call of JSON.stringify does.
+ * A string as JSON.stringify writes it, or undefined when it holds a surrogate. Most
+ * strings (ids, types, names) need no escape, and a quote on each side costs half what a
+ * call of JSON.stringify does.
  */
-function quote(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+function quote(s: string): string | undefined {
+  if (!NEEDS_CARE.test(s)) return '"' + s + '"';
+  return SURROGATE.test(s) ? undefined : JSON.stringify(s);
 }
 
 function fastArray(values: readonly unknown[]): string | undefined {
@@ -104,7 +102,7 @@ function fastObject(obj: object): string | undefined {
   const proto = Object.getPrototypeOf(obj);
   if (proto !== Object.prototype && proto !== null) return undefined;
   const record = obj as Record<string, unknown>;
-  // UTF-16 order: code-point order unless a key holds a surrogate, which the output check catches.
+  // UTF-16 order: code-point order unless a key holds a surrogate, which quote refuses.
   const keys = sortedKeys(record);
   let out = "{";
   let first = true;
@@ -112,8 +110,9 @@ function fastObject(obj: object): string | undefined {
     const item = record[key];
     if (item === undefined) continue;
     const encoded = fastValue(item);
-    if (encoded === undefined) return undefined;
-    out += (first ? "" : ",") + quote(key) + ":" + encoded;
+    const head = quote(key);
+    if (encoded === undefined || head === undefined) return undefined;
+    out += (first ? "" : ",") + head + ":" + encoded;
     first = false;
   }
   return out + "}";

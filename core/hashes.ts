@@ -2,9 +2,9 @@
 // (spec: server-server-api.md "Calculating the content hash", "Calculating the
 // reference hash"; rooms/v3.md, v4.md, v12.md "Event IDs", "Room IDs").
 
-import { decodeBase64, encodeBase64, encodeBase64Url } from "./base64.ts";
+import { decodeBase64, encodeBase64 } from "./base64.ts";
 import { CanonicalMembers } from "./canonical-members.ts";
-import type { Hasher } from "./crypto.ts";
+import type { Base64Alphabet, Hasher } from "./crypto.ts";
 import { nobleCrypto } from "./crypto-noble.ts";
 import type { Pdu } from "./events.ts";
 import type { EventId, RoomId } from "./ids.ts";
@@ -12,6 +12,7 @@ import { parseEventId } from "./ids.ts";
 import { redactedView } from "./redaction.ts";
 import type { RoomVersion } from "./room-versions.ts";
 import { IMPLICIT_ROOM_VERSION, parseRoomVersion } from "./room-versions.ts";
+import { sha256TextBase64 } from "./sha256-text.ts";
 
 /** What the content hash leaves out of the event. */
 const CONTENT_HASH_OMITS = ["unsigned", "signatures", "hashes"];
@@ -29,7 +30,7 @@ export function computeContentHash(
   hasher: Hasher = nobleCrypto,
   members: CanonicalMembers = new CanonicalMembers(pdu),
 ): string {
-  return encodeBase64(hasher.sha256(utf8.encode(members.json(pdu, CONTENT_HASH_OMITS))));
+  return sha256TextBase64(hasher, members.json(pdu, CONTENT_HASH_OMITS), "base64");
 }
 
 /** Whether `hashes.sha256` matches the event's content. A missing or undecodable hash fails. */
@@ -55,16 +56,28 @@ export function referenceBytes(
   roomVersion: RoomVersion,
   members: CanonicalMembers = new CanonicalMembers(pdu),
 ): Uint8Array {
-  return utf8.encode(members.json(redactedView(pdu, roomVersion), REFERENCE_HASH_OMITS));
+  return utf8.encode(referenceText(pdu, roomVersion, members));
 }
 
-function referenceHashBytes(pdu: Pdu, roomVersion: RoomVersion, hasher: Hasher): Uint8Array {
-  return hasher.sha256(referenceBytes(pdu, roomVersion));
+/** referenceBytes as the text they encode. */
+export function referenceText(
+  pdu: Pdu,
+  roomVersion: RoomVersion,
+  members: CanonicalMembers = new CanonicalMembers(pdu),
+): string {
+  return members.json(redactedView(pdu, roomVersion), REFERENCE_HASH_OMITS);
+}
+
+/** The reference hash in unpadded base64 of either alphabet (what eventIdOf and roomIdOf ask for). */
+export type ReferenceHash = (alphabet: Base64Alphabet) => string;
+
+function referenceHashOf(pdu: Pdu, roomVersion: RoomVersion, hasher: Hasher): ReferenceHash {
+  return (alphabet) => sha256TextBase64(hasher, referenceText(pdu, roomVersion), alphabet);
 }
 
 /** SHA-256 of the redacted event without `signatures` and `unsigned`; unpadded standard base64. */
 export function computeReferenceHash(pdu: Pdu, roomVersion: RoomVersion, hasher: Hasher = nobleCrypto): string {
-  return encodeBase64(referenceHashBytes(pdu, roomVersion, hasher));
+  return referenceHashOf(pdu, roomVersion, hasher)("base64");
 }
 
 /**
@@ -72,11 +85,11 @@ export function computeReferenceHash(pdu: Pdu, roomVersion: RoomVersion, hasher:
  * 1-2 the sender chose it and it travels in the `event_id` field, which must be present.
  */
 export function computeEventId(pdu: Pdu, version: RoomVersion, hasher: Hasher = nobleCrypto): EventId {
-  return eventIdOf(pdu, version, () => referenceHashBytes(pdu, version, hasher));
+  return eventIdOf(pdu, version, referenceHashOf(pdu, version, hasher));
 }
 
 /** computeEventId given the reference hash (asked for only by versions whose ids derive from it). */
-export function eventIdOf(pdu: Pdu, version: RoomVersion, referenceHash: () => Uint8Array): EventId {
+export function eventIdOf(pdu: Pdu, version: RoomVersion, referenceHash: ReferenceHash): EventId {
   switch (version.eventIdFormat) {
     case "opaque":
       if (typeof pdu.event_id !== "string") {
@@ -84,9 +97,9 @@ export function eventIdOf(pdu: Pdu, version: RoomVersion, referenceHash: () => U
       }
       return parseEventId(pdu.event_id);
     case "base64":
-      return `$${encodeBase64(referenceHash())}` as EventId;
+      return `$${referenceHash("base64")}` as EventId;
     case "base64url":
-      return `$${encodeBase64Url(referenceHash())}` as EventId;
+      return `$${referenceHash("base64url")}` as EventId;
   }
 }
 
@@ -109,15 +122,15 @@ export function computeRoomId(
   version: RoomVersion = roomVersionOfCreate(createPdu),
   hasher: Hasher = nobleCrypto,
 ): RoomId {
-  return roomIdOf(createPdu, version, () => referenceHashBytes(createPdu, version, hasher));
+  return roomIdOf(createPdu, version, referenceHashOf(createPdu, version, hasher));
 }
 
 /** computeRoomId given the create event's reference hash. */
-export function roomIdOf(createPdu: Pdu, version: RoomVersion, referenceHash: () => Uint8Array): RoomId {
+export function roomIdOf(createPdu: Pdu, version: RoomVersion, referenceHash: ReferenceHash): RoomId {
   if (createPdu.type !== "m.room.create")
     throw new Error(`computeRoomId needs an m.room.create event, got ${createPdu.type}`);
   if (!version.auth.roomIdFromCreateEvent) {
     throw new Error(`room version ${version.id} does not derive room ids from the create event`);
   }
-  return `!${encodeBase64Url(referenceHash())}` as RoomId;
+  return `!${referenceHash("base64url")}` as RoomId;
 }

@@ -54,7 +54,8 @@ export type {
   TypedPdu,
 } from "./events.ts";
 export { authEventIds, contentOf, isStateEvent, prevEventIds, refId } from "./events.ts";
-export type { CryptoBackend, Hasher, IncrementalSha256, Signer } from "./crypto.ts";
+export type { Base64Alphabet, CryptoBackend, Hasher, IncrementalSha256, Signer } from "./crypto.ts";
+export { sha256TextBase64, updateWithText } from "./sha256-text.ts";
 export { nobleCrypto } from "./crypto-noble.ts";
 export { redactEvent, redactionContentKeys, redactionTopLevelKeys } from "./redaction.ts";
 export {

@@ -8,6 +8,8 @@
  * encoder writes U+FFFD (3 bytes) in its place.
  */
 export function utf8ByteLength(s: string): number {
+  // Most text here is ASCII (ids, keys, canonical JSON of events): one native scan says so.
+  if (!BEYOND_ASCII.test(s)) return s.length;
   let bytes = s.length;
   for (let i = 0; i < s.length; i++) {
     const unit = s.charCodeAt(i);
@@ -24,6 +26,9 @@ export function utf8ByteLength(s: string): number {
   }
   return bytes;
 }
+
+// eslint-disable-next-line no-control-regex -- any code unit above U+007F, whatever precedes it
+const BEYOND_ASCII = /[^\x00-\x7f]/;
 
 function isTrail(unit: number): boolean {
   return unit >= 0xdc00 && unit <= 0xdfff;

@@ -11,6 +11,7 @@ import {
   type Hasher,
   type IncrementalSha256,
   type JsonObject,
+  updateWithText,
   nobleCrypto,
   type Pdu,
 } from "../core/index.ts";
@@ -330,12 +331,11 @@ export class Trace {
 
 /**
  * The trace hash computed record by record: each record's line is fed once, then dropped.
- * Lines are gathered into chunks of about 64 KB before hashing: one encode and one update
- * per chunk, not per record.
+ * Lines are gathered into chunks of about 64 KB before hashing: one update per chunk, not
+ * per record (a backend that hashes text natively is given the text, not its bytes).
  */
 export class TraceHasher {
   private readonly sha: IncrementalSha256;
-  private readonly utf8 = new TextEncoder();
   private pending = "";
 
   constructor(hasher: Hasher = nobleCrypto) {
@@ -354,7 +354,7 @@ export class TraceHasher {
 
   private flush(): void {
     if (this.pending === "") return;
-    this.sha.update(this.utf8.encode(this.pending));
+    updateWithText(this.sha, this.pending);
     this.pending = "";
   }
 }

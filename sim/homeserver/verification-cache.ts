@@ -18,6 +18,9 @@ export function withVerificationCache(inner: CryptoBackend): CachingCrypto {
     name: `${inner.name} (verification cache)`,
     stats,
     sha256: (data) => inner.sha256(data),
+    ...(inner.sha256TextBase64
+      ? { sha256TextBase64: (text, alphabet) => inner.sha256TextBase64!(text, alphabet) }
+      : {}),
     ...(inner.sha256Incremental ? { sha256Incremental: () => inner.sha256Incremental!() } : {}),
     publicKey: (seed) => inner.publicKey(seed),
     sign: (message, seed) => inner.sign(message, seed),

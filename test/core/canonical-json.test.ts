@@ -1,5 +1,48 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CanonicalJsonError, canonicalJson, compareCodePoints } from "../../core/index.ts";
+import { CanonicalJsonError, canonicalJson, canonicalJsonIfPlain, compareCodePoints } from "../../core/index.ts";
+
+/**
+ * The spec's definition written plainly, as the oracle: keys by code point, strings as
+ * JSON.stringify writes them (it escapes exactly what the grammar asks), and no lone
+ * surrogate anywhere (null stands for "no canonical form").
+ */
+function oracle(value: unknown): string | null {
+  const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  if (typeof value === "string") return lone.test(value) ? null : JSON.stringify(value);
+  if (typeof value === "number") return Number.isSafeInteger(value) ? String(value) : null;
+  if (typeof value === "boolean" || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const items = value.map(oracle);
+    return items.includes(null) ? null : `[${items.join(",")}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const members = Object.keys(record)
+    .sort(compareCodePoints)
+    .map((key) => [oracle(key), oracle(record[key])]);
+  if (members.some(([k, v]) => k === null || v === null)) return null;
+  return `{${members.map(([k, v]) => `${k}:${v}`).join(",")}}`;
+}
+
+const anyText = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom("a", '"', "\\", "\n", "\u0001", "\u00e9", "\uFB01"),
+    fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+    fc.constant("\u{1F600}"),
+  ),
+  maxLength: 6,
+});
+const anyJson = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: "small" },
+    anyText,
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie("value"), { maxLength: 4 }),
+    fc.dictionary(anyText, tie("value"), { maxKeys: 4 }),
+  ),
+})).value;
 
 describe("canonicalJson", () => {
   it("sorts keys by code point, not by UTF-16 code unit", () => {
@@ -52,6 +95,27 @@ describe("canonicalJson", () => {
 
   it("leaves out object members that are undefined, as TypeScript optional fields", () => {
     expect(canonicalJson({ b: undefined, a: 1 })).toBe('{"a":1}');
+  });
+
+  it("agrees with the spec's definition on any value, keys and strings with surrogates and escapes included", () => {
+    fc.assert(
+      fc.property(anyJson, (value) => {
+        const expected = oracle(value);
+        let got: string | null;
+        try {
+          got = canonicalJson(value);
+        } catch (e) {
+          if (!(e instanceof CanonicalJsonError)) throw e;
+          got = null;
+        }
+        expect(got).toBe(expected);
+        // The fast path either gives the same text or leaves the value to the careful encoder.
+        const fast = canonicalJsonIfPlain(value);
+        if (fast !== undefined) expect(fast).toBe(expected);
+        else expect(JSON.stringify(value)).toMatch(/\\ud[89a-f]|[\uD800-\uDFFF]/);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it("accepts objects without a prototype", () => {

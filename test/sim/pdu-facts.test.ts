@@ -46,7 +46,14 @@ function builtMessage(seed: Uint8Array, body = "hi") {
 
 function countingSha256(): { crypto: CryptoBackend; hashes: () => number } {
   let n = 0;
-  return { crypto: { ...nodeCrypto, sha256: (data) => (n++, nodeCrypto.sha256(data)) }, hashes: () => n };
+  return {
+    crypto: {
+      ...nodeCrypto,
+      sha256: (data) => (n++, nodeCrypto.sha256(data)),
+      sha256TextBase64: (text, alphabet) => (n++, nodeCrypto.sha256TextBase64!(text, alphabet)),
+    },
+    hashes: () => n,
+  };
 }
 
 it("takes the id, content hash and size of a built event from its builder: receivers hash and encode nothing again", () => {
