@@ -367,19 +367,21 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     const extremities = room.extremityIds();
     const citesAll = prevs.length === extremities.length && prevs.every((e) => extremities.includes(e.id));
     const stateBefore = citesAll ? room.currentState : (room.resolveAfter(prevs.map((e) => e.id)) ?? room.currentState);
-    const skeleton = { type, sender, content, ...(stateKeyValue !== undefined ? { state_key: stateKeyValue } : {}) };
+    const skeleton = { type, sender, content, state_key: stateKeyValue };
     const isCreate = type === "m.room.create";
     const authEvents = isCreate ? [] : selectAuthEvents(skeleton, stateBefore, room.version);
+    // Absent members are undefined, not left out: every event of the path is built from
+    // an input of the same shape (spreading optional members in cost a copy each).
     const built = this.buildOwnEvent({
       roomVersion: room.version,
-      ...(isCreate && room.version.auth.roomIdFromCreateEvent ? {} : { roomId: room.roomId }),
+      roomId: isCreate && room.version.auth.roomIdFromCreateEvent ? undefined : room.roomId,
       sender,
       type,
-      ...(stateKeyValue !== undefined ? { stateKey: stateKeyValue } : {}),
+      stateKey: stateKeyValue,
       content,
       prevEvents: prevs.map((e) => ({ eventId: e.id, depth: e.pdu.depth })),
       authEvents,
-      ...(redacts ? { redacts } : {}),
+      redacts: redacts || undefined,
     });
     const authPdus = authEvents.map((id) => room.get(id)!.pdu);
     const auth = checkAuth(built.pdu, isCreate ? authPdus : room.withCreateEvent(authPdus), room.version);
@@ -401,11 +403,21 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
    */
   buildOwnEvent(input: Omit<BuildEventInput, "originServerTs" | "key" | "crypto" | "skipSignature">): BuiltEvent {
     const built = buildEvent({
-      ...input,
+      roomVersion: input.roomVersion,
+      roomId: input.roomId,
+      sender: input.sender,
+      type: input.type,
+      stateKey: input.stateKey,
+      content: input.content,
+      prevEvents: input.prevEvents,
+      authEvents: input.authEvents,
       originServerTs: this.localNowMs(),
+      redacts: input.redacts,
       key: this.key,
-      crypto: this.crypto,
+      eventIdLocalpart: input.eventIdLocalpart,
+      unsigned: input.unsigned,
       skipSignature: !this.verifySignatures,
+      crypto: this.crypto,
     });
     rememberBuiltEvent(built.pdu, input.roomVersion, built);
     return built;
