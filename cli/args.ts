@@ -119,6 +119,15 @@ export function traceRetentionOption(value: string | undefined): TraceRetention 
   return retention;
 }
 
+/**
+ * What a run's trace keeps: the retention given, else full when something will read the
+ * records (a trace file, a determinism check, the scenario's checks: readsTraceRecords),
+ * else hash-only: the same trace hash, without holding every record until the run ends.
+ */
+export function traceRetentionFor(given: TraceRetention | undefined, readsRecords: boolean): TraceRetention {
+  return given ?? (readsRecords ? "full" : "hash-only");
+}
+
 /** What needs every record of the trace refuses a retention that keeps none. */
 export function requireFullTrace(retention: TraceRetention | undefined, needs: string): void {
   if (retention !== undefined && retention !== "full")

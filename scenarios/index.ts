@@ -40,4 +40,5 @@ export function scenarioNames(): string[] {
 }
 
 export type { Scenario } from "./runner/types.ts";
+export { readsTraceRecords } from "./runner/checks.ts";
 export { runScenario, ScenarioRun, type RunOptions, type RunReport, type Intervention } from "./runner/run.ts";

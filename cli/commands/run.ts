@@ -2,6 +2,7 @@
 // summary or one JSON object, the trace as JSON Lines on request, and optionally a second
 // run of the same seed to check that the two traces are identical.
 
+import { readsTraceRecords } from "../../scenarios/index.ts";
 import { TraceNotKeptError, traceToJsonLines } from "../../sim/index.ts";
 import {
   parseCommandArgs,
@@ -9,6 +10,7 @@ import {
   roomVersionOption,
   seedOption,
   seeHelp,
+  traceRetentionFor,
   traceRetentionOption,
 } from "../args.ts";
 import { writeFileAtomic } from "../atomic-write.ts";
@@ -29,8 +31,10 @@ options:
   --room-version <v>     rooms that do not name their version use this one
   --no-signing           do not sign or verify events (faster; hashes and auth still run)
   --trace <file>         write the trace as JSON Lines (docs/trace.md)
-  --trace-retention <r>  what the trace keeps: full (default), hash-only (the same trace hash, records
-                         dropped as they are hashed: memory does not grow with them) or none (no hash)
+  --trace-retention <r>  what the trace keeps: full, hash-only (the same trace hash, records dropped
+                         as they are hashed: memory does not grow with them) or none (no hash); by
+                         default full when something reads the records (--trace, --check-determinism,
+                         the scenario's trace, event or own checks), hash-only otherwise
   --json                 print the run report as one JSON object instead of the summary
   --check-determinism    run the seed twice and report the first trace record that differs
   -h, --help             this help
@@ -65,12 +69,14 @@ export const runCommand: Command = {
     if (values.trace !== undefined) checkOutputFile(values.trace, "--trace");
     const { scenario } = loadScenario(positionals[0]);
     const signing = values["no-signing"] ? false : (scenario.signing ?? true);
+    const readsRecords = values.trace !== undefined || values["check-determinism"] === true;
+    const retention = traceRetentionFor(traceRetention, readsRecords || readsTraceRecords(scenario));
     const options = {
       seed,
       crypto: nodeCrypto,
       signing,
       ...(roomVersion ? { roomVersion } : {}),
-      ...(traceRetention ? { traceRetention } : {}),
+      traceRetention: retention,
     };
 
     let run;
@@ -80,9 +86,7 @@ export const runCommand: Command = {
       else run = runWithTrace(scenario, options);
     } catch (e) {
       if (e instanceof TraceNotKeptError)
-        throw new UsageError(
-          `${scenario.name}'s checks read the trace's records: run it with --trace-retention full (the default)`,
-        );
+        throw new UsageError(`${scenario.name}'s checks read the trace's records: run it with --trace-retention full`);
       process.stderr.write(
         `netsplit run: ${scenario.name} with seed ${seed} crashed: ${(e as Error).stack ?? String(e)}\n`,
       );
@@ -103,7 +107,7 @@ export const runCommand: Command = {
       : {};
     if (values.json) process.stdout.write(JSON.stringify({ ...report, signing, ...deterministic }) + "\n");
     else {
-      process.stdout.write(formatReport(report, { signing, hashed: traceRetention !== "none" }) + "\n");
+      process.stdout.write(formatReport(report, { signing, hashed: retention !== "none" }) + "\n");
       if (values["check-determinism"])
         process.stdout.write(
           difference

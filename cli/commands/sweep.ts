@@ -3,6 +3,7 @@
 // a re-run with the same --out skips what is there), then a summary.
 
 import { availableParallelism } from "node:os";
+import { readsTraceRecords } from "../../scenarios/index.ts";
 import { DEFAULT_ROOM_VERSION } from "../../sim/index.ts";
 import {
   intOption,
@@ -10,6 +11,7 @@ import {
   requireFullTrace,
   seeHelp,
   roomVersionOption,
+  traceRetentionFor,
   traceRetentionOption,
 } from "../args.ts";
 import { EXIT, UsageError, type Command } from "../command.ts";
@@ -53,9 +55,10 @@ options:
   --room-version <v>     rooms that do not name their version use this one
   --no-signing           do not sign or verify events (faster)
   --check-determinism    run each seed twice; a seed whose two traces differ fails
-  --trace-retention <r>  what each run's trace keeps: full (default), hash-only (the same trace hash, less
-                         memory) or none (no hash: traceHash is null); a scenario whose checks read
-                         the records needs full
+  --trace-retention <r>  what each run's trace keeps: full, hash-only (the same trace hash, less
+                         memory) or none (no hash: traceHash is null); by default full when something
+                         reads the records (--check-determinism, the scenario's trace, event or own
+                         checks), hash-only otherwise
   --json                 print the summary as one JSON object
   -h, --help             this help
 
@@ -100,7 +103,10 @@ export const sweepCommand: Command = {
       ...(roomVersion ? { roomVersion } : {}),
       ...(values["no-signing"] ? { signing: false } : {}),
       checkDeterminism: values["check-determinism"] ?? false,
-      ...(traceRetention ? { traceRetention } : {}),
+      traceRetention: traceRetentionFor(
+        traceRetention,
+        values["check-determinism"] === true || readsTraceRecords(scenario),
+      ),
     };
     const kind = sweepKind({
       scenario: scenario.name,

@@ -4,7 +4,7 @@
 import { stateKey, type EventId, type JsonObject } from "../../core/index.ts";
 import { localHistory, type SyncRoom } from "../../sim/index.ts";
 import { serversFor, type CheckContext } from "./check-context.ts";
-import type { Check } from "./types.ts";
+import type { Check, Scenario } from "./types.ts";
 
 export interface CheckResult {
   name: string;
@@ -153,6 +153,17 @@ function checkEvent(ctx: CheckContext, c: Extract<Check, { check: "event" }>): s
     if (status !== c.status) problems.push(`${s}: ${c.event} is ${status}, expected ${c.status}`);
   }
   return problems;
+}
+
+/**
+ * Whether a run of the scenario may read its trace's records, and so must keep them all
+ * (retention full): `trace` checks count records, an `event` check looks for a drop
+ * record when a server lacks the event, and a module scenario's own code (custom checks,
+ * setup) may read anything. The other checks ask the servers.
+ */
+export function readsTraceRecords(scenario: Scenario): boolean {
+  if ((scenario.customChecks?.length ?? 0) > 0 || scenario.setup !== undefined) return true;
+  return (scenario.checks ?? []).some((c) => c.check === "trace" || c.check === "event");
 }
 
 /** How a server holds an event: its status, "redacted", "dropped" (seen and refused) or "absent". */
