@@ -16,17 +16,21 @@ leaveWithParent();
 process.exitCode = needsSingleThreadedGc() ? await rerunWithSingleThreadedGc() : await runCli();
 
 async function runCli() {
-  let entry;
+  let bundle;
   try {
     const { freshBundle } = await import("./prebuilt.js");
-    entry = await freshBundle();
+    bundle = await freshBundle();
   } catch (e) {
     const reason = String(e?.message ?? e).split("\n")[0];
     process.stderr.write(`netsplit: cannot build dist-cli/ (${reason}); running the TypeScript through tsx instead\n`);
     const { register } = await import("tsx/esm/api");
     register();
-    entry = new URL("./main.ts", import.meta.url);
+    const { main } = await import(new URL("./main.ts", import.meta.url).href);
+    return main(process.argv.slice(2));
   }
-  const { main } = await import(entry.href);
-  return main(process.argv.slice(2));
+  const { loadBundle } = await import("./code-cache.js");
+  const { exports, finished } = loadBundle(bundle);
+  const code = await exports.main(process.argv.slice(2));
+  finished();
+  return code;
 }

@@ -2,4 +2,4 @@
 export declare const OUT_DIR: string;
 export declare function isFresh(): boolean;
 export declare function build(): Promise<void>;
-export declare function freshBundle(): Promise<URL>;
+export declare function freshBundle(): Promise<string>;

@@ -26,8 +26,8 @@ export function jobOf(n: number, seeds: number): ExperimentJob {
   return { cell: Math.floor(n / seeds), seed: (n % seeds) + 1 };
 }
 
-/** The worker script: the prebuilt bundle's experiment-worker.js, or the TypeScript one through the tsx shim. */
+/** The worker script: the prebuilt bundle's experiment-worker.cjs, or the TypeScript one through the tsx shim. */
 export function experimentWorkerScript(): { file: URL; entry?: string } {
-  if (import.meta.url.endsWith(".js")) return { file: new URL("./experiment-worker.js", import.meta.url) };
+  if (import.meta.url.endsWith(".cjs")) return { file: new URL("./experiment-worker.cjs", import.meta.url) };
   return { file: new URL("../ts-worker.js", import.meta.url), entry: new URL("./worker.ts", import.meta.url).href };
 }

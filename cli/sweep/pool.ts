@@ -25,11 +25,11 @@ export type WorkerReply = { seed: number; line: SweepLine } | FatalReply;
 
 /**
  * Run from the prebuilt bundle (dist-cli/, cli/prebuilt.js), this code is JavaScript and the
- * worker is the bundle's worker.js beside it; run from the TypeScript source (tests, tsx),
+ * worker is the bundle's worker.cjs beside it; run from the TypeScript source (tests, tsx),
  * each worker compiles worker.ts through cli/ts-worker.js.
  */
 export function defaultWorkerScript(): WorkerScript {
-  if (import.meta.url.endsWith(".js")) return { file: new URL("./worker.js", import.meta.url) };
+  if (import.meta.url.endsWith(".cjs")) return { file: new URL("./worker.cjs", import.meta.url) };
   return { file: new URL("../ts-worker.js", import.meta.url), entry: new URL("./worker.ts", import.meta.url).href };
 }
 
