@@ -47,10 +47,6 @@ export function encodeCanonical(value: unknown): string {
  * and so keep its error. Builds no JSON paths.
  */
 export function canonicalJsonIfPlain(value: unknown): string | undefined {
-  return fastValue(value);
-}
-
-function fastValue(value: unknown): string | undefined {
   switch (typeof value) {
     case "string":
       return quote(value);
@@ -91,7 +87,7 @@ function fastArray(values: readonly unknown[]): string | undefined {
   for (let i = 0; i < values.length; i++) {
     const item = values[i];
     if (item === undefined) return undefined;
-    const encoded = fastValue(item);
+    const encoded = canonicalJsonIfPlain(item);
     if (encoded === undefined) return undefined;
     out += i > 0 ? "," + encoded : encoded;
   }
@@ -109,7 +105,7 @@ function fastObject(obj: object): string | undefined {
   for (const key of keys) {
     const item = record[key];
     if (item === undefined) continue;
-    const encoded = fastValue(item);
+    const encoded = canonicalJsonIfPlain(item);
     const head = quote(key);
     if (encoded === undefined || head === undefined) return undefined;
     out += (first ? "" : ",") + head + ":" + encoded;

@@ -19,8 +19,6 @@ const CONTENT_HASH_OMITS = ["unsigned", "signatures", "hashes"];
 /** What the reference hash leaves out of the redacted event (and what a signature does not cover). */
 const REFERENCE_HASH_OMITS = ["signatures", "unsigned"];
 
-const utf8 = new TextEncoder();
-
 /**
  * SHA-256 of the full event without `unsigned`, `signatures` and `hashes`; unpadded
  * base64. `members`: the event's member encodings, when the caller encodes it other ways too.
@@ -48,18 +46,9 @@ export function checkContentHash(pdu: Pdu, hasher: Hasher = nobleCrypto): boolea
 }
 
 /**
- * The bytes the reference hash is taken of: the redacted event without `signatures` and
- * `unsigned`. They are also exactly the bytes its signatures cover (signing.ts).
+ * The text the reference hash is taken of: the redacted event without `signatures` and
+ * `unsigned`. Its UTF-8 bytes are also exactly what its signatures cover (signing.ts).
  */
-export function referenceBytes(
-  pdu: Pdu,
-  roomVersion: RoomVersion,
-  members: CanonicalMembers = new CanonicalMembers(pdu),
-): Uint8Array {
-  return utf8.encode(referenceText(pdu, roomVersion, members));
-}
-
-/** referenceBytes as the text they encode. */
 export function referenceText(
   pdu: Pdu,
   roomVersion: RoomVersion,

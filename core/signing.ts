@@ -99,10 +99,10 @@ export function signEvent(
 }
 
 /**
- * signEvent for an event whose content hash is filled and whose reference bytes are
- * known (hashes.ts referenceBytes: the redacted event without signatures and unsigned,
- * exactly what a signature covers): the same signed event, its members shared with the
- * input instead of copied (the builder's own fresh event, not yet handed to anyone).
+ * signEvent for an event whose content hash is filled and whose reference bytes are known
+ * (the UTF-8 of hashes.ts referenceText: the redacted event without signatures and
+ * unsigned, exactly what a signature covers): the same signed event, its members shared
+ * with the input instead of copied (the builder's own fresh event, not yet handed to anyone).
  */
 export function signEventOver(
   pdu: Pdu,
