@@ -22,6 +22,10 @@
 // reading each PL event's users once; the table counts those entries). Each
 // goal of issue 11 gets a line saying whether it is met (bench/state-res-report.ts).
 //
+// The growth goal gets a second line measured in pairs (bench/state-res-growth.ts): the two
+// rooms in processes of their own, taking turns, so that the machine's changing speed
+// (shared with other work) falls on both sides of each ratio.
+//
 // Memory comes from the cold process: its peak heap (the largest heap V8 reports before a
 // collection during resolution, or at the end; --trace-gc) beside the heap with the room
 // loaded, and its peak resident size. A second, shorter table checks v2.1 (room version
@@ -44,6 +48,7 @@ import {
 } from "../core/index.ts";
 import type { ForkedRoom } from "../scenarios/generators/forked-room.ts";
 import { cpuMillisecondSamples } from "./clock.ts";
+import { pairedGrowth } from "./state-res-growth.ts";
 import {
   coldRow,
   count,
@@ -51,6 +56,7 @@ import {
   median,
   min,
   ms,
+  pairedGrowthVerdict,
   verdicts,
   type ColdRun,
   type Measured,
@@ -131,6 +137,9 @@ function newObjectSamples(room: ForkedRoom, roomVersionId: string, repeats: numb
   return out;
 }
 
+/** Pairs of the growth measured in turn (bench/state-res-growth.ts): about 5 s at 45k. */
+const GROWTH_PAIRS = 9;
+
 /** The fewest resolutions of the known room between a forced collection and a timed new copy (see above). */
 const NEW_OBJECT_REWARMS_MIN = 2;
 
@@ -177,7 +186,7 @@ function peakHeapBeforeCollections(traceGc: string): number {
   return peak;
 }
 
-export function runStateResBench(): void {
+export async function runStateResBench(): Promise<void> {
   console.log(
     `room version ${BENCH_ROOM_VERSION} (state resolution v2); CPU ms; warm = the minimum of the fresh runs; Synapse 1.150 figures from issue 11 (its author's runs, not ours)`,
   );
@@ -189,6 +198,9 @@ export function runStateResBench(): void {
   );
   console.table(rows.filter((m) => m.cold).map(coldRow));
   for (const line of verdicts(rows)) console.log(line);
+  const small = rooms.find((r) => r.label === "11k");
+  const large = rooms.find((r) => r.label === "45k");
+  if (small && large) console.log(pairedGrowthVerdict(await pairedGrowth(small, large, GROWTH_PAIRS)));
   console.log(`\nroom version 12 (state resolution v2.1), same rooms`);
   console.table(
     rooms
