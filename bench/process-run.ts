@@ -3,7 +3,7 @@
 // resident memory (bench/peak-memory.mjs), for the suites that time the CLI as a user
 // runs it. Also the machine's load, printed beside figures taken on a shared machine.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { childrenCpuSeconds, millisecondsFor } from "./clock.ts";
@@ -41,10 +41,49 @@ export function runNetsplit(args: readonly string[]): ProcessRun {
   };
 }
 
-/** The median, minimum and maximum of some figures. */
+/**
+ * Several `netsplit` processes at once (each `node cli/bin.js ...args`), to their ends:
+ * the wall seconds until the last ends and the CPU seconds of them all. Throws when one
+ * exits non-zero.
+ */
+export async function runNetsplitTogether(argLists: ReadonlyArray<readonly string[]>): Promise<ProcessRun> {
+  const cpuBefore = childrenCpuSeconds();
+  const start = performance.now();
+  const ends = argLists.map(
+    (args) =>
+      new Promise<{ stdout: string; peak: number | null }>((resolve, reject) => {
+        const child = spawn(process.execPath, ["--import", PEAK_MEMORY, BIN, ...args]);
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("error", reject);
+        child.on("close", (code, signal) => {
+          if (code !== 0)
+            return reject(new Error(`netsplit ${args.join(" ")} exited ${code ?? signal}:\n${stdout}${stderr}`));
+          const peaks = [...stderr.matchAll(/peak-rss-bytes (\d+)/g)].map((m) => Number(m[1]));
+          resolve({ stdout, peak: peaks.length > 0 ? Math.max(...peaks) : null });
+        });
+      }),
+  );
+  const done = await Promise.all(ends);
+  const wallS = (performance.now() - start) / 1000;
+  const cpuAfter = childrenCpuSeconds();
+  const peaks = done.map((d) => d.peak).filter((p): p is number => p !== null);
+  return {
+    wallS,
+    cpuS: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+    peakRssBytes: peaks.length > 0 ? Math.max(...peaks) : null,
+    stdout: done.map((d) => d.stdout).join(""),
+  };
+}
+
+/** The median (of an even count, the mean of the middle two), minimum and maximum of some figures. */
 export function spread(values: readonly number[]): { median: number; min: number; max: number } {
   const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
+  const mid = sorted.length / 2;
+  const median = Number.isInteger(mid) ? (sorted[mid - 1]! + sorted[mid]!) / 2 : sorted[Math.floor(mid)]!;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]! };
 }
 
 /** "load 1.23 / 0.98 / 0.75": the 1, 5 and 15 minute load averages, to read a wall-clock figure by. */
