@@ -31,12 +31,10 @@ export function runNetsplit(args: readonly string[]): ProcessRun {
   const stderr = String(r.stderr);
   if (r.status !== 0)
     throw new Error(`netsplit ${args.join(" ")} exited ${r.status ?? r.signal}:\n${r.stdout}${stderr}`);
-  // A sweep starts node again (single-threaded GC): the largest process is the one to show.
-  const peaks = [...stderr.matchAll(/peak-rss-bytes (\d+)/g)].map((m) => Number(m[1]));
   return {
     wallS: ms / 1000,
     cpuS: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
-    peakRssBytes: peaks.length > 0 ? peaks.reduce((a, b) => Math.max(a, b)) : null,
+    peakRssBytes: peakRssOf(stderr),
     stdout: String(r.stdout),
   };
 }
@@ -61,8 +59,7 @@ export async function runNetsplitTogether(argLists: ReadonlyArray<readonly strin
         child.on("close", (code, signal) => {
           if (code !== 0)
             return reject(new Error(`netsplit ${args.join(" ")} exited ${code ?? signal}:\n${stdout}${stderr}`));
-          const peaks = [...stderr.matchAll(/peak-rss-bytes (\d+)/g)].map((m) => Number(m[1]));
-          resolve({ stdout, peak: peaks.length > 0 ? Math.max(...peaks) : null });
+          resolve({ stdout, peak: peakRssOf(stderr) });
         });
       }),
   );
@@ -73,9 +70,18 @@ export async function runNetsplitTogether(argLists: ReadonlyArray<readonly strin
   return {
     wallS,
     cpuS: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
-    peakRssBytes: peaks.length > 0 ? Math.max(...peaks) : null,
+    peakRssBytes: peaks.length > 0 ? spread(peaks).max : null,
     stdout: done.map((d) => d.stdout).join(""),
   };
+}
+
+/**
+ * The largest peak resident size bench/peak-memory.mjs reported on `stderr`, or null: a
+ * sweep starts node again (single-threaded GC), and the largest process is the one to show.
+ */
+function peakRssOf(stderr: string): number | null {
+  const peaks = [...stderr.matchAll(/peak-rss-bytes (\d+)/g)].map((m) => Number(m[1]));
+  return peaks.length > 0 ? spread(peaks).max : null;
 }
 
 /** The median (of an even count, the mean of the middle two), minimum and maximum of some figures. */

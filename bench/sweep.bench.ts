@@ -78,7 +78,7 @@ export async function runSweepBench(): Promise<void> {
               ? "the machine's limit for two at once"
               : `≥ ${GOAL_SPEED_UP.toFixed(2)}: ${speedUp.median >= GOAL_SPEED_UP ? "met" : "NOT met"}`,
         "CPU s per seed": cpu.length === 0 ? "n/a" : (spread(cpu).median / seeds).toFixed(3),
-        "peak MiB": peaks.length === 0 ? "n/a" : (Math.max(...peaks) / 1024 ** 2).toFixed(0),
+        "peak MiB": peaks.length === 0 ? "n/a" : (spread(peaks).max / 1024 ** 2).toFixed(0),
       });
     }
   }
