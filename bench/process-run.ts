@@ -24,60 +24,66 @@ export function runNetsplit(args: readonly string[]): ProcessRun {
   const cpuBefore = childrenCpuSeconds();
   let result: ReturnType<typeof spawnSync> | undefined;
   const ms = millisecondsFor(() => {
-    result = spawnSync(process.execPath, ["--import", PEAK_MEMORY, BIN, ...args], { encoding: "utf8" });
+    result = spawnSync(process.execPath, netsplitArgv(args), { encoding: "utf8" });
   }, 1);
   const cpuAfter = childrenCpuSeconds();
   const r = result!;
-  const stderr = String(r.stderr);
-  if (r.status !== 0)
-    throw new Error(`netsplit ${args.join(" ")} exited ${r.status ?? r.signal}:\n${r.stdout}${stderr}`);
-  return {
-    wallS: ms / 1000,
-    cpuS: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
-    peakRssBytes: peakRssOf(stderr),
-    stdout: String(r.stdout),
-  };
+  const [stdout, stderr] = [String(r.stdout), String(r.stderr)];
+  if (r.status !== 0) throw exitError(args, r.status ?? r.signal, stdout, stderr);
+  return { wallS: ms / 1000, cpuS: cpuBetween(cpuBefore, cpuAfter), peakRssBytes: peakRssOf(stderr), stdout };
 }
 
 /**
  * Several `netsplit` processes at once (each `node cli/bin.js ...args`), to their ends:
- * the wall seconds until the last ends and the CPU seconds of them all. Throws when one
- * exits non-zero.
+ * the wall seconds until the last ends, the CPU seconds of them all and the largest peak.
+ * Throws when one exits non-zero.
  */
 export async function runNetsplitTogether(argLists: ReadonlyArray<readonly string[]>): Promise<ProcessRun> {
   const cpuBefore = childrenCpuSeconds();
   const start = performance.now();
-  const ends = argLists.map(
-    (args) =>
-      new Promise<{ stdout: string; peak: number | null }>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", PEAK_MEMORY, BIN, ...args]);
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-        child.on("error", reject);
-        child.on("close", (code, signal) => {
-          if (code !== 0)
-            return reject(new Error(`netsplit ${args.join(" ")} exited ${code ?? signal}:\n${stdout}${stderr}`));
-          resolve({ stdout, peak: peakRssOf(stderr) });
-        });
-      }),
+  const outputs = await Promise.all(
+    argLists.map(
+      (args) =>
+        new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+          const child = spawn(process.execPath, netsplitArgv(args));
+          let stdout = "";
+          let stderr = "";
+          child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+          child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+          child.on("error", reject);
+          child.on("close", (code, signal) =>
+            code === 0 ? resolve({ stdout, stderr }) : reject(exitError(args, code ?? signal, stdout, stderr)),
+          );
+        }),
+    ),
   );
-  const done = await Promise.all(ends);
   const wallS = (performance.now() - start) / 1000;
-  const cpuAfter = childrenCpuSeconds();
-  const peaks = done.map((d) => d.peak).filter((p): p is number => p !== null);
   return {
     wallS,
-    cpuS: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
-    peakRssBytes: peaks.length > 0 ? spread(peaks).max : null,
-    stdout: done.map((d) => d.stdout).join(""),
+    cpuS: cpuBetween(cpuBefore, childrenCpuSeconds()),
+    peakRssBytes: peakRssOf(outputs.map((o) => o.stderr).join("\n")),
+    stdout: outputs.map((o) => o.stdout).join(""),
   };
+}
+
+/** node's arguments for `netsplit ...args`, its peak memory reported on stderr (bench/peak-memory.mjs). */
+function netsplitArgv(args: readonly string[]): string[] {
+  return ["--import", PEAK_MEMORY, BIN, ...args];
+}
+
+function exitError(args: readonly string[], how: number | string | null, stdout: string, stderr: string): Error {
+  return new Error(`netsplit ${args.join(" ")} exited ${how}:\n${stdout}${stderr}`);
+}
+
+/** CPU seconds of the children waited for between two readings, or null where the platform does not say. */
+function cpuBetween(before: number | null, after: number | null): number | null {
+  return before === null || after === null ? null : after - before;
 }
 
 /**
  * The largest peak resident size bench/peak-memory.mjs reported on `stderr`, or null: a
- * sweep starts node again (single-threaded GC), and the largest process is the one to show.
+ * sweep starts node again (single-threaded GC), and the largest process is the one to show
+ * (of processes run together, too).
  */
 function peakRssOf(stderr: string): number | null {
   const peaks = [...stderr.matchAll(/peak-rss-bytes (\d+)/g)].map((m) => Number(m[1]));

@@ -11,7 +11,7 @@ export interface GrowthRequest {
   runs: number;
 }
 
-export type GrowthReply = { kind: "ready" } | { kind: "ms"; ms: number[] } | { kind: "failed"; error: string };
+export type GrowthReply = { kind: "ready" } | { kind: "ms"; ms: number[] };
 
 const send = (reply: GrowthReply): void => void process.send!(reply);
 

@@ -52,7 +52,8 @@ export async function pairedGrowth(small: BenchRoom, large: BenchRoom, pairs: nu
 /** A child process holding one room, resolving it when asked. */
 class RoomProcess {
   private readonly child: ChildProcess;
-  private waiting: ((reply: GrowthReply) => void) | undefined;
+  /** The answer awaited: one at a time (the parent asks, then waits). */
+  private pending: { resolve: (reply: GrowthReply) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
   readonly ready: Promise<void>;
 
@@ -61,16 +62,10 @@ class RoomProcess {
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    this.child.on("message", (reply: GrowthReply) => {
-      const waiting = this.waiting;
-      this.waiting = undefined;
-      waiting?.(reply);
-    });
+    this.child.on("message", (reply: GrowthReply) => this.settle()?.resolve(reply));
     this.child.on("exit", (code, signal) => {
       this.failure = new Error(`the ${room.label} room's process ended (${code ?? signal}) before it was asked to`);
-      const waiting = this.waiting;
-      this.waiting = undefined;
-      waiting?.({ kind: "failed", error: this.failure.message });
+      this.settle()?.reject(this.failure);
     });
     this.ready = this.next().then(() => undefined);
   }
@@ -91,8 +86,12 @@ class RoomProcess {
 
   private next(): Promise<GrowthReply> {
     if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      this.waiting = (reply) => (reply.kind === "failed" ? reject(new Error(reply.error)) : resolve(reply));
-    });
+    return new Promise((resolve, reject) => (this.pending = { resolve, reject }));
+  }
+
+  private settle(): RoomProcess["pending"] {
+    const pending = this.pending;
+    this.pending = undefined;
+    return pending;
   }
 }

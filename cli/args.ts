@@ -4,6 +4,7 @@
 
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { parseRoomVersion, type RoomVersion } from "../core/index.ts";
+import { readsTraceRecords, type Scenario } from "../scenarios/index.ts";
 import { TRACE_RETENTIONS, type TraceRetention } from "../sim/index.ts";
 import { UsageError } from "./command.ts";
 
@@ -121,11 +122,16 @@ export function traceRetentionOption(value: string | undefined): TraceRetention 
 
 /**
  * What a run's trace keeps: the retention given, else full when something will read the
- * records (a trace file, a determinism check, the scenario's checks: readsTraceRecords),
- * else hash-only: the same trace hash, without holding every record until the run ends.
+ * records (`commandReads`: a trace file, a determinism check; or the scenario's own
+ * checks: readsTraceRecords), else hash-only: the same trace hash, without holding every
+ * record until the run ends.
  */
-export function traceRetentionFor(given: TraceRetention | undefined, readsRecords: boolean): TraceRetention {
-  return given ?? (readsRecords ? "full" : "hash-only");
+export function traceRetentionFor(
+  given: TraceRetention | undefined,
+  scenario: Scenario,
+  commandReads: boolean,
+): TraceRetention {
+  return given ?? (commandReads || readsTraceRecords(scenario) ? "full" : "hash-only");
 }
 
 /** What needs every record of the trace refuses a retention that keeps none. */

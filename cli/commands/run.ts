@@ -2,7 +2,6 @@
 // summary or one JSON object, the trace as JSON Lines on request, and optionally a second
 // run of the same seed to check that the two traces are identical.
 
-import { readsTraceRecords } from "../../scenarios/index.ts";
 import { TraceNotKeptError, traceToJsonLines } from "../../sim/index.ts";
 import {
   parseCommandArgs,
@@ -69,8 +68,11 @@ export const runCommand: Command = {
     if (values.trace !== undefined) checkOutputFile(values.trace, "--trace");
     const { scenario } = loadScenario(positionals[0]);
     const signing = values["no-signing"] ? false : (scenario.signing ?? true);
-    const readsRecords = values.trace !== undefined || values["check-determinism"] === true;
-    const retention = traceRetentionFor(traceRetention, readsRecords || readsTraceRecords(scenario));
+    const retention = traceRetentionFor(
+      traceRetention,
+      scenario,
+      values.trace !== undefined || values["check-determinism"] === true,
+    );
     const options = {
       seed,
       crypto: nodeCrypto,

@@ -3,7 +3,6 @@
 // a re-run with the same --out skips what is there), then a summary.
 
 import { availableParallelism } from "node:os";
-import { readsTraceRecords } from "../../scenarios/index.ts";
 import { DEFAULT_ROOM_VERSION } from "../../sim/index.ts";
 import {
   intOption,
@@ -103,10 +102,7 @@ export const sweepCommand: Command = {
       ...(roomVersion ? { roomVersion } : {}),
       ...(values["no-signing"] ? { signing: false } : {}),
       checkDeterminism: values["check-determinism"] ?? false,
-      traceRetention: traceRetentionFor(
-        traceRetention,
-        values["check-determinism"] === true || readsTraceRecords(scenario),
-      ),
+      traceRetention: traceRetentionFor(traceRetention, scenario, values["check-determinism"] === true),
     };
     const kind = sweepKind({
       scenario: scenario.name,

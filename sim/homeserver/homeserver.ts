@@ -402,7 +402,9 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
    * them again (pdu-facts.ts). Every event this server makes goes through here.
    */
   buildOwnEvent(input: Omit<BuildEventInput, "originServerTs" | "key" | "crypto" | "skipSignature">): BuiltEvent {
-    const built = buildEvent({
+    // Each member named, not spread in (a copy on the path of every event this server
+    // makes); typed so that a member BuildEventInput gains and this leaves out does not compile.
+    const forwarded: EveryMember<BuildEventInput> = {
       roomVersion: input.roomVersion,
       roomId: input.roomId,
       sender: input.sender,
@@ -418,7 +420,8 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
       unsigned: input.unsigned,
       skipSignature: !this.verifySignatures,
       crypto: this.crypto,
-    });
+    };
+    const built = buildEvent(forwarded);
     rememberBuiltEvent(built.pdu, input.roomVersion, built);
     return built;
   }
@@ -783,3 +786,6 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     return out;
   }
 }
+
+/** T with every member present: the optional ones may be undefined but not left out. */
+type EveryMember<T> = { [K in keyof Required<T>]: T[K] };
