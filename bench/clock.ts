@@ -1,6 +1,7 @@
 // Wall-clock measurement for benchmarks only.
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
+import { groupDigits } from "../cli/group-digits.ts";
 
 /** Run `fn` repeatedly for about `budgetMs` (after a warm-up) and return operations per second. */
 export function opsPerSecond(fn: () => void, budgetMs = 1000): number {
@@ -40,7 +41,7 @@ export function millisecondSamples(fn: () => void, repeats: number): number[] {
 }
 
 export function formatRate(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
+  return groupDigits(n);
 }
 
 /** Milliseconds taken by one run of an asynchronous `fn` (worker threads, processes). */

@@ -25,6 +25,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { groupDigits } from "../cli/group-digits.ts";
 import { generateBenchRoom, ISSUE_ROOMS } from "./state-res-rooms.ts";
 
 /** V8 without threads of its own and with fixed seeds: the same run executes the same instructions. */
@@ -33,7 +34,7 @@ const PHASE = fileURLToPath(new URL("./instructions-phase.ts", import.meta.url))
 /** Rooms small enough to resolve under valgrind in minutes. */
 const ROOMS = ["1.2k", "11k"];
 
-const count = (n: number): string => n.toLocaleString("en-US");
+const count = groupDigits;
 
 function fail(message: string): never {
   console.error(`bench:instructions: ${message}`);

@@ -2,6 +2,7 @@
 // table, with each goal beside its figure; the cold run beside its floor; and a verdict per
 // goal that says where a figure falls short.
 
+import { groupDigits } from "../cli/group-digits.ts";
 import type { PairedGrowth } from "./state-res-growth.ts";
 import { COLD_OVER_WARM_MAX, GROWTH_MAX, type BenchRoom } from "./state-res-rooms.ts";
 
@@ -37,7 +38,7 @@ export const median = (xs: readonly number[]): number => {
 };
 export const min = (xs: readonly number[]): number => xs.reduce((a, b) => Math.min(a, b), Infinity);
 export const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-export const count = (n: number): string => n.toLocaleString("en-US");
+export const count = groupDigits;
 const times = (x: number): string => `×${x.toFixed(1)}`;
 
 export function issueRow(m: Measured): Record<string, string> {

@@ -3,8 +3,9 @@
 
 import { formatDuration, type RunReport } from "../scenarios/runner/run.ts";
 import type { SwarmDraw } from "../scenarios/runner/swarm.ts";
+import { groupDigits } from "./group-digits.ts";
 
-const n = (x: number) => x.toLocaleString("en-US");
+const n = groupDigits;
 const plural = (count: number, one: string, many = `${one}s`) => `${n(count)} ${count === 1 ? one : many}`;
 
 /** One line for a swarm seed's draw: the faults this seed lives with. */
