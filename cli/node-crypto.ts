@@ -64,7 +64,6 @@ export const nodeCrypto: CryptoBackend = {
     const hash = createHash("sha256");
     return {
       update: (data) => void hash.update(data),
-      updateText: (text) => void hash.update(text, "utf8"),
       // A digest ends a node:crypto hash: take it from a copy so that feeding can go on.
       digestSoFar: () => new Uint8Array(hash.copy().digest()),
     };

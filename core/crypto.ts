@@ -26,8 +26,6 @@ export type Base64Alphabet = "base64" | "base64url";
 /** One SHA-256 computation fed in pieces. */
 export interface IncrementalSha256 {
   update(data: Uint8Array): void;
-  /** Feed the UTF-8 of `text` (optional: callers encode it and call update). */
-  updateText?(text: string): void;
   /** The digest of everything fed so far; the hasher can still be fed afterwards. */
   digestSoFar(): Uint8Array;
 }

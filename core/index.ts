@@ -12,6 +12,7 @@ export {
   canonicalJsonIfPlain,
   compareCodePoints,
 } from "./canonical-json.ts";
+export { CanonicalJsonWriter } from "./canonical-json-writer.ts";
 export { utf8ByteLength } from "./utf8.ts";
 export { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from "./base64.ts";
 export type { EventId, KeyId, RoomId, ServerName, UserId } from "./ids.ts";
@@ -55,7 +56,7 @@ export type {
 } from "./events.ts";
 export { authEventIds, contentOf, isStateEvent, prevEventIds, refId } from "./events.ts";
 export type { Base64Alphabet, CryptoBackend, Hasher, IncrementalSha256, Signer } from "./crypto.ts";
-export { sha256TextBase64, updateWithText } from "./sha256-text.ts";
+export { sha256TextBase64 } from "./sha256-text.ts";
 export { nobleCrypto } from "./crypto-noble.ts";
 export { redactEvent, redactionContentKeys, redactionTopLevelKeys } from "./redaction.ts";
 export {

@@ -1,9 +1,9 @@
-// SHA-256 of a text (its UTF-8 bytes) as unpadded base64, and a streaming hash fed text:
-// what content hashes, event ids and the trace hash are made of. A backend that hashes
-// strings natively does it directly; any other gets the same answer by encoding first.
+// SHA-256 of a text (its UTF-8 bytes) as unpadded base64: what content hashes and event
+// ids are made of. A backend that hashes strings natively does it directly; any other gets
+// the same answer by encoding first.
 
 import { encodeBase64, encodeBase64Url } from "./base64.ts";
-import type { Base64Alphabet, Hasher, IncrementalSha256 } from "./crypto.ts";
+import type { Base64Alphabet, Hasher } from "./crypto.ts";
 
 const utf8 = new TextEncoder();
 
@@ -11,9 +11,4 @@ export function sha256TextBase64(hasher: Hasher, text: string, alphabet: Base64A
   if (hasher.sha256TextBase64) return hasher.sha256TextBase64(text, alphabet);
   const digest = hasher.sha256(utf8.encode(text));
   return alphabet === "base64" ? encodeBase64(digest) : encodeBase64Url(digest);
-}
-
-export function updateWithText(sha: IncrementalSha256, text: string): void {
-  if (sha.updateText) sha.updateText(text);
-  else sha.update(utf8.encode(text));
 }

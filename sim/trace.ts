@@ -5,17 +5,17 @@
 
 import {
   authEventIds,
+  CanonicalJsonWriter,
   encodeBase64,
   isStateEvent,
   prevEventIds,
   type Hasher,
   type IncrementalSha256,
   type JsonObject,
-  updateWithText,
   nobleCrypto,
   type Pdu,
 } from "../core/index.ts";
-import { traceLine } from "./trace-line.ts";
+import { traceLine, writeTraceLine } from "./trace-line.ts";
 
 /**
  * What a reader of the trace needs to draw, hover and re-resolve one event without the
@@ -330,21 +330,22 @@ export class Trace {
 }
 
 /**
- * The trace hash computed record by record: each record's line is fed once, then dropped.
- * Lines are gathered into chunks of about 64 KB before hashing: one update per chunk, not
- * per record (a backend that hashes text natively is given the text, not its bytes).
+ * The trace hash computed record by record: each record's line is written once, as UTF-8,
+ * into a reused buffer (writeTraceLine), hashed when about 64 KB have gathered, then
+ * dropped: one update per chunk, not per record, and no string per line.
  */
 export class TraceHasher {
   private readonly sha: IncrementalSha256;
-  private pending = "";
+  private readonly writer = new CanonicalJsonWriter(CHUNK_BYTES * 2);
 
   constructor(hasher: Hasher = nobleCrypto) {
     this.sha = (hasher.sha256Incremental ?? nobleCrypto.sha256Incremental!)();
   }
 
   add(record: TraceRecord): void {
-    this.pending += traceLine(record) + "\n";
-    if (this.pending.length >= 65_536) this.flush();
+    writeTraceLine(this.writer, record);
+    this.writer.byte(NEWLINE);
+    if (this.writer.length >= CHUNK_BYTES) this.flush();
   }
 
   hash(): string {
@@ -353,11 +354,15 @@ export class TraceHasher {
   }
 
   private flush(): void {
-    if (this.pending === "") return;
-    updateWithText(this.sha, this.pending);
-    this.pending = "";
+    if (this.writer.length === 0) return;
+    // The hasher reads the view before update returns; the buffer is then written over.
+    this.sha.update(this.writer.view());
+    this.writer.clear();
   }
 }
+
+const CHUNK_BYTES = 65_536;
+const NEWLINE = 0x0a;
 
 /**
  * Canonical JSON has no floats, so probabilities go into the trace as whole parts per

@@ -5,9 +5,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../cli/node-crypto.ts";
-import { canonicalJson } from "../../core/index.ts";
+import { CanonicalJsonWriter, canonicalJson } from "../../core/index.ts";
 import { SCENARIOS, ScenarioRun } from "../../scenarios/index.ts";
-import { traceLine } from "../../sim/trace-line.ts";
+import { traceLine, writeTraceLine } from "../../sim/trace-line.ts";
 import type { TraceRecord } from "../../sim/trace.ts";
 
 /** canonicalJson's answer, or the error it throws. */
@@ -61,6 +61,27 @@ describe("traceLine", () => {
     );
   });
 
+  it("writes the UTF-8 of the same line, or throws the same error having written nothing", () => {
+    const utf8 = new TextEncoder();
+    fc.assert(
+      fc.property(fc.array(recordArb, { minLength: 1, maxLength: 8 }), (records) => {
+        const writer = new CanonicalJsonWriter(8);
+        for (const r of records) {
+          const before = writer.view().slice();
+          const expected = outcome(canonicalJson, r);
+          const got = outcome((record) => {
+            writeTraceLine(writer, record);
+            return new TextDecoder().decode(writer.view().subarray(before.length));
+          }, r);
+          expect(got).toBe(expected);
+          if (expected.startsWith("threw")) expect(writer.view()).toEqual(before);
+          else expect(writer.view().subarray(before.length)).toEqual(utf8.encode(expected));
+        }
+      }),
+      { seed: 13, numRuns: 500 },
+    );
+  });
+
   it("encodes a shared frozen array once, and the same every time", () => {
     const prevEvents = Object.freeze(["$b", "$a"]);
     const a = { kind: "pdu.accepted", seq: 1, atMs: 0, prevEvents } as unknown as TraceRecord;
@@ -77,7 +98,13 @@ describe("traceLine", () => {
       run.runToEnd();
       const records = run.world.trace.all();
       expect(records.length).toBeGreaterThan(100);
-      for (const r of records) expect(traceLine(r)).toBe(canonicalJson(r));
+      const writer = new CanonicalJsonWriter();
+      for (const r of records) {
+        expect(traceLine(r)).toBe(canonicalJson(r));
+        writer.clear();
+        writeTraceLine(writer, r);
+        expect(new TextDecoder().decode(writer.view())).toBe(canonicalJson(r));
+      }
     },
   );
 });

@@ -1,0 +1,260 @@
+// Canonical JSON written straight into UTF-8 bytes, for text that is only ever hashed (the
+// streaming trace hash): a long run's tens of thousands of trace records, each first built
+// as a string of pieces, then flattened and encoded for the hasher, were 18% of the
+// instructions of issue 12's day-long split, much of it the collector clearing the pieces.
+// This writes each character once into one reused buffer and allocates nothing per value.
+//
+// It writes only what the fast encoder (canonicalJsonIfPlain) accepts, byte for byte the
+// UTF-8 of its output: strings without surrogates, safe integers, booleans, null, arrays
+// without holes, plain objects. For anything else `value` answers false and the caller
+// goes to canonicalJson, which encodes it or throws as it always has.
+
+import { sortedKeys } from "./canonical-json.ts";
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** JSON.stringify's two-character escapes of the C0 controls; the rest are \u00XX. */
+const SHORT_ESCAPES: Readonly<Record<number, number>> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 };
+const HEX = "0123456789abcdef";
+/** Strings shorter than this are encoded each time; longer ones are remembered (see `remembered`). */
+const REMEMBERED_LENGTH_MIN = 12;
+const REMEMBERED_MAX = 8192;
+
+/** A growing byte buffer that canonical JSON is appended to; cleared and reused. */
+export class CanonicalJsonWriter {
+  private buf: Uint8Array;
+  private pos = 0;
+  /**
+   * The encodings of longer strings met before, by string: the same ids (events, rooms,
+   * users) come back record after record, and copying their bytes costs a fraction of
+   * reading each character again. Bounded: when full it starts over.
+   */
+  private readonly remembered = new Map<string, Uint8Array>();
+
+  constructor(initialBytes = 1 << 16) {
+    this.buf = new Uint8Array(initialBytes);
+  }
+
+  /** How many bytes have been written. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** The bytes written so far: a view of the buffer, valid until the next write or clear. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  clear(): void {
+    this.pos = 0;
+  }
+
+  /** Forget what was written after the first `length` bytes (a value declined half-way). */
+  truncate(length: number): void {
+    this.pos = length;
+  }
+
+  byte(b: number): void {
+    this.reserve(1);
+    this.buf[this.pos++] = b;
+  }
+
+  /** Bytes already encoded (a key's `"key":`): a handful, copied one by one (set() is a call into the runtime). */
+  bytes(bytes: Uint8Array): void {
+    const n = bytes.length;
+    this.reserve(n);
+    const buf = this.buf;
+    const p = this.pos;
+    for (let i = 0; i < n; i++) buf[p + i] = bytes[i]!;
+    this.pos = p + n;
+  }
+
+  /** Text as it is, in UTF-8 (surrogate pairs as one code point): already-encoded JSON. */
+  text(s: string): void {
+    const n = s.length;
+    this.reserve(n * 3);
+    const buf = this.buf;
+    const at = String.prototype.charCodeAt; // see string()
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      let c = at.call(s, i);
+      if (c < 0x80) {
+        buf[p++] = c;
+        continue;
+      }
+      if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 0x3f);
+        continue;
+      }
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const low = at.call(s, i + 1);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+          buf[p++] = 0xf0 | (c >> 18);
+          buf[p++] = 0x80 | ((c >> 12) & 0x3f);
+          buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+          buf[p++] = 0x80 | (c & 0x3f);
+          continue;
+        }
+      }
+      // A lone surrogate as TextEncoder writes it: U+FFFD (canonical JSON never holds one).
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+      buf[p++] = 0xe0 | (c >> 12);
+      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+      buf[p++] = 0x80 | (c & 0x3f);
+    }
+    this.pos = p;
+  }
+
+  /**
+   * Append the canonical JSON of `value`; false when the fast encoder would not take it
+   * (then some bytes may have been written: truncate to the length before the call).
+   */
+  value(value: unknown): boolean {
+    switch (typeof value) {
+      case "string":
+        return this.string(value);
+      case "number":
+        return this.integer(value);
+      case "boolean":
+        this.text(value ? "true" : "false");
+        return true;
+      case "object":
+        if (value === null) {
+          this.text("null");
+          return true;
+        }
+        return Array.isArray(value) ? this.array(value) : this.object(value);
+      default:
+        return false;
+    }
+  }
+
+  /** A JSON string as JSON.stringify escapes it; false on any surrogate (as the fast encoder). */
+  string(s: string): boolean {
+    if (s.length < REMEMBERED_LENGTH_MIN) return this.encodeString(s);
+    const known = this.remembered.get(s);
+    if (known !== undefined) {
+      this.bytes(known);
+      return true;
+    }
+    const start = this.pos;
+    if (!this.encodeString(s)) return false;
+    if (this.remembered.size >= REMEMBERED_MAX) this.remembered.clear();
+    this.remembered.set(s, this.buf.slice(start, this.pos));
+    return true;
+  }
+
+  private encodeString(s: string): boolean {
+    const n = s.length;
+    // At most six bytes per code unit (\u00XX), and the two quotes.
+    this.reserve(n * 6 + 2);
+    const buf = this.buf;
+    // The method taken from String.prototype here, where the compiler knows it, and called
+    // on `s`: the strings come in many of V8's representations (flat, concatenated, sliced,
+    // internalized), and past four of them `s.charCodeAt` is a generic lookup per
+    // character (under callgrind, more instructions than the encoding itself).
+    const at = String.prototype.charCodeAt;
+    let p = this.pos;
+    buf[p++] = QUOTE;
+    for (let i = 0; i < n; i++) {
+      const c = at.call(s, i);
+      if (c >= 0x20 && c < 0x80) {
+        if (c === QUOTE || c === BACKSLASH) buf[p++] = BACKSLASH;
+        buf[p++] = c;
+      } else if (c < 0x20) {
+        buf[p++] = BACKSLASH;
+        const short = SHORT_ESCAPES[c];
+        if (short !== undefined) buf[p++] = short;
+        else {
+          buf[p++] = 0x75; // u
+          buf[p++] = 0x30;
+          buf[p++] = 0x30;
+          buf[p++] = HEX.charCodeAt(c >> 4);
+          buf[p++] = HEX.charCodeAt(c & 0xf);
+        }
+      } else if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else if (c >= 0xd800 && c <= 0xdfff) {
+        return false;
+      } else {
+        buf[p++] = 0xe0 | (c >> 12);
+        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[p++] = 0x80 | (c & 0x3f);
+      }
+    }
+    buf[p++] = QUOTE;
+    this.pos = p;
+    return true;
+  }
+
+  /** A safe integer in decimal (-0 as 0, as String gives it); false for any other number. */
+  integer(n: number): boolean {
+    if (!Number.isInteger(n) || n > MAX_SAFE || n < -MAX_SAFE) return false;
+    // Beyond 32 bits, digits by float division could round: String is exact (and rare here).
+    if (n >= 0x80000000 || n <= -0x80000000) {
+      this.text(String(n));
+      return true;
+    }
+    this.reserve(11); // a sign and 10 digits
+    const buf = this.buf;
+    let p = this.pos;
+    let rest = n;
+    if (rest < 0) {
+      buf[p++] = 0x2d;
+      rest = -rest;
+    }
+    let digits = 1;
+    for (let r = rest; r >= 10; r = (r / 10) | 0) digits++;
+    // Each digit into its place, from the right.
+    for (let i = digits - 1; i >= 0; i--, rest = (rest / 10) | 0) buf[p + i] = 0x30 + (rest % 10);
+    this.pos = p + digits;
+    return true;
+  }
+
+  private array(values: readonly unknown[]): boolean {
+    this.byte(0x5b);
+    for (let i = 0; i < values.length; i++) {
+      const item = values[i];
+      if (item === undefined) return false;
+      if (i > 0) this.byte(0x2c);
+      if (!this.value(item)) return false;
+    }
+    this.byte(0x5d);
+    return true;
+  }
+
+  private object(obj: object): boolean {
+    const proto = Object.getPrototypeOf(obj);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const record = obj as Record<string, unknown>;
+    // UTF-16 order is code-point order unless a key holds a surrogate, which string() refuses.
+    const keys = sortedKeys(record);
+    this.byte(0x7b);
+    let first = true;
+    for (const key of keys) {
+      const item = record[key];
+      if (item === undefined) continue;
+      if (!first) this.byte(0x2c);
+      first = false;
+      if (!this.string(key)) return false;
+      this.byte(0x3a);
+      if (!this.value(item)) return false;
+    }
+    this.byte(0x7d);
+    return true;
+  }
+
+  private reserve(more: number): void {
+    if (this.pos + more <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + more) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.pos));
+    this.buf = grown;
+  }
+}
