@@ -53,7 +53,11 @@ export class DeliveryLog {
 
   /** Destinations owed something, sorted. */
   owedDestinations(): string[] {
-    return [...this.byDestination.keys()].filter((d) => this.owes(d)).sort();
+    // Asked on every pass of the wake-up loop (each minute of a long split, per server):
+    // one array, and no sort (which copies) for one destination or none.
+    const owed: string[] = [];
+    for (const destination of this.byDestination.keys()) if (this.owes(destination)) owed.push(destination);
+    return owed.length > 1 ? owed.sort() : owed;
   }
 
   /** The room to catch up next: the one whose queued event is the oldest after `afterStream`. */
