@@ -17,20 +17,11 @@ const BACKSLASH = 0x5c;
 /** JSON.stringify's two-character escapes of the C0 controls; the rest are \u00XX. */
 const SHORT_ESCAPES: Readonly<Record<number, number>> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 };
 const HEX = "0123456789abcdef";
-/** Strings shorter than this are encoded each time; longer ones are remembered (see `remembered`). */
-const REMEMBERED_LENGTH_MIN = 12;
-const REMEMBERED_MAX = 8192;
 
 /** A growing byte buffer that canonical JSON is appended to; cleared and reused. */
 export class CanonicalJsonWriter {
   private buf: Uint8Array;
   private pos = 0;
-  /**
-   * The encodings of longer strings met before, by string: the same ids (events, rooms,
-   * users) come back record after record, and copying their bytes costs a fraction of
-   * reading each character again. Bounded: when full it starts over.
-   */
-  private readonly remembered = new Map<string, Uint8Array>();
 
   constructor(initialBytes = 1 << 16) {
     this.buf = new Uint8Array(initialBytes);
@@ -133,22 +124,14 @@ export class CanonicalJsonWriter {
     }
   }
 
-  /** A JSON string as JSON.stringify escapes it; false on any surrogate (as the fast encoder). */
+  /**
+   * A JSON string as JSON.stringify escapes it; false on any surrogate (as the fast encoder).
+   * Each string is encoded again every time it comes: remembering the bytes of the ids that
+   * recur (a map by string, bounded) took fewer instructions under callgrind but more time,
+   * 4-8% of the day-long split's wall clock in paired runs (hashing each new string for the
+   * lookup, and the copies it kept).
+   */
   string(s: string): boolean {
-    if (s.length < REMEMBERED_LENGTH_MIN) return this.encodeString(s);
-    const known = this.remembered.get(s);
-    if (known !== undefined) {
-      this.bytes(known);
-      return true;
-    }
-    const start = this.pos;
-    if (!this.encodeString(s)) return false;
-    if (this.remembered.size >= REMEMBERED_MAX) this.remembered.clear();
-    this.remembered.set(s, this.buf.slice(start, this.pos));
-    return true;
-  }
-
-  private encodeString(s: string): boolean {
     const n = s.length;
     // At most six bytes per code unit (\u00XX), and the two quotes.
     this.reserve(n * 6 + 2);
