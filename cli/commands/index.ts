@@ -2,7 +2,9 @@
 // loaded only when it runs: a command's module brings its own dependencies (fast-check
 // for check and difftest, yaml and d3 for experiment, the HTTP front end for serve), and
 // compiling all of them cost every start, `run` included, about twice what `run` needs.
-// The prebuilt CLI (cli/prebuilt.js) splits each into a chunk of its own.
+// The prebuilt CLI (cli/prebuilt.js) is one CommonJS file, in which esbuild turns each
+// import() below into a module initialised when the command first loads: every start
+// still reads the whole file, but evaluates and compiles only the command it runs.
 
 import type { Command } from "../command.ts";
 
