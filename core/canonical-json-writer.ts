@@ -52,7 +52,7 @@ export class CanonicalJsonWriter {
     this.buf[this.pos++] = b;
   }
 
-  /** Bytes already encoded (a key's `"key":`): a handful, copied one by one (set() is a call into the runtime). */
+  /** Bytes already encoded (a key's `"key":`, usually a handful: copied one by one, as set() is a call into the runtime). */
   bytes(bytes: Uint8Array): void {
     const n = bytes.length;
     this.reserve(n);
@@ -62,43 +62,14 @@ export class CanonicalJsonWriter {
     this.pos = p + n;
   }
 
-  /** Text as it is, in UTF-8 (surrogate pairs as one code point): already-encoded JSON. */
-  text(s: string): void {
+  /** Text that is ASCII by construction (`true`, `null`, a number's digits), a byte per character. */
+  private ascii(s: string): void {
     const n = s.length;
-    this.reserve(n * 3);
+    this.reserve(n);
     const buf = this.buf;
-    const at = String.prototype.charCodeAt; // see string()
-    let p = this.pos;
-    for (let i = 0; i < n; i++) {
-      let c = at.call(s, i);
-      if (c < 0x80) {
-        buf[p++] = c;
-        continue;
-      }
-      if (c < 0x800) {
-        buf[p++] = 0xc0 | (c >> 6);
-        buf[p++] = 0x80 | (c & 0x3f);
-        continue;
-      }
-      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-        const low = at.call(s, i + 1);
-        if (low >= 0xdc00 && low <= 0xdfff) {
-          c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-          i++;
-          buf[p++] = 0xf0 | (c >> 18);
-          buf[p++] = 0x80 | ((c >> 12) & 0x3f);
-          buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-          buf[p++] = 0x80 | (c & 0x3f);
-          continue;
-        }
-      }
-      // A lone surrogate as TextEncoder writes it: U+FFFD (canonical JSON never holds one).
-      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-      buf[p++] = 0xe0 | (c >> 12);
-      buf[p++] = 0x80 | ((c >> 6) & 0x3f);
-      buf[p++] = 0x80 | (c & 0x3f);
-    }
-    this.pos = p;
+    const p = this.pos;
+    for (let i = 0; i < n; i++) buf[p + i] = s.charCodeAt(i);
+    this.pos = p + n;
   }
 
   /**
@@ -112,11 +83,11 @@ export class CanonicalJsonWriter {
       case "number":
         return this.integer(value);
       case "boolean":
-        this.text(value ? "true" : "false");
+        this.ascii(value ? "true" : "false");
         return true;
       case "object":
         if (value === null) {
-          this.text("null");
+          this.ascii("null");
           return true;
         }
         return Array.isArray(value) ? this.array(value) : this.object(value);
@@ -181,7 +152,7 @@ export class CanonicalJsonWriter {
     if (!Number.isInteger(n) || n > MAX_SAFE || n < -MAX_SAFE) return false;
     // Beyond 32 bits, digits by float division could round: String is exact (and rare here).
     if (n >= 0x80000000 || n <= -0x80000000) {
-      this.text(String(n));
+      this.ascii(String(n));
       return true;
     }
     this.reserve(11); // a sign and 10 digits

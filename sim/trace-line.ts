@@ -69,7 +69,7 @@ export function writeTraceLine(writer: CanonicalJsonWriter, record: TraceRecord)
   const plan = planFor(record);
   if (plan !== undefined && writeFields(writer, plan, record as unknown as Record<string, unknown>)) return;
   writer.truncate(start);
-  writer.text(canonicalJson(record));
+  writer.bytes(utf8.encode(canonicalJson(record)));
 }
 
 function writeFields(writer: CanonicalJsonWriter, plan: KeyPlan, fields: Record<string, unknown>): boolean {
