@@ -41,7 +41,7 @@ import { selectPrevEvents } from "./prev-events-selection.ts";
 import { checkAuth, selectAuthEvents } from "./protocol.ts";
 import { applyRedactions } from "./redactions.ts";
 import { rememberBuiltEvent } from "./pdu-facts.ts";
-import { receivePdu, type PipelineHost } from "./receive-pipeline.ts";
+import { receivePdu, receivePduAtHand, type PipelineHost } from "./receive-pipeline.ts";
 import { gatedRequest, isGatedRequest } from "./request-gate.ts";
 import type { Misbehaviour, MisbehaviourFactory, MisbehaviourHost } from "./misbehaviour.ts";
 import { residentServers } from "./room-residents.ts";
@@ -623,15 +623,25 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
   }
 
   private drainInbound(room: RoomStore, q: { queue: InboundItem[]; busy: boolean }): void {
-    if (q.busy) return;
-    const item = q.queue.shift();
-    if (!item) return;
-    q.busy = true;
-    this.run(receivePdu(this, room, item.origin, item.pdu), (outcome) => {
+    while (!q.busy) {
+      const item = q.queue.shift();
+      if (!item) return;
+      q.busy = true;
+      // Most PDUs need nothing fetched: processed at once, with no task to run.
+      const outcome = receivePduAtHand(this, room, item.origin, item.pdu);
+      if (outcome === undefined) {
+        this.run(receivePdu(this, room, item.origin, item.pdu), (fetched) => {
+          q.busy = false;
+          item.done(fetched);
+          this.drainInbound(room, q);
+        });
+        return;
+      }
+      // As this.run would: a server that went down meanwhile answers nothing.
+      if (!this.up) return;
       q.busy = false;
       item.done(outcome);
-      this.drainInbound(room, q);
-    });
+    }
   }
 
   /** A signed request from `origin` arrived: it is up (clears backoff towards it). */

@@ -30,7 +30,7 @@ import { checkAuth, checkAuthEventsList, requiredSigners } from "./protocol.ts";
 import { pduAuthAgainstState, pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import type { KeyStore } from "./signing-keys.ts";
-import { fetchKeysFor, keyNeedMet } from "./key-fetching.ts";
+import { fetchKeysFor, keyNeedMet, type KeyNeed } from "./key-fetching.ts";
 import { StateSnapshot } from "./state-snapshot.ts";
 import { rpc, type Task } from "../tasks.ts";
 import { eventIdsIn } from "./wire.ts";
@@ -74,7 +74,7 @@ const FEDERATION = "/_matrix/federation/v1";
 /** How a PDU reached us: sent to us, fetched to fill a gap, or fetched as history. */
 export type PduArrival = "pushed" | "pulled" | "backfilled";
 
-/** Process one PDU for a room we are in. */
+/** Process one PDU for a room we are in: a task, as it may have to fetch what it lacks. */
 export function* receivePdu(
   host: PipelineHost,
   room: RoomStore,
@@ -82,28 +82,85 @@ export function* receivePdu(
   raw: unknown,
   arrival: PduArrival = "pushed",
 ): Task<PduOutcome> {
-  const version = room.version;
-  // 1. format and size limits
-  const format = pduFormat(raw, version);
-  if (!format.ok) return dropped(host, room, origin, undefined, `bad format: ${format.reason}`);
-  let pdu = format.pdu;
-  const id = pduEventId(pdu, version, host.crypto);
-  const existing = room.get(id);
-  // An outlier we hold (an auth event, a state event fetched for a gap) is promoted when it arrives again.
-  if (existing && existing.status !== "outlier") return { outcome: existing.status, eventId: id, duplicate: true };
+  // 1. format and size limits; a duplicate ends here
+  const read = readPdu(host, room, origin, raw);
+  if ("outcome" in read) return read;
+  const { id } = read;
   host.trace.add({ kind: "pdu.received", server: host.name, origin, room: room.roomId, event: id });
 
   // 2-3. signatures, then the content hash (a mismatch redacts)
   // Without signatures to check no key is fetched: no task to run.
   const checked = host.verifySignatures
-    ? yield* checkSignatures(host, room, origin, pdu, id)
-    : signaturesAndHashVerdict(host, room, origin, pdu, id);
+    ? yield* checkSignatures(host, room, origin, read.pdu, id)
+    : signaturesAndHashVerdict(host, room, origin, read.pdu, id);
   if (!checked.ok) return dropped(host, room, origin, id, checked.reason);
-  pdu = checked.pdu;
+  const pdu = checked.pdu;
 
   // 4. auth against its own auth events (fetched when we lack them)
+  if (authEventIds(pdu).some((a) => !room.has(a))) yield* fetchAuthChain(host, room, origin, id);
+  const refused = refusedByOwnAuth(host, room, id, pdu);
+  if (refused) return refused;
+
+  // 5-6. against the state before it (the states after its prev events, fetched when we lack them)
+  const prevStates =
+    statesAfterKnownPrevs(room, pdu) ?? (yield* statesAfterPrevEvents(host, room, origin, pdu, id, arrival));
+  if (prevStates === "prevs missing")
+    return dropped(host, room, origin, id, "prev events could not be fetched (not divulged by the origin)");
+  if (!prevStates) return dropped(host, room, origin, id, "state at the prev events could not be fetched");
+  return authoriseAgainstState(host, room, id, pdu, prevStates, arrival);
+}
+
+/**
+ * receivePdu for a PDU whose signing keys, auth events and prev events' states are all at
+ * hand, as for nearly every PDU pushed to a server already in the room: the same steps,
+ * outcome and trace, without a task (a generator and its runner's closures per delivery,
+ * issue 12). Undefined, with nothing done, when something would have to be fetched: then
+ * run receivePdu.
+ */
+export function receivePduAtHand(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  raw: unknown,
+  arrival: PduArrival = "pushed",
+): PduOutcome | undefined {
+  const read = readPdu(host, room, origin, raw);
+  if ("outcome" in read) return read;
+  const { id, pdu: received } = read;
+  // A redacted PDU (step 3) keeps its auth and prev events: these answers hold for it too.
+  if (host.verifySignatures && !keysAtHand(host, room, received)) return undefined;
+  if (authEventIds(received).some((a) => !room.has(a))) return undefined;
+  const prevStates = statesAfterKnownPrevs(room, received);
+  if (!prevStates) return undefined;
+  host.trace.add({ kind: "pdu.received", server: host.name, origin, room: room.roomId, event: id });
+  const checked = signaturesAndHashVerdict(host, room, origin, received, id);
+  if (!checked.ok) return dropped(host, room, origin, id, checked.reason);
+  return (
+    refusedByOwnAuth(host, room, id, checked.pdu) ??
+    authoriseAgainstState(host, room, id, checked.pdu, prevStates, arrival)
+  );
+}
+
+/** Step 1 and the duplicate check: the PDU and its id, or how it ended. */
+function readPdu(
+  host: PipelineHost,
+  room: RoomStore,
+  origin: string,
+  raw: unknown,
+): { pdu: Pdu; id: EventId } | PduOutcome {
+  const format = pduFormat(raw, room.version);
+  if (!format.ok) return dropped(host, room, origin, undefined, `bad format: ${format.reason}`);
+  const id = pduEventId(format.pdu, room.version, host.crypto);
+  const existing = room.get(id);
+  // An outlier we hold (an auth event, a state event fetched for a gap) is promoted when it arrives again.
+  if (existing && existing.status !== "outlier") return { outcome: existing.status, eventId: id, duplicate: true };
+  return { pdu: format.pdu, id };
+}
+
+/** Step 4 once its auth events are held (or could not be fetched): the rejection, or undefined. */
+function refusedByOwnAuth(host: PipelineHost, room: RoomStore, id: EventId, pdu: Pdu): PduOutcome | undefined {
+  const version = room.version;
   const authIds = authEventIds(pdu);
-  if (authIds.some((a) => !room.has(a))) yield* fetchAuthChain(host, room, origin, id);
   const cited = authIds.map((a) => room.get(a)?.pdu);
   if (cited.some((e) => e === undefined))
     return reject(host, room, id, pdu, undefined, "auth events could not be fetched");
@@ -116,14 +173,20 @@ export function* receivePdu(
       return listCheck.allowed ? checkAuth(pdu, room.withCreateEvent(citedEvents), version) : listCheck;
     },
   );
-  if (!ownAuth.allowed) return reject(host, room, id, pdu, undefined, `${ownAuth.rule}: ${ownAuth.reason}`);
+  return ownAuth.allowed ? undefined : reject(host, room, id, pdu, undefined, `${ownAuth.rule}: ${ownAuth.reason}`);
+}
 
+/** Steps 5-6 once the states after its prev events are known. */
+function authoriseAgainstState(
+  host: PipelineHost,
+  room: RoomStore,
+  id: EventId,
+  pdu: Pdu,
+  prevStates: readonly StateSnapshot[],
+  arrival: PduArrival,
+): PduOutcome {
+  const version = room.version;
   // 5. auth against the state before the event: resolve the states after its prev events
-  const prevStates =
-    statesAfterKnownPrevs(room, pdu) ?? (yield* statesAfterPrevEvents(host, room, origin, pdu, id, arrival));
-  if (prevStates === "prevs missing")
-    return dropped(host, room, origin, id, "prev events could not be fetched (not divulged by the origin)");
-  if (!prevStates) return dropped(host, room, origin, id, "state at the prev events could not be fetched");
   const stateBefore = room.resolveStates(prevStates);
   const beforeCheck = pduAuthAgainstState(pdu, version, stateBefore, room.fetch);
   if (!beforeCheck.allowed)
@@ -216,13 +279,26 @@ function* checkSignatures(
   id: EventId,
 ): Task<{ ok: true; pdu: Pdu } | { ok: false; reason: string }> {
   if (host.verifySignatures) {
-    const validAtTs = keysValidAtTs(room, pdu);
-    for (const server of requiredSigners(pdu, room.version)) {
-      const need = { server, keyIds: signatureKeyIds(pdu, server), minimumValidUntilTs: validAtTs };
-      if (need.keyIds.length > 0 && !keyNeedMet(host.keys, need)) yield* fetchKeysFor(host, need);
-    }
+    // One signer at a time: a fetch for one may bring keys another needs.
+    for (const need of keyNeeds(room, pdu)) if (!keyNeedMet(host.keys, need)) yield* fetchKeysFor(host, need);
   }
   return signaturesAndHashVerdict(host, room, origin, pdu, id);
+}
+
+/** Whether every key the PDU's signatures need is held (none to fetch). */
+function keysAtHand(host: PipelineHost, room: RoomStore, pdu: Pdu): boolean {
+  return keyNeeds(room, pdu).every((need) => keyNeedMet(host.keys, need));
+}
+
+/** Per required signer with an ed25519 signature: the keys that would verify it. */
+function keyNeeds(room: RoomStore, pdu: Pdu): KeyNeed[] {
+  const validAtTs = keysValidAtTs(room, pdu);
+  const needs: KeyNeed[] = [];
+  for (const server of requiredSigners(pdu, room.version)) {
+    const keyIds = signatureKeyIds(pdu, server);
+    if (keyIds.length > 0) needs.push({ server, keyIds, minimumValidUntilTs: validAtTs });
+  }
+  return needs;
 }
 
 /**
