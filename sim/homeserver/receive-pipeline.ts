@@ -97,8 +97,9 @@ export function* receivePdu(
   const pdu = checked.pdu;
 
   // 4. auth against its own auth events (fetched when we lack them)
-  if (authEventIds(pdu).some((a) => !room.has(a))) yield* fetchAuthChain(host, room, origin, id);
-  const refused = refusedByOwnAuth(host, room, id, pdu);
+  const authIds = authEventIds(pdu);
+  if (authIds.some((a) => !room.has(a))) yield* fetchAuthChain(host, room, origin, id);
+  const refused = refusedByOwnAuth(host, room, id, pdu, authIds);
   if (refused) return refused;
 
   // 5-6. against the state before it (the states after its prev events, fetched when we lack them)
@@ -129,14 +130,15 @@ export function receivePduAtHand(
   const { id, pdu: received } = read;
   // A redacted PDU (step 3) keeps its auth and prev events: these answers hold for it too.
   if (host.verifySignatures && !keysAtHand(host, room, received)) return undefined;
-  if (authEventIds(received).some((a) => !room.has(a))) return undefined;
+  const authIds = authEventIds(received);
+  if (authIds.some((a) => !room.has(a))) return undefined;
   const prevStates = statesAfterKnownPrevs(room, received);
   if (!prevStates) return undefined;
   host.trace.add({ kind: "pdu.received", server: host.name, origin, room: room.roomId, event: id });
   const checked = signaturesAndHashVerdict(host, room, origin, received, id);
   if (!checked.ok) return dropped(host, room, origin, id, checked.reason);
   return (
-    refusedByOwnAuth(host, room, id, checked.pdu) ??
+    refusedByOwnAuth(host, room, id, checked.pdu, authIds) ??
     authoriseAgainstState(host, room, id, checked.pdu, prevStates, arrival)
   );
 }
@@ -157,10 +159,18 @@ function readPdu(
   return { pdu: format.pdu, id };
 }
 
-/** Step 4 once its auth events are held (or could not be fetched): the rejection, or undefined. */
-function refusedByOwnAuth(host: PipelineHost, room: RoomStore, id: EventId, pdu: Pdu): PduOutcome | undefined {
+/**
+ * Step 4 once its auth events (`authIds`, the PDU's) are held or could not be fetched: the
+ * rejection, or undefined.
+ */
+function refusedByOwnAuth(
+  host: PipelineHost,
+  room: RoomStore,
+  id: EventId,
+  pdu: Pdu,
+  authIds: readonly EventId[],
+): PduOutcome | undefined {
   const version = room.version;
-  const authIds = authEventIds(pdu);
   const cited = authIds.map((a) => room.get(a)?.pdu);
   if (cited.some((e) => e === undefined))
     return reject(host, room, id, pdu, undefined, "auth events could not be fetched");
