@@ -241,7 +241,7 @@ export function runEngineBench(): void {
     `\nscaling: servers × ${messages} messages, unsigned (at most ${SENDERS_PER_ROUND_MAX} senders a round); best of 3 warm runs at every size (a 4th counts operations)`,
   );
   // Every size measured alike: a single run that also counts operations, as the large
-  // sizes once had, read 5-10% slower than the best of three, which made a fit across sizes
+  // sizes once had, read 6-11% slower than the best of three, which made a fit across sizes
   // compare unlike figures.
   const scaling: Array<[string, Measurement]> = serverCounts().map((n) => [
     `${n} servers`,

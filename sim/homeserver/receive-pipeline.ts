@@ -112,18 +112,17 @@ export function* receivePdu(
 }
 
 /**
- * receivePdu for a PDU whose signing keys, auth events and prev events' states are all at
- * hand, as for nearly every PDU pushed to a server already in the room: the same steps,
- * outcome and trace, without a task (a generator and its runner's closures per delivery,
- * issue 12). Undefined, with nothing done, when something would have to be fetched: then
- * run receivePdu.
+ * receivePdu for a pushed PDU whose signing keys, auth events and prev events' states are
+ * all at hand, as for nearly every PDU pushed to a server already in the room: the same
+ * steps, outcome and trace, without a task (a generator and its runner's closures per
+ * delivery, issue 12). Undefined, with nothing done, when something would have to be
+ * fetched: then run receivePdu.
  */
 export function receivePduAtHand(
   host: PipelineHost,
   room: RoomStore,
   origin: string,
   raw: unknown,
-  arrival: PduArrival = "pushed",
 ): PduOutcome | undefined {
   const read = readPdu(host, room, origin, raw);
   if ("outcome" in read) return read;
@@ -139,7 +138,7 @@ export function receivePduAtHand(
   if (!checked.ok) return dropped(host, room, origin, id, checked.reason);
   return (
     refusedByOwnAuth(host, room, id, checked.pdu, authIds) ??
-    authoriseAgainstState(host, room, id, checked.pdu, prevStates, arrival)
+    authoriseAgainstState(host, room, id, checked.pdu, prevStates, "pushed")
   );
 }
 
