@@ -335,8 +335,14 @@ export class AuthChainIndex {
     }
     const byId = this.byId;
     const walk = this.walk;
-    const { ids, auths, next, foundAt, found, own } = walk;
+    const { ids, auths, next, foundAt, found, types, stateKeys, kinds } = walk;
     walk.clear();
+    // The last event assigned is `id` itself (the bottom of the stack). Returned from here
+    // rather than looked up after the loop: in a first resolution the loop is compiled while
+    // it runs (on-stack replacement) before any call after it has run, and such a call left
+    // the compiled loop without feedback for it, deoptimising at every return (113 times in a
+    // fresh process's first resolution of the 11k room, issue 11).
+    let index = -1;
     try {
       walk.open(id, fetchEvent, version, byId);
       let steps = 0;
@@ -366,7 +372,7 @@ export class AuthChainIndex {
           continue;
         }
         const from = foundAt.pop()!;
-        const index = this.assign(ids.pop()!, own.pop()!, found, from, auths.pop()!.length);
+        index = this.assign(ids.pop()!, types.pop()!, stateKeys.pop(), kinds.pop()!, found, from, auths.pop()!.length);
         found.length = from;
         next.pop();
         // The parent opened this event from the slot before its next one.
@@ -379,14 +385,23 @@ export class AuthChainIndex {
       walk.clear();
       throw e;
     }
-    return byId.get(id)!;
+    return index;
   }
 
   /**
-   * Give an event whose auth events are all indexed the next index, and return it. Its auth
-   * events' indices are `found[from .. from + count)`, in cited order.
+   * Give an event whose auth events are all indexed the next index, and return it: its type,
+   * state_key (undefined for a non-state event) and KIND_*; its auth events' indices are
+   * `found[from .. from + count)`, in cited order.
    */
-  private assign(id: EventId, own: OwnFacts, found: readonly number[], from: number, count: number): number {
+  private assign(
+    id: EventId,
+    type: string,
+    stateKey: string | undefined,
+    kind: number,
+    found: readonly number[],
+    from: number,
+    count: number,
+  ): number {
     if (this.scratch.length < count) this.scratch = new Int32Array(count * 2);
     const sorted = this.scratch;
     // Insertion sort: an event has a handful of auth events. On the way, in cited order,
@@ -413,9 +428,9 @@ export class AuthChainIndex {
     const block = this.authOf.block(run);
     const start = this.authOf.start(run);
     for (let i = 0; i < n; i++) block[start + i] = sorted[i]!;
-    this.typeOf.push(own.type);
-    this.stateKeyOf.push(own.stateKey);
-    this.kindOf.push(own.kind);
+    this.typeOf.push(type);
+    this.stateKeyOf.push(stateKey);
+    this.kindOf.push(kind);
     this.citedPowerLevelsOf.push(citedPowerLevels);
     this.citedCreateOf.push(citedCreate);
     return index;
@@ -425,8 +440,10 @@ export class AuthChainIndex {
 /**
  * indexNew's depth-first stack as parallel arrays: per frame the event, its auth events, the
  * next one to look at, where its auth events' indices start in `found`, and what the index
- * keeps of the event. A class with a method rather than a closure made per call (under
- * esbuild's keepNames each closure costs a defineProperty; issue 11's first resolution).
+ * keeps of the event (its type, state_key and KIND_*: arrays, not an object per event, which
+ * was about 0.5 of the 30 MB a resolution of issue 11's 45k room allocates). A class with a
+ * method rather than a closure made per call (under esbuild's keepNames each closure costs
+ * a defineProperty; issue 11's first resolution).
  */
 class IndexWalk {
   readonly ids: EventId[] = [];
@@ -434,7 +451,9 @@ class IndexWalk {
   readonly next: number[] = [];
   readonly foundAt: number[] = [];
   readonly found: number[] = [];
-  readonly own: OwnFacts[] = [];
+  readonly types: string[] = [];
+  readonly stateKeys: Array<string | undefined> = [];
+  readonly kinds: number[] = [];
 
   clear(): void {
     this.ids.length = 0;
@@ -442,7 +461,9 @@ class IndexWalk {
     this.next.length = 0;
     this.foundAt.length = 0;
     this.found.length = 0;
-    this.own.length = 0;
+    this.types.length = 0;
+    this.stateKeys.length = 0;
+    this.kinds.length = 0;
   }
 
   /** Push a frame for `eventId`, marked IN_PROGRESS in byId. */
@@ -454,18 +475,9 @@ class IndexWalk {
     this.next.push(0);
     this.foundAt.push(this.found.length);
     for (let i = 0; i < auth.length; i++) this.found.push(-1);
-    this.own.push({
-      type: pdu.type,
-      stateKey: isStateEvent(pdu) ? pdu.state_key : undefined,
-      kind: isPowerLevelsEvent(pdu) ? KIND_POWER_LEVELS : isCreateEvent(pdu) ? KIND_CREATE : KIND_OTHER,
-    });
+    this.types.push(pdu.type);
+    this.stateKeys.push(isStateEvent(pdu) ? pdu.state_key : undefined);
+    this.kinds.push(isPowerLevelsEvent(pdu) ? KIND_POWER_LEVELS : isCreateEvent(pdu) ? KIND_CREATE : KIND_OTHER);
     byId.set(eventId, IN_PROGRESS);
   }
-}
-
-/** What the index keeps of an event itself. */
-interface OwnFacts {
-  type: string;
-  stateKey: string | undefined;
-  kind: number;
 }
