@@ -105,8 +105,18 @@ export function checkSignatureSafety(world: World, among?: readonly string[]): s
     const key = [hs.key, ...hs.retiredKeys.map((r) => r.key)].find((k) => k.keyId === keyId);
     return key && world.crypto.publicKey(key.seed);
   };
+  // As in checkAuthSafety: servers mostly hold the same PDU objects, and with the same keys
+  // (keyOf is the world's, not a server's) an event under the same room version gets the same
+  // answer, so it is checked once. In a signed day-long split the servers held 2,893 event
+  // objects 7,319 times; checking each holding took 145-167 ms of the run's end, warm.
+  const checked = new WeakMap<Pdu, { version: unknown; result: ReturnType<typeof checkPduSignaturesAndHash> }>();
   forEachAccepted(world, among, (name, room, e) => {
-    const result = checkPduSignaturesAndHash(e.pdu, room.version, keyOf, world.crypto);
+    const seen = checked.get(e.pdu);
+    let result = seen && seen.version === room.version ? seen.result : undefined;
+    if (result === undefined) {
+      result = checkPduSignaturesAndHash(e.pdu, room.version, keyOf, world.crypto);
+      checked.set(e.pdu, { version: room.version, result });
+    }
     if (!result.ok) problems.push(`${name} ${e.id}: accepted with ${result.reason}`);
   });
   return problems;

@@ -193,3 +193,24 @@ describe("checkAuthSafety", () => {
     expect(problems[0]).toMatch(new RegExp(`^hs3 \\${message}: accepted but fails`));
   });
 });
+
+describe("checkSignatureSafety", () => {
+  // It checks an event object once for all the servers that hold it: every server holding a
+  // forged copy must still be named, each once, and a server holding the original must not.
+  it("names each server that holds a forged copy of an accepted event, and no other", () => {
+    const { world, bob, roomId } = threeServers(5);
+    const message = bob.sendMessage(roomId, "hello").value();
+    world.run(() => world.quiescent());
+    expect(checkSignatureSafety(world)).toEqual([]);
+    const original = world.server("hs1").room(roomId)!.get(message)!.pdu;
+    // origin_server_ts is covered by the signature (and not by redaction): the copy no longer verifies.
+    const forged: Pdu = { ...original, origin_server_ts: original.origin_server_ts + 1 };
+    for (const name of ["hs2", "hs3"]) (world.server(name).room(roomId)!.get(message)! as { pdu: Pdu }).pdu = forged;
+    const problems = checkSignatureSafety(world);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(new RegExp(`^hs2 \\${message}: accepted with `));
+    expect(problems[1]).toMatch(new RegExp(`^hs3 \\${message}: accepted with `));
+    // The same call again gives the same answer (nothing is remembered between calls).
+    expect(checkSignatureSafety(world)).toEqual(problems);
+  });
+});
