@@ -1,8 +1,8 @@
 // Engine throughput: one busy room, every PDU delivery costed in CPU time. Each
 // measurement is a warm run of one phase: the servers, the room and the joins are set
 // up first (not measured), the JIT has been warmed by untimed runs of the same shape
-// (WARM_UP_DELIVERIES), and only the talking phase — messages sent, delivered and accepted until the network
-// is quiet — is timed (the trace's hash is not: report() computes it later; the growth
+// (WARM_UP_DELIVERIES), and only the talking phase — messages sent, delivered and accepted
+// until the network is quiet — is timed (the trace's hash is not: report() computes it later; the growth
 // bench charges it to the phase). A delivery is one PDU accepted by one server (pdu.accepted).
 // Beside each figure stands the goal of issue 12, met or not; per accepted PDU the
 // operations the issue names are counted (bench/op-counting.ts), so a regression shows
