@@ -7,7 +7,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  { ignores: ["dist/", "dist-cli/", "node_modules/", "test-artifacts/", ".ci/out/"] },
+  { ignores: ["dist/", "dist-cli/", "node_modules/", "test-artifacts/", ".ci/out/", "bench/.bundle-*.mjs"] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -96,9 +96,13 @@ function measure(
   const before = { accepted: trace.count("pdu.accepted"), created: countDummies(setup.world), records: trace.length };
   let cpuUs = 0;
   let wallUs = 0;
-  // Collect the garbage of earlier runs now, so that it is not charged to this one
-  // (`npm run bench` runs node with --expose-gc).
-  (globalThis as { gc?: () => void }).gc?.();
+  // No forced collection first: V8's gc() throws compiled code away, as the state
+  // resolution bench found. Forced before each run, it left every run to optimise about 30
+  // functions again (--trace-opt, 10 servers: 1,112 optimisations in 24 runs with it, 369
+  // without) and cost it about a quarter more (10 servers × 1,000 messages, best of 8 runs,
+  // three rounds: 237-249 CPU ms with it, 174-201 without). The run before this one had the
+  // same shape, so the garbage of it that this run collects stands for its own, as in a
+  // sweep's worker.
   const phase = () => {
     ({ cpuUs, wallUs } = cpuAndWallMicrosecondsOf(() => talk(setup, messages, sendersPerRound)));
   };
@@ -183,22 +187,29 @@ function opsTable(measurements: ReadonlyArray<[string, Measurement]>): void {
  * storing it once) plus a cost per delivery, with nothing growing faster. So µs per
  * delivery is not flat — with 3 servers a message's own cost is shared by 2 deliveries,
  * with 100 by 99 — but cpu = a·messages + b·deliveries must fit every server count.
- * Printed: a and b by least squares, and the worst relative misfit (goal: within
- * LINEAR_MISFIT_MAX; a term growing with servers would show as a growing misfit).
+ * Printed: a and b, and the worst relative misfit (goal: within LINEAR_MISFIT_MAX; a term
+ * growing with servers would show as a growing misfit).
+ *
+ * The fit minimises the sum of squared relative misfits, the quantity the goal is about.
+ * A plain least-squares fit of the CPU microseconds is ruled by the largest run (100
+ * servers cost 30 times what 3 do) and sacrifices the small ones to it: on the same four
+ * runs it put the cost of a message below zero (-9 µs) and missed 3 servers by 43%.
  */
 function printLinearFit(scaling: ReadonlyArray<[string, Measurement]>): void {
-  // Normal equations of cpu ≈ a·m + b·d, without an intercept.
+  // Normal equations of 1 ≈ a·(m/c) + b·(d/c), without an intercept.
   let mm = 0,
     md = 0,
     dd = 0,
     mc = 0,
     dc = 0;
-  for (const [, { messages: m, deliveries: d, cpuUs: c }] of scaling) {
+  for (const [, { messages, deliveries, cpuUs }] of scaling) {
+    const m = messages / cpuUs;
+    const d = deliveries / cpuUs;
     mm += m * m;
     md += m * d;
     dd += d * d;
-    mc += m * c;
-    dc += d * c;
+    mc += m;
+    dc += d;
   }
   const det = mm * dd - md * md;
   if (scaling.length < 2 || det === 0) return;
@@ -214,6 +225,13 @@ function printLinearFit(scaling: ReadonlyArray<[string, Measurement]>): void {
       `goal linear (misfit ≤ ${100 * LINEAR_MISFIT_MAX}%): ${worst.misfit <= LINEAR_MISFIT_MAX ? "met" : "NOT met"}; ` +
       `per delivery ${b.toFixed(1)} µs against the goal's ${(1e6 / GOAL.deliveriesPerSecondUnsigned).toFixed(0)} µs`,
   );
+  // The same question without a model: what one more delivery cost between two sizes
+  // (the same messages, more receivers). Flat if linear; a rise is a term growing with servers.
+  const steps = scaling.slice(1).map(([label, m], i) => {
+    const [prevLabel, p] = scaling[i]!;
+    return `${prevLabel} → ${label}: ${((m.cpuUs - p.cpuUs) / (m.deliveries - p.deliveries)).toFixed(1)}`;
+  });
+  console.log(`CPU µs per added delivery, same messages: ${steps.join("; ")}`);
 }
 
 const LINEAR_MISFIT_MAX = 0.15;
