@@ -227,9 +227,10 @@ function printLinearFit(scaling: ReadonlyArray<[string, Measurement]>): void {
   );
   // The same question without a model: what one more delivery cost between two sizes
   // (the same messages, more receivers). Flat if linear; a rise is a term growing with servers.
-  const steps = scaling.slice(1).map(([label, m], i) => {
-    const [prevLabel, p] = scaling[i]!;
-    return `${prevLabel} → ${label}: ${((m.cpuUs - p.cpuUs) / (m.deliveries - p.deliveries)).toFixed(1)}`;
+  const steps = scaling.slice(1).map(([label, larger], i) => {
+    const [smallerLabel, smaller] = scaling[i]!;
+    const usPerAdded = (larger.cpuUs - smaller.cpuUs) / (larger.deliveries - smaller.deliveries);
+    return `${smallerLabel} → ${label}: ${usPerAdded.toFixed(1)}`;
   });
   console.log(`CPU µs per added delivery, same messages: ${steps.join("; ")}`);
 }

@@ -38,4 +38,7 @@ if (run.error) {
   console.error(`bench: ${run.error.message}`);
   process.exit(2);
 }
+// A child ended by a signal (Ctrl-C, a time limit) has no status: say which, rather than
+// leave a bare exit code.
+if (run.status === null) console.error(`bench: the suites were stopped by ${run.signal}`);
 process.exit(run.status ?? 1);
