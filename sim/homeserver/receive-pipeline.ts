@@ -86,7 +86,7 @@ export function* receivePdu(
   const read = readPdu(host, room, origin, raw);
   if ("outcome" in read) return read;
   const { id } = read;
-  host.trace.add({ kind: "pdu.received", server: host.name, origin, room: room.roomId, event: id });
+  host.trace.add({ kind: "pdu.received", seq: 0, atMs: 0, server: host.name, origin, room: room.roomId, event: id });
 
   // 2-3. signatures, then the content hash (a mismatch redacts)
   // Without signatures to check no key is fetched: no task to run.
@@ -133,7 +133,7 @@ export function receivePduAtHand(
   if (authIds.some((a) => !room.has(a))) return undefined;
   const prevStates = statesAfterKnownPrevs(room, received);
   if (!prevStates) return undefined;
-  host.trace.add({ kind: "pdu.received", server: host.name, origin, room: room.roomId, event: id });
+  host.trace.add({ kind: "pdu.received", seq: 0, atMs: 0, server: host.name, origin, room: room.roomId, event: id });
   const checked = signaturesAndHashVerdict(host, room, origin, received, id);
   if (!checked.ok) return dropped(host, room, origin, id, checked.reason);
   return (
@@ -237,7 +237,15 @@ function authoriseAgainstState(
     return { outcome: "softFailed", eventId: id, reason };
   }
   const stored = room.addWithState(id, pdu, stateBefore, "accepted", host.nextStream());
-  host.trace.add({ kind: "pdu.accepted", server: host.name, room: room.roomId, event: id, ...pduSummary(pdu) });
+  host.trace.add({
+    kind: "pdu.accepted",
+    seq: 0,
+    atMs: 0,
+    server: host.name,
+    room: room.roomId,
+    event: id,
+    ...pduSummary(pdu),
+  });
   host.onAccepted(room, stored);
   if (room.currentState !== stateBeforeUpdate) host.onStateChanged(room, stateBeforeUpdate);
   return { outcome: "accepted", eventId: id };

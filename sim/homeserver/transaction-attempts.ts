@@ -77,6 +77,8 @@ export class TransactionAttempts {
     const { host, destination, txn } = this;
     host.trace.add({
       kind: "fed.txn.sent",
+      seq: 0,
+      atMs: 0,
       server: host.serverName,
       destination,
       txnId: txn.txnId,
@@ -100,7 +102,7 @@ export class TransactionAttempts {
     const { host, destination, txn } = this;
     const server = host.serverName;
     if (outcome.ok && outcome.status === 200) {
-      host.trace.add({ kind: "fed.txn.ok", server, destination, txnId: txn.txnId });
+      host.trace.add({ kind: "fed.txn.ok", seq: 0, atMs: 0, server, destination, txnId: txn.txnId });
       return this.finish({ kind: "ok" });
     }
     const error = outcome.ok ? `HTTP ${outcome.status}` : outcome.error;

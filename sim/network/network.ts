@@ -74,12 +74,12 @@ export class Network {
     const cut = this.cuts.get(from, to);
     if (cut?.mode === "drop") return this.drop(msg, from, to, what, "partition");
     if (cut?.mode === "hold") {
-      this.ctx.trace.add({ kind: "net.sent", msg, from, to, what, deliverAtMs: null });
+      this.ctx.trace.add({ kind: "net.sent", seq: 0, atMs: 0, msg, from, to, what, deliverAtMs: null });
       return this.park({ msg, from, to, what, deliver });
     }
     if (this.ctx.rng.chance(link.loss)) return this.drop(msg, from, to, what, "loss");
     const delay = this.sampleDelay(msg, from, to, link, cut);
-    this.ctx.trace.add({ kind: "net.sent", msg, from, to, what, deliverAtMs: this.ctx.now() + delay });
+    this.ctx.trace.add({ kind: "net.sent", seq: 0, atMs: 0, msg, from, to, what, deliverAtMs: this.ctx.now() + delay });
     this.scheduleArrival({ msg, from, to, what, deliver }, delay);
     if (this.ctx.rng.chance(link.duplication)) {
       this.stats.duplicated++;
@@ -120,7 +120,7 @@ export class Network {
     if (cut?.mode === "hold") return void this.park(p);
     if (!this.isUp(p.to)) return void this.drop(p.msg, p.from, p.to, p.what, "crashed");
     this.stats.delivered++;
-    this.ctx.trace.add({ kind: "net.delivered", msg: p.msg, from: p.from, to: p.to, what: p.what });
+    this.ctx.trace.add({ kind: "net.delivered", seq: 0, atMs: 0, msg: p.msg, from: p.from, to: p.to, what: p.what });
     p.deliver();
   }
 

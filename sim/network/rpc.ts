@@ -76,11 +76,11 @@ export class Rpc {
       if (done || (this.epochs.get(from) ?? 0) !== epoch) return;
       done = true;
       this.scheduler.cancel(timer);
-      if (outcome.ok) this.trace.add({ kind: "rpc.response", rpc, from, to, status: outcome.status });
+      if (outcome.ok) this.trace.add({ kind: "rpc.response", seq: 0, atMs: 0, rpc, from, to, status: outcome.status });
       else this.trace.add({ kind: "rpc.failed", rpc, from, to, error: outcome.error });
       onOutcome(outcome);
     };
-    this.trace.add({ kind: "rpc.request", rpc, from, to, method: request.method, path: request.path });
+    this.trace.add({ kind: "rpc.request", seq: 0, atMs: 0, rpc, from, to, method: request.method, path: request.path });
     // The timer belongs to the caller: a crash cancels it with the caller's other work.
     const timer = this.scheduler.schedule(
       this.now() + timeoutMs,

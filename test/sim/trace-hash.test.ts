@@ -32,3 +32,21 @@ describe("traceHash", () => {
     expect(traceHash(records, nodeCrypto)).toBe(plainHash(traceToJsonLines(records)));
   });
 });
+
+describe("Trace.add", () => {
+  it("stamps every record with its sequence number and time, whether its literal names the stamps (as zeros) or not", () => {
+    let now = 40;
+    const trace = new Trace(() => (now += 5));
+    trace.add({ kind: "note", text: "no stamps named" });
+    trace.add({ kind: "net.delivered", seq: 0, atMs: 0, msg: 7, from: "hs1", to: "hs2", what: "PUT /x" });
+    trace.add({ kind: "note", text: "no stamps named again" });
+    expect(trace.all().map((r) => [r.seq, r.atMs])).toEqual([
+      [0, 45],
+      [1, 50],
+      [2, 55],
+    ]);
+    expect(traceToJsonLines(trace.all()).split("\n")[1]).toBe(
+      '{"atMs":50,"from":"hs1","kind":"net.delivered","msg":7,"seq":1,"to":"hs2","what":"PUT /x"}',
+    );
+  });
+});
