@@ -292,13 +292,13 @@ export class Trace {
 
   /**
    * `body` becomes the record: every caller hands in a fresh literal, so it is stamped, not
-   * copied. The ten records made for every delivery (net.sent, net.delivered, rpc.request,
-   * rpc.response, fed.txn.sent, fed.txn.ok, pdu.received and pdu.accepted) write `seq: 0,
-   * atMs: 0` in their literal: V8 gives a literal room for exactly the keys it names, so
-   * stamping keys it lacks gives each record a second object to hold them (a property
-   * array). With the two keys named, the memory a full trace keeps fell from about 2,590
-   * to 2,350 bytes per delivery at 10 servers, and from 2,820 to 2,600 at 100 (the heap
-   * after a forced collection, before and after the talking phase of
+   * copied. The ten records made for every delivery (net.sent and net.delivered twice,
+   * rpc.request, rpc.response, fed.txn.sent, fed.txn.ok, pdu.received, pdu.accepted) write
+   * `seq: 0, atMs: 0` in their literal: V8 gives a literal room for exactly the keys it
+   * names, so stamping keys it lacks gives each record a second object to hold them (a
+   * property array). With the two keys named, the memory a full trace keeps fell from
+   * about 2,590 to 2,350 bytes per delivery at 10 servers, and from 2,820 to 2,600 at 100
+   * (the heap after a forced collection, before and after the talking phase of
    * bench/engine.bench.ts). What the run computes is the same.
    */
   add(body: TraceBody & Unstamped): TraceRecord {
