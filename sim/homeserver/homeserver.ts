@@ -516,10 +516,16 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     if (prepared.ok) this.commitLocalEvent(prepared.value);
   }
 
-  /** Send PDUs to every other server in the room (and any extra destinations). */
-  broadcast(room: RoomStore, pdus: OutgoingPdu[], extra: readonly string[] = []): void {
+  /**
+   * Send PDUs to every other server in the room (and any extra destinations), except the one
+   * they are sent on behalf of: a membership event another server handed us through
+   * send_join, send_leave or send_knock, which that server holds already (Synapse's
+   * federation sender discards `send_on_behalf_of` from the destinations).
+   */
+  broadcast(room: RoomStore, pdus: OutgoingPdu[], extra: readonly string[] = [], onBehalfOf?: string): void {
     const destinations = new Set([...this.serversInRoom(room), ...extra]);
     destinations.delete(this.name);
+    if (onBehalfOf !== undefined) destinations.delete(onBehalfOf);
     const stamped = pdus.map((p) => ({ ...p, stream: room.get(p.eventId)?.stream ?? 0 }));
     for (const d of [...destinations].sort()) {
       const out = this.adversary?.outgoing ? this.adversary.outgoing(d, room, stamped) : stamped;

@@ -1,11 +1,14 @@
 // Joins over federation (issue 14, item 11): a send_join answer with an event that fails
-// its checks, and room-version negotiation (`ver`, M_INCOMPATIBLE_ROOM_VERSION).
+// its checks, room-version negotiation (`ver`, M_INCOMPATIBLE_ROOM_VERSION), and where the
+// resident sends a join it took through send_join.
 import { describe, expect, it } from "vitest";
 import { nodeCrypto } from "../../../cli/node-crypto.ts";
 import { buildEvent, parseUserId, stateKey, type JsonObject, type Pdu, type RoomId } from "../../../core/index.ts";
 import { handleFederation } from "../../../sim/homeserver/federation-handlers.ts";
 import type { RpcRequest } from "../../../sim/network/rpc.ts";
 import type { World } from "../../../sim/world.ts";
+import { findScenario } from "../../../scenarios/index.ts";
+import { ScenarioRun } from "../../../scenarios/runner/run.ts";
 import { ask, presetWorld, requestsFrom, settle, type PresetName } from "./helpers.ts";
 
 /** Make `server` pass every send_join answer through `edit` before it leaves. */
@@ -169,5 +172,45 @@ describe("a server's supported room versions elsewhere", () => {
     settle(world);
     expect(invite.result?.ok ? "invited" : invite.result?.error.error).toMatch(/does not support this room version/);
     expect(bob.sync(0).invite).toEqual({});
+  });
+});
+
+describe("a join a resident took through send_join", () => {
+  it("goes to the room's other servers and not back to the joining server (Synapse: send_on_behalf_of)", () => {
+    const world = presetWorld("synapse", ["hs1", "hs2", "hs3"]);
+    const alice = world.addClient("@alice:hs1");
+    const roomId = alice.createRoom({ preset: "public_chat" }).value() as RoomId;
+    world.addClient("@carol:hs3").join(roomId, ["hs1"]);
+    settle(world);
+    const joined = world.addClient("@bob:hs2").join(roomId, ["hs1"]);
+    settle(world);
+    const bobJoin: string = joined.value();
+    const sentTo = world.trace
+      .all()
+      .flatMap((r) =>
+        r.kind === "fed.txn.sent" && r.server === "hs1" && r.pdus.includes(bobJoin) ? [r.destination] : [],
+      );
+    expect(sentTo).toEqual(["hs3"]);
+  });
+
+  it("is stored once on the joining server, even when it is in the room already (moderation, seed 3)", () => {
+    // Two users of hs2 join at once, both through hs1: the second join's copy sent back
+    // over /send reached hs2 before send_join's answer, and hs2 stored the event twice.
+    const run = new ScenarioRun(findScenario("moderation")!, { seed: 3, crypto: nodeCrypto });
+    run.runToEnd();
+    const outcomes = new Map<string, string[]>();
+    for (const r of run.world.trace.all()) {
+      if (
+        r.kind !== "pdu.accepted" &&
+        r.kind !== "pdu.created" &&
+        r.kind !== "pdu.rejected" &&
+        r.kind !== "pdu.soft_failed"
+      )
+        continue;
+      const key = `${r.server} ${r.event}`;
+      outcomes.set(key, [...(outcomes.get(key) ?? []), r.kind]);
+    }
+    expect(outcomes.size).toBeGreaterThan(0);
+    expect([...outcomes].filter(([, kinds]) => kinds.length > 1)).toEqual([]);
   });
 });
