@@ -1,7 +1,9 @@
 // The front end on real ports: one node:http server per virtual homeserver on
 // 127.0.0.1 (port, port+1, … in server order), reading each request whole (refusing
 // bodies over REQUEST_BYTES_MAX with 413 M_TOO_LARGE without reading on) and writing
-// the front end's answer. close() stops listening and drops open long-polls.
+// the front end's answer. close() stops listening and drops open long-polls; drain() first
+// waits for the requests being answered (while the clock still runs), so that a client's
+// request is not cut off half-answered (ECONNRESET on its side).
 
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +13,11 @@ import { errorResponse, REQUEST_BYTES_MAX, type HttpResponse } from "./types.ts"
 export interface Listening {
   /** Server name → its base URL. */
   urls: Map<string, string>;
+  /**
+   * Resolves once no request has been open for `quietMs` (a client may follow one answer
+   * with another request), or after `maxMs` at most (a long-poll nobody ends stays open).
+   */
+  drain(options?: { quietMs?: number; maxMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,10 +50,17 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function serveOnPorts(frontEnd: FrontEnd, firstPort: number, host = DEFAULT_HOST): Promise<Listening> {
   const servers: Server[] = [];
   const urls = new Map<string, string>();
+  let open = 0;
+  let lastClosedAt = Date.now();
   const names = frontEnd.world.serverNames();
   try {
     for (const [i, name] of names.entries()) {
       const server = createServer((req, res) => {
+        open++;
+        res.on("close", () => {
+          open--;
+          lastClosedAt = Date.now();
+        });
         void (async () => {
           const body = await readBody(req);
           const response: HttpResponse =
@@ -76,6 +90,11 @@ export async function serveOnPorts(frontEnd: FrontEnd, firstPort: number, host =
   }
   return {
     urls,
+    drain: async ({ quietMs = 50, maxMs = 1_000 } = {}) => {
+      const deadline = Date.now() + maxMs;
+      while (Date.now() < deadline && (open > 0 || Date.now() - lastClosedAt < quietMs))
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    },
     close: async () => {
       await Promise.all(
         servers.map(

@@ -55,16 +55,21 @@ describe("matrix-bot-sdk Appservice over HTTP", () => {
       storage: new bot.MemoryStorageProvider(),
     });
     const service = appservice;
+    // The service's own calls, awaited before the test ends: one still in flight when the
+    // servers close fails with ECONNRESET, outside the test.
+    const calls: Promise<unknown>[] = [];
     service.on("room.invite", (roomId: string, event: { state_key: string }) => {
-      if (event.state_key === service.botUserId) void service.botIntent.joinRoom(roomId);
+      if (event.state_key === service.botUserId) calls.push(service.botIntent.joinRoom(roomId));
     });
     service.on("room.message", (roomId: string, event: { sender: string; content?: { body?: string } }) => {
       if (service.isNamespacedUser(event.sender) || event.sender === service.botUserId) return;
       const ghost = service.getIntentForSuffix("alice");
-      void (async () => {
-        await ghost.ensureRegisteredAndJoined(roomId);
-        await ghost.sendText(roomId, `echo: ${event.content?.body}`);
-      })();
+      calls.push(
+        (async () => {
+          await ghost.ensureRegisteredAndJoined(roomId);
+          await ghost.sendText(roomId, `echo: ${event.content?.body}`);
+        })(),
+      );
     });
     await service.begin();
 
@@ -90,6 +95,7 @@ describe("matrix-bot-sdk Appservice over HTTP", () => {
     expect(ghostMessage?.getSender()).toBe("@echo_alice:hs1");
     const world = served.frontEnd.world;
     expect(world.trace.all().some((r) => r.kind === "as.txn.received")).toBe(true);
+    await Promise.all(calls);
     dave.stopClient();
     erin.stopClient();
   });

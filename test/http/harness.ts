@@ -67,6 +67,8 @@ export async function serve(
       return (await response.json()) as Record<string, unknown>;
     },
     close: async () => {
+      // Requests still being answered finish first, with the clock running.
+      await listening.drain();
       driver.stop();
       await listening.close();
     },
