@@ -434,11 +434,9 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
     // prev events): a kick or ban of a server's last user must reach that server.
     // An invite rescinded reaches the invitee's server, which is not in the room (Synapse does the same).
     const rescinded = rescissionDestination(pdu, (id) => room.get(id)?.pdu);
-    this.broadcast(
-      room,
-      [{ eventId, pdu }],
-      [...alsoSendTo, ...this.serversInRoom(room, stateBefore), ...(rescinded ? [rescinded] : [])],
-    );
+    this.broadcast(room, [{ eventId, pdu }], {
+      extra: [...alsoSendTo, ...this.serversInRoom(room, stateBefore), ...(rescinded ? [rescinded] : [])],
+    });
     this.mergeExtremitiesIfWide(room, prepared.sender, stored);
     return stored;
   }
@@ -522,7 +520,11 @@ export class Homeserver implements PipelineHost, MisbehaviourHost {
    * send_join, send_leave or send_knock, which that server holds already (Synapse's
    * federation sender discards `send_on_behalf_of` from the destinations).
    */
-  broadcast(room: RoomStore, pdus: OutgoingPdu[], extra: readonly string[] = [], onBehalfOf?: string): void {
+  broadcast(
+    room: RoomStore,
+    pdus: OutgoingPdu[],
+    { extra = [], onBehalfOf }: { extra?: readonly string[]; onBehalfOf?: string } = {},
+  ): void {
     const destinations = new Set([...this.serversInRoom(room), ...extra]);
     destinations.delete(this.name);
     if (onBehalfOf !== undefined) destinations.delete(onBehalfOf);

@@ -139,7 +139,7 @@ export function sendMembership(
       if (outcome.outcome !== "accepted" || !outcome.eventId)
         return respond(error(403, "M_FORBIDDEN", `${dance} not accepted: ${outcome.reason ?? outcome.outcome}`));
       const event = room.get(outcome.eventId)!;
-      hs.broadcast(room, [{ eventId: event.id, pdu: event.pdu }], [], origin);
+      hs.broadcast(room, [{ eventId: event.id, pdu: event.pdu }], { onBehalfOf: origin });
       if (dance === "join") {
         hs.afterRemoteJoin(room);
         return respond(json(200, answerJoin(event)));
