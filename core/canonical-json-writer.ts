@@ -18,6 +18,8 @@ const BACKSLASH = 0x5c;
 /** JSON.stringify's two-character escapes of the C0 controls; the rest are \u00XX. */
 const SHORT_ESCAPES: Readonly<Record<number, number>> = { 8: 0x62, 9: 0x74, 10: 0x6e, 12: 0x66, 13: 0x72 };
 const HEX = "0123456789abcdef";
+/** Up to this many bytes, a loop copies faster than a call to set(). */
+const SHORT_COPY_MAX = 32;
 
 /** A growing byte buffer that canonical JSON is appended to; cleared and reused. */
 export class CanonicalJsonWriter {
@@ -52,13 +54,17 @@ export class CanonicalJsonWriter {
     this.buf[this.pos++] = b;
   }
 
-  /** Bytes already encoded (a key's `"key":`, usually a handful: copied one by one, as set() is a call into the runtime). */
+  /**
+   * Bytes already encoded: a key's `"key":`, usually a handful, copied one by one, as set()
+   * is a call into the runtime; a longer run (a PDU's list of ids) with set().
+   */
   bytes(bytes: Uint8Array): void {
     const n = bytes.length;
     this.reserve(n);
     const buf = this.buf;
     const p = this.pos;
-    for (let i = 0; i < n; i++) buf[p + i] = bytes[i]!;
+    if (n > SHORT_COPY_MAX) buf.set(bytes, p);
+    else for (let i = 0; i < n; i++) buf[p + i] = bytes[i]!;
     this.pos = p + n;
   }
 

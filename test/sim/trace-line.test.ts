@@ -91,6 +91,52 @@ describe("traceLine", () => {
     expect(traceLine(a)).toBe(canonicalJson(a));
   });
 
+  it("writes a shared frozen array's bytes the same every time, and again when it holds an object that changed", () => {
+    const write = (record: TraceRecord): string => {
+      const writer = new CanonicalJsonWriter(8);
+      writeTraceLine(writer, record);
+      return new TextDecoder().decode(writer.view());
+    };
+    const ids = Object.freeze(["$b", "$a"]);
+    const a = { kind: "pdu.accepted", seq: 1, atMs: 0, authEvents: ids } as unknown as TraceRecord;
+    const b = { kind: "pdu.accepted", seq: 2, atMs: 0, authEvents: ids } as unknown as TraceRecord;
+    expect(write(a)).toBe('{"atMs":0,"authEvents":["$b","$a"],"kind":"pdu.accepted","seq":1}');
+    expect(write(b)).toBe('{"atMs":0,"authEvents":["$b","$a"],"kind":"pdu.accepted","seq":2}');
+    // Freezing is shallow: an object inside a frozen array may change between two records.
+    const inner = { n: 1 };
+    const holder = Object.freeze([inner]);
+    const c = { kind: "pdu.accepted", seq: 3, atMs: 0, authEvents: holder } as unknown as TraceRecord;
+    expect(write(c)).toBe('{"atMs":0,"authEvents":[{"n":1}],"kind":"pdu.accepted","seq":3}');
+    inner.n = 2;
+    expect(write(c)).toBe('{"atMs":0,"authEvents":[{"n":2}],"kind":"pdu.accepted","seq":3}');
+  });
+
+  it("follows canonicalJson for a record that is not a plain object, or whose prototype lends it keys", () => {
+    const writer = new CanonicalJsonWriter(8);
+    const written = (record: TraceRecord): string =>
+      outcome((r) => {
+        writer.clear();
+        writeTraceLine(writer, r);
+        return new TextDecoder().decode(writer.view());
+      }, record);
+    // Same keys as a plan already made for the kind, but a prototype canonicalJson refuses.
+    const plain = { kind: "net.sent", seq: 1, atMs: 0 } as unknown as TraceRecord;
+    written(plain);
+    const odd = Object.assign(Object.create({ lent: 1 }), plain) as TraceRecord;
+    expect(outcome(canonicalJson, odd)).toMatch(/^threw .*not a plain object/);
+    expect(outcome(traceLine, odd)).toBe(outcome(canonicalJson, odd));
+    expect(written(odd)).toBe(outcome(canonicalJson, odd));
+    // An enumerable key on Object.prototype: for…in visits it, canonicalJson (Object.keys) does not.
+    const results: string[] = [];
+    Object.defineProperty(Object.prototype, "lent", { value: 1, enumerable: true, configurable: true });
+    try {
+      results.push(outcome(canonicalJson, plain), outcome(traceLine, plain), written(plain));
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).lent;
+    }
+    expect(results).toEqual(Array(3).fill('{"atMs":0,"kind":"net.sent","seq":1}'));
+  });
+
   it.each(SCENARIOS.filter((s) => ["netsplit-heal", "bridge", "v2-vs-v21"].includes(s.name)).map((s) => [s.name, s]))(
     "agrees with canonicalJson on every record of %s",
     (_name, scenario) => {
