@@ -153,20 +153,29 @@ const WARM_UP_DELIVERIES = 30_000;
 const WARM_UP_RUNS_MAX = 20;
 
 /**
- * The run with the least CPU of `repeats` identical runs (each on a fresh world: same
- * seed, same work), with its wall clock, after the shape's warm-up (WARM_UP_DELIVERIES).
- * The first run counts operations; with more than one run, only uncounted runs are timed.
+ * For each shape, the run with the least CPU of `repeats` identical runs (each on a fresh
+ * world: same seed, same work), with its wall clock, after the shape's warm-up
+ * (WARM_UP_DELIVERIES). The first run of each counts operations; with more than one run,
+ * only uncounted runs are timed. The shapes' runs take turns (A B C A B C …), so that a
+ * stretch of a slower machine (it is shared) falls on every shape alike instead of on the
+ * one that happened to be running: measured one shape after another, the four sizes of the
+ * scaling table moved by a third between two benches of the same code, and with them the
+ * fit across sizes.
  */
-function best(repeats: number, run: (counting: boolean) => Measurement): Measurement {
-  for (let delivered = 0, runs = 0; delivered < WARM_UP_DELIVERIES && runs < WARM_UP_RUNS_MAX; runs++)
-    delivered += run(false).deliveries;
-  const counted = run(true);
-  let fastest = repeats > 1 ? { cpuUs: Number.POSITIVE_INFINITY, wallUs: 0 } : counted;
+function bestInTurn(repeats: number, shapes: ReadonlyArray<(counting: boolean) => Measurement>): Measurement[] {
+  const counted = shapes.map((run) => {
+    for (let delivered = 0, runs = 0; delivered < WARM_UP_DELIVERIES && runs < WARM_UP_RUNS_MAX; runs++)
+      delivered += run(false).deliveries;
+    return run(true);
+  });
+  const fastest = counted.map((m) => (repeats > 1 ? { cpuUs: Number.POSITIVE_INFINITY, wallUs: 0 } : m));
   for (let i = 1; i < repeats; i++) {
-    const m = run(false);
-    if (m.cpuUs < fastest.cpuUs) fastest = m;
+    shapes.forEach((run, s) => {
+      const m = run(false);
+      if (m.cpuUs < fastest[s]!.cpuUs) fastest[s] = m;
+    });
   }
-  return { ...counted, cpuUs: fastest.cpuUs, wallUs: fastest.wallUs };
+  return counted.map((m, s) => ({ ...m, cpuUs: fastest[s]!.cpuUs, wallUs: fastest[s]!.wallUs }));
 }
 
 function row(label: string, m: Measurement, goalRate: number | undefined): Record<string, string> {
@@ -260,12 +269,14 @@ export function runEngineBench(): void {
   const messages = Number(process.env.BENCH_ENGINE_MESSAGES ?? 1000);
 
   console.log(
-    `10 servers, one busy room, ${messages} messages (10 senders a round, ${ROUND_MS} ms apart); CPU time (the same runs' wall clock beside it), best of 3 runs after ${formatRate(WARM_UP_DELIVERIES)} deliveries of warm-up (a 4th counts operations)`,
+    `10 servers, one busy room, ${messages} messages (10 senders a round, ${ROUND_MS} ms apart); CPU time (the same runs' wall clock beside it), best of 3 runs after ${formatRate(WARM_UP_DELIVERIES)} deliveries of warm-up (a 4th counts operations), the three rows' runs taking turns`,
   );
-  const unsigned = best(4, (counting) => measure(10, false, messages, counting));
-  const signed = best(4, (counting) => measure(10, true, messages, counting));
-  // What `netsplit run` does unless something reads the records: hash each as it comes.
-  const hashed = best(4, (counting) => measure(10, false, messages, counting, undefined, "hash-only"));
+  const [unsigned, signed, hashed] = bestInTurn(4, [
+    (counting) => measure(10, false, messages, counting),
+    (counting) => measure(10, true, messages, counting),
+    // What `netsplit run` does unless something reads the records: hash each as it comes.
+    (counting) => measure(10, false, messages, counting, undefined, "hash-only"),
+  ]) as [Measurement, Measurement, Measurement];
   console.table([
     row("unsigned", unsigned, GOAL.deliveriesPerSecondUnsigned),
     { ...row("signed", signed, undefined), goal: "bounded by one native ed25519 verification per signature" },
@@ -283,15 +294,17 @@ export function runEngineBench(): void {
   );
 
   console.log(
-    `\nscaling: servers × ${messages} messages, unsigned (at most ${SENDERS_PER_ROUND_MAX} senders a round); best of 3 runs at every size, each after ${formatRate(WARM_UP_DELIVERIES)} deliveries of its own warm-up (a 4th counts operations)`,
+    `\nscaling: servers × ${messages} messages, unsigned (at most ${SENDERS_PER_ROUND_MAX} senders a round); best of 3 runs at every size, each after ${formatRate(WARM_UP_DELIVERIES)} deliveries of its own warm-up (a 4th counts operations), the sizes' runs taking turns`,
   );
   // Every size measured alike: a single run that also counts operations, as the large
   // sizes once had, read 6-11% slower than the best of three, which made a fit across sizes
   // compare unlike figures.
-  const scaling: Array<[string, Measurement]> = serverCounts().map((n) => [
-    `${n} servers`,
-    best(4, (counting) => measure(n, false, messages, counting)),
-  ]);
+  const counts = serverCounts();
+  const measured = bestInTurn(
+    4,
+    counts.map((n) => (counting: boolean) => measure(n, false, messages, counting)),
+  );
+  const scaling: Array<[string, Measurement]> = counts.map((n, i) => [`${n} servers`, measured[i]!]);
   console.table(scaling.map(([label, m]) => row(label, m, undefined)));
   printLinearFit(scaling);
   opsTable(scaling);
