@@ -193,6 +193,50 @@ describe("a join a resident took through send_join", () => {
     expect(sentTo).toEqual(["hs3"]);
   });
 
+  it("is stored once on the joining server when a faulty resident sends it over /send before answering send_join", () => {
+    const world = presetWorld("synapse", ["hs1", "hs2"]);
+    const alice = world.addClient("@alice:hs1");
+    const roomId = alice.createRoom({ preset: "public_chat" }).value() as RoomId;
+    settle(world);
+    // Carol and Bob of hs2 join at once through hs1, as in moderation at seed 3. hs1 takes
+    // Bob's make_join once hs2 is in the room through Carol's join (so that Bob's join cites
+    // an event hs2 holds), sends the join it then takes through send_join to hs2 over /send,
+    // and answers send_join only once hs2 has answered that: hs2 accepts the join first.
+    const hs1 = world.server("hs1");
+    const hs2 = world.server("hs2");
+    const once = (ready: () => boolean, then: () => void): void =>
+      ready() ? then() : void world.sim.after(50, "test: wait", () => once(ready, then));
+    const hs2InRoom = () => hs2.room(roomId) !== undefined;
+    let sentBack = 0;
+    world.sim.rpc.listen("hs1", (origin, request: RpcRequest, respond) => {
+      const bobs =
+        request.path.includes(encodeURIComponent("@bob:hs2")) || (request.body as Pdu)?.state_key === "@bob:hs2";
+      const handle = () =>
+        handleFederation(hs1, origin, request, (response) => {
+          if (!bobs || !request.path.includes("/send_join/") || response.status !== 200) return respond(response);
+          sentBack++;
+          const body = { origin: "hs1", pdus: [request.body] };
+          world.sim.rpc.request("hs1", origin, { method: "PUT", path: "/_matrix/federation/v1/send/back", body }, () =>
+            respond(response),
+          );
+        });
+      if (bobs && request.path.includes("/make_join/")) once(hs2InRoom, handle);
+      else handle();
+    });
+    world.addClient("@carol:hs2").join(roomId, ["hs1"]);
+    const joined = world.addClient("@bob:hs2").join(roomId, ["hs1"]);
+    settle(world);
+    expect(sentBack).toBe(1);
+    const bobJoin: string = joined.value();
+    expect(hs2.membership(hs2.room(roomId)!, "@bob:hs2")).toBe("join");
+    const outcomes = world.trace
+      .all()
+      .filter((r) => r.server === "hs2" && "event" in r && r.event === bobJoin)
+      .map((r) => r.kind)
+      .filter((kind) => ["pdu.accepted", "pdu.created", "pdu.rejected", "pdu.soft_failed"].includes(kind));
+    expect(outcomes).toEqual(["pdu.accepted"]);
+  });
+
   it("is stored once on the joining server, even when it is in the room already (moderation, seed 3)", () => {
     // Two users of hs2 join at once, both through hs1: the second join's copy sent back
     // over /send reached hs2 before send_join's answer, and hs2 stored the event twice.
