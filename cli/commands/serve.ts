@@ -1,7 +1,8 @@
 // `netsplit serve`: a world's virtual homeservers on real ports, for real Matrix clients,
 // bots and bridges (docs/http.md). Prints one line per server, runs until Ctrl-C, then
-// stops cleanly (the recording gets its last line, the ports close). `--replay` runs a
-// recording instead, without any client, and checks that it gives the same trace hash.
+// stops cleanly (requests being answered finish, the recording gets its last line, the
+// ports close). `--replay` runs a recording instead, without any client, and checks that
+// it gives the same trace hash.
 
 import { appendFileSync, writeFileSync } from "node:fs";
 import { isJsonObject, type JsonObject } from "../../core/index.ts";
@@ -194,6 +195,9 @@ async function serve(
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
   });
+  // Requests being answered finish first, the clock still running (a client's request is
+  // not cut off half-answered); a long-poll nobody ends is cut after a second.
+  await listening.drain();
   driver.stop();
   const hash = world.trace.hash() ?? null;
   if (options.record)

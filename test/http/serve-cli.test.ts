@@ -71,6 +71,28 @@ describe("netsplit serve", () => {
     expect(replayed.status).toBe(0);
   });
 
+  it("answers a request still open at Ctrl-C before it stops (the clock runs on while it drains)", async () => {
+    const served = await startServe(["--port", "0"]);
+    const hs1 = served.urls.get("hs1")!;
+    const registered = (await (
+      await fetch(`${hs1}/_matrix/client/v3/register`, {
+        method: "POST",
+        body: JSON.stringify({ username: "erin", password: "pw", auth: { type: "m.login.dummy" } }),
+      })
+    ).json()) as { access_token: string };
+    const headers = { Authorization: `Bearer ${registered.access_token}` };
+    const first = (await (await fetch(`${hs1}/_matrix/client/v3/sync`, { headers })).json()) as { next_batch: string };
+    // A long-poll of 300 virtual ms (as many real ms at --speed 1) that nothing ends early.
+    const open = fetch(`${hs1}/_matrix/client/v3/sync?since=${first.next_batch}&timeout=300`, { headers }).then(
+      (r) => r.status,
+      (e: Error) => `failed: ${e.message}`,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const stopped = served.stop();
+    expect(await open).toBe(200);
+    expect(await stopped).toBe(0);
+  });
+
   it("refuses bad arguments with exit 2 and one line", async () => {
     expectOneLineError(await cli("serve", "--port", "http"), /--port must be a whole number/);
     expectOneLineError(await cli("serve", "--port", "70000"), /--port must be at most 65535/);
