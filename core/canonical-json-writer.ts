@@ -55,17 +55,18 @@ export class CanonicalJsonWriter {
   }
 
   /**
-   * Bytes already encoded: a key's `"key":`, usually a handful, copied one by one, as set()
-   * is a call into the runtime; a longer run (a PDU's list of ids) with set().
+   * Bytes already encoded (`length` of them from `start`): a key's `"key":`, usually a
+   * handful, copied one by one, as set() is a call into the runtime; a longer run (a PDU's
+   * list of ids) with set().
    */
-  bytes(bytes: Uint8Array): void {
-    const n = bytes.length;
-    this.reserve(n);
+  bytes(bytes: Uint8Array, start = 0, length = bytes.length - start): void {
+    this.reserve(length);
     const buf = this.buf;
     const p = this.pos;
-    if (n > SHORT_COPY_MAX) buf.set(bytes, p);
-    else for (let i = 0; i < n; i++) buf[p + i] = bytes[i]!;
-    this.pos = p + n;
+    if (length > SHORT_COPY_MAX)
+      buf.set(start === 0 && length === bytes.length ? bytes : bytes.subarray(start, start + length), p);
+    else for (let i = 0; i < length; i++) buf[p + i] = bytes[start + i]!;
+    this.pos = p + length;
   }
 
   /** Text that is ASCII by construction (`true`, `null`, a number's digits), a byte per character. */

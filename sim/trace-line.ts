@@ -11,6 +11,7 @@
 // safe integer) goes to canonicalJson, which encodes it or throws as before.
 
 import { canonicalJson, canonicalJsonIfPlain, CanonicalJsonWriter } from "../core/index.ts";
+import { RecentBytes } from "./recent-bytes.ts";
 import type { TraceRecord } from "./trace.ts";
 
 interface KeyPlan {
@@ -31,8 +32,8 @@ const plans = new Map<string, KeyPlan>();
 const values: unknown[] = [];
 /** Canonical JSON of frozen arrays of plain values (ids), which can never change. */
 const frozenJson = new WeakMap<object, string>();
-/** The same, as UTF-8 for the hash: a PDU's prev and auth events come in a record per server that stores it. */
-const frozenBytes = new WeakMap<object, Uint8Array>();
+/** The same, as UTF-8 for the hash, for the frozen arrays met lately (a PDU's records come close together). */
+const recentBytes = new RecentBytes();
 const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 
 const utf8 = new TextEncoder();
@@ -135,16 +136,12 @@ function writeFields(writer: CanonicalJsonWriter, plan: KeyPlan): boolean {
   return true;
 }
 
-/** A frozen array: its bytes remembered when it holds only plain values (freezing is shallow). */
+/** A frozen array: its bytes remembered a while when it holds only plain values (freezing is shallow). */
 function writeFrozen(writer: CanonicalJsonWriter, array: readonly unknown[]): boolean {
-  const known = frozenBytes.get(array);
-  if (known !== undefined) {
-    writer.bytes(known);
-    return true;
-  }
+  if (recentBytes.writeTo(array, writer)) return true;
   const start = writer.length;
   if (!writer.value(array)) return false;
-  if (array.every((item) => typeof item !== "object")) frozenBytes.set(array, writer.view().slice(start));
+  if (array.every((item) => typeof item !== "object")) recentBytes.keep(array, writer.view().subarray(start));
   return true;
 }
 
