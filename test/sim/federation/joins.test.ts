@@ -215,7 +215,7 @@ describe("a join a resident took through send_join", () => {
         handleFederation(hs1, origin, request, (response) => {
           if (!bobs || !request.path.includes("/send_join/") || response.status !== 200) return respond(response);
           sentBack++;
-          const body = { origin: "hs1", pdus: [request.body] };
+          const body = { origin: "hs1", pdus: [request.body as JsonObject] };
           world.sim.rpc.request("hs1", origin, { method: "PUT", path: "/_matrix/federation/v1/send/back", body }, () =>
             respond(response),
           );
@@ -231,7 +231,7 @@ describe("a join a resident took through send_join", () => {
     expect(hs2.membership(hs2.room(roomId)!, "@bob:hs2")).toBe("join");
     const outcomes = world.trace
       .all()
-      .filter((r) => r.server === "hs2" && "event" in r && r.event === bobJoin)
+      .filter((r) => "event" in r && r.server === "hs2" && r.event === bobJoin)
       .map((r) => r.kind)
       .filter((kind) => ["pdu.accepted", "pdu.created", "pdu.rejected", "pdu.soft_failed"].includes(kind));
     expect(outcomes).toEqual(["pdu.accepted"]);
