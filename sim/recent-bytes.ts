@@ -7,7 +7,7 @@
 //
 // The buffer is written round and round. An entry is good while its bytes have not been
 // written over: made in this lap, or in the last one at or after where this lap has got to.
-// `get` answers undefined for any other, so it never hands back bytes of something else.
+// `writeTo` answers false for any other, so it never hands back bytes of something else.
 
 export interface BytesSink {
   /** Append `length` bytes of `source` from `start`. */

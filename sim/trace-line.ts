@@ -62,11 +62,9 @@ function planFor(record: TraceRecord): KeyPlan | undefined {
       }),
   };
   plans.set(record.kind, plan);
-  // for…in also visits enumerable keys a prototype holds, which Object.keys leaves out: read by name then.
-  if (!readValues(record, keys)) {
-    const fields = record as unknown as Record<string, unknown>;
-    keys.forEach((key, i) => (values[i] = fields[key]));
-  }
+  // By name, once per new plan (for…in would also visit keys a prototype lends, which Object.keys leaves out).
+  const fields = record as unknown as Record<string, unknown>;
+  keys.forEach((key, i) => (values[i] = fields[key]));
   return plan;
 }
 

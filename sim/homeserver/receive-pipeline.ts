@@ -152,9 +152,9 @@ function readPdu(
   const format = pduFormat(raw, room.version);
   if (!format.ok) return dropped(host, room, origin, undefined, `bad format: ${format.reason}`);
   const id = pduEventId(format.pdu, room.version, host.crypto);
-  const existing = room.get(id);
   // An outlier we hold (an auth event, a state event fetched for a gap) is promoted when it arrives again.
-  if (existing && existing.status !== "outlier") return { outcome: existing.status, eventId: id, duplicate: true };
+  const existing = room.withOutcome(id);
+  if (existing) return { outcome: existing.status, eventId: id, duplicate: true };
   return { pdu: format.pdu, id };
 }
 

@@ -108,15 +108,15 @@ function* storeJoinedRoom(
 ): Task<Result<EventId>> {
   const { resident, roomVersion } = made;
   const roomId = join.pdu.room_id as RoomId;
+  const joined = hs.room(roomId);
   // Already in the room (another of our users joined while this join was under way), we
   // may hold the join already: a faulty resident sent it back over /send before answering
-  // (an honest one leaves its origin out). It is stored once, its outcome as it was, as
-  // Synapse persists an event once whatever path brings it.
-  const held = hs.room(roomId)?.get(join.eventId);
-  if (held !== undefined && held.status !== "outlier") return ok(join.eventId);
+  // (an honest one leaves its origin out). It keeps its outcome, as Synapse persists an
+  // event once whatever path brings it.
+  if (joined?.withOutcome(join.eventId)) return ok(join.eventId);
   // The room is only registered once its state is in place: until then, PDUs for it
   // are refused (the sender's later events will lead back to them).
-  const room = hs.room(roomId) ?? new RoomStore(roomId, roomVersion);
+  const room = joined ?? new RoomStore(roomId, roomVersion);
   const stored = yield* storeSendJoinResponse(hs, room, resident, state, authChain);
   if (!stored.ok) return fail("M_UNKNOWN", stored.reason);
   const { stateBefore } = stored;

@@ -75,6 +75,16 @@ export class RoomStore {
     return this.events.get(id);
   }
 
+  /**
+   * The event when it is held with an outcome (accepted, rejected or soft-failed), not as
+   * an outlier: such an event is stored once, whatever path brings it again (an outlier is
+   * promoted when it comes with its state).
+   */
+  withOutcome(id: EventId): HeldWithOutcome | undefined {
+    const stored = this.events.get(id);
+    return stored !== undefined && hasOutcome(stored) ? stored : undefined;
+  }
+
   /** Forward extremities, sorted so that callers never see arrival order. */
   extremityIds(): EventId[] {
     return (this.sortedExtremities ??= Object.freeze([...this.extremities].sort()) as EventId[]);
@@ -248,4 +258,11 @@ export class RoomStore {
   inStreamOrder(): StoredEvent[] {
     return [...this.events.values()].sort((a, b) => a.stream - b.stream);
   }
+}
+
+/** A stored event that is not an outlier. */
+export type HeldWithOutcome = StoredEvent & { status: Exclude<EventStatus, "outlier"> };
+
+function hasOutcome(stored: StoredEvent): stored is HeldWithOutcome {
+  return stored.status !== "outlier";
 }
