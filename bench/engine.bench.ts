@@ -13,6 +13,7 @@ import { nodeCrypto } from "../cli/node-crypto.ts";
 import { COUNTED_OPS, type RoomId } from "../core/index.ts";
 import { World, type Client, type TraceRecord, type TraceRetention } from "../sim/index.ts";
 import { cpuAndWallMicrosecondsOf, formatRate } from "./clock.ts";
+import { fitLinear, misfitVerdict } from "./linear-fit.ts";
 import { countingCrypto, countOpsDuring, type OpTotals } from "./op-counting.ts";
 
 /** The issue's goals, printed beside the measurements. */
@@ -207,47 +208,19 @@ function opsTable(measurements: ReadonlyArray<[string, Measurement]>): void {
 }
 
 /**
- * Linear in servers: the CPU of a run is a cost per message sent (building, signing and
- * storing it once) plus a cost per delivery, with nothing growing faster. So µs per
- * delivery is not flat — with 3 servers a message's own cost is shared by 2 deliveries,
- * with 100 by 99 — but cpu = a·messages + b·deliveries must fit every server count.
- * Printed: a and b, and the worst relative misfit (goal: within LINEAR_MISFIT_MAX; a term
- * growing with servers would show as a growing misfit).
- *
- * The fit minimises the sum of squared relative misfits, the quantity the goal is about.
- * A plain least-squares fit of the CPU microseconds is ruled by the largest run (100
- * servers cost 30 times what 3 do) and sacrifices the small ones to it: on the same four
- * runs it put the cost of a message below zero (-9 µs) and missed 3 servers by 43%.
+ * The CPU of the sizes' runs against cost = a·messages + b·deliveries (bench/linear-fit.ts):
+ * a and b, and the worst relative misfit (a term growing with servers would show as a
+ * growing misfit).
  */
 function printLinearFit(scaling: ReadonlyArray<[string, Measurement]>): void {
-  // Normal equations of 1 ≈ a·(m/c) + b·(d/c), without an intercept.
-  let mm = 0,
-    md = 0,
-    dd = 0,
-    mc = 0,
-    dc = 0;
-  for (const [, { messages, deliveries, cpuUs }] of scaling) {
-    const m = messages / cpuUs;
-    const d = deliveries / cpuUs;
-    mm += m * m;
-    md += m * d;
-    dd += d * d;
-    mc += m;
-    dc += d;
-  }
-  const det = mm * dd - md * md;
-  if (scaling.length < 2 || det === 0) return;
-  const a = (mc * dd - md * dc) / det;
-  const b = (mm * dc - md * mc) / det;
-  const misfits = scaling.map(([label, m]) => ({
-    label,
-    misfit: Math.abs(a * m.messages + b * m.deliveries - m.cpuUs) / m.cpuUs,
-  }));
-  const worst = misfits.reduce((x, y) => (y.misfit > x.misfit ? y : x));
+  const fit = fitLinear(
+    scaling.map(([label, { messages, deliveries, cpuUs }]) => ({ label, messages, deliveries, cost: cpuUs })),
+  );
+  if (fit === undefined) return;
   console.log(
-    `cpu ≈ ${a.toFixed(0)} µs per message sent + ${b.toFixed(1)} µs per delivery; worst misfit ${(100 * worst.misfit).toFixed(0)}% (${worst.label}); ` +
-      `goal linear (misfit ≤ ${100 * LINEAR_MISFIT_MAX}%): ${worst.misfit <= LINEAR_MISFIT_MAX ? "met" : "NOT met"}; ` +
-      `per delivery ${b.toFixed(1)} µs against the goal's ${(1e6 / GOAL.deliveriesPerSecondUnsigned).toFixed(0)} µs`,
+    `cpu ≈ ${fit.perMessage.toFixed(0)} µs per message sent + ${fit.perDelivery.toFixed(1)} µs per delivery; ${misfitVerdict(fit)}; ` +
+      `per delivery ${fit.perDelivery.toFixed(1)} µs against the goal's ${(1e6 / GOAL.deliveriesPerSecondUnsigned).toFixed(0)} µs ` +
+      `(the same fit of instructions, which the machine's speed cannot move: npm run bench:instructions -- scaling)`,
   );
   // The same question without a model: what one more delivery cost between two sizes
   // (the same messages, more receivers). Flat if linear; a rise is a term growing with servers.
@@ -258,8 +231,6 @@ function printLinearFit(scaling: ReadonlyArray<[string, Measurement]>): void {
   });
   console.log(`CPU µs per added delivery, same messages: ${steps.join("; ")}`);
 }
-
-const LINEAR_MISFIT_MAX = 0.15;
 
 function serverCounts(): number[] {
   const env = process.env.BENCH_ENGINE_SERVERS;

@@ -10,22 +10,28 @@
 //
 //   npm run bench:instructions -- engine [messages]          (default 300: about 1.5 min)
 //   npm run bench:instructions -- state-res <1.2k|11k> [resolutions]   (default 10: about 1 min at 1.2k)
+//   npm run bench:instructions -- scaling [deliveries]        (default 15000: about 10 min)
 //
-// Each phase runs twice under valgrind, at its size and at twice its size; the difference
-// of the two counts over the difference of the units done (deliveries, resolutions) is the
-// figure. It still falls as the size grows (the JIT keeps optimising what runs once per
-// message rather than once per delivery: 10 servers, 300 then 600 messages gave 362,594
-// instructions per delivery; 300 then 900, 284,000), so compare figures of one size only.
-// valgrind comes from Debian's package (`apt-get install -y valgrind`); this is a bench,
-// not a test: CI does not run it.
+// "scaling" asks whether the engine is linear in servers, the machine's speed aside: at 3,
+// 10, 30 and 100 servers, as many messages as make about `deliveries` deliveries, then twice
+// that, and the differences fitted to instructions = a·messages + b·deliveries
+// (bench/linear-fit.ts, as the engine bench fits CPU time). A term growing with servers
+// shows as a misfit here; a misfit of the CPU times that does not show here is the memory
+// (a cache miss is one instruction). The collector paces its work by valgrind's clock, so
+// a size's count moves by a few percent from one run to the next, and the misfit with it
+// (two runs of the same sources: 15% and 10%, both at 10 servers). With
+// --predictable-gc-schedule the counts should repeat better (see CONTRIBUTING.md), but
+// they are not V8's own schedule: 3 servers counted 335,638 instructions per delivery
+// with it, 260,433 and 261,567 without.
 
-import { spawnSync } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { groupDigits } from "../cli/group-digits.ts";
+import { fitLinear, misfitVerdict } from "./linear-fit.ts";
 import { generateBenchRoom, ISSUE_ROOMS } from "./state-res-rooms.ts";
 
 /** V8 without threads of its own and with fixed seeds: the same run executes the same instructions. */
@@ -33,15 +39,25 @@ const DETERMINISTIC_V8 = ["--single-threaded", "--predictable", "--hash-seed=1",
 const PHASE = fileURLToPath(new URL("./instructions-phase.ts", import.meta.url));
 /** Rooms small enough to resolve under valgrind in minutes. */
 const ROOMS = ["1.2k", "11k"];
+/** The engine bench's sizes (engine.bench.ts serverCounts). */
+const SCALING_SERVERS = [3, 10, 30, 100];
 
 const count = groupDigits;
 
+/** The valgrind runs under way: stopped with this process when one of them fails. */
+const running = new Set<ChildProcess>();
+
 function fail(message: string): never {
+  for (const child of running) child.kill();
   console.error(`bench:instructions: ${message}`);
   process.exit(2);
 }
 
-function parseArgs(args: readonly string[]): { phase: "engine" | "state-res"; size: number; room?: string } {
+function parseArgs(args: readonly string[]): {
+  phase: "engine" | "state-res" | "scaling";
+  size: number;
+  room?: string;
+} {
   const [phase, ...rest] = args;
   const positive = (text: string | undefined, fallback: number, what: string): number => {
     if (text === undefined) return fallback;
@@ -51,26 +67,84 @@ function parseArgs(args: readonly string[]): { phase: "engine" | "state-res"; si
     return n;
   };
   if (phase === "engine" && rest.length <= 1) return { phase, size: positive(rest[0], 300, "messages") };
+  if (phase === "scaling" && rest.length <= 1) return { phase, size: positive(rest[0], 15_000, "deliveries") };
   if (phase === "state-res" && rest.length >= 1 && rest.length <= 2) {
     if (!ROOMS.includes(rest[0]!)) fail(`no room ${JSON.stringify(rest[0])} (rooms: ${ROOMS.join(", ")})`);
     return { phase, room: rest[0]!, size: positive(rest[1], 10, "resolutions") };
   }
-  fail("usage: npm run bench:instructions -- engine [messages] | state-res <1.2k|11k> [resolutions]");
+  fail(
+    "usage: npm run bench:instructions -- engine [messages] | state-res <1.2k|11k> [resolutions] | scaling [deliveries]",
+  );
+}
+
+interface Counted {
+  instructions: number;
+  units: number;
 }
 
 /** Instructions of one run of the bundled phase, and the units it reports. */
-function counted(bundle: string, phaseArgs: readonly string[]): { instructions: number; units: number } {
-  const r = spawnSync(
+function counted(bundle: string, phaseArgs: readonly string[]): Promise<Counted> {
+  const child = spawn(
     "valgrind",
     ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, ...DETERMINISTIC_V8, bundle, ...phaseArgs],
-    { encoding: "utf8", maxBuffer: 1 << 26 },
+    { stdio: ["ignore", "pipe", "pipe"] },
   );
-  if (r.error) fail(`cannot run valgrind (${r.error.message}); install it: apt-get install -y valgrind`);
-  const refs = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
-  if (r.status !== 0 || refs === null)
-    fail(`the phase failed under valgrind (${r.status ?? r.signal}): ${r.stderr.slice(-500)}`);
-  const last = r.stdout.trim().split("\n").pop() ?? "";
-  return { instructions: Number(refs[1]!.replace(/,/g, "")), units: (JSON.parse(last) as { units: number }).units };
+  running.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));
+  child.stderr.setEncoding("utf8").on("data", (s: string) => (stderr += s));
+  return new Promise((resolve) => {
+    child.on("error", (e) => fail(`cannot run valgrind (${e.message}); install it: apt-get install -y valgrind`));
+    child.on("close", (status, signal) => {
+      running.delete(child);
+      const refs = /I\s+refs:\s+([\d,]+)/.exec(stderr);
+      if (status !== 0 || refs === null)
+        fail(`the phase failed under valgrind (${status ?? signal}): ${stderr.slice(-500)}`);
+      const last = stdout.trim().split("\n").pop() ?? "";
+      resolve({
+        instructions: Number(refs[1]!.replace(/,/g, "")),
+        units: (JSON.parse(last) as { units: number }).units,
+      });
+    });
+  });
+}
+
+/** A size and twice it, counted side by side (two processes: valgrind is single-threaded). */
+async function onceAndTwice(bundle: string, args: (n: number) => string[], size: number): Promise<[Counted, Counted]> {
+  return Promise.all([counted(bundle, args(size)), counted(bundle, args(2 * size))]);
+}
+
+/** The scaling phase: per server count, the instructions of the extra messages of the larger run. */
+async function scaling(bundle: string, deliveries: number): Promise<void> {
+  console.log(
+    `counting under valgrind (${DETERMINISTIC_V8.join(" ")}): ${SCALING_SERVERS.join("/")} servers, unsigned, about ${count(deliveries)} deliveries, then twice that; minutes each`,
+  );
+  const runs = [];
+  for (const servers of SCALING_SERVERS) {
+    const messages = Math.round(deliveries / (servers - 1));
+    const [once, twice] = await onceAndTwice(bundle, (n) => ["engine", String(n), String(servers)], messages);
+    const run = {
+      label: `${servers} servers`,
+      messages,
+      deliveries: twice.units - once.units,
+      cost: twice.instructions - once.instructions,
+    };
+    console.log(`${run.label}: ${count(Math.round(run.cost / run.deliveries))} instructions per delivery`);
+    runs.push(run);
+  }
+  console.table(
+    runs.map((r) => ({
+      servers: r.label,
+      "messages, deliveries (the difference)": `${count(r.messages)}, ${count(r.deliveries)}`,
+      instructions: count(r.cost),
+      "per delivery": count(Math.round(r.cost / r.deliveries)),
+    })),
+  );
+  const fit = fitLinear(runs)!;
+  console.log(
+    `instructions ≈ ${count(Math.round(fit.perMessage))} per message sent + ${count(Math.round(fit.perDelivery))} per delivery; ${misfitVerdict(fit)}`,
+  );
 }
 
 const { phase, size, room } = parseArgs(process.argv.slice(2));
@@ -85,12 +159,20 @@ try {
     outfile: bundle,
     logLevel: "silent",
   });
+  if (phase === "scaling") await scaling(bundle, size);
+  else await onePhase(bundle, phase, size, room);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** engine or state-res: one size and twice it, and the instructions per unit between them. */
+async function onePhase(bundle: string, phase: "engine" | "state-res", size: number, room?: string): Promise<void> {
   const phaseArgs = (n: number): string[] => [phase, String(n)];
   let extra: string[] = [];
   if (phase === "state-res") {
     const benchRoom = ISSUE_ROOMS.find((r) => r.label === room)!;
     const forked = generateBenchRoom(benchRoom);
-    const file = join(dir, "room.jsonl");
+    const file = join(dirname(bundle), "room.jsonl");
     const lines = [...forked.events.values()].map((pdu) => JSON.stringify(pdu));
     lines.push(JSON.stringify(forked.stateSets.map((s) => [...s])));
     writeFileSync(file, lines.join("\n") + "\n");
@@ -99,8 +181,7 @@ try {
   const what =
     phase === "engine" ? `10 servers, ${size} messages, unsigned` : `room ${room}, ${size} fresh resolutions`;
   console.log(`counting under valgrind (${DETERMINISTIC_V8.join(" ")}): ${what}, then twice that; minutes each`);
-  const once = counted(bundle, [...phaseArgs(size), ...extra]);
-  const twice = counted(bundle, [...phaseArgs(2 * size), ...extra]);
+  const [once, twice] = await onceAndTwice(bundle, (n) => [...phaseArgs(n), ...extra], size);
   const unit = phase === "engine" ? "delivery" : "resolution";
   const units = twice.units - once.units;
   const per = (twice.instructions - once.instructions) / units;
@@ -112,6 +193,4 @@ try {
       [`instructions per ${unit} (the difference)`]: count(Math.round(per)),
     },
   ]);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }
