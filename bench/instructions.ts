@@ -44,11 +44,13 @@ const SCALING_SERVERS = [3, 10, 30, 100];
 
 const count = groupDigits;
 
-/** The valgrind runs under way: stopped with this process when one of them fails. */
+/** The valgrind runs under way, and the folder of the bundle they run: stopped and removed when one fails. */
 const running = new Set<ChildProcess>();
+let workDir: string | undefined;
 
 function fail(message: string): never {
   for (const child of running) child.kill();
+  if (workDir !== undefined) rmSync(workDir, { recursive: true, force: true });
   console.error(`bench:instructions: ${message}`);
   process.exit(2);
 }
@@ -148,7 +150,7 @@ async function scaling(bundle: string, deliveries: number): Promise<void> {
 }
 
 const { phase, size, room } = parseArgs(process.argv.slice(2));
-const dir = mkdtempSync(join(tmpdir(), "netsplit-instructions-"));
+const dir = (workDir = mkdtempSync(join(tmpdir(), "netsplit-instructions-")));
 try {
   const bundle = join(dir, "phase.mjs");
   await build({
