@@ -12,17 +12,16 @@
 //   npm run bench:instructions -- state-res <1.2k|11k> [resolutions]   (default 10: about 1 min at 1.2k)
 //   npm run bench:instructions -- scaling [deliveries]        (default 15000: about 10 min)
 //
-// "scaling" asks whether the engine is linear in servers, the machine's speed aside: at 3,
-// 10, 30 and 100 servers, as many messages as make about `deliveries` deliveries, then twice
-// that, and the differences fitted to instructions = a·messages + b·deliveries
-// (bench/linear-fit.ts, as the engine bench fits CPU time). A term growing with servers
-// shows as a misfit here; a misfit of the CPU times that does not show here is the memory
-// (a cache miss is one instruction). The collector paces its work by valgrind's clock, so
-// a size's count moves by a few percent from one run to the next, and the misfit with it
-// (two runs of the same sources: 15% and 10%, both at 10 servers). With
-// --predictable-gc-schedule the counts should repeat better (see CONTRIBUTING.md), but
-// they are not V8's own schedule: 3 servers counted 335,638 instructions per delivery
-// with it, 260,433 and 261,567 without.
+// "scaling" asks whether the engine is linear in servers, the machine's speed aside: at 3, 10,
+// 30 and 100 servers, as many messages as make about `deliveries` deliveries, then twice that,
+// and the differences fitted to instructions = a·messages + b·deliveries (bench/linear-fit.ts,
+// as the engine bench fits CPU time). A term growing with servers shows as a misfit here; a
+// misfit of the CPU times that does not show here points to the memory (a cache miss is one
+// instruction). The collector paces its work by valgrind's clock, so a size's count moves by a
+// few percent from one run to the next, and the misfit with it (two runs of the same sources:
+// 15% and 10%, both at 10 servers). With --predictable-gc-schedule the counts should repeat
+// better (see CONTRIBUTING.md), but they are not V8's own schedule: 3 servers counted 335,638
+// instructions per delivery with it, 260,433 and 261,567 without.
 
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
