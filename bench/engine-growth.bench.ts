@@ -11,11 +11,9 @@
 import { nodeCrypto } from "../cli/node-crypto.ts";
 import { World, type TraceRetention } from "../sim/index.ts";
 import { cpuMicrosecondsOf, formatRate } from "./clock.ts";
-import { busyRoom, talk } from "./engine.bench.ts";
+import { busyRoom, SENDERS_PER_ROUND_MAX, serverCounts, talk } from "./engine.bench.ts";
 
 const DUMMY = "org.matrix.dummy_event";
-/** Senders per round when not everyone speaks at once: extremities stay within what an event cites. */
-const SENDERS_PER_ROUND = 10;
 const ONE_GB = 1024 ** 3;
 
 interface Growth {
@@ -84,11 +82,6 @@ function row(label: string, g: Growth, extra: Record<string, string> = {}): Reco
   };
 }
 
-function serverCounts(): number[] {
-  const env = process.env.BENCH_ENGINE_SERVERS;
-  return env ? env.split(",").map(Number) : [3, 10, 30, 100];
-}
-
 function messageCounts(): number[] {
   const env = process.env.BENCH_ENGINE_MESSAGES;
   const base = env ? env.split(",").map(Number) : [1_000, 10_000];
@@ -96,7 +89,7 @@ function messageCounts(): number[] {
 }
 
 export function runEngineGrowthBench(): void {
-  grow(10, 300, SENDERS_PER_ROUND); // warm the JIT
+  grow(10, 300, SENDERS_PER_ROUND_MAX); // warm the JIT
 
   // Set-up: servers and a room everyone joined (one after another, each until quiet).
   let world: World | undefined;
@@ -124,23 +117,23 @@ export function runEngineGrowthBench(): void {
   );
 
   console.log(
-    `\nlinear in servers: servers × 1,000 messages, ${SENDERS_PER_ROUND} senders a round (goal: flat µs and B per delivery)`,
+    `\nlinear in servers: servers × 1,000 messages, ${SENDERS_PER_ROUND_MAX} senders a round (goal: flat µs and B per delivery)`,
   );
-  console.table(serverCounts().map((n) => row(`${n} servers`, grow(n, 1_000, Math.min(n, SENDERS_PER_ROUND)))));
+  console.table(serverCounts().map((n) => row(`${n} servers`, grow(n, 1_000, Math.min(n, SENDERS_PER_ROUND_MAX)))));
 
   console.log(
-    `\nlinear in messages: 10 servers, ${SENDERS_PER_ROUND} senders a round; the trace kept (full) or only hashed (hash-only)`,
+    `\nlinear in messages: 10 servers, ${SENDERS_PER_ROUND_MAX} senders a round; the trace kept (full) or only hashed (hash-only)`,
   );
   const rows: Array<Record<string, string>> = [];
   for (const m of messageCounts()) {
     for (const trace of ["full", "hash-only"] as const)
-      rows.push(row(`${formatRate(m)} messages, ${trace}`, grow(10, m, SENDERS_PER_ROUND, trace)));
+      rows.push(row(`${formatRate(m)} messages, ${trace}`, grow(10, m, SENDERS_PER_ROUND_MAX, trace)));
   }
   console.table(rows);
 
   if (process.env.BENCH_ENGINE_MILLION) {
     // 10 servers: each message is accepted by the 9 others.
-    const g = grow(10, Math.ceil(1_000_000 / 9), SENDERS_PER_ROUND, "hash-only");
+    const g = grow(10, Math.ceil(1_000_000 / 9), SENDERS_PER_ROUND_MAX, "hash-only");
     const peakRss = process.resourceUsage().maxRSS * 1024;
     console.log(
       `\n1M deliveries, hash-only trace: ${formatRate(g.deliveries)} deliveries, ${(g.cpuUs / g.deliveries).toFixed(1)} CPU µs/delivery, ` +

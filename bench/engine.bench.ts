@@ -13,7 +13,7 @@ import { nodeCrypto } from "../cli/node-crypto.ts";
 import { COUNTED_OPS, type RoomId } from "../core/index.ts";
 import { World, type Client, type TraceRecord, type TraceRetention } from "../sim/index.ts";
 import { cpuAndWallMicrosecondsOf, formatRate } from "./clock.ts";
-import { fitLinear, misfitVerdict } from "./linear-fit.ts";
+import { fitLinear, misfitVerdict, SERVER_COUNTS } from "./linear-fit.ts";
 import { countingCrypto, countOpsDuring, type OpTotals } from "./op-counting.ts";
 
 /** The issue's goals, printed beside the measurements. */
@@ -37,7 +37,7 @@ const GOAL = {
 /** Virtual time between two rounds of messages: every round settles before the next. */
 const ROUND_MS = 200;
 /** Senders per round: at most this many concurrent messages, so extremities stay ≤ 10 and no dummy events are sent. */
-const SENDERS_PER_ROUND_MAX = 10;
+export const SENDERS_PER_ROUND_MAX = 10;
 
 export interface RoomSetup {
   world: World;
@@ -220,7 +220,7 @@ function printLinearFit(scaling: ReadonlyArray<[string, Measurement]>): void {
   console.log(
     `cpu ≈ ${fit.perMessage.toFixed(0)} µs per message sent + ${fit.perDelivery.toFixed(1)} µs per delivery; ${misfitVerdict(fit)}; ` +
       `per delivery ${fit.perDelivery.toFixed(1)} µs against the goal's ${(1e6 / GOAL.deliveriesPerSecondUnsigned).toFixed(0)} µs ` +
-      `(the same fit of instructions, which the machine's speed cannot move: npm run bench:instructions -- scaling)`,
+      `(the same fit of instructions counted under valgrind: npm run bench:instructions -- scaling)`,
   );
   // The same question without a model: what one more delivery cost between two sizes
   // (the same messages, more receivers). Flat if linear; a rise is a term growing with servers.
@@ -232,9 +232,10 @@ function printLinearFit(scaling: ReadonlyArray<[string, Measurement]>): void {
   console.log(`CPU µs per added delivery, same messages: ${steps.join("; ")}`);
 }
 
-function serverCounts(): number[] {
+/** The server counts of the scaling rows: BENCH_ENGINE_SERVERS, or the fit's (linear-fit.ts). */
+export function serverCounts(): number[] {
   const env = process.env.BENCH_ENGINE_SERVERS;
-  return env ? env.split(",").map(Number) : [3, 10, 30, 100];
+  return env ? env.split(",").map(Number) : [...SERVER_COUNTS];
 }
 
 export function runEngineBench(): void {

@@ -10,7 +10,7 @@
 
 import { readFileSync } from "node:fs";
 import { parseRoomVersion, resolveState, type EventId, type Pdu, type StateKey } from "../core/index.ts";
-import { busyRoom, talk } from "./engine.bench.ts";
+import { busyRoom, SENDERS_PER_ROUND_MAX, talk } from "./engine.bench.ts";
 import { BENCH_ROOM_VERSION } from "./state-res-rooms.ts";
 
 const [phase, sizeText, file, warmupsText = "2"] = process.argv.slice(2);
@@ -20,7 +20,7 @@ const WARM_UP_DELIVERIES = 1_800;
 
 if (phase === "engine") {
   const servers = file === undefined ? 10 : Number(file);
-  const senders = Math.min(servers, 10);
+  const senders = Math.min(servers, SENDERS_PER_ROUND_MAX);
   talk(busyRoom(servers, false), Math.ceil(WARM_UP_DELIVERIES / (servers - 1)), senders);
   const setup = busyRoom(servers, false);
   const before = setup.world.trace.count("pdu.accepted");

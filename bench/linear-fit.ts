@@ -3,7 +3,8 @@
 // delivery is not flat (with 3 servers a message's own cost is shared by 2 deliveries, with
 // 100 by 99), but cost = a·messages + b·deliveries must fit every server count. The engine
 // bench fits CPU microseconds; bench:instructions fits instructions counted under valgrind,
-// which no neighbour on the machine and no cache miss can move.
+// which neither the neighbours on the machine nor cache misses move (only the collector's
+// pacing by the clock, by a few percent).
 //
 // The fit minimises the sum of squared relative misfits, the quantity the goal is about.
 // A plain least-squares fit of the CPU microseconds is ruled by the largest run (100
@@ -24,6 +25,9 @@ export interface LinearFit {
   /** The run the fit misses most, and by how much of its cost. */
   worst: { label: string; misfit: number };
 }
+
+/** The server counts both benches fit (the engine bench's BENCH_ENGINE_SERVERS overrides them). */
+export const SERVER_COUNTS: readonly number[] = [3, 10, 30, 100];
 
 /** Issue 12's "linear in servers": every run within this fraction of the fit. */
 export const LINEAR_MISFIT_MAX = 0.15;

@@ -5,13 +5,12 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fitLinear, LINEAR_MISFIT_MAX, type SizedRun } from "../../bench/linear-fit.ts";
+import { fitLinear, LINEAR_MISFIT_MAX, SERVER_COUNTS, type SizedRun } from "../../bench/linear-fit.ts";
 
-const SERVERS = [3, 10, 30, 100];
 const MESSAGES = 1_000;
 
 function runs(cost: (messages: number, deliveries: number, servers: number) => number): SizedRun[] {
-  return SERVERS.map((servers) => {
+  return SERVER_COUNTS.map((servers) => {
     const deliveries = MESSAGES * (servers - 1);
     return { label: `${servers} servers`, messages: MESSAGES, deliveries, cost: cost(MESSAGES, deliveries, servers) };
   });
