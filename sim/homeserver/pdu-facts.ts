@@ -44,6 +44,8 @@ interface Facts {
   id: EventId | undefined;
   /** Whether hashes.sha256 matches the event (independent of keys). */
   contentHash: boolean | undefined;
+  /** Per required signer, its ed25519 key ids (pduSignerKeys). */
+  signerKeys: readonly SignerKeys[] | undefined;
   /** By the public keys the check used ("" when signatures were skipped). */
   signatures: Map<string, SignatureResult> | undefined;
   /** By the auth events (objects) and their rejection: see pduOwnAuth. */
@@ -76,6 +78,7 @@ function factsOf(pdu: object, version: RoomVersion): Facts {
       format: [undefined, undefined],
       id: undefined,
       contentHash: undefined,
+      signerKeys: undefined,
       signatures: undefined,
       ownAuth: undefined,
       lastOwnAuth: undefined,
@@ -141,6 +144,30 @@ export function pduSignaturesAndHash(
   return result;
 }
 
+/** One server whose signature the event needs, and the ed25519 key ids it signed with. */
+export interface SignerKeys {
+  server: string;
+  /** In the order the event lists them. */
+  keyIds: readonly string[];
+  /** Sorted: the order the signature check tries them. */
+  sortedKeyIds: readonly string[];
+}
+
+/**
+ * The servers whose signatures the event needs (requiredSigners' order) with their
+ * ed25519 key ids, once per event object and version: every receiving server asks on
+ * every delivery (are the keys at hand? which keys did the check use?), and the answer
+ * depends only on the event.
+ */
+export function pduSignerKeys(pdu: Pdu, version: RoomVersion): readonly SignerKeys[] {
+  const facts = factsOf(pdu, version);
+  return (facts.signerKeys ??= requiredSigners(pdu, version).map((server) => {
+    const byKey = pdu.signatures?.[server];
+    const keyIds = isJsonObject(byKey) ? Object.keys(byKey).filter((k) => k.startsWith("ed25519:")) : [];
+    return { server, keyIds, sortedKeyIds: [...keyIds].sort() };
+  }));
+}
+
 /** The public keys (or their absence) of every signature the check may try, in its order. */
 function keysUsed(
   pdu: Pdu,
@@ -148,14 +175,8 @@ function keysUsed(
   lookupKey: (server: string, keyId: string) => Uint8Array | undefined,
 ): string {
   let out = "signed";
-  for (const server of requiredSigners(pdu, version)) {
-    const byKey = pdu.signatures?.[server];
-    const keyIds = isJsonObject(byKey)
-      ? Object.keys(byKey)
-          .filter((k) => k.startsWith("ed25519:"))
-          .sort()
-      : [];
-    for (const keyId of keyIds) {
+  for (const { server, sortedKeyIds } of pduSignerKeys(pdu, version)) {
+    for (const keyId of sortedKeyIds) {
       const key = lookupKey(server, keyId);
       out += `\u0000${server}\u0000${keyId}\u0000${key ? encodeBase64(key) : "-"}`;
     }

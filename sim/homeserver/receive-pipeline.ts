@@ -26,8 +26,15 @@ import {
 } from "../../core/index.ts";
 import { pduSummary, type Trace } from "../trace.ts";
 import type { FederationParams } from "./federation-params.ts";
-import { checkAuth, checkAuthEventsList, requiredSigners } from "./protocol.ts";
-import { pduAuthAgainstState, pduEventId, pduFormat, pduOwnAuth, pduSignaturesAndHash } from "./pdu-facts.ts";
+import { checkAuth, checkAuthEventsList } from "./protocol.ts";
+import {
+  pduAuthAgainstState,
+  pduEventId,
+  pduFormat,
+  pduOwnAuth,
+  pduSignaturesAndHash,
+  pduSignerKeys,
+} from "./pdu-facts.ts";
 import type { RoomStore, StoredEvent } from "./room-store.ts";
 import type { KeyStore } from "./signing-keys.ts";
 import { fetchKeysFor, keyNeedMet, type KeyNeed } from "./key-fetching.ts";
@@ -311,10 +318,8 @@ function keysAtHand(host: PipelineHost, room: RoomStore, pdu: Pdu): boolean {
 function keyNeeds(room: RoomStore, pdu: Pdu): KeyNeed[] {
   const validAtTs = keysValidAtTs(room, pdu);
   const needs: KeyNeed[] = [];
-  for (const server of requiredSigners(pdu, room.version)) {
-    const keyIds = signatureKeyIds(pdu, server);
+  for (const { server, keyIds } of pduSignerKeys(pdu, room.version))
     if (keyIds.length > 0) needs.push({ server, keyIds, minimumValidUntilTs: validAtTs });
-  }
   return needs;
 }
 

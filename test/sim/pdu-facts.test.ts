@@ -17,6 +17,7 @@ import {
   pduEventId,
   pduFormat,
   pduSignaturesAndHash,
+  pduSignerKeys,
   rememberBuiltEvent,
 } from "../../sim/homeserver/pdu-facts.ts";
 import { World } from "../../sim/world.ts";
@@ -150,4 +151,25 @@ it("checks an event against a state once per set of state event objects, and aga
   // Alice is joined in the room's state; where her membership is missing she may not speak.
   expect(answers).toEqual([true, true, false, true]);
   expect(ops.checkAuthAgainstState).toBe(3);
+});
+
+it("lists each required signer's ed25519 key ids once per event object: as the event lists them, and sorted", () => {
+  const version = parseRoomVersion("10");
+  const { pdu } = builtMessage(new Uint8Array(32).fill(7));
+  // The sender's server signed with two ed25519 keys and one of another algorithm; a
+  // server the rules do not require signed too.
+  const signed = {
+    ...pdu,
+    signatures: {
+      hs1: { "ed25519:z": "c2ln", "curve:k": "c2ln", "ed25519:a": "c2ln" },
+      other: { "ed25519:k": "c2ln" },
+    },
+  };
+  const keys = pduSignerKeys(signed, version);
+  expect(keys).toEqual([
+    { server: "hs1", keyIds: ["ed25519:z", "ed25519:a"], sortedKeyIds: ["ed25519:a", "ed25519:z"] },
+  ]);
+  expect(pduSignerKeys(signed, version)).toBe(keys);
+  // A required signer that did not sign is listed with no key ids (nothing to fetch for it).
+  expect(pduSignerKeys({ ...pdu, signatures: {} }, version)).toEqual([{ server: "hs1", keyIds: [], sortedKeyIds: [] }]);
 });
