@@ -345,7 +345,12 @@ export class Trace {
 /**
  * The trace hash computed record by record: each record's line is written once, as UTF-8,
  * into a reused buffer (writeTraceLine), hashed when about 64 KB have gathered, then
- * dropped: one update per chunk, not per record, and no string per line.
+ * dropped: one update per chunk, not per record, and no string per line. Each record is
+ * written as it is added. Gathering 512 records and writing them in one loop (warmer
+ * caches, the hypothesis) did not clearly help: CPU per delivery of 1,000 messages among 10
+ * servers, the engine bench's rows taking turns, 14 rounds in each of two processes, had
+ * medians of 71.2 and 65.4 µs as added, 69.9 and 58.9 gathered (43.5 and 45.9 with the
+ * trace kept, unhashed), with single runs from 25 to 81 µs.
  */
 export class TraceHasher {
   private readonly sha: IncrementalSha256;
