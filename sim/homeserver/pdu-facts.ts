@@ -162,10 +162,15 @@ export interface SignerKeys {
 export function pduSignerKeys(pdu: Pdu, version: RoomVersion): readonly SignerKeys[] {
   const facts = factsOf(pdu, version);
   return (facts.signerKeys ??= requiredSigners(pdu, version).map((server) => {
-    const byKey = pdu.signatures?.[server];
-    const keyIds = isJsonObject(byKey) ? Object.keys(byKey).filter((k) => k.startsWith("ed25519:")) : [];
+    const keyIds = ed25519KeyIds(pdu, server);
     return { server, keyIds, sortedKeyIds: [...keyIds].sort() };
   }));
+}
+
+/** The ed25519 key ids a server signed the event with, in the order the event lists them. */
+export function ed25519KeyIds(pdu: Pdu, server: string): string[] {
+  const byKey = pdu.signatures?.[server];
+  return isJsonObject(byKey) ? Object.keys(byKey).filter((k) => k.startsWith("ed25519:")) : [];
 }
 
 /** The public keys (or their absence) of every signature the check may try, in its order. */

@@ -16,7 +16,6 @@
 
 import {
   authEventIds,
-  isJsonObject,
   isStateEvent,
   prevEventIds,
   stateKey,
@@ -28,6 +27,7 @@ import { pduSummary, type Trace } from "../trace.ts";
 import type { FederationParams } from "./federation-params.ts";
 import { checkAuth, checkAuthEventsList } from "./protocol.ts";
 import {
+  ed25519KeyIds,
   pduAuthAgainstState,
   pduEventId,
   pduFormat,
@@ -361,16 +361,10 @@ function signaturesAndHashVerdict(
   return { ok: true, pdu: result.pdu };
 }
 
-/** The ed25519 key ids a server signed the event with. */
-function signatureKeyIds(pdu: Pdu, server: string): string[] {
-  const byKey = pdu.signatures?.[server];
-  return isJsonObject(byKey) ? Object.keys(byKey).filter((k) => k.startsWith("ed25519:")) : [];
-}
-
 /** Why a signature failed when the key is known but expired before the event. */
 function expiredNote(host: PipelineHost, pdu: Pdu, validAtTs: number): string {
   for (const server of Object.keys(pdu.signatures ?? {}).sort())
-    for (const keyId of signatureKeyIds(pdu, server).sort()) {
+    for (const keyId of ed25519KeyIds(pdu, server).sort()) {
       const known = host.keys.get(server, keyId);
       if (known && known.validUntilTs < validAtTs)
         return ` (key ${server} ${keyId} valid until ${known.validUntilTs}, before the event's origin_server_ts ${validAtTs})`;
