@@ -291,6 +291,6 @@ async function growth(bundle: string): Promise<void> {
   console.log(
     `growth ${small.room.label} → ${large.room.label} (${times(large.events / small.events)} events): the resolver's instructions ${times(restGrowth)}, ` +
       `all instructions ${times(large.total / small.total)}; goal ≤ ×${GROWTH_MAX}: ${restGrowth <= GROWTH_MAX ? "met" : "SHORT"} in instructions ` +
-      `(time, which a cache miss and the collector's helper threads add to, is npm run bench -- "state resolution")`,
+      `(time, which also pays for waiting on memory and for the collector's helper threads, is npm run bench -- "state resolution")`,
   );
 }

@@ -134,10 +134,10 @@ function coldWhy(m: Measured, warm: number): string {
 /**
  * Why growth in time can fall short where the work does not: the count of instructions
  * (bench:instructions' growth phase) separates the resolver's from the collector's and the
- * compilers', and a cache miss costs time but no instruction.
+ * compilers', and waiting on memory costs time but no instruction.
  */
 const GROWTH_WHY =
-  " in time (the resolver's instructions, the collector's and compilers' aside: npm run bench:instructions -- growth; the time adds cache misses over the larger heap and the collector's work)";
+  " in time (the resolver's instructions, V8's collector and compilers aside, are counted by npm run bench:instructions -- growth; time also pays for what a count cannot see, waiting on memory among it, and for the collector)";
 
 /** Synapse's range over our median and minimum, lowest ratio first. */
 function synapseRatio(range: string, best: number, typical: number): string {
