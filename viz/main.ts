@@ -6,6 +6,7 @@ import { AttachedWorld, attachBase } from "./model/attached-world.ts";
 import { decodePermalink, PermalinkError } from "./model/permalink.ts";
 import { App, type RunRequest } from "./app/app.ts";
 import { Ui } from "./app/ui.ts";
+import { permalinkToWrite } from "./app/address-bar.ts";
 import { summarise } from "./app/frame-stats.ts";
 import { byId } from "./app/dom.ts";
 
@@ -52,12 +53,16 @@ window.addEventListener("hashchange", () => {
 
 // Keep the address bar's permalink current while the run is at rest (not every frame).
 setInterval(() => {
-  if (app.playing || app.viewOnly) return;
-  const link = app.permalink();
-  if (link !== "#" && link !== location.hash) {
-    history.replaceState(null, "", link);
-    written = link;
-  }
+  const link = permalinkToWrite({
+    hash: location.hash,
+    written,
+    busy: app.playing || app.viewOnly,
+    permalink: () => app.permalink(),
+  });
+  if (link === undefined) return;
+  history.replaceState(null, "", link);
+  // As the browser gives it back, so that the next check compares like with like.
+  written = location.hash;
 }, 500);
 
 function loop(now: number): void {
