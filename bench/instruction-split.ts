@@ -16,9 +16,10 @@ export type InstructionCategory = "collector" | "compiler" | "rest";
 export type InstructionSplit = Record<InstructionCategory, number>;
 
 // The collector: marking, sweeping, compaction, the scavenger, the remembered sets, and the
-// write barrier's slow path (the code the mutator runs for the collector while marking is on).
+// write barrier's slow path (the code the mutator runs for the collector while marking is on;
+// the marking barrier falls under Marking).
 const COLLECTOR =
-  /Mark(ing|Compact|Bit)|Sweep|Scaveng|Evacuat|RememberedSet|heap::base::|BodyDescriptor|SizeFromMap|RecordWrite|WriteBarrier|MarkingBarrier|MemoryChunk|PagedSpace|\bHeap::/;
+  /Mark(ing|Compact|Bit)|Sweep|Scaveng|Evacuat|RememberedSet|heap::base::|BodyDescriptor|SizeFromMap|RecordWrite|WriteBarrier|MemoryChunk|PagedSpace|\bHeap::/;
 // TurboFan (v8::internal::compiler), Maglev, Sparkplug (baseline) and the code they assemble.
 const COMPILER =
   /v8::internal::(compiler|maglev|baseline)::|\bZone::|Assembler|RegisterAllocat|InstructionSelector|OptimizedCompilationJob/;
