@@ -197,7 +197,7 @@ function bestInTurn(repeats: number, shapes: ReadonlyArray<(counting: boolean) =
   }));
 }
 
-function row(label: string, m: Measurement, goalRate: number | undefined): Record<string, string> {
+function row(label: string, m: Measurement, gcWallUs: number, goalRate: number | undefined): Record<string, string> {
   const usPer = m.cpuUs / m.deliveries;
   const rate = 1e6 / usPer;
   return {
@@ -206,6 +206,7 @@ function row(label: string, m: Measurement, goalRate: number | undefined): Recor
     "dummy events": String(m.dummyEvents),
     "CPU µs/delivery": usPer.toFixed(1),
     "wall µs/delivery": (m.wallUs / m.deliveries).toFixed(1),
+    "of which collector": (gcWallUs / m.deliveries).toFixed(1),
     "deliveries/s": formatRate(rate),
     goal: goalRate
       ? `≥ ${formatRate(goalRate)}/s (${(1e6 / goalRate).toFixed(0)} µs) ${rate >= goalRate ? "met" : `×${(goalRate / rate).toFixed(1)} short`}`
@@ -270,15 +271,24 @@ export async function runEngineBench(): Promise<void> {
     // The engine's own cost: no record kept or hashed.
     (counting) => measure(10, false, messages, counting, undefined, "none"),
   ]) as [Measurement, Measurement, Measurement, Measurement];
-  console.table([
-    row("unsigned", unsigned, GOAL.deliveriesPerSecondUnsigned),
-    { ...row("signed", signed, undefined), goal: "bounded by one native ed25519 verification per signature" },
-    { ...row("unsigned, hash-only", hashed, undefined), goal: "the CLI's default: the trace hashed in the phase" },
-    { ...row("unsigned, no trace", bare, undefined), goal: "the engine alone: no record kept or hashed" },
-  ]);
   await gc.settle();
-  const cost = (m: Measurement): PhaseCost => ({ ...m, gcWallUs: 1000 * gc.within(m.window.startMs, m.window.endMs) });
-  gc.stop();
+  const gcWallUs = (m: Measurement): number => 1000 * gc.within(m.window.startMs, m.window.endMs);
+  const cost = (m: Measurement): PhaseCost => ({ ...m, gcWallUs: gcWallUs(m) });
+  console.table([
+    row("unsigned", unsigned, gcWallUs(unsigned), GOAL.deliveriesPerSecondUnsigned),
+    {
+      ...row("signed", signed, gcWallUs(signed), undefined),
+      goal: "bounded by one native ed25519 verification per signature",
+    },
+    {
+      ...row("unsigned, hash-only", hashed, gcWallUs(hashed), undefined),
+      goal: "the CLI's default: the trace hashed in the phase",
+    },
+    {
+      ...row("unsigned, no trace", bare, gcWallUs(bare), undefined),
+      goal: "the engine alone: no record kept or hashed",
+    },
+  ]);
   for (const line of deliveryVerdict(1e6 / GOAL.deliveriesPerSecondUnsigned, cost(unsigned), cost(bare), cost(hashed)))
     console.log(line);
   opsTable([
@@ -304,7 +314,8 @@ export async function runEngineBench(): Promise<void> {
     counts.map((n) => (counting: boolean) => measure(n, false, messages, counting)),
   );
   const scaling: Array<[string, Measurement]> = counts.map((n, i) => [`${n} servers`, measured[i]!]);
-  console.table(scaling.map(([label, m]) => row(label, m, undefined)));
+  await gc.settle();
+  console.table(scaling.map(([label, m]) => row(label, m, gcWallUs(m), undefined)));
   printLinearFit(scaling);
   opsTable(scaling);
 
@@ -318,4 +329,5 @@ export async function runEngineBench(): Promise<void> {
       `goal: no cascade, i.e. no more deliveries than without dummies: ${everyone.deliveries <= everyone.messages * 29 ? "met" : "NOT met"} ` +
       `(the dummies are Synapse's 5-minute job's, stored and not pushed: docs/federation.md)`,
   );
+  gc.stop();
 }
