@@ -24,6 +24,8 @@ export interface LinearFit {
   perDelivery: number;
   /** The run the fit misses most, and by how much of its cost. */
   worst: { label: string; misfit: number };
+  /** How many runs were fitted: two fit any two costs exactly, so only three or more can miss. */
+  runs: number;
 }
 
 /** The server counts both benches fit (the engine bench's BENCH_ENGINE_SERVERS overrides them). */
@@ -57,11 +59,18 @@ export function fitLinear(runs: readonly SizedRun[]): LinearFit | undefined {
     label,
     misfit: Math.abs(a * messages + b * deliveries - cost) / cost,
   }));
-  return { perMessage: a, perDelivery: b, worst: misfits.reduce((x, y) => (y.misfit > x.misfit ? y : x)) };
+  return {
+    perMessage: a,
+    perDelivery: b,
+    worst: misfits.reduce((x, y) => (y.misfit > x.misfit ? y : x)),
+    runs: runs.length,
+  };
 }
 
 /** The fit's verdict on the goal, for a printed line. */
 export function misfitVerdict(fit: LinearFit): string {
+  if (fit.runs < 3)
+    return `no verdict on linear: ${fit.runs} runs fit two costs exactly (it takes three sizes or more)`;
   const { label, misfit } = fit.worst;
   return `worst misfit ${(100 * misfit).toFixed(0)}% (${label}); goal linear (misfit ≤ ${100 * LINEAR_MISFIT_MAX}%): ${misfit <= LINEAR_MISFIT_MAX ? "met" : "NOT met"}`;
 }

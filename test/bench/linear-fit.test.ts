@@ -5,7 +5,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fitLinear, LINEAR_MISFIT_MAX, SERVER_COUNTS, type SizedRun } from "../../bench/linear-fit.ts";
+import { fitLinear, LINEAR_MISFIT_MAX, misfitVerdict, SERVER_COUNTS, type SizedRun } from "../../bench/linear-fit.ts";
 
 const MESSAGES = 1_000;
 
@@ -45,5 +45,15 @@ describe("fitLinear", () => {
     expect(fitLinear(runs((m, d) => m + d).slice(0, 1))).toBeUndefined();
     const proportional = [1, 2].map((k) => ({ label: `×${k}`, messages: k, deliveries: 2 * k, cost: 3 * k }));
     expect(fitLinear(proportional)).toBeUndefined();
+  });
+
+  it("gives no verdict on two runs, which any line fits exactly, however far from linear", () => {
+    const growing = runs((m, d, servers) => 20 * m + 10 * d + 0.1 * servers * d);
+    const two = fitLinear(growing.slice(2))!;
+    expect(two.worst.misfit).toBeLessThan(1e-9);
+    expect(misfitVerdict(two)).toBe(
+      "no verdict on linear: 2 runs fit two costs exactly (it takes three sizes or more)",
+    );
+    expect(misfitVerdict(fitLinear(growing)!)).toContain("NOT met");
   });
 });
